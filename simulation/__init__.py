@@ -1,0 +1,33 @@
+"""staffroom's simulation: teachers' efficacy over a collaboration network.
+
+>>> from simulation import SchoolModel, Teacher
+>>> model = SchoolModel(n_students=900, structure="plc", rng=42)
+>>> model.run(years=3)
+>>> df = model.datacollector.get_model_vars_dataframe()
+>>> teachers = model.agents_by_type[Teacher]
+"""
+
+from .agents import Leader, Teacher
+from .errors import InputError, NetworkFileError, ParameterError
+from .metrics import DESCRIPTIONS, OUTCOMES
+from .model import SOURCES, Intervention, SchoolModel
+from .parameters import STRUCTURES, SUPPORT_MODELS, WEEKS_PER_YEAR, Parameters
+from .processes import PROCESSES
+
+__all__ = [
+    "SchoolModel",
+    "Teacher",
+    "Leader",
+    "Intervention",
+    "Parameters",
+    "OUTCOMES",
+    "DESCRIPTIONS",
+    "PROCESSES",
+    "SOURCES",
+    "STRUCTURES",
+    "SUPPORT_MODELS",
+    "WEEKS_PER_YEAR",
+    "InputError",
+    "ParameterError",
+    "NetworkFileError",
+]

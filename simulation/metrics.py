@@ -1,0 +1,140 @@
+"""Model-level outcomes (MODEL.md §7), computed from the arrays each week.
+
+The names in :data:`OUTCOMES` are the project's vocabulary: model reporters,
+tables and reports all use them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .parameters import NATIONAL_GROWTH, WEEKS_PER_YEAR, Parameters, tses
+from .state import StudentState, TeacherState
+
+OUTCOMES = (
+    "self_efficacy",
+    "self_efficacy_tses",
+    "collective_efficacy",
+    "responsibility",
+    "stress",
+    "skill",
+    "practice_share",
+    "turnover_rate",
+    "achievement",
+    "annual_gain",
+    "ses_gap",
+    "ses_gain_slope",
+    "proficient_advantaged",
+    "proficient_disadvantaged",
+    "network_density",
+    "network_clustering",
+    "source_mastery",
+    "source_vicarious",
+    "source_persuasion",
+    "source_affect",
+    # beyond MODEL.md §7
+    "self_efficacy_sd",
+    "expectation_bias",
+    "practice_fidelity",
+    "reflective_practice",
+    "out_of_field_share",
+    "novice_share",
+    "proficient",
+    "year",
+    "week",
+)
+
+DESCRIPTIONS = {
+    "self_efficacy": "mean teacher self-efficacy (0-1)",
+    "self_efficacy_tses": "mean teacher self-efficacy on the TSES 1-9 scale",
+    "collective_efficacy": "school collective efficacy: mean perceived collective efficacy (0-1)",
+    "responsibility": "mean collective responsibility (0-1)",
+    "stress": "mean teacher stress (0-1)",
+    "skill": "mean teacher skill (SD of student gain per year)",
+    "practice_share": "share of teachers using the evidence-based practice",
+    "turnover_rate": "share of teachers who left at the most recent year end",
+    "achievement": "mean student achievement (SD, vertical scale)",
+    "annual_gain": "mean student gain this school year, annualised (SD/year)",
+    "ses_gap": "achievement gap, advantaged minus disadvantaged students (SD)",
+    "ses_gain_slope": "OLS slope of annualised gain on SES (SD/year per SD of SES)",
+    "proficient_advantaged": "share of advantaged students at or above proficiency",
+    "proficient_disadvantaged": "share of disadvantaged students at or above proficiency",
+    "network_density": "density of the collaboration network",
+    "network_clustering": "average clustering of the collaboration network",
+    "source_mastery": "this week's mean change in self-efficacy from mastery",
+    "source_vicarious": "this week's mean change in self-efficacy from vicarious experience",
+    "source_persuasion": "this week's mean change in self-efficacy from persuasion",
+    "source_affect": "this week's mean change in self-efficacy from affective states",
+    "self_efficacy_sd": "SD of teacher self-efficacy on the TSES 1-9 scale",
+    "expectation_bias": "mean expectation bias against disadvantaged students (0-1)",
+    "practice_fidelity": "mean fidelity among teachers using the practice (0 if none)",
+    "reflective_practice": "mean engagement in reflective practice (0-1)",
+    "out_of_field_share": "share of courses taught out of field",
+    "novice_share": "share of teachers in their first three years",
+    "proficient": "share of all students at or above proficiency",
+    "year": "school year (1-based; the step-0 row is year 1, week 0)",
+    "week": "week of the school year (1-36)",
+}
+
+
+def _share(mask: np.ndarray, among: np.ndarray) -> float:
+    count = int(among.sum())
+    return float(np.count_nonzero(mask & among) / count) if count else float("nan")
+
+
+def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
+             p: Parameters, *, step: int, density: float, clustering: float,
+             sources: dict[str, np.ndarray], turnover_rate: float) -> dict[str, float]:
+    """All outcomes of :data:`OUTCOMES` for the current state, as Python floats.
+
+    Undefined values are NaN, never a made-up number: ``ses_gap`` and the
+    proficiency of a group when the school has no student in that group;
+    ``ses_gain_slope`` when every student has the same SES.
+    """
+    week = (step - 1) % WEEKS_PER_YEAR + 1 if step else 0
+    year = (step - 1) // WEEKS_PER_YEAR + 1 if step else 1
+    s = teachers.self_efficacy
+    gain = students.achievement - students.year_start
+    annual = gain * (WEEKS_PER_YEAR / week) if week else np.zeros_like(gain)
+    ses = students.ses
+    ses_var = float(np.var(ses))
+    slope = (float(np.mean((ses - ses.mean()) * annual) / ses_var) if ses_var > 1e-12
+             else float("nan"))
+    adv, dis = students.advantaged, students.disadvantaged
+    gap = (float(students.achievement[adv].mean() - students.achievement[dis].mean())
+           if adv.any() and dis.any() else float("nan"))
+    cut = p.proficiency_cut + NATIONAL_GROWTH * (students.grade + week / WEEKS_PER_YEAR)
+    proficient = students.achievement >= cut
+    users = teachers.uses_practice
+    everyone = np.ones(students.n, dtype=bool)
+    return {
+        "self_efficacy": float(s.mean()),
+        "self_efficacy_tses": float(tses(s.mean())),
+        "collective_efficacy": float(teachers.collective_efficacy.mean()),
+        "responsibility": float(teachers.responsibility.mean()),
+        "stress": float(teachers.stress.mean()),
+        "skill": float(skill.mean()),
+        "practice_share": float(users.mean()),
+        "turnover_rate": float(turnover_rate),
+        "achievement": float(students.achievement.mean()),
+        "annual_gain": float(annual.mean()),
+        "ses_gap": gap,
+        "ses_gain_slope": slope,
+        "proficient_advantaged": _share(proficient, adv),
+        "proficient_disadvantaged": _share(proficient, dis),
+        "network_density": density,
+        "network_clustering": clustering,
+        "source_mastery": float(sources["mastery"].mean()),
+        "source_vicarious": float(sources["vicarious"].mean()),
+        "source_persuasion": float(sources["persuasion"].mean()),
+        "source_affect": float(sources["affect"].mean()),
+        "self_efficacy_sd": float(8.0 * s.std()),
+        "expectation_bias": float(teachers.expectation_bias.mean()),
+        "practice_fidelity": float(teachers.fidelity[users].mean()) if users.any() else 0.0,
+        "reflective_practice": float(teachers.reflective.mean()),
+        "out_of_field_share": float(students.out_of_field.mean()),
+        "novice_share": float(np.mean(teachers.experience < 3.0)),
+        "proficient": _share(proficient, everyone),
+        "year": float(year),
+        "week": float(week),
+    }

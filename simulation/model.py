@@ -1,0 +1,564 @@
+"""The school as a Mesa model: build, weekly pipeline, record.
+
+One step is one instructional week (36 a year). Each week students learn;
+teachers' stress moves; colleagues and the leader persuade; at every common
+assessment (each ``cycle_weeks``) teachers see their classes' gains, which
+drive mastery, attribution, vicarious experience, collective efficacy,
+practice and learning from colleagues. At the end of the year teachers may
+leave and are replaced, and the student cohort rolls over.
+
+All state lives in arrays (:mod:`simulation.state`); teachers are Mesa
+agents whose attributes read those arrays (:mod:`simulation.agents`).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from . import metrics, networks, staffing, state
+from .agents import Leader, Teacher
+from .errors import ParameterError
+from .parameters import WEEKS_PER_YEAR, Parameters, suggest, tses
+from .processes import (
+    PROCESSES,
+    affect,
+    collective,
+    mastery,
+    persuasion,
+    practice,
+    responsibility,
+    skill,
+    teaching,
+    turnover,
+    vicarious,
+)
+from .processes.common import malleability, noviceness, soft_update, strength
+
+SOURCES = ("mastery", "vicarious", "persuasion", "affect")
+RESTRUCTURING = ("structure", "network_file", "house_assignment")
+
+
+@dataclass(frozen=True)
+class Intervention:
+    """A change of levers at the start of a given week.
+
+    Parameters
+    ----------
+    year : int
+        School year, from 1.
+    week : int
+        Week of that year, 1-36; the change applies before that week is taught.
+    changes : Mapping[str, Any]
+        Lever names (``Parameters.levers()``) and their new values.
+    """
+
+    year: int
+    week: int = 1
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def step(self) -> int:
+        """The model step (1-based) at whose start the change applies."""
+        return (self.year - 1) * WEEKS_PER_YEAR + self.week
+
+
+def _intervention(item: Intervention | Mapping[str, Any]) -> Intervention:
+    if isinstance(item, Intervention):
+        return item
+    item = dict(item)
+    year, week = item.pop("year", None), item.pop("week", 1)
+    changes = item.pop("changes", None) or item
+    if not isinstance(year, int) or isinstance(year, bool) or year < 1:
+        raise ParameterError(f"an intervention needs a year of at least 1, not {year!r}",
+                             key="year")
+    if not isinstance(week, int) or isinstance(week, bool) or not 1 <= week <= WEEKS_PER_YEAR:
+        raise ParameterError(f"an intervention's week must be 1 to {WEEKS_PER_YEAR}, "
+                             f"not {week!r}", key="week")
+    return Intervention(year, week, changes)
+
+
+class SchoolModel(mesa.Model):
+    """A school's teachers, students and leader over weekly steps.
+
+    Parameters
+    ----------
+    n_students : int
+        Enrolment; the number of teachers is ``n_students /
+        student_teacher_ratio`` (or the nodes of a custom network file).
+    structure : str
+        ``isolated``, ``departments``, ``plc``, ``houses``, ``networked_plc``
+        or ``custom`` (needs ``network_file``).
+    disabled : iterable of str
+        Processes to switch off for ablation (``simulation.PROCESSES``).
+    interventions : iterable of Intervention or mappings
+        Lever changes at given weeks, e.g. ``{"year": 2, "week": 1,
+        "support_model": "coaching"}``.
+    record_teachers_every : int
+        Record a per-teacher snapshot every this many weeks (0: never); read
+        it with :meth:`teacher_dataframe`.
+    rng : int, optional
+        Seed (Mesa's keyword). Same parameters and seed give identical data.
+    **parameters
+        Any field of :class:`simulation.Parameters` (its docstring and
+        ``python -m simulation.parameters`` list units, ranges and sources).
+
+    Examples
+    --------
+    >>> model = SchoolModel(n_students=900, structure="plc", rng=42)
+    >>> model.run(years=1)
+    >>> df = model.datacollector.get_model_vars_dataframe()
+    """
+
+    def __init__(self, n_students: int = 900, structure: str = "departments", *,
+                 disabled: Iterable[str] = (), interventions: Iterable[Any] = (),
+                 record_teachers_every: int = 0, rng: int | None = None,
+                 **parameters: Any) -> None:
+        super().__init__(rng=rng)
+        self.params = Parameters.build(
+            {"n_students": n_students, "structure": structure, **parameters})
+        self.disabled = frozenset(_checked_processes(disabled))
+        self.interventions = sorted((_intervention(i) for i in interventions),
+                                    key=lambda i: i.step)
+        for item in self.interventions:
+            self._check_changes(item.changes)
+        if isinstance(record_teachers_every, bool) or not isinstance(
+                record_teachers_every, int) or record_teachers_every < 0:
+            raise ParameterError("record_teachers_every must be a whole number of weeks "
+                                 f"(0 for never), not {record_teachers_every!r}",
+                                 key="record_teachers_every")
+        self.record_teachers_every = record_teachers_every
+
+        p = self.params
+        self._network_file = self._read_network(p)
+        n_teachers = (self._network_file.n if self._network_file is not None
+                      else max(2, int(round(p.n_students / p.student_teacher_ratio))))
+        roles = staffing.allocate_subjects(
+            n_teachers, p.specialisms_per_subject,
+            self._network_file.subject if self._network_file is not None else None)
+        self.teachers = state.new_teachers(n_teachers, p, self.rng)
+        self.teachers.subject[:] = roles.subject
+        self.teachers.specialism[:] = roles.specialism
+        self.students = state.new_students(p, self.rng, len(p.specialisms_per_subject))
+        self.structure = networks.build(p.structure, roles.subject, roles.specialism, p,
+                                        self.rng, self._network_file)
+        if p.support_model == "train_the_trainer":
+            self.teachers.trainer[:] = practice.choose_trainers(self._skill_now(), p, self.rng)
+
+        self.turnover_rate = 0.0
+        self.annual_results: list[dict[str, float]] = []
+        self.source_changes = {name: np.zeros(n_teachers) for name in SOURCES}
+        self._teacher_records: list[dict[str, np.ndarray]] = []
+        self._leaving = np.zeros(n_teachers, dtype=bool)
+        self._weeks_since_assessment = 0
+        self._team_signal = np.zeros(n_teachers)
+        self._visible_gap = np.zeros(n_teachers)
+        self._place_and_assign(all_students=True)
+        self.skill = self._skill_now()
+
+        self._teacher_agents = list(Teacher.create_agents(self, n_teachers,
+                                                          row=np.arange(n_teachers)))
+        self.leader = Leader(self)
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(_outcome, name=name) for name in metrics.OUTCOMES})
+        self._record()
+
+    # ------------------------------------------------------------------ API
+    @property
+    def n_teachers(self) -> int:
+        """Number of teachers."""
+        return self.teachers.n
+
+    @property
+    def network(self):
+        """The weighted ``networkx.Graph`` of collaboration ties."""
+        return self.structure.graph
+
+    @property
+    def week(self) -> int:
+        """Week of the school year of the last step (0 before the first)."""
+        return (self.steps - 1) % WEEKS_PER_YEAR + 1 if self.steps else 0
+
+    @property
+    def year(self) -> int:
+        """School year of the last step (1-based)."""
+        return (self.steps - 1) // WEEKS_PER_YEAR + 1 if self.steps else 1
+
+    def run(self, years: float = 1) -> None:
+        """Run ``years`` school years of 36 weekly steps."""
+        for _ in range(int(round(years * WEEKS_PER_YEAR))):
+            self.step()
+
+    def apply(self, **changes: Any) -> None:
+        """Change levers now (MODEL.md §6), e.g. ``model.apply(structure="plc")``.
+
+        Changing ``structure`` (or ``network_file`` / ``house_assignment``)
+        restructures the school: new teams and ties, students re-placed and
+        re-assigned; teachers keep their beliefs.
+        """
+        self._check_changes(changes)
+        old = self.params
+        self.params = old.replace(**changes)
+        p = self.params
+        if any(getattr(old, k) != getattr(p, k) for k in RESTRUCTURING if k in changes):
+            self._network_file = self._read_network(p)
+            if self._network_file is not None and self._network_file.n != self.n_teachers:
+                self.params = old
+                raise ParameterError(
+                    f"the network file has {self._network_file.n} teachers but the school "
+                    f"has {self.n_teachers}; staff size cannot change mid-run",
+                    source=p.network_file, key="network_file")
+            self.structure = networks.build(p.structure, self.teachers.subject,
+                                            self.teachers.specialism, p, self.rng,
+                                            self._network_file)
+            self._place_and_assign(all_students=True)
+        if p.support_model == "train_the_trainer" and not self.teachers.trainer.any():
+            self.teachers.trainer[:] = practice.choose_trainers(self._skill_now(), p, self.rng)
+        self._refresh_ties()
+
+    def teacher_dataframe(self) -> pd.DataFrame:
+        """Per-teacher snapshots (tidy: one row per teacher and recorded step)."""
+        if not self._teacher_records:
+            return pd.DataFrame(columns=["Step", "AgentID"])
+        return pd.concat([pd.DataFrame(r) for r in self._teacher_records], ignore_index=True)
+
+    # ------------------------------------------------------------ the week
+    def step(self) -> None:
+        """One instructional week."""
+        for item in self.interventions:
+            if item.step == self.steps:
+                self.apply(**item.changes)
+        p, t = self.params, self.teachers
+        on = self._on
+        week = self.week
+
+        self.skill = self._skill_now()
+        plan = self._collaboration * float(p.intervention_plan)
+        table = (teaching.teacher_effects(self.skill, t.self_efficacy, t.collective_efficacy,
+                                          t.expectation_bias, t.responsibility,
+                                          t.fidelity * t.uses_practice, plan, p)
+                 if on("teaching") else np.zeros((self.n_teachers, 4)))
+        teaching.teach_week(self.students, table, self._baseline, self._class_index, p,
+                            self.rng)
+        self._weeks_since_assessment += 1
+
+        n = self.n_teachers
+        career = malleability(t.experience, p.malleability_scale)
+        in_school = malleability(t.tenure, p.malleability_scale)
+        novice = noviceness(t.experience, p.novice_scale)
+        social = 1.0 + p.novice_social_weight * novice
+        change = {name: np.zeros(n) for name in SOURCES}
+        d_collective = np.zeros(n)
+        d_responsibility = np.zeros(n)
+        d_bias = np.zeros(n)
+
+        if week % p.cycle_weeks == 0 or week == WEEKS_PER_YEAR:
+            cycle = self._assessment(career, social, novice)
+            change["mastery"] += cycle["mastery"]
+            change["vicarious"] += cycle["vicarious"]
+            d_collective += cycle["collective"]
+            d_responsibility += cycle["responsibility"]
+            d_bias += cycle["bias"]
+
+        reached = (persuasion.leader_contacts(n, p, self.rng) if on("leader")
+                   else np.zeros(n))
+        if on("persuasion"):
+            credible = persuasion.credibility(t.experience, p)
+            change["persuasion"] += p.persuasion_rate * social * persuasion.peer_pull(
+                self.structure.ties, self._weight, credible, t.self_efficacy, p)
+            d_collective += p.persuasion_rate * persuasion.peer_pull(
+                self.structure.ties, self._weight, credible, t.collective_efficacy, p)
+        change["persuasion"] += reached * p.leader_persuasion * social * (
+            p.leader_belief - t.self_efficacy)
+        d_collective += reached * p.leader_persuasion * (p.leader_belief - t.collective_efficacy)
+
+        if on("affect"):
+            target = affect.stress_target(self._extra_preps, self._struggling_share,
+                                          t.last_mastery, self._exposure, p)
+            t.stress[:] = affect.next_stress(t.stress, target, p)
+            change["affect"] += affect.affect_on_self_efficacy(t.stress, p)
+            d_collective += collective.mood(t.stress, self.structure.team, p)
+
+        self._update_self_efficacy(change, career)
+        if on("collective"):
+            t.collective_efficacy[:] = soft_update(t.collective_efficacy, in_school * d_collective)
+        if on("responsibility"):
+            d_responsibility += responsibility.responsibility_change(
+                t.responsibility, t.collective_efficacy, self._collaboration,
+                self._visible_gap, p)
+            t.responsibility[:] = soft_update(t.responsibility, in_school * d_responsibility)
+            t.reflective += responsibility.reflective_change(t.reflective, self._exposure, p)
+        t.expectation_bias[:] = soft_update(t.expectation_bias, career * d_bias)
+
+        t.experience += 1.0 / WEEKS_PER_YEAR
+        t.tenure += 1.0 / WEEKS_PER_YEAR
+        if on("skill"):
+            t.effective_experience += skill.experience_speed(
+                self._exposure, t.collective_efficacy, p) / WEEKS_PER_YEAR
+
+        year_end = week == WEEKS_PER_YEAR
+        if year_end:
+            self._annual_test()
+            self._decide_leavers()
+        self._record()
+        if year_end:
+            self._new_year()
+
+    # ------------------------------------------------------------ internals
+    def _on(self, process: str) -> bool:
+        return process not in self.disabled
+
+    def _skill_now(self) -> np.ndarray:
+        t = self.teachers
+        return skill.skill(t.talent, t.effective_experience, t.peer_learned, self.params)
+
+    def _update_self_efficacy(self, change: dict[str, np.ndarray], career: np.ndarray) -> None:
+        """Apply the four sources with the soft bound; record each one's share."""
+        t = self.teachers
+        raw = {name: career * change[name] for name in SOURCES}
+        total = sum(raw.values())
+        new = soft_update(t.self_efficacy, total)
+        moved = new - t.self_efficacy
+        scale = np.divide(moved, total, out=np.zeros_like(total), where=total != 0)
+        self.source_changes = {name: scale * raw[name] for name in SOURCES}
+        t.self_efficacy[:] = new
+
+    def _assessment(self, career, social, novice) -> dict[str, np.ndarray]:
+        """A common formative assessment: mastery, attribution and what follows."""
+        p, t, on = self.params, self.teachers, self._on
+        n = self.n_teachers
+        ties = self.structure.ties
+        struggling = teaching.below_proficiency(self.students, p, self.week / WEEKS_PER_YEAR)
+        results = mastery.class_results(self.students, struggling, n,
+                                        self._weeks_since_assessment)
+        goal = mastery.goals(t.self_efficacy, t.expectation_bias,
+                             results.disadvantaged_share, p)
+        taught = results.size > 0
+        m = np.where(taught, mastery.signal(results.gain, goal, p), 0.0)
+        team = self.structure.team
+        team_size = np.bincount(team, weights=results.size)
+        safe = np.maximum(team_size, 1.0)
+        team_gain = np.bincount(team, weights=results.gain * results.size) / safe
+        team_goal = np.bincount(team, weights=goal * results.size) / safe
+        self._team_signal = np.where(team_size > 0, mastery.signal(team_gain, team_goal, p),
+                                     0.0)[team]
+        out = {name: np.zeros(n) for name in
+               ("mastery", "vicarious", "collective", "responsibility", "bias")}
+
+        if on("mastery"):
+            probabilities = (mastery.attribution_probabilities(
+                t.self_efficacy, t.collective_efficacy, t.responsibility,
+                t.expectation_bias, t.reflective, p) if on("attribution") else None)
+            effects = mastery.effects(m, probabilities, p, self.rng)
+            out["mastery"] = (1.0 - p.novice_social_weight * novice) * effects.self_efficacy
+            out["bias"] = effects.expectation_bias
+            out["responsibility"] = effects.responsibility
+            t.strategy_prompt[:] = effects.strategy_prompt
+            t.last_attribution[:] = effects.attribution
+        unbiased = mastery.goals(t.self_efficacy, np.zeros(n), results.disadvantaged_share, p)
+        out["bias"] += mastery.disconfirmation(results.disadvantaged_gain, unbiased, p)
+        t.last_mastery[:] = m
+
+        if on("vicarious"):
+            h = vicarious.similarity(ties, t.experience, t.subject, p)
+            out["vicarious"] = p.vicarious_rate * social * vicarious.vicarious_signal(
+                ties, self._visible, h, m, p)
+        if on("collective"):
+            out["collective"] = p.collective_rate * collective.mastery_evidence(
+                ties, self._visible, self._same_team, self._team_signal, m, p)
+
+        gap = np.nan_to_num(results.gap) * results.size
+        self._visible_gap = np.maximum(
+            np.bincount(team, weights=gap) / np.maximum(team_size, 1.0), 0.0)[team]
+        self._struggling_share = results.struggling_share
+
+        if on("practice"):
+            coverage = practice.coaching_coverage(n, p)
+            try_p = practice.try_probability(t.self_efficacy, t.collective_efficacy,
+                                             t.strategy_prompt, coverage, p)
+            expert = practice.support(ties, self._weight, t.trainer, coverage, p)
+            uses, fidelity = practice.update(t.uses_practice, t.fidelity, try_p, expert,
+                                             t.trainer, p, self.rng)
+            t.uses_practice[:] = uses
+            t.fidelity[:] = fidelity
+        if on("skill"):
+            t.peer_learned += skill.peer_learning(ties, self._visible, self._skill_now(), p)
+
+        self.students.cycle_gain[:] = 0.0
+        self._weeks_since_assessment = 0
+        self._struggling = struggling
+        self._class_index = teaching.class_index(self.students, struggling)
+        return out
+
+    def _annual_test(self) -> None:
+        students = self.students
+        gain = students.achievement - students.year_start
+        row = {"year": float(self.year), "annual_gain": float(gain.mean())}
+        row.update({k: v for k, v in self._outcomes_now().items()
+                    if k in ("ses_gap", "ses_gain_slope", "proficient_advantaged",
+                             "proficient_disadvantaged", "achievement")})
+        self.annual_results.append(row)
+
+    def _decide_leavers(self) -> None:
+        t, p = self.teachers, self.params
+        if not self._on("turnover"):
+            self._leaving = np.zeros(self.n_teachers, dtype=bool)
+        else:
+            poverty = float(self.students.disadvantaged.mean())
+            probability = turnover.leave_probability(
+                t.self_efficacy, t.collective_efficacy, t.stress, t.experience, poverty, p)
+            self._leaving = turnover.leavers(probability, p, self.rng)
+        self.turnover_rate = float(self._leaving.mean())
+
+    def _new_year(self) -> None:
+        """Summer: leavers are replaced by hires in their roles; students roll over."""
+        p, t = self.params, self.teachers
+        rows = np.flatnonzero(self._leaving)
+        if rows.size:
+            hires = state.new_teachers(rows.size, p, self.rng, hires=True)
+            for k, row in enumerate(rows):
+                subject, specialism = t.subject[row], t.specialism[row]
+                t.fill_row(row, hires, k)
+                t.subject[row], t.specialism[row] = subject, specialism
+                self._teacher_agents[row].remove()
+                self._teacher_agents[row] = Teacher(self, row)
+        self._leaving = np.zeros(self.n_teachers, dtype=bool)
+        entering = self.students.grade == p.grades - 1
+        state.roll_over(self.students, p, self.rng)
+        if self.structure.n_houses > 1:
+            staffing.place_in_houses(self.students, self.structure.n_houses, p, self.rng,
+                                     rows=np.flatnonzero(entering))
+        self._place_and_assign(all_students=False)
+
+    def _place_and_assign(self, all_students: bool) -> None:
+        """Place students in houses (if asked) and assign courses; refresh caches."""
+        p = self.params
+        if all_students:
+            staffing.place_in_houses(self.students, self.structure.n_houses, p, self.rng)
+        preps = staffing.assign_courses(
+            self.students, staffing.Staffing(self.teachers.subject, self.teachers.specialism),
+            self.structure.house, p.specialisms_per_subject, self.rng, p.noise)
+        staffed = not self._on("staffing")
+        if staffed:
+            self.students.out_of_field[:] = False
+        self._extra_preps = np.zeros(self.n_teachers) if staffed else np.maximum(preps - 1, 0)
+        self._baseline = teaching.course_baseline(self.students, p, staffed)
+        self._overlap = responsibility.student_overlap(self.students, self.structure.ties,
+                                                       self.n_teachers)
+        self._struggling = teaching.below_proficiency(self.students, p, 0.0)
+        self._class_index = teaching.class_index(self.students, self._struggling)
+        results = mastery.class_results(self.students, self._struggling, self.n_teachers, 1)
+        self._struggling_share = results.struggling_share
+        self._weeks_since_assessment = 0
+        self._refresh_ties()
+
+    def _refresh_ties(self) -> None:
+        """Recompute what depends on ties and levers (after any change)."""
+        p, ties, n = self.params, self.structure.ties, self.n_teachers
+        minutes = p.collaboration_minutes / 60.0
+        self._weight = ties.weight * np.where(ties.structured, minutes, 1.0)
+        boost = p.self_evaluation_visibility * float(p.self_evaluation)
+        self._visible = self._weight * (ties.visibility + boost * (1.0 - ties.visibility))
+        total = strength(ties.src, self._weight, n)
+        self._exposure = total / (total + p.exposure_half)
+        team = self.structure.team
+        self._same_team = team[ties.src] == team[ties.dst]
+        self._collaboration = responsibility.shared_work(ties, self._weight, self._overlap, n, p)
+
+    def _read_network(self, p: Parameters):
+        if p.structure != "custom":
+            return None
+        if p.network_file is None:
+            raise ParameterError("structure 'custom' needs network_file, the path of a "
+                                 "GraphML, edge-list or CSV file of teacher pairs",
+                                 key="network_file")
+        return networks.read_network_file(p.network_file)
+
+    def _check_changes(self, changes: Mapping[str, Any]) -> None:
+        levers = Parameters.levers()
+        for name in changes:
+            if name not in levers:
+                if name in Parameters.names():
+                    raise ParameterError(
+                        f"{name!r} cannot change during a run; levers that can: "
+                        f"{', '.join(levers)}", key=name)
+                raise ParameterError(f"unknown lever {name!r}{suggest(name, levers)}; "
+                                     f"levers: {', '.join(levers)}", key=name)
+        self.params.replace(**changes)
+
+    def _outcomes_now(self) -> dict[str, float]:
+        return metrics.outcomes(
+            self.teachers, self._skill_now(), self.students, self.params, step=self.steps,
+            density=self.structure.density, clustering=self.structure.clustering,
+            sources=self.source_changes, turnover_rate=self.turnover_rate)
+
+    def _record(self) -> None:
+        self._outcomes = self._outcomes_now()
+        self.datacollector.collect(self)
+        every = self.record_teachers_every
+        if every and self.steps % every == 0:
+            self._teacher_records.append(self._teacher_snapshot())
+
+    def _teacher_snapshot(self) -> dict[str, np.ndarray]:
+        t, n = self.teachers, self.n_teachers
+        snapshot = {
+            "Step": np.full(n, self.steps),
+            "AgentID": np.array([a.unique_id for a in self._teacher_agents]),
+            "row": np.arange(n),
+            "team": self.structure.team.copy(),
+            "subject": t.subject.copy(),
+            "experience": t.experience.copy(),
+            "self_efficacy": t.self_efficacy.copy(),
+            "self_efficacy_tses": tses(t.self_efficacy),
+            "collective_efficacy": t.collective_efficacy.copy(),
+            "responsibility": t.responsibility.copy(),
+            "stress": t.stress.copy(),
+            "expectation_bias": t.expectation_bias.copy(),
+            "skill": self._skill_now(),
+            "uses_practice": t.uses_practice.copy(),
+            "fidelity": t.fidelity.copy(),
+            "last_mastery": t.last_mastery.copy(),
+            "last_attribution": t.last_attribution.copy(),
+        }
+        for name in SOURCES:
+            snapshot[f"source_{name}"] = self.source_changes[name].copy()
+        return snapshot
+
+
+def _outcome(model: SchoolModel, name: str) -> float:
+    return model._outcomes[name]
+
+
+def _checked_processes(disabled: Iterable[str]) -> list[str]:
+    if isinstance(disabled, str):
+        disabled = (disabled,)
+    names = list(disabled)
+    for name in names:
+        if name not in PROCESSES:
+            raise ParameterError(f"cannot disable unknown process {name!r}"
+                                 f"{suggest(name, PROCESSES)}; processes: "
+                                 f"{', '.join(PROCESSES)}", key="disabled")
+    return names
+
+
+def _signature() -> inspect.Signature:
+    """Document every parameter in ``SchoolModel``'s signature (help, IDEs)."""
+    base = inspect.signature(SchoolModel.__init__)
+    fixed = [prm for prm in base.parameters.values() if prm.kind != prm.VAR_KEYWORD]
+    known = {prm.name for prm in fixed}
+    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                               default=Parameters.__dataclass_fields__[name].default)
+             for name in Parameters.names() if name not in known]
+    ordered = ([prm for prm in fixed if prm.kind != prm.KEYWORD_ONLY]
+               + [prm for prm in fixed if prm.kind == prm.KEYWORD_ONLY] + extra)
+    return base.replace(parameters=ordered)
+
+
+SchoolModel.__init__.__signature__ = _signature()

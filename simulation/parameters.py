@@ -1,0 +1,708 @@
+"""Every model parameter in one place: default, unit, plausible range, source.
+
+:class:`Parameters` is an immutable dataclass; each field carries a
+:class:`Spec` with its unit, the range a user may set, the research or reason
+behind the default, and whether it is a *lever* (may change mid-run, MODEL.md
+§6). ``python -m simulation.parameters`` prints the table that appears in
+``docs/ODD.md``; a test keeps the two identical.
+
+Belief-like quantities (self-efficacy ``s``, collective efficacy ``c``,
+responsibility ``r``, expectation bias ``b``, stress ``a``) live on (0, 1).
+Self-efficacy is *entered and reported* on the TSES 1-9 scale
+(``tses = 1 + 8 s``) where a user meets it. Achievement is in student standard
+deviations (SD) of a national grade-level distribution; rates of learning in
+SD per school year.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ParameterError
+
+STRUCTURES = ("isolated", "departments", "plc", "houses", "networked_plc", "custom")
+SUPPORT_MODELS = ("none", "train_the_trainer", "coaching")
+HOUSE_ASSIGNMENTS = ("random", "choice")
+SUBJECT_NAMES = (
+    "english",
+    "mathematics",
+    "science",
+    "social_studies",
+    "world_languages",
+    "arts",
+    "physical_education",
+    "technology",
+    "health",
+    "music",
+    "career",
+    "electives",
+)
+WEEKS_PER_YEAR = 36
+# Normalisations, not calibration: the effort terms are centred on a typical
+# teacher (TSES 7.1, Tschannen-Moran & Woolfolk Hoy 2001; collective efficacy
+# 0.6), so they shift gains only where beliefs differ from typical; the
+# vertical achievement scale grows by NATIONAL_GROWTH SD a grade
+# (Bloom et al. 2008), which places proficiency cuts and incoming cohorts.
+REFERENCE_SELF_EFFICACY = 0.7625
+REFERENCE_COLLECTIVE_EFFICACY = 0.6
+NATIONAL_GROWTH = 0.22
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a parameter means: unit, allowed range, source and role."""
+
+    doc: str
+    unit: str
+    low: float | None
+    high: float | None
+    source: str
+    group: str
+    lever: bool = False
+    choices: tuple[str, ...] | None = None
+
+    def allowed(self) -> str:
+        """Describe the allowed values in words, for error messages and tables."""
+        if self.choices is not None:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.low is not None and self.high is not None:
+            return f"{_fmt(self.low)} to {_fmt(self.high)}"
+        return "any value"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _param(default: Any, doc: str, unit: str = "", low: float | None = None,
+           high: float | None = None, source: str = "", *, group: str,
+           lever: bool = False, choices: tuple[str, ...] | None = None) -> Any:
+    spec = Spec(doc, unit, low, high, source, group, lever, choices)
+    return field(default=default, metadata={"spec": spec})
+
+
+def _group(name: str):
+    def p(default: Any, doc: str, unit: str = "", low: float | None = None,
+          high: float | None = None, source: str = "", **kw: Any) -> Any:
+        return _param(default, doc, unit, low, high, source, group=name, **kw)
+    return p
+
+
+_school = _group("school and students")
+_initial = _group("starting culture")
+_teaching = _group("teaching and skill")
+_mastery = _group("mastery and attribution")
+_social = _group("vicarious experience and persuasion")
+_affect = _group("affective states")
+_collective = _group("collective efficacy and responsibility")
+_practice = _group("evidence-based practice")
+_turnover = _group("turnover and hiring")
+_leader = _group("leadership levers")
+_network = _group("collaboration network")
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """All parameters of :class:`simulation.SchoolModel`, validated on creation.
+
+    Build one with keyword arguments (``Parameters(n_students=2400)``); any
+    value outside its range, of the wrong type, or an unknown name raises
+    :class:`simulation.errors.ParameterError` naming the key and what is
+    allowed. ``Parameters.spec(name)`` gives a field's unit, range and source.
+    """
+
+    # --- school and students -------------------------------------------------
+    n_students: int = _school(
+        900, "Enrolment (all grades).", "students", 20, 200_000,
+        "900 is a mid-sized US high school (NCES Digest, Table 216.40).")
+    structure: str = _school(
+        "departments", "How teachers are organised into teams and ties (MODEL.md §5).",
+        "", source="Departments are the default organisation of US high schools "
+        "(Siskin 1994).", choices=STRUCTURES, lever=True)
+    network_file: str | None = _school(
+        None, "GraphML, edge-list or CSV file of teacher pairs, for structure 'custom'.",
+        "path", source="A real school's network (Moolenaar, Sleegers & Daly 2012).",
+        lever=True)
+    student_teacher_ratio: float = _school(
+        15.5, "Students per teacher; sets the number of teachers.", "students/teacher",
+        6, 40, "NCES Digest Table 208.20: about 15-16 in US public schools.")
+    specialisms_per_subject: tuple[int, ...] = _school(
+        (2, 3, 4, 3, 3, 4), "Courses per subject that need a distinct specialist "
+        "(e.g. biology, chemistry, physics, earth science); one entry per subject.",
+        "courses", 1, 10, "Reason: certification by field; Lee & Smith (1997) on "
+        "the curriculum small schools can staff.")
+    grades: int = _school(4, "Grade cohorts in the school (9-12).", "cohorts", 1, 6,
+                          "US high school.")
+    ses_mean: float = _school(
+        0.0, "School mean socio-economic status.", "national SD", -2.5, 2.5,
+        "0 = national average; about -0.8 for a high-poverty school.")
+    ses_sd: float = _school(
+        0.9, "Within-school SD of socio-economic status.", "national SD", 0, 2,
+        "Reason: schools are partly segregated by income (Reardon & Owens 2014), "
+        "so within-school spread is below the national 1.")
+    ses_achievement_slope: float = _school(
+        0.45, "Prior achievement per SD of SES at school entry.", "SD per SD", 0, 1,
+        "Reardon (2011): 90/10 income gap about 1.25 SD, i.e. about 0.45-0.5 per "
+        "SD of SES.")
+    proficiency_cut: float = _school(
+        0.0, "Proficiency cut relative to the national grade-level mean.", "SD", -2, 2,
+        "Reason: a cut at the national median makes about half of students "
+        "proficient, as on many state tests.")
+    team_size: int = _school(
+        5, "Target teachers per PLC or house team.", "teachers", 2, 12,
+        "DuFour & Mattos (2013); MODEL.md §5 (4-6).")
+    house_size: int = _school(
+        20, "Target teachers per house (school within a school).", "teachers", 6, 60,
+        "MODEL.md §5 (15-25); Lee & Ready (2007).")
+    house_assignment: str = _school(
+        "random", "How students are placed in houses: at random or by choice "
+        "(choice sorts students by SES and prior achievement).", "",
+        source="Lee & Ready (2007).", choices=HOUSE_ASSIGNMENTS, lever=True)
+    cycle_weeks: int = _school(
+        6, "Weeks between common formative assessments (mastery feedback).", "weeks",
+        1, 36, "MODEL.md §3; DuFour & Mattos (2013): end of each unit.")
+    noise: bool = _school(
+        True, "Stochastic model. False replaces every random draw by its expected "
+        "value (initial spreads, student noise, attributions, leader contacts, "
+        "adoption and turnover), for checking the deterministic skeleton.", "",
+        source="Modelling practice.")
+
+    # --- starting culture ----------------------------------------------------
+    initial_self_efficacy: float = _initial(
+        7.1, "Mean teacher self-efficacy at start.", "TSES 1-9", 1, 9,
+        "Tschannen-Moran & Woolfolk Hoy (2001): mean about 7.1.")
+    initial_self_efficacy_sd: float = _initial(
+        0.9, "SD of teacher self-efficacy at start.", "TSES 1-9", 0, 3,
+        "Tschannen-Moran & Woolfolk Hoy (2001): SD about 0.9.")
+    initial_collective_efficacy: float = _initial(
+        0.6, "Mean perceived collective efficacy at start.", "0-1", 0, 1,
+        "Goddard, Hoy & Woolfolk Hoy (2000): school means near 4 on a 1-6 scale.")
+    initial_collective_efficacy_sd: float = _initial(
+        0.08, "SD of perceived collective efficacy among teachers.", "0-1", 0, 0.5,
+        "Reason: faculty agreement is high on CE scales (Goddard 2002).")
+    initial_responsibility: float = _initial(
+        0.5, "Mean collective responsibility at start.", "0-1", 0, 1,
+        "Lee & Smith (1996): schools vary widely; 0.5 is the middle.")
+    initial_responsibility_sd: float = _initial(
+        0.1, "SD of responsibility among teachers.", "0-1", 0, 0.5, "Reason.")
+    initial_expectation_bias: float = _initial(
+        0.3, "Mean expectation bias against disadvantaged students.", "0-1", 0, 1,
+        "Evans (2009); Jussim & Harber (2005): expectations differ modestly by SES.")
+    initial_expectation_bias_sd: float = _initial(
+        0.1, "SD of expectation bias.", "0-1", 0, 0.5, "Reason.")
+    initial_stress: float = _initial(
+        0.4, "Mean stress at start.", "0-1", 0, 1,
+        "Reason: equal to the reference level (no initial affective push).")
+    novice_share: float = _initial(
+        0.12, "Share of teachers in their first three years at start.", "share", 0, 1,
+        "NCES NTPS 2017-18: about 10-13% of public-school teachers.")
+    max_experience: float = _initial(
+        30, "Experience of the most senior teachers; others spread evenly from 3.",
+        "years", 3, 45, "NCES NTPS: mean experience about 14 years.")
+    skill_sd: float = _initial(
+        0.11, "SD of teachers' stable talent.", "SD/year", 0, 0.4,
+        "Hanushek & Rivkin (2010): 0.11-0.15 SD per SD of teacher quality.")
+
+    # --- teaching and skill --------------------------------------------------
+    baseline_growth: float = _teaching(
+        0.22, "Annual growth of a student with an average teacher.", "SD/year", 0, 0.8,
+        "Bloom, Hill, Black & Lipsey (2008): grades 9-11 about 0.19-0.25 SD a year.")
+    ses_growth: float = _teaching(
+        0.03, "Out-of-school growth per SD of SES that teachers cannot remove.",
+        "SD/year per SD", -0.2, 0.3,
+        "Alexander, Entwisle & Olson (2007): summer and home learning favour "
+        "advantaged students.")
+    student_noise: float = _teaching(
+        0.5, "SD of a student's annual subject gain around its expectation.", "SD/year",
+        0, 2, "Reason: test-retest and growth variation; annual gain SDs of "
+        "0.5-0.7 on state tests.")
+    efficacy_effort: float = _teaching(
+        0.25, "Effort and persistence per unit of self-efficacy above its reference.",
+        "SD/year per unit", 0, 2,
+        "Klassen & Tze (2014): teacher self-efficacy relates weakly to student "
+        "achievement.")
+    collective_effort: float = _teaching(
+        0.5, "Effort and persistence per unit of perceived collective efficacy.",
+        "SD/year per unit", 0, 3,
+        "Goddard, Hoy & Woolfolk Hoy (2000); Bandura (1993): collective efficacy "
+        "sustains effort.")
+    expectation_effect: float = _teaching(
+        0.15, "Gain lost by a disadvantaged student per unit of a teacher's "
+        "expectation bias.", "SD/year per unit", 0, 1,
+        "Jussim & Harber (2005): expectancy effects of about 0.1-0.2 d.")
+    responsibility_effort: float = _teaching(
+        0.12, "Extra gain for a student below proficiency per unit of a teacher's "
+        "responsibility.", "SD/year per unit", 0, 1,
+        "Lee & Smith (1996): responsibility raises gains and weakens the SES slope.")
+    practice_effect: float = _teaching(
+        0.2, "Gain from an evidence-based practice at full fidelity.", "SD/year", 0, 1,
+        "Kraft, Blazar & Hogan (2018): coaching worth about 0.18 SD.")
+    intervention_effect: float = _teaching(
+        0.15, "Gain from a fully run systematic intervention for a student below "
+        "proficiency.", "SD/year", 0, 1,
+        "DuFour & Mattos (2013); tiered-intervention studies report 0.1-0.4 SD.")
+    out_of_field_penalty: float = _teaching(
+        0.08, "Gain lost when a course is taught out of the teacher's field.",
+        "SD/year", 0, 0.5,
+        "Clotfelter, Ladd & Vigdor (2010): certification in field worth about "
+        "0.05-0.1 SD in high school.")
+    experience_deficit: float = _teaching(
+        0.08, "Skill deficit of a first-year teacher relative to a veteran.",
+        "SD/year", 0, 0.4, "Papay & Kraft (2015): steep gains over the first years.")
+    experience_scale: float = _teaching(
+        2.5, "Years over which the novice deficit shrinks by a factor e.", "years",
+        0.25, 15, "Papay & Kraft (2015): most of the return by year 5.")
+    support_growth: float = _teaching(
+        0.8, "Speed-up of experience returns in a fully supportive, collaborative "
+        "environment.", "relative", 0, 5,
+        "Kraft & Papay (2014): about 38% faster improvement in supportive schools.")
+    peer_learning_rate: float = _teaching(
+        0.02, "Share of the skill gap to more skilled, visible colleagues closed per "
+        "cycle.", "per cycle", 0, 0.5,
+        "Jackson & Bruegmann (2009): teachers learn from better peers.")
+
+    # --- mastery and attribution ---------------------------------------------
+    growth_goal: float = _mastery(
+        0.25, "Annual gain a teacher with reference efficacy aims for.", "SD/year",
+        0, 1, "Reason: near typical growth (Bloom et al. 2008).")
+    goal_efficacy: float = _mastery(
+        0.3, "How much higher goals are per unit of self-efficacy above reference.",
+        "SD/year per unit", 0, 3,
+        "Bandura (1997); Locke & Latham (2002): efficacious people set higher goals.")
+    goal_discount: float = _mastery(
+        0.5, "How far expectation bias lowers the goal for disadvantaged students, "
+        "relative to the typical gain.", "relative", 0, 1, "Evans (2009).")
+    mastery_sensitivity: float = _mastery(
+        0.15, "Gain shortfall or excess that counts as a clear failure or success.",
+        "SD/year", 0.01, 2, "Reason: about one SD of class-gain noise over a cycle.")
+    mastery_rate: float = _mastery(
+        0.05, "Change in self-efficacy per unit mastery signal per cycle.", "per cycle",
+        0, 1, "Bandura (1997): mastery is the strongest source.")
+    success_credit: float = _mastery(
+        0.6, "Share of a success credited to one's own teaching without "
+        "self-evaluation.", "share", 0, 1,
+        "Donohoo & Katz (2020): self-evaluation makes the link visible.")
+    attribution_ability: float = _mastery(
+        2.0, "Weight of low self-efficacy in attributing failure to own ability.",
+        "logit", 0, 20, "Weiner (1985); Bandura (1997).")
+    attribution_background: float = _mastery(
+        3.0, "Weight of expectation bias (less collective efficacy) in attributing "
+        "failure to students' background.", "logit", 0, 20, "Evans (2009).")
+    attribution_strategy: float = _mastery(
+        3.0, "Weight of reflective practice and responsibility in attributing "
+        "failure to strategy.", "logit", 0, 20,
+        "Donohoo & Katz (2020): reflection shifts attributions to controllable causes.")
+    background_shift: float = _mastery(
+        0.03, "Rise in expectation bias (and fall in responsibility) per unit failure "
+        "blamed on background.", "per cycle", 0, 0.5, "Evans (2009).")
+    strategy_adoption: float = _mastery(
+        1.0, "Added log-odds of trying an evidence-based practice after a failure "
+        "blamed on strategy.", "logit", 0, 10, "MODEL.md §4.2.")
+    challenge_rate: float = _mastery(
+        0.05, "Fall in expectation bias per unit of disconfirming success of "
+        "disadvantaged students, when assumptions are re-examined.", "per cycle",
+        0, 0.5, "Donohoo (2021), practice 5; Evans (2009).")
+
+    # --- vicarious experience and persuasion ----------------------------------
+    vicarious_rate: float = _social(
+        0.03, "Change in self-efficacy per unit of colleagues' visible mastery.",
+        "per cycle", 0, 1, "Bandura (1997).")
+    similarity_scale: float = _social(
+        10, "Experience difference at which a model's similarity falls by e.", "years",
+        0.5, 60, "Bandura (1997): similar models teach more.")
+    cross_subject_similarity: float = _social(
+        0.5, "Similarity of a colleague in another subject.", "0-1", 0, 1, "Reason.")
+    persuasion_rate: float = _social(
+        0.01, "Weekly pull of self-efficacy and collective efficacy toward "
+        "colleagues' beliefs.", "per week", 0, 0.5, "Bandura (1997).")
+    credibility_floor: float = _social(
+        0.4, "Credibility of a first-year colleague relative to a veteran.", "0-1",
+        0, 1, "Reason: experience lends credibility.")
+    credibility_experience: float = _social(
+        5, "Experience at which credibility is halfway to a veteran's.", "years",
+        0.1, 40, "Reason.")
+    exposure_half: float = _social(
+        1.0, "Tie strength at which a teacher is half exposed to colleagues.",
+        "tie units", 0.01, 20, "Reason: saturating exposure to social information.")
+    novice_social_weight: float = _social(
+        0.5, "Extra weight of vicarious and persuasive sources (and less of mastery) "
+        "for a first-year teacher.", "relative", 0, 1,
+        "Tschannen-Moran & Woolfolk Hoy (2007).")
+    novice_scale: float = _social(
+        3, "Years over which the novice weighting fades by e.", "years", 0.25, 20,
+        "Tschannen-Moran & Woolfolk Hoy (2007).")
+    malleability_scale: float = _social(
+        3, "Experience (years in the career; years in the school for collective "
+        "beliefs) at which beliefs move half as fast as a newcomer's.", "years",
+        0.1, 40, "Bandura (1997); Tschannen-Moran & Woolfolk Hoy (2007): beliefs, "
+        "once set, resist change.")
+
+    # --- affective states ----------------------------------------------------
+    stress_rate: float = _affect(
+        0.1, "Weekly share of the gap to the stress target closed.", "per week", 0, 1,
+        "Reason: stress adapts over weeks.")
+    stress_reference: float = _affect(
+        0.4, "Stress level with no effect on self-efficacy.", "0-1", 0, 1, "Reason.")
+    stress_base: float = _affect(
+        -0.4, "Log-odds of the stress target for a typical teacher.", "logit", -10, 10,
+        "Reason: target about 0.4 in a typical school.")
+    stress_workload: float = _affect(
+        0.4, "Stress log-odds per extra course preparation.", "logit", 0, 5,
+        "Skaalvik & Skaalvik (2017): workload.")
+    stress_struggling: float = _affect(
+        2.0, "Stress log-odds per unit share of students below proficiency (above "
+        "half).", "logit", 0, 10, "Skaalvik & Skaalvik (2017).")
+    stress_failure: float = _affect(
+        1.0, "Stress log-odds per unit of the last mastery failure.", "logit", 0, 10,
+        "Bandura (1997).")
+    stress_support: float = _affect(
+        1.0, "Stress log-odds removed by full exposure to colleagues.", "logit", 0, 10,
+        "Skaalvik & Skaalvik (2017): collegial support.")
+    stress_success: float = _affect(
+        0.8, "Stress log-odds removed per unit of the last mastery success.", "logit",
+        0, 10, "Bandura (1997).")
+    affect_rate: float = _affect(
+        0.006, "Weekly change in self-efficacy per unit stress above reference.",
+        "per week", 0, 0.2, "Bandura (1997): physiological and affective states.")
+
+    # --- collective efficacy and responsibility --------------------------------
+    collective_rate: float = _collective(
+        0.06, "Change in collective efficacy per unit of team and visible mastery.",
+        "per cycle", 0, 1, "Goddard, Hoy & Woolfolk Hoy (2004).")
+    mood_rate: float = _collective(
+        0.004, "Weekly fall in collective efficacy per unit of team stress above "
+        "reference.", "per week", 0, 0.2, "Goddard et al. (2004): group affect.")
+    responsibility_rate: float = _collective(
+        0.004, "Weekly pull of responsibility toward collective efficacy at full "
+        "collaboration on shared students.", "per week", 0, 0.2,
+        "Lee & Smith (1996): responsibility grows slowly over years.")
+    shared_students_full: float = _collective(
+        0.25, "Share of one's students a colleague also teaches that makes the tie a "
+        "full partnership.", "share", 0.01, 1, "Reason.")
+    defensiveness_threshold: float = _collective(
+        0.55, "Collective efficacy below which visible gaps breed defensiveness "
+        "rather than responsibility.", "0-1", 0, 1,
+        "MODEL.md §4.7; Donohoo & Katz (2020).")
+    data_review_rate: float = _collective(
+        0.006, "Weekly change in responsibility per SD of visible gap under data "
+        "review.", "per week", 0, 0.2, "Donohoo (2021), practice 1.")
+    reflective_rate: float = _collective(
+        0.05, "Weekly uptake of reflective practice under the CLEAR cycle (its "
+        "decay when the cycle stops is a quarter of this).", "per week", 0, 1,
+        "Donohoo & Katz (2020).")
+
+    # --- evidence-based practice ---------------------------------------------
+    adoption_base: float = _practice(
+        -6.0, "Log-odds of trying the practice in a cycle with no support.", "logit",
+        -20, 10, "Joyce & Showers (2002): about 5% use it after training alone.")
+    adoption_self_efficacy: float = _practice(
+        2.0, "Log-odds per unit self-efficacy.", "logit", 0, 20,
+        "Guskey (1988); Tschannen-Moran & Woolfolk Hoy (2001).")
+    adoption_collective: float = _practice(
+        2.0, "Log-odds per unit collective efficacy.", "logit", 0, 20,
+        "Donohoo & Katz (2020).")
+    adoption_training: float = _practice(
+        2.0, "Log-odds added by train-the-trainer training.", "logit", 0, 20,
+        "Joyce & Showers (2002).")
+    adoption_coaching: float = _practice(
+        3.5, "Log-odds added by coaching at full coverage.", "logit", 0, 20,
+        "Joyce & Showers (2002).")
+    adoption_evidence: float = _practice(
+        1.0, "Log-odds added by discussions of evidence-based approaches.", "logit",
+        0, 20, "Donohoo (2021), practice 2.")
+    fidelity_start: float = _practice(
+        0.35, "Fidelity of a first try without expert support.", "0-1", 0, 1,
+        "Joyce & Showers (2002).")
+    fidelity_expert: float = _practice(
+        0.85, "Fidelity reached with full support (trainers; coached teachers).",
+        "0-1", 0, 1, "Joyce & Showers (2002); Kraft et al. (2018).")
+    fidelity_rate: float = _practice(
+        0.3, "Share of the gap to expert fidelity closed per cycle at full support.",
+        "per cycle", 0, 1, "Reason.")
+    fidelity_decay: float = _practice(
+        0.25, "Share of fidelity lost per cycle without support.", "per cycle", 0, 1,
+        "Joyce & Showers (2002): unsupported practice fades.")
+    fidelity_floor: float = _practice(
+        0.15, "Fidelity below which a teacher abandons the practice.", "0-1", 0, 1,
+        "Reason.")
+    monitoring_effect: float = _practice(
+        0.3, "Share of fidelity decay prevented by fidelity monitoring.", "share", 0, 1,
+        "Donohoo (2021), practice 3.")
+    trainer_share: float = _practice(
+        0.1, "Share of teachers trained as trainers under train-the-trainer.",
+        "share", 0.01, 1, "Donohoo (2021): Maine Township.")
+    coach_caseload: float = _practice(
+        12, "Teachers one coach can support at once.", "teachers", 1, 100,
+        "Kraft, Blazar & Hogan (2018): effects shrink in larger programmes.")
+
+    # --- turnover and hiring -------------------------------------------------
+    turnover_base: float = _turnover(
+        -1.75, "Log-odds of leaving for a typical veteran in a typical school.",
+        "logit", -10, 5, "Ingersoll (2001); Goldring et al. (2014): about 16% "
+        "move or leave each year.")
+    turnover_efficacy: float = _turnover(
+        4.0, "Log-odds of leaving removed per unit self-efficacy above reference.",
+        "logit", 0, 30, "Skaalvik & Skaalvik (2016, 2017).")
+    turnover_collective: float = _turnover(
+        2.0, "Log-odds of leaving removed per unit collective efficacy above "
+        "reference.", "logit", 0, 30, "Skaalvik & Skaalvik (2017).")
+    turnover_stress: float = _turnover(
+        3.0, "Log-odds of leaving per unit stress above reference.", "logit", 0, 30,
+        "Skaalvik & Skaalvik (2016).")
+    turnover_poverty: float = _turnover(
+        1.5, "Log-odds of leaving per unit share of disadvantaged students above a "
+        "quarter.", "logit", 0, 20, "Ingersoll (2001): about 50% higher in "
+        "high-poverty schools.")
+    turnover_novice: float = _turnover(
+        0.6, "Log-odds of leaving added for a first-year teacher (fades with "
+        "novice_scale).", "logit", 0, 10, "Ingersoll (2001): novices leave more.")
+    hire_novice_share: float = _turnover(
+        0.5, "Share of new hires who are novices.", "share", 0, 1,
+        "NCES: about half of hires are beginning teachers.", lever=True)
+    hire_self_efficacy: float = _turnover(
+        7.4, "Mean self-efficacy of novice hires (optimistic before the first year).",
+        "TSES 1-9", 1, 9, "Woolfolk Hoy & Spero (2005).", lever=True)
+    hire_expectation_bias: float = _turnover(
+        0.3, "Mean expectation bias of new hires.", "0-1", 0, 1, "Reason.",
+        lever=True)
+
+    # --- leadership levers ---------------------------------------------------
+    collaboration_minutes: float = _leader(
+        60, "Structured collaboration time per week (scales team and colleague ties).",
+        "minutes/week", 0, 600, "DuFour & Mattos (2013); MetLife (2009).", lever=True)
+    leader_persuasion: float = _leader(
+        0.05, "Pull of a contacted teacher's beliefs toward the leader's.", "per contact",
+        0, 1, "Bandura (1997); Leithwood & Jantzi (2008).", lever=True)
+    leader_attention: float = _leader(
+        10, "Teachers the leader can talk with in depth each week.", "teachers/week",
+        0, 500, "Reason: finite attention (Spillane 2006).", lever=True)
+    leader_belief: float = _leader(
+        0.8, "Confidence the leader expresses in teachers' and the faculty's "
+        "capability.", "0-1", 0, 1, "Reason.", lever=True)
+    data_review: bool = _leader(
+        False, "Teams review disaggregated data: gaps become visible.", "",
+        source="Donohoo (2021), practice 1.", lever=True)
+    evidence_discussions: bool = _leader(
+        False, "Leader leads discussions of evidence-based approaches.", "",
+        source="Donohoo (2021), practice 2.", lever=True)
+    fidelity_monitoring: bool = _leader(
+        False, "Implementation of the practice is monitored.", "",
+        source="Donohoo (2021), practice 3.", lever=True)
+    self_evaluation: bool = _leader(
+        False, "Teams assess their impact: success is credited to teaching and "
+        "shared.", "", source="Donohoo (2021), practice 4.", lever=True)
+    challenge_assumptions: bool = _leader(
+        False, "Teams re-examine evidence about disadvantaged students' progress.", "",
+        source="Donohoo (2021), practice 5; Evans (2009).", lever=True)
+    clear_cycle: bool = _leader(
+        False, "Teams work in the CLEAR reflective cycle.", "",
+        source="Donohoo & Katz (2020).", lever=True)
+    support_model: str = _leader(
+        "none", "Support for the evidence-based practice.", "",
+        source="Joyce & Showers (2002); Donohoo (2021).", choices=SUPPORT_MODELS,
+        lever=True)
+    coaches: float = _leader(
+        2, "Instructional coaches (full-time) when support_model is 'coaching'.",
+        "coaches", 0, 200, "Kraft, Blazar & Hogan (2018).", lever=True)
+    intervention_plan: bool = _leader(
+        False, "A systematic intervention plan for students below proficiency.", "",
+        source="DuFour & Mattos (2013), step 5.", lever=True)
+
+    # --- collaboration network -----------------------------------------------
+    department_ties: float = _network(
+        4, "Colleague ties per teacher inside a department or house.", "ties", 0, 30,
+        "Moolenaar et al. (2012): 3-6 advice ties per teacher.")
+    informal_ties: float = _network(
+        0.5, "Informal ties per teacher across the school.", "ties", 0, 30,
+        "Reason: a few cross-department friendships.")
+    isolated_ties: float = _network(
+        1.0, "Ties per teacher in an egg-crate school.", "ties", 0, 30,
+        "Lortie (1975): isolation of teachers.")
+    bridge_ties: float = _network(
+        1.0, "Bridging ties per team in networked PLCs.", "ties", 0, 30,
+        "Reason: vertical teams.")
+    hub_share: float = _network(
+        0.05, "Share of teachers acting as hubs (coaches, teacher leaders) in "
+        "networked PLCs.", "share", 0, 0.5, "Reason.")
+    hub_ties: float = _network(
+        8, "Bridging ties of each hub.", "ties", 0, 100, "Reason.")
+    team_tie_weight: float = _network(
+        1.0, "Interaction intensity of a tie inside a team (at 60 minutes).",
+        "tie units", 0, 10, "Reason (reference unit).")
+    colleague_tie_weight: float = _network(
+        0.5, "Interaction intensity of a department or house colleague tie.",
+        "tie units", 0, 10, "Reason.")
+    informal_tie_weight: float = _network(
+        0.25, "Interaction intensity of an informal tie.", "tie units", 0, 10, "Reason.")
+    bridge_tie_weight: float = _network(
+        0.75, "Interaction intensity of a bridging tie.", "tie units", 0, 10, "Reason.")
+    team_visibility: float = _network(
+        0.8, "How much a team tie lets teachers see each other's results and "
+        "practice (common assessments, protocols).", "0-1", 0, 1,
+        "DuFour & Mattos (2013).")
+    colleague_visibility: float = _network(
+        0.3, "Visibility through a colleague tie.", "0-1", 0, 1, "Little (1990).")
+    informal_visibility: float = _network(
+        0.1, "Visibility through an informal tie.", "0-1", 0, 1, "Little (1990).")
+    bridge_visibility: float = _network(
+        0.5, "Visibility through a bridging tie.", "0-1", 0, 1, "Reason.")
+    self_evaluation_visibility: float = _network(
+        0.5, "Share of the remaining invisibility removed when teams assess impact.",
+        "share", 0, 1, "Donohoo (2021), practice 4.")
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            object.__setattr__(self, f.name, _checked(f, getattr(self, f.name)))
+
+    @staticmethod
+    def spec(name: str) -> Spec:
+        """Return the :class:`Spec` of parameter ``name``."""
+        return _FIELDS[name].metadata["spec"]
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        """Names of all parameters, in table order."""
+        return tuple(_FIELDS)
+
+    @classmethod
+    def levers(cls) -> tuple[str, ...]:
+        """Names of the parameters that may change during a run (MODEL.md §6)."""
+        return tuple(n for n, f in _FIELDS.items() if f.metadata["spec"].lever)
+
+    @classmethod
+    def build(cls, values: Mapping[str, Any]) -> Parameters:
+        """Validate ``values`` (unknown names included) and build the parameters."""
+        check_names(values)
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> Parameters:
+        """Return a copy with ``changes`` applied and validated."""
+        check_names(changes)
+        return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dictionary of all values."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Parameters)}
+
+
+def check_names(values: Mapping[str, Any]) -> None:
+    """Raise :class:`ParameterError` for a name that is not a parameter."""
+    for name in values:
+        if name not in _FIELDS:
+            raise ParameterError(
+                f"unknown parameter {name!r}{suggest(name, _FIELDS)}; see "
+                "`python -m simulation.parameters` for the full list", key=name)
+
+
+def suggest(name: str, candidates) -> str:
+    """A ``" (did you mean 'x'?)"`` hint for a near miss, or an empty string."""
+    import difflib
+
+    close = difflib.get_close_matches(str(name), list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _checked(f: dataclasses.Field, value: Any) -> Any:
+    spec: Spec = f.metadata["spec"]
+    name = f.name
+    default = f.default
+
+    def fail(problem: str) -> ParameterError:
+        unit = f" {spec.unit}" if spec.unit and spec.unit not in ("", "0-1") else ""
+        return ParameterError(f"parameter {name!r} {problem}; allowed: "
+                              f"{spec.allowed()}{unit}", key=name)
+
+    if name == "network_file":
+        if value is None or isinstance(value, str | os.PathLike):
+            return None if value is None else os.fspath(value)
+        raise fail(f"must be a file path, not {value!r}")
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        raise fail(f"must be true or false, not {value!r}")
+    if spec.choices is not None:
+        if isinstance(value, str) and value in spec.choices:
+            return value
+        hint = suggest(value, spec.choices) if isinstance(value, str) else ""
+        raise fail(f"is {value!r}{hint}")
+    if isinstance(default, tuple):
+        if isinstance(value, str) or not hasattr(value, "__iter__"):
+            raise fail(f"must be a list of whole numbers, not {value!r}")
+        items = tuple(value)
+        if not 1 <= len(items) <= len(SUBJECT_NAMES):
+            raise fail(f"must list 1 to {len(SUBJECT_NAMES)} subjects, not {len(items)}")
+        return tuple(_number(fail, name, v, integer=True, spec=spec) for v in items)
+    return _number(fail, name, value, integer=isinstance(default, int), spec=spec)
+
+
+def _number(fail, name: str, value: Any, *, integer: bool, spec: Spec) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        try:
+            import numpy as np
+
+            if isinstance(value, np.integer | np.floating) and not isinstance(value, bool):
+                value = value.item()
+            else:
+                raise TypeError
+        except TypeError:
+            raise fail(f"must be a number, not {value!r}") from None
+    if not math.isfinite(value):
+        raise fail(f"must be a finite number, not {value!r}")
+    if integer:
+        if float(value) != int(value):
+            raise fail(f"must be a whole number, not {value!r}")
+        value = int(value)
+    else:
+        value = float(value)
+    if spec.low is not None and value < spec.low or spec.high is not None and value > spec.high:
+        raise fail(f"= {value:g} is out of range")
+    return value
+
+
+def markdown_table() -> str:
+    """The parameter table of ``docs/ODD.md``, grouped, one row per parameter."""
+    lines: list[str] = []
+    group = None
+    for name, f in _FIELDS.items():
+        spec: Spec = f.metadata["spec"]
+        if spec.group != group:
+            group = spec.group
+            lines += ["", f"**{group.capitalize()}**", "",
+                      "| parameter | default | unit | range | lever | meaning | source |",
+                      "|---|---|---|---|---|---|---|"]
+        default = f.default
+        if isinstance(default, tuple):
+            shown = "[" + ", ".join(str(v) for v in default) + "]"
+        elif isinstance(default, bool):
+            shown = str(default).lower()
+        elif isinstance(default, str):
+            shown = f"`{default}`"
+        elif default is None:
+            shown = "none"
+        else:
+            shown = f"{default:g}"
+        lines.append(f"| `{name}` | {shown} | {spec.unit} | {spec.allowed()} | "
+                     f"{'yes' if spec.lever else ''} | {spec.doc} | {spec.source} |")
+    return "\n".join(lines).strip() + "\n"
+
+
+def tses(s):
+    """Self-efficacy on the TSES 1-9 scale from the model's (0, 1) scale."""
+    return 1.0 + 8.0 * s
+
+
+def from_tses(value):
+    """Self-efficacy on the model's (0, 1) scale from the TSES 1-9 scale."""
+    return (value - 1.0) / 8.0
+
+
+if __name__ == "__main__":
+    print(markdown_table(), end="")

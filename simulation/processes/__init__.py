@@ -1,0 +1,28 @@
+"""The model's processes (MODEL.md §4), one module each, as array functions.
+
+Each function takes state arrays, the ties and the parameters and returns
+changes; :class:`simulation.model.SchoolModel` applies them in its weekly
+pipeline. Each process can be switched off by name for ablation.
+"""
+
+PROCESSES = (
+    "teaching",
+    "mastery",
+    "attribution",
+    "vicarious",
+    "persuasion",
+    "leader",
+    "affect",
+    "collective",
+    "responsibility",
+    "practice",
+    "skill",
+    "turnover",
+    "staffing",
+)
+"""Names accepted by ``SchoolModel(disabled=...)``.
+
+``attribution`` off makes every failure count against one's ability (plain
+Bandura mastery); ``leader`` off removes the principal's persuasion only;
+``staffing`` off staffs every course in field; ``skill`` off freezes skill.
+"""

@@ -1,0 +1,50 @@
+"""Perceived collective efficacy (MODEL.md §4.6).
+
+Each teacher's perception ``c_i`` of the faculty's capability changes with
+
+* team mastery at each assessment, seen through one's team ties:
+  ``η_C m_team(i) V_team,i / (V_team,i + w½)``, ``V`` the visible team tie
+  strength (a team of one sees no team result);
+* other teams' visible success: the saturating visible mean of mastery
+  signals over ties that leave one's team;
+* colleagues' talk and the leader's persuasion (``persuasion.py``, same
+  rates as for self-efficacy);
+* group mood: ``-η_mood (ā_team - a_ref)``, the team's mean stress.
+
+School collective efficacy is the mean of ``c`` (Goddard, Hoy & Woolfolk
+Hoy 2000, 2004).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..networks import Ties
+from ..parameters import Parameters
+from .common import strength, tie_sum
+
+
+def team_mean(values: np.ndarray, team: np.ndarray) -> np.ndarray:
+    """Mean of ``values`` over each teacher's team, returned per teacher."""
+    total = np.bincount(team, weights=values)
+    count = np.bincount(team)
+    return (total / np.maximum(count, 1))[team]
+
+
+def mastery_evidence(ties: Ties, visible_weight: np.ndarray, same_team: np.ndarray,
+                     team_signal: np.ndarray, mastery: np.ndarray,
+                     p: Parameters) -> np.ndarray:
+    """Evidence about the faculty from one's team's and other teams' results."""
+    n = mastery.size
+    inside = visible_weight * same_team
+    outside = visible_weight * ~same_team
+    seen_team = strength(ties.src, inside, n)
+    team_part = team_signal * seen_team / (seen_team + p.exposure_half)
+    other_part = tie_sum(ties.src, ties.dst, outside, mastery, n) / (
+        strength(ties.src, outside, n) + p.exposure_half)
+    return team_part + other_part
+
+
+def mood(stress: np.ndarray, team: np.ndarray, p: Parameters) -> np.ndarray:
+    """Weekly push on collective efficacy from the team's mean stress."""
+    return -p.mood_rate * (team_mean(stress, team) - p.stress_reference)

@@ -1,0 +1,43 @@
+"""Helpers shared by the processes: bounded updates and sums over ties."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def soft_update(z: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """Apply ``delta`` to ``z`` in (0, 1) with a multiplicative soft bound.
+
+    ``z + (1 - z)(1 - exp(-delta))`` for a rise and ``z exp(delta)`` for a
+    fall: for small changes this is the soft bound of MODEL.md's appendix
+    (``delta (1 - z)`` up, ``delta z`` down), and for any finite change the
+    result stays in [0, 1], so beliefs are bounded by construction.
+    """
+    up = z + (1.0 - z) * -np.expm1(-np.maximum(delta, 0.0))
+    return np.where(delta > 0, up, z * np.exp(np.minimum(delta, 0.0)))
+
+
+def tie_sum(src: np.ndarray, dst: np.ndarray, weight: np.ndarray, values: np.ndarray,
+            n: int) -> np.ndarray:
+    """``sum_j w_ij values_j`` for every teacher i, over directed ties."""
+    return np.bincount(src, weights=weight * values[dst], minlength=n)
+
+
+def strength(src: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
+    """``sum_j w_ij``: total tie strength of every teacher."""
+    return np.bincount(src, weights=weight, minlength=n)
+
+
+def malleability(years: np.ndarray, scale: float) -> np.ndarray:
+    """``1 / (1 + years / scale)``: beliefs move fastest early and then set."""
+    return 1.0 / (1.0 + years / scale)
+
+
+def noviceness(experience: np.ndarray, scale: float) -> np.ndarray:
+    """``exp(-experience / scale)``: 1 for a first-year teacher, fading to 0."""
+    return np.exp(-experience / scale)
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    """The logistic function."""
+    return 0.5 * (1.0 + np.tanh(0.5 * x))

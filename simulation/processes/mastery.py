@@ -1,0 +1,163 @@
+"""Mastery experience and attribution at each common assessment (MODEL.md §4.2).
+
+At the end of a cycle each teacher sees the class's gain ``G_i`` (annualised)
+against a goal set by their beliefs,
+
+    goal_i = g* + κ_g (s_i - s*) - δ g* b_i D_i,
+    m_i    = tanh((G_i - goal_i) / σ_G),
+
+where efficacious teachers aim higher (Bandura 1997; Locke & Latham 2002)
+and expectation bias lowers the goal for a class with a share ``D_i`` of
+disadvantaged students (Evans 2009). A success raises self-efficacy by
+``η_M ω m_i`` with ``ω`` the share credited to one's own teaching (all of it
+under self-evaluation). A failure is attributed, with softmax probabilities,
+to
+
+* own ability (score ``w_A (1 - s_i)``): self-efficacy falls by ``η_M |m_i|``;
+* students' background (score ``w_B (b_i + 1 - c_i) / 2``): expectation
+  bias rises and responsibility falls by ``η_B |m_i|``;
+* strategy (score ``w_S (ρ_i + r_i) / 2``, ρ reflective practice): beliefs
+  are kept and trying an evidence-based practice becomes more likely.
+
+With attribution switched off every failure counts against ability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..parameters import REFERENCE_SELF_EFFICACY, WEEKS_PER_YEAR, Parameters
+from ..state import StudentState
+
+NONE, ABILITY, BACKGROUND, STRATEGY = 0, 1, 2, 3
+ATTRIBUTION_NAMES = ("none", "ability", "background", "strategy")
+
+
+@dataclass
+class ClassResults:
+    """What a common assessment shows each teacher about their classes."""
+
+    gain: np.ndarray  # annualised mean gain, SD/year
+    size: np.ndarray  # (student, course) pairs taught
+    disadvantaged_share: np.ndarray
+    disadvantaged_gain: np.ndarray  # annualised, NaN where none taught
+    struggling_share: np.ndarray
+    gap: np.ndarray  # achievement of others minus disadvantaged, NaN if undefined
+
+
+def class_results(students: StudentState, struggling: np.ndarray, n_teachers: int,
+                  weeks: int) -> ClassResults:
+    """Aggregate the cycle's course gains by teacher (one pass of bincounts)."""
+    teacher = students.assign.ravel()
+    scale = WEEKS_PER_YEAR / max(weeks, 1)
+    gain = students.cycle_gain.ravel() * scale
+    n_courses = students.assign.shape[1]
+    disadvantaged = np.repeat(students.disadvantaged, n_courses).astype(float)
+    achievement = np.repeat(students.achievement, n_courses)
+
+    def total(weights):
+        return np.bincount(teacher, weights=weights, minlength=n_teachers)
+
+    size = np.bincount(teacher, minlength=n_teachers).astype(float)
+    n_dis = total(disadvantaged)
+    safe = np.maximum(size, 1.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        dis_gain = total(gain * disadvantaged) / n_dis
+        mean_dis = total(achievement * disadvantaged) / n_dis
+        mean_other = total(achievement * (1 - disadvantaged)) / (size - n_dis)
+    return ClassResults(
+        gain=total(gain) / safe,
+        size=size,
+        disadvantaged_share=n_dis / safe,
+        disadvantaged_gain=dis_gain,
+        struggling_share=total(np.repeat(struggling, n_courses).astype(float)) / safe,
+        gap=mean_other - mean_dis,
+    )
+
+
+def goals(self_efficacy: np.ndarray, expectation_bias: np.ndarray,
+          disadvantaged_share: np.ndarray, p: Parameters) -> np.ndarray:
+    """The annual gain each teacher aims for (SD/year)."""
+    return (p.growth_goal
+            + p.goal_efficacy * (self_efficacy - REFERENCE_SELF_EFFICACY)
+            - p.goal_discount * p.growth_goal * expectation_bias * disadvantaged_share)
+
+
+def signal(gain: np.ndarray, goal: np.ndarray, p: Parameters) -> np.ndarray:
+    """Mastery signal in (-1, 1): success above goal, failure below."""
+    return np.tanh((gain - goal) / p.mastery_sensitivity)
+
+
+def attribution_probabilities(self_efficacy, collective_efficacy, responsibility,
+                              expectation_bias, reflective, p: Parameters) -> np.ndarray:
+    """Softmax probabilities of blaming (ability, background, strategy), (n, 3)."""
+    scores = np.column_stack([
+        p.attribution_ability * (1.0 - self_efficacy),
+        p.attribution_background * (expectation_bias + 1.0 - collective_efficacy) / 2.0,
+        p.attribution_strategy * (reflective + responsibility) / 2.0,
+    ])
+    scores -= scores.max(axis=1, keepdims=True)
+    weights = np.exp(scores)
+    return weights / weights.sum(axis=1, keepdims=True)
+
+
+@dataclass
+class MasteryEffects:
+    """Changes a cycle's mastery signals cause (before malleability)."""
+
+    self_efficacy: np.ndarray
+    expectation_bias: np.ndarray
+    responsibility: np.ndarray
+    strategy_prompt: np.ndarray
+    attribution: np.ndarray  # ATTRIBUTION code per teacher (most likely when noise is off)
+
+
+def effects(m: np.ndarray, probabilities: np.ndarray | None, p: Parameters,
+            rng: np.random.Generator) -> MasteryEffects:
+    """Turn mastery signals into belief changes through attribution.
+
+    ``probabilities`` None means attribution is switched off: failures are
+    blamed on ability. Without noise, each failure's consequences are the
+    probability-weighted mix of the three attributions.
+    """
+    n = m.size
+    failure = np.maximum(-m, 0.0)
+    credit = 1.0 if p.self_evaluation else p.success_credit
+    success_part = credit * np.maximum(m, 0.0)
+    attribution = np.where(m < 0, ABILITY, NONE).astype(np.int8)
+    if probabilities is None:
+        weights = np.zeros((n, 3))
+        weights[:, 0] = 1.0
+    elif p.noise:
+        draw = rng.random(n)
+        choice = (draw[:, None] > np.cumsum(probabilities, axis=1)).sum(axis=1)
+        choice = np.minimum(choice, 2)
+        weights = np.eye(3)[choice]
+        attribution = np.where(m < 0, choice + 1, NONE).astype(np.int8)
+    else:
+        weights = probabilities
+        attribution = np.where(m < 0, probabilities.argmax(axis=1) + 1, NONE).astype(np.int8)
+    background = p.background_shift * failure * weights[:, 1]
+    return MasteryEffects(
+        self_efficacy=p.mastery_rate * (success_part - failure * weights[:, 0]),
+        expectation_bias=background,
+        responsibility=-background,
+        strategy_prompt=np.where(m < 0, weights[:, 2], 0.0),
+        attribution=attribution,
+    )
+
+
+def disconfirmation(disadvantaged_gain: np.ndarray, goal: np.ndarray,
+                    p: Parameters) -> np.ndarray:
+    """Fall in expectation bias when teams re-examine disadvantaged students' progress.
+
+    Only under ``challenge_assumptions``: success of the class's
+    disadvantaged students against the teacher's (unbiased) goal disconfirms
+    the assumption that background limits them (Donohoo 2021; Evans 2009).
+    """
+    if not p.challenge_assumptions:
+        return np.zeros_like(goal)
+    evidence = np.nan_to_num(np.tanh((disadvantaged_gain - goal) / p.mastery_sensitivity))
+    return -p.challenge_rate * np.maximum(evidence, 0.0)

@@ -1,0 +1,73 @@
+"""Collective responsibility and reflective practice (MODEL.md §4.7).
+
+Responsibility grows slowly with sustained collaboration on shared students
+and goals, toward the teacher's collective efficacy:
+
+    Δr_i = η_R K_i (c_i - r_i) + η_D D gap_i (c_i - c0),
+    K_i  = Σ_j w_ij σ_ij / (Σ_j w_ij + w½),
+    σ_ij = max(goal_ij, min(1, overlap_ij / o_full)),
+
+where ``overlap_ij`` is the share of i's students that j also teaches
+(large in small schools and houses), ``goal_ij`` is 1 for a team tie with
+common assessments of the same course (PLCs), and ``D`` is 1 when teams
+review disaggregated data: the gap between the team's disadvantaged
+students and the rest becomes visible, which raises responsibility where
+collective efficacy is above ``c0`` and breeds defensiveness below it (Lee &
+Smith 1996; Donohoo & Katz 2020). ``η_R`` is small: years, not weeks.
+
+Reflective practice ``ρ_i`` rises under the CLEAR cycle in proportion to
+team exposure and fades slowly without it; it makes failures more likely to
+be attributed to strategy (``mastery.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..networks import Ties
+from ..parameters import Parameters
+from ..state import StudentState
+from .common import strength
+
+
+def student_overlap(students: StudentState, ties: Ties, n_teachers: int) -> np.ndarray:
+    """Share of the source teacher's students the destination teacher also teaches."""
+    n, n_subjects = students.assign.shape
+    rows = np.repeat(np.arange(n), n_subjects)
+    incidence = sp.csr_array(
+        (np.ones(rows.size), (rows, students.assign.ravel())), shape=(n, n_teachers))
+    incidence.data[:] = 1.0  # a student counts once per teacher
+    if ties.src.size == 0:
+        return np.zeros(0)
+    shared = (incidence.T @ incidence).tocsr()
+    own = shared.diagonal()
+    together = np.asarray(shared[ties.src, ties.dst]).ravel()
+    return np.divide(together, own[ties.src], out=np.zeros(ties.src.size),
+                     where=own[ties.src] > 0)
+
+
+def shared_work(ties: Ties, weight: np.ndarray, overlap: np.ndarray, n: int,
+                p: Parameters) -> np.ndarray:
+    """Collaboration on shared students and goals, ``K_i`` in [0, 1)."""
+    partnership = np.maximum(ties.shared_goal, np.minimum(1.0, overlap / p.shared_students_full))
+    return strength(ties.src, weight * partnership, n) / (
+        strength(ties.src, weight, n) + p.exposure_half)
+
+
+def responsibility_change(responsibility: np.ndarray, collective: np.ndarray,
+                          collaboration: np.ndarray, visible_gap: np.ndarray,
+                          p: Parameters) -> np.ndarray:
+    """Weekly change in responsibility (before malleability)."""
+    change = p.responsibility_rate * collaboration * (collective - responsibility)
+    if p.data_review:
+        change += p.data_review_rate * visible_gap * (collective - p.defensiveness_threshold)
+    return change
+
+
+def reflective_change(reflective: np.ndarray, exposure: np.ndarray,
+                      p: Parameters) -> np.ndarray:
+    """Weekly change in reflective practice: uptake under CLEAR, slow fade without."""
+    if p.clear_cycle:
+        return p.reflective_rate * exposure * (1.0 - reflective)
+    return -0.25 * p.reflective_rate * reflective

@@ -1,0 +1,149 @@
+"""Staffing and student assignment (MODEL.md §4.10).
+
+Each student takes one course in every subject each year; a course belongs
+to one of the subject's specialisms (biology, chemistry, ...). A subject's
+teachers cover its specialisms in turn, so a school with fewer teachers in a
+subject than specialisms has courses taught out of field (lower effective
+skill) and teachers with more preparations (more workload). This is the
+mechanism by which very small schools can do worse (Lee & Smith 1997).
+
+Houses (schools within schools) place students at random or, by choice,
+sorted on SES and prior achievement (Lee & Ready 2007); students then take
+their courses from their house's teachers where one is in field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .parameters import Parameters
+from .state import StudentState
+
+
+@dataclass
+class Staffing:
+    """Teachers' subjects and specialisms (fixed roles; hires inherit them)."""
+
+    subject: np.ndarray
+    specialism: np.ndarray
+
+
+def allocate_subjects(n_teachers: int, specialisms: tuple[int, ...],
+                      subject: np.ndarray | None = None) -> Staffing:
+    """Give teachers subjects in proportion to demand, and specialisms in turn.
+
+    Every student takes every subject, so demand is equal; the remainder goes
+    first to subjects with more specialisms. A given ``subject`` array (from a
+    network file) is kept, its codes wrapped onto the subjects available.
+    """
+    n_subjects = len(specialisms)
+    if subject is None:
+        base, extra = divmod(n_teachers, n_subjects)
+        counts = np.full(n_subjects, base)
+        counts[np.argsort(-np.asarray(specialisms), kind="stable")[:extra]] += 1
+        subject = np.repeat(np.arange(n_subjects), counts)
+    else:
+        subject = np.asarray(subject, dtype=np.int64) % n_subjects
+    specialism = np.zeros(n_teachers, dtype=np.int64)
+    for s in range(n_subjects):
+        members = np.flatnonzero(subject == s)
+        specialism[members] = np.arange(members.size) % specialisms[s]
+    return Staffing(subject, specialism)
+
+
+def place_in_houses(students: StudentState, n_houses: int, p: Parameters,
+                    rng: np.random.Generator, rows: np.ndarray | None = None) -> None:
+    """Place students (all, or ``rows``) in houses, balanced in size.
+
+    ``random``: a random balanced deal. ``choice``: families choose, which
+    sorts students on SES and prior achievement plus idiosyncratic taste
+    (Lee & Ready 2007), so houses differ in composition.
+    """
+    rows = np.arange(students.n) if rows is None else rows
+    if n_houses <= 1 or rows.size == 0:
+        students.house[rows] = 0
+        return
+    taste = rng.normal(0.0, 1.0, rows.size) if p.noise else np.zeros(rows.size)
+    if p.house_assignment == "choice":
+        key = students.ses[rows] + students.achievement[rows] + taste
+    else:
+        key = taste if p.noise else np.arange(rows.size, dtype=float)
+    order = np.argsort(key, kind="stable")
+    house = np.empty(rows.size, dtype=np.int64)
+    if p.house_assignment == "choice":
+        house[order] = np.arange(rows.size) * n_houses // rows.size
+    else:
+        house[order] = np.arange(rows.size) % n_houses
+    students.house[rows] = house
+
+
+def assign_courses(students: StudentState, staffing: Staffing, teacher_house: np.ndarray,
+                   specialisms: tuple[int, ...], rng: np.random.Generator,
+                   noise: bool) -> np.ndarray:
+    """Assign every (student, subject) course to a teacher; return preparations.
+
+    For each course the candidates are, in order: in-field teachers of the
+    student's house; in-field teachers anywhere; teachers of the subject in
+    the house; of the subject anywhere; any teacher. Students are dealt
+    round-robin over the candidates, so classes are balanced. Sets
+    ``students.assign`` and ``students.out_of_field``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Distinct course preparations per teacher.
+    """
+    n = students.n
+    n_teachers = staffing.subject.size
+    all_teachers = np.arange(n_teachers)
+    n_houses = int(max(teacher_house.max(initial=0), students.house.max(initial=0))) + 1
+    prep_codes = []
+    max_spec = max(specialisms)
+    for s, m in enumerate(specialisms):
+        # schools run more sections of the courses they can staff in field;
+        # a course nobody can teach in field still runs (taught out of field)
+        staffed = np.bincount(staffing.specialism[staffing.subject == s], minlength=m)
+        share = np.cumsum(np.maximum(staffed, 1)) / np.maximum(staffed, 1).sum()
+        draws = rng.random(n) if noise else (np.arange(n) + 0.5) / n
+        course = np.minimum(np.searchsorted(share, draws, side="right"), m - 1)
+        key = students.house * m + course
+        cand_flat: list[np.ndarray] = []
+        cand_start = np.zeros(n_houses * m, dtype=np.int64)
+        cand_len = np.zeros(n_houses * m, dtype=np.int64)
+        cand_oof = np.zeros(n_houses * m, dtype=bool)
+        in_subject = staffing.subject == s
+        position = 0
+        for h in range(n_houses):
+            in_house = teacher_house == h
+            for c in range(m):
+                in_field = in_subject & (staffing.specialism == c)
+                options = (
+                    (in_field & in_house, False),
+                    (in_field, False),
+                    (in_subject & in_house, True),
+                    (in_subject, True),
+                    (np.ones(n_teachers, dtype=bool), True),
+                )
+                for mask, oof in options:
+                    members = all_teachers[mask]
+                    if members.size:
+                        break
+                g = h * m + c
+                cand_flat.append(members)
+                cand_start[g], cand_len[g], cand_oof[g] = position, members.size, oof
+                position += members.size
+        flat = np.concatenate(cand_flat)
+        deal = rng.permutation(n) if noise else np.arange(n)
+        order = deal[np.argsort(key[deal], kind="stable")]
+        sorted_key = key[order]
+        group_first = np.searchsorted(sorted_key, sorted_key, side="left")
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n) - group_first
+        teacher = flat[cand_start[key] + rank % cand_len[key]]
+        students.assign[:, s] = teacher
+        students.out_of_field[:, s] = cand_oof[key]
+        prep_codes.append(teacher * (len(specialisms) * max_spec) + s * max_spec + course)
+    codes = np.unique(np.concatenate(prep_codes))
+    return np.bincount(codes // (len(specialisms) * max_spec), minlength=n_teachers)

@@ -1,0 +1,205 @@
+"""Teacher and student state as columnar numpy arrays, one row per person.
+
+The model owns these arrays; :class:`simulation.agents.Teacher` agents are
+views on a row, so every weekly process runs as whole-array operations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from .parameters import NATIONAL_GROWTH, Parameters, from_tses
+
+# National SES cut-offs (standard normal quartiles): students below the first
+# are "disadvantaged", above the third "advantaged" (top and bottom of the
+# income distribution, Reardon 2011).
+DISADVANTAGED_CUT = -0.6744897501960817
+ADVANTAGED_CUT = 0.6744897501960817
+# Experience of teachers who are not novices at the start: spread evenly
+# from this many years up to ``max_experience``.
+VETERAN_START = 3.0
+BELIEF_FLOOR = 1e-6
+
+
+@dataclass
+class TeacherState:
+    """Arrays of length ``n_teachers`` (beliefs on (0, 1), skill in SD/year)."""
+
+    self_efficacy: np.ndarray
+    collective_efficacy: np.ndarray
+    responsibility: np.ndarray
+    stress: np.ndarray
+    expectation_bias: np.ndarray
+    talent: np.ndarray
+    experience: np.ndarray
+    effective_experience: np.ndarray
+    tenure: np.ndarray
+    peer_learned: np.ndarray
+    reflective: np.ndarray
+    uses_practice: np.ndarray
+    fidelity: np.ndarray
+    trainer: np.ndarray
+    subject: np.ndarray
+    specialism: np.ndarray
+    last_mastery: np.ndarray
+    last_attribution: np.ndarray
+    strategy_prompt: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of teachers."""
+        return self.self_efficacy.size
+
+    def fill_row(self, row: int, other: TeacherState, other_row: int) -> None:
+        """Copy teacher ``other_row`` of ``other`` into ``row`` (used for hiring)."""
+        for f in fields(self):
+            getattr(self, f.name)[row] = getattr(other, f.name)[other_row]
+
+
+@dataclass
+class StudentState:
+    """Students as arrays; ``assign`` maps (student, subject) to a teacher row."""
+
+    ses: np.ndarray
+    disadvantaged: np.ndarray
+    advantaged: np.ndarray
+    grade: np.ndarray
+    achievement: np.ndarray
+    year_start: np.ndarray
+    prior: np.ndarray
+    house: np.ndarray
+    assign: np.ndarray
+    out_of_field: np.ndarray
+    cycle_gain: np.ndarray
+
+    @property
+    def n(self) -> int:
+        """Number of students."""
+        return self.ses.size
+
+
+def _draw(rng: np.random.Generator, noise: bool, mean: float, sd: float, n: int,
+          low: float = BELIEF_FLOOR, high: float = 1 - BELIEF_FLOOR) -> np.ndarray:
+    """Normal draws clipped into (low, high); the mean itself when noise is off."""
+    if not noise or sd == 0:
+        return np.full(n, float(np.clip(mean, low, high)))
+    return np.clip(rng.normal(mean, sd, n), low, high)
+
+
+def new_teachers(n: int, p: Parameters, rng: np.random.Generator, *,
+                 novice: np.ndarray | None = None, hires: bool = False) -> TeacherState:
+    """Draw ``n`` teachers: the starting staff, or new hires when ``hires``.
+
+    Starting staff follow the ``initial_*`` parameters and ``novice_share``;
+    hires are novices with probability ``hire_novice_share`` (novices start
+    with the optimistic ``hire_self_efficacy``, Woolfolk Hoy & Spero 2005) and
+    otherwise experienced movers who bring the starting distribution.
+    """
+    noise = p.noise
+    if novice is None:
+        share = p.hire_novice_share if hires else p.novice_share
+        novice = (rng.random(n) < share) if noise else np.full(n, share >= 0.5)
+    if noise:
+        novice_years = rng.uniform(0.0, VETERAN_START, n) if not hires else np.zeros(n)
+        veteran_top = p.max_experience if not hires else min(p.max_experience, 15.0)
+        veteran_years = rng.uniform(VETERAN_START, veteran_top, n)
+    else:
+        novice_years = np.full(n, 0.0 if hires else VETERAN_START / 2)
+        veteran_years = np.full(n, (VETERAN_START + p.max_experience) / 2)
+    experience = np.where(novice, novice_years, veteran_years)
+
+    s_mean = from_tses(p.initial_self_efficacy)
+    s_sd = p.initial_self_efficacy_sd / 8.0
+    s = _draw(rng, noise, s_mean, s_sd, n)
+    if hires:
+        s_novice = _draw(rng, noise, from_tses(p.hire_self_efficacy), s_sd, n)
+        s = np.where(novice, s_novice, s)
+    bias_mean = p.hire_expectation_bias if hires else p.initial_expectation_bias
+    return TeacherState(
+        self_efficacy=s,
+        collective_efficacy=_draw(rng, noise, p.initial_collective_efficacy,
+                                  p.initial_collective_efficacy_sd, n),
+        responsibility=_draw(rng, noise, p.initial_responsibility,
+                             p.initial_responsibility_sd, n),
+        stress=np.full(n, float(np.clip(p.initial_stress, BELIEF_FLOOR, 1 - BELIEF_FLOOR))),
+        expectation_bias=_draw(rng, noise, bias_mean, p.initial_expectation_bias_sd, n),
+        talent=rng.normal(0.0, p.skill_sd, n) if noise else np.zeros(n),
+        experience=experience,
+        effective_experience=experience.copy(),
+        tenure=np.zeros(n) if hires else experience * 0.6,
+        peer_learned=np.zeros(n),
+        reflective=rng.uniform(0.0, 0.3, n) if noise else np.full(n, 0.15),
+        uses_practice=np.zeros(n, dtype=bool),
+        fidelity=np.zeros(n),
+        trainer=np.zeros(n, dtype=bool),
+        subject=np.zeros(n, dtype=np.int64),
+        specialism=np.zeros(n, dtype=np.int64),
+        last_mastery=np.zeros(n),
+        last_attribution=np.zeros(n, dtype=np.int8),
+        strategy_prompt=np.zeros(n, dtype=bool),
+    )
+
+
+def new_cohort(n: int, grade: int, p: Parameters, rng: np.random.Generator
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """SES and achievement of ``n`` students entering at ``grade`` (0 = first year).
+
+    Prior achievement is ``ses_achievement_slope * ses`` plus a residual that
+    makes the national SD 1 (Reardon 2011), plus typical growth for the
+    grades already completed, so achievement is on a vertical scale.
+    """
+    if p.noise:
+        ses = rng.normal(p.ses_mean, p.ses_sd, n)
+        residual_sd = np.sqrt(max(0.0, 1.0 - p.ses_achievement_slope**2))
+        residual = rng.normal(0.0, residual_sd, n)
+    else:
+        ses = np.full(n, p.ses_mean)
+        residual = np.zeros(n)
+    achievement = p.ses_achievement_slope * ses + residual + grade * NATIONAL_GROWTH
+    return ses, achievement
+
+
+def new_students(p: Parameters, rng: np.random.Generator, n_subjects: int) -> StudentState:
+    """The starting student body: ``grades`` cohorts of equal size."""
+    n = p.n_students
+    grade = np.sort(np.arange(n) % p.grades)
+    ses = np.empty(n)
+    achievement = np.empty(n)
+    for g in range(p.grades):
+        rows = grade == g
+        ses[rows], achievement[rows] = new_cohort(int(rows.sum()), g, p, rng)
+    return StudentState(
+        ses=ses,
+        disadvantaged=ses < DISADVANTAGED_CUT,
+        advantaged=ses > ADVANTAGED_CUT,
+        grade=grade,
+        achievement=achievement,
+        year_start=achievement.copy(),
+        prior=achievement.copy(),
+        house=np.zeros(n, dtype=np.int64),
+        assign=np.zeros((n, n_subjects), dtype=np.int64),
+        out_of_field=np.zeros((n, n_subjects), dtype=bool),
+        cycle_gain=np.zeros((n, n_subjects)),
+    )
+
+
+def roll_over(students: StudentState, p: Parameters, rng: np.random.Generator) -> None:
+    """End of year: the top grade graduates and a new first-year cohort enters.
+
+    Everyone else moves up a grade; the year's starting achievement resets.
+    """
+    leaving = students.grade == p.grades - 1
+    students.grade[~leaving] += 1
+    n_new = int(leaving.sum())
+    if n_new:
+        ses, achievement = new_cohort(n_new, 0, p, rng)
+        students.ses[leaving] = ses
+        students.achievement[leaving] = achievement
+        students.prior[leaving] = achievement
+        students.grade[leaving] = 0
+        students.disadvantaged[:] = students.ses < DISADVANTAGED_CUT
+        students.advantaged[:] = students.ses > ADVANTAGED_CUT
+    students.year_start[:] = students.achievement
+    students.cycle_gain[:] = 0.0
