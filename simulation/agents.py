@@ -117,9 +117,9 @@ class Leader(mesa.Agent):
         return self.model.params.leader_attention
 
     @property
-    def belief(self) -> float:
-        """Confidence the leader expresses in teachers and the faculty (0-1)."""
-        return self.model.params.leader_belief
+    def confidence(self) -> float:
+        """How far above typical the beliefs are that the leader voices (-1 to 1)."""
+        return self.model.params.leader_confidence
 
     @property
     def reach_probability(self) -> float:

@@ -77,9 +77,15 @@ DESCRIPTIONS = {
 }
 
 
-def _share(mask: np.ndarray, among: np.ndarray) -> float:
-    count = int(among.sum())
-    return float(np.count_nonzero(mask & among) / count) if count else float("nan")
+def _mean(values: np.ndarray) -> float:
+    return float(values.sum()) / values.size
+
+
+def _share(mask: np.ndarray, among: np.ndarray | None = None) -> float:
+    if among is None:
+        return float(np.count_nonzero(mask)) / mask.size
+    count = np.count_nonzero(among)
+    return float(np.count_nonzero(mask & among)) / count if count else float("nan")
 
 
 def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
@@ -94,47 +100,50 @@ def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
     week = (step - 1) % WEEKS_PER_YEAR + 1 if step else 0
     year = (step - 1) // WEEKS_PER_YEAR + 1 if step else 1
     s = teachers.self_efficacy
-    gain = students.achievement - students.year_start
-    annual = gain * (WEEKS_PER_YEAR / week) if week else np.zeros_like(gain)
+    achievement = students.achievement
     ses = students.ses
-    ses_var = float(np.var(ses))
-    slope = (float(np.mean((ses - ses.mean()) * annual) / ses_var) if ses_var > 1e-12
-             else float("nan"))
+    n = ses.size
+    annual = (achievement - students.year_start) * (WEEKS_PER_YEAR / week if week else 0.0)
+    centred = ses - float(ses.sum()) / n
+    ses_var = float(centred @ centred) / n
+    slope = float(centred @ annual) / n / ses_var if ses_var > 1e-12 else float("nan")
     adv, dis = students.advantaged, students.disadvantaged
-    gap = (float(students.achievement[adv].mean() - students.achievement[dis].mean())
-           if adv.any() and dis.any() else float("nan"))
+    n_adv, n_dis = np.count_nonzero(adv), np.count_nonzero(dis)
+    gap = (float(achievement @ adv) / n_adv - float(achievement @ dis) / n_dis
+           if n_adv and n_dis else float("nan"))
     cut = p.proficiency_cut + NATIONAL_GROWTH * (students.grade + week / WEEKS_PER_YEAR)
-    proficient = students.achievement >= cut
+    proficient = achievement >= cut
     users = teachers.uses_practice
-    everyone = np.ones(students.n, dtype=bool)
+    n_users = np.count_nonzero(users)
+    s_mean = _mean(s)
     return {
-        "self_efficacy": float(s.mean()),
-        "self_efficacy_tses": float(tses(s.mean())),
-        "collective_efficacy": float(teachers.collective_efficacy.mean()),
-        "responsibility": float(teachers.responsibility.mean()),
-        "stress": float(teachers.stress.mean()),
-        "skill": float(skill.mean()),
-        "practice_share": float(users.mean()),
+        "self_efficacy": s_mean,
+        "self_efficacy_tses": float(tses(s_mean)),
+        "collective_efficacy": _mean(teachers.collective_efficacy),
+        "responsibility": _mean(teachers.responsibility),
+        "stress": _mean(teachers.stress),
+        "skill": _mean(skill),
+        "practice_share": n_users / users.size,
         "turnover_rate": float(turnover_rate),
-        "achievement": float(students.achievement.mean()),
-        "annual_gain": float(annual.mean()),
+        "achievement": _mean(achievement),
+        "annual_gain": _mean(annual),
         "ses_gap": gap,
         "ses_gain_slope": slope,
         "proficient_advantaged": _share(proficient, adv),
         "proficient_disadvantaged": _share(proficient, dis),
         "network_density": density,
         "network_clustering": clustering,
-        "source_mastery": float(sources["mastery"].mean()),
-        "source_vicarious": float(sources["vicarious"].mean()),
-        "source_persuasion": float(sources["persuasion"].mean()),
-        "source_affect": float(sources["affect"].mean()),
-        "self_efficacy_sd": float(8.0 * s.std()),
-        "expectation_bias": float(teachers.expectation_bias.mean()),
-        "practice_fidelity": float(teachers.fidelity[users].mean()) if users.any() else 0.0,
-        "reflective_practice": float(teachers.reflective.mean()),
-        "out_of_field_share": float(students.out_of_field.mean()),
-        "novice_share": float(np.mean(teachers.experience < 3.0)),
-        "proficient": _share(proficient, everyone),
+        "source_mastery": _mean(sources["mastery"]),
+        "source_vicarious": _mean(sources["vicarious"]),
+        "source_persuasion": _mean(sources["persuasion"]),
+        "source_affect": _mean(sources["affect"]),
+        "self_efficacy_sd": 8.0 * float(np.sqrt(max(_mean(s * s) - s_mean**2, 0.0))),
+        "expectation_bias": _mean(teachers.expectation_bias),
+        "practice_fidelity": float(teachers.fidelity @ users) / n_users if n_users else 0.0,
+        "reflective_practice": _mean(teachers.reflective),
+        "out_of_field_share": _share(students.out_of_field),
+        "novice_share": _share(teachers.experience < 3.0),
+        "proficient": _share(proficient),
         "year": float(year),
         "week": float(week),
     }

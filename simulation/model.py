@@ -26,7 +26,7 @@ import pandas as pd
 from . import metrics, networks, staffing, state
 from .agents import Leader, Teacher
 from .errors import ParameterError
-from .parameters import WEEKS_PER_YEAR, Parameters, suggest, tses
+from .parameters import WEEKS_PER_YEAR, Parameters, suggest, tses, voiced_beliefs
 from .processes import (
     PROCESSES,
     affect,
@@ -166,7 +166,7 @@ class SchoolModel(mesa.Model):
         self._teacher_agents = list(Teacher.create_agents(self, n_teachers,
                                                           row=np.arange(n_teachers)))
         self.leader = Leader(self)
-        self.datacollector = mesa.DataCollector(
+        self.datacollector = OutcomeCollector(
             model_reporters={name: partial(_outcome, name=name) for name in metrics.OUTCOMES})
         self._record()
 
@@ -245,8 +245,7 @@ class SchoolModel(mesa.Model):
                                           t.expectation_bias, t.responsibility,
                                           t.fidelity * t.uses_practice, plan, p)
                  if on("teaching") else np.zeros((self.n_teachers, 4)))
-        teaching.teach_week(self.students, table, self._baseline, self._class_index, p,
-                            self.rng)
+        teaching.teach_week(self.students, table, self._baseline, self._class_index)
         self._weeks_since_assessment += 1
 
         n = self.n_teachers
@@ -275,13 +274,16 @@ class SchoolModel(mesa.Model):
                 self.structure.ties, self._weight, credible, t.self_efficacy, p)
             d_collective += p.persuasion_rate * persuasion.peer_pull(
                 self.structure.ties, self._weight, credible, t.collective_efficacy, p)
+        voiced_self, voiced_collective = voiced_beliefs(p.leader_confidence)
         change["persuasion"] += reached * p.leader_persuasion * social * (
-            p.leader_belief - t.self_efficacy)
-        d_collective += reached * p.leader_persuasion * (p.leader_belief - t.collective_efficacy)
+            voiced_self - t.self_efficacy)
+        d_collective += reached * p.leader_persuasion * (voiced_collective
+                                                         - t.collective_efficacy)
 
         if on("affect"):
+            reach = persuasion.reach_probability(n, p) if on("leader") else 0.0
             target = affect.stress_target(self._extra_preps, self._struggling_share,
-                                          t.last_mastery, self._exposure, p)
+                                          t.last_mastery, self._exposure, reach, p)
             t.stress[:] = affect.next_stress(t.stress, target, p)
             change["affect"] += affect.affect_on_self_efficacy(t.stress, p)
             d_collective += collective.mood(t.stress, self.structure.team, p)
@@ -293,7 +295,7 @@ class SchoolModel(mesa.Model):
             d_responsibility += responsibility.responsibility_change(
                 t.responsibility, t.collective_efficacy, self._collaboration,
                 self._visible_gap, p)
-            t.responsibility[:] = soft_update(t.responsibility, in_school * d_responsibility)
+            t.responsibility[:] = soft_update(t.responsibility, d_responsibility)
             t.reflective += responsibility.reflective_change(t.reflective, self._exposure, p)
         t.expectation_bias[:] = soft_update(t.expectation_bias, career * d_bias)
 
@@ -335,10 +337,11 @@ class SchoolModel(mesa.Model):
         p, t, on = self.params, self.teachers, self._on
         n = self.n_teachers
         ties = self.structure.ties
+        teaching.learning_noise(self.students, self._weeks_since_assessment, p, self.rng)
         struggling = teaching.below_proficiency(self.students, p, self.week / WEEKS_PER_YEAR)
         results = mastery.class_results(self.students, struggling, n,
                                         self._weeks_since_assessment)
-        goal = mastery.goals(t.self_efficacy, t.expectation_bias,
+        goal = mastery.goals(t.self_efficacy, t.collective_efficacy, t.expectation_bias,
                              results.disadvantaged_share, p)
         taught = results.size > 0
         m = np.where(taught, mastery.signal(results.gain, goal, p), 0.0)
@@ -362,7 +365,8 @@ class SchoolModel(mesa.Model):
             out["responsibility"] = effects.responsibility
             t.strategy_prompt[:] = effects.strategy_prompt
             t.last_attribution[:] = effects.attribution
-        unbiased = mastery.goals(t.self_efficacy, np.zeros(n), results.disadvantaged_share, p)
+        unbiased = mastery.goals(t.self_efficacy, t.collective_efficacy, np.zeros(n),
+                                 results.disadvantaged_share, p)
         out["bias"] += mastery.disconfirmation(results.disadvantaged_gain, unbiased, p)
         t.last_mastery[:] = m
 
@@ -534,6 +538,29 @@ class SchoolModel(mesa.Model):
 
 def _outcome(model: SchoolModel, name: str) -> float:
     return model._outcomes[name]
+
+
+class OutcomeCollector(mesa.DataCollector):
+    """Mesa's DataCollector, filling the outcome columns in one pass.
+
+    The model computes all outcomes from its arrays once per step
+    (:func:`simulation.metrics.outcomes`); the reporters only read them, so
+    the per-reporter dispatch and deep copy of the base class (immutable
+    floats need no copy) are skipped. Agent reporters, if a user adds some,
+    are collected by the base class as usual.
+    """
+
+    def collect(self, model) -> None:
+        """Record this step's outcomes (and any agent reporters)."""
+        outcomes = getattr(model, "_outcomes", None)
+        if outcomes is None or any(name not in outcomes for name in self.model_reporters):
+            super().collect(model)
+            return
+        self._collection_steps.append(model.time)
+        for name, column in self.model_vars.items():
+            column.append(outcomes[name])
+        if self.agent_reporters:
+            self._agent_records[model.time] = list(self._record_agents(model))
 
 
 def _checked_processes(disabled: Iterable[str]) -> list[str]:

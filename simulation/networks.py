@@ -296,7 +296,8 @@ def assemble(name: str, team: np.ndarray, house: np.ndarray, subject: np.ndarray
     if visibility is not None:
         v = np.where(np.isfinite(visibility), visibility, v)
     same_subject = subject[pairs[:, 0]] == subject[pairs[:, 1]] if len(pairs) else np.zeros(0, bool)
-    shared_goal = ((kinds == TEAM) & same_subject).astype(float)
+    shared_goal = np.where(same_subject, np.where(kinds == TEAM, 1.0, np.where(
+        kinds == COLLEAGUE, p.colleague_shared_goal, 0.0)), 0.0)
     u, t = pairs[:, 0], pairs[:, 1]
     ties = Ties(
         src=np.concatenate([u, t]),

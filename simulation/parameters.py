@@ -227,7 +227,7 @@ class Parameters:
         "Klassen & Tze (2014): teacher self-efficacy relates weakly to student "
         "achievement.")
     collective_effort: float = _teaching(
-        0.5, "Effort and persistence per unit of perceived collective efficacy.",
+        0.7, "Effort and persistence per unit of perceived collective efficacy.",
         "SD/year per unit", 0, 3,
         "Goddard, Hoy & Woolfolk Hoy (2000); Bandura (1993): collective efficacy "
         "sustains effort.")
@@ -236,11 +236,11 @@ class Parameters:
         "expectation bias.", "SD/year per unit", 0, 1,
         "Jussim & Harber (2005): expectancy effects of about 0.1-0.2 d.")
     responsibility_effort: float = _teaching(
-        0.12, "Extra gain for a student below proficiency per unit of a teacher's "
+        0.2, "Extra gain for a student below proficiency per unit of a teacher's "
         "responsibility.", "SD/year per unit", 0, 1,
         "Lee & Smith (1996): responsibility raises gains and weakens the SES slope.")
     practice_effect: float = _teaching(
-        0.2, "Gain from an evidence-based practice at full fidelity.", "SD/year", 0, 1,
+        0.18, "Gain from an evidence-based practice at full fidelity.", "SD/year", 0, 1,
         "Kraft, Blazar & Hogan (2018): coaching worth about 0.18 SD.")
     intervention_effect: float = _teaching(
         0.15, "Gain from a fully run systematic intervention for a student below "
@@ -262,18 +262,24 @@ class Parameters:
         "environment.", "relative", 0, 5,
         "Kraft & Papay (2014): about 38% faster improvement in supportive schools.")
     peer_learning_rate: float = _teaching(
-        0.02, "Share of the skill gap to more skilled, visible colleagues closed per "
+        0.005, "Share of the skill gap to more skilled, visible colleagues closed per "
         "cycle.", "per cycle", 0, 0.5,
         "Jackson & Bruegmann (2009): teachers learn from better peers.")
 
     # --- mastery and attribution ---------------------------------------------
     growth_goal: float = _mastery(
-        0.25, "Annual gain a teacher with reference efficacy aims for.", "SD/year",
-        0, 1, "Reason: near typical growth (Bloom et al. 2008).")
+        0.28, "Annual gain a teacher with reference efficacy aims for.", "SD/year",
+        0, 1, "Level of aspiration (Lewin et al. 1944): goals sit a little above "
+        "typical attainment (about 0.26 here; Bloom et al. 2008).")
     goal_efficacy: float = _mastery(
-        0.3, "How much higher goals are per unit of self-efficacy above reference.",
+        0.6, "How much higher goals are per unit of self-efficacy above reference.",
         "SD/year per unit", 0, 3,
         "Bandura (1997); Locke & Latham (2002): efficacious people set higher goals.")
+    goal_collective: float = _mastery(
+        0.7, "How much higher goals are per unit of perceived collective efficacy "
+        "above reference.", "SD/year per unit", 0, 3,
+        "Bandura (1997); Goddard, Hoy & Woolfolk Hoy (2004): efficacious groups set "
+        "higher goals.")
     goal_discount: float = _mastery(
         0.5, "How far expectation bias lowers the goal for disadvantaged students, "
         "relative to the typical gain.", "relative", 0, 1, "Evans (2009).")
@@ -281,7 +287,7 @@ class Parameters:
         0.15, "Gain shortfall or excess that counts as a clear failure or success.",
         "SD/year", 0.01, 2, "Reason: about one SD of class-gain noise over a cycle.")
     mastery_rate: float = _mastery(
-        0.05, "Change in self-efficacy per unit mastery signal per cycle.", "per cycle",
+        0.25, "Change in self-efficacy per unit mastery signal per cycle.", "per cycle",
         0, 1, "Bandura (1997): mastery is the strongest source.")
     success_credit: float = _mastery(
         0.6, "Share of a success credited to one's own teaching without "
@@ -310,7 +316,7 @@ class Parameters:
 
     # --- vicarious experience and persuasion ----------------------------------
     vicarious_rate: float = _social(
-        0.03, "Change in self-efficacy per unit of colleagues' visible mastery.",
+        0.1, "Change in self-efficacy per unit of colleagues' visible mastery.",
         "per cycle", 0, 1, "Bandura (1997).")
     similarity_scale: float = _social(
         10, "Experience difference at which a model's similarity falls by e.", "years",
@@ -337,7 +343,7 @@ class Parameters:
         3, "Years over which the novice weighting fades by e.", "years", 0.25, 20,
         "Tschannen-Moran & Woolfolk Hoy (2007).")
     malleability_scale: float = _social(
-        3, "Experience (years in the career; years in the school for collective "
+        12, "Experience (years in the career; years in the school for collective "
         "beliefs) at which beliefs move half as fast as a newcomer's.", "years",
         0.1, 40, "Bandura (1997); Tschannen-Moran & Woolfolk Hoy (2007): beliefs, "
         "once set, resist change.")
@@ -349,7 +355,7 @@ class Parameters:
     stress_reference: float = _affect(
         0.4, "Stress level with no effect on self-efficacy.", "0-1", 0, 1, "Reason.")
     stress_base: float = _affect(
-        -0.4, "Log-odds of the stress target for a typical teacher.", "logit", -10, 10,
+        0.45, "Log-odds of the stress target for a typical teacher.", "logit", -10, 10,
         "Reason: target about 0.4 in a typical school.")
     stress_workload: float = _affect(
         0.4, "Stress log-odds per extra course preparation.", "logit", 0, 5,
@@ -363,6 +369,11 @@ class Parameters:
     stress_support: float = _affect(
         1.0, "Stress log-odds removed by full exposure to colleagues.", "logit", 0, 10,
         "Skaalvik & Skaalvik (2017): collegial support.")
+    stress_leader: float = _affect(
+        1.0, "Stress log-odds removed by the leader's attention at one in-depth "
+        "contact a week (scaled by how often the leader reaches each teacher).",
+        "logit", 0, 10, "Skaalvik & Skaalvik (2011); Ingersoll (2001): "
+        "administrative support.")
     stress_success: float = _affect(
         0.8, "Stress log-odds removed per unit of the last mastery success.", "logit",
         0, 10, "Bandura (1997).")
@@ -372,15 +383,27 @@ class Parameters:
 
     # --- collective efficacy and responsibility --------------------------------
     collective_rate: float = _collective(
-        0.06, "Change in collective efficacy per unit of team and visible mastery.",
+        0.15, "Change in collective efficacy per unit of team and visible mastery.",
         "per cycle", 0, 1, "Goddard, Hoy & Woolfolk Hoy (2004).")
     mood_rate: float = _collective(
         0.004, "Weekly fall in collective efficacy per unit of team stress above "
         "reference.", "per week", 0, 0.2, "Goddard et al. (2004): group affect.")
     responsibility_rate: float = _collective(
-        0.004, "Weekly pull of responsibility toward collective efficacy at full "
-        "collaboration on shared students.", "per week", 0, 0.2,
+        0.012, "Weekly growth of responsibility per unit of collaboration on "
+        "shared students and collective efficacy.", "per week", 0, 0.2,
         "Lee & Smith (1996): responsibility grows slowly over years.")
+    responsibility_floor: float = _collective(
+        0.3, "Responsibility a teacher keeps when working alone (erosion target).",
+        "0-1", 0, 1, "Lortie (1975): individualism narrows responsibility to one's "
+        "own classroom.")
+    responsibility_erosion: float = _collective(
+        0.3, "Rate of erosion toward the floor, relative to growth at full "
+        "collaboration.", "relative", 0, 10, "Reason: calibrated so that a "
+        "departmental school is near equilibrium at 0.5.")
+    colleague_shared_goal: float = _collective(
+        0.3, "Shared goals of department colleagues who teach the same subject without "
+        "common assessments (PLC course teams share them fully).", "0-1", 0, 1,
+        "DuFour & Mattos (2013); Siskin (1994).")
     shared_students_full: float = _collective(
         0.25, "Share of one's students a colleague also teaches that makes the tie a "
         "full partnership.", "share", 0.01, 1, "Reason.")
@@ -398,7 +421,7 @@ class Parameters:
 
     # --- evidence-based practice ---------------------------------------------
     adoption_base: float = _practice(
-        -6.0, "Log-odds of trying the practice in a cycle with no support.", "logit",
+        -7.0, "Log-odds of trying the practice in a cycle with no support.", "logit",
         -20, 10, "Joyce & Showers (2002): about 5% use it after training alone.")
     adoption_self_efficacy: float = _practice(
         2.0, "Log-odds per unit self-efficacy.", "logit", 0, 20,
@@ -407,10 +430,10 @@ class Parameters:
         2.0, "Log-odds per unit collective efficacy.", "logit", 0, 20,
         "Donohoo & Katz (2020).")
     adoption_training: float = _practice(
-        2.0, "Log-odds added by train-the-trainer training.", "logit", 0, 20,
+        0.5, "Log-odds added by train-the-trainer training.", "logit", 0, 20,
         "Joyce & Showers (2002).")
     adoption_coaching: float = _practice(
-        3.5, "Log-odds added by coaching at full coverage.", "logit", 0, 20,
+        4.5, "Log-odds added by coaching at full coverage.", "logit", 0, 20,
         "Joyce & Showers (2002).")
     adoption_evidence: float = _practice(
         1.0, "Log-odds added by discussions of evidence-based approaches.", "logit",
@@ -428,7 +451,7 @@ class Parameters:
         0.25, "Share of fidelity lost per cycle without support.", "per cycle", 0, 1,
         "Joyce & Showers (2002): unsupported practice fades.")
     fidelity_floor: float = _practice(
-        0.15, "Fidelity below which a teacher abandons the practice.", "0-1", 0, 1,
+        0.2, "Fidelity below which a teacher abandons the practice.", "0-1", 0, 1,
         "Reason.")
     monitoring_effect: float = _practice(
         0.3, "Share of fidelity decay prevented by fidelity monitoring.", "share", 0, 1,
@@ -462,8 +485,9 @@ class Parameters:
         0.6, "Log-odds of leaving added for a first-year teacher (fades with "
         "novice_scale).", "logit", 0, 10, "Ingersoll (2001): novices leave more.")
     hire_novice_share: float = _turnover(
-        0.5, "Share of new hires who are novices.", "share", 0, 1,
-        "NCES: about half of hires are beginning teachers.", lever=True)
+        0.35, "Share of new hires who are novices.", "share", 0, 1,
+        "NCES SASS: about a third of hires are first-time teachers; the rest move "
+        "from other schools or return.", lever=True)
     hire_self_efficacy: float = _turnover(
         7.4, "Mean self-efficacy of novice hires (optimistic before the first year).",
         "TSES 1-9", 1, 9, "Woolfolk Hoy & Spero (2005).", lever=True)
@@ -476,14 +500,16 @@ class Parameters:
         60, "Structured collaboration time per week (scales team and colleague ties).",
         "minutes/week", 0, 600, "DuFour & Mattos (2013); MetLife (2009).", lever=True)
     leader_persuasion: float = _leader(
-        0.05, "Pull of a contacted teacher's beliefs toward the leader's.", "per contact",
+        0.1, "Pull of a contacted teacher's beliefs toward the leader's.", "per contact",
         0, 1, "Bandura (1997); Leithwood & Jantzi (2008).", lever=True)
     leader_attention: float = _leader(
         10, "Teachers the leader can talk with in depth each week.", "teachers/week",
         0, 500, "Reason: finite attention (Spillane 2006).", lever=True)
-    leader_belief: float = _leader(
-        0.8, "Confidence the leader expresses in teachers' and the faculty's "
-        "capability.", "0-1", 0, 1, "Reason.", lever=True)
+    leader_confidence: float = _leader(
+        0.25, "How far above typical the beliefs are that the leader voices: 0 "
+        "voices typical beliefs, 1 total confidence, negative a discouraging leader.",
+        "-1 to 1", -1, 1, "Bandura (1997); Leithwood & Jantzi (2008): principals' "
+        "expressed confidence.", lever=True)
     data_review: bool = _leader(
         False, "Teams review disaggregated data: gaps become visible.", "",
         source="Donohoo (2021), practice 1.", lever=True)
@@ -518,7 +544,7 @@ class Parameters:
         4, "Colleague ties per teacher inside a department or house.", "ties", 0, 30,
         "Moolenaar et al. (2012): 3-6 advice ties per teacher.")
     informal_ties: float = _network(
-        0.5, "Informal ties per teacher across the school.", "ties", 0, 30,
+        1.0, "Informal ties per teacher across the school.", "ties", 0, 30,
         "Reason: a few cross-department friendships.")
     isolated_ties: float = _network(
         1.0, "Ties per teacher in an egg-crate school.", "ties", 0, 30,
@@ -640,7 +666,7 @@ def _checked(f: dataclasses.Field, value: Any) -> Any:
         if not 1 <= len(items) <= len(SUBJECT_NAMES):
             raise fail(f"must list 1 to {len(SUBJECT_NAMES)} subjects, not {len(items)}")
         return tuple(_number(fail, name, v, integer=True, spec=spec) for v in items)
-    return _number(fail, name, value, integer=isinstance(default, int), spec=spec)
+    return _number(fail, name, value, integer=f.type in (int, "int"), spec=spec)
 
 
 def _number(fail, name: str, value: Any, *, integer: bool, spec: Spec) -> float | int:
@@ -692,6 +718,20 @@ def markdown_table() -> str:
         lines.append(f"| `{name}` | {shown} | {spec.unit} | {spec.allowed()} | "
                      f"{'yes' if spec.lever else ''} | {spec.doc} | {spec.source} |")
     return "\n".join(lines).strip() + "\n"
+
+
+def voiced_beliefs(confidence: float) -> tuple[float, float]:
+    """Self-efficacy and collective efficacy the leader voices, from confidence.
+
+    ``z_L = z* + confidence (1 - z*)`` above the typical level ``z*`` (or
+    ``z* (1 + confidence)`` for a negative confidence), so one number sets a
+    leader's message on both beliefs' scales.
+    """
+    def voiced(typical: float) -> float:
+        if confidence >= 0:
+            return typical + confidence * (1.0 - typical)
+        return typical * (1.0 + confidence)
+    return voiced(REFERENCE_SELF_EFFICACY), voiced(REFERENCE_COLLECTIVE_EFFICACY)
 
 
 def tses(s):

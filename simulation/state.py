@@ -79,6 +79,12 @@ class StudentState:
         """Number of students."""
         return self.ses.size
 
+    @property
+    def course_weights(self) -> np.ndarray:
+        """Weights that average a (student, course) array over courses."""
+        n_courses = self.assign.shape[1]
+        return np.full(n_courses, 1.0 / n_courses)
+
 
 def _draw(rng: np.random.Generator, noise: bool, mean: float, sd: float, n: int,
           low: float = BELIEF_FLOOR, high: float = 1 - BELIEF_FLOOR) -> np.ndarray:

@@ -3,11 +3,12 @@
 Stress ``a_i`` moves weekly toward a target
 
     a*_i = σ(α0 + α_w extra_preps_i + α_s (struggling_i - 1/2)
-             + α_f failure_i - α_n exposure_i - α_u success_i),
+             + α_f failure_i - α_n exposure_i - α_L reach - α_u success_i),
 
 set by workload (course preparations beyond one), the share of one's
-students below proficiency, the last mastery failure or success, and
-support from colleagues (exposure, the saturating strength of one's ties):
+students below proficiency, the last mastery failure or success, support
+from colleagues (exposure, the saturating strength of one's ties) and the
+leader's attention (``reach``, in-depth contacts a week per teacher):
 ``a ← a + ρ (a* - a)``. High stress lowers self-efficacy and low stress
 raises it: ``Δs_i = -η_A (a_i - a_ref)`` (Bandura 1997; Skaalvik & Skaalvik
 2016, 2017).
@@ -22,14 +23,16 @@ from .common import logistic
 
 
 def stress_target(extra_preps: np.ndarray, struggling_share: np.ndarray,
-                  last_mastery: np.ndarray, exposure: np.ndarray, p: Parameters) -> np.ndarray:
+                  last_mastery: np.ndarray, exposure: np.ndarray, reach: float,
+                  p: Parameters) -> np.ndarray:
     """The stress level each teacher's situation pushes toward (0-1)."""
     return logistic(p.stress_base
                     + p.stress_workload * extra_preps
                     + p.stress_struggling * (struggling_share - 0.5)
                     + p.stress_failure * np.maximum(-last_mastery, 0.0)
                     - p.stress_success * np.maximum(last_mastery, 0.0)
-                    - p.stress_support * exposure)
+                    - p.stress_support * exposure
+                    - p.stress_leader * reach)
 
 
 def next_stress(stress: np.ndarray, target: np.ndarray, p: Parameters) -> np.ndarray:

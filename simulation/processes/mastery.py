@@ -3,10 +3,11 @@
 At the end of a cycle each teacher sees the class's gain ``G_i`` (annualised)
 against a goal set by their beliefs,
 
-    goal_i = g* + κ_g (s_i - s*) - δ g* b_i D_i,
+    goal_i = g* + κ_s (s_i - s*) + κ_c (c_i - c*) - δ g* b_i D_i,
     m_i    = tanh((G_i - goal_i) / σ_G),
 
-where efficacious teachers aim higher (Bandura 1997; Locke & Latham 2002)
+where efficacious teachers and teams aim higher (Bandura 1997; Locke &
+Latham 2002; Goddard et al. 2004)
 and expectation bias lowers the goal for a class with a share ``D_i`` of
 disadvantaged students (Evans 2009). A success raises self-efficacy by
 ``η_M ω m_i`` with ``ω`` the share credited to one's own teaching (all of it
@@ -28,7 +29,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..parameters import REFERENCE_SELF_EFFICACY, WEEKS_PER_YEAR, Parameters
+from ..parameters import (
+    REFERENCE_COLLECTIVE_EFFICACY,
+    REFERENCE_SELF_EFFICACY,
+    WEEKS_PER_YEAR,
+    Parameters,
+)
 from ..state import StudentState
 
 NONE, ABILITY, BACKGROUND, STRATEGY = 0, 1, 2, 3
@@ -77,11 +83,13 @@ def class_results(students: StudentState, struggling: np.ndarray, n_teachers: in
     )
 
 
-def goals(self_efficacy: np.ndarray, expectation_bias: np.ndarray,
-          disadvantaged_share: np.ndarray, p: Parameters) -> np.ndarray:
+def goals(self_efficacy: np.ndarray, collective_efficacy: np.ndarray,
+          expectation_bias: np.ndarray, disadvantaged_share: np.ndarray,
+          p: Parameters) -> np.ndarray:
     """The annual gain each teacher aims for (SD/year)."""
     return (p.growth_goal
             + p.goal_efficacy * (self_efficacy - REFERENCE_SELF_EFFICACY)
+            + p.goal_collective * (collective_efficacy - REFERENCE_COLLECTIVE_EFFICACY)
             - p.goal_discount * p.growth_goal * expectation_bias * disadvantaged_share)
 
 

@@ -9,7 +9,8 @@ efficacy) toward their own in proportion to their credibility:
 so cynical colleagues pull down as surely as confident ones pull up. The
 leader talks in depth with ``A`` teachers a week; each teacher is reached
 with probability ``min(1, A / n_teachers)`` and, when reached, moves by
-``η_L (z_L - z_i)``. Attention is finite: a leader of 150 teachers reaches
+``η_L (z_L - z_i)``, where ``z_L`` is the belief the leader voices
+(``parameters.voiced_beliefs``). Attention is finite: a leader of 150 teachers reaches
 each less often than a leader of 30 (Spillane 2006).
 """
 

@@ -1,19 +1,21 @@
 """Collective responsibility and reflective practice (MODEL.md §4.7).
 
 Responsibility grows slowly with sustained collaboration on shared students
-and goals, toward the teacher's collective efficacy:
+and goals, the more so the more the teacher believes the faculty can make a
+difference, and erodes toward an individualist floor without it:
 
-    Δr_i = η_R K_i (c_i - r_i) + η_D D gap_i (c_i - c0),
+    Δr_i = η_R [K_i c_i (1 - r_i) - ε (r_i - r_0)] + η_D D gap_i (c_i - c0),
     K_i  = Σ_j w_ij σ_ij / (Σ_j w_ij + w½),
     σ_ij = max(goal_ij, min(1, overlap_ij / o_full)),
 
 where ``overlap_ij`` is the share of i's students that j also teaches
-(large in small schools and houses), ``goal_ij`` is 1 for a team tie with
-common assessments of the same course (PLCs), and ``D`` is 1 when teams
-review disaggregated data: the gap between the team's disadvantaged
-students and the rest becomes visible, which raises responsibility where
-collective efficacy is above ``c0`` and breeds defensiveness below it (Lee &
-Smith 1996; Donohoo & Katz 2020). ``η_R`` is small: years, not weeks.
+(large in small schools and houses), ``goal_ij`` the goals the two share (1
+for a PLC course team with common assessments, less for department
+colleagues teaching the same subject), and ``D`` is 1 when teams review
+disaggregated data: the gap between the team's disadvantaged students and
+the rest becomes visible, which raises responsibility where collective
+efficacy is above ``c0`` and breeds defensiveness below it (Lee & Smith
+1996; Lortie 1975; Donohoo & Katz 2020). ``η_R`` is small: years, not weeks.
 
 Reflective practice ``ρ_i`` rises under the CLEAR cycle in proportion to
 team exposure and fades slowly without it; it makes failures more likely to
@@ -59,7 +61,9 @@ def responsibility_change(responsibility: np.ndarray, collective: np.ndarray,
                           collaboration: np.ndarray, visible_gap: np.ndarray,
                           p: Parameters) -> np.ndarray:
     """Weekly change in responsibility (before malleability)."""
-    change = p.responsibility_rate * collaboration * (collective - responsibility)
+    change = p.responsibility_rate * (
+        collaboration * collective * (1.0 - responsibility)
+        - p.responsibility_erosion * (responsibility - p.responsibility_floor))
     if p.data_review:
         change += p.data_review_rate * visible_gap * (collective - p.defensiveness_threshold)
     return change

@@ -10,8 +10,8 @@ with the teacher's effect ``e_i = q_i + β_s (s_i - s*) + β_c (c_i - c*) +
 fidelity ``f_i``), ``d_k`` the disadvantaged flag, ``t_k`` the flag for a
 student below proficiency at the last common assessment, ``P_i`` how fully
 the teacher's team runs a systematic intervention plan, ``oof_kj`` an
-out-of-field course and ``ε_kj ~ N(0, σ² / W)`` so that the annual residual
-SD is σ. Achievement ``y_k`` is the mean over subjects. School size and
+out-of-field course and ``ε_kj`` a residual with annual SD σ, realised at
+each common assessment (``learning_noise``). Achievement ``y_k`` is the mean over subjects. School size and
 structure appear nowhere here: they act through the teachers' states.
 
 References: Bloom et al. (2008); Hanushek & Rivkin (2010); Jussim & Harber
@@ -75,11 +75,26 @@ def class_index(students: StudentState, struggling: np.ndarray) -> np.ndarray:
 
 
 def teach_week(students: StudentState, table: np.ndarray, baseline: np.ndarray,
-               index: np.ndarray, p: Parameters, rng: np.random.Generator) -> None:
-    """Add one week of learning to every student's courses and achievement."""
+               index: np.ndarray) -> None:
+    """Add one week's expected learning to every student's courses and achievement."""
     gains = baseline + table.ravel()[index]
     gains *= 1.0 / WEEKS_PER_YEAR
-    if p.noise and p.student_noise > 0:
-        gains += rng.standard_normal(gains.shape) * (p.student_noise / np.sqrt(WEEKS_PER_YEAR))
     students.cycle_gain += gains
-    students.achievement += gains.mean(axis=1)
+    students.achievement += gains @ students.course_weights
+
+
+def learning_noise(students: StudentState, weeks: int, p: Parameters,
+                   rng: np.random.Generator) -> None:
+    """Realise the variation in learning that teachers do not cause.
+
+    Drawn at each common assessment for the ``weeks`` since the last one,
+    ``ε_kj ~ N(0, σ² weeks / W)``: the same distribution as weekly draws
+    summed, at a sixth of the cost, so the class gains teachers see carry
+    exactly the sampling noise they would.
+    """
+    if not p.noise or p.student_noise == 0 or weeks == 0:
+        return
+    sd = p.student_noise * np.sqrt(weeks / WEEKS_PER_YEAR)
+    noise = rng.standard_normal(students.cycle_gain.shape) * sd
+    students.cycle_gain += noise
+    students.achievement += noise @ students.course_weights
