@@ -274,11 +274,11 @@ class SchoolModel(mesa.Model):
                 self.structure.ties, self._weight, credible, t.self_efficacy, p)
             d_collective += p.persuasion_rate * persuasion.peer_pull(
                 self.structure.ties, self._weight, credible, t.collective_efficacy, p)
-        voiced_self, voiced_collective = voiced_beliefs(p.leader_confidence)
-        change["persuasion"] += reached * p.leader_persuasion * social * (
-            voiced_self - t.self_efficacy)
-        d_collective += reached * p.leader_persuasion * (voiced_collective
-                                                         - t.collective_efficacy)
+            voiced_self, voiced_collective = voiced_beliefs(p.leader_confidence)
+            change["persuasion"] += reached * p.leader_persuasion * social * (
+                voiced_self - t.self_efficacy)
+            d_collective += reached * p.leader_persuasion * (voiced_collective
+                                                             - t.collective_efficacy)
 
         if on("affect"):
             reach = persuasion.reach_probability(n, p) if on("leader") else 0.0

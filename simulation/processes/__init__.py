@@ -23,6 +23,7 @@ PROCESSES = (
 """Names accepted by ``SchoolModel(disabled=...)``.
 
 ``attribution`` off makes every failure count against one's ability (plain
-Bandura mastery); ``leader`` off removes the principal's persuasion only;
+Bandura mastery); ``persuasion`` off silences colleagues and the leader
+alike; ``leader`` off removes the principal (persuasion and support) only;
 ``staffing`` off staffs every course in field; ``skill`` off freezes skill.
 """

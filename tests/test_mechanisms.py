@@ -1,0 +1,302 @@
+"""Each mechanism moves things the way MODEL.md §4 says, one small test each."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from simulation import Parameters, SchoolModel
+from simulation.networks import TEAM, Ties
+from simulation.processes import (
+    affect,
+    collective,
+    mastery,
+    persuasion,
+    practice,
+    responsibility,
+    skill,
+    turnover,
+    vicarious,
+)
+from simulation.processes.common import soft_update
+
+P = Parameters()
+RNG = np.random.default_rng(0)
+
+
+def pair_ties(weight: float = 1.0, visibility: float = 0.8) -> Ties:
+    """Two teachers tied to each other."""
+    return Ties(src=np.array([0, 1]), dst=np.array([1, 0]), kind=np.array([TEAM, TEAM]),
+                weight=np.full(2, weight), visibility=np.full(2, visibility),
+                shared_goal=np.ones(2))
+
+
+# --- bounded updates --------------------------------------------------------
+
+@pytest.mark.parametrize("delta", [-50.0, -1.0, -0.1, 0.0, 0.1, 1.0, 50.0])
+def test_soft_update_stays_within_bounds(delta):
+    z = np.array([0.0, 0.01, 0.5, 0.99, 1.0])
+    out = soft_update(z, np.full(z.size, delta))
+    assert np.all((out >= 0) & (out <= 1))
+    if delta > 0:
+        assert np.all(out >= z)
+    elif delta < 0:
+        assert np.all(out <= z)
+
+
+# --- mastery and attribution -------------------------------------------------
+
+def test_a_mastery_success_raises_self_efficacy():
+    effects = mastery.effects(np.array([0.6]), None, P, RNG)
+    assert effects.self_efficacy[0] > 0
+
+
+def test_a_failure_attributed_to_ability_lowers_self_efficacy():
+    blame_ability = np.array([[1.0, 0.0, 0.0]])
+    effects = mastery.effects(np.array([-0.6]), blame_ability, P.replace(noise=False), RNG)
+    assert effects.self_efficacy[0] < 0
+
+
+def test_a_failure_attributed_to_strategy_keeps_self_efficacy_and_prompts_trying():
+    blame_strategy = np.array([[0.0, 0.0, 1.0]])
+    effects = mastery.effects(np.array([-0.6]), blame_strategy, P.replace(noise=False), RNG)
+    assert effects.self_efficacy[0] == 0.0
+    assert effects.strategy_prompt[0] == 1.0
+    assert effects.attribution[0] == mastery.STRATEGY
+    prompted = practice.try_probability(np.array([0.7]), np.array([0.6]), np.array([1.0]), 0, P)
+    unprompted = practice.try_probability(np.array([0.7]), np.array([0.6]), np.array([0.0]), 0, P)
+    assert prompted[0] > unprompted[0]
+
+
+def test_a_failure_blamed_on_background_raises_bias_and_lowers_responsibility():
+    blame_background = np.array([[0.0, 1.0, 0.0]])
+    effects = mastery.effects(np.array([-0.6]), blame_background, P.replace(noise=False), RNG)
+    assert effects.self_efficacy[0] == 0.0
+    assert effects.expectation_bias[0] > 0 and effects.responsibility[0] < 0
+
+
+def test_reflective_practice_makes_strategy_the_likelier_explanation():
+    low, high = (mastery.attribution_probabilities(np.array([0.7]), np.array([0.6]),
+                                                   np.array([0.5]), np.array([0.3]),
+                                                   np.array([r]), P) for r in (0.0, 1.0))
+    assert high[0, 2] > low[0, 2]
+
+
+def test_higher_collective_efficacy_makes_background_blame_less_likely():
+    low, high = (mastery.attribution_probabilities(np.array([0.7]), np.array([c]),
+                                                   np.array([0.5]), np.array([0.3]),
+                                                   np.array([0.2]), P) for c in (0.3, 0.9))
+    assert high[0, 1] < low[0, 1]
+
+
+def test_self_evaluation_credits_more_of_a_success_to_teaching():
+    plain = mastery.effects(np.array([0.5]), None, P, RNG).self_efficacy[0]
+    evaluated = mastery.effects(np.array([0.5]), None, P.replace(self_evaluation=True),
+                                RNG).self_efficacy[0]
+    assert evaluated > plain
+
+
+def test_efficacious_teachers_set_higher_goals():
+    low, high = (mastery.goals(np.array([s]), np.array([0.6]), np.array([0.3]),
+                               np.array([0.5]), P) for s in (0.6, 0.9))
+    assert high[0] > low[0]
+
+
+# --- vicarious experience and persuasion -------------------------------------
+
+def test_seeing_a_colleague_succeed_raises_self_efficacy():
+    ties = pair_ties()
+    h = np.ones(2)
+    signal = vicarious.vicarious_signal(ties, ties.weight * ties.visibility, h,
+                                        np.array([0.0, 0.8]), P)
+    assert signal[0] > 0 and signal[1] == 0
+
+
+def test_invisible_work_teaches_less_than_visible_work():
+    ties = pair_ties()
+    m = np.array([0.0, 0.8])
+    seen = vicarious.vicarious_signal(ties, ties.weight * 0.9, np.ones(2), m, P)[0]
+    hidden = vicarious.vicarious_signal(ties, ties.weight * 0.05, np.ones(2), m, P)[0]
+    assert seen > hidden > 0
+
+
+def test_a_cynical_colleague_pulls_beliefs_down_and_a_confident_one_up():
+    ties = pair_ties()
+    credible = np.ones(2)
+    pull = persuasion.peer_pull(ties, ties.weight, credible, np.array([0.7, 0.3]), P)
+    assert pull[0] < 0 and pull[1] > 0
+
+
+def test_a_leader_of_150_reaches_each_teacher_less_often_than_a_leader_of_30():
+    assert persuasion.reach_probability(150, P) < persuasion.reach_probability(30, P)
+    rng = np.random.default_rng(1)
+    weeks = 200
+    large = sum(persuasion.leader_contacts(150, P, rng).mean() for _ in range(weeks))
+    small = sum(persuasion.leader_contacts(30, P, rng).mean() for _ in range(weeks))
+    assert large < small
+
+
+def test_in_a_model_the_leader_contacts_teachers_of_a_large_school_less_often():
+    small = SchoolModel(n_students=465, rng=0)  # 30 teachers
+    large = SchoolModel(n_students=2325, rng=0)  # 150 teachers
+    assert small.n_teachers == 30 and large.n_teachers == 150
+    assert large.leader.reach_probability < small.leader.reach_probability
+
+
+# --- affect -------------------------------------------------------------------
+
+def test_high_stress_lowers_self_efficacy_and_low_stress_raises_it():
+    push = affect.affect_on_self_efficacy(np.array([0.9, 0.1]), P)
+    assert push[0] < 0 < push[1]
+
+
+def test_support_and_success_lower_stress_failure_and_struggling_students_raise_it():
+    def target(**kw):
+        base = dict(extra_preps=np.zeros(1), struggling_share=np.array([0.5]),
+                    last_mastery=np.zeros(1), exposure=np.array([0.5]), reach=0.1)
+        base.update({k: np.array([v]) if k != "reach" else v for k, v in kw.items()})
+        return affect.stress_target(p=P, **base)[0]
+
+    neutral = target()
+    assert target(exposure=0.9) < neutral < target(exposure=0.1)
+    assert target(last_mastery=0.8) < neutral < target(last_mastery=-0.8)
+    assert target(struggling_share=0.9) > neutral
+    assert target(extra_preps=2) > neutral
+    assert target(reach=0.5) < neutral
+
+
+# --- collective efficacy and responsibility --------------------------------------
+
+def test_visible_team_success_raises_collective_efficacy():
+    ties = pair_ties()
+    evidence = collective.mastery_evidence(ties, ties.weight * ties.visibility,
+                                           np.ones(2, dtype=bool), np.array([0.5, 0.5]),
+                                           np.array([0.5, 0.5]), P)
+    assert np.all(evidence > 0)
+
+
+def test_a_stressed_team_drags_collective_efficacy_down():
+    push = collective.mood(np.array([0.8, 0.8, 0.1]), np.array([0, 0, 1]), P)
+    assert push[0] < 0 and push[2] > 0
+
+
+def test_collaboration_on_shared_students_grows_responsibility_and_isolation_erodes_it():
+    r, c = np.array([0.5, 0.5]), np.array([0.7, 0.7])
+    change = responsibility.responsibility_change(r, c, np.array([0.8, 0.0]), np.zeros(2), P)
+    assert change[0] > 0 > change[1]
+
+
+def test_data_review_raises_responsibility_where_collective_efficacy_is_high_only():
+    r, gap = np.array([0.5, 0.5]), np.array([1.0, 1.0])
+    c = np.array([0.8, 0.3])
+    without = responsibility.responsibility_change(r, c, np.zeros(2), gap, P)
+    with_review = responsibility.responsibility_change(r, c, np.zeros(2), gap,
+                                                      P.replace(data_review=True))
+    assert with_review[0] > without[0]
+    assert with_review[1] < without[1]
+
+
+def test_common_assessments_and_shared_students_make_a_tie_a_partnership():
+    ties = pair_ties()
+    none = Ties(ties.src, ties.dst, ties.kind, ties.weight, ties.visibility, np.zeros(2))
+    shared_goals = responsibility.shared_work(ties, ties.weight, np.zeros(2), 2, P)
+    shared_students = responsibility.shared_work(none, none.weight, np.full(2, 0.3), 2, P)
+    apart = responsibility.shared_work(none, none.weight, np.zeros(2), 2, P)
+    assert shared_goals[0] > apart[0] == 0 and shared_students[0] > 0
+
+
+def test_the_clear_cycle_builds_reflective_practice():
+    rho = np.array([0.2])
+    assert responsibility.reflective_change(rho, np.array([0.8]), P.replace(clear_cycle=True)) > 0
+    assert responsibility.reflective_change(rho, np.array([0.8]), P) < 0
+
+
+def test_reexamining_evidence_lowers_expectation_bias_when_disadvantaged_students_succeed():
+    goal = np.array([0.25])
+    off = mastery.disconfirmation(np.array([0.4]), goal, P)
+    on = mastery.disconfirmation(np.array([0.4]), goal, P.replace(challenge_assumptions=True))
+    assert off[0] == 0 and on[0] < 0
+
+
+# --- practice and skill ------------------------------------------------------------
+
+def _practice_after(support_model: str, cycles: int = 18) -> float:
+    p = P.replace(support_model=support_model, coaches=5, noise=True)
+    rng = np.random.default_rng(3)
+    n = 60
+    trainer = practice.choose_trainers(rng.normal(size=n), p, rng)
+    uses, fidelity = np.zeros(n, dtype=bool), np.zeros(n)
+    coverage = practice.coaching_coverage(n, p)
+    for _ in range(cycles):
+        try_p = practice.try_probability(np.full(n, 0.76), np.full(n, 0.6), np.zeros(n),
+                                         coverage, p)
+        expert = np.where(trainer, 1.0, 0.0) if support_model == "train_the_trainer" \
+            else np.full(n, coverage)
+        uses, fidelity = practice.update(uses, fidelity, try_p, expert, trainer, p, rng)
+    return float(uses[~trainer].mean())
+
+
+def test_coaching_sustains_more_practice_than_train_the_trainer():
+    assert _practice_after("coaching") > _practice_after("train_the_trainer") + 0.3
+
+
+def test_coaching_thins_out_at_scale():
+    p = P.replace(support_model="coaching")
+    assert practice.coaching_coverage(40, p) > practice.coaching_coverage(150, p)
+
+
+def test_novices_improve_steeply_and_faster_with_support():
+    years = np.array([0.0, 1.0, 5.0, 20.0])
+    q = skill.skill(np.zeros(4), years, np.zeros(4), P)
+    assert q[1] - q[0] > q[3] - q[2] > 0
+    fast = skill.experience_speed(np.array([0.9]), np.array([0.8]), P)
+    slow = skill.experience_speed(np.array([0.1]), np.array([0.4]), P)
+    assert fast[0] > slow[0]
+
+
+def test_teachers_learn_from_more_skilled_visible_colleagues_only():
+    ties = pair_ties()
+    gained = skill.peer_learning(ties, ties.weight * ties.visibility, np.array([0.0, 0.2]), P)
+    assert gained[0] > 0 and gained[1] == 0
+
+
+# --- turnover -------------------------------------------------------------------------
+
+def test_low_efficacy_high_stress_novices_and_poverty_raise_the_chance_of_leaving():
+    def prob(s=0.76, c=0.6, a=0.4, x=10.0, poverty=0.25):
+        return turnover.leave_probability(np.array([s]), np.array([c]), np.array([a]),
+                                          np.array([x]), poverty, P)[0]
+
+    base = prob()
+    assert prob(s=0.5) > base
+    assert prob(a=0.8) > base
+    assert prob(x=0.0) > base
+    assert prob(poverty=0.6) > base
+    assert prob(c=0.8) < base
+
+
+# --- staffing ---------------------------------------------------------------------------
+
+def test_a_very_small_school_teaches_courses_out_of_field_and_a_mid_sized_one_does_not():
+    tiny = SchoolModel(n_students=120, rng=0)
+    mid = SchoolModel(n_students=900, rng=0)
+    assert tiny.students.out_of_field.mean() > 0.1
+    assert mid.students.out_of_field.mean() == 0
+    assert tiny._extra_preps.mean() > mid._extra_preps.mean()
+
+
+def test_house_choice_sorts_students_by_ses_and_random_placement_does_not():
+    def spread(assignment):
+        model = SchoolModel(n_students=2400, structure="houses", house_assignment=assignment,
+                            rng=1)
+        s = model.students
+        means = [s.ses[s.house == h].mean() for h in np.unique(s.house)]
+        return np.ptp(means)
+
+    assert spread("choice") > 3 * spread("random")
+
+
+def test_houses_share_students_more_than_departments():
+    houses = SchoolModel(n_students=1200, structure="houses", rng=2)
+    departments = SchoolModel(n_students=1200, structure="departments", rng=2)
+    assert houses._overlap.mean() > departments._overlap.mean()

@@ -1,0 +1,112 @@
+"""Every structure runs; custom network files are read, or refused clearly."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+
+from simulation import NetworkFileError, ParameterError, SchoolModel
+from simulation.parameters import STRUCTURES
+from simulation.networks import read_network_file
+
+
+@pytest.mark.parametrize("structure", [s for s in STRUCTURES if s != "custom"])
+@pytest.mark.parametrize("n_students", [60, 900, 2400])
+def test_every_structure_runs_at_every_size(structure, n_students):
+    model = SchoolModel(n_students=n_students, structure=structure, rng=0)
+    model.run(0.5)
+    assert model.structure.name == structure
+    assert np.all(np.isfinite(model.teachers.self_efficacy))
+
+
+def test_structures_differ_as_described():
+    by = {s: SchoolModel(n_students=900, structure=s, rng=0)
+          for s in ("isolated", "departments", "plc", "houses", "networked_plc")}
+    assert by["isolated"].structure.density < by["departments"].structure.density
+    team_sizes = np.bincount(by["plc"].structure.team)
+    assert 4 <= team_sizes.min() and team_sizes.max() <= 6
+    houses = np.bincount(by["houses"].structure.house)
+    assert 15 <= houses.min() and houses.max() <= 25
+    assert by["networked_plc"].network.number_of_edges() > by["plc"].network.number_of_edges()
+    kinds = {d["kind"] for _, _, d in by["networked_plc"].network.edges(data=True)}
+    assert "bridge" in kinds
+
+
+def test_custom_csv_with_weights_and_teams(ring_csv):
+    model = SchoolModel(n_students=200, structure="custom", network_file=str(ring_csv), rng=0)
+    assert model.n_teachers == 12
+    assert model.network.number_of_edges() == 12
+    model.run(0.5)
+
+
+def test_custom_graphml_with_attributes(tmp_path):
+    graph = nx.karate_club_graph()
+    for node in graph.nodes:
+        graph.nodes[node]["team"] = graph.nodes[node].pop("club")
+    path = tmp_path / "school.graphml"
+    nx.write_graphml(graph, path)
+    model = SchoolModel(n_students=500, structure="custom", network_file=str(path), rng=0)
+    assert model.n_teachers == 34
+    assert len(np.unique(model.structure.team)) == 2
+    assert model.network.number_of_edges() == graph.number_of_edges()
+
+
+def test_custom_edge_list(tmp_path):
+    path = tmp_path / "ties.txt"
+    path.write_text("# teacher pairs\na b 2\nb c\nc d 0.5\n")
+    network = read_network_file(path)
+    assert network.n == 4 and len(network.pairs) == 3
+    assert network.weight[0] == 2 and np.isnan(network.weight[1])
+
+
+def test_a_pair_listed_twice_is_one_tie(tmp_path):
+    path = tmp_path / "ties.csv"
+    path.write_text("source,target,weight\na,b,1\nb,a,3\nb,c,1\n")
+    network = read_network_file(path)
+    assert len(network.pairs) == 2 and network.weight.max() == 3
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("from,to\na,b\n", "the first row must name the columns 'source' and 'target'"),
+    ("source,target,weight\na,b,heavy\n", "row 2: weight 'heavy' is not a number"),
+    ("source,target,weight\na,b,-1\n", "row 2: weight '-1' is out of range"),
+    ("source,target\na,a\n", "row 2: teacher 'a' is tied to themself"),
+    ("source,target\n", "the file holds no ties"),
+    ("source,target\na,b,extra\n", "row 2: more values than column names"),
+    ("source,target,source_team,target_team\na,b,x,y\nb,c,z,y\n",
+     "teacher 'b' is in team 'y' and 'z'"),
+])
+def test_a_malformed_csv_gets_a_clear_error_naming_the_file_and_problem(tmp_path, text,
+                                                                        problem):
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    with pytest.raises(NetworkFileError) as error:
+        SchoolModel(structure="custom", network_file=str(path))
+    message = str(error.value)
+    assert message.startswith(str(path))
+    assert problem in message
+
+
+def test_malformed_graphml_and_edge_list_and_missing_files(tmp_path):
+    broken = tmp_path / "broken.graphml"
+    broken.write_text("<graphml><graph><node id='a'/>")
+    with pytest.raises(NetworkFileError, match="not valid GraphML"):
+        read_network_file(broken)
+    edges = tmp_path / "edges.txt"
+    edges.write_text("a b c d\n")
+    with pytest.raises(NetworkFileError, match="line 1: expected 'teacher teacher"):
+        read_network_file(edges)
+    with pytest.raises(NetworkFileError, match="network file not found"):
+        read_network_file(tmp_path / "nowhere.csv")
+    with pytest.raises(ParameterError, match="needs network_file"):
+        SchoolModel(structure="custom")
+
+
+def test_restructuring_into_a_network_of_another_size_is_refused(ring_csv, tmp_path):
+    model = SchoolModel(n_students=200, structure="custom", network_file=str(ring_csv), rng=0)
+    bigger = tmp_path / "bigger.csv"
+    bigger.write_text("source,target\n" + "".join(f"t{i},t{i + 1}\n" for i in range(20)))
+    with pytest.raises(ParameterError, match="staff size cannot change"):
+        model.apply(network_file=str(bigger))
+    assert model.params.network_file == str(ring_csv)
