@@ -101,6 +101,10 @@ class SchoolModel(mesa.Model):
     interventions : iterable of Intervention or mappings
         Lever changes at given weeks, e.g. ``{"year": 2, "week": 1,
         "support_model": "coaching"}``.
+    record_every : int
+        Record the model-level outcomes every this many weeks (default every
+        week; 0: never, for the bare kernel). :meth:`outcomes` gives them
+        for the current state at any time.
     record_teachers_every : int
         Record a per-teacher snapshot every this many weeks (0: never); read
         it with :meth:`teacher_dataframe`.
@@ -119,7 +123,8 @@ class SchoolModel(mesa.Model):
 
     def __init__(self, n_students: int = 900, structure: str = "departments", *,
                  disabled: Iterable[str] = (), interventions: Iterable[Any] = (),
-                 record_teachers_every: int = 0, rng: int | None = None,
+                 record_every: int = 1, record_teachers_every: int = 0,
+                 rng: int | None = None,
                  **parameters: Any) -> None:
         super().__init__(rng=rng)
         self.params = Parameters.build(
@@ -129,11 +134,12 @@ class SchoolModel(mesa.Model):
                                     key=lambda i: i.step)
         for item in self.interventions:
             self._check_changes(item.changes)
-        if isinstance(record_teachers_every, bool) or not isinstance(
-                record_teachers_every, int) or record_teachers_every < 0:
-            raise ParameterError("record_teachers_every must be a whole number of weeks "
-                                 f"(0 for never), not {record_teachers_every!r}",
-                                 key="record_teachers_every")
+        for name, value in (("record_every", record_every),
+                            ("record_teachers_every", record_teachers_every)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ParameterError(f"{name} must be a whole number of weeks (0 for never), "
+                                     f"not {value!r}", key=name)
+        self.record_every = record_every
         self.record_teachers_every = record_teachers_every
 
         p = self.params
@@ -222,6 +228,10 @@ class SchoolModel(mesa.Model):
         if p.support_model == "train_the_trainer" and not self.teachers.trainer.any():
             self.teachers.trainer[:] = practice.choose_trainers(self._skill_now(), p, self.rng)
         self._refresh_ties()
+
+    def outcomes(self) -> dict[str, float]:
+        """The outcomes of ``simulation.OUTCOMES`` for the current state."""
+        return self._outcomes_now()
 
     def teacher_dataframe(self) -> pd.DataFrame:
         """Per-teacher snapshots (tidy: one row per teacher and recorded step)."""
@@ -504,8 +514,8 @@ class SchoolModel(mesa.Model):
             sources=self.source_changes, turnover_rate=self.turnover_rate)
 
     def _record(self) -> None:
-        self._outcomes = self._outcomes_now()
-        self.datacollector.collect(self)
+        if self.record_every and self.steps % self.record_every == 0:
+            self.datacollector.collect(self)
         every = self.record_teachers_every
         if every and self.steps % every == 0:
             self._teacher_records.append(self._teacher_snapshot())
@@ -537,23 +547,22 @@ class SchoolModel(mesa.Model):
 
 
 def _outcome(model: SchoolModel, name: str) -> float:
-    return model._outcomes[name]
+    return model.outcomes()[name]
 
 
 class OutcomeCollector(mesa.DataCollector):
     """Mesa's DataCollector, filling the outcome columns in one pass.
 
-    The model computes all outcomes from its arrays once per step
-    (:func:`simulation.metrics.outcomes`); the reporters only read them, so
-    the per-reporter dispatch and deep copy of the base class (immutable
-    floats need no copy) are skipped. Agent reporters, if a user adds some,
-    are collected by the base class as usual.
+    The model computes all outcomes from its arrays in one pass
+    (:func:`simulation.metrics.outcomes`) instead of one reporter call and
+    deep copy each (immutable floats need no copy). Reporters a user adds,
+    and agent reporters, are collected by the base class as usual.
     """
 
     def collect(self, model) -> None:
         """Record this step's outcomes (and any agent reporters)."""
-        outcomes = getattr(model, "_outcomes", None)
-        if outcomes is None or any(name not in outcomes for name in self.model_reporters):
+        outcomes = model.outcomes()
+        if any(name not in outcomes for name in self.model_reporters):
             super().collect(model)
             return
         self._collection_steps.append(model.time)

@@ -3,7 +3,7 @@
 :class:`Parameters` is an immutable dataclass; each field carries a
 :class:`Spec` with its unit, the range a user may set, the research or reason
 behind the default, and whether it is a *lever* (may change mid-run, MODEL.md
-§6). ``python -m simulation.parameters`` prints the table that appears in
+§6). ``staffroom parameters`` prints the table that appears in
 ``docs/ODD.md``; a test keeps the two identical.
 
 Belief-like quantities (self-efficacy ``s``, collective efficacy ``c``,
@@ -189,12 +189,12 @@ class Parameters:
         0.5, "Mean collective responsibility at start.", "0-1", 0, 1,
         "Lee & Smith (1996): schools vary widely; 0.5 is the middle.")
     initial_responsibility_sd: float = _initial(
-        0.1, "SD of responsibility among teachers.", "0-1", 0, 0.5, "Reason.")
+        0.1, "SD of responsibility among teachers.", "0-1", 0, 0.5, "Assumption: teachers in a school differ in responsibility less than schools do (Lee & Smith 1996).")
     initial_expectation_bias: float = _initial(
         0.3, "Mean expectation bias against disadvantaged students.", "0-1", 0, 1,
         "Evans (2009); Jussim & Harber (2005): expectations differ modestly by SES.")
     initial_expectation_bias_sd: float = _initial(
-        0.1, "SD of expectation bias.", "0-1", 0, 0.5, "Reason.")
+        0.1, "SD of expectation bias.", "0-1", 0, 0.5, "Assumption: same spread as responsibility.")
     initial_stress: float = _initial(
         0.4, "Mean stress at start.", "0-1", 0, 1,
         "Reason: equal to the reference level (no initial affective push).")
@@ -322,7 +322,7 @@ class Parameters:
         10, "Experience difference at which a model's similarity falls by e.", "years",
         0.5, 60, "Bandura (1997): similar models teach more.")
     cross_subject_similarity: float = _social(
-        0.5, "Similarity of a colleague in another subject.", "0-1", 0, 1, "Reason.")
+        0.5, "Similarity of a colleague in another subject.", "0-1", 0, 1, "Assumption: a colleague in another subject is a less similar model (Bandura 1997).")
     persuasion_rate: float = _social(
         0.01, "Weekly pull of self-efficacy and collective efficacy toward "
         "colleagues' beliefs.", "per week", 0, 0.5, "Bandura (1997).")
@@ -331,7 +331,7 @@ class Parameters:
         0, 1, "Reason: experience lends credibility.")
     credibility_experience: float = _social(
         5, "Experience at which credibility is halfway to a veteran's.", "years",
-        0.1, 40, "Reason.")
+        0.1, 40, "Assumption: credibility saturates within the first decade of a career.")
     exposure_half: float = _social(
         1.0, "Tie strength at which a teacher is half exposed to colleagues.",
         "tie units", 0.01, 20, "Reason: saturating exposure to social information.")
@@ -353,7 +353,7 @@ class Parameters:
         0.1, "Weekly share of the gap to the stress target closed.", "per week", 0, 1,
         "Reason: stress adapts over weeks.")
     stress_reference: float = _affect(
-        0.4, "Stress level with no effect on self-efficacy.", "0-1", 0, 1, "Reason.")
+        0.4, "Stress level with no effect on self-efficacy.", "0-1", 0, 1, "Assumption: the starting stress level, so stress starts neutral.")
     stress_base: float = _affect(
         0.45, "Log-odds of the stress target for a typical teacher.", "logit", -10, 10,
         "Reason: target about 0.4 in a typical school.")
@@ -406,7 +406,7 @@ class Parameters:
         "DuFour & Mattos (2013); Siskin (1994).")
     shared_students_full: float = _collective(
         0.25, "Share of one's students a colleague also teaches that makes the tie a "
-        "full partnership.", "share", 0.01, 1, "Reason.")
+        "full partnership.", "share", 0.01, 1, "Assumption: a colleague who teaches a quarter of one's students is a full partner in them.")
     defensiveness_threshold: float = _collective(
         0.55, "Collective efficacy below which visible gaps breed defensiveness "
         "rather than responsibility.", "0-1", 0, 1,
@@ -446,19 +446,19 @@ class Parameters:
         "0-1", 0, 1, "Joyce & Showers (2002); Kraft et al. (2018).")
     fidelity_rate: float = _practice(
         0.3, "Share of the gap to expert fidelity closed per cycle at full support.",
-        "per cycle", 0, 1, "Reason.")
+        "per cycle", 0, 1, "Assumption: coaching reaches expert fidelity within about a year (Kraft et al. 2018).")
     fidelity_decay: float = _practice(
         0.25, "Share of fidelity lost per cycle without support.", "per cycle", 0, 1,
         "Joyce & Showers (2002): unsupported practice fades.")
     fidelity_floor: float = _practice(
         0.2, "Fidelity below which a teacher abandons the practice.", "0-1", 0, 1,
-        "Reason.")
+        "Assumption: practice is dropped when little of it is left.")
     monitoring_effect: float = _practice(
         0.3, "Share of fidelity decay prevented by fidelity monitoring.", "share", 0, 1,
         "Donohoo (2021), practice 3.")
     trainer_share: float = _practice(
         0.1, "Share of teachers trained as trainers under train-the-trainer.",
-        "share", 0.01, 1, "Donohoo (2021): Maine Township.")
+        "share", 0.01, 1, "Donohoo (2021): Maine Township's trainers.")
     coach_caseload: float = _practice(
         12, "Teachers one coach can support at once.", "teachers", 1, 100,
         "Kraft, Blazar & Hogan (2018): effects shrink in larger programmes.")
@@ -492,7 +492,7 @@ class Parameters:
         7.4, "Mean self-efficacy of novice hires (optimistic before the first year).",
         "TSES 1-9", 1, 9, "Woolfolk Hoy & Spero (2005).", lever=True)
     hire_expectation_bias: float = _turnover(
-        0.3, "Mean expectation bias of new hires.", "0-1", 0, 1, "Reason.",
+        0.3, "Mean expectation bias of new hires.", "0-1", 0, 1, "Assumption: hires bring the typical level (Evans 2009).",
         lever=True)
 
     # --- leadership levers ---------------------------------------------------
@@ -554,19 +554,19 @@ class Parameters:
         "Reason: vertical teams.")
     hub_share: float = _network(
         0.05, "Share of teachers acting as hubs (coaches, teacher leaders) in "
-        "networked PLCs.", "share", 0, 0.5, "Reason.")
+        "networked PLCs.", "share", 0, 0.5, "Assumption: a few coaches and teacher leaders per school.")
     hub_ties: float = _network(
-        8, "Bridging ties of each hub.", "ties", 0, 100, "Reason.")
+        8, "Bridging ties of each hub.", "ties", 0, 100, "Assumption: a hub links several teams.")
     team_tie_weight: float = _network(
         1.0, "Interaction intensity of a tie inside a team (at 60 minutes).",
-        "tie units", 0, 10, "Reason (reference unit).")
+        "tie units", 0, 10, "The reference unit of tie strength.")
     colleague_tie_weight: float = _network(
         0.5, "Interaction intensity of a department or house colleague tie.",
-        "tie units", 0, 10, "Reason.")
+        "tie units", 0, 10, "Assumption: department meetings are less intense than team protocols (Little 1990).")
     informal_tie_weight: float = _network(
-        0.25, "Interaction intensity of an informal tie.", "tie units", 0, 10, "Reason.")
+        0.25, "Interaction intensity of an informal tie.", "tie units", 0, 10, "Assumption: informal ties are the weakest (Little 1990).")
     bridge_tie_weight: float = _network(
-        0.75, "Interaction intensity of a bridging tie.", "tie units", 0, 10, "Reason.")
+        0.75, "Interaction intensity of a bridging tie.", "tie units", 0, 10, "Assumption: vertical-team links meet less often than teams (DuFour & Mattos 2013).")
     team_visibility: float = _network(
         0.8, "How much a team tie lets teachers see each other's results and "
         "practice (common assessments, protocols).", "0-1", 0, 1,
@@ -576,7 +576,7 @@ class Parameters:
     informal_visibility: float = _network(
         0.1, "Visibility through an informal tie.", "0-1", 0, 1, "Little (1990).")
     bridge_visibility: float = _network(
-        0.5, "Visibility through a bridging tie.", "0-1", 0, 1, "Reason.")
+        0.5, "Visibility through a bridging tie.", "0-1", 0, 1, "Assumption: vertical teams share some results (DuFour & Mattos 2013).")
     self_evaluation_visibility: float = _network(
         0.5, "Share of the remaining invisibility removed when teams assess impact.",
         "share", 0, 1, "Donohoo (2021), practice 4.")
@@ -625,7 +625,7 @@ def check_names(values: Mapping[str, Any]) -> None:
         if name not in _FIELDS:
             raise ParameterError(
                 f"unknown parameter {name!r}{suggest(name, _FIELDS)}; see "
-                "`python -m simulation.parameters` for the full list", key=name)
+                "`staffroom parameters` for the full list", key=name)
 
 
 def suggest(name: str, candidates) -> str:
@@ -743,6 +743,3 @@ def from_tses(value):
     """Self-efficacy on the model's (0, 1) scale from the TSES 1-9 scale."""
     return (value - 1.0) / 8.0
 
-
-if __name__ == "__main__":
-    print(markdown_table(), end="")
