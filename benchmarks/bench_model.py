@@ -32,9 +32,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reference_model import ReferenceModel  # noqa: E402
+from reference_model import ReferenceModel
 
-from simulation import SchoolModel  # noqa: E402
+from simulation import SchoolModel
 
 SIZES = (300, 900, 2400, 10_000, 50_000)
 WEEKS = 36

@@ -15,19 +15,19 @@ from .parameters import STRUCTURES, SUPPORT_MODELS, WEEKS_PER_YEAR, Parameters
 from .processes import PROCESSES
 
 __all__ = [
-    "SchoolModel",
-    "Teacher",
-    "Leader",
-    "Intervention",
-    "Parameters",
-    "OUTCOMES",
     "DESCRIPTIONS",
+    "OUTCOMES",
     "PROCESSES",
     "SOURCES",
     "STRUCTURES",
     "SUPPORT_MODELS",
     "WEEKS_PER_YEAR",
     "InputError",
-    "ParameterError",
+    "Intervention",
+    "Leader",
     "NetworkFileError",
+    "ParameterError",
+    "Parameters",
+    "SchoolModel",
+    "Teacher",
 ]

@@ -145,7 +145,7 @@ class SchoolModel(mesa.Model):
         p = self.params
         self._network_file = self._read_network(p)
         n_teachers = (self._network_file.n if self._network_file is not None
-                      else max(2, int(round(p.n_students / p.student_teacher_ratio))))
+                      else max(2, round(p.n_students / p.student_teacher_ratio)))
         roles = staffing.allocate_subjects(
             n_teachers, p.specialisms_per_subject,
             self._network_file.subject if self._network_file is not None else None)
@@ -199,7 +199,7 @@ class SchoolModel(mesa.Model):
 
     def run(self, years: float = 1) -> None:
         """Run ``years`` school years of 36 weekly steps."""
-        for _ in range(int(round(years * WEEKS_PER_YEAR))):
+        for _ in range(round(years * WEEKS_PER_YEAR)):
             self.step()
 
     def apply(self, **changes: Any) -> None:

@@ -96,7 +96,7 @@ def sample_pairs(members: np.ndarray, ties_per_member: float,
     """
     g = members.size
     possible = g * (g - 1) // 2
-    m = min(possible, int(round(ties_per_member * g / 2)))
+    m = min(possible, round(ties_per_member * g / 2))
     if m <= 0:
         return np.empty((0, 2), dtype=np.int64)
     if 2 * m >= possible or possible <= 4096:
@@ -132,7 +132,7 @@ def _within_groups(group: np.ndarray, per_member: float, rng: np.random.Generato
 
 
 def _split_into_teams(members: np.ndarray, size: int) -> list[np.ndarray]:
-    n_teams = max(1, int(round(members.size / size)))
+    n_teams = max(1, round(members.size / size))
     return np.array_split(members, n_teams)
 
 
@@ -192,20 +192,20 @@ def _networked_plc(subject, specialism, p, rng):
     n_teams = int(team.max()) + 1
     bridges = []
     if n_teams > 1:
-        n_bridges = int(round(p.bridge_ties * n_teams))
+        n_bridges = round(p.bridge_ties * n_teams)
         from_team = np.arange(n_bridges) % n_teams
         to_team = (from_team + rng.integers(1, n_teams, n_bridges)) % n_teams
         for a, b in zip(from_team, to_team, strict=True):
             bridges.append((rng.choice(np.flatnonzero(team == a)),
                             rng.choice(np.flatnonzero(team == b))))
-    n_hubs = int(round(p.hub_share * n))
+    n_hubs = round(p.hub_share * n)
     for hub in rng.choice(n, n_hubs, replace=False) if n_hubs else []:
         others = np.flatnonzero(team != team[hub])
-        k = min(others.size, int(round(p.hub_ties)))
+        k = min(others.size, round(p.hub_ties))
         for other in rng.choice(others, k, replace=False) if k else []:
             bridges.append((hub, other))
     bridge_pairs = np.array(bridges, dtype=np.int64).reshape(-1, 2)
-    return team, house, groups + [(bridge_pairs, BRIDGE)]
+    return team, house, [*groups, (bridge_pairs, BRIDGE)]
 
 
 def _houses(subject, specialism, p, rng):
@@ -216,7 +216,7 @@ def _houses(subject, specialism, p, rng):
     students.
     """
     n = subject.size
-    n_houses = max(1, int(round(n / p.house_size)))
+    n_houses = max(1, round(n / p.house_size))
     house = np.empty(n, dtype=np.int64)
     offset = 0
     for s in np.unique(subject):
@@ -229,7 +229,7 @@ def _houses(subject, specialism, p, rng):
     for h in range(n_houses):
         members = np.flatnonzero(house == h)
         members = members[np.lexsort((members, subject[members]))]
-        n_teams = max(1, int(round(members.size / p.team_size)))
+        n_teams = max(1, round(members.size / p.team_size))
         team[members] = next_id + np.arange(members.size) % n_teams
         next_id += n_teams
     team_pairs = _within_groups(team, 0, rng, complete=True)

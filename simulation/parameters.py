@@ -189,7 +189,9 @@ class Parameters:
         0.5, "Mean collective responsibility at start.", "0-1", 0, 1,
         "Lee & Smith (1996): schools vary widely; 0.5 is the middle.")
     initial_responsibility_sd: float = _initial(
-        0.1, "SD of responsibility among teachers.", "0-1", 0, 0.5, "Assumption: teachers in a school differ in responsibility less than schools do (Lee & Smith 1996).")
+        0.1, "SD of responsibility among teachers.", "0-1", 0, 0.5,
+        "Assumption: teachers in a school differ in responsibility less than schools do "
+        "(Lee & Smith 1996).")
     initial_expectation_bias: float = _initial(
         0.3, "Mean expectation bias against disadvantaged students.", "0-1", 0, 1,
         "Evans (2009); Jussim & Harber (2005): expectations differ modestly by SES.")
@@ -322,7 +324,9 @@ class Parameters:
         10, "Experience difference at which a model's similarity falls by e.", "years",
         0.5, 60, "Bandura (1997): similar models teach more.")
     cross_subject_similarity: float = _social(
-        0.5, "Similarity of a colleague in another subject.", "0-1", 0, 1, "Assumption: a colleague in another subject is a less similar model (Bandura 1997).")
+        0.5, "Similarity of a colleague in another subject.", "0-1", 0, 1,
+        "Assumption: a colleague in another subject is a less similar model (Bandura "
+        "1997).")
     persuasion_rate: float = _social(
         0.01, "Weekly pull of self-efficacy and collective efficacy toward "
         "colleagues' beliefs.", "per week", 0, 0.5, "Bandura (1997).")
@@ -353,7 +357,8 @@ class Parameters:
         0.1, "Weekly share of the gap to the stress target closed.", "per week", 0, 1,
         "Reason: stress adapts over weeks.")
     stress_reference: float = _affect(
-        0.4, "Stress level with no effect on self-efficacy.", "0-1", 0, 1, "Assumption: the starting stress level, so stress starts neutral.")
+        0.4, "Stress level with no effect on self-efficacy.", "0-1", 0, 1,
+        "Assumption: the starting stress level, so stress starts neutral.")
     stress_base: float = _affect(
         0.45, "Log-odds of the stress target for a typical teacher.", "logit", -10, 10,
         "Reason: target about 0.4 in a typical school.")
@@ -406,7 +411,9 @@ class Parameters:
         "DuFour & Mattos (2013); Siskin (1994).")
     shared_students_full: float = _collective(
         0.25, "Share of one's students a colleague also teaches that makes the tie a "
-        "full partnership.", "share", 0.01, 1, "Assumption: a colleague who teaches a quarter of one's students is a full partner in them.")
+        "full partnership.", "share", 0.01, 1,
+        "Assumption: a colleague who teaches a quarter of one's students is a full "
+        "partner in them.")
     defensiveness_threshold: float = _collective(
         0.55, "Collective efficacy below which visible gaps breed defensiveness "
         "rather than responsibility.", "0-1", 0, 1,
@@ -446,7 +453,9 @@ class Parameters:
         "0-1", 0, 1, "Joyce & Showers (2002); Kraft et al. (2018).")
     fidelity_rate: float = _practice(
         0.3, "Share of the gap to expert fidelity closed per cycle at full support.",
-        "per cycle", 0, 1, "Assumption: coaching reaches expert fidelity within about a year (Kraft et al. 2018).")
+        "per cycle", 0, 1,
+        "Assumption: coaching reaches expert fidelity within about a year (Kraft et al. "
+        "2018).")
     fidelity_decay: float = _practice(
         0.25, "Share of fidelity lost per cycle without support.", "per cycle", 0, 1,
         "Joyce & Showers (2002): unsupported practice fades.")
@@ -492,7 +501,8 @@ class Parameters:
         7.4, "Mean self-efficacy of novice hires (optimistic before the first year).",
         "TSES 1-9", 1, 9, "Woolfolk Hoy & Spero (2005).", lever=True)
     hire_expectation_bias: float = _turnover(
-        0.3, "Mean expectation bias of new hires.", "0-1", 0, 1, "Assumption: hires bring the typical level (Evans 2009).",
+        0.3, "Mean expectation bias of new hires.", "0-1", 0, 1,
+        "Assumption: hires bring the typical level (Evans 2009).",
         lever=True)
 
     # --- leadership levers ---------------------------------------------------
@@ -554,7 +564,8 @@ class Parameters:
         "Reason: vertical teams.")
     hub_share: float = _network(
         0.05, "Share of teachers acting as hubs (coaches, teacher leaders) in "
-        "networked PLCs.", "share", 0, 0.5, "Assumption: a few coaches and teacher leaders per school.")
+        "networked PLCs.", "share", 0, 0.5,
+        "Assumption: a few coaches and teacher leaders per school.")
     hub_ties: float = _network(
         8, "Bridging ties of each hub.", "ties", 0, 100, "Assumption: a hub links several teams.")
     team_tie_weight: float = _network(
@@ -562,11 +573,16 @@ class Parameters:
         "tie units", 0, 10, "The reference unit of tie strength.")
     colleague_tie_weight: float = _network(
         0.5, "Interaction intensity of a department or house colleague tie.",
-        "tie units", 0, 10, "Assumption: department meetings are less intense than team protocols (Little 1990).")
+        "tie units", 0, 10,
+        "Assumption: department meetings are less intense than team protocols (Little "
+        "1990).")
     informal_tie_weight: float = _network(
-        0.25, "Interaction intensity of an informal tie.", "tie units", 0, 10, "Assumption: informal ties are the weakest (Little 1990).")
+        0.25, "Interaction intensity of an informal tie.", "tie units", 0, 10,
+        "Assumption: informal ties are the weakest (Little 1990).")
     bridge_tie_weight: float = _network(
-        0.75, "Interaction intensity of a bridging tie.", "tie units", 0, 10, "Assumption: vertical-team links meet less often than teams (DuFour & Mattos 2013).")
+        0.75, "Interaction intensity of a bridging tie.", "tie units", 0, 10,
+        "Assumption: vertical-team links meet less often than teams (DuFour & Mattos "
+        "2013).")
     team_visibility: float = _network(
         0.8, "How much a team tie lets teachers see each other's results and "
         "practice (common assessments, protocols).", "0-1", 0, 1,
@@ -576,7 +592,8 @@ class Parameters:
     informal_visibility: float = _network(
         0.1, "Visibility through an informal tie.", "0-1", 0, 1, "Little (1990).")
     bridge_visibility: float = _network(
-        0.5, "Visibility through a bridging tie.", "0-1", 0, 1, "Assumption: vertical teams share some results (DuFour & Mattos 2013).")
+        0.5, "Visibility through a bridging tie.", "0-1", 0, 1,
+        "Assumption: vertical teams share some results (DuFour & Mattos 2013).")
     self_evaluation_visibility: float = _network(
         0.5, "Share of the remaining invisibility removed when teams assess impact.",
         "share", 0, 1, "Donohoo (2021), practice 4.")
@@ -632,7 +649,7 @@ def suggest(name: str, candidates) -> str:
     """A ``" (did you mean 'x'?)"`` hint for a near miss, or an empty string."""
     import difflib
 
-    close = difflib.get_close_matches(str(name), list(candidates), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(name), list(candidates), n=1, cutoff=0.5)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
@@ -688,7 +705,7 @@ def _number(fail, name: str, value: Any, *, integer: bool, spec: Spec) -> float 
         value = int(value)
     else:
         value = float(value)
-    if spec.low is not None and value < spec.low or spec.high is not None and value > spec.high:
+    if (spec.low is not None and value < spec.low) or (spec.high is not None and value > spec.high):
         raise fail(f"= {value:g} is out of range")
     return value
 

@@ -126,9 +126,10 @@ def assign_courses(students: StudentState, staffing: Staffing, teacher_house: np
                     (in_subject, True),
                     (np.ones(n_teachers, dtype=bool), True),
                 )
-                for mask, oof in options:
-                    members = all_teachers[mask]
-                    if members.size:
+                members, oof = all_teachers, True
+                for mask, out_of_field in options:
+                    if mask.any():
+                        members, oof = all_teachers[mask], out_of_field
                         break
                 g = h * m + c
                 cand_flat.append(members)

@@ -81,7 +81,7 @@ def test_every_process_can_be_switched_off():
     for process in PROCESSES:
         model = SchoolModel(n_students=200, rng=0, disabled=(process,))
         model.run(0.5)
-    with pytest.raises(ParameterError, match="unknown process 'vicarous'.*'vicarious'"):
+    with pytest.raises(ParameterError, match=r"unknown process 'vicarous'.*'vicarious'"):
         SchoolModel(disabled=("vicarous",))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from simulation import Parameters, ParameterError, SchoolModel
+from simulation import ParameterError, Parameters, SchoolModel
 from simulation.parameters import markdown_table
 
 ODD = Path(__file__).resolve().parents[1] / "docs" / "ODD.md"

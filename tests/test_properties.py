@@ -106,7 +106,7 @@ def test_identical_teachers_in_a_symmetric_network_stay_identical(
                               persuasion_rate=persuasion, data_review=data_review,
                               support_model=support)
     model.run(years=1.5)
-    for name in BELIEFS + ("experience",):
+    for name in (*BELIEFS, "experience"):
         values = getattr(model.teachers, name)
         assert np.ptp(values) < 1e-12, name
     assert np.ptp(model.skill) < 1e-12

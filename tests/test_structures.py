@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from simulation import NetworkFileError, ParameterError, SchoolModel
-from simulation.parameters import STRUCTURES
 from simulation.networks import read_network_file
+from simulation.parameters import STRUCTURES
 
 
 @pytest.mark.parametrize("structure", [s for s in STRUCTURES if s != "custom"])
@@ -25,9 +25,9 @@ def test_structures_differ_as_described():
           for s in ("isolated", "departments", "plc", "houses", "networked_plc")}
     assert by["isolated"].structure.density < by["departments"].structure.density
     team_sizes = np.bincount(by["plc"].structure.team)
-    assert 4 <= team_sizes.min() and team_sizes.max() <= 6
+    assert team_sizes.min() >= 4 and team_sizes.max() <= 6
     houses = np.bincount(by["houses"].structure.house)
-    assert 15 <= houses.min() and houses.max() <= 25
+    assert houses.min() >= 15 and houses.max() <= 25
     assert by["networked_plc"].network.number_of_edges() > by["plc"].network.number_of_edges()
     kinds = {d["kind"] for _, _, d in by["networked_plc"].network.edges(data=True)}
     assert "bridge" in kinds

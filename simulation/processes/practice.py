@@ -41,7 +41,7 @@ def coaching_coverage(n_teachers: int, p: Parameters) -> float:
 def choose_trainers(skill: np.ndarray, p: Parameters, rng: np.random.Generator) -> np.ndarray:
     """The most skilled ``trainer_share`` of teachers (ties broken at random)."""
     n = skill.size
-    k = max(1, int(round(p.trainer_share * n)))
+    k = max(1, round(p.trainer_share * n))
     tiebreak = rng.random(n) if p.noise else np.zeros(n)
     order = np.lexsort((tiebreak, -skill))
     trainer = np.zeros(n, dtype=bool)

@@ -11,8 +11,9 @@ fidelity ``f_i``), ``d_k`` the disadvantaged flag, ``t_k`` the flag for a
 student below proficiency at the last common assessment, ``P_i`` how fully
 the teacher's team runs a systematic intervention plan, ``oof_kj`` an
 out-of-field course and ``ε_kj`` a residual with annual SD σ, realised at
-each common assessment (``learning_noise``). Achievement ``y_k`` is the mean over subjects. School size and
-structure appear nowhere here: they act through the teachers' states.
+each common assessment (``learning_noise``). Achievement ``y_k`` is the
+mean over subjects. School size and structure appear nowhere here: they act
+through the teachers' states.
 
 References: Bloom et al. (2008); Hanushek & Rivkin (2010); Jussim & Harber
 (2005); Lee & Smith (1996); Kraft, Blazar & Hogan (2018).
