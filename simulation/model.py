@@ -466,7 +466,10 @@ class SchoolModel(mesa.Model):
         self._baseline = teaching.course_baseline(self.students, p, staffed)
         self._overlap = responsibility.student_overlap(self.students, self.structure.ties,
                                                        self.n_teachers)
-        self._struggling = teaching.below_proficiency(self.students, p, 0.0)
+        # gains since the last assessment belonged to the old classes
+        self.students.cycle_gain[:] = 0.0
+        week = self.week % WEEKS_PER_YEAR
+        self._struggling = teaching.below_proficiency(self.students, p, week / WEEKS_PER_YEAR)
         self._class_index = teaching.class_index(self.students, self._struggling)
         results = mastery.class_results(self.students, self._struggling, self.n_teachers, 1)
         self._struggling_share = results.struggling_share

@@ -172,3 +172,14 @@ def test_mesa_batch_run_works_and_returns_every_outcome():
     for row in results:
         assert set(OUTCOMES) <= set(row)
         assert row["Step"] == 36
+
+
+def test_restructuring_mid_year_starts_a_fresh_assessment_cycle():
+    model = SchoolModel(n_students=600, rng=0, noise=False)
+    model.run(4 / 36)
+    model.apply(structure="plc")
+    assert not model.students.cycle_gain.any()
+    model.run(2 / 36)  # the assessment at week 6 sees two weeks of the new classes
+    gains = model.datacollector.get_model_vars_dataframe()["annual_gain"]
+    assert 0.1 < gains.iloc[-1] < 0.5
+    assert np.all(np.abs(model.teachers.last_mastery) < 1)
