@@ -182,4 +182,5 @@ def test_restructuring_mid_year_starts_a_fresh_assessment_cycle():
     model.run(2 / 36)  # the assessment at week 6 sees two weeks of the new classes
     gains = model.datacollector.get_model_vars_dataframe()["annual_gain"]
     assert 0.1 < gains.iloc[-1] < 0.5
-    assert np.all(np.abs(model.teachers.last_mastery) < 1)
+    # annualised over the two weeks taught, not the six since the last assessment
+    assert np.all(model.teachers.last_mastery < 0.9)
