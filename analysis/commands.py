@@ -193,6 +193,8 @@ def run(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Output folder (default: staffroom-out/NAME).")] = None,
     workers: Workers = None,
+    plots_wanted: Annotated[bool, typer.Option(
+        "--plots/--no-plots", help="Draw the PNG plots (a few seconds).")] = True,
 ) -> None:
     """Run a scenario's replicates and write tables and plots.
 
@@ -222,10 +224,12 @@ def run(
                                                       results.trajectories),
         "summary.csv": outputs.write_csv(folder / "summary.csv", results.summary),
     }
-    figures = {"overview.png": plots.overview_figure([results]),
-               "sources.png": plots.sources_by_year_figure(results)}
-    for outcome in plots.RUN_PLOTS:
-        figures[f"{outcome}.png"] = plots.outcome_figure([results], outcome)
+    figures = {}
+    if plots_wanted:
+        figures = {"overview.png": plots.overview_figure([results]),
+                   "sources.png": plots.sources_by_year_figure(results)}
+        for outcome in plots.RUN_PLOTS:
+            figures[f"{outcome}.png"] = plots.outcome_figure([results], outcome)
     for name, data in figures.items():
         files[f"plots/{name}"] = outputs.write_bytes(folder / "plots" / name, data)
     outputs.write_manifest(folder, files, {
@@ -235,8 +239,8 @@ def run(
     console.print(run_table(results))
     status.print(f"{planned.replicates} runs in {elapsed:.1f} s on {count} worker(s).",
                  highlight=False)
-    console.print(f"Wrote {folder}/ (trajectories.parquet, summary.csv, plots/, run.json)",
-                  highlight=False, soft_wrap=True)
+    written = "trajectories.parquet, summary.csv, " + ("plots/, " if figures else "")
+    console.print(f"Wrote {folder}/ ({written}run.json)", highlight=False, soft_wrap=True)
 
 
 # ---------------------------------------------------------------------------

@@ -285,12 +285,32 @@ def comparison_blocks(comparison: Comparison, prefix: str = "") -> list[Block]:
     return blocks
 
 
+HEADLINE_OUTCOMES = ("annual_gain", "ses_gap")
+
+
+def _headlines(comparison: Comparison) -> Bullets:
+    """One item per plan: the tally, then gains and the SES gap at the end of the run."""
+    base = comparison.baseline.scenario.name
+    year = comparison.years
+    items = []
+    for plan_result in comparison.plans:
+        plan = plan_result.scenario.name
+        finals = {o: comparison.interval(plan, o, year) for o in COMPARED}
+        said = " ".join(sentence(o, finals[o], plan, base, year) for o in HEADLINE_OUTCOMES)
+        items.append(f"{plan} against {base}: better on {tally(finals).removeprefix('better on ')}"
+                     f". {said}")
+    return Bullets(tuple(items))
+
+
 def report_blocks(comparisons: Sequence[Comparison], title: str,
                   intro: str = "") -> list[Block]:
     """A whole report: title, reading guide, one section per comparison, method."""
     blocks: list[Block] = [Heading(1, title)]
     if intro:
         blocks.append(Paragraph(intro))
+    blocks.append(Heading(2, "Headlines"))
+    for comparison in comparisons:
+        blocks.append(_headlines(comparison))
     blocks += [Heading(2, "How to read this report"), Bullets(READING_GUIDE)]
     several = len(comparisons) > 1
     for k, comparison in enumerate(comparisons, start=1):

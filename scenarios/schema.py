@@ -210,10 +210,8 @@ def resolve(reference: str | Path, relative_to: Path | None = None) -> Path:
         except (OSError, ValueError):
             continue
     hint = suggest(Path(text).stem, builtin_names())
-    where = str(relative_to) if relative_to is not None else None
     raise InputError(f"no scenario file or built-in scenario {text!r}{hint}; built-in: "
-                     f"{', '.join(builtin_names())}", source=where,
-                     key="extends" if relative_to is not None else "scenario")
+                     f"{', '.join(builtin_names())}", key="scenario")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -300,7 +298,11 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origi
     if not isinstance(parent, str):
         raise InputError(f"extends: must name a scenario (text), not {_kind(parent)} "
                          f"({parent!r})", source=str(path), key="extends")
-    base, base_origins = _raw(resolve(parent, path.parent), (*seen, path))
+    try:
+        parent_path = resolve(parent, path.parent)
+    except InputError as error:
+        raise InputError(f"extends: {error.message}", source=str(path), key="extends") from None
+    base, base_origins = _raw(parent_path, (*seen, path))
     for inherited in ("name", "description"):
         base.pop(inherited, None)
         base_origins.pop((inherited,), None)
@@ -319,6 +321,12 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origi
 # ---------------------------------------------------------------------------
 # checking
 # ---------------------------------------------------------------------------
+
+def _shown(key: str) -> str:
+    """A key as a message shows it: bare if plain, else quoted (never a line break)."""
+    plain = key and all(c.isprintable() and not c.isspace() for c in key) and len(key) <= 60
+    return key if plain else repr(key[:60])
+
 
 def _kind(value: Any) -> str:
     kinds = {bool: "true/false", int: "a whole number", float: "a number", str: "text",
@@ -385,8 +393,8 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
     allowed = TOP_LEVEL | set(SECTIONS) | {"intervention"}
     for key in document:
         if key not in allowed:
-            hint = suggest(key, allowed) or _where_else(key, None)
-            raise fail(key, f"unknown key{hint}; allowed at the top: "
+            hint = _where_else(key, None) or suggest(key, allowed)
+            raise fail(_shown(key), f"unknown key{hint}; allowed at the top: "
                        f"{', '.join(sorted(allowed))}", key)
 
     top: dict[str, Any] = {}
@@ -412,9 +420,9 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
             raise fail(section, f"must be a table ([{section}] on its own line, then "
                        f"key = value lines), not {_kind(table)}", section)
         for key, value in table.items():
-            label = f"[{section}] {key}"
+            label = f"[{section}] {_shown(key)}"
             if key not in keys:
-                hint = suggest(key, keys) or _where_else(key, section)
+                hint = _where_else(key, section) or suggest(key, keys)
                 raise fail(label, f"unknown key{hint}; allowed in [{section}]: "
                            f"{', '.join(sorted(keys))}", section, key)
             name = keys[key]
@@ -471,7 +479,8 @@ def _intervention(item: Any, label: str, years: int,
             hint = suggest(key, levers)
             if not hint and any(key in keys for keys in SECTIONS.values()):
                 hint = " (not a lever: it cannot change during a run)"
-            raise fail(f"{label} {key}", f"unknown lever{hint}; levers: {', '.join(levers)}")
+            raise fail(f"{label} {_shown(key)}", f"unknown lever{hint}; levers: "
+                       f"{', '.join(levers)}")
         changes[INTERVENTION_KEYS[key]] = value
     year, week = item.get("year"), item.get("week", 1)
     if year is None:
