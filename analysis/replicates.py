@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,6 +110,27 @@ def _run(args) -> RunResult:
     return run_one(*args)
 
 
+@contextmanager
+def _interrupt_flag() -> Iterator[threading.Event]:
+    """Turn Ctrl-C into a flag while a pool runs, so the pool can shut down cleanly.
+
+    A KeyboardInterrupt raised inside the executor's own code (while it
+    starts a worker, say) can leave workers reading a queue that no longer
+    exists; with the flag, the caller stops waiting, cancels what has not
+    started, lets the pool finish, and then raises KeyboardInterrupt.
+    Outside the main thread (where signals cannot be handled) it does nothing.
+    """
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: flag.set())
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _ignore_interrupts() -> None:
     """Workers leave Ctrl-C to the parent, which cancels what is left."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -195,19 +218,23 @@ def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int 
         for key, job in jobs:
             finished(key, _run(job))
     else:
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)),
-                                   mp_context=multiprocessing.get_context("forkserver"),
+        context = multiprocessing.get_context("forkserver")
+        # workers fork from a server that has imported the model once already
+        context.set_forkserver_preload(["analysis.replicates"])
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
                                    initializer=_ignore_interrupts)
-        futures: dict[Future, int] = {}
-        try:
-            futures = {pool.submit(_run, job): key for key, job in jobs}
-            pending = set(futures)
-            while pending:
-                ready, pending = wait(pending, return_when="FIRST_COMPLETED")
-                for future in ready:
-                    finished(futures[future], future.result())
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        with _interrupt_flag() as interrupted:
+            try:
+                futures = {pool.submit(_run, job): key for key, job in jobs}
+                pending = set(futures)
+                while pending and not interrupted.is_set():
+                    ready, pending = wait(pending, timeout=0.2, return_when="FIRST_COMPLETED")
+                    for future in ready:
+                        finished(futures[future], future.result())
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if interrupted.is_set():
+                raise KeyboardInterrupt
     return [Results(s, *_tables(s.name, [done[(k, r)] for r in range(s.replicates)]))
             for k, s in enumerate(scenarios)]
 

@@ -95,3 +95,21 @@ def test_dump_round_trips_awkward_values():
                 "[odd key]": [1, 2], "school": {"students": 900},
                 "intervention": [{"year": 1, "data_review": True}]}
     assert tomllib.loads(dumps(document)) == document
+
+
+@pytest.mark.parametrize("command", [["run"], ["compare"], ["demo"], ["scenarios"],
+                                     ["scenarios", "show"], ["scenarios", "check"]])
+def test_every_command_explains_itself_with_an_example(command, capsys, monkeypatch):
+    done = staffroom(capsys, monkeypatch, *command, "--help")
+    assert done.code == 0
+    assert f"Example: staffroom {' '.join(command)}" in " ".join(done.out.split())
+
+
+def test_the_format_reference_lists_every_key():
+    from scenarios.schema import SECTIONS
+
+    text = (Path(__file__).parents[1] / "docs" / "scenarios.md").read_text()
+    for section in ("school", "culture", "structure", "policies"):
+        assert f"**[{section}]**" in text
+        for key in SECTIONS[section]:
+            assert f"| `{key}` |" in text, (section, key)
