@@ -310,6 +310,8 @@ def report_blocks(comparisons: Sequence[Comparison], title: str,
         blocks.append(Paragraph(intro))
     blocks.append(Heading(2, "Headlines"))
     for comparison in comparisons:
+        if comparison.question and len(comparisons) > 1:
+            blocks.append(Paragraph(f"{comparison.question}:"))
         blocks.append(_headlines(comparison))
     blocks += [Heading(2, "How to read this report"), Bullets(READING_GUIDE)]
     several = len(comparisons) > 1

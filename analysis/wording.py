@@ -205,16 +205,21 @@ def tally(intervals: dict[str, Interval]) -> str:
     verdicts = [judgement(i, o) for o, i in intervals.items()]
     better, worse = verdicts.count("better"), verdicts.count("worse")
     unclear = verdicts.count("no clear difference")
-    other = len(verdicts) - better - worse - unclear
+    undefined = verdicts.count("undefined")
+    other = len(verdicts) - better - worse - unclear - undefined
     parts = [f"better on {better}", f"worse on {worse}",
              f"no clear difference on {unclear}"]
     if other:
         parts.append(f"changed on {other}")
+    if undefined:
+        parts.append(f"undefined on {undefined}")
     return f"{', '.join(parts)} of {len(verdicts)} outcomes"
 
 
 def judgement(interval: Interval, outcome: str) -> str:
-    """``better``, ``worse``, ``higher``, ``lower`` or ``no clear difference``."""
+    """``better``, ``worse``, ``higher``, ``lower``, ``no clear difference`` or ``undefined``."""
+    if interval.n == 0 or math.isnan(interval.estimate):
+        return "undefined"
     if not interval.clear:
         return "no clear difference"
     phrase = PHRASES[outcome]
