@@ -44,8 +44,6 @@ scenarios_app = typer.Typer(
 Workers = Annotated[int | None, typer.Option(
     "--workers", "-w", help="Worker processes (default: the cores available). Results do not "
                             "depend on it.")]
-Out = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (created if "
-                                                              "missing).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -171,7 +169,7 @@ def check(
         scenario = load(reference)
         model = scenario.model(rng=0)
         console.print(f"ok: {reference}: {scenario.name!r}, {model.n_teachers} teachers, "
-                      f"{scenario.parameters.get('n_students', 900)} students, "
+                      f"{model.params.n_students} students, "
                       f"{scenario.years} years, {len(scenario.interventions)} "
                       f"intervention(s), {scenario.replicates} replicates", highlight=False)
 
