@@ -39,9 +39,11 @@ class Comparison:
         ``plan_mean``, ``difference``, ``low``, ``high``, ``n``, ``method``,
         ``clear`` (plan minus baseline at the end of that year).
     sources : DataFrame
-        Tidy: one row per plan, source and year: the difference in that
-        source's contribution to self-efficacy summed from year 1 to
-        ``year`` (0-1 scale), with its interval.
+        Tidy: one row per plan, source, year and ``span``: the difference in
+        that source's contribution to teachers' self-efficacy (0-1 scale;
+        times 8 for TSES points) summed over the weeks of that year
+        (``span == "year"``) or from year 1 to that year (``"to date"``),
+        with its interval.
     """
 
     question: str
@@ -68,9 +70,12 @@ class Comparison:
         return Interval(row["difference"], row["low"], row["high"], int(row["n"]),
                         row["method"])
 
-    def source_intervals(self, plan: str, year: int) -> dict[str, Interval]:
-        """Each source's difference summed to ``year``, as intervals."""
-        rows = self.sources[(self.sources["scenario"] == plan) & (self.sources["year"] == year)]
+    def source_intervals(self, plan: str, year: int, span: str = "to date"
+                         ) -> dict[str, Interval]:
+        """Each source's difference in ``year`` (span ``"year"``) or up to it, as intervals."""
+        table = self.sources
+        rows = table[(table["scenario"] == plan) & (table["year"] == year)
+                     & (table["span"] == span)]
         return {r["source"]: Interval(r["difference"], r["low"], r["high"], int(r["n"]),
                                       r["method"]) for _, r in rows.iterrows()}
 
@@ -129,10 +134,13 @@ def compare(results: Sequence[Results], question: str = "") -> Comparison:
         table = differences(plan.summary, baseline.summary, COMPARED)
         table.insert(0, "scenario", plan.scenario.name)
         tables.append(table)
-        sums = differences(cumulative(plan.summary, names), base_sources, names)
-        sums.insert(0, "scenario", plan.scenario.name)
-        sums["source"] = sums.pop("outcome").str.removeprefix("source_").str.removesuffix(
-            "_year")
-        source_tables.append(sums)
+        for span, sums in (
+                ("year", differences(plan.summary, baseline.summary, names)),
+                ("to date", differences(cumulative(plan.summary, names), base_sources, names))):
+            sums.insert(0, "scenario", plan.scenario.name)
+            sums.insert(1, "span", span)
+            sums.insert(2, "source", sums.pop("outcome").str.removeprefix(
+                "source_").str.removesuffix("_year"))
+            source_tables.append(sums)
     return Comparison(question, baseline, plans, pd.concat(tables, ignore_index=True),
                       pd.concat(source_tables, ignore_index=True))

@@ -173,7 +173,8 @@ def differences_figure(comparison: Comparison) -> bytes:
 def sources_figure(comparison: Comparison) -> bytes:
     """Each source's contribution to self-efficacy over the run: plan minus baseline."""
     figure, axis = plt.subplots(figsize=(7, 3.8), layout="constrained")
-    table = comparison.sources[comparison.sources["year"] == comparison.years]
+    table = comparison.sources[(comparison.sources["year"] == comparison.years)
+                               & (comparison.sources["span"] == "to date")]
     plans = [p.scenario.name for p in comparison.plans]
     width = 0.8 / max(len(plans), 1)
     for k, plan in enumerate(plans):

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 
 from rich.table import Table
 
-from simulation import OUTCOMES
+from simulation import OUTCOMES, SOURCES
 
 from . import plots
 from .compare import Comparison
@@ -24,9 +25,12 @@ from .replicates import Results
 from .statistics import mean_interval
 from .wording import (
     COMPARED,
+    SOURCE_NAMES,
+    TSES_POINTS,
     judgement,
     label,
     level,
+    number,
     plus_minus,
     sentence,
     signed,
@@ -232,6 +236,22 @@ def _difference_table(comparison: Comparison, plan: str) -> TableBlock:
     return TableBlock(header, tuple(rows))
 
 
+def _sources_table(comparison: Comparison, plan: str) -> TableBlock:
+    years = range(1, comparison.years + 1)
+    rows = []
+    for name in SOURCES:
+        cells = [SOURCE_NAMES[name]]
+        for year in years:
+            interval = comparison.source_intervals(plan, year, span="year")[name]
+            text = number(interval.estimate * TSES_POINTS, 3, signed=True)
+            if not math.isnan(interval.low):
+                text += (f" [{number(interval.low * TSES_POINTS, 3)}, "
+                         f"{number(interval.high * TSES_POINTS, 3)}]")
+            cells.append(text + ("" if interval.clear else " ·"))
+        rows.append(tuple(cells))
+    return TableBlock(("source", *(f"year {y}" for y in years)), tuple(rows))
+
+
 def _levels_table(comparison: Comparison) -> TableBlock:
     """Each scenario's mean at the end of the run, for orientation."""
     results = [comparison.baseline, *comparison.plans]
@@ -270,6 +290,10 @@ def comparison_blocks(comparison: Comparison, prefix: str = "") -> list[Block]:
         blocks.append(Paragraph(f"Year by year: the difference {plan} minus {base} with its "
                                 "95% interval; · marks no clear difference."))
         blocks.append(_difference_table(comparison, plan))
+        blocks.append(Paragraph("Sources of self-efficacy, year by year: how much more (+) or "
+                                f"less (−) each source moved teachers' self-efficacy in {plan} "
+                                f"than in {base} during that year, in TSES points."))
+        blocks.append(_sources_table(comparison, plan))
     blocks.append(Paragraph(f"Where each scenario ends (mean of {comparison.replicates} runs "
                             f"at the end of year {year}):"))
     blocks.append(_levels_table(comparison))
