@@ -348,7 +348,7 @@ DEMO_QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Support for a new practice: train-the-trainer against job-embedded coaching",
      ("plc_train_the_trainer", "plc_coaching")),
 )
-DEMO_REPLICATES = 30
+DEMO_REPLICATES = 20
 DEMO_OUT = Path("staffroom-demo")
 
 
