@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulation import SOURCES, WEEKS_PER_YEAR
+from simulation import DESCRIPTIONS, SOURCES, WEEKS_PER_YEAR
 
 from .compare import Comparison
 from .replicates import Results
@@ -124,10 +124,13 @@ def outcome_figure(results: Sequence[Results], outcome: str) -> bytes:
     _panel(axis, results, outcome, spread=len(results) == 1)
     axis.set_ylabel(label(outcome))
     axis.legend(fontsize=8, loc="best")
+    what = DESCRIPTIONS.get(outcome, outcome)
     if len(results) == 1:
-        axis.set_title(f"{results[0].scenario.name}: {label(outcome)}\n"
+        axis.set_title(f"{results[0].scenario.name}: {what}\n"
                        f"mean of {results[0].scenario.replicates} runs, 95% CI (dark), "
                        "10–90% of runs (light)", fontsize=10)
+    else:
+        axis.set_title(what, fontsize=10)
     return png(figure)
 
 

@@ -17,7 +17,7 @@ from importlib import metadata
 
 from rich.table import Table
 
-from simulation import OUTCOMES, SOURCES
+from simulation import DESCRIPTIONS, OUTCOMES, SOURCES
 
 from . import plots
 from .compare import Comparison
@@ -236,6 +236,11 @@ def _difference_table(comparison: Comparison, plan: str) -> TableBlock:
     return TableBlock(header, tuple(rows))
 
 
+def _glossary() -> TableBlock:
+    rows = tuple((label(o), o, DESCRIPTIONS[o]) for o in COMPARED)
+    return TableBlock(("outcome", "column", "meaning"), rows)
+
+
 def _sources_table(comparison: Comparison, plan: str) -> TableBlock:
     years = range(1, comparison.years + 1)
     rows = []
@@ -337,7 +342,9 @@ def report_blocks(comparisons: Sequence[Comparison], title: str,
         if comparison.question and len(comparisons) > 1:
             blocks.append(Paragraph(f"{comparison.question}:"))
         blocks.append(_headlines(comparison))
-    blocks += [Heading(2, "How to read this report"), Bullets(READING_GUIDE)]
+    blocks += [Heading(2, "How to read this report"), Bullets(READING_GUIDE),
+               Paragraph("The outcomes (the name in the CSV and Parquet files, and what the "
+                         "model measures):"), _glossary()]
     several = len(comparisons) > 1
     for k, comparison in enumerate(comparisons, start=1):
         blocks += comparison_blocks(comparison, prefix=f"q{k}_" if several else "")
