@@ -191,8 +191,8 @@ def sources_figure(comparison: Comparison) -> bytes:
     axis.axhline(0, color=COLOURS[0], linewidth=1)
     axis.set_xticks(range(len(SOURCES)), [SOURCE_NAMES[s] for s in SOURCES])
     axis.set_ylabel("TSES points")
-    axis.set_title(f"Sources of self-efficacy summed over {comparison.years} years: "
-                   f"difference from {comparison.baseline.scenario.name}", fontsize=10)
+    axis.set_title(f"Sources of self-efficacy summed over {comparison.years} years:\n"
+                   f"difference from {comparison.baseline.scenario.name} (95% CI)", fontsize=10)
     axis.legend(fontsize=8)
     axis.grid(alpha=0.3, axis="y")
     return png(figure)
@@ -212,8 +212,8 @@ def sources_by_year_figure(results: Results) -> bytes:
     axis.axhline(0, color=COLOURS[0], linewidth=1)
     axis.set_xticks(range(len(years)), [f"year {y}" for y in years])
     axis.set_ylabel("TSES points")
-    axis.set_title(f"{results.scenario.name}: change in teachers' self-efficacy from each "
-                   "source, summed over each year (mean, 95% CI)", fontsize=10)
+    axis.set_title(f"{results.scenario.name}: change in teachers' self-efficacy from each\n"
+                   "source, summed over each year (mean of the runs, 95% CI)", fontsize=10)
     axis.legend(fontsize=8)
     axis.grid(alpha=0.3, axis="y")
     return png(figure)
