@@ -11,8 +11,8 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from analysis.commands import register
 from simulation import InputError
 
 app = typer.Typer(
@@ -26,39 +26,6 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True)
-
-
-@app.command()
-def demo(
-    replicates: int = typer.Option(5, min=1, help="Runs per structure."),
-    years: int = typer.Option(3, min=1, max=30, help="School years to simulate."),
-) -> None:
-    """Compare departments with PLC teams in a 900-student high school.
-
-    Example: staffroom demo --replicates 5 --years 3
-    """
-    import numpy as np
-
-    from simulation import SchoolModel
-
-    columns = ("collective_efficacy", "responsibility", "self_efficacy_tses", "annual_gain",
-               "ses_gap", "ses_gain_slope")
-    table = Table(title=f"900 students, mean of {replicates} runs, end of each year")
-    table.add_column("structure")
-    table.add_column("year", justify="right")
-    for name in columns:
-        table.add_column(name.replace("_", " "), justify="right")
-    for structure in ("departments", "plc"):
-        rows = []
-        for seed in range(replicates):
-            model = SchoolModel(n_students=900, structure=structure, rng=seed)
-            model.run(years)
-            df = model.datacollector.get_model_vars_dataframe()
-            rows.append(df[df["week"] == 36][list(columns)].to_numpy())
-        mean = np.mean(rows, axis=0)
-        for year, values in enumerate(mean, start=1):
-            table.add_row(structure, str(year), *(f"{v:.3f}" for v in values))
-    console.print(table)
 
 
 @app.command()
@@ -83,6 +50,9 @@ def parameters() -> None:
     from simulation.parameters import markdown_table
 
     sys.stdout.write(markdown_table())
+
+
+register(app)  # scenarios, run, compare, demo (analysis/commands.py)
 
 
 def main() -> None:

@@ -10,17 +10,25 @@ random numbers, so that their difference is measured with less noise.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from scenarios import Scenario
-from simulation import OUTCOMES, WEEKS_PER_YEAR
+from simulation import OUTCOMES, SOURCES, WEEKS_PER_YEAR
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
+#: Summary columns added to the outcomes: each source's contribution to the
+#: change in self-efficacy summed over the school year's 36 weeks (mean over
+#: teachers, 0-1 scale; times 8 for TSES points).
+YEAR_SOURCES = tuple(f"source_{name}_year" for name in SOURCES)
+OUTCOME_COLUMNS = tuple(o for o in OUTCOMES if o not in ("year", "week"))
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -35,7 +43,12 @@ def replicate_seeds(seed: int, replicates: int) -> list[int]:
 
 @dataclass
 class RunResult:
-    """One run: its weekly (or yearly) trajectory and its annual tests."""
+    """One run: its recorded trajectory and one row per school year.
+
+    ``annual`` holds the annual test (``model.annual_results``) and each
+    source's contribution to self-efficacy summed over the year
+    (:data:`YEAR_SOURCES`).
+    """
 
     replicate: int
     seed: int
@@ -43,20 +56,84 @@ class RunResult:
     annual: pd.DataFrame
 
 
+def _check_record_every(record_every: int) -> None:
+    if (isinstance(record_every, bool) or not isinstance(record_every, int)
+            or record_every < 1 or WEEKS_PER_YEAR % record_every):
+        divisors = [d for d in range(1, WEEKS_PER_YEAR + 1) if WEEKS_PER_YEAR % d == 0]
+        raise ValueError(f"record_every must divide the {WEEKS_PER_YEAR}-week year (one of "
+                         f"{divisors}), so that every year end is recorded; got "
+                         f"{record_every!r}")
+
+
 def run_one(scenario: Scenario, replicate: int, seed: int, years: int | None = None,
             record_every: int = 1) -> RunResult:
-    """Run one replicate of ``scenario`` with model seed ``seed``."""
+    """Run one replicate of ``scenario`` with model seed ``seed``.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What to run.
+    replicate : int
+        The replicate's number (carried into the result).
+    seed : int
+        The model seed (Mesa's ``rng``).
+    years : int, optional
+        School years to run (default: the scenario's).
+    record_every : int
+        Weeks between recorded rows; must divide 36 so that year ends are
+        recorded. The yearly source sums use every week whatever it is.
+    """
+    _check_record_every(record_every)
     model = scenario.model(rng=seed, record_every=record_every)
-    model.run(years or scenario.years)
-    trajectory = model.datacollector.get_model_vars_dataframe()
-    trajectory.insert(0, "step", trajectory.index.astype(int))
-    trajectory = trajectory.reset_index(drop=True)
+    weeks = (years or scenario.years) * WEEKS_PER_YEAR
+    sums = dict.fromkeys(SOURCES, 0.0)
+    yearly = []
+    for week in range(1, weeks + 1):
+        model.step()
+        for name in SOURCES:
+            values = model.source_changes[name]
+            sums[name] += float(values.sum()) / values.size
+        if week % WEEKS_PER_YEAR == 0:
+            yearly.append({"year": week // WEEKS_PER_YEAR,
+                           **{f"source_{n}_year": sums[n] for n in SOURCES}})
+            sums = dict.fromkeys(SOURCES, 0.0)
+    trajectory = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    step = (trajectory["year"].astype(int) - 1) * WEEKS_PER_YEAR + trajectory["week"].astype(int)
+    trajectory.insert(0, "step", step)
     annual = pd.DataFrame(model.annual_results)
+    annual["year"] = annual["year"].astype(int)
+    annual = annual.merge(pd.DataFrame(yearly), on="year", how="left")
     return RunResult(replicate, seed, trajectory, annual)
 
 
 def _run(args) -> RunResult:
     return run_one(*args)
+
+
+@contextmanager
+def _interrupt_flag() -> Iterator[threading.Event]:
+    """Turn Ctrl-C into a flag while a pool runs, so the pool can shut down cleanly.
+
+    A KeyboardInterrupt raised inside the executor's own code (while it
+    starts a worker, say) can leave workers reading a queue that no longer
+    exists; with the flag, the caller stops waiting, cancels what has not
+    started, lets the pool finish, and then raises KeyboardInterrupt.
+    Outside the main thread (where signals cannot be handled) it does nothing.
+    """
+    flag = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: flag.set())
+    try:
+        yield flag
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which cancels what is left."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @dataclass
@@ -65,7 +142,7 @@ class Results:
 
     ``trajectories``: one row per replicate and recorded step.
     ``summary``: one row per replicate and school year, the outcomes at the
-    end of that year (week 36).
+    end of that year (week 36), plus :data:`YEAR_SOURCES`.
     """
 
     scenario: Scenario
@@ -81,46 +158,103 @@ def run_replicates(scenario: Scenario, replicates: int | None = None, seed: int 
     Parameters
     ----------
     scenario : Scenario
-        What to run; ``replicates``, ``seed`` and ``years`` override its own.
+        What to run; ``replicates``, ``seed`` and ``years`` override its own
+        (checked: an intervention after the last year is an error).
     workers : int
         Worker processes (1 runs in this process). Results do not depend on it.
     record_every : int
-        Weeks between recorded rows (36 keeps one row a year).
+        Weeks between recorded rows (36 keeps one row a year); must divide 36.
     on_done : callable, optional
         Called with the number of runs finished so far, for progress bars.
+
+    Raises
+    ------
+    simulation.InputError
+        If ``years`` leaves an intervention outside the run, or a value is
+        out of range.
     """
-    replicates = replicates or scenario.replicates
-    seeds = replicate_seeds(scenario.seed if seed is None else seed, replicates)
-    jobs = [(scenario, r, s, years, record_every) for r, s in enumerate(seeds)]
-    done: list[RunResult] = []
-    if workers <= 1 or replicates == 1:
-        for job in jobs:
-            done.append(_run(job))
-            if on_done:
-                on_done(len(done))
+    planned = scenario.for_run(years=years, replicates=replicates, seed=seed)
+    return run_many([planned], workers=workers, record_every=record_every,
+                    on_done=on_done)[0]
+
+
+def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int = 1,
+             on_done: Callable[[int], None] | None = None) -> list[Results]:
+    """Run several scenarios' replicates on one pool of worker processes.
+
+    Each scenario runs its own ``replicates`` for its own ``years`` with the
+    seeds of its own ``seed`` (use :meth:`Scenario.for_run` to set them);
+    scenarios with the same seed share replicate seeds (common random
+    numbers).
+
+    Parameters
+    ----------
+    scenarios : sequence of Scenario
+        What to run.
+    workers : int
+        Worker processes (1 runs in this process). Results do not depend on it.
+    record_every : int
+        Weeks between recorded rows; must divide 36.
+    on_done : callable, optional
+        Called with the number of runs finished so far (over all scenarios).
+
+    Returns
+    -------
+    list of Results
+        In the order of ``scenarios``.
+    """
+    _check_record_every(record_every)
+    jobs = [(k, (s, r, seed, s.years, record_every))
+            for k, s in enumerate(scenarios)
+            for r, seed in enumerate(replicate_seeds(s.seed, s.replicates))]
+    done: dict[tuple[int, int], RunResult] = {}
+
+    def finished(key: int, result: RunResult) -> None:
+        done[(key, result.replicate)] = result
+        if on_done:
+            on_done(len(done))
+
+    if workers <= 1 or len(jobs) <= 1:
+        for key, job in jobs:
+            finished(key, _run(job))
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, replicates),
-                                 mp_context=multiprocessing.get_context("forkserver")) as pool:
-            futures = [pool.submit(_run, job) for job in jobs]
-            for future in as_completed(futures):
-                done.append(future.result())
-                if on_done:
-                    on_done(len(done))
-    done.sort(key=lambda r: r.replicate)
-    return Results(scenario, *_tables(scenario.name, done))
+        context = multiprocessing.get_context("forkserver")
+        # workers fork from a server that has imported the model once already
+        context.set_forkserver_preload(["analysis.replicates"])
+        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+                                   initializer=_ignore_interrupts)
+        with _interrupt_flag() as interrupted:
+            try:
+                futures = {pool.submit(_run, job): key for key, job in jobs}
+                pending = set(futures)
+                while pending and not interrupted.is_set():
+                    ready, pending = wait(pending, timeout=0.2, return_when="FIRST_COMPLETED")
+                    for future in ready:
+                        finished(futures[future], future.result())
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+            if interrupted.is_set():
+                raise KeyboardInterrupt
+    return [Results(s, *_tables(s.name, [done[(k, r)] for r in range(s.replicates)]))
+            for k, s in enumerate(scenarios)]
 
 
 def _tables(name: str, runs: Sequence[RunResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frames = []
+    frames, years = [], []
     for run in runs:
         frame = run.trajectory.copy()
         frame.insert(0, "seed", run.seed)
         frame.insert(0, "replicate", run.replicate)
         frame.insert(0, "scenario", name)
         frames.append(frame)
+        annual = run.annual[["year", *YEAR_SOURCES]].copy()
+        annual.insert(0, "replicate", run.replicate)
+        years.append(annual)
     trajectories = pd.concat(frames, ignore_index=True)
     trajectories["seed"] = trajectories["seed"].astype("uint64")
-    ends = trajectories[(trajectories["week"] == WEEKS_PER_YEAR)]
-    summary = ends[[*ID_COLUMNS, "year", *[o for o in OUTCOMES if o not in ("year", "week")]]]
+    ends = trajectories[trajectories["week"] == WEEKS_PER_YEAR]
+    summary = ends[[*ID_COLUMNS, "year", *OUTCOME_COLUMNS]]
     summary = summary.assign(year=summary["year"].astype(int)).reset_index(drop=True)
+    summary = summary.merge(pd.concat(years, ignore_index=True), on=["replicate", "year"],
+                            how="left", validate="one_to_one")
     return trajectories, summary

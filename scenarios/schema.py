@@ -2,16 +2,16 @@
 
 A scenario is read, merged with the scenario it ``extends``, checked, and
 turned into the keyword arguments of :class:`simulation.SchoolModel`. Every
-problem is an :class:`simulation.InputError` whose message names the file,
-the key and what is allowed, so the command line can print it in one line
-(exit status 2).
+problem is an :class:`simulation.InputError` whose message names the file
+the bad key is written in, the key and what is allowed, so the command line
+can print it in one line (exit status 2).
 
-Format (every section and key optional; the built-in library in this folder
-shows each one in use)::
+Format (every section and key optional; ``template.toml`` in this folder
+explains each one, and the rest of the built-in library shows them in use)::
 
     name = "PLC teams"
     description = "One line for `staffroom scenarios`."
-    extends = "large_comprehensive"   # a built-in name or a path
+    extends = "departments"   # a built-in name, or a path relative to this file
     years = 3
     replicates = 20
     seed = 1
@@ -27,13 +27,18 @@ shows each one in use)::
     [policies]      any lever (`staffroom parameters`, "lever" column), from week 1
     [[intervention]] year, week (1-36), then levers to change, e.g. type = "plc"
     [calibration]   any model parameter by its full name
+
+How ``extends`` merges: top-level values and keys inside a section replace
+the parent's one by one (a section is not replaced whole); interventions are
+added after the parent's; ``name`` and ``description`` are never inherited.
 """
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,11 +94,32 @@ INTERVENTION_KEYS = {**SECTIONS["policies"], "type": "structure",
                      "network_file": "network_file", "house_assignment": "house_assignment"}
 LIMITS = {"years": (1, 50), "replicates": (1, 10_000), "seed": (0, 2**63 - 1)}
 DEFAULTS = {"years": 3, "replicates": 10, "seed": 1}
+WEEKS = 36
+
+# Where each key of a merged document was written: ("school", "students") ->
+# the file; ("intervention", i) -> (the file, the intervention's number there).
+Origins = dict[tuple[Any, ...], Any]
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """A validated scenario, ready to build models from."""
+    """A validated scenario, ready to build models from.
+
+    Attributes
+    ----------
+    name, description : str
+        For tables and reports.
+    parameters : Mapping[str, Any]
+        Keyword arguments of :class:`simulation.SchoolModel` the file sets.
+    interventions : tuple of Intervention
+        Lever changes at given weeks, in the order written.
+    years, replicates, seed : int
+        How to run it (the command line may override them, see :meth:`for_run`).
+    path : Path or None
+        The file it was read from.
+    source : Mapping
+        The merged document (after ``extends``), as read.
+    """
 
     name: str
     description: str
@@ -114,8 +140,43 @@ class Scenario:
         """A copy with some model parameters changed (validated)."""
         merged = {**self.parameters, **changes}
         Parameters.build(merged)
-        return Scenario(self.name, self.description, merged, self.interventions, self.years,
-                        self.replicates, self.seed, self.path, self.source)
+        return replace(self, parameters=merged)
+
+    def for_run(self, years: int | None = None, replicates: int | None = None,
+                seed: int | None = None) -> Scenario:
+        """A copy with the run's years, replicates and seed changed (validated).
+
+        Parameters
+        ----------
+        years, replicates, seed : int, optional
+            New values (``None`` keeps the scenario's own); each is checked
+            against :data:`LIMITS`, and ``years`` must still cover every
+            intervention.
+
+        Raises
+        ------
+        InputError
+            Naming the option (``--years``) and what is allowed.
+        """
+        source = str(self.path) if self.path else None
+        values = {"years": years, "replicates": replicates, "seed": seed}
+        for key, value in values.items():
+            if value is None:
+                continue
+            low, high = LIMITS[key]
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise InputError(f"--{key} {value!r} is not allowed; allowed: whole numbers "
+                                 f"{low} to {high}", key=f"--{key}")
+        run_years = self.years if years is None else years
+        late = [i for i in self.interventions if i.year > run_years]
+        if late:
+            last = max(i.year for i in self.interventions)
+            raise InputError(f"an [[intervention]] in year {late[0].year} is outside a "
+                             f"{run_years}-year run (--years {run_years}); allowed: --years "
+                             f"{last} or more for this scenario", source=source, key="--years")
+        return replace(self, years=run_years,
+                       replicates=self.replicates if replicates is None else replicates,
+                       seed=self.seed if seed is None else seed)
 
 
 # ---------------------------------------------------------------------------
@@ -128,21 +189,29 @@ def builtin_names() -> list[str]:
 
 
 def resolve(reference: str | Path, relative_to: Path | None = None) -> Path:
-    """The file a scenario reference means: a path, or a built-in name."""
+    """The file a scenario reference means: a path, or a built-in name.
+
+    A path is tried relative to ``relative_to`` (the folder of the file that
+    ``extends`` it), then as given; a bare name (with or without ``.toml``)
+    then means the built-in scenario of that name.
+    """
     text = str(reference)
     candidates = []
     if relative_to is not None:
         candidates.append(relative_to / text)
     candidates.append(Path(text))
-    if not text.endswith(".toml"):
-        candidates.append(LIBRARY / f"{text}.toml")
+    stem = text.removesuffix(".toml")
+    if stem and "/" not in stem and "\\" not in stem and stem in builtin_names():
+        candidates.append(LIBRARY / f"{stem}.toml")
     for candidate in candidates:
-        if candidate.is_file():
-            return candidate.resolve()
+        try:
+            if candidate.is_file():
+                return candidate.resolve()
+        except (OSError, ValueError):
+            continue
     hint = suggest(Path(text).stem, builtin_names())
     raise InputError(f"no scenario file or built-in scenario {text!r}{hint}; built-in: "
-                     f"{', '.join(builtin_names())}", source=str(relative_to or text)
-                     if relative_to else None, key="scenario")
+                     f"{', '.join(builtin_names())}", key="scenario")
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -152,7 +221,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"not valid TOML: {error}", source=str(path)) from None
     except UnicodeDecodeError:
-        raise InputError("not a text file", source=str(path)) from None
+        raise InputError("not a text file (TOML must be UTF-8)", source=str(path)) from None
     except OSError as error:
         raise InputError(f"cannot read the file ({error.strerror})", source=str(path)) from None
 
@@ -161,8 +230,7 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
     for key, value in child.items():
         if key == "intervention":
-            merged[key] = list(base.get(key, [])) + list(value if isinstance(value, list)
-                                                         else [value])
+            merged[key] = list(base.get(key, [])) + list(value)
         elif isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
         else:
@@ -170,118 +238,219 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def _raw(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+def _anchor_network_files(document: dict[str, Any], folder: Path) -> None:
+    """Make ``network_file`` paths absolute, relative to the file they are written in."""
+    tables = [document.get("structure")]
+    items = document.get("intervention")
+    tables += items if isinstance(items, list) else []
+    for table in tables:
+        if isinstance(table, dict) and isinstance(table.get("network_file"), str):
+            # left as written if it cannot be resolved; the network-file check reports it
+            with contextlib.suppress(OSError, ValueError):
+                table["network_file"] = str((folder / table["network_file"]).resolve())
+
+
+def _origins(document: Mapping[str, Any], path: Path) -> Origins:
+    origins: Origins = {}
+    for key, value in document.items():
+        origins[(key,)] = path
+        if key == "intervention" and isinstance(value, list):
+            for number in range(1, len(value) + 1):
+                origins[("intervention", number - 1)] = (path, number)
+        elif isinstance(value, dict):
+            for inner in value:
+                origins[(key, inner)] = path
+    return origins
+
+
+def read(reference: str | Path) -> tuple[dict[str, Any], Origins, Path]:
+    """The merged document a scenario reference means, before checking.
+
+    Returns
+    -------
+    document : dict
+        The file merged onto everything it ``extends``.
+    origins : dict
+        Which file each key was written in, for error messages.
+    path : Path
+        The scenario's own file.
+    """
+    path = resolve(reference)
+    document, origins = _raw(path)
+    return document, origins, path
+
+
+def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origins]:
     """The document at ``path`` merged onto everything it extends."""
     if path in seen:
         chain = " -> ".join(p.name for p in (*seen, path))
         raise InputError(f"'extends' goes round in a circle: {chain}", source=str(path),
                          key="extends")
     document = _read_toml(path)
-    for section in ("structure",):
-        table = document.get(section)
-        if isinstance(table, dict) and isinstance(table.get("network_file"), str):
-            table["network_file"] = str((path.parent / table["network_file"]).resolve())
-    for item in document.get("intervention", []) if isinstance(
-            document.get("intervention"), list) else []:
-        if isinstance(item, dict) and isinstance(item.get("network_file"), str):
-            item["network_file"] = str((path.parent / item["network_file"]).resolve())
+    if "intervention" in document and not isinstance(document["intervention"], list):
+        raise InputError("intervention: write each intervention as an [[intervention]] "
+                         "table (double brackets)", source=str(path), key="intervention")
+    _anchor_network_files(document, path.parent)
+    origins = _origins(document, path)
     parent = document.get("extends")
     if parent is None:
-        return document
+        return document, origins
     if not isinstance(parent, str):
-        raise InputError(f"'extends' must name a scenario (text), not {parent!r}",
-                         source=str(path), key="extends")
-    base = _raw(resolve(parent, path.parent), (*seen, path))
+        raise InputError(f"extends: must name a scenario (text), not {_kind(parent)} "
+                         f"({parent!r})", source=str(path), key="extends")
+    try:
+        parent_path = resolve(parent, path.parent)
+    except InputError as error:
+        raise InputError(f"extends: {error.message}", source=str(path), key="extends") from None
+    base, base_origins = _raw(parent_path, (*seen, path))
     for inherited in ("name", "description"):
         base.pop(inherited, None)
+        base_origins.pop((inherited,), None)
     document.pop("extends")
-    return _merge(base, document)
+    origins.pop(("extends",), None)
+    shift = len(base.get("intervention", []))
+    merged_origins = dict(base_origins)
+    for key, where in origins.items():
+        if key[0] == "intervention" and len(key) == 2:
+            merged_origins[("intervention", key[1] + shift)] = where
+        else:
+            merged_origins[key] = where
+    return _merge(base, document), merged_origins
 
 
 # ---------------------------------------------------------------------------
 # checking
 # ---------------------------------------------------------------------------
 
+def _shown(key: str) -> str:
+    """A key as a message shows it: bare if plain, else quoted (never a line break)."""
+    plain = key and all(c.isprintable() and not c.isspace() for c in key) and len(key) <= 60
+    return key if plain else repr(key[:60])
+
+
 def _kind(value: Any) -> str:
-    return {bool: "true/false", int: "a whole number", float: "a number", str: "text",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    kinds = {bool: "true/false", int: "a whole number", float: "a number", str: "text",
+             list: "a list", dict: "a table"}
+    return kinds.get(type(value), f"a {type(value).__name__}")
 
 
 def load(reference: str | Path) -> Scenario:
-    """Read, merge and check a scenario file (a path or a built-in name)."""
-    path = resolve(reference)
-    return from_document(_raw(path), path)
+    """Read, merge and check a scenario file (a path or a built-in name).
+
+    Raises
+    ------
+    InputError
+        One line naming the file, the key and what is allowed.
+    """
+    document, origins, path = read(reference)
+    return from_document(document, path, origins)
 
 
-def from_document(document: Mapping[str, Any], path: Path | None = None) -> Scenario:
-    """Check a parsed scenario document and build the :class:`Scenario`."""
-    source = str(path) if path else "<scenario>"
+def _where_else(key: str, section: str | None) -> str:
+    """A hint when a key belongs in another section: ``" (it belongs in [culture])"``."""
+    for other, keys in SECTIONS.items():
+        if other not in (section, "calibration") and key in keys:
+            return f" (it belongs in [{other}])"
+    if section is not None and key in TOP_LEVEL:
+        return " (it belongs at the top of the file, before any [section])"
+    for other, keys in SECTIONS.items():
+        if other != section and key in keys.values() and key not in keys:
+            shown = next(k for k, v in keys.items() if v == key)
+            return f" (write it as [{other}] {shown})"
+    return ""
 
-    def fail(key: str, message: str) -> InputError:
-        return InputError(f"{key}: {message}", source=source, key=key)
+
+def from_document(document: Mapping[str, Any], path: Path | None = None,
+                  origins: Origins | None = None) -> Scenario:
+    """Check a parsed scenario document and build the :class:`Scenario`.
+
+    Parameters
+    ----------
+    document : Mapping
+        A scenario as parsed from TOML (after ``extends`` is merged).
+    path : Path, optional
+        The scenario's file, named in error messages.
+    origins : dict, optional
+        Which file each key came from (see :func:`read`); errors name that
+        file rather than ``path``.
+    """
+    default_source = str(path) if path else "<scenario>"
+    origins = origins or {}
+
+    def source_of(*where: Any) -> str:
+        for depth in range(len(where), 0, -1):
+            found = origins.get(tuple(where[:depth]))
+            if found is not None:
+                return str(found[0] if isinstance(found, tuple) else found)
+        return default_source
+
+    def fail(key: str, message: str, *where: Any) -> InputError:
+        return InputError(f"{key}: {message}", source=source_of(*where) if where
+                          else default_source, key=key)
 
     if not isinstance(document, Mapping):
-        raise InputError("a scenario must be a TOML table", source=source)
+        raise InputError("a scenario must be a TOML table", source=default_source)
     allowed = TOP_LEVEL | set(SECTIONS) | {"intervention"}
     for key in document:
         if key not in allowed:
-            raise fail(key, f"unknown key{suggest(key, allowed)}; allowed at the top: "
-                       f"{', '.join(sorted(allowed))}")
+            hint = _where_else(key, None) or suggest(key, allowed)
+            raise fail(_shown(key), f"unknown key{hint}; allowed at the top: "
+                       f"{', '.join(sorted(allowed))}", key)
 
     top: dict[str, Any] = {}
     for key in ("name", "description"):
         value = document.get(key, "")
         if not isinstance(value, str):
-            raise fail(key, f"must be text, not {_kind(value)}")
-        top[key] = value
+            raise fail(key, f"must be text in quotes, not {_kind(value)}", key)
+        top[key] = value.strip()
     for key, (low, high) in LIMITS.items():
         value = document.get(key, DEFAULTS[key])
         if isinstance(value, bool) or not isinstance(value, int):
-            raise fail(key, f"must be a whole number, not {_kind(value)} ({value!r})")
+            raise fail(key, f"must be a whole number, not {_kind(value)} ({value!r}); "
+                       f"allowed: {low} to {high}", key)
         if not low <= value <= high:
-            raise fail(key, f"= {value} is out of range; allowed: {low} to {high}")
+            raise fail(key, f"= {value} is out of range; allowed: {low} to {high}", key)
         top[key] = value
 
     parameters: dict[str, Any] = {}
-    origin: dict[str, str] = {}
+    origin: dict[str, tuple[str, str, str]] = {}
     for section, keys in SECTIONS.items():
         table = document.get(section, {})
         if not isinstance(table, Mapping):
-            raise fail(section, f"must be a table ([{section}]), not {_kind(table)}")
+            raise fail(section, f"must be a table ([{section}] on its own line, then "
+                       f"key = value lines), not {_kind(table)}", section)
         for key, value in table.items():
+            label = f"[{section}] {_shown(key)}"
             if key not in keys:
-                raise fail(f"[{section}] {key}", f"unknown key{suggest(key, keys)}; allowed in "
-                           f"[{section}]: {', '.join(sorted(keys))}")
+                hint = _where_else(key, section) or suggest(key, keys)
+                raise fail(label, f"unknown key{hint}; allowed in [{section}]: "
+                           f"{', '.join(sorted(keys))}", section, key)
             name = keys[key]
+            if name in origin:
+                raise fail(label, f"sets {name!r} again, already set by {origin[name][0]}; "
+                           "set it once", section, key)
             parameters[name] = value
-            origin[name] = f"[{section}] {key}"
+            origin[name] = (label, section, key)
     try:
         checked = Parameters.build(parameters)
     except ParameterError as error:
-        key = origin.get(error.key or "", error.key or "")
-        raise InputError(f"{key}: {_plain(error, key)}", source=source, key=key) from None
+        label, section, key = origin.get(error.key or "", (error.key or "", "", ""))
+        raise fail(label, _plain(error, key), section, key) from None
     parameters = {name: getattr(checked, name) for name in parameters}
 
-    interventions = []
     items = document.get("intervention", [])
     if not isinstance(items, list):
-        raise fail("intervention", "write each intervention as an [[intervention]] table")
-    for number, item in enumerate(items, start=1):
-        interventions.append(_intervention(item, number, top["years"], checked, fail))
+        raise fail("intervention", "write each intervention as an [[intervention]] table "
+                   "(double brackets)", "intervention")
+    interventions = []
+    for index, item in enumerate(items):
+        where = origins.get(("intervention", index))
+        number = where[1] if isinstance(where, tuple) else index + 1
+        interventions.append(_intervention(
+            item, f"[[intervention]] {number}", top["years"],
+            lambda key, message, i=index: fail(key, message, "intervention", i)))
 
-    if checked.structure == "custom" and checked.network_file is None:
-        raise fail("[structure] network_file", "needed when type = 'custom': the path of a "
-                   "GraphML, CSV or edge-list file of teacher pairs")
-    files = [("[structure] network_file", checked.network_file)] + [
-        (f"[[intervention]] {n} network_file", i.changes.get("network_file"))
-        for n, i in enumerate(interventions, start=1)]
-    for key, network_file in files:
-        if network_file is None:
-            continue
-        try:
-            read_network_file(network_file)
-        except NetworkFileError as error:
-            raise fail(key, f"{error.message} ({network_file})") from None
+    _check_restructuring(checked, interventions, origins, fail)
     return Scenario(top["name"] or (path.stem if path else "scenario"), top["description"],
                     parameters, tuple(interventions), top["years"], top["replicates"],
                     top["seed"], path, dict(document))
@@ -297,8 +466,8 @@ def _plain(error: ParameterError, key: str) -> str:
     return message
 
 
-def _intervention(item: Any, number: int, years: int, base: Parameters, fail) -> Intervention:
-    label = f"[[intervention]] {number}"
+def _intervention(item: Any, label: str, years: int,
+                  fail: Callable[[str, str], InputError]) -> Intervention:
     if not isinstance(item, Mapping):
         raise fail(label, f"must be a table, not {_kind(item)}")
     changes: dict[str, Any] = {}
@@ -306,24 +475,83 @@ def _intervention(item: Any, number: int, years: int, base: Parameters, fail) ->
         if key in ("year", "week"):
             continue
         if key not in INTERVENTION_KEYS:
-            levers = sorted(set(INTERVENTION_KEYS))
-            raise fail(f"{label} {key}", f"unknown lever{suggest(key, levers)}; levers: "
+            levers = sorted(INTERVENTION_KEYS)
+            hint = suggest(key, levers)
+            if not hint and any(key in keys for keys in SECTIONS.values()):
+                hint = " (not a lever: it cannot change during a run)"
+            raise fail(f"{label} {_shown(key)}", f"unknown lever{hint}; levers: "
                        f"{', '.join(levers)}")
         changes[INTERVENTION_KEYS[key]] = value
     year, week = item.get("year"), item.get("week", 1)
+    if year is None:
+        raise fail(f"{label} year", f"missing; add year = 1 to {years} (the school year "
+                   "the change starts)")
     if isinstance(year, bool) or not isinstance(year, int):
-        raise fail(f"{label} year", f"needs a whole-number year, not {year!r}")
+        raise fail(f"{label} year", f"must be a whole number, not {_kind(year)} ({year!r}); "
+                   f"allowed: 1 to {years}")
     if not 1 <= year <= years:
         raise fail(f"{label} year", f"= {year} is outside the run; allowed: 1 to {years} "
-                   f"(the scenario runs {years} years)")
-    if isinstance(week, bool) or not isinstance(week, int) or not 1 <= week <= 36:
-        raise fail(f"{label} week", f"= {week!r} is not a week; allowed: 1 to 36")
+                   f"(the scenario runs {years} years: raise `years` to plan further)")
+    if isinstance(week, bool) or not isinstance(week, int) or not 1 <= week <= WEEKS:
+        raise fail(f"{label} week", f"= {week!r} is not a week; allowed: whole numbers 1 "
+                   f"to {WEEKS}")
     if not changes:
         raise fail(label, "changes nothing; add a lever, e.g. data_review = true")
     try:
-        base.replace(**changes)
+        Parameters.build(changes)
     except ParameterError as error:
         name = error.key or ""
         shown = next((k for k, v in INTERVENTION_KEYS.items() if v == name), name)
         raise fail(f"{label} {shown}", _plain(error, shown)) from None
     return Intervention(year, week, changes)
+
+
+def _teachers(p: Parameters, network_teachers: int | None) -> int:
+    """Staff size as :class:`simulation.SchoolModel` sets it (mirrors its ``__init__``)."""
+    if network_teachers is not None:
+        return network_teachers
+    return max(2, round(p.n_students / p.student_teacher_ratio))
+
+
+def _check_restructuring(base: Parameters, interventions: list[Intervention],
+                         origins: Origins, fail) -> None:
+    """Network files exist and parse; restructuring keeps the staff size.
+
+    Interventions apply in order of their week; each one's parameters are
+    the previous ones' with its changes, as in the model.
+    """
+    def network_size(file: str, key: str, *where: Any) -> int:
+        try:
+            return read_network_file(file).n
+        except NetworkFileError as error:
+            raise fail(key, f"{error.message} ({file})", *where) from None
+
+    if base.structure == "custom" and base.network_file is None:
+        raise fail("[structure] network_file", "needed when type = 'custom': the path of a "
+                   "GraphML, CSV or edge-list file of teacher pairs", "structure")
+    file_teachers = (network_size(base.network_file, "[structure] network_file", "structure",
+                                  "network_file") if base.network_file else None)
+    staff = _teachers(base, file_teachers if base.structure == "custom" else None)
+    current = base
+    order = sorted(range(len(interventions)), key=lambda i: interventions[i].step)
+    for index in order:
+        item = interventions[index]
+        where = origins.get(("intervention", index))
+        label = f"[[intervention]] {where[1] if isinstance(where, tuple) else index + 1}"
+        try:
+            current = current.replace(**item.changes)
+        except ParameterError as error:  # pragma: no cover - checked key by key above
+            raise fail(label, error.message, "intervention", index) from None
+        if not any(k in item.changes for k in ("structure", "network_file")):
+            continue
+        if current.structure != "custom":
+            continue
+        if current.network_file is None:
+            raise fail(f"{label} type", "'custom' needs network_file, the path of a "
+                       "GraphML, CSV or edge-list file of teacher pairs", "intervention", index)
+        size = network_size(current.network_file, f"{label} network_file", "intervention",
+                            index)
+        if size != staff:
+            raise fail(f"{label} network_file", f"the file has {size} teachers but the school "
+                       f"has {staff}; staff size cannot change during a run, so the file must "
+                       f"list {staff} teachers", "intervention", index)

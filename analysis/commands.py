@@ -1,0 +1,404 @@
+"""The leadership-team commands: ``scenarios``, ``run``, ``compare`` and ``demo``.
+
+Each command checks everything a user typed (scenario files, options, the
+output folder) before running anything, so a mistake ends at once with one
+line and exit status 2 (:func:`analysis.cli.main`) and nothing written.
+Runs go to worker processes (:mod:`analysis.replicates`), then tables,
+plots and reports are written atomically (:mod:`analysis.outputs`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from simulation import InputError
+
+console = Console()
+status = Console(stderr=True)
+
+scenarios_app = typer.Typer(
+    help="List the built-in scenarios, print one, or check a scenario file.\n\n"
+         "Example: staffroom scenarios show plc_coaching",
+    no_args_is_help=False,
+    add_completion=False,
+)
+
+Workers = Annotated[int | None, typer.Option(
+    "--workers", "-w", help="Worker processes (default: the cores available). Results do not "
+                            "depend on it.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's commands to the ``staffroom`` app."""
+    app.add_typer(scenarios_app, name="scenarios")
+    app.command()(run)
+    app.command()(compare)
+    app.command()(demo)
+
+
+# ---------------------------------------------------------------------------
+# helpers
+# ---------------------------------------------------------------------------
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _workers(workers: int | None) -> int:
+    if workers is None:
+        return _cores()
+    if workers < 1:
+        raise InputError(f"--workers {workers} is not allowed; allowed: 1 or more worker "
+                         "processes", key="--workers")
+    return workers
+
+
+@contextmanager
+def _progress(total: int, what: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr; yields the ``on_done`` callback for the runner."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("runs"), TimeElapsedColumn(), TextColumn("left"),
+               TimeRemainingColumn())
+    with Progress(*columns, console=status, transient=False) as progress:
+        task = progress.add_task(what, total=total)
+        yield lambda done: progress.update(task, completed=done)
+
+
+def _stem(reference: str) -> str:
+    name = Path(reference).name.removesuffix(".toml")
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "scenario"
+
+
+def _scenario_about(scenario) -> dict:
+    return {"name": scenario.name, "file": str(scenario.path) if scenario.path else None,
+            "years": scenario.years, "replicates": scenario.replicates,
+            "seed": scenario.seed}
+
+
+# ---------------------------------------------------------------------------
+# staffroom scenarios
+# ---------------------------------------------------------------------------
+
+@scenarios_app.callback(invoke_without_command=True)
+def scenarios(ctx: typer.Context) -> None:
+    """List the built-in scenarios with a one-line description each.
+
+    Use a name wherever a scenario is asked for (staffroom run plc), or
+    print the file to start your own (staffroom scenarios show template).
+
+    Example: staffroom scenarios
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from scenarios import builtin_names, load
+
+    table = Table(title="Built-in scenarios (staffroom scenarios show NAME prints one)",
+                  title_justify="left")
+    table.add_column("name", no_wrap=True)
+    table.add_column("years", justify="right")
+    table.add_column("description")
+    for name in builtin_names():
+        scenario = load(name)
+        table.add_row(name, str(scenario.years), scenario.description)
+    console.print(table)
+
+
+@scenarios_app.command("show")
+def show(
+    name: Annotated[str, typer.Argument(help="A built-in name or a scenario file.")],
+    merged: Annotated[bool, typer.Option(
+        "--merged", help="Print the scenario with everything it extends merged in, instead "
+                         "of the file as written.")] = False,
+) -> None:
+    """Print a scenario file as written (with its comments), or merged.
+
+    The file as written teaches the format and can be copied to start your
+    own; --merged shows what the scenario amounts to after `extends`, as
+    TOML that runs the same scenario.
+
+    Example: staffroom scenarios show template > my_school.toml
+    """
+    from scenarios import load, resolve
+    from scenarios.dump import dumps
+    from scenarios.schema import read
+
+    path = resolve(name)
+    if merged:
+        load(path)  # refuse a broken scenario with the usual message
+        document, _, _ = read(path)
+        sys.stdout.write(f"# {path.name}, merged with everything it extends\n" + dumps(document))
+    else:
+        sys.stdout.write(path.read_text(encoding="utf-8"))
+
+
+@scenarios_app.command("check")
+def check(
+    files: Annotated[list[str], typer.Argument(help="Scenario files or built-in names.")],
+) -> None:
+    """Check scenario files without running them: exit 0 if all are valid.
+
+    A problem is reported in one line naming the file, the key and what is
+    allowed (exit status 2).
+
+    Example: staffroom scenarios check my_school.toml
+    """
+    from scenarios import load
+
+    for reference in files:
+        scenario = load(reference)
+        model = scenario.model(rng=0)
+        console.print(f"ok: {reference}: {scenario.name!r}, {model.n_teachers} teachers, "
+                      f"{model.params.n_students} students, "
+                      f"{scenario.years} years, {len(scenario.interventions)} "
+                      f"intervention(s), {scenario.replicates} replicates", highlight=False)
+
+
+# ---------------------------------------------------------------------------
+# staffroom run
+# ---------------------------------------------------------------------------
+
+def run(
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario "
+                                                 "file.")],
+    replicates: Annotated[int | None, typer.Option(
+        "--replicates", "-r", help="Runs (default: the file's `replicates`).")] = None,
+    years: Annotated[int | None, typer.Option(
+        "--years", "-y", help="School years to simulate (default: the file's `years`).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", "-s", help="Seed; the same seed gives the same results (default: the "
+                             "file's).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output folder (default: staffroom-out/NAME).")] = None,
+    workers: Workers = None,
+    plots_wanted: Annotated[bool, typer.Option(
+        "--plots/--no-plots", help="Draw the PNG plots (a few seconds).")] = True,
+) -> None:
+    """Run a scenario's replicates and write tables and plots.
+
+    Writes to the output folder: trajectories.parquet (every week of every
+    run), summary.csv (one row per run and year), plots/*.png (key outcomes
+    with 95% bands) and run.json (what was run, written last).
+
+    Example: staffroom run plc --replicates 20 --years 3 --out results/plc
+    """
+    from scenarios import load
+
+    from . import outputs, plots
+    from .replicates import run_many
+    from .report import run_table, version
+
+    planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
+    count = _workers(workers)
+    folder = outputs.prepare(out if out is not None else Path("staffroom-out") / _stem(scenario))
+
+    started = time.perf_counter()
+    with _progress(planned.replicates, f"{planned.name}") as on_done:
+        (results,) = run_many([planned], workers=count, on_done=on_done)
+    elapsed = time.perf_counter() - started
+
+    files = {
+        "trajectories.parquet": outputs.write_parquet(folder / "trajectories.parquet",
+                                                      results.trajectories),
+        "summary.csv": outputs.write_csv(folder / "summary.csv", results.summary),
+    }
+    figures = {}
+    if plots_wanted:
+        figures = {"overview.png": plots.overview_figure([results]),
+                   "sources.png": plots.sources_by_year_figure(results)}
+        for outcome in plots.RUN_PLOTS:
+            figures[f"{outcome}.png"] = plots.outcome_figure([results], outcome)
+    for name, data in figures.items():
+        files[f"plots/{name}"] = outputs.write_bytes(folder / "plots" / name, data)
+    outputs.write_manifest(folder, files, {
+        "command": "run", "staffroom_version": version(), "scenario": _scenario_about(planned),
+        "replicate_seeds": [int(s) for s in results.summary.drop_duplicates("replicate")["seed"]],
+    })
+    console.print(run_table(results))
+    status.print(f"{planned.replicates} runs in {elapsed:.1f} s on {count} worker(s).",
+                 highlight=False)
+    written = "trajectories.parquet, summary.csv, " + ("plots/, " if figures else "")
+    console.print(f"Wrote {folder}/ ({written}run.json)", highlight=False, soft_wrap=True)
+
+
+# ---------------------------------------------------------------------------
+# staffroom compare
+# ---------------------------------------------------------------------------
+
+def _write_report(folder: Path, comparisons, title: str, intro: str, about: dict) -> Path:
+    """Write report.md, report.html, plots/, tables and run.json; return the HTML path."""
+    import pandas as pd
+
+    from . import outputs
+    from .report import figures, report_blocks, to_html, to_markdown
+
+    blocks = report_blocks(comparisons, title, intro)
+    files = {}
+    for name, data in figures(blocks).items():
+        files[f"plots/{name}"] = outputs.write_bytes(folder / "plots" / name, data)
+    tables = {
+        "differences.csv": pd.concat([c.differences.assign(baseline=c.baseline.scenario.name)
+                                      for c in comparisons], ignore_index=True),
+        "sources.csv": pd.concat([c.sources.assign(baseline=c.baseline.scenario.name)
+                                  for c in comparisons], ignore_index=True),
+    }
+    seen, summaries, trajectories = set(), [], []
+    for c in comparisons:
+        for r in [c.baseline, *c.plans]:
+            if r.scenario.name not in seen:
+                seen.add(r.scenario.name)
+                summaries.append(r.summary)
+                trajectories.append(r.trajectories)
+    tables["summary.csv"] = pd.concat(summaries, ignore_index=True)
+    for name, frame in tables.items():
+        files[name] = outputs.write_csv(folder / name, frame)
+    files["trajectories.parquet"] = outputs.write_parquet(
+        folder / "trajectories.parquet", pd.concat(trajectories, ignore_index=True))
+    files["report.md"] = outputs.write_text(folder / "report.md", to_markdown(blocks))
+    files["report.html"] = outputs.write_text(folder / "report.html", to_html(blocks, title))
+    outputs.write_manifest(folder, files, about)
+    return files["report.html"]
+
+
+def compare(
+    scenarios: Annotated[list[str], typer.Argument(
+        help="Two or more scenarios (built-in names or files); the first is the baseline.")],
+    replicates: Annotated[int | None, typer.Option(
+        "--replicates", "-r", help="Runs per scenario (default: the largest of the files' "
+                                   "`replicates`).")] = None,
+    years: Annotated[int | None, typer.Option(
+        "--years", "-y", help="School years (default: the longest of the files' "
+                              "`years`).")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", "-s", help="Seed shared by all scenarios (default: the baseline's).")] = None,
+    out: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="Output folder (default: staffroom-out/compare-NAMES).")] = None,
+    workers: Workers = None,
+) -> None:
+    """Compare plans with a baseline and write a report a principal can read.
+
+    Every scenario runs with the same seeds (common random numbers); for
+    each outcome the report gives the difference from the baseline at the
+    end of each year with a 95% interval, in sentences, tables and plots,
+    and which sources of efficacy drove the difference. Writes
+    report.html (self-contained), report.md with plots/, differences.csv,
+    sources.csv, summary.csv, trajectories.parquet and run.json.
+
+    Example: staffroom compare departments plc plc_coaching --replicates 30
+    """
+    from . import outputs
+    from .compare import common_run
+    from .compare import compare as differences
+    from .replicates import run_many
+    from .report import terminal_table, version
+
+    planned = common_run(scenarios, years=years, replicates=replicates, seed=seed)
+    count = _workers(workers)
+    default = Path("staffroom-out") / ("compare-" + "-".join(_stem(s) for s in scenarios))[:100]
+    folder = outputs.prepare(out if out is not None else default)
+
+    started = time.perf_counter()
+    total = sum(s.replicates for s in planned)
+    with _progress(total, f"{len(planned)} scenarios") as on_done:
+        results = run_many(planned, workers=count, on_done=on_done)
+    elapsed = time.perf_counter() - started
+    comparison = differences(results)
+    names = [s.name for s in planned]
+    title = f"{', '.join(names[1:])} compared with {names[0]}"
+    report = _write_report(folder, [comparison], title, "", {
+        "command": "compare", "staffroom_version": version(),
+        "scenarios": [_scenario_about(s) for s in planned]})
+    console.print(terminal_table(comparison))
+    status.print(f"{total} runs in {elapsed:.1f} s on {count} worker(s).", highlight=False)
+    console.print(f"Report: {report}\n(also report.md, plots/ and tables in {folder}/)",
+                  highlight=False, soft_wrap=True)
+
+
+# ---------------------------------------------------------------------------
+# staffroom demo
+# ---------------------------------------------------------------------------
+
+#: The classic questions and the built-in scenarios that answer them
+#: (the first of each is the baseline).
+DEMO_QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("School size: a 2,400-student school against 900 and 600 students",
+     ("large_comprehensive", "departments", "small_school")),
+    ("How teachers work together: departments against PLC teams and isolated teachers",
+     ("departments", "plc", "egg_crate")),
+    ("Support for a new practice: train-the-trainer against job-embedded coaching",
+     ("plc_train_the_trainer", "plc_coaching")),
+)
+DEMO_REPLICATES = 20
+DEMO_OUT = Path("staffroom-demo")
+
+
+def demo(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = DEMO_OUT,
+    replicates: Annotated[int, typer.Option("--replicates", "-r",
+                                            help="Runs per scenario.")] = DEMO_REPLICATES,
+    workers: Workers = None,
+) -> None:
+    """Answer three classic questions with built-in scenarios, and write a report.
+
+    Small vs large school; PLC teams vs departments vs isolated teachers;
+    job-embedded coaching vs train-the-trainer. Each question compares
+    built-in scenarios over three years on common random numbers; the
+    report (report.html, report.md) goes to ./staffroom-demo/.
+
+    Example: staffroom demo --replicates 30
+    """
+    from scenarios import load
+
+    from . import outputs
+    from .compare import compare as differences
+    from .replicates import run_many
+    from .report import terminal_table, version
+
+    if replicates < 2:
+        raise InputError(f"--replicates {replicates} is too few; allowed: 2 or more",
+                         key="--replicates")
+    names = list(dict.fromkeys(n for _, group in DEMO_QUESTIONS for n in group))
+    planned = {n: load(n).for_run(replicates=replicates) for n in names}
+    count = _workers(workers)
+    folder = outputs.prepare(out)
+
+    started = time.perf_counter()
+    total = sum(s.replicates for s in planned.values())
+    with _progress(total, f"{len(planned)} scenarios") as on_done:
+        runs = dict(zip(names, run_many(list(planned.values()), workers=count,
+                                        on_done=on_done), strict=True))
+    elapsed = time.perf_counter() - started
+    comparisons = [differences([runs[n] for n in group], question)
+                   for question, group in DEMO_QUESTIONS]
+    intro = ("Three classic questions about school culture, each answered by comparing "
+             "built-in scenarios of the staffroom model over three school years. Write your "
+             "own scenarios and compare them with `staffroom compare` (see the README).")
+    report = _write_report(folder, comparisons, "staffroom demo: three classic questions",
+                           intro, {"command": "demo", "staffroom_version": version(),
+                                   "scenarios": [_scenario_about(s)
+                                                 for s in planned.values()]})
+    for comparison in comparisons:
+        console.print(terminal_table(comparison))
+    status.print(f"{total} runs in {elapsed:.1f} s on {count} worker(s).", highlight=False)
+    console.print(f"Report: {report}\n(also report.md, plots/ and tables in {folder}/)",
+                  highlight=False, soft_wrap=True)

@@ -1,0 +1,257 @@
+"""How each compared outcome is said in words a principal can read.
+
+One :class:`Phrasing` per outcome of :data:`COMPARED`: its name in a
+sentence, the verbs for a rise and a fall, the unit a difference is shown
+in, and which direction is better (for the summary marks). Labels for
+tables come from :data:`simulation.DESCRIPTIONS`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from simulation import DESCRIPTIONS, SOURCES
+
+from .statistics import Interval
+
+#: Outcomes a comparison reports, in the order a report shows them.
+COMPARED = (
+    "annual_gain",
+    "ses_gap",
+    "ses_gain_slope",
+    "proficient_disadvantaged",
+    "proficient_advantaged",
+    "collective_efficacy",
+    "responsibility",
+    "self_efficacy_tses",
+    "stress",
+    "turnover_rate",
+    "practice_share",
+)
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    """How one outcome is put into words.
+
+    Attributes
+    ----------
+    noun : str
+        The outcome as the subject of a sentence ("annual achievement gains").
+    plural : bool
+        Whether ``noun`` takes "are" rather than "is".
+    short : str
+        Column label for compact tables.
+    more, less : str
+        Comparatives for a rise and a fall ("higher", "narrower").
+    unit : str
+        Unit after a number (" SD", " percentage points").
+    scale_note : str
+        Said after the comparative for scores on a scale (" on the 0–1 scale").
+    scale : float
+        Multiplier from the model's unit to the shown one (100 for shares).
+    decimals : int
+        Fewest decimals shown (more when an interval is narrow).
+    better : int
+        +1 if higher is better, -1 if lower is better, 0 if neither.
+    """
+
+    noun: str
+    plural: bool
+    short: str
+    more: str
+    less: str
+    unit: str
+    scale: float = 1.0
+    decimals: int = 2
+    better: int = 0
+    scale_note: str = ""
+
+
+PHRASES: dict[str, Phrasing] = {
+    "annual_gain": Phrasing("annual achievement gains", True, "annual gain (SD)", "higher",
+                            "lower", " SD", decimals=3, better=1),
+    "ses_gap": Phrasing("the SES achievement gap", False, "SES gap (SD)", "wider", "narrower",
+                        " SD", decimals=3, better=-1),
+    "ses_gain_slope": Phrasing("the SES–gain slope (extra annual gain per SD of family SES)",
+                               False, "SES–gain slope", "steeper", "flatter", " SD",
+                               decimals=3, better=-1),
+    "proficient_disadvantaged": Phrasing("the share of disadvantaged students who are "
+                                         "proficient", False, "proficient, disadv. (%)",
+                                         "higher", "lower", " percentage points", 100.0, 1, 1),
+    "proficient_advantaged": Phrasing("the share of advantaged students who are proficient",
+                                      False, "proficient, adv. (%)", "higher", "lower",
+                                      " percentage points", 100.0, 1, 1),
+    "collective_efficacy": Phrasing("school collective efficacy", False,
+                                    "collective efficacy (0–1)", "higher", "lower", "",
+                                    decimals=3, better=1, scale_note=" on a 0–1 scale"),
+    "responsibility": Phrasing("collective responsibility", False, "responsibility (0–1)",
+                               "higher", "lower", "", decimals=3, better=1,
+                               scale_note=" on a 0–1 scale"),
+    "self_efficacy_tses": Phrasing("teachers' mean self-efficacy", False,
+                                   "self-efficacy (TSES 1–9)", "higher", "lower",
+                                   " TSES points", decimals=2, better=1),
+    "stress": Phrasing("teacher stress", False, "stress (0–1)", "higher", "lower", "",
+                       decimals=3, better=-1, scale_note=" on a 0–1 scale"),
+    "turnover_rate": Phrasing("teacher turnover (the share leaving at the end of the year)",
+                              False, "turnover (%)", "higher", "lower", " percentage points",
+                              100.0, 1, -1),
+    "practice_share": Phrasing("the share of teachers using the evidence-based practice",
+                               False, "using practice (%)", "higher", "lower",
+                               " percentage points", 100.0, 1, 1),
+}
+
+SOURCE_NAMES = {
+    "mastery": "mastery experience",
+    "vicarious": "vicarious experience",
+    "persuasion": "social persuasion",
+    "affect": "affective states",
+}
+#: Source sums are on the model's 0-1 scale; reports show TSES points.
+TSES_POINTS = 8.0
+
+
+def label(outcome: str) -> str:
+    """A table label: the short phrase, or the model's description."""
+    phrase = PHRASES.get(outcome)
+    return phrase.short if phrase else DESCRIPTIONS.get(outcome, outcome)
+
+
+def decimals_for(interval: Interval, phrase: Phrasing) -> int:
+    """Decimals that show an interval's width with at least two significant digits."""
+    width = (interval.high - interval.low) * phrase.scale
+    if not math.isfinite(width) or width <= 0:
+        return phrase.decimals
+    needed = 1 - math.floor(math.log10(width))
+    return int(min(max(phrase.decimals, needed), 5))
+
+
+def number(value: float, decimals: int, signed: bool = False) -> str:
+    """A number for prose: fixed decimals, a true minus sign, '+' if asked; never '-0'."""
+    if not math.isfinite(value):
+        return "n/a"
+    text = f"{value:+.{decimals}f}" if signed else f"{value:.{decimals}f}"
+    if float(text) == 0:
+        text = f"{0.0:.{decimals}f}"
+    return text.replace("-", "−")
+
+
+def signed(interval: Interval, outcome: str) -> str:
+    """A difference with its interval, e.g. ``+0.041 [0.020, 0.062]``, in shown units."""
+    phrase = PHRASES[outcome]
+    d = decimals_for(interval, phrase)
+    estimate = number(interval.estimate * phrase.scale, d, signed=True)
+    if math.isnan(interval.low):
+        return estimate
+    return (f"{estimate} [{number(interval.low * phrase.scale, d)}, "
+            f"{number(interval.high * phrase.scale, d)}]")
+
+
+def plus_minus(interval: Interval, outcome: str) -> str:
+    """A difference and its interval's half-width, e.g. ``+0.041 ± 0.021`` (compact)."""
+    phrase = PHRASES[outcome]
+    d = decimals_for(interval, phrase)
+    estimate = number(interval.estimate * phrase.scale, d, signed=True)
+    if math.isnan(interval.low):
+        return estimate
+    half = (interval.high - interval.low) / 2 * phrase.scale
+    return f"{estimate} ± {number(half, d)}"
+
+
+def level(value: float, outcome: str) -> str:
+    """A level (not a difference) in the outcome's shown unit."""
+    phrase = PHRASES[outcome]
+    return number(value * phrase.scale, phrase.decimals)
+
+
+def sentence(outcome: str, interval: Interval, plan: str, baseline: str, year: int) -> str:
+    """A sentence a principal can read about one difference at the end of ``year``.
+
+    Examples
+    --------
+    "By the end of year 3, annual achievement gains are 0.041 SD higher in
+    PLC teams than in Departments (95% CI 0.020–0.062)."
+    """
+    phrase = PHRASES[outcome]
+    d = decimals_for(interval, phrase)
+    scale = phrase.scale
+    start = f"By the end of year {year}"
+    verb = "are" if phrase.plural else "is"
+    if interval.n == 0 or math.isnan(interval.estimate):
+        return f"{start}, {phrase.noun} cannot be compared (it is undefined in these runs)."
+    if math.isnan(interval.low):
+        return (f"{start}, {phrase.noun} differs by "
+                f"{number(interval.estimate * scale, d, signed=True)}{phrase.unit} between "
+                f"{plan} and {baseline}, but {interval.n} replicate gives no interval: "
+                "run more replicates.")
+    if not interval.clear:
+        return (f"{start}, there is no clear difference in {phrase.noun} between {plan} and "
+                f"{baseline} (difference {number(interval.estimate * scale, d, signed=True)}"
+                f"{phrase.unit}, 95% CI {number(interval.low * scale, d)} to "
+                f"{number(interval.high * scale, d)}).")
+    comparative = phrase.more if interval.estimate > 0 else phrase.less
+    low, high = sorted((abs(interval.low) * scale, abs(interval.high) * scale))
+    return (f"{start}, {phrase.noun} {verb} {number(abs(interval.estimate) * scale, d)}"
+            f"{phrase.unit} {comparative}{phrase.scale_note} in {plan} than in {baseline} "
+            f"(95% CI {number(low, d)}–{number(high, d)}).")
+
+
+def tally(intervals: dict[str, Interval]) -> str:
+    """In short: how many outcomes are better, worse, or not clearly different.
+
+    Outcomes with no better direction (none at present) count as changed.
+    """
+    verdicts = [judgement(i, o) for o, i in intervals.items()]
+    better, worse = verdicts.count("better"), verdicts.count("worse")
+    unclear = verdicts.count("no clear difference")
+    undefined = verdicts.count("undefined")
+    other = len(verdicts) - better - worse - unclear - undefined
+    parts = [f"better on {better}", f"worse on {worse}",
+             f"no clear difference on {unclear}"]
+    if other:
+        parts.append(f"changed on {other}")
+    if undefined:
+        parts.append(f"undefined on {undefined}")
+    return f"{', '.join(parts)} of {len(verdicts)} outcomes"
+
+
+def judgement(interval: Interval, outcome: str) -> str:
+    """``better``, ``worse``, ``higher``, ``lower``, ``no clear difference`` or ``undefined``."""
+    if interval.n == 0 or math.isnan(interval.estimate):
+        return "undefined"
+    if not interval.clear:
+        return "no clear difference"
+    phrase = PHRASES[outcome]
+    up = interval.estimate > 0
+    if phrase.better == 0:
+        return "higher" if up else "lower"
+    return "better" if (up == (phrase.better > 0)) else "worse"
+
+
+def source_sentence(plan: str, baseline: str, years: int,
+                    intervals: dict[str, Interval]) -> str:
+    """Which sources of efficacy drove the difference in self-efficacy over the run.
+
+    ``intervals`` holds, per source, the plan-minus-baseline difference in
+    that source's contribution to teachers' self-efficacy, summed over the
+    run (0-1 scale; shown in TSES points).
+    """
+    parts = []
+    for name in SOURCES:
+        interval = intervals[name]
+        mark = "" if interval.clear else " (no clear difference)"
+        parts.append(f"{SOURCE_NAMES[name]} {number(interval.estimate * TSES_POINTS, 2, True)}"
+                     f"{mark}")
+    clear = {n: i for n, i in intervals.items() if i.clear}
+    total = sum(i.estimate for i in intervals.values()) * TSES_POINTS
+    span = f"{years} year{'s' if years != 1 else ''}"
+    head = (f"Summed over {span}, the four sources of efficacy changed teachers' "
+            f"self-efficacy by {number(total, 2, True)} TSES points in {plan} relative to "
+            f"{baseline}: " + "; ".join(parts) + ".")
+    if not clear:
+        return head + " No source made a clear difference."
+    driver = max(clear, key=lambda n: abs(clear[n].estimate))
+    direction = "up" if clear[driver].estimate > 0 else "down"
+    return (head + f" The largest clear contribution is {SOURCE_NAMES[driver]}, pushing "
+            f"self-efficacy {direction} in {plan}.")

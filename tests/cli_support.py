@@ -1,0 +1,53 @@
+"""Driving the real ``staffroom`` command line from tests.
+
+:func:`staffroom` runs :func:`analysis.cli.main` in this process with
+``sys.argv`` set, exactly as the console script does (so a user's mistake
+exits with status 2 through the same code), and returns the exit status
+and what was printed. :func:`staffroom_process` runs it as a separate
+process, for the few tests that must see the real entry point.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from analysis.cli import main
+
+
+@dataclass
+class Outcome:
+    """What a command did: exit status, standard output, standard error."""
+
+    code: int
+    out: str
+    err: str
+
+
+def staffroom(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch,
+              *args: str) -> Outcome:
+    """Run ``staffroom ARGS`` in this process; return its exit status and output."""
+    capsys.readouterr()
+    monkeypatch.setattr(sys, "argv", ["staffroom", *map(str, args)])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    captured = capsys.readouterr()
+    code = stopped.value.code
+    return Outcome(0 if code is None else int(code), captured.out, captured.err)
+
+
+def staffroom_process(*args: str, cwd: Path | None = None) -> Outcome:
+    """Run ``python -m analysis.cli ARGS`` as its own process."""
+    done = subprocess.run([sys.executable, "-m", "analysis.cli", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd, timeout=300)
+    return Outcome(done.returncode, done.stdout, done.stderr)
+
+
+def files_in(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` by relative path, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,133 @@
+"""`staffroom run`, `compare` and `demo` end to end: reports, determinism, atomic files."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import re
+import sys
+
+import pandas as pd
+import pytest
+from cli_support import files_in, staffroom
+
+from analysis import outputs
+from analysis.cli import main
+from analysis.commands import DEMO_QUESTIONS
+from analysis.wording import COMPARED
+
+
+def test_compare_of_a_scenario_with_itself_reports_no_difference(tmp_path, capsys,
+                                                                  monkeypatch):
+    out = tmp_path / "same"
+    done = staffroom(capsys, monkeypatch, "compare", "plc", "plc", "-r", "3", "--years", "2",
+                     "-w", "1", "--out", str(out))
+    assert done.code == 0, done.err
+    table = pd.read_csv(out / "differences.csv")
+    assert set(table["outcome"]) == set(COMPARED)
+    assert (table["difference"].fillna(0) == 0).all()
+    assert not table["clear"].any()
+    report = (out / "report.md").read_text()
+    section = report.split("### ", 1)[1]
+    assert section.count("there is no clear difference") == len(COMPARED)
+    assert "higher in" not in report and "lower in" not in report
+    assert "better on 0, worse on 0, no clear difference on 11" in report
+    assert "PLC teams (2)" in report  # the second copy is told apart
+
+
+@pytest.fixture(scope="module")
+def plc_vs_departments(tmp_path_factory):
+    """One real comparison, written once for the tests that read it."""
+    out = tmp_path_factory.mktemp("compare") / "report"
+    printed = io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed):
+        patch.setattr(sys, "argv", ["staffroom", "compare", "departments", "plc", "-r", "5",
+                                    "--years", "2", "-w", "1", "--out", str(out)])
+        with pytest.raises(SystemExit) as stopped:
+            main()
+    assert stopped.value.code in (0, None)
+    return out, printed.getvalue()
+
+
+def test_compare_writes_a_readable_report_with_intervals_and_sources(plc_vs_departments):
+    out, stdout = plc_vs_departments
+    report = (out / "report.md").read_text()
+    # PLC teams raise gains in this model by far more than the noise of 6 runs
+    assert re.search(r"By the end of year 2, annual achievement gains are [0-9.]+ SD higher "
+                     r"in PLC teams than in Departments \(900 students\) \(95% CI "
+                     r"[0-9.]+–[0-9.]+\)\.", report)
+    assert "Summed over 2 years, the four sources of efficacy" in report
+    assert "mastery experience" in report
+    for line in re.findall(r"!\[[^]]*\]\((plots/[^)]+)\)", report):
+        assert (out / line).is_file()
+    assert "report.html" in stdout and "annual gain" in stdout
+
+
+def test_the_html_report_is_self_contained(plc_vs_departments):
+    out, _ = plc_vs_departments
+    page = (out / "report.html").read_text()
+    assert page.count('src="data:image/png;base64,') == 3
+    assert not re.search(r'src="(?!data:)', page)  # nothing fetched from elsewhere
+    assert "<h1>" in page and "95% CI" in page
+
+
+def test_the_manifest_lists_every_file_with_its_checksum(plc_vs_departments):
+    out, _ = plc_vs_departments
+    manifest = json.loads((out / "run.json").read_text())
+    written = set(files_in(out)) - {"run.json"}
+    assert set(manifest["files"]) == written
+    for name, digest in manifest["files"].items():
+        assert outputs.checksum(out / name) == digest
+    assert [s["seed"] for s in manifest["scenarios"]] == [1, 1]  # common random numbers
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "departments_to_plc", "--no-plots"],
+    ["compare", "small_school", "departments_coaching"],
+])
+def test_identical_files_with_one_or_two_workers(command, tmp_path, capsys, monkeypatch):
+    folders = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}"
+        done = staffroom(capsys, monkeypatch, *command, "-r", "3", "--years", "2",
+                         "--seed", "11", "-w", workers, "--out", str(out))
+        assert "Traceback" not in done.err
+        assert done.code == 0, done.err
+        folders.append(files_in(out))
+    one, two = folders
+    assert "trajectories.parquet" in one and "run.json" in one
+    assert one.keys() == two.keys()
+    for name in one:
+        assert one[name] == two[name], name
+
+
+def test_run_writes_tidy_tables(tmp_path, capsys, monkeypatch):
+    out = tmp_path / "run"
+    done = staffroom(capsys, monkeypatch, "run", "small_school", "-r", "2", "--years", "2",
+                     "-w", "1", "--no-plots", "--out", str(out))
+    assert done.code == 0
+    trajectories = pd.read_parquet(out / "trajectories.parquet")
+    assert len(trajectories) == 2 * (2 * 36 + 1)  # every week and the start, per replicate
+    assert {"scenario", "replicate", "seed", "step", "collective_efficacy"} <= set(
+        trajectories.columns)
+    summary = pd.read_csv(out / "summary.csv")
+    assert list(summary[["replicate", "year"]].itertuples(index=False, name=None)) == [
+        (0, 1), (0, 2), (1, 1), (1, 2)]
+    assert {"source_mastery_year", "source_affect_year"} <= set(summary.columns)
+
+
+def test_demo_answers_the_three_questions_and_says_where_the_report_is(tmp_path, capsys,
+                                                                         monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    done = staffroom(capsys, monkeypatch, "demo", "--replicates", "2")
+    assert done.code == 0, done.err
+    report = tmp_path / "staffroom-demo" / "report.html"
+    assert report.is_file()
+    assert f"Report: {report}" in done.out
+    text = (tmp_path / "staffroom-demo" / "report.md").read_text()
+    for question, names in DEMO_QUESTIONS:
+        assert f"## {question}" in text
+        assert len(names) >= 2
+    assert "Small school (600)" in text and "Egg-crate school" in text
+    assert "PLC + coaching compared with PLC + train-the-trainer" in text

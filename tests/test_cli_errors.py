@@ -1,0 +1,107 @@
+"""Bad input: one line naming the file, the key and what is allowed; exit 2; nothing written."""
+
+from __future__ import annotations
+
+import pytest
+from cli_support import staffroom, staffroom_process
+
+SCENARIO_ERRORS = [
+    # (file text, key named, words of the message)
+    ("[school]\nstudens = 900\n", "[school] studens", "did you mean 'students'"),
+    ("[school]\nstudents = 'many'\n", "[school] students", "must be a number"),
+    ("[school]\nstudents = 5\n", "[school] students", "allowed: 20 to 200000"),
+    ("[culture]\nself_efficacy = 12\n", "[culture] self_efficacy", "allowed: 1 to 9"),
+    ("[policies]\nself_efficacy = 7\n", "[policies] self_efficacy", "belongs in [culture]"),
+    ("years = 2.5\n", "years", "whole number"),
+    ("years = 2\n[[intervention]]\nyear = 3\ndata_review = true\n",
+     "[[intervention]] 1 year", "outside the run"),
+    ("[[intervention]]\nyear = 1\nweek = 40\ndata_review = true\n",
+     "[[intervention]] 1 week", "allowed: whole numbers 1 to 36"),
+    ("[[intervention]]\nyear = 1\nstudents = 300\n", "[[intervention]] 1 students",
+     "not a lever"),
+    ("[intervention]\nyear = 1\ndata_review = true\n", "intervention", "[[intervention]]"),
+    ("[structure]\ntype = 'custom'\nnetwork_file = 'missing.csv'\n",
+     "[structure] network_file", "network file not found"),
+    ("[structure]\ntype = 'custom'\nnetwork_file = 'bad.csv'\n",
+     "[structure] network_file", "'source' and 'target'"),
+    ("[structure]\ntype = 'custom'\n", "[structure] network_file", "needed when type = 'custom'"),
+    ("[structure]\ntype = 'plcs'\n", "[structure] type", "did you mean 'plc'"),
+    ("[school\nstudents = 3\n", None, "not valid TOML"),
+    ("extends = 'departmens'\n", "extends", "did you mean 'departments'"),
+    ("[school]\nstudents = 900\n[calibration]\nn_students = 600\n",
+     "[calibration] n_students", "set it once"),
+]
+
+
+def check_one_line_error(done, *fragments: str) -> None:
+    assert done.code == 2
+    assert "Traceback" not in done.err
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1, done.err
+    assert lines[0].startswith("error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+
+
+@pytest.mark.parametrize("text, key, fragment", SCENARIO_ERRORS)
+def test_a_bad_scenario_file_gets_one_line_and_status_2_and_nothing_is_written(
+        text, key, fragment, tmp_path, capsys, monkeypatch):
+    (tmp_path / "bad.csv").write_text("a,b\nt1,t2\n")
+    path = tmp_path / "school.toml"
+    path.write_text(text)
+    out = tmp_path / "out"
+    done = staffroom(capsys, monkeypatch, "run", str(path), "--out", str(out), "-r", "1")
+    check_one_line_error(done, str(path), fragment, *([key] if key else []))
+    assert not out.exists()
+
+
+def test_an_error_in_a_file_that_is_extended_names_that_file(tmp_path, capsys, monkeypatch):
+    (tmp_path / "base.toml").write_text("[culture]\nstress = 3\n")
+    (tmp_path / "plan.toml").write_text("extends = 'base.toml'\n[structure]\ntype = 'plc'\n")
+    done = staffroom(capsys, monkeypatch, "scenarios", "check", str(tmp_path / "plan.toml"))
+    check_one_line_error(done, str(tmp_path / "base.toml"), "[culture] stress", "0 to 1")
+
+
+def test_a_restructure_to_a_network_of_another_staff_size_is_refused(tmp_path, capsys,
+                                                                     monkeypatch):
+    (tmp_path / "ties.csv").write_text("source,target\n" + "".join(
+        f"t{i},t{i + 1}\n" for i in range(9)))
+    (tmp_path / "plan.toml").write_text(
+        "[school]\nstudents = 900\n[[intervention]]\nyear = 2\ntype = 'custom'\n"
+        "network_file = 'ties.csv'\n")
+    done = staffroom(capsys, monkeypatch, "scenarios", "check", str(tmp_path / "plan.toml"))
+    check_one_line_error(done, "[[intervention]] 1 network_file", "10 teachers", "58")
+
+
+@pytest.mark.parametrize("args, fragments", [
+    (["run", "plcc"], ["did you mean 'plc'", "built-in:"]),
+    (["run", "turnaround", "--years", "2"], ["turnaround.toml", "--years", "outside"]),
+    (["run", "plc", "--replicates", "0"], ["--replicates", "1 to 10000"]),
+    (["run", "plc", "--seed", "-1"], ["--seed"]),
+    (["run", "plc", "--workers", "0"], ["--workers", "1 or more"]),
+    (["compare", "plc"], ["at least two scenarios"]),
+    (["compare", "plc", "departments", "--replicates", "1"], ["--replicates", "2 or more"]),
+    (["demo", "--replicates", "1"], ["--replicates", "2 or more"]),
+])
+def test_bad_options_get_one_line_and_status_2(args, fragments, tmp_path, capsys,
+                                               monkeypatch):
+    out = tmp_path / "out"
+    done = staffroom(capsys, monkeypatch, *args, "--out", str(out))
+    check_one_line_error(done, *fragments)
+    assert not out.exists()
+
+
+def test_an_output_path_that_is_a_file_is_refused_before_running(tmp_path, capsys,
+                                                                 monkeypatch):
+    target = tmp_path / "taken"
+    target.write_text("keep me")
+    done = staffroom(capsys, monkeypatch, "run", "small_school", "--out", str(target))
+    check_one_line_error(done, "--out", "is a file")
+    assert target.read_text() == "keep me"
+
+
+def test_the_installed_entry_point_exits_2_without_a_traceback(tmp_path):
+    (tmp_path / "bad.toml").write_text("[school]\nstudens = 900\n")
+    done = staffroom_process("run", str(tmp_path / "bad.toml"), "--out", str(tmp_path / "o"))
+    check_one_line_error(done, "did you mean 'students'")
+    assert not (tmp_path / "o").exists()

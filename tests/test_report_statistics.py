@@ -1,0 +1,123 @@
+"""Statistics, wording and atomic writing behind the reports."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis import outputs
+from analysis.statistics import (
+    Interval,
+    differences,
+    mean_interval,
+    paired_difference,
+    welch_difference,
+)
+from analysis.wording import judgement, sentence, tally
+from simulation import InputError
+
+
+def test_paired_interval_matches_scipy():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(1, 1, 12), rng.normal(0.5, 1, 12)
+    ours = paired_difference(a, b)
+    theirs = stats.ttest_rel(a, b).confidence_interval(0.95)
+    assert ours.low == pytest.approx(theirs.low) and ours.high == pytest.approx(theirs.high)
+    assert ours.method == "paired t" and ours.n == 12
+
+
+def test_welch_interval_matches_scipy():
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(1, 2, 9), rng.normal(0, 1, 15)
+    ours = welch_difference(a, b)
+    theirs = stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95)
+    assert ours.low == pytest.approx(theirs.low) and ours.high == pytest.approx(theirs.high)
+
+
+def test_paired_intervals_cover_a_known_effect_about_95_percent_of_the_time():
+    rng = np.random.default_rng(2)
+    effect, hits, trials = 0.3, 0, 2000
+    for _ in range(trials):
+        shared = rng.normal(0, 1, 10)  # common random numbers: noise both runs share
+        plan = shared + effect + rng.normal(0, 0.2, 10)
+        base = shared + rng.normal(0, 0.2, 10)
+        interval = paired_difference(plan, base)
+        hits += interval.low <= effect <= interval.high
+    assert 0.93 <= hits / trials <= 0.97
+
+
+def test_identical_runs_give_zero_and_no_clear_difference():
+    values = [0.3, 0.2, 0.4]
+    interval = paired_difference(values, values)
+    assert (interval.estimate, interval.low, interval.high) == (0, 0, 0)
+    assert not interval.clear
+
+
+def test_nan_pairs_are_left_out_and_one_value_gives_no_interval():
+    interval = paired_difference([1.0, math.nan, 2.0], [0.5, 0.1, math.nan])
+    assert interval.n == 1 and interval.estimate == 0.5
+    assert math.isnan(interval.low) and not interval.clear
+    assert mean_interval([math.nan]).n == 0
+
+
+def summary(seeds, values, year=1):
+    return pd.DataFrame({"replicate": range(len(values)), "seed": seeds, "year": year,
+                         "annual_gain": values})
+
+
+def test_differences_pair_runs_only_when_they_share_seeds():
+    base = summary([5, 6, 7], [0.20, 0.25, 0.30])
+    plan_crn = summary([5, 6, 7], [0.22, 0.27, 0.32])
+    plan_other = summary([8, 9, 10], [0.22, 0.27, 0.32])
+    paired = differences(plan_crn, base, ["annual_gain"]).iloc[0]
+    assert paired["method"] == "paired t" and paired["clear"]
+    assert paired["difference"] == pytest.approx(0.02)
+    welch = differences(plan_other, base, ["annual_gain"]).iloc[0]
+    assert welch["method"] == "Welch t" and not welch["clear"]
+
+
+def test_sentences_say_the_direction_in_words_and_no_clear_difference_when_0_is_inside():
+    narrower = sentence("ses_gap", Interval(-0.16, -0.20, -0.12, 20, "paired t"), "PLC teams",
+                        "Departments", 3)
+    assert narrower == ("By the end of year 3, the SES achievement gap is 0.160 SD narrower in "
+                        "PLC teams than in Departments (95% CI 0.120–0.200).")
+    unclear = sentence("annual_gain", Interval(0.01, -0.01, 0.03, 20, "paired t"), "A", "B", 2)
+    assert "no clear difference in annual achievement gains between A and B" in unclear
+    assert judgement(Interval(-0.05, -0.08, -0.02, 9, ""), "turnover_rate") == "better"
+    assert judgement(Interval(-0.05, -0.08, -0.02, 9, ""), "annual_gain") == "worse"
+    assert tally({"ses_gap": Interval(-1, -2, -0.5, 5, ""),
+                  "stress": Interval(0, -1, 1, 5, "")}) == (
+        "better on 1, worse on 0, no clear difference on 1 of 2 outcomes")
+
+
+def test_an_interrupted_write_leaves_the_old_file_and_no_partial_one(tmp_path):
+    target = tmp_path / "summary.csv"
+    target.write_text("old, complete\n")
+
+    def breaks_halfway(path):
+        path.write_text("new, trunc")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        outputs.write_with(target, breaks_halfway)
+    assert target.read_text() == "old, complete\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["summary.csv"]
+
+
+def test_preparing_a_folder_removes_the_old_manifest_so_a_half_run_is_not_complete(tmp_path):
+    (tmp_path / outputs.MANIFEST).write_text("{}")
+    outputs.prepare(tmp_path)
+    assert not (tmp_path / outputs.MANIFEST).exists()
+
+
+def test_an_output_path_that_is_a_file_is_refused(tmp_path):
+    taken = tmp_path / "taken"
+    taken.write_text("x")
+    with pytest.raises(InputError, match="is a file, not a folder"):
+        outputs.prepare(taken)
+    with pytest.raises(InputError, match="cannot create the folder"):
+        outputs.prepare(taken / "inside")
