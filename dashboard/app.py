@@ -56,6 +56,7 @@ def model_params(scenario: scenarios.Scenario) -> dict[str, Any]:
     persuasion_max = max(0.5, float(value["leader_persuasion"]))
     return {
         "from_scenario": str(scenario.path),
+        "seed_fallback": scenario.seed,
         "seed": {"type": "InputText", "value": str(scenario.seed),
                  "label": "Seed: a whole number (same seed and settings, same run)"},
         "structure": {"type": "Select", "value": value["structure"], "values": structures,
@@ -197,8 +198,10 @@ def OutcomesCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
     marks = [(step - 1) / WEEKS_PER_YEAR for step, _ in plan]
     spec = getattr(model, "scenario_spec", None)
     with solara.Column(style=CARD):
+        notice = getattr(model, "notice", "")
         _html(f"<b>{escape(spec.name if spec else 'School')}</b> · {_now(model)} · "
-              f"seed {getattr(model, 'seed', '')}")
+              f"seed {getattr(model, 'seed', '')}"
+              + (f' · <b style="color:#c0392b">{escape(notice)}</b>' if notice else ""))
         SvgView.element(svg=outcomes_chart(table, marks), name="outcomes")
 
 

@@ -99,7 +99,8 @@ def network_svg(model: SchoolModel, layout: Layout | None = None, *,
     total = HEADER + layout.height + LEGEND
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {layout.width:g} {total:g}" '
              f'width="100%" font-family="sans-serif" role="img" '
-             f'aria-label="collaboration network">']
+             f'aria-label="collaboration network" '
+             f'data-run="{getattr(model, "run_number", 0)}">']
     parts.append(_header(model, layout.width))
     parts.append(f'<g transform="translate(0,{HEADER:g})">')
     parts.extend(_cells(layout))

@@ -11,6 +11,7 @@ Nothing here imports the visualization; the teaching checks
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ LEVERS = (
 )
 NO_SOURCE = "none"
 SWITCHABLE = (NO_SOURCE, *SOURCES)
+_RUNS = itertools.count(1)
 CYNIC_TSES = 2.0
 """Self-efficacy (TSES 1-9) a cynical colleague is given."""
 CYNIC_COLLECTIVE = 0.2
@@ -63,6 +65,10 @@ intervention_plan, support_model, leader_persuasion
     cynic : bool
         Make the most experienced teacher cynical at the start
         (:func:`make_cynical`).
+    seed_fallback : int, optional
+        Seed to use when ``seed`` is not a whole number, with a warning in
+        :attr:`notice` (the dashboard's typed seed must not stop the page);
+        without it a bad seed raises :class:`simulation.ParameterError`.
     rng : int, optional
         Mesa's seed keyword; overrides ``seed`` when given.
     """
@@ -74,7 +80,7 @@ intervention_plan, support_model, leader_persuasion
                  intervention_plan: bool | None = None, support_model: str | None = None,
                  leader_persuasion: float | None = None, switch_off: str = NO_SOURCE,
                  scheduled: bool = True, cynic: bool = False,
-                 rng: int | None = None) -> None:
+                 seed_fallback: int | None = None, rng: int | None = None) -> None:
         plan = scenarios.load(from_scenario)
         levers = {"structure": structure, "n_students": n_students,
                   "collaboration_minutes": collaboration_minutes, "data_review": data_review,
@@ -86,13 +92,26 @@ intervention_plan, support_model, leader_persuasion
         if switch_off not in SWITCHABLE:
             raise ParameterError(f"switch_off must be one of {', '.join(SWITCHABLE)}, "
                                  f"not {switch_off!r}", key="switch_off")
-        seed = parse_seed(seed) if rng is None else rng
+        notice = ""
+        if rng is not None:
+            seed = rng
+        else:
+            try:
+                seed = parse_seed(seed)
+            except ParameterError as error:
+                if seed_fallback is None:
+                    raise
+                notice = f"{error.message}; seed {seed_fallback} was used"
+                seed = seed_fallback
         super().__init__(**parameters,
                          disabled=() if switch_off == NO_SOURCE else (switch_off,),
                          interventions=plan.interventions if scheduled else (),
                          record_teachers_every=1, rng=seed)
         self.scenario_spec = plan
         self.seed = seed
+        self.notice = notice
+        self.run_number = next(_RUNS)
+        """Counts the schools built in this process (the page shows when Reset took effect)."""
         self.switch_off = switch_off
 
     def _record(self) -> None:

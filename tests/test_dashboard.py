@@ -59,6 +59,12 @@ def test_a_seed_that_is_not_a_whole_number_is_refused(text):
     assert parse_seed(" 42 ") == 42
 
 
+def test_with_a_fallback_a_bad_seed_is_reported_instead_of_raised():
+    model = DashboardSchool("plc", "seven", seed_fallback=1)
+    assert model.seed == 1 and "seed 1 was used" in model.notice
+    assert DashboardSchool("plc", 3, seed_fallback=1).notice == ""
+
+
 def test_scheduled_interventions_can_be_left_out():
     assert scheduled_changes(DashboardSchool("turnaround"))[1][1].startswith("year 2, week 1")
     assert DashboardSchool("turnaround", scheduled=False).interventions == []

@@ -56,13 +56,11 @@ def step(page, weeks: int) -> None:
 
 
 def reset(page) -> None:
-    before = page.locator("[data-chart=outcomes]").evaluate("e => e.outerHTML")
+    """Press Reset and wait for the new school (the network's run number changes)."""
+    before = page.locator(NETWORK).get_attribute("data-run")
     page.get_by_role("button", name="Reset").click()
-    page.wait_for_function("(old) => document.querySelector('[data-chart=outcomes]').outerHTML"
-                           " !== old || document.querySelector('[data-name=network] "
-                           "[data-role=title]').textContent.includes('week 0')", arg=before)
-    page.wait_for_function("() => document.querySelector('[data-name=network] "
-                           "[data-role=title]').textContent.includes('week 0')")
+    page.wait_for_function("(old) => document.querySelector('[data-name=network] svg')"
+                           ".dataset.run !== old", arg=before)
 
 
 def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teacher(
@@ -85,6 +83,8 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
     assert min(after["points"]) > max(start["points"])
     assert after["sources"] != start["sources"] and after["bars"] > start["bars"]
 
+    if os.environ.get("STAFFROOM_DOCS_SCREENSHOT"):
+        step(page, 30)  # the README's picture shows a whole school year
     circle = page.locator(f"{NETWORK} circle[data-id]").nth(7)
     teacher = circle.get_attribute("data-id")
     circle.click()
@@ -94,7 +94,7 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
     assert page.locator("[data-chart=teacher] polyline[data-role=teacher]").count() == 1
 
     screenshot = tmp_path / "dashboard.png"
-    page.screenshot(path=str(screenshot))
+    page.screenshot(path=str(screenshot), full_page=True)
     copy_for_docs(screenshot)
     summary(f"screenshot: {screenshot}")
     assert dashboard.external == [], "the page asked for something outside 127.0.0.1"
@@ -129,4 +129,10 @@ def test_the_same_seed_gives_the_same_run_and_controls_rebuild_the_school(
     assert page.locator(f"{NETWORK} [data-role=cynic]").count() == 1
     page.wait_for_selector("[data-chart=teacher]")
     assert page.get_by_text("the cynic").count() >= 1
+
+    box.fill("seven")  # a typing slip must not stop the class's page
+    box.press("Enter")
+    reset(page)
+    assert page.get_by_text("the seed must be a whole number").count() >= 1
+    step(page, 1)
     assert dashboard.external == []
