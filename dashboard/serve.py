@@ -52,10 +52,16 @@ def command(host: str, port: int, open_browser: bool) -> list[str]:
             "--open" if open_browser else "--no-open"]
 
 
+QUIET = "ignore:Cookies with samesite=none require https:UserWarning"
+"""Solara warns on every page load over plain http to 127.0.0.1 (it falls back to
+samesite=lax cookies, which is right for a local server); keep the terminal readable."""
+
+
 def environment(scenario: Path) -> dict[str, str]:
     """The server's environment: the scenario to open, Solara's telemetry off."""
+    warnings = ",".join(filter(None, (os.environ.get("PYTHONWARNINGS"), QUIET)))
     return {**os.environ, SCENARIO_ENV: str(scenario),
-            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false"}
+            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false", "PYTHONWARNINGS": warnings}
 
 
 def serve(reference: str, *, host: str = "127.0.0.1", port: int = 8765,

@@ -218,6 +218,16 @@ def test_every_control_is_a_keyword_of_the_school():
             "clear_cycle", "support_model", "leader_persuasion"} <= set(params)
 
 
+def test_the_model_and_the_teaching_checks_never_import_the_visualization():
+    code = ("import sys, simulation, scenarios, analysis.cli, dashboard.school, "
+            "dashboard.activities, dashboard.charts, dashboard.network_view, dashboard.serve; "
+            "print(sorted(m for m in ('solara', 'ipyvue', 'mesa.visualization') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120)
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 # ---------------------------------------------------------------- the command
 
 def staffroom(*args: str) -> subprocess.CompletedProcess:

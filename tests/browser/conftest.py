@@ -40,6 +40,7 @@ class Dashboard:
     process: subprocess.Popen
     log: Path
     external: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
 
 
 def free_port() -> int:
@@ -129,7 +130,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, dashboard):
-    """A fresh tab (its own school) with every non-local request blocked and recorded."""
+    """A fresh tab (its own school); non-local requests are blocked and recorded.
+
+    Failed local responses are recorded too: a file missing from Solara's
+    bundled assets would make the server try to fetch it from a CDN.
+    """
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     tab = context.new_page()
     tab.set_default_timeout(PAGE_TIMEOUT_MS)
@@ -142,5 +147,7 @@ def page(browser, dashboard):
             route.abort()
 
     tab.route("**/*", only_local)
+    tab.on("response", lambda response: dashboard.missing.append(
+        f"{response.status} {response.url}") if response.status >= 400 else None)
     yield tab
     context.close()
