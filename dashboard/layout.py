@@ -72,13 +72,17 @@ def team_layout(team: np.ndarray, house: np.ndarray, subject: np.ndarray, *,
         cx = (index % columns + 0.5) * cell_w
         cy = (index // columns + 0.5) * cell_h
         members = np.flatnonzero(team == t)
-        radius = 0.0 if members.size == 1 else 0.32 * min(cell_w, cell_h)
-        angle = 2 * np.pi * np.arange(members.size) / max(members.size, 1) - np.pi / 2
+        # the ring sits below the caption, rotated so no teacher is under it
+        radius = 0.0 if members.size == 1 else 0.31 * min(cell_w, cell_h - 14)
+        angle = (2 * np.pi * (np.arange(members.size) + 0.5) / max(members.size, 1)
+                 - np.pi / 2)
         x[members] = cx + radius * np.cos(angle)
-        y[members] = cy + radius * np.sin(angle)
+        y[members] = cy + (7 if members.size > 1 else 0) + radius * np.sin(angle)
         caption = "" if sizes[t] == 1 else captions[t]
         if several_houses and caption:
             caption = f"house {main_house[t] + 1} · {caption}"
+            if cell_w < 9 * len(caption):
+                caption = f"h{main_house[t] + 1} · {captions[t].replace('team ', 't')}"
         cells.append((int(t), cx - cell_w / 2, cy - cell_h / 2, cell_w, cell_h, caption))
     return Layout(x, y, cells, width, height)
 

@@ -40,10 +40,18 @@ def tses_colour(value: float | np.ndarray) -> str | list[str]:
     return [to_hex(c) for c in cmap(scaled)]
 
 
-def skill_radius(skill: float | np.ndarray) -> np.ndarray:
+def skill_radius(skill: float | np.ndarray, scale: float = 1.0) -> np.ndarray:
     """Circle radius for a skill: area grows linearly from the lowest to the highest skill."""
     u = np.clip((np.asarray(skill, dtype=float) - SKILL_LOW) / (SKILL_HIGH - SKILL_LOW), 0, 1)
-    return np.sqrt(RADIUS_LOW**2 + (RADIUS_HIGH**2 - RADIUS_LOW**2) * u)
+    return scale * np.sqrt(RADIUS_LOW**2 + (RADIUS_HIGH**2 - RADIUS_LOW**2) * u)
+
+
+def node_scale(layout: Layout) -> float:
+    """Shrink circles in small team cells (large schools), from 1 down to 0.5."""
+    if not layout.cells:
+        return 1.0
+    cell = min(min(c[3], c[4]) for c in layout.cells)
+    return float(np.clip(cell / 100.0, 0.5, 1.0))
 
 
 def tie_strength(model: SchoolModel) -> list[tuple[int, int, float, str]]:
@@ -107,7 +115,7 @@ def network_svg(model: SchoolModel, layout: Layout | None = None, *,
     parts.extend(_ties(model, layout))
     parts.extend(_teachers(model, layout, selected, cynic))
     parts.append("</g>")
-    parts.append(_legend(layout.width, HEADER + layout.height))
+    parts.append(_legend(layout.width, HEADER + layout.height, node_scale(layout)))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -127,8 +135,9 @@ def _cells(layout: Layout) -> list[str]:
             continue
         out.append(f'<rect x="{x + 2:.1f}" y="{y + 2:.1f}" width="{w - 4:.1f}" '
                    f'height="{h - 4:.1f}" rx="6" fill="#f3f3f3" stroke="#d0d0d0"/>')
-        out.append(f'<text x="{x + w / 2:.1f}" y="{y + 15:.1f}" text-anchor="middle" '
-                   f'font-size="13" fill="#444">{escape(caption)}</text>')
+        size = min(13.0, 1.75 * (w - 6) / max(len(caption), 1))
+        out.append(f'<text x="{x + w / 2:.1f}" y="{y + 4 + size:.1f}" text-anchor="middle" '
+                   f'font-size="{size:.1f}" fill="#444">{escape(caption)}</text>')
     return out
 
 
@@ -147,7 +156,7 @@ def _teachers(model: SchoolModel, layout: Layout, selected: int | None,
     t = model.teachers
     scores = tses(t.self_efficacy)
     colours = tses_colour(scores)
-    radii = skill_radius(model.skill)
+    radii = skill_radius(model.skill, node_scale(layout))
     agents = teachers_in_rows(model)
     out = ['<g data-role="teachers">']
     marked = []
@@ -176,7 +185,7 @@ def _teachers(model: SchoolModel, layout: Layout, selected: int | None,
     return out
 
 
-def _legend(width: float, top: float) -> str:
+def _legend(width: float, top: float, scale: float = 1.0) -> str:
     """Colour bar (TSES 1-9), circle sizes (skill) and line widths (tie strength)."""
     out = [f'<g transform="translate(0,{top:g})" font-size="14" fill="#222" data-role="legend">']
     bar_x, bar_w, bar_y = 12.0, 216.0, 26.0
@@ -195,7 +204,7 @@ def _legend(width: float, top: float) -> str:
     out.append(f'<text x="{sx:g}" y="18" font-weight="bold">Skill (SD/year)</text>')
     for i, value in enumerate((-0.2, 0.0, 0.2)):
         cx = sx + 12 + i * 40
-        out.append(f'<circle cx="{cx:g}" cy="{bar_y + 7:g}" r="{skill_radius(value):.1f}" '
+        out.append(f'<circle cx="{cx:g}" cy="{bar_y + 7:g}" r="{skill_radius(value, scale):.1f}" '
                    f'fill="#bbb" stroke="#333" stroke-width="0.8"/>'
                    f'<text x="{cx:g}" y="{bar_y + 32:g}" text-anchor="middle">'
                    f'{value:+.1f}</text>')

@@ -18,7 +18,6 @@ import pytest
 NETWORK = "[data-name=network] svg"
 REDRAWN = ("() => [document.querySelector('[data-name=network] [data-role=title]').textContent, "
            "document.querySelector('[data-chart=outcomes]').outerHTML]")
-TITLE = "[data-name=network] [data-role=title]"
 
 
 def copy_for_docs(screenshot: Path) -> None:
@@ -73,6 +72,8 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
             "(one run on a shared machine; noisy)")
     start = state(page)
     assert "week 0" in start["title"] and "58 teachers" in start["title"]
+    card = page.locator(".vue-grid-item", has=page.locator("[data-name=network]"))
+    assert card.bounding_box()["height"] > 450, "cards keep their projector size"
     page.get_by_text("Self-efficacy (TSES 1-9)").first.wait_for()
 
     step(page, 6)  # one assessment cycle
