@@ -2,8 +2,8 @@
 
 The model never imports this package. Only :mod:`dashboard.app` and
 :mod:`dashboard.widgets` import the visualization stack (solara, ipyvue);
-the other modules are plain Python (numpy, matplotlib), so the teaching
-checks (``docs/teaching_check.py``) and the tests can use them without it.
+the other modules are plain Python (numpy, pandas), so the teaching checks
+(:mod:`dashboard.activities`) and the tests can use them without it.
 
 Modules
 -------
@@ -15,11 +15,15 @@ layout
 network_view
     The collaboration network as an SVG picture.
 charts
-    The matplotlib figures: school outcomes, sources, one teacher.
+    The charts (SVG): school outcomes, sources, one teacher.
+svgplot
+    The small SVG plotter the charts use (fast enough to redraw every week).
 widgets
     A clickable SVG widget (ipyvue).
 app
     The SolaraViz page served by ``staffroom app``.
 serve
     Starting the server from the command line.
+activities
+    The measured claims of the teaching guide (``docs/teaching.md``).
 """

@@ -6,7 +6,7 @@ switches are keyword arguments, so that Mesa's SolaraViz can rebuild it
 from its controls on *Reset*. It records every teacher every week (for the
 trajectory of a clicked teacher) and can plant one cynical colleague.
 Nothing here imports the visualization; the teaching checks
-(``docs/teaching_check.py``) build exactly the schools the dashboard shows.
+(:mod:`dashboard.activities`) build exactly the schools the dashboard shows.
 """
 
 from __future__ import annotations

@@ -58,6 +58,7 @@ def test_the_team_moves_the_cynic_more_than_the_cynic_moves_the_team():
     result = activities.cynical_colleague(SEEDS)
     assert -0.1 < result["teammates_tses_change"].mean < 0
     assert abs(result["everyone_else_tses_change"].mean) < 0.01
+    assert result["teammates_collective_change"].mean > 0  # the cynic lowers the team's goal
     assert result["cynic_tses_week35"].mean > 3.0  # from TSES 2
     assert result["cynic_source_mastery"].mean > 0.5
     assert result["cynic_source_persuasion"].mean > 0.5
