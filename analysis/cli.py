@@ -55,6 +55,23 @@ def parameters() -> None:
 register(app)  # scenarios, run, compare, demo (analysis/commands.py)
 
 
+@app.command("app")
+def dashboard(
+    scenario: str = typer.Argument("departments", help="Built-in scenario name or file."),
+    host: str = typer.Option("127.0.0.1", help="Address to serve on (127.0.0.1: this "
+                             "computer only)."),
+    port: int = typer.Option(8765, min=0, max=65535, help="Port (0: any free port)."),
+    open_browser: bool = typer.Option(True, "--open/--no-open", help="Open a browser tab."),
+) -> None:
+    """Open the interactive dashboard in the browser (works offline; needs the app extra).
+
+    Example: staffroom app plc --port 8765
+    """
+    from dashboard.serve import serve
+
+    raise typer.Exit(serve(scenario, host=host, port=port, open_browser=open_browser))
+
+
 def main() -> None:
     """Entry point: run the app; a user's mistake exits with status 2, no traceback."""
     try:

@@ -1,0 +1,311 @@
+"""The four teaching activities of ``docs/teaching.md``, measured with replicates.
+
+Each activity's claim in the guide is checked here by running the very
+schools the dashboard builds (:class:`dashboard.school.DashboardSchool`)
+with the settings the guide tells a class to use, over several seeds. Arms
+of a comparison share seeds (common random numbers), as a class comparing
+two runs with the same seed does. Run::
+
+    python -m dashboard.activities --replicates 20
+
+to print the measured numbers (means with 95% intervals over seeds) that
+the guide quotes; ``tests/test_teaching.py`` checks the claims' direction
+with fewer seeds. No visualization is imported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulation import SOURCES, WEEKS_PER_YEAR
+
+from .school import DashboardSchool, most_experienced
+
+OUTCOME_COLUMNS = ("collective_efficacy", "responsibility", "self_efficacy_tses", "stress",
+                   "annual_gain", "ses_gap", "turnover_rate")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A mean over seeds with its 95% interval (t distribution)."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+    def __str__(self) -> str:
+        return f"{self.mean:+.3f} [{self.low:+.3f}, {self.high:+.3f}]"
+
+    @property
+    def plain(self) -> str:
+        """Mean and interval without signs (for levels rather than differences)."""
+        return f"{self.mean:.3f} [{self.low:.3f}, {self.high:.3f}]"
+
+
+def estimate(values: Sequence[float]) -> Estimate:
+    """Mean and 95% interval of ``values`` (NaN ignored)."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = x.size
+    if n == 0:
+        return Estimate(math.nan, math.nan, math.nan, 0)
+    mean = float(x.mean())
+    if n == 1:
+        return Estimate(mean, math.nan, math.nan, 1)
+    from scipy import stats
+
+    half = float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n))
+    return Estimate(mean, mean - half, mean + half, n)
+
+
+def run(scenario: str, seed: int, years: float, **settings) -> DashboardSchool:
+    """A dashboard school with ``settings`` run for ``years``."""
+    model = DashboardSchool(scenario, seed, **settings)
+    model.run(years)
+    return model
+
+
+def year_ends(model: DashboardSchool) -> np.ndarray:
+    """Outcomes (:data:`OUTCOME_COLUMNS`) at the start and at each year end: (years + 1, k)."""
+    table = model.datacollector.get_model_vars_dataframe()
+    rows = table[(table["week"] == WEEKS_PER_YEAR) | (table.index == 0)]
+    return rows[list(OUTCOME_COLUMNS)].to_numpy(dtype=float)
+
+
+def source_movement(model: DashboardSchool) -> dict[str, float]:
+    """Mean over teachers of the absolute change each source made, summed over cycles.
+
+    The yearly total of the top bars of the dashboard's sources chart, in
+    TSES points.
+    """
+    teachers = model.teacher_dataframe()
+    weekly = teachers[teachers["Step"] > 0]
+    cycle = (weekly["Step"].to_numpy() - 1) // model.params.cycle_weeks
+    columns = [f"source_{name}" for name in SOURCES]
+    per = (weekly[columns] * 8.0).groupby([cycle, weekly["AgentID"].to_numpy()]).sum()
+    moved = per.abs().groupby(level=0).mean().sum()
+    return {name: float(moved[f"source_{name}"]) for name in SOURCES}
+
+
+def mastery_share_of_cycles(model: DashboardSchool) -> float:
+    """Share of assessment cycles in which mastery is the biggest block of the top chart."""
+    from .charts import cycle_table
+
+    moved, _ = cycle_table(model.teacher_dataframe(), model.params.cycle_weeks)
+    return float((moved.idxmax(axis=1) == "mastery").mean())
+
+
+def school_net(model: DashboardSchool) -> dict[str, float]:
+    """Net change of the school's mean self-efficacy from each source (TSES points)."""
+    table = model.datacollector.get_model_vars_dataframe()
+    return {name: 8.0 * float(table[f"source_{name}"].sum()) for name in SOURCES}
+
+
+# ---------------------------------------------------------------------------
+# 1. mastery versus persuasion
+# ---------------------------------------------------------------------------
+
+def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Estimate]:
+    """Departments school, one year: which source moves teachers' self-efficacy most?
+
+    Returns, over seeds: each source's yearly movement per teacher (TSES
+    points, the top chart); its net effect on the school mean (the bottom
+    chart); how far switching each source off moves teachers' year-end
+    self-efficacy (mean absolute difference from the same seed with all
+    four on); and what leader persuasion 0.5 instead of 0.1 does to the
+    year-end mean and spread (TSES).
+    """
+    out: dict[str, list[float]] = {}
+
+    def add(key: str, value: float) -> None:
+        out.setdefault(key, []).append(value)
+
+    for seed in seeds:
+        base = run("departments", seed, 1)
+        base_tses = 1 + 8 * base.teachers.self_efficacy
+        for name, value in source_movement(base).items():
+            add(f"moved_{name}", value)
+        add("cycles_mastery_moves_most", mastery_share_of_cycles(base))
+        for name, value in school_net(base).items():
+            add(f"net_{name}", value)
+        for name in SOURCES:
+            off = run("departments", seed, 1, switch_off=name)
+            add(f"switch_off_{name}", float(np.abs(1 + 8 * off.teachers.self_efficacy
+                                                   - base_tses).mean()))
+        loud = run("departments", seed, 1, leader_persuasion=0.5)
+        base_end, loud_end = year_ends(base)[-1], year_ends(loud)[-1]
+        add("leader_0.5_mean_tses", loud_end[2] - base_end[2])
+        add("leader_0.5_sd_tses", float(np.std(1 + 8 * loud.teachers.self_efficacy)
+                                        - np.std(base_tses)))
+    return {key: estimate(values) for key, values in out.items()}
+
+
+# ---------------------------------------------------------------------------
+# 2. the egg-crate school
+# ---------------------------------------------------------------------------
+
+def egg_crate(seeds: Sequence[int], years: int = 3) -> dict[str, Estimate]:
+    """PLC scenario against the same school with structure 'isolated', year by year.
+
+    Returns PLC minus egg crate at each year end for collective efficacy,
+    responsibility, mean TSES, stress, annual gain and SES gap, and the same
+    for PLC teams without the intervention plan (``noplan_``).
+    """
+    out: dict[str, list[float]] = {}
+    for seed in seeds:
+        plc = year_ends(run("plc", seed, years))
+        isolated = year_ends(run("plc", seed, years, structure="isolated"))
+        noplan = year_ends(run("plc", seed, years, intervention_plan=False))
+        for year in range(1, years + 1):
+            for k, name in enumerate(OUTCOME_COLUMNS[:6]):
+                out.setdefault(f"y{year}_{name}", []).append(plc[year, k] - isolated[year, k])
+                out.setdefault(f"noplan_y{year}_{name}", []).append(
+                    noplan[year, k] - isolated[year, k])
+                out.setdefault(f"level_plc_y{year}_{name}", []).append(plc[year, k])
+                out.setdefault(f"level_isolated_y{year}_{name}", []).append(isolated[year, k])
+    return {key: estimate(values) for key, values in out.items()}
+
+
+# ---------------------------------------------------------------------------
+# 3. one cynical colleague
+# ---------------------------------------------------------------------------
+
+def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
+                      structure: str | None = None) -> dict[str, Estimate]:
+    """One cynical veteran (TSES 2) against the same run without, over one year.
+
+    Returns, at the end of year 1 (week 36): the change the cynic made to the
+    mean TSES of their teammates, of their other tie partners, and of
+    everyone else; the cynic's own TSES then and its four sources over the
+    year; and the share of runs in which the cynic then leaves.
+    """
+    out: dict[str, list[float]] = {}
+
+    def add(key: str, value: float) -> None:
+        out.setdefault(key, []).append(value)
+
+    for seed in seeds:
+        with_cynic = DashboardSchool(scenario, seed, cynic=True, structure=structure)
+        without = DashboardSchool(scenario, seed, structure=structure)
+        row = most_experienced(with_cynic)
+        team = with_cynic.structure.team
+        mates = np.flatnonzero((team == team[row]) & (np.arange(team.size) != row))
+        partners = np.setdiff1d(np.fromiter(with_cynic.network.neighbors(row), int), mates)
+        others = np.setdiff1d(np.arange(team.size), np.r_[mates, partners, row])
+        agent = with_cynic.teacher_agents()[row].unique_id
+        for _ in range(WEEKS_PER_YEAR - 1):
+            with_cynic.step()
+            without.step()
+        a = 1 + 8 * with_cynic.teachers.self_efficacy
+        b = 1 + 8 * without.teachers.self_efficacy
+        for key, rows in (("teammates", mates), ("tie_partners", partners),
+                          ("everyone_else", others)):
+            add(f"{key}_tses_change", float((a[rows] - b[rows]).mean()) if rows.size
+                else math.nan)
+        collective = (with_cynic.teachers.collective_efficacy[mates]
+                      - without.teachers.collective_efficacy[mates])
+        add("teammates_collective_change", float(collective.mean()) if mates.size else math.nan)
+        add("cynic_tses_week35", float(a[row]))
+        add("same_teacher_without_cynicism", float(b[row]))
+        with_cynic.step()
+        teachers = with_cynic.teacher_dataframe()
+        own = teachers[teachers["AgentID"] == agent]
+        for name in SOURCES:
+            add(f"cynic_source_{name}", 8.0 * float(own[f"source_{name}"].sum()))
+        add("cynic_leaves_at_year_end",
+            float(all(a.unique_id != agent for a in with_cynic.teacher_agents())))
+        add("teammates", float(mates.size))
+    return {key: estimate(values) for key, values in out.items()}
+
+
+# ---------------------------------------------------------------------------
+# 4. why a turnaround is slow
+# ---------------------------------------------------------------------------
+
+ALL_AT_ONCE = {"structure": "plc", "collaboration_minutes": 90, "data_review": True,
+               "clear_cycle": True, "intervention_plan": True, "support_model": "coaching"}
+"""The turnaround's levers that the sidebar holds, all from week 1."""
+
+
+def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Estimate]:
+    """The turnaround scenario year by year, against no interventions and a typical school.
+
+    Returns year-end levels (year 0 is the start) of :data:`OUTCOME_COLUMNS`
+    for the scenario as scheduled (``plan_``), without its scheduled
+    interventions (``none_``), with the sidebar's levers all from week 1
+    (``all_``), and for the departments school (``typical_``).
+    """
+    arms: dict[str, Callable[[int], DashboardSchool]] = {
+        "plan": lambda seed: run("turnaround", seed, years),
+        "none": lambda seed: run("turnaround", seed, years, scheduled=False),
+        "all": lambda seed: run("turnaround", seed, years, **ALL_AT_ONCE),
+        "typical": lambda seed: run("departments", seed, years),
+    }
+    out: dict[str, list[float]] = {}
+    for seed in seeds:
+        for arm, build in arms.items():
+            ends = year_ends(build(seed))
+            for year in range(years + 1):
+                for k, name in enumerate(OUTCOME_COLUMNS):
+                    out.setdefault(f"{arm}_y{year}_{name}", []).append(ends[year, k])
+    return {key: estimate(values) for key, values in out.items()}
+
+
+# ---------------------------------------------------------------------------
+# report
+# ---------------------------------------------------------------------------
+
+def _table(results: dict[str, Estimate], keys: Sequence[str], plain: bool = False) -> str:
+    lines = ["| measure | mean [95% interval] |", "|---|---|"]
+    for key in keys:
+        value = results[key]
+        lines.append(f"| `{key}` | {value.plain if plain else value} |")
+    return "\n".join(lines)
+
+
+def report(replicates: int) -> str:
+    """All four activities' measurements as Markdown (seeds 1 to ``replicates``)."""
+    seeds = list(range(1, replicates + 1))
+    parts = ["# Teaching activities: the measurements\n",
+             f"Generated by `python -m dashboard.activities --replicates {replicates} > "
+             "docs/teaching_measurements.md` and quoted in [teaching.md](teaching.md). "
+             "Differences compare runs with the same seeds (common random numbers). "
+             "Regenerate after changing the model.\n",
+             f"Seeds 1-{replicates}; means with 95% intervals over seeds.\n"]
+    one = mastery_versus_persuasion(seeds)
+    parts += ["### 1. Mastery versus persuasion (departments, one year)\n",
+              _table(one, list(one)), ""]
+    two = egg_crate(seeds)
+    parts += ["### 2. The egg-crate school (PLC minus isolated, same seeds)\n",
+              _table(two, [k for k in two if k.startswith("y")]), "",
+              "Without the intervention plan (PLC structure only, minus isolated):\n",
+              _table(two, [k for k in two if k.startswith("noplan_")]), ""]
+    for scenario, structure in (("plc", None), ("plc", "departments"), ("plc", "isolated")):
+        three = cynical_colleague(seeds, scenario, structure)
+        parts += [f"### 3. One cynical colleague ({structure or 'plc'}; with minus "
+                  f"without)\n", _table(three, list(three)), ""]
+    four = turnaround(seeds)
+    keys = [f"{arm}_y{year}_{name}" for arm in ("plan", "none", "all", "typical")
+            for year in range(7) for name in ("collective_efficacy", "responsibility",
+                                              "annual_gain", "ses_gap", "turnover_rate")]
+    parts += ["### 4. Why a turnaround is slow (year-end levels)\n",
+              _table(four, keys, plain=True), ""]
+    return "\n".join(parts)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Print :func:`report` (``python -m dashboard.activities --replicates 20``)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replicates", type=int, default=20)
+    args = parser.parse_args(argv)
+    print(report(args.replicates))
+
+
+if __name__ == "__main__":
+    main()

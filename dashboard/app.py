@@ -1,0 +1,282 @@
+"""The SolaraViz page served by ``staffroom app`` (``solara run dashboard.app``).
+
+Mesa's SolaraViz supplies the frame: the sidebar with Step, Play (▶) and
+Reset, the play and render intervals, and the model's controls
+(:func:`model_params`), which rebuild the school on Reset. Four cards show
+the school: the collaboration network (click a teacher to follow them), the
+followed teacher, the school outcomes, and the sources of self-efficacy.
+
+The scenario comes from the ``STAFFROOM_SCENARIO`` environment variable (a
+built-in name or a file path; ``departments`` if unset), which the command
+line sets. Every browser tab gets its own school.
+"""
+
+from __future__ import annotations
+
+import os
+from html import escape
+from typing import Any
+
+import solara
+from mesa.visualization import SolaraViz, solara_viz
+from mesa.visualization.utils import force_update, update_counter
+
+import scenarios
+from simulation import STRUCTURES, SUPPORT_MODELS, WEEKS_PER_YEAR, Teacher
+from simulation.parameters import SUBJECT_NAMES
+
+from .charts import outcomes_chart, school_years, sources_chart, teacher_chart
+from .layout import team_layout
+from .network_view import NETWORK_HEIGHT, WIDTH, network_svg
+from .school import (
+    CYNIC_TSES,
+    SWITCHABLE,
+    DashboardSchool,
+    control_defaults,
+    make_cynical,
+    scheduled_changes,
+)
+from .widgets import SvgView
+
+SCENARIO_ENV = "STAFFROOM_SCENARIO"
+DEFAULT_SCENARIO = "departments"
+
+CARD = {"height": "100%", "padding": "2px 8px", "row-gap": "2px", "overflow": "hidden"}
+followed = solara.reactive(None)
+"""``unique_id`` of the teacher being followed (one per browser tab)."""
+
+
+def model_params(scenario: scenarios.Scenario) -> dict[str, Any]:
+    """SolaraViz controls for ``scenario``: its levers, a seed and the teaching switches.
+
+    Each control starts at the scenario's value; changes take effect on Reset.
+    """
+    value = control_defaults(scenario)
+    structures = [s for s in STRUCTURES if s != "custom" or value["structure"] == "custom"]
+    persuasion_max = max(0.5, float(value["leader_persuasion"]))
+    return {
+        "from_scenario": str(scenario.path),
+        "seed_fallback": scenario.seed,
+        "seed": {"type": "InputText", "value": str(scenario.seed),
+                 "label": "Seed: a whole number (same seed and settings, same run)"},
+        "structure": {"type": "Select", "value": value["structure"], "values": structures,
+                      "label": "Team structure"},
+        "n_students": {"type": "SliderInt", "value": int(value["n_students"]), "min": 100,
+                       "max": max(3000, int(value["n_students"])), "step": 100,
+                       "label": "School size (students)"},
+        "collaboration_minutes": {"type": "SliderInt",
+                                  "value": int(value["collaboration_minutes"]), "min": 0,
+                                  "max": max(180, int(value["collaboration_minutes"])),
+                                  "step": 15, "label": "Collaboration time (minutes/week)"},
+        "data_review": {"type": "Checkbox", "value": value["data_review"],
+                        "label": "Disaggregated data review"},
+        "clear_cycle": {"type": "Checkbox", "value": value["clear_cycle"],
+                        "label": "CLEAR reflective cycle"},
+        "intervention_plan": {"type": "Checkbox", "value": value["intervention_plan"],
+                              "label": "Systematic intervention plan"},
+        "support_model": {"type": "Select", "value": value["support_model"],
+                          "values": list(SUPPORT_MODELS),
+                          "label": "Support for the practice (coaching or train-the-trainer)"},
+        "leader_persuasion": {"type": "SliderFloat", "value": float(value["leader_persuasion"]),
+                              "min": 0.0, "max": persuasion_max, "step": 0.05,
+                              "label": "Leader persuasion (pull per contact)"},
+        "switch_off": {"type": "Select", "value": SWITCHABLE[0], "values": list(SWITCHABLE),
+                       "label": "Switch off one source of self-efficacy"},
+        "scheduled": {"type": "Checkbox", "value": True,
+                      "label": "Scenario's scheduled interventions"},
+        "cynic": {"type": "Checkbox", "value": False,
+                  "label": f"One cynical veteran (starts at TSES {CYNIC_TSES:g})"},
+    }
+
+
+def settings(model) -> str:
+    """The levers of this run in words, e.g. ``plc · 900 students · 60 min/week · ...``."""
+    p = model.params
+    parts = [p.structure.replace("_", " "), f"{p.n_students} students ({model.n_teachers} "
+             f"teachers)", f"{p.collaboration_minutes:g} min/week"]
+    parts += [label for flag, label in ((p.data_review, "data review"),
+                                        (p.clear_cycle, "CLEAR"),
+                                        (p.intervention_plan, "intervention plan")) if flag]
+    if p.support_model != "none":
+        parts.append(p.support_model.replace("_", "-"))
+    parts.append(f"leader persuasion {p.leader_persuasion:g}")
+    off = getattr(model, "switch_off", "none")
+    if off != "none":
+        parts.append(f"{off} switched OFF")
+    if not model.interventions and getattr(model, "scenario_spec", None) is not None \
+            and model.scenario_spec.interventions:
+        parts.append("scheduled interventions off")
+    return " · ".join(parts)
+
+
+def _html(text: str, size: int = 15) -> None:
+    solara.HTML(tag="div", unsafe_innerHTML=text, style=f"font-size: {size}px; line-height: 1.3")
+
+
+def _now(model) -> str:
+    return f"year {model.year}, week {model.week}" if model.steps else "week 0 (start)"
+
+
+def _layout(model):
+    structure = model.structure
+    return solara.use_memo(
+        lambda: team_layout(structure.team, structure.house, model.teachers.subject,
+                            width=WIDTH, height=NETWORK_HEIGHT),
+        [id(model), id(structure)])
+
+
+def _teacher_table(model):
+    return solara.use_memo(model.teacher_dataframe, [id(model), model.steps])
+
+
+def _find(model, agent_id: int | None) -> Teacher | None:
+    if agent_id is None:
+        return None
+    return next((a for a in model.agents_by_type[Teacher] if a.unique_id == agent_id), None)
+
+
+@solara.component
+def NetworkCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
+    """The collaboration network; clicking a teacher follows them."""
+    update_counter.get()
+    layout = _layout(model)
+    svg = network_svg(model, layout, selected=followed.value,
+                      cynic=getattr(model, "cynic_id", None))
+    with solara.Column(style=CARD):
+        SvgView.element(svg=svg, name="network", on_pick=followed.set)
+
+
+@solara.component
+def TeacherCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
+    """The followed teacher's self-efficacy and its four sources."""
+    update_counter.get()
+    table = _teacher_table(model)
+    agent_id = followed.value if followed.value is not None else getattr(model, "cynic_id", None)
+    with solara.Column(style=CARD):
+        if agent_id is None or table.empty or not (table["AgentID"] == agent_id).any():
+            _html("<h3>Follow a teacher</h3><p><b>Click a teacher</b> in the network to see "
+                  "their self-efficacy (TSES 1-9) week by week and how much each of the four "
+                  "sources (mastery, vicarious experience, social persuasion, affective "
+                  "states) contributed to it.</p>")
+            return
+        agent = _find(model, agent_id)
+        own = table[table["AgentID"] == agent_id]
+        last = own.iloc[-1]
+        captions = {cell[0]: cell[5] for cell in _layout(model).cells}
+        who = (f"<b>Teacher #{agent_id}</b> · "
+               f"{SUBJECT_NAMES[int(last['subject'])].replace('_', ' ')} · "
+               f"{last['experience']:.0f} years · team: "
+               f"{escape(captions.get(int(last['team'])) or 'works alone')}")
+        if agent is None:
+            left = int(last["Step"]) // WEEKS_PER_YEAR
+            state = f"<b>left the school at the end of year {left}</b>"
+        else:
+            state = (f"TSES <b>{agent.self_efficacy_tses:.1f}</b> · skill "
+                     f"{agent.skill:+.2f} SD/year · last failure blamed on: "
+                     f"{agent.last_attribution}")
+        if agent_id == getattr(model, "cynic_id", None):
+            state += " · <b>the cynic</b>"
+        _html(f"{who} · {state}")
+        SvgView.element(svg=teacher_chart(table, agent_id, model.params.cycle_weeks,
+                                          school=model.datacollector.get_model_vars_dataframe(),
+                                          title=f"Teacher #{agent_id}"), name="teacher")
+        if agent is not None and isinstance(model, DashboardSchool):
+            def cynical() -> None:
+                make_cynical(agent)
+                force_update()
+
+            solara.Button(f"Make cynical now (TSES {CYNIC_TSES:g})", on_click=cynical,
+                          outlined=True, small=True, style={"align-self": "flex-start"})
+
+
+@solara.component
+def OutcomesCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
+    """School outcomes over time, with the run's settings."""
+    update_counter.get()
+    table = model.datacollector.get_model_vars_dataframe()
+    plan = scheduled_changes(model)
+    marks = [(step - 1) / WEEKS_PER_YEAR for step, _ in plan]
+    spec = getattr(model, "scenario_spec", None)
+    with solara.Column(style=CARD):
+        notice = getattr(model, "notice", "")
+        _html(f"<b>{escape(spec.name if spec else 'School')}</b> · {_now(model)} · "
+              f"seed {getattr(model, 'seed', '')}"
+              + (f' · <b style="color:#c0392b">{escape(notice)}</b>' if notice else ""))
+        SvgView.element(svg=outcomes_chart(table, marks), name="outcomes")
+
+
+@solara.component
+def AboutCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
+    """The run's settings, its scheduled interventions, and how to use the page."""
+    update_counter.get()
+    spec = getattr(model, "scenario_spec", None)
+    plan = scheduled_changes(model)
+    lines = [f"<b>This run</b>: {escape(settings(model))} · seed {getattr(model, 'seed', '')}"]
+    if spec is not None and spec.description:
+        lines.insert(0, f"<b>{escape(spec.name)}</b>: {escape(spec.description)}")
+    if plan:
+        lines.append("<b>Scheduled</b> (red dotted lines): "
+                     + escape("; ".join(text for _, text in plan)))
+    lines.append("<b>How to</b>: change controls in the sidebar, then press RESET (the same "
+                 "seed and settings give the same run) · STEP advances one week (or the render "
+                 "interval) · ▶ plays · click a teacher to follow them · hide the sidebar with "
+                 "☰ and drag a card's corner to enlarge it on a projector.")
+    with solara.Column(style=CARD):
+        _html("<br>".join(lines), size=14)
+
+
+@solara.component
+def SourcesCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
+    """The four sources' contributions to self-efficacy, stacked per cycle."""
+    update_counter.get()
+    table = _teacher_table(model)
+    outcomes = model.datacollector.get_model_vars_dataframe()
+    end = float(school_years(outcomes)[-1]) if len(outcomes) else 0.0
+    with solara.Column(style=CARD):
+        SvgView.element(svg=sources_chart(table, model.params.cycle_weeks, end=end),
+                        name="sources")
+
+
+def scenario_from_environment() -> scenarios.Scenario:
+    """The scenario named by ``STAFFROOM_SCENARIO`` (default ``departments``)."""
+    return scenarios.load(os.environ.get(SCENARIO_ENV) or DEFAULT_SCENARIO)
+
+
+def grid_layout(count: int) -> list[dict[str, Any]]:
+    """Initial card layout (12 columns, 30-px rows): taller cards than Mesa's default.
+
+    Mesa 3.5's SolaraViz gives every card 6 columns and 10 rows (390 px);
+    the dashboard's four views are drawn to be read on a projector, so they
+    get 12 or 13 rows, and the run's description a short full-width row.
+    """
+    if count != len(CARDS):
+        return _mesa_grid_layout(count)
+    heights = (13, 13, 12, 12, 5)
+    widths = (6, 6, 6, 6, 12)
+    layout, x, y, row_height = [], 0, 0, 0
+    for index, (w, h) in enumerate(zip(widths, heights, strict=True)):
+        if x + w > 12:
+            x, y, row_height = 0, y + row_height, 0
+        layout.append({"i": index, "x": x, "y": y, "w": w, "h": h, "moved": False})
+        x += w
+        row_height = max(row_height, h)
+    return layout
+
+
+CARDS = [NetworkCard, TeacherCard, OutcomesCard, SourcesCard, AboutCard]
+# SolaraViz (Mesa 3.5) takes the initial card layout from this module-level
+# function and offers no parameter for it; replace it with ours (the app
+# extra pins mesa==3.5.1, and tests check the cards' sizes in a browser).
+_mesa_grid_layout = solara_viz.make_initial_grid_layout
+solara_viz.make_initial_grid_layout = grid_layout
+
+
+@solara.component
+def Page() -> None:  # noqa: N802 (Solara components are CamelCase)
+    """One school per browser tab, in Mesa's SolaraViz."""
+    scenario = solara.use_memo(scenario_from_environment, [])
+    model = solara.use_memo(
+        lambda: DashboardSchool(from_scenario=str(scenario.path), seed=scenario.seed), [])
+    SolaraViz(model, components=list(CARDS),
+              model_params=model_params(scenario), name=f"staffroom · {scenario.name}",
+              play_interval=150, render_interval=1)

@@ -1,0 +1,192 @@
+"""The school the dashboard shows: a scenario with the classroom levers applied.
+
+:class:`DashboardSchool` is a :class:`simulation.SchoolModel` built from a
+scenario (built-in name or file) whose classroom levers, seed and teaching
+switches are keyword arguments, so that Mesa's SolaraViz can rebuild it
+from its controls on *Reset*. It records every teacher every week (for the
+trajectory of a clicked teacher) and can plant one cynical colleague.
+Nothing here imports the visualization; the teaching checks
+(:mod:`dashboard.activities`) build exactly the schools the dashboard shows.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import scenarios
+from simulation import SOURCES, ParameterError, Parameters, SchoolModel, Teacher
+from simulation.parameters import from_tses
+
+# The levers a class changes, in the order the sidebar shows them.
+LEVERS = (
+    "structure",
+    "n_students",
+    "collaboration_minutes",
+    "data_review",
+    "clear_cycle",
+    "intervention_plan",
+    "support_model",
+    "leader_persuasion",
+)
+NO_SOURCE = "none"
+SWITCHABLE = (NO_SOURCE, *SOURCES)
+_RUNS = itertools.count(1)
+CYNIC_TSES = 2.0
+"""Self-efficacy (TSES 1-9) a cynical colleague is given."""
+CYNIC_COLLECTIVE = 0.2
+"""Perceived collective efficacy (0-1) a cynical colleague is given."""
+
+
+class DashboardSchool(SchoolModel):
+    """A scenario's school with the dashboard's levers, seed and switches.
+
+    Parameters
+    ----------
+    from_scenario : str or Path
+        Built-in scenario name or scenario file (``scenarios.load``). (Not
+        ``scenario``: Mesa models already have a ``scenario`` attribute, and
+        SolaraViz passes one to models that take that keyword.)
+    seed : int or str
+        Seed of the run (a whole number, also as text from the dashboard's
+        input box): the same seed and settings give the same run.
+    structure, n_students, collaboration_minutes, data_review, clear_cycle, \
+intervention_plan, support_model, leader_persuasion
+        Levers in force from week 1; ``None`` keeps the scenario's value.
+    switch_off : str
+        ``"none"`` or one of the four sources (``simulation.SOURCES``) to
+        switch off (ablation; ``"persuasion"`` silences colleagues and the
+        leader alike).
+    scheduled : bool
+        Run the scenario's scheduled interventions (``[[intervention]]``).
+    cynic : bool
+        Make the most experienced teacher cynical at the start
+        (:func:`make_cynical`).
+    seed_fallback : int, optional
+        Seed to use when ``seed`` is not a whole number, with a warning in
+        :attr:`notice` (the dashboard's typed seed must not stop the page);
+        without it a bad seed raises :class:`simulation.ParameterError`.
+    rng : int, optional
+        Mesa's seed keyword; overrides ``seed`` when given.
+    """
+
+    def __init__(self, from_scenario: str | Path = "departments", seed: int | str = 1, *,
+                 structure: str | None = None, n_students: int | None = None,
+                 collaboration_minutes: float | None = None,
+                 data_review: bool | None = None, clear_cycle: bool | None = None,
+                 intervention_plan: bool | None = None, support_model: str | None = None,
+                 leader_persuasion: float | None = None, switch_off: str = NO_SOURCE,
+                 scheduled: bool = True, cynic: bool = False,
+                 seed_fallback: int | None = None, rng: int | None = None) -> None:
+        plan = scenarios.load(from_scenario)
+        levers = {"structure": structure, "n_students": n_students,
+                  "collaboration_minutes": collaboration_minutes, "data_review": data_review,
+                  "clear_cycle": clear_cycle, "intervention_plan": intervention_plan,
+                  "support_model": support_model, "leader_persuasion": leader_persuasion}
+        parameters = {**plan.parameters, **{k: v for k, v in levers.items() if v is not None}}
+        self.cynic_id: int | None = None
+        self._cynic_at_start = bool(cynic)
+        if switch_off not in SWITCHABLE:
+            raise ParameterError(f"switch_off must be one of {', '.join(SWITCHABLE)}, "
+                                 f"not {switch_off!r}", key="switch_off")
+        notice = ""
+        if rng is not None:
+            seed = rng
+        else:
+            try:
+                seed = parse_seed(seed)
+            except ParameterError as error:
+                if seed_fallback is None:
+                    raise
+                notice = f"{error.message}; seed {seed_fallback} was used"
+                seed = seed_fallback
+        super().__init__(**parameters,
+                         disabled=() if switch_off == NO_SOURCE else (switch_off,),
+                         interventions=plan.interventions if scheduled else (),
+                         record_teachers_every=1, rng=seed)
+        self.scenario_spec = plan
+        self.seed = seed
+        self.notice = notice
+        self.run_number = next(_RUNS)
+        """Counts the schools built in this process (the page shows when Reset took effect)."""
+        self.switch_off = switch_off
+
+    def _record(self) -> None:
+        """Record as the model does; the cynic (if asked) is made before the first record.
+
+        So week 0 of every table and picture already shows the cynic, and the
+        cynic's random streams are untouched (beliefs are not drawn again).
+        """
+        if self._cynic_at_start:
+            self._cynic_at_start = False
+            make_cynical(self.teacher_agents()[most_experienced(self)])
+        super()._record()
+
+    def teacher_agents(self) -> list[Teacher]:
+        """The teachers in row order (row ``i`` of every array)."""
+        return sorted(self.agents_by_type[Teacher], key=lambda agent: agent.row)
+
+
+def parse_seed(seed: int | str) -> int:
+    """A seed from a whole number or its text (spaces allowed); else :class:`ParameterError`."""
+    if isinstance(seed, bool):
+        raise ParameterError(f"the seed must be a whole number, not {seed!r}", key="seed")
+    if isinstance(seed, int | np.integer):
+        value = int(seed)
+    else:
+        text = str(seed).strip()
+        if not text.isdigit():
+            raise ParameterError(f"the seed must be a whole number of 0 or more, not {seed!r}",
+                                 key="seed")
+        value = int(text)
+    if value < 0:
+        raise ParameterError(f"the seed must be 0 or more, not {value}", key="seed")
+    return value
+
+
+def most_experienced(model: SchoolModel) -> int:
+    """Row of the most experienced teacher (ties: the lowest row)."""
+    return int(np.argmax(model.teachers.experience))
+
+
+def make_cynical(teacher: Teacher) -> None:
+    """Make ``teacher`` a cynic: self-efficacy and collective efficacy set low.
+
+    Self-efficacy becomes :data:`CYNIC_TSES` on the TSES scale and perceived
+    collective efficacy :data:`CYNIC_COLLECTIVE`.
+
+    Only the two beliefs change (through the agent's writable attributes);
+    the model's random streams do not, so the same seed with and without
+    the cynic is a controlled comparison (common random numbers).
+    """
+    teacher.self_efficacy = from_tses(CYNIC_TSES)
+    teacher.collective_efficacy = CYNIC_COLLECTIVE
+    model = teacher.model
+    if isinstance(model, DashboardSchool):
+        model.cynic_id = teacher.unique_id
+
+
+def scheduled_changes(model: SchoolModel) -> list[tuple[int, str]]:
+    """The scheduled interventions as ``(step, "year 2, week 1: support_model = coaching")``."""
+    out = []
+    for item in model.interventions:
+        changes = ", ".join(f"{k} = {_shown(v)}" for k, v in item.changes.items())
+        out.append((item.step, f"year {item.year}, week {item.week}: {changes}"))
+    return out
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def control_defaults(scenario: scenarios.Scenario) -> dict[str, Any]:
+    """The value each lever of :data:`LEVERS` has in ``scenario`` (else the model default)."""
+    defaults = Parameters()
+    return {name: scenario.parameters.get(name, getattr(defaults, name)) for name in LEVERS}
