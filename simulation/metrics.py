@@ -84,7 +84,7 @@ def _mean(values: np.ndarray) -> float:
 def _share(mask: np.ndarray, among: np.ndarray | None = None) -> float:
     if among is None:
         return float(np.count_nonzero(mask)) / mask.size
-    count = np.count_nonzero(among)
+    count = int(np.count_nonzero(among))
     return float(np.count_nonzero(mask & among)) / count if count else float("nan")
 
 
@@ -108,13 +108,13 @@ def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
     ses_var = float(centred @ centred) / n
     slope = float(centred @ annual) / n / ses_var if ses_var > 1e-12 else float("nan")
     adv, dis = students.advantaged, students.disadvantaged
-    n_adv, n_dis = np.count_nonzero(adv), np.count_nonzero(dis)
+    n_adv, n_dis = int(np.count_nonzero(adv)), int(np.count_nonzero(dis))
     gap = (float(achievement @ adv) / n_adv - float(achievement @ dis) / n_dis
            if n_adv and n_dis else float("nan"))
     cut = p.proficiency_cut + NATIONAL_GROWTH * (students.grade + week / WEEKS_PER_YEAR)
     proficient = achievement >= cut
     users = teachers.uses_practice
-    n_users = np.count_nonzero(users)
+    n_users = int(np.count_nonzero(users))
     s_mean = _mean(s)
     return {
         "self_efficacy": s_mean,
@@ -123,7 +123,7 @@ def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
         "responsibility": _mean(teachers.responsibility),
         "stress": _mean(teachers.stress),
         "skill": _mean(skill),
-        "practice_share": n_users / users.size,
+        "practice_share": float(n_users / users.size),
         "turnover_rate": float(turnover_rate),
         "achievement": _mean(achievement),
         "annual_gain": _mean(annual),
@@ -131,8 +131,8 @@ def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
         "ses_gain_slope": slope,
         "proficient_advantaged": _share(proficient, adv),
         "proficient_disadvantaged": _share(proficient, dis),
-        "network_density": density,
-        "network_clustering": clustering,
+        "network_density": float(density),
+        "network_clustering": float(clustering),
         "source_mastery": _mean(sources["mastery"]),
         "source_vicarious": _mean(sources["vicarious"]),
         "source_persuasion": _mean(sources["persuasion"]),

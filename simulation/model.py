@@ -351,7 +351,7 @@ class SchoolModel(mesa.Model):
         struggling = teaching.below_proficiency(self.students, p, self.week / WEEKS_PER_YEAR)
         results = mastery.class_results(self.students, struggling, n,
                                         self._weeks_since_assessment)
-        goal = mastery.goals(t.self_efficacy, t.collective_efficacy, t.expectation_bias,
+        goal = mastery.goals(t.self_efficacy, t.expectation_bias,
                              results.disadvantaged_share, p)
         taught = results.size > 0
         m = np.where(taught, mastery.signal(results.gain, goal, p), 0.0)
@@ -359,34 +359,39 @@ class SchoolModel(mesa.Model):
         team_size = np.bincount(team, weights=results.size)
         safe = np.maximum(team_size, 1.0)
         team_gain = np.bincount(team, weights=results.gain * results.size) / safe
-        team_goal = np.bincount(team, weights=goal * results.size) / safe
+        shared_goal = mastery.team_goals(t.collective_efficacy, t.expectation_bias,
+                                         results.disadvantaged_share, p)
+        team_goal = np.bincount(team, weights=shared_goal * results.size) / safe
         self._team_signal = np.where(team_size > 0, mastery.signal(team_gain, team_goal, p),
                                      0.0)[team]
+        own_team_goal = np.where(team_size > 0, team_goal, p.growth_goal)[team]
         out = {name: np.zeros(n) for name in
                ("mastery", "vicarious", "collective", "responsibility", "bias")}
 
         if on("mastery"):
             probabilities = (mastery.attribution_probabilities(
                 t.self_efficacy, t.collective_efficacy, t.responsibility,
-                t.expectation_bias, t.reflective, p) if on("attribution") else None)
+                t.expectation_bias, t.reflective, self._exposure, p)
+                if on("attribution") else None)
             effects = mastery.effects(m, probabilities, p, self.rng)
             out["mastery"] = (1.0 - p.novice_social_weight * novice) * effects.self_efficacy
             out["bias"] = effects.expectation_bias
             out["responsibility"] = effects.responsibility
             t.strategy_prompt[:] = effects.strategy_prompt
             t.last_attribution[:] = effects.attribution
-        unbiased = mastery.goals(t.self_efficacy, t.collective_efficacy, np.zeros(n),
-                                 results.disadvantaged_share, p)
+        unbiased = mastery.goals(t.self_efficacy, np.zeros(n), results.disadvantaged_share, p)
         out["bias"] += mastery.disconfirmation(results.disadvantaged_gain, unbiased, p)
         t.last_mastery[:] = m
 
         if on("vicarious"):
             h = vicarious.similarity(ties, t.experience, t.subject, p)
+            seen = vicarious.observed_mastery(ties, results.gain, taught, goal, p)
             out["vicarious"] = p.vicarious_rate * social * vicarious.vicarious_signal(
-                ties, self._visible, h, m, p)
+                ties, self._visible, h, seen, n, p)
         if on("collective"):
+            seen = vicarious.observed_mastery(ties, results.gain, taught, own_team_goal, p)
             out["collective"] = p.collective_rate * collective.mastery_evidence(
-                ties, self._visible, self._same_team, self._team_signal, m, p)
+                ties, self._visible, self._same_team, self._team_signal, seen, p)
 
         gap = np.nan_to_num(results.gap) * results.size
         self._visible_gap = np.maximum(

@@ -229,7 +229,7 @@ class Parameters:
         "Klassen & Tze (2014): teacher self-efficacy relates weakly to student "
         "achievement.")
     collective_effort: float = _teaching(
-        0.7, "Effort and persistence per unit of perceived collective efficacy.",
+        0.75, "Effort and persistence per unit of perceived collective efficacy.",
         "SD/year per unit", 0, 3,
         "Goddard, Hoy & Woolfolk Hoy (2000); Bandura (1993): collective efficacy "
         "sustains effort.")
@@ -245,7 +245,7 @@ class Parameters:
         0.18, "Gain from an evidence-based practice at full fidelity.", "SD/year", 0, 1,
         "Kraft, Blazar & Hogan (2018): coaching worth about 0.18 SD.")
     intervention_effect: float = _teaching(
-        0.15, "Gain from a fully run systematic intervention for a student below "
+        0.1, "Gain from a fully run systematic intervention for a student below "
         "proficiency.", "SD/year", 0, 1,
         "DuFour & Mattos (2013); tiered-intervention studies report 0.1-0.4 SD.")
     out_of_field_penalty: float = _teaching(
@@ -270,16 +270,19 @@ class Parameters:
 
     # --- mastery and attribution ---------------------------------------------
     growth_goal: float = _mastery(
-        0.28, "Annual gain a teacher with reference efficacy aims for.", "SD/year",
-        0, 1, "Level of aspiration (Lewin et al. 1944): goals sit a little above "
-        "typical attainment (about 0.26 here; Bloom et al. 2008).")
+        0.26, "Annual gain a teacher (or team) with reference efficacy aims for.",
+        "SD/year", 0, 1, "Typical annual gain in grades 9-11 (Bloom et al. 2008), as "
+        "a typical school here attains.")
     goal_efficacy: float = _mastery(
-        0.6, "How much higher goals are per unit of self-efficacy above reference.",
+        0.6, "How much higher a teacher's goals are per unit of self-efficacy above "
+        "reference (above efficacy_effort, so inflated beliefs meet disconfirming "
+        "evidence).",
         "SD/year per unit", 0, 3,
         "Bandura (1997); Locke & Latham (2002): efficacious people set higher goals.")
     goal_collective: float = _mastery(
-        0.7, "How much higher goals are per unit of perceived collective efficacy "
-        "above reference.", "SD/year per unit", 0, 3,
+        1.8, "How much higher a team's shared goal is per unit of its members' "
+        "collective efficacy above reference (above collective_effort, so inflated "
+        "collective beliefs meet disconfirming evidence).", "SD/year per unit", 0, 3,
         "Bandura (1997); Goddard, Hoy & Woolfolk Hoy (2004): efficacious groups set "
         "higher goals.")
     goal_discount: float = _mastery(
@@ -289,7 +292,7 @@ class Parameters:
         0.15, "Gain shortfall or excess that counts as a clear failure or success.",
         "SD/year", 0.01, 2, "Reason: about one SD of class-gain noise over a cycle.")
     mastery_rate: float = _mastery(
-        0.25, "Change in self-efficacy per unit mastery signal per cycle.", "per cycle",
+        0.3, "Change in self-efficacy per unit mastery signal per cycle.", "per cycle",
         0, 1, "Bandura (1997): mastery is the strongest source.")
     success_credit: float = _mastery(
         0.6, "Share of a success credited to one's own teaching without "
@@ -305,6 +308,10 @@ class Parameters:
         3.0, "Weight of reflective practice and responsibility in attributing "
         "failure to strategy.", "logit", 0, 20,
         "Donohoo & Katz (2020): reflection shifts attributions to controllable causes.")
+    attribution_support: float = _mastery(
+        1.5, "Weight of exposure to colleagues in attributing failure to strategy: "
+        "colleagues who talk a setback through locate its cause in practice.", "logit",
+        0, 20, "Tschannen-Moran & Woolfolk Hoy (2007); Donohoo & Katz (2020).")
     background_shift: float = _mastery(
         0.03, "Rise in expectation bias (and fall in responsibility) per unit failure "
         "blamed on background.", "per cycle", 0, 0.5, "Evans (2009).")
@@ -366,7 +373,7 @@ class Parameters:
         0.4, "Stress log-odds per extra course preparation.", "logit", 0, 5,
         "Skaalvik & Skaalvik (2017): workload.")
     stress_struggling: float = _affect(
-        2.0, "Stress log-odds per unit share of students below proficiency (above "
+        1.0, "Stress log-odds per unit share of students below proficiency (above "
         "half).", "logit", 0, 10, "Skaalvik & Skaalvik (2017).")
     stress_failure: float = _affect(
         1.0, "Stress log-odds per unit of the last mastery failure.", "logit", 0, 10,
@@ -478,16 +485,16 @@ class Parameters:
         "logit", -10, 5, "Ingersoll (2001); Goldring et al. (2014): about 16% "
         "move or leave each year.")
     turnover_efficacy: float = _turnover(
-        4.0, "Log-odds of leaving removed per unit self-efficacy above reference.",
+        2.0, "Log-odds of leaving removed per unit self-efficacy above reference.",
         "logit", 0, 30, "Skaalvik & Skaalvik (2016, 2017).")
     turnover_collective: float = _turnover(
-        2.0, "Log-odds of leaving removed per unit collective efficacy above "
+        1.0, "Log-odds of leaving removed per unit collective efficacy above "
         "reference.", "logit", 0, 30, "Skaalvik & Skaalvik (2017).")
     turnover_stress: float = _turnover(
-        3.0, "Log-odds of leaving per unit stress above reference.", "logit", 0, 30,
+        1.5, "Log-odds of leaving per unit stress above reference.", "logit", 0, 30,
         "Skaalvik & Skaalvik (2016).")
     turnover_poverty: float = _turnover(
-        1.5, "Log-odds of leaving per unit share of disadvantaged students above a "
+        1.0, "Log-odds of leaving per unit share of disadvantaged students above a "
         "quarter.", "logit", 0, 20, "Ingersoll (2001): about 50% higher in "
         "high-poverty schools.")
     turnover_novice: float = _turnover(

@@ -163,7 +163,8 @@ def new_cohort(n: int, grade: int, p: Parameters, rng: np.random.Generator
     else:
         ses = np.full(n, p.ses_mean)
         residual = np.zeros(n)
-    achievement = p.ses_achievement_slope * ses + residual + grade * NATIONAL_GROWTH
+    achievement = (p.ses_achievement_slope * ses + residual
+                   + grade * (NATIONAL_GROWTH + p.ses_growth * ses))
     return ses, achievement
 
 

@@ -78,14 +78,23 @@ def test_a_failure_blamed_on_background_raises_bias_and_lowers_responsibility():
 def test_reflective_practice_makes_strategy_the_likelier_explanation():
     low, high = (mastery.attribution_probabilities(np.array([0.7]), np.array([0.6]),
                                                    np.array([0.5]), np.array([0.3]),
-                                                   np.array([r]), P) for r in (0.0, 1.0))
+                                                   np.array([r]), np.array([0.5]), P)
+                 for r in (0.0, 1.0))
     assert high[0, 2] > low[0, 2]
+
+
+def test_colleagues_help_locate_a_setback_in_practice():
+    alone, supported = (mastery.attribution_probabilities(
+        np.array([0.7]), np.array([0.6]), np.array([0.5]), np.array([0.3]), np.array([0.2]),
+        np.array([e]), P) for e in (0.0, 0.9))
+    assert supported[0, 2] > alone[0, 2] and supported[0, 0] < alone[0, 0]
 
 
 def test_higher_collective_efficacy_makes_background_blame_less_likely():
     low, high = (mastery.attribution_probabilities(np.array([0.7]), np.array([c]),
                                                    np.array([0.5]), np.array([0.3]),
-                                                   np.array([0.2]), P) for c in (0.3, 0.9))
+                                                   np.array([0.2]), np.array([0.5]), P)
+                 for c in (0.3, 0.9))
     assert high[0, 1] < low[0, 1]
 
 
@@ -97,8 +106,8 @@ def test_self_evaluation_credits_more_of_a_success_to_teaching():
 
 
 def test_efficacious_teachers_set_higher_goals():
-    low, high = (mastery.goals(np.array([s]), np.array([0.6]), np.array([0.3]),
-                               np.array([0.5]), P) for s in (0.6, 0.9))
+    low, high = (mastery.goals(np.array([s]), np.array([0.3]), np.array([0.5]), P)
+                 for s in (0.6, 0.9))
     assert high[0] > low[0]
 
 
@@ -106,18 +115,28 @@ def test_efficacious_teachers_set_higher_goals():
 
 def test_seeing_a_colleague_succeed_raises_self_efficacy():
     ties = pair_ties()
-    h = np.ones(2)
-    signal = vicarious.vicarious_signal(ties, ties.weight * ties.visibility, h,
-                                        np.array([0.0, 0.8]), P)
-    assert signal[0] > 0 and signal[1] == 0
+    gain, goal = np.array([0.1, 0.45]), np.array([0.28, 0.28])
+    seen = vicarious.observed_mastery(ties, gain, np.ones(2, dtype=bool), goal, P)
+    signal = vicarious.vicarious_signal(ties, ties.weight * ties.visibility, np.ones(2), seen,
+                                        2, P)
+    assert signal[0] > 0 > signal[1]
+
+
+def test_a_colleague_is_judged_by_the_observers_goal_not_their_own():
+    ties = pair_ties()
+    gain = np.array([0.2, 0.3])  # the colleague's class gained 0.3
+    modest, ambitious = np.array([0.2, 0.9]), np.array([0.4, 0.9])
+    taught = np.ones(2, dtype=bool)
+    assert vicarious.observed_mastery(ties, gain, taught, modest, P)[0] > 0
+    assert vicarious.observed_mastery(ties, gain, taught, ambitious, P)[0] < 0
 
 
 def test_invisible_work_teaches_less_than_visible_work():
     ties = pair_ties()
-    m = np.array([0.0, 0.8])
-    seen = vicarious.vicarious_signal(ties, ties.weight * 0.9, np.ones(2), m, P)[0]
-    hidden = vicarious.vicarious_signal(ties, ties.weight * 0.05, np.ones(2), m, P)[0]
-    assert seen > hidden > 0
+    seen = np.array([0.8, 0.0])  # what teacher 0 sees of teacher 1, and vice versa
+    visible = vicarious.vicarious_signal(ties, ties.weight * 0.9, np.ones(2), seen, 2, P)[0]
+    hidden = vicarious.vicarious_signal(ties, ties.weight * 0.05, np.ones(2), seen, 2, P)[0]
+    assert visible > hidden > 0
 
 
 def test_a_cynical_colleague_pulls_beliefs_down_and_a_confident_one_up():
@@ -171,8 +190,16 @@ def test_visible_team_success_raises_collective_efficacy():
     ties = pair_ties()
     evidence = collective.mastery_evidence(ties, ties.weight * ties.visibility,
                                            np.ones(2, dtype=bool), np.array([0.5, 0.5]),
-                                           np.array([0.5, 0.5]), P)
+                                           np.zeros(2), P)
     assert np.all(evidence > 0)
+
+
+def test_other_teams_visible_success_raises_collective_efficacy():
+    ties = pair_ties()
+    evidence = collective.mastery_evidence(ties, ties.weight * ties.visibility,
+                                           np.zeros(2, dtype=bool), np.zeros(2),
+                                           np.array([0.6, -0.6]), P)
+    assert evidence[0] > 0 > evidence[1]
 
 
 def test_a_stressed_team_drags_collective_efficacy_down():

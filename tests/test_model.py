@@ -184,3 +184,9 @@ def test_restructuring_mid_year_starts_a_fresh_assessment_cycle():
     assert 0.1 < gains.iloc[-1] < 0.5
     # annualised over the two weeks taught, not the six since the last assessment
     assert np.all(model.teachers.last_mastery < 0.9)
+
+
+def test_outcomes_are_plain_python_floats():
+    model = SchoolModel(n_students=300, rng=0)
+    model.run(0.25)
+    assert all(type(value) is float for value in model.outcomes().values())

@@ -5,8 +5,9 @@ Each teacher's perception ``c_i`` of the faculty's capability changes with
 * team mastery at each assessment, seen through one's team ties:
   ``η_C m_team(i) V_team,i / (V_team,i + w½)``, ``V`` the visible team tie
   strength (a team of one sees no team result);
-* other teams' visible success: the saturating visible mean of mastery
-  signals over ties that leave one's team;
+* other teams' visible success: the saturating visible mean, over ties
+  that leave one's team, of colleagues' class gains judged against one's
+  own team's goal (``tanh((G_j - goal_team(i)) / σ_G)``);
 * colleagues' talk and the leader's persuasion (``persuasion.py``, same
   rates as for self-efficacy);
 * group mood: ``-η_mood (ā_team - a_ref)``, the team's mean stress.
@@ -21,7 +22,7 @@ import numpy as np
 
 from ..networks import Ties
 from ..parameters import Parameters
-from .common import strength, tie_sum
+from .common import strength
 
 
 def team_mean(values: np.ndarray, team: np.ndarray) -> np.ndarray:
@@ -32,15 +33,19 @@ def team_mean(values: np.ndarray, team: np.ndarray) -> np.ndarray:
 
 
 def mastery_evidence(ties: Ties, visible_weight: np.ndarray, same_team: np.ndarray,
-                     team_signal: np.ndarray, mastery: np.ndarray,
+                     team_signal: np.ndarray, observed: np.ndarray,
                      p: Parameters) -> np.ndarray:
-    """Evidence about the faculty from one's team's and other teams' results."""
-    n = mastery.size
+    """Evidence about the faculty from one's team's and other teams' results.
+
+    ``observed`` holds, per directed tie, the colleague's result judged
+    against the observer's team goal (``vicarious.observed_mastery``).
+    """
+    n = team_signal.size
     inside = visible_weight * same_team
     outside = visible_weight * ~same_team
     seen_team = strength(ties.src, inside, n)
     team_part = team_signal * seen_team / (seen_team + p.exposure_half)
-    other_part = tie_sum(ties.src, ties.dst, outside, mastery, n) / (
+    other_part = np.bincount(ties.src, weights=outside * observed, minlength=n) / (
         strength(ties.src, outside, n) + p.exposure_half)
     return team_part + other_part
 

@@ -3,13 +3,17 @@
 At the end of a cycle each teacher sees the class's gain ``G_i`` (annualised)
 against a goal set by their beliefs,
 
-    goal_i = g* + κ_s (s_i - s*) + κ_c (c_i - c*) - δ g* b_i D_i,
+    goal_i = g* + κ_s (s_i - s*) - δ g* b_i D_i,
     m_i    = tanh((G_i - goal_i) / σ_G),
 
-where efficacious teachers and teams aim higher (Bandura 1997; Locke &
-Latham 2002; Goddard et al. 2004)
+where efficacious teachers aim higher (Bandura 1997; Locke & Latham 2002),
+and nobody aims for a loss (goals are at least 0)
 and expectation bias lowers the goal for a class with a share ``D_i`` of
-disadvantaged students (Evans 2009). A success raises self-efficacy by
+disadvantaged students (Evans 2009). A team judges its classes together
+against a shared goal set by its members' collective efficacy,
+``g* + κ_c (c_i - c*) - δ g* b_i D_i`` averaged over the team: efficacious
+groups set higher goals (Bandura 1997; Goddard, Hoy & Woolfolk Hoy 2004), so
+one member's low self-efficacy does not lower the team's bar. A success raises self-efficacy by
 ``η_M ω m_i`` with ``ω`` the share credited to one's own teaching (all of it
 under self-evaluation). A failure is attributed, with softmax probabilities,
 to
@@ -17,8 +21,10 @@ to
 * own ability (score ``w_A (1 - s_i)``): self-efficacy falls by ``η_M |m_i|``;
 * students' background (score ``w_B (b_i + 1 - c_i) / 2``): expectation
   bias rises and responsibility falls by ``η_B |m_i|``;
-* strategy (score ``w_S (ρ_i + r_i) / 2``, ρ reflective practice): beliefs
-  are kept and trying an evidence-based practice becomes more likely.
+* strategy (score ``w_S (ρ_i + r_i) / 2 + w_E E_i``, ρ reflective practice,
+  ``E_i`` exposure to colleagues, who help locate a setback's cause in
+  practice): beliefs are kept and trying an evidence-based practice becomes
+  more likely.
 
 With attribution switched off every failure counts against ability.
 """
@@ -83,14 +89,25 @@ def class_results(students: StudentState, struggling: np.ndarray, n_teachers: in
     )
 
 
-def goals(self_efficacy: np.ndarray, collective_efficacy: np.ndarray,
-          expectation_bias: np.ndarray, disadvantaged_share: np.ndarray,
-          p: Parameters) -> np.ndarray:
-    """The annual gain each teacher aims for (SD/year)."""
-    return (p.growth_goal
-            + p.goal_efficacy * (self_efficacy - REFERENCE_SELF_EFFICACY)
-            + p.goal_collective * (collective_efficacy - REFERENCE_COLLECTIVE_EFFICACY)
-            - p.goal_discount * p.growth_goal * expectation_bias * disadvantaged_share)
+def goals(self_efficacy: np.ndarray, expectation_bias: np.ndarray,
+          disadvantaged_share: np.ndarray, p: Parameters) -> np.ndarray:
+    """The annual gain each teacher aims for with their classes (SD/year)."""
+    return np.maximum(0.0, p.growth_goal
+                      + p.goal_efficacy * (self_efficacy - REFERENCE_SELF_EFFICACY)
+                      - p.goal_discount * p.growth_goal * expectation_bias
+                      * disadvantaged_share)
+
+
+def team_goals(collective_efficacy: np.ndarray, expectation_bias: np.ndarray,
+               disadvantaged_share: np.ndarray, p: Parameters) -> np.ndarray:
+    """Each member's share of the team's goal: set by collective efficacy (SD/year).
+
+    Averaged over a team (weighted by classes taught) it is the team's goal.
+    """
+    return np.maximum(0.0, p.growth_goal
+                      + p.goal_collective * (collective_efficacy - REFERENCE_COLLECTIVE_EFFICACY)
+                      - p.goal_discount * p.growth_goal * expectation_bias
+                      * disadvantaged_share)
 
 
 def signal(gain: np.ndarray, goal: np.ndarray, p: Parameters) -> np.ndarray:
@@ -99,12 +116,14 @@ def signal(gain: np.ndarray, goal: np.ndarray, p: Parameters) -> np.ndarray:
 
 
 def attribution_probabilities(self_efficacy, collective_efficacy, responsibility,
-                              expectation_bias, reflective, p: Parameters) -> np.ndarray:
+                              expectation_bias, reflective, exposure,
+                              p: Parameters) -> np.ndarray:
     """Softmax probabilities of blaming (ability, background, strategy), (n, 3)."""
     scores = np.column_stack([
         p.attribution_ability * (1.0 - self_efficacy),
         p.attribution_background * (expectation_bias + 1.0 - collective_efficacy) / 2.0,
-        p.attribution_strategy * (reflective + responsibility) / 2.0,
+        p.attribution_strategy * (reflective + responsibility) / 2.0
+        + p.attribution_support * exposure,
     ])
     scores -= scores.max(axis=1, keepdims=True)
     weights = np.exp(scores)
