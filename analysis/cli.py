@@ -85,6 +85,12 @@ def parameters() -> None:
     sys.stdout.write(markdown_table())
 
 
+from analysis.sweeps.commands import sensitivity, sweep  # noqa: E402 (issue 6)
+
+app.command()(sweep)
+app.command()(sensitivity)
+
+
 def main() -> None:
     """Entry point: run the app; a user's mistake exits with status 2, no traceback."""
     try:
