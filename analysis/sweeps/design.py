@@ -67,7 +67,8 @@ class Factor:
     mean, sd, mode : float, optional
         Shape of the normal and triangular distributions.
     integer : bool
-        Round sampled values to whole numbers.
+        Whole-number values: a uniform range gives every whole number in it
+        the same chance; other distributions are rounded.
     steps : int, optional
         Number of evenly spaced levels over the range in a factorial design
         (geometrically spaced for ``loguniform``).
@@ -108,7 +109,10 @@ class Factor:
             index = np.minimum((u * len(self.levels)).astype(int), len(self.levels) - 1)
             return [self.levels[i] for i in index]
         low, high = float(self.low), float(self.high)
-        if self.distribution == "uniform":
+        if self.distribution == "uniform" and self.integer:
+            # every whole number in [low, high] equally likely
+            values = np.floor(math.ceil(low) + u * (math.floor(high) - math.ceil(low) + 1))
+        elif self.distribution == "uniform":
             values = low + u * (high - low)
         elif self.distribution == "loguniform":
             values = np.exp(math.log(low) + u * (math.log(high) - math.log(low)))

@@ -31,6 +31,8 @@ from simulation import InputError
 
 from .runner import Task, TaskResult, run_task
 
+CONNECT_TIMEOUT = "15s"
+
 
 class SweepError(RuntimeError):
     """The sweep could not run (a scheduler out of reach, a failed run)."""
@@ -124,7 +126,7 @@ class DaskCluster:
             raise InputError("--scheduler needs dask.distributed; install it with: pip install "
                              "'staffroom[dask]'", key="scheduler") from None
         try:
-            self._client = Client(address, timeout="15s", set_as_default=False)
+            self._client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
             raise SweepError(f"cannot reach the Dask scheduler at {address}: {error}") from None
         threads = sum(self._client.nthreads().values())

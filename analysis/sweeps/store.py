@@ -114,6 +114,11 @@ def _version() -> str:
         return "unknown"
 
 
+def parquet_files(folder: Path) -> list[Path]:
+    """The dataset's files in ``folder`` (hidden temporary or damaged files left out)."""
+    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("."))
+
+
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
     tmp.write_text(json.dumps(data, indent=2) + "\n")
@@ -279,7 +284,7 @@ class ResultStore:
             leftover.unlink()
         finished: set[tuple[int, int]] = set()
         names = set()
-        for part in sorted(runs.glob("*.parquet")):
+        for part in parquet_files(runs):
             try:
                 table = pq.read_table(part, columns=["point", "replicate"])
             except Exception:  # a damaged file (e.g. power loss): redo its runs
@@ -355,7 +360,7 @@ def _compact(folder: Path, schema, session: str) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    files = sorted(folder.glob("*.parquet"))
+    files = parquet_files(folder)
     if len(files) <= 1:
         return
     target = folder / f"data-{session}.parquet"
@@ -430,7 +435,7 @@ def read_runs(path: str | Path, *, trajectories: bool = False) -> pd.DataFrame:
         raise InputError(f"{path} has no trajectories (run the sweep with --trajectories)",
                          key="trajectories")
     schema = trajectories_schema(manifest) if trajectories else runs_schema(manifest)
-    files = sorted(folder.glob("*.parquet")) if folder.is_dir() else []
+    files = parquet_files(folder) if folder.is_dir() else []
     if not files:
         return schema.empty_table().to_pandas()
     frame = pq.read_table(files, schema=schema).to_pandas()
