@@ -8,6 +8,7 @@ and returns the runs as a pandas DataFrame, for notebooks.
 
 from __future__ import annotations
 
+import math
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -68,25 +69,32 @@ def manifest_for(sweep: Sweep, design: Design, trajectories: bool) -> dict:
 
 
 def tasks_for(sweep: Sweep, design: Design, done: set[tuple[int, int]], runs_per_task: int,
-              trajectories: bool) -> Iterator[Task]:
+              trajectories: bool, max_runs: int | None = None) -> Iterator[Task]:
     """The missing runs as tasks, generated lazily, in design order.
 
-    A task holds whole design points (all their missing replicates) and at
-    least ``runs_per_task`` runs when points have fewer replicates than that.
+    A design point's replicates go together in one task, and points with
+    few replicates are grouped until a task has ``runs_per_task`` runs. Only
+    a point with more than ``max_runs`` replicates to run is split (so that a
+    sweep of a few points with many replicates still spreads over every
+    worker).
     """
+    limit = max(max_runs or 0, runs_per_task) if max_runs else None
     jobs: list[PointJob] = []
     runs = 0
     for point in range(design.size):
-        missing = tuple(r for r in range(sweep.replicates) if (point, r) not in done)
+        missing = [r for r in range(sweep.replicates) if (point, r) not in done]
         if not missing:
             continue
         parameters, interventions, years = sweep.setup(design.values(point))
-        jobs.append(PointJob(point, parameters, interventions, years, missing,
-                             tuple(sweep.seed_of(point, r) for r in missing)))
-        runs += len(missing)
-        if runs >= runs_per_task:
-            yield Task(tuple(jobs), sweep.outcomes, trajectories)
-            jobs, runs = [], 0
+        size = limit or len(missing)
+        for first in range(0, len(missing), size):
+            piece = tuple(missing[first:first + size])
+            jobs.append(PointJob(point, parameters, interventions, years, piece,
+                                 tuple(sweep.seed_of(point, r) for r in piece)))
+            runs += len(piece)
+            if runs >= runs_per_task:
+                yield Task(tuple(jobs), sweep.outcomes, trajectories)
+                jobs, runs = [], 0
     if jobs:
         yield Task(tuple(jobs), sweep.outcomes, trajectories)
 
@@ -94,6 +102,11 @@ def tasks_for(sweep: Sweep, design: Design, done: set[tuple[int, int]], runs_per
 def auto_runs_per_task(missing: int, workers: int) -> int:
     """Runs to group in a task: 1 to 8, leaving at least 16 tasks per worker."""
     return max(1, min(8, missing // (16 * max(workers, 1))))
+
+
+def auto_max_runs(missing: int, workers: int) -> int:
+    """Largest task: at least 4 tasks per worker however few the design points."""
+    return max(1, math.ceil(missing / (4 * max(workers, 1))))
 
 
 def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
@@ -145,7 +158,8 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
             engine = engine or make_engine(workers, scheduler)
             label = engine.label
             per_task = runs_per_task or auto_runs_per_task(total - count, engine.workers)
-            tasks = tasks_for(sweep, store.design, done, per_task, trajectories)
+            tasks = tasks_for(sweep, store.design, done, per_task, trajectories,
+                              max_runs=auto_max_runs(total - count, engine.workers))
 
             def write(results: list[TaskResult]) -> None:
                 nonlocal count, model_seconds
