@@ -94,9 +94,11 @@ class LocalPool:
         self.workers = workers
         self.slots = 2 * workers
         self.label = f"{workers} local worker{'s' if workers != 1 else ''}"
-        self._pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("forkserver"),
-            initializer=_watch_main, initargs=(os.getpid(),))
+        context = multiprocessing.get_context("forkserver")
+        # the fork server imports the model once; each worker starts as a fork of it
+        context.set_forkserver_preload(["analysis.sweeps.runner"])
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                         initializer=_watch_main, initargs=(os.getpid(),))
 
     def submit(self, task: Task) -> Future:
         """Queue ``task`` for a worker."""
