@@ -204,6 +204,10 @@ def sensitivity(
     for row in shown.itertuples(index=False):
         table.add_row(*(_cell(v) for v in row))
     console.print(table)
+    conf = [c for c in ("S1_conf", "ST_conf") if c in shown.columns]
+    if conf and float(shown[conf].max().max()) > 0.1:
+        console.print("some 95% intervals are wider than 0.1: a larger design (n, samples) "
+                      "or more replicates would narrow them", markup=False, highlight=False)
     if "grid" in analysis.extra and analysis.method == "factorial":
         cells = analysis.extra["grid"]
         grid_table = Table(title=f"mean {analysis.column}", title_justify="left")
