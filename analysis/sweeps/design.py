@@ -201,8 +201,7 @@ class Design:
 
     def values(self, point: int) -> dict[str, Any]:
         """Factor values of one design point, as plain Python values."""
-        row = self.points.iloc[point]
-        return {name: _plain(row[name]) for name in self.names}
+        return {name: _plain(self.points[name].iat[point]) for name in self.names}
 
 
 def _plain(value: Any) -> Any:

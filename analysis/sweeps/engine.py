@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 from simulation import InputError
@@ -186,7 +187,7 @@ def execute(engine: Engine, tasks: Iterable[Task],
         _fill(engine, queue, pending)
         while pending:
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            _fill(engine, queue, pending)
+            broken = not _fill(engine, queue, pending)
             results, failure = [], None
             for future in done:
                 error = future.exception()
@@ -196,6 +197,9 @@ def execute(engine: Engine, tasks: Iterable[Task],
                     failure = error
             if results:
                 on_results(results)
+            if broken or isinstance(failure, BrokenProcessPool):
+                raise SweepError("a worker process died (out of memory, or killed); the "
+                                 "finished runs are saved: run the same command to resume")
             if failure is not None:
                 raise failure
         clean = True
@@ -205,9 +209,14 @@ def execute(engine: Engine, tasks: Iterable[Task],
         engine.close(cancel=not clean)
 
 
-def _fill(engine: Engine, queue: Iterator[Task], pending: set[Future]) -> None:
+def _fill(engine: Engine, queue: Iterator[Task], pending: set[Future]) -> bool:
+    """Submit tasks until ``engine.slots`` are in flight; False if the pool broke."""
     while len(pending) < engine.slots:
         task = next(queue, None)
         if task is None:
-            return
-        pending.add(engine.submit(task))
+            return True
+        try:
+            pending.add(engine.submit(task))
+        except BrokenProcessPool:
+            return False
+    return True

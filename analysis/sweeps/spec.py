@@ -455,8 +455,8 @@ def _levels_factor(c: _Checker, name: str, levels: Any, key: str
     checked: list[Any] = []
     for value in levels:
         if name == "scenario":
-            loaded[value] = c.scenario(value, f"{key} level {value!r}") if isinstance(
-                value, str) else c.scenario(value, key)
+            scenario = c.scenario(value, key)  # refuses anything but a name or a path
+            loaded[value] = scenario
             checked.append(value)
         elif name == "years":
             if isinstance(value, bool) or not isinstance(value, int) or not (
