@@ -44,6 +44,19 @@ def test_a_run_row_is_the_model_run_with_the_derived_seed(tiny, tmp_path):
     assert (row["years"], row["structure"]) == (1, "plc")
 
 
+def test_runs_of_different_lengths_and_an_outcome_named_like_a_factor(tiny_sweep, tmp_path):
+    sweep = Sweep.from_dict(tiny_sweep(
+        replicates=1, outcomes=["novice_share", "annual_gain"],
+        factors={"years": [1, 2], "novice_share": [0.1, 0.5], "n_students": [60]}))
+    runs = run_sweep(sweep, tmp_path / "out", workers=0)
+    assert {"novice_share", "outcome_novice_share", "outcome_novice_share_y2"} <= set(runs)
+    short, long = runs[runs["years"] == 1], runs[runs["years"] == 2]
+    assert short["annual_gain_y2"].isna().all() and long["annual_gain_y2"].notna().all()
+    assert (short["annual_gain"] == short["annual_gain_y1"]).all()
+    assert (long["annual_gain"] == long["annual_gain_y2"]).all()
+    assert sorted(runs["novice_share"].unique()) == [0.1, 0.5]
+
+
 def test_trajectories_hold_every_week_and_leave_the_summary_unchanged(tiny_sweep, tmp_path):
     sweep = Sweep.from_dict(tiny_sweep(years=2, replicates=1))
     execute(sweep, tmp_path / "plain", workers=0)
