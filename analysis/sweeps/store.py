@@ -23,7 +23,6 @@ with what changed, unless ``overwrite`` discards the old results.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import json
 import os
@@ -442,16 +441,6 @@ def read_runs(path: str | Path, *, trajectories: bool = False) -> pd.DataFrame:
     keys = ["point", "replicate", "step"] if trajectories else ["point", "replicate"]
     frame = frame.drop_duplicates(subset=keys).sort_values(keys, kind="stable")
     return frame.reset_index(drop=True)
-
-
-@contextlib.contextmanager
-def opened(path: str | Path, manifest: dict[str, Any], design: Design, overwrite: bool = False):
-    """Context manager around :meth:`ResultStore.prepare` that always unlocks."""
-    store, note = ResultStore.prepare(path, manifest, design, overwrite=overwrite)
-    try:
-        yield store, note
-    finally:
-        store.close()
 
 
 def new_manifest(*, name: str, description: str, identity: dict[str, Any], design: Design,
