@@ -35,7 +35,8 @@ A factor is any model parameter by its full name (``staffroom parameters``;
 all but ``specialisms_per_subject``), ``years`` (run length) or
 ``scenario`` (levels are scenario names or files, each with its own plan of
 interventions). Factors set a parameter's value from week 1; a scenario's
-interventions still change levers at their weeks.
+interventions still change levers at their weeks. A scenario's own
+``replicates`` and ``seed`` are not used: the sweep's are.
 """
 
 from __future__ import annotations
@@ -104,8 +105,10 @@ class Sweep:
 
     @classmethod
     def from_dict(cls, document: Mapping[str, Any], base_dir: str | Path = ".") -> Sweep:
-        """Check a sweep given as a dictionary (the file's content); paths are
-        relative to ``base_dir``."""
+        """Check a sweep given as a dictionary (the file's content).
+
+        Scenario and network files are found relative to ``base_dir``.
+        """
         return _check(document, None, Path(base_dir))
 
     # ------------------------------------------------------------ the design
