@@ -117,9 +117,9 @@ def sweep(
                   f"{outcome.engine}{rate}", markup=False, highlight=False)
     console.print(f"results: {outcome.path}/runs (Parquet, one row per run)"
                   + (f"; trajectories: {outcome.path}/trajectories" if trajectories else ""),
-                  markup=False, highlight=False)
+                  markup=False, highlight=False, soft_wrap=True)
     console.print(f"next: staffroom sensitivity {outcome.path}", markup=False,
-                  highlight=False)
+                  highlight=False, soft_wrap=True)
 
 
 def _print_plan(spec, folder: Path) -> None:
@@ -218,7 +218,7 @@ def sensitivity(
             grid_table.add_row(str(index), *(_cell(v) for v in row))
         console.print(grid_table)
     for file in analysis.files:
-        console.print(f"wrote {file}", markup=False, highlight=False)
+        console.print(f"wrote {file}", markup=False, highlight=False, soft_wrap=True)
 
 
 def _cell(value) -> str:
