@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from analysis.commands import register
+from analysis.sweeps.commands import sensitivity, sweep
 from simulation import InputError
 
 app = typer.Typer(
@@ -70,6 +71,10 @@ def dashboard(
     from dashboard.serve import serve
 
     raise typer.Exit(serve(scenario, host=host, port=port, open_browser=open_browser))
+
+
+app.command()(sweep)
+app.command()(sensitivity)
 
 
 def main() -> None:

@@ -28,3 +28,24 @@ def ring_csv(tmp_path):
         rows.append(f"t{i},t{(i + 1) % 12},1.0,A")
     path.write_text("\n".join(rows) + "\n")
     return path
+
+
+@pytest.fixture
+def tiny_sweep():
+    """A factory for small sweep documents (tiny schools, one year) as dictionaries."""
+
+    def make(**changes) -> dict:
+        document = {
+            "name": "tiny",
+            "scenario": "departments",
+            "years": 1,
+            "replicates": 2,
+            "seed": 11,
+            "outcomes": ["collective_efficacy", "annual_gain", "responsibility"],
+            "design": {"type": "factorial"},
+            "factors": {"n_students": [60, 120], "structure": ["departments", "plc"]},
+        }
+        document.update(changes)
+        return document
+
+    return make

@@ -1,0 +1,375 @@
+"""Which factors matter: sensitivity indices and plots from a sweep's results.
+
+The analysis follows the design the sweep used:
+
+* **Sobol** (Saltelli sampling): first-order indices ``S1`` (the share of
+  the outcome's variance explained by a factor alone) and total indices
+  ``ST`` (including all its interactions), with bootstrap confidence
+  intervals; second-order indices when sampled (Saltelli et al. 2010;
+  Jansen's estimator for ``ST``, as in SALib).
+* **Morris**: ``mu*`` (mean absolute elementary effect: overall influence)
+  and ``sigma`` (their spread: non-linearity or interactions), with a
+  bootstrap interval for ``mu*`` (Morris 1991; Campolongo et al. 2007).
+  Effects are per unit of each factor's range (the unit-hypercube scale).
+* **Latin hypercube**: first-order indices by RBD-FAST (Tarantola et al.
+  2006; Plischke 2010), which needs no special sampling.
+* **Factorial grids**: the mean outcome in every cell of two factors (a
+  heat map) and each factor's main effect, the share of variance its level
+  means explain (eta squared).
+
+The outcome analysed is the mean over a design point's replicates, so
+simulation noise that replicates do not average out stays unexplained
+(``S1`` then sums to less than 1).
+
+Every function below takes plain arrays and a :class:`~analysis.sweeps.Design`,
+so the same code analyses a test function with known indices (Ishigami) in
+the tests and the school model in ``staffroom sensitivity``.
+
+References
+----------
+Campolongo, Cariboni & Saltelli (2007), Environmental Modelling & Software 22, 1509-1518.
+Morris (1991), Technometrics 33, 161-174.
+Plischke (2010), Reliability Engineering & System Safety 95, 354-360.
+Saltelli et al. (2010), Computer Physics Communications 181, 259-270.
+Tarantola, Gatelli & Mara (2006), Reliability Engineering & System Safety 91, 717-727.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.sweeps.design import Design
+from analysis.sweeps.store import read_design, read_manifest, read_runs, run_columns
+from simulation import InputError
+
+CONF_LEVEL = 0.95
+RESAMPLES = 1000
+
+
+# ---------------------------------------------------------------------------
+# indices from (design, y)
+# ---------------------------------------------------------------------------
+
+def sobol_indices(design: Design, y: np.ndarray, *, seed: int = 1
+                  ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Sobol first-order and total indices with confidence intervals.
+
+    Parameters
+    ----------
+    design : Design
+        A ``sobol`` design (points in SALib's order).
+    y : array of shape (design.size,)
+        The outcome at each design point.
+
+    Returns
+    -------
+    indices : DataFrame
+        One row per factor: ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (the
+        half-width of the 95% bootstrap interval).
+    second_order : DataFrame or None
+        One row per pair of factors (``S2``, ``S2_conf``), if sampled.
+    """
+    from SALib.analyze import sobol
+
+    _check_kind(design, "sobol")
+    second = bool(design.options.get("second_order", True))
+    result = sobol.analyze(design.problem(), np.asarray(y, dtype=float),
+                           calc_second_order=second, num_resamples=RESAMPLES,
+                           conf_level=CONF_LEVEL, seed=seed)
+    table = pd.DataFrame({"factor": design.names, "S1": result["S1"],
+                          "S1_conf": result["S1_conf"], "ST": result["ST"],
+                          "ST_conf": result["ST_conf"]})
+    pairs = None
+    if second:
+        rows = []
+        names = design.names
+        for i in range(len(names)):
+            for j in range(i + 1, len(names)):
+                rows.append({"factor_1": names[i], "factor_2": names[j],
+                             "S2": result["S2"][i, j], "S2_conf": result["S2_conf"][i, j]})
+        pairs = pd.DataFrame(rows, columns=["factor_1", "factor_2", "S2", "S2_conf"])
+    return table, pairs
+
+
+def morris_indices(design: Design, y: np.ndarray, *, seed: int = 1) -> pd.DataFrame:
+    """Morris elementary-effects screening: ``mu``, ``mu_star`` (with interval), ``sigma``."""
+    from SALib.analyze import morris
+
+    _check_kind(design, "morris")
+    result = morris.analyze(design.problem(), design.unit(), np.asarray(y, dtype=float),
+                            num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
+                            num_levels=int(design.options.get("levels", 4)), seed=seed)
+    return pd.DataFrame({"factor": design.names, "mu": np.asarray(result["mu"]),
+                         "mu_star": np.asarray(result["mu_star"]),
+                         "mu_star_conf": np.asarray(result["mu_star_conf"]),
+                         "sigma": np.asarray(result["sigma"])})
+
+
+def rbd_fast_indices(design: Design, y: np.ndarray, *, seed: int = 1) -> pd.DataFrame:
+    """First-order indices from any sample (here a Latin hypercube) by RBD-FAST."""
+    from SALib.analyze import rbd_fast
+
+    _check_kind(design, "lhs")
+    result = rbd_fast.analyze(design.problem(), design.unit(), np.asarray(y, dtype=float),
+                              num_resamples=RESAMPLES, conf_level=CONF_LEVEL, seed=seed)
+    return pd.DataFrame({"factor": design.names, "S1": np.asarray(result["S1"]),
+                         "S1_conf": np.asarray(result["S1_conf"])})
+
+
+def main_effects(frame: pd.DataFrame, factors: Sequence[str], column: str) -> pd.DataFrame:
+    """Each factor's main effect on ``column`` in a grid (one row per run).
+
+    ``eta_squared`` is the share of the variance over all runs that the
+    factor's level means explain; ``lowest_mean`` and ``highest_mean`` are
+    the extreme level means, ``lowest_at`` and ``highest_at`` their levels.
+    """
+    values = frame[column]
+    total = float(((values - values.mean()) ** 2).sum())
+    rows = []
+    for name in factors:
+        groups = frame.groupby(name, sort=True, observed=True)[column]
+        means, counts = groups.mean(), groups.count()
+        between = float((counts * (means - values.mean()) ** 2).sum())
+        rows.append({"factor": name, "eta_squared": between / total if total > 0 else 0.0,
+                     "lowest_mean": float(means.min()), "lowest_at": means.idxmin(),
+                     "highest_mean": float(means.max()), "highest_at": means.idxmax()})
+    return pd.DataFrame(rows)
+
+
+def grid(frame: pd.DataFrame, x: str, y: str, column: str, *,
+         x_levels: Sequence | None = None, y_levels: Sequence | None = None) -> pd.DataFrame:
+    """Mean of ``column`` in every cell of factors ``x`` (columns) and ``y`` (rows).
+
+    ``x_levels`` and ``y_levels`` fix the order of the columns and rows
+    (default: sorted).
+    """
+    cells = frame.pivot_table(index=y, columns=x, values=column, aggfunc="mean",
+                              observed=True, sort=True)
+    if y_levels is not None:
+        cells = cells.reindex(index=list(y_levels))
+    if x_levels is not None:
+        cells = cells.reindex(columns=list(x_levels))
+    return cells
+
+
+def _check_kind(design: Design, kind: str) -> None:
+    if design.kind != kind:
+        raise ValueError(f"this analysis needs a {kind} design, not {design.kind}")
+
+
+# ---------------------------------------------------------------------------
+# plots
+# ---------------------------------------------------------------------------
+
+def bar_chart(table: pd.DataFrame, kind: str, title: str, path: Path) -> Path:
+    """Horizontal bars of the indices with their confidence intervals (PNG)."""
+    from matplotlib.figure import Figure
+
+    if kind == "morris":
+        bars = [("mu_star", "mu_star_conf", "mu* (mean |effect|)"), ("sigma", None, "sigma")]
+        order = table.sort_values("mu_star")
+        label = "elementary effect per unit of the factor's range"
+    elif kind == "sobol":
+        bars = [("S1", "S1_conf", "first order S1"), ("ST", "ST_conf", "total ST")]
+        order = table.sort_values("ST")
+        label = "share of variance"
+    else:
+        bars = [("S1", "S1_conf", "first order S1 (RBD-FAST)")]
+        order = table.sort_values("S1")
+        label = "share of variance"
+    figure = Figure(figsize=(7.5, 0.45 * len(order) + 1.6), layout="constrained")
+    axes = figure.add_subplot()
+    positions = np.arange(len(order))
+    height = 0.8 / len(bars)
+    for k, (column, conf, name) in enumerate(bars):
+        axes.barh(positions + (k - (len(bars) - 1) / 2) * height, order[column], height,
+                  xerr=order[conf] if conf else None, label=name, capsize=3)
+    axes.set_yticks(positions, order["factor"])
+    axes.axvline(0, color="black", linewidth=0.6)
+    axes.set_xlabel(label)
+    axes.set_title(title, fontsize=10)
+    axes.legend(loc="lower right", fontsize=8)
+    figure.savefig(path, dpi=120)
+    return path
+
+
+def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path) -> Path:
+    """A heat map of an outcome over two factors, each cell annotated (PNG)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(1.1 * cells.shape[1] + 3, 0.55 * cells.shape[0] + 2),
+                    layout="constrained")
+    axes = figure.add_subplot()
+    image = axes.imshow(cells.to_numpy(dtype=float), aspect="auto", cmap="viridis",
+                        origin="lower")
+    axes.set_xticks(range(cells.shape[1]), [str(c) for c in cells.columns], rotation=30)
+    axes.set_yticks(range(cells.shape[0]), [str(i) for i in cells.index])
+    axes.set_xlabel(str(cells.columns.name))
+    axes.set_ylabel(str(cells.index.name))
+    values = cells.to_numpy(dtype=float)
+    finite = values[np.isfinite(values)]
+    middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
+    for i in range(cells.shape[0]):
+        for j in range(cells.shape[1]):
+            value = values[i, j]
+            if np.isfinite(value):
+                axes.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=8,
+                          color="black" if value > middle else "white")
+    figure.colorbar(image, ax=axes, label=label)
+    axes.set_title(title, fontsize=10)
+    figure.savefig(path, dpi=120)
+    return path
+
+
+# ---------------------------------------------------------------------------
+# a results folder
+# ---------------------------------------------------------------------------
+
+@dataclass
+class Analysis:
+    """The sensitivity analysis of one outcome of a sweep."""
+
+    method: str
+    outcome: str
+    column: str
+    table: pd.DataFrame
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    points: int = 0
+    replicates: int = 0
+
+
+def outcome_column(manifest: dict, outcome: str | None) -> tuple[str, str]:
+    """The outcome's name and runs-table column (``name`` or a ``name_yK`` column)."""
+    mapping: dict[str, str] = manifest["columns"]["outcomes"]
+    if outcome is None:
+        name = next(iter(mapping))
+        return name, mapping[name]
+    if outcome in mapping:
+        return outcome, mapping[outcome]
+    columns = run_columns(manifest)
+    if outcome in columns:
+        return outcome, outcome
+    raise InputError(f"--outcome {outcome!r} is not in these results; kept outcomes: "
+                     f"{', '.join(mapping)} (add _y1, _y2, ... for a year's end)",
+                     key="outcome")
+
+
+def per_point(runs: pd.DataFrame, column: str, points: int) -> np.ndarray:
+    """Mean of ``column`` over each design point's replicates, in point order."""
+    means = runs.groupby("point")[column].mean().reindex(range(points))
+    undefined = means[means.isna()]
+    if len(undefined):
+        raise InputError(f"{column} is undefined (NaN) at {len(undefined)} of {points} design "
+                         f"points (e.g. point {undefined.index[0]}); choose another --outcome",
+                         key="outcome")
+    return means.to_numpy()
+
+
+def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = None,
+            y: str | None = None, output: str | Path | None = None) -> Analysis:
+    """Analyse one outcome of a finished sweep; write a CSV table and PNG charts.
+
+    Parameters
+    ----------
+    results : path
+        A results folder written by ``staffroom sweep``.
+    outcome : str, optional
+        An outcome kept by the sweep (its value at the end of the last year),
+        or a column such as ``annual_gain_y2``; default the first kept.
+    x, y : str, optional
+        For factorial designs: the two factors of the heat map (default the
+        first two).
+    output : path, optional
+        Folder for ``sensitivity-<outcome>.csv`` and the PNGs (default the
+        results folder).
+    """
+    results = Path(results)
+    manifest = read_manifest(results)
+    design = read_design(results, manifest)
+    name, column = outcome_column(manifest, outcome)
+    runs = read_runs(results)
+    expected = manifest["runs"]
+    if len(runs) < expected:
+        raise InputError(f"{results} holds {len(runs)} of the sweep's {expected} runs; finish "
+                         "the sweep first (run the same `staffroom sweep` command again)",
+                         key="results")
+    runs = runs[runs["replicate"] < manifest["replicates"]]
+    folder = Path(output) if output is not None else results
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"sensitivity-{column}"
+    title = f"{manifest.get('name', '')}: {column}"
+    analysis = Analysis(design.kind, name, column, pd.DataFrame(), points=design.size,
+                        replicates=manifest["replicates"])
+    seed = int(design.options.get("seed", 1))
+    if design.kind == "factorial":
+        analysis.method = "factorial"
+        analysis.table = main_effects(runs, design.names, column)
+        if len(design.names) >= 2:
+            x = _factor(design, x, 0, "x")
+            y = _factor(design, y, 1 if design.names[0] == x else 0, "y")
+            if x == y:
+                raise InputError("--x and --y must be different factors", key="y")
+            levels = {f.name: f.grid() for f in design.factors}
+            cells = grid(runs, x, y, column, x_levels=levels[x], y_levels=levels[y])
+            analysis.extra["grid"] = cells
+            cells.to_csv(folder / f"{stem}-grid.csv")
+            analysis.files.append(heat_map(cells, f"{title} (mean of runs)", column,
+                                           folder / f"{stem}-heatmap.png"))
+        else:
+            only = design.names[0]
+            means = runs.groupby(only)[column].agg(["mean", "std", "count"])
+            analysis.extra["grid"] = means
+            means.to_csv(folder / f"{stem}-grid.csv")
+            analysis.files.append(_level_chart(means, only, column, title,
+                                               folder / f"{stem}-levels.png"))
+    else:
+        values = per_point(runs, column, design.size)
+        if np.ptp(values) == 0:
+            raise InputError(f"{column} is the same at every design point; nothing to "
+                             "attribute", key="outcome")
+        if design.kind == "sobol":
+            analysis.table, pairs = sobol_indices(design, values, seed=seed)
+            if pairs is not None:
+                analysis.extra["second_order"] = pairs
+                pairs.to_csv(folder / f"{stem}-second-order.csv", index=False)
+        elif design.kind == "morris":
+            analysis.table = morris_indices(design, values, seed=seed)
+        else:
+            analysis.method = "rbd_fast"
+            analysis.table = rbd_fast_indices(design, values, seed=seed)
+        analysis.files.append(bar_chart(analysis.table, design.kind, title,
+                                        folder / f"{stem}.png"))
+    table_path = folder / f"{stem}.csv"
+    analysis.table.to_csv(table_path, index=False)
+    analysis.files.insert(0, table_path)
+    return analysis
+
+
+def _factor(design: Design, name: str | None, default: int, option: str) -> str:
+    if name is None:
+        return design.names[default]
+    if name not in design.names:
+        raise InputError(f"--{option} {name!r} is not a factor of this sweep; factors: "
+                         f"{', '.join(design.names)}", key=option)
+    return name
+
+
+def _level_chart(means: pd.DataFrame, factor: str, column: str, title: str, path: Path) -> Path:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(6.5, 4), layout="constrained")
+    axes = figure.add_subplot()
+    half = 1.96 * means["std"].fillna(0) / np.sqrt(means["count"])
+    axes.errorbar([str(v) for v in means.index], means["mean"], yerr=half, fmt="o-",
+                  capsize=3)
+    axes.set_xlabel(factor)
+    axes.set_ylabel(f"{column} (mean, 95% interval)")
+    axes.set_title(title, fontsize=10)
+    figure.savefig(path, dpi=120)
+    return path

@@ -1,0 +1,227 @@
+"""The ``staffroom sweep`` and ``staffroom sensitivity`` commands (registered in analysis.cli).
+
+Heavy imports (pyarrow, SALib, dask, matplotlib) happen inside the
+commands, so ``staffroom --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+console = Console()
+errors = Console(stderr=True)
+
+
+class RunsPerSecond(ProgressColumn):
+    """Runs per second over the last half minute."""
+
+    def render(self, task) -> Text:
+        """The rate, or a dash before the first batch."""
+        speed = task.speed
+        return Text(f"{speed:.1f} runs/s" if speed else "- runs/s", style="progress.data.speed")
+
+
+def sweep(
+    sweep_file: Annotated[str, typer.Argument(
+        metavar="SWEEP", help="Sweep file (TOML), or a built-in sweep's name.")],
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o",
+        help="Results folder (default: staffroom-out/sweeps/<sweep file name>).")] = None,
+    workers: Annotated[int | None, typer.Option(
+        "--workers", "-w", min=0,
+        help="Local worker processes (default: every core; 0 runs in this process).")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+        "(needs the optional dask extra).")] = None,
+    trajectories: Annotated[bool, typer.Option(
+        "--trajectories", help="Also keep every run's weekly outcomes.")] = False,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite",
+        help="Replace the results of a different sweep in the output folder.")] = False,
+    plan: Annotated[bool, typer.Option(
+        "--plan", help="Show what would run, and run nothing.")] = False,
+    runs_per_task: Annotated[int | None, typer.Option(
+        "--runs-per-task", min=1, help="Group design points into tasks of at least this "
+        "many runs (default: 1-8, by sweep size).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Run a parameter sweep (resumable) into a Parquet dataset.
+
+    Re-running the same command resumes: finished runs are kept, the rest
+    run. Results are identical whatever the number of workers.
+
+    Examples: staffroom sweep size_by_structure --plan;
+    staffroom sweep my_sweep.toml --workers 2;
+    staffroom sweep my_sweep.toml --scheduler tcp://10.0.0.5:8786
+    """
+    from .api import default_output, execute
+    from .engine import SweepError
+    from .spec import load_sweep
+
+    spec = load_sweep(sweep_file)
+    folder = output or default_output(spec)
+    if plan:
+        _print_plan(spec, folder)
+        return
+    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                        MofNCompleteColumn(), TextColumn("runs"), RunsPerSecond(),
+                        TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+                        console=errors, disable=quiet, transient=False)
+    bar = progress.add_task(spec.name, total=spec.runs)
+    saved = {"done": 0, "total": spec.runs}
+
+    def start(done: int, total: int) -> None:
+        saved.update(done=done, total=total)
+        progress.update(bar, total=total, completed=done)
+        if done:
+            errors.print(f"resuming: {done} of {total} runs already in {folder}", markup=False,
+                         highlight=False)
+
+    def advance(done: int, total: int) -> None:
+        saved.update(done=done, total=total)
+        progress.update(bar, completed=done)
+
+    try:
+        with progress:
+            outcome = execute(spec, folder, workers=workers, scheduler=scheduler,
+                              trajectories=trajectories, overwrite=overwrite,
+                              runs_per_task=runs_per_task, on_start=start, on_progress=advance)
+    except KeyboardInterrupt:
+        errors.print(f"interrupted: {saved['done']} of {saved['total']} runs are saved in "
+                     f"{folder}; run the same command to resume", markup=False,
+                     highlight=False)
+        raise typer.Exit(130) from None
+    except SweepError as error:
+        errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    if outcome.note:
+        errors.print(outcome.note, markup=False, highlight=False)
+    rate = f", {outcome.new / outcome.seconds:.1f} runs/s" if outcome.new else ""
+    console.print(f"{outcome.done} runs ({outcome.new} new) in {outcome.seconds:.1f} s with "
+                  f"{outcome.engine}{rate}", markup=False, highlight=False)
+    console.print(f"results: {outcome.path}/runs (Parquet, one row per run)"
+                  + (f"; trajectories: {outcome.path}/trajectories" if trajectories else ""),
+                  markup=False, highlight=False, soft_wrap=True)
+    console.print(f"next: staffroom sensitivity {outcome.path}", markup=False,
+                  highlight=False, soft_wrap=True)
+
+
+def _print_plan(spec, folder: Path) -> None:
+    table = Table(title=f"{spec.name}: {spec.design_type} design", title_justify="left")
+    table.add_column("factor")
+    table.add_column("values")
+    for factor in spec.factors:
+        if factor.discrete:
+            shown = ", ".join(str(v) for v in factor.levels)
+        else:
+            shown = f"{factor.distribution} on [{factor.low:g}, {factor.high:g}]"
+            if factor.distribution == "normal":
+                shown += f", mean {factor.mean:g}, sd {factor.sd:g}"
+            if factor.distribution == "triangular":
+                shown += f", mode {factor.mode:g}"
+            if factor.steps:
+                shown += f", {factor.steps} levels"
+        table.add_row(factor.name, shown)
+    console.print(table)
+    options = ", ".join(f"{k} = {v}" for k, v in spec.design_options.items())
+    base = "per scenario" if any(f.name == "scenario" for f in spec.factors) else \
+        spec.scenario.name
+    lines = [
+        f"description: {spec.description}" if spec.description else None,
+        f"design: {spec.design_type}" + (f" ({options})" if options else ""),
+        f"base scenario: {base}",
+        f"{spec.points} design points x {spec.replicates} replicate"
+        f"{'s' if spec.replicates != 1 else ''} = {spec.runs} runs of "
+        f"{spec.max_years if spec.years is None else spec.years} years",
+        f"outcomes: {', '.join(spec.outcomes)}" + (" (end of each year)" if spec.yearly
+                                                  else " (end of the last year)"),
+        f"seeds: from seed {spec.seed}" + (", common random numbers across points"
+                                           if spec.common_random_numbers else ""),
+        f"results: {folder}" + (" (exists: the sweep will resume)"
+                                if (folder / 'manifest.json').exists() else ""),
+    ]
+    for line in lines:
+        if line:
+            console.print(line, markup=False, highlight=False)
+
+
+def sensitivity(
+    results: Annotated[Path, typer.Argument(
+        help="A results folder written by `staffroom sweep`.")],
+    outcome: Annotated[str | None, typer.Option(
+        "--outcome", help="Outcome to analyse (end of the last year; add _y1, _y2, ... for a "
+        "year; default: the first kept).")] = None,
+    x: Annotated[str | None, typer.Option(
+        "--x", help="Factorial designs: heat-map column factor.")] = None,
+    y: Annotated[str | None, typer.Option(
+        "--y", help="Factorial designs: heat-map row factor.")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Folder for the table (CSV) and charts (PNG) (default: the "
+        "results folder).")] = None,
+    csv: Annotated[bool, typer.Option(
+        "--csv", help="Print the table as CSV (machine-readable).")] = False,
+) -> None:
+    """Which factors matter: Sobol, Morris or RBD-FAST indices, or a grid's heat map.
+
+    Sobol designs give first-order and total indices with 95% intervals;
+    Morris designs mu* and sigma; Latin hypercubes RBD-FAST first-order
+    indices; factorial designs main effects and a heat map over two factors.
+
+    Example: staffroom sensitivity staffroom-out/sweeps/belief_dynamics_sobol
+    --outcome collective_efficacy
+    """
+    from analysis.sensitivity import analyse
+
+    analysis = analyse(results, outcome, x=x, y=y, output=output)
+    if csv:
+        sys.stdout.write(analysis.table.to_csv(index=False))
+        return
+    heading = {"sobol": "Sobol indices (95% intervals)", "morris": "Morris screening",
+               "rbd_fast": "RBD-FAST first-order indices (95% intervals)",
+               "factorial": "Main effects (share of variance explained by level means)"}
+    table = Table(title=f"{heading[analysis.method]}: {analysis.column}, mean of "
+                  f"{analysis.replicates} replicate(s) at {analysis.points} design points",
+                  title_justify="left")
+    shown = analysis.table
+    for column in shown.columns:
+        table.add_column(column, justify="left" if column == "factor" else "right")
+    for row in shown.itertuples(index=False):
+        table.add_row(*(_cell(v) for v in row))
+    console.print(table)
+    conf = [c for c in ("S1_conf", "ST_conf") if c in shown.columns]
+    if conf and float(shown[conf].max().max()) > 0.1:
+        console.print("some 95% intervals are wider than 0.1: a larger design (n, samples) "
+                      "or more replicates would narrow them", markup=False, highlight=False)
+    if "grid" in analysis.extra and analysis.method == "factorial":
+        cells = analysis.extra["grid"]
+        grid_table = Table(title=f"mean {analysis.column}", title_justify="left")
+        grid_table.add_column(f"{cells.index.name}")
+        for column in cells.columns:
+            grid_table.add_column(str(column), justify="right")
+        for index, row in cells.iterrows():
+            grid_table.add_row(str(index), *(_cell(v) for v in row))
+        console.print(grid_table)
+    for file in analysis.files:
+        console.print(f"wrote {file}", markup=False, highlight=False, soft_wrap=True)
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)

@@ -1,0 +1,574 @@
+"""Sweep files: an experiment declared as data, checked before anything runs.
+
+A sweep file (TOML) names a base scenario, the factors to vary, the design,
+the replicates, the years and the outcomes to keep. :func:`load_sweep`
+reads and checks it and returns a :class:`Sweep`; nothing runs until
+:func:`analysis.sweeps.run_sweep`. Every problem is an
+:class:`simulation.InputError` whose one-line message names the file, the
+key and what is allowed, as for scenario files.
+
+Format::
+
+    name = "School size x structure"
+    description = "One line for `staffroom sweep --plan`."
+    scenario = "departments"   # base: built-in scenario name, or a path relative to this file
+    years = 3                  # default: the scenario's years
+    replicates = 5             # runs per design point (default 1)
+    seed = 1                   # the sweep seed: design sampling and every run's seed
+    common_random_numbers = false   # true: replicate r has the same seed at every point
+    outcomes = ["collective_efficacy", "annual_gain"]   # or "all"; default: a main set
+    yearly = true              # keep each outcome at the end of every year, not only the last
+
+    [design]
+    type = "factorial"   # or lhs (samples), sobol (n, second_order), morris (trajectories, levels)
+
+    [parameters]               # fixed model parameters for every run (full names)
+    collaboration_minutes = 90
+
+    [factors]
+    n_students = [300, 900, 2400]              # a list: the levels
+    structure = ["departments", "plc"]
+    persuasion_rate = { range = [0.0, 0.05] }  # a range: sampled designs, or `steps` levels
+    leader_persuasion = { range = [0.01, 0.5], distribution = "loguniform" }
+
+A factor is any model parameter by its full name (``staffroom parameters``;
+all but ``specialisms_per_subject``), ``years`` (run length) or
+``scenario`` (levels are scenario names or files, each with its own plan of
+interventions). Factors set a parameter's value from week 1; a scenario's
+interventions still change levers at their weeks. A scenario's own
+``replicates`` and ``seed`` are not used: the sweep's are.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import scenarios
+from scenarios import Scenario
+from simulation import OUTCOMES, InputError, Intervention, ParameterError, Parameters
+from simulation.parameters import suggest
+
+from .design import DESIGNS, DISTRIBUTIONS, Design, Factor, expected_size, make_design
+
+LIBRARY = scenarios.LIBRARY / "sweeps"
+FORMAT = 1
+TOP_LEVEL = ("name", "description", "scenario", "years", "replicates", "seed",
+             "common_random_numbers", "outcomes", "yearly", "design", "parameters", "factors")
+DESIGN_OPTIONS: dict[str, dict[str, Any]] = {
+    "factorial": {},
+    "lhs": {"samples": None},
+    "sobol": {"n": None, "second_order": True},
+    "morris": {"trajectories": None, "levels": 4},
+}
+FACTOR_KEYS = ("levels", "range", "distribution", "mean", "sd", "mode", "steps")
+OUTCOME_CHOICES = tuple(o for o in OUTCOMES if o not in ("year", "week"))
+MAIN_OUTCOMES = ("self_efficacy_tses", "collective_efficacy", "responsibility", "stress",
+                 "practice_share", "turnover_rate", "achievement", "annual_gain", "ses_gap",
+                 "ses_gain_slope", "proficient")
+SPECIAL_FACTORS = ("years", "scenario")
+NOT_FACTORS = ("specialisms_per_subject",)
+YEARS = (1, 50)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated sweep: what to run, not how.
+
+    Build one with :func:`load_sweep` (a file) or :meth:`from_dict` (a
+    notebook). :meth:`design` gives the design points; :meth:`setup` what
+    one point runs; :meth:`seed_of` each run's seed.
+    """
+
+    name: str
+    description: str
+    scenario: Scenario
+    factors: tuple[Factor, ...]
+    design_type: str
+    design_options: Mapping[str, Any]
+    replicates: int = 1
+    seed: int = 1
+    years: int | None = None
+    outcomes: tuple[str, ...] = MAIN_OUTCOMES
+    yearly: bool = True
+    common_random_numbers: bool = False
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    scenarios: Mapping[str, Scenario] = field(default_factory=dict)
+    path: Path | None = None
+
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any], base_dir: str | Path = ".") -> Sweep:
+        """Check a sweep given as a dictionary (the file's content).
+
+        Scenario and network files are found relative to ``base_dir``.
+        """
+        return _check(document, None, Path(base_dir))
+
+    # ------------------------------------------------------------ the design
+    def design(self) -> Design:
+        """The design points (deterministic for a given sweep)."""
+        return make_design(self.design_type, self.factors, seed=self.seed,
+                           **self.design_options)
+
+    @property
+    def points(self) -> int:
+        """Number of design points."""
+        if self.design_type == "factorial":
+            return math.prod(len(f.grid()) for f in self.factors)
+        return expected_size(self.design_type, len(self.factors), **self.design_options)
+
+    @property
+    def runs(self) -> int:
+        """Number of model runs: points times replicates."""
+        return self.points * self.replicates
+
+    @property
+    def max_years(self) -> int:
+        """Longest run in the sweep, in school years."""
+        for factor in self.factors:
+            if factor.name == "years":
+                return int(max(factor.grid() if factor.discrete else [factor.high]))
+        if self.years is not None:
+            return self.years
+        if any(f.name == "scenario" for f in self.factors):
+            return max(s.years for s in self.scenarios.values())
+        return self.scenario.years
+
+    def setup(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[Intervention, ...],
+                                                        int]:
+        """Model parameters, interventions and years of the point with ``values``."""
+        scenario = self.scenarios[values["scenario"]] if "scenario" in values else self.scenario
+        parameters = {**scenario.parameters, **self.fixed}
+        parameters.update({k: v for k, v in values.items() if k not in SPECIAL_FACTORS})
+        years = values.get("years") or self.years or scenario.years
+        return parameters, tuple(scenario.interventions), int(years)
+
+    def seed_of(self, point: int, replicate: int) -> int:
+        """The model seed of a run (see :func:`run_seed`)."""
+        return run_seed(self.seed, point, replicate, self.common_random_numbers)
+
+    # --------------------------------------------------------- the manifest
+    def identity(self) -> dict[str, Any]:
+        """Everything that determines the results except the number of replicates.
+
+        Two sweeps with the same identity give the same run for the same
+        design point and replicate, so a results folder may be resumed (or
+        grown with more replicates) only by a sweep with the same identity.
+        """
+        names = {f.name for f in self.factors}
+        return _jsonable({
+            "format": FORMAT,
+            "scenario": None if "scenario" in names else _scenario_identity(self.scenario),
+            "scenarios": {ref: _scenario_identity(s) for ref, s in self.scenarios.items()},
+            "parameters": dict(self.fixed),
+            "factors": [f.as_dict() for f in self.factors],
+            "design": {"type": self.design_type, **self.design_options},
+            "seed": self.seed,
+            "years": self.years,
+            "outcomes": list(self.outcomes),
+            "yearly": self.yearly,
+            "common_random_numbers": self.common_random_numbers,
+        })
+
+
+def run_seed(seed: int, point: int, replicate: int, common: bool = False) -> int:
+    """A run's model seed from the sweep seed, design point and replicate.
+
+    ``SeedSequence(seed, spawn_key=(point, replicate))`` gives independent
+    streams for every run, whatever order runs are done in. With common
+    random numbers the key is ``(replicate,)``: replicate ``r`` has the same
+    seed at every design point (as in :func:`analysis.replicates.replicate_seeds`),
+    which makes differences between points less noisy.
+    """
+    key = (replicate,) if common else (point, replicate)
+    sequence = np.random.SeedSequence(seed, spawn_key=key)
+    return int(sequence.generate_state(1, np.uint64)[0] >> np.uint64(1))
+
+
+def builtin_sweeps() -> list[str]:
+    """Names of the built-in example sweeps (``scenarios/sweeps/*.toml``)."""
+    return sorted(p.stem for p in LIBRARY.glob("*.toml"))
+
+
+def resolve_sweep(reference: str | Path) -> Path:
+    """The file a sweep reference means: a path, or a built-in sweep's name."""
+    text = str(reference)
+    candidates = [Path(text)]
+    if not text.endswith(".toml"):
+        candidates.append(LIBRARY / f"{text}.toml")
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate.resolve()
+    raise InputError(f"no sweep file or built-in sweep {text!r}{suggest(Path(text).stem,
+                     builtin_sweeps())}; built-in: {', '.join(builtin_sweeps())}",
+                     key="sweep")
+
+
+def load_sweep(reference: str | Path) -> Sweep:
+    """Read and check a sweep file (a path or a built-in sweep's name)."""
+    path = resolve_sweep(reference)
+    try:
+        with path.open("rb") as handle:
+            document = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"not valid TOML: {error}", source=str(path)) from None
+    except UnicodeDecodeError:
+        raise InputError("not a text file", source=str(path)) from None
+    except OSError as error:
+        raise InputError(f"cannot read the file ({error.strerror})", source=str(path)) from None
+    return _check(document, path, path.parent)
+
+
+# ---------------------------------------------------------------------------
+# checking
+# ---------------------------------------------------------------------------
+
+def _kind(value: Any) -> str:
+    return {bool: "true/false", int: "a whole number", float: "a number", str: "text",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+class _Checker:
+    """Carries the file name so every message names it."""
+
+    def __init__(self, path: Path | None, base_dir: Path):
+        self.source = str(path) if path else "<sweep>"
+        self.base_dir = base_dir
+
+    def fail(self, key: str, message: str) -> InputError:
+        return InputError(f"{key}: {message}", source=self.source, key=key)
+
+    def whole(self, document: Mapping[str, Any], key: str, default: int | None, low: int,
+              high: int) -> int | None:
+        value = document.get(key, default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(key, f"must be a whole number, not {_kind(value)} ({value!r})")
+        if not low <= value <= high:
+            raise self.fail(key, f"= {value} is out of range; allowed: {low} to {high}")
+        return value
+
+    def flag(self, document: Mapping[str, Any], key: str, default: bool) -> bool:
+        value = document.get(key, default)
+        if not isinstance(value, bool):
+            raise self.fail(key, f"must be true or false, not {_kind(value)} ({value!r})")
+        return value
+
+    def scenario(self, reference: Any, key: str) -> Scenario:
+        if not isinstance(reference, str):
+            raise self.fail(key, f"must name a scenario (text), not {_kind(reference)}")
+        try:
+            path = scenarios.resolve(reference, self.base_dir)
+        except InputError as error:
+            raise self.fail(key, error.message) from None
+        return scenarios.load(path)
+
+
+def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sweep:
+    c = _Checker(path, base_dir)
+    if not isinstance(document, Mapping):
+        raise InputError("a sweep must be a TOML table", source=c.source)
+    for key in document:
+        if key not in TOP_LEVEL:
+            raise c.fail(key, f"unknown key{suggest(key, TOP_LEVEL)}; allowed at the top: "
+                         f"{', '.join(TOP_LEVEL)}")
+    for key in ("name", "description"):
+        if not isinstance(document.get(key, ""), str):
+            raise c.fail(key, f"must be text, not {_kind(document[key])}")
+
+    factors_doc = document.get("factors")
+    if not isinstance(factors_doc, Mapping) or not factors_doc:
+        raise c.fail("factors", "a sweep needs a [factors] table with at least one factor, "
+                     "e.g. n_students = [300, 900]")
+    has_scenario_factor = "scenario" in factors_doc
+    if "scenario" in document:
+        base = c.scenario(document["scenario"], "scenario")
+    elif has_scenario_factor:
+        base = None
+    else:
+        raise c.fail("scenario", "missing: name the base scenario, e.g. scenario = "
+                     f"\"departments\"; built-in: {', '.join(scenarios.builtin_names())}")
+
+    design_doc = document.get("design")
+    if not isinstance(design_doc, Mapping) or "type" not in design_doc:
+        raise c.fail("[design] type", f"missing; designs: {', '.join(DESIGNS)}")
+    kind = design_doc["type"]
+    if kind not in DESIGNS:
+        raise c.fail("[design] type", f"is {kind!r}{suggest(str(kind), DESIGNS)}; designs: "
+                     f"{', '.join(DESIGNS)}")
+    options = _design_options(c, kind, design_doc)
+
+    years = c.whole(document, "years", None, *YEARS)
+    replicates = c.whole(document, "replicates", 1, 1, 100_000)
+    seed = c.whole(document, "seed", 1, 0, 2**63 - 1)
+    yearly = c.flag(document, "yearly", True)
+    common = c.flag(document, "common_random_numbers", False)
+    outcomes = _outcomes(c, document.get("outcomes", list(MAIN_OUTCOMES)))
+
+    fixed_doc = document.get("parameters", {})
+    if not isinstance(fixed_doc, Mapping):
+        raise c.fail("parameters", f"must be a table ([parameters]), not {_kind(fixed_doc)}")
+    fixed = {name: _resolve_path(c, name, value) for name, value in fixed_doc.items()}
+    probe = base.parameters if base is not None else {}
+    try:
+        checked = Parameters.build({**probe, **fixed})
+    except ParameterError as error:
+        raise c.fail(f"[parameters] {error.key}", _plain(error)) from None
+    fixed = {name: getattr(checked, name) for name in fixed}
+
+    factors: list[Factor] = []
+    sweep_scenarios: dict[str, Scenario] = {}
+    for name, spec in factors_doc.items():
+        if name in fixed:
+            raise c.fail(f"[factors] {name}", "is also set in [parameters]; set it in one place")
+        factor, loaded = _factor(c, name, spec, kind)
+        factors.append(factor)
+        sweep_scenarios.update(loaded)
+    if base is None:
+        base = next(iter(sweep_scenarios.values()))
+    if kind == "factorial":
+        size = math.prod(len(f.grid()) for f in factors)
+    else:
+        size = expected_size(kind, len(factors), **options)
+    if size * replicates > 100_000_000:
+        raise c.fail("factors", f"the sweep would make {size * replicates:,} runs; the limit "
+                     "is 100,000,000")
+
+    sweep = Sweep(
+        name=document.get("name") or (path.stem if path else "sweep"),
+        description=document.get("description", ""), scenario=base, factors=tuple(factors),
+        design_type=kind, design_options=options, replicates=replicates, seed=seed,
+        years=years, outcomes=outcomes, yearly=yearly, common_random_numbers=common,
+        fixed=fixed, scenarios=sweep_scenarios, path=path)
+    _check_custom_networks(c, sweep)
+    return sweep
+
+
+def _design_options(c: _Checker, kind: str, design_doc: Mapping[str, Any]) -> dict[str, Any]:
+    allowed = DESIGN_OPTIONS[kind]
+    for key in design_doc:
+        if key != "type" and key not in allowed:
+            listed = ", ".join(allowed) if allowed else "none"
+            raise c.fail(f"[design] {key}", f"unknown for a {kind} design{suggest(key, allowed)}"
+                         f"; options of {kind}: {listed}")
+    options: dict[str, Any] = {}
+    for key, default in allowed.items():
+        if key not in design_doc and default is None:
+            example = {"samples": 100, "n": 256, "trajectories": 20}[key]
+            raise c.fail(f"[design] {key}", f"missing: a {kind} design needs {key}, e.g. "
+                         f"{key} = {example}")
+    if kind == "lhs":
+        options["samples"] = c.whole(design_doc, "samples", None, 2, 10_000_000)
+    elif kind == "sobol":
+        n = c.whole(design_doc, "n", None, 1, 2**24)
+        if n & (n - 1):
+            low = 1 << (n.bit_length() - 1)
+            raise c.fail("[design] n", f"= {n} is not a power of 2 (Sobol sequences need one); "
+                         f"e.g. {low} or {low * 2}")
+        options["n"] = n
+        options["second_order"] = c.flag(design_doc, "second_order", True)
+    elif kind == "morris":
+        options["trajectories"] = c.whole(design_doc, "trajectories", None, 2, 1_000_000)
+        levels = c.whole(design_doc, "levels", 4, 2, 100)
+        if levels % 2:
+            raise c.fail("[design] levels", f"= {levels} must be even (Morris grids use an "
+                         "even number of levels), e.g. 4 or 6")
+        options["levels"] = levels
+    return options
+
+
+def _outcomes(c: _Checker, value: Any) -> tuple[str, ...]:
+    if value == "all":
+        return OUTCOME_CHOICES
+    if not isinstance(value, list) or not value:
+        raise c.fail("outcomes", f"must be \"all\" or a list of outcome names, not {value!r}; "
+                     f"outcomes: {', '.join(OUTCOME_CHOICES)}")
+    for name in value:
+        if name not in OUTCOME_CHOICES:
+            raise c.fail("outcomes", f"unknown outcome {name!r}"
+                         f"{suggest(str(name), OUTCOME_CHOICES)}; outcomes: "
+                         f"{', '.join(OUTCOME_CHOICES)}")
+    if len(set(value)) != len(value):
+        raise c.fail("outcomes", "lists an outcome twice")
+    return tuple(value)
+
+
+def _plain(error: ParameterError) -> str:
+    name = error.key or ""
+    for prefix in (f"parameter {name!r} ", f"{name!r} "):
+        if error.message.startswith(prefix):
+            return error.message[len(prefix):]
+    return error.message
+
+
+def _resolve_path(c: _Checker, name: str, value: Any) -> Any:
+    if name == "network_file" and isinstance(value, str):
+        return str((c.base_dir / value).resolve())
+    return value
+
+
+def _factor(c: _Checker, name: str, spec: Any, kind: str) -> tuple[Factor, dict[str, Scenario]]:
+    key = f"[factors] {name}"
+    allowed_names = (*SPECIAL_FACTORS, *(n for n in Parameters.names() if n not in NOT_FACTORS))
+    if name in NOT_FACTORS:
+        raise c.fail(key, "cannot be a factor (it is a list); vary it through scenario files "
+                     "and a `scenario` factor")
+    if name not in allowed_names:
+        raise c.fail(key, f"unknown factor{suggest(name, allowed_names)}; a factor is a model "
+                     "parameter (`staffroom parameters`), years or scenario")
+    if isinstance(spec, list):
+        spec = {"levels": spec}
+    if not isinstance(spec, Mapping):
+        raise c.fail(key, f"must be a list of levels or a table (levels = [...] or range = "
+                     f"[low, high]), not {_kind(spec)}")
+    for item in spec:
+        if item not in FACTOR_KEYS:
+            raise c.fail(f"{key} {item}", f"unknown key{suggest(item, FACTOR_KEYS)}; allowed: "
+                         f"{', '.join(FACTOR_KEYS)}")
+    if ("levels" in spec) == ("range" in spec):
+        raise c.fail(key, "give either levels = [...] or range = [low, high]")
+    if "levels" in spec:
+        for item in ("distribution", "mean", "sd", "mode", "steps"):
+            if item in spec:
+                raise c.fail(f"{key} {item}", "applies to a range, not to levels")
+        return _levels_factor(c, name, spec["levels"], key)
+    if name == "scenario":
+        raise c.fail(key, "scenarios are levels, not a range: scenario = [\"departments\", "
+                     "\"plc\"]")
+    return _range_factor(c, name, spec, kind, key), {}
+
+
+def _levels_factor(c: _Checker, name: str, levels: Any, key: str
+                   ) -> tuple[Factor, dict[str, Scenario]]:
+    if not isinstance(levels, list) or not levels:
+        raise c.fail(f"{key} levels", f"must be a non-empty list, not {levels!r}")
+    loaded: dict[str, Scenario] = {}
+    checked: list[Any] = []
+    for value in levels:
+        if name == "scenario":
+            scenario = c.scenario(value, key)  # refuses anything but a name or a path
+            loaded[value] = scenario
+            checked.append(value)
+        elif name == "years":
+            if isinstance(value, bool) or not isinstance(value, int) or not (
+                    YEARS[0] <= value <= YEARS[1]):
+                raise c.fail(key, f"level {value!r} is not a number of years; allowed: "
+                             f"whole numbers {YEARS[0]} to {YEARS[1]}")
+            checked.append(value)
+        else:
+            value = _resolve_path(c, name, value)
+            try:
+                checked.append(getattr(Parameters().replace(**{name: value}), name))
+            except ParameterError as error:
+                raise c.fail(key, f"level {value!r}: {_plain(error)}") from None
+    if len({json.dumps(v) for v in checked}) != len(checked):
+        raise c.fail(key, "lists a level twice")
+    return Factor(name, levels=tuple(checked)), loaded
+
+
+def _range_factor(c: _Checker, name: str, spec: Mapping[str, Any], kind: str, key: str
+                  ) -> Factor:
+    if name == "years":
+        integer, low_limit, high_limit, unit = True, float(YEARS[0]), float(YEARS[1]), "years"
+    else:
+        prm = Parameters.spec(name)
+        ftype = Parameters.__dataclass_fields__[name].type
+        if ftype not in ("int", "float", int, float):
+            allowed = prm.allowed() if prm.choices else "true, false"
+            raise c.fail(key, f"is not a number, so it takes levels (e.g. levels = [...]), not a "
+                         f"range; allowed values: {allowed}")
+        integer, low_limit, high_limit, unit = ftype in ("int", int), prm.low, prm.high, prm.unit
+    bounds = spec["range"]
+    if (not isinstance(bounds, list) or len(bounds) != 2
+            or not all(_is_number(b) for b in bounds)):
+        raise c.fail(f"{key} range", f"must be [low, high] (two numbers), not {bounds!r}")
+    low, high = float(bounds[0]), float(bounds[1])
+    if not low < high:
+        raise c.fail(f"{key} range", f"low ({bounds[0]}) must be below high ({bounds[1]})")
+    allowed = f"allowed: {low_limit:g} to {high_limit:g}{f' {unit}' if unit else ''}"
+    if low < low_limit or high > high_limit:
+        raise c.fail(f"{key} range", f"[{low:g}, {high:g}] leaves the parameter's range; "
+                     f"{allowed}")
+    distribution = spec.get("distribution", "uniform")
+    if distribution not in DISTRIBUTIONS:
+        raise c.fail(f"{key} distribution", f"is {distribution!r}"
+                     f"{suggest(str(distribution), DISTRIBUTIONS)}; allowed: "
+                     f"{', '.join(DISTRIBUTIONS)}")
+    needs = {"normal": ("mean", "sd"), "triangular": ("mode",)}.get(distribution, ())
+    for item in ("mean", "sd", "mode"):
+        if item in spec and item not in needs:
+            raise c.fail(f"{key} {item}", f"does not apply to a {distribution} distribution")
+        if item in needs:
+            if item not in spec:
+                raise c.fail(f"{key} {item}", f"missing: a {distribution} distribution needs "
+                             f"{' and '.join(needs)}")
+            if not _is_number(spec[item]):
+                raise c.fail(f"{key} {item}", f"must be a number, not {spec[item]!r}")
+    if distribution == "loguniform" and low <= 0:
+        raise c.fail(f"{key} range", "a loguniform range must be above 0")
+    if distribution == "normal" and spec["sd"] <= 0:
+        raise c.fail(f"{key} sd", f"must be above 0, not {spec['sd']!r}")
+    if distribution == "triangular" and not low <= spec["mode"] <= high:
+        raise c.fail(f"{key} mode", f"= {spec['mode']} must lie in the range [{low:g}, "
+                     f"{high:g}]")
+    steps = spec.get("steps")
+    if kind == "factorial":
+        if steps is None:
+            raise c.fail(key, "a range in a factorial design needs steps = N (N evenly spaced "
+                         "levels), or give levels = [...]")
+        if isinstance(steps, bool) or not isinstance(steps, int) or not 2 <= steps <= 10_000:
+            raise c.fail(f"{key} steps", f"must be a whole number 2 to 10000, not {steps!r}")
+    elif steps is not None:
+        raise c.fail(f"{key} steps", f"applies to factorial designs; a {kind} design samples "
+                     "the range")
+    factor = Factor(name, low=low, high=high, distribution=distribution,
+                    mean=_maybe_float(spec.get("mean")), sd=_maybe_float(spec.get("sd")),
+                    mode=_maybe_float(spec.get("mode")), integer=integer, steps=steps)
+    if kind == "factorial" and len(set(factor.grid())) != steps:
+        raise c.fail(f"{key} steps", f"= {steps} gives repeated whole-number levels over "
+                     f"[{low:g}, {high:g}]; use fewer steps or levels = [...]")
+    return factor
+
+
+def _maybe_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _check_custom_networks(c: _Checker, sweep: Sweep) -> None:
+    """A custom structure needs a network file at every design point that uses it."""
+    structures = {"structure": [sweep.fixed.get("structure")]}
+    for factor in sweep.factors:
+        if factor.name in ("structure", "network_file"):
+            structures[factor.name] = list(factor.levels)
+    if "custom" not in structures.get("structure", []):
+        return
+    bases = list(sweep.scenarios.values()) or [sweep.scenario]
+    has_file = (sweep.fixed.get("network_file") or "network_file" in structures
+                or all(s.parameters.get("network_file") for s in bases))
+    if not has_file:
+        raise c.fail("[factors] structure", "level 'custom' needs a network_file (in "
+                     "[parameters], a factor, or the scenario)")
+
+
+def _scenario_identity(scenario: Scenario) -> dict[str, Any]:
+    return {"parameters": dict(sorted(scenario.parameters.items())),
+            "interventions": [{"year": i.year, "week": i.week, "changes": dict(i.changes)}
+                              for i in scenario.interventions],
+            "years": scenario.years}
+
+
+def _jsonable(value: Any) -> Any:
+    """Plain JSON types (tuples become lists) so identities compare after a round trip."""
+    return json.loads(json.dumps(value, default=str))

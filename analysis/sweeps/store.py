@@ -1,0 +1,472 @@
+"""A sweep's results folder: manifest, design, and runs as a Parquet dataset.
+
+Layout::
+
+    OUT/manifest.json        what was run: the sweep's identity, replicates, columns
+    OUT/design.parquet       the design points (factor values; unit coordinates)
+    OUT/runs/*.parquet       one row per run (a Parquet dataset: read the folder)
+    OUT/trajectories/*.parquet   with --trajectories: one row per run and week
+
+Runs are written as they finish, each batch to its own part file, written
+under a hidden temporary name and renamed into place (atomic on POSIX), so
+a reader never sees half a file and a killed sweep loses only the runs
+still in flight. A batch's trajectory part is renamed before its runs part,
+so a run counts as done only when both are on disk. When a sweep is
+complete the parts are merged (compacted) into one file per dataset,
+streaming, a part at a time.
+
+The manifest records the sweep's :meth:`~analysis.sweeps.Sweep.identity`:
+re-running a sweep resumes only if it is the same experiment (more
+replicates are allowed: they are added); a changed sweep file is refused
+with what changed, unless ``overwrite`` discards the old results.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from simulation import InputError
+
+from .design import UNIT_PREFIX, Design, Factor
+from .runner import TaskResult
+
+try:  # POSIX: one writer per folder
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+MANIFEST = "manifest.json"
+DESIGN = "design.parquet"
+RUNS = "runs"
+TRAJECTORIES = "trajectories"
+KIND = "staffroom sweep results"
+ID_COLUMNS = ("point", "replicate", "seed", "years")
+ROW_GROUP = 65_536
+
+
+def outcome_columns(outcomes: Sequence[str], factors: Sequence[str]) -> dict[str, str]:
+    """Column of each kept outcome: its name, or ``outcome_<name>`` if a factor has it."""
+    return {o: (f"outcome_{o}" if o in factors or o in ID_COLUMNS else o) for o in outcomes}
+
+
+def run_columns(manifest: dict[str, Any]) -> list[str]:
+    """Outcome columns of the runs table: final year, then ``_y1``, ``_y2``, ..."""
+    columns = list(manifest["columns"]["outcomes"].values())
+    out = list(columns)
+    if manifest["yearly"]:
+        for year in range(1, manifest["max_years"] + 1):
+            out += [f"{c}_y{year}" for c in columns]
+    return out
+
+
+def _factor_type(factor: Factor):
+    import pyarrow as pa
+
+    if factor.levels is None:
+        return pa.int64() if factor.integer else pa.float64()
+    values = factor.levels
+    if all(isinstance(v, bool) for v in values):
+        return pa.bool_()
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return pa.int64()
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return pa.float64()
+    return pa.string()
+
+
+def runs_schema(manifest: dict[str, Any]):
+    """The Arrow schema every runs part has (so parts always concatenate)."""
+    import pyarrow as pa
+
+    factors = [Factor.from_dict(f) for f in manifest["design"]["factors"]]
+    fields = [pa.field("point", pa.int64())]
+    fields += [pa.field(f.name, _factor_type(f)) for f in factors]
+    fields += [pa.field(name, pa.int64()) for name in ID_COLUMNS[1:]
+               if name not in {f.name for f in factors}]
+    fields += [pa.field(c, pa.float64()) for c in run_columns(manifest)]
+    return pa.schema(fields)
+
+
+def trajectories_schema(manifest: dict[str, Any]):
+    """The Arrow schema of every trajectories part."""
+    import pyarrow as pa
+
+    ids = [pa.field(n, pa.int64()) for n in ("point", "replicate", "step", "year", "week")]
+    return pa.schema(ids + [pa.field(c, pa.float64())
+                            for c in manifest["columns"]["outcomes"].values()])
+
+
+def _version() -> str:
+    try:
+        return metadata.version("staffroom")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
+        return "unknown"
+
+
+def parquet_files(folder: Path) -> list[Path]:
+    """The dataset's files in ``folder`` (hidden temporary or damaged files left out)."""
+    return sorted(p for p in folder.glob("*.parquet") if not p.name.startswith("."))
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(data, indent=2) + "\n")
+    os.replace(tmp, path)
+
+
+def _write_table(table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Top-level keys whose values differ between two identities."""
+    return [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+
+
+class ResultStore:
+    """A results folder being written by one sweep (holds the folder's lock)."""
+
+    def __init__(self, path: Path, manifest: dict[str, Any], design: Design):
+        self.path = path
+        self.manifest = manifest
+        self.design = design
+        self._session = f"{datetime.datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}"
+        self._sequence = 0
+        self._lock_handle = None
+        self._schema = runs_schema(manifest)
+        self._trajectory_schema = trajectories_schema(manifest)
+        self._factor_values = {f.name: design.points[f.name].to_numpy() for f in design.factors}
+
+    # ------------------------------------------------------------ opening
+    @classmethod
+    def prepare(cls, path: str | Path, manifest: dict[str, Any], design: Design, *,
+                overwrite: bool = False) -> tuple[ResultStore, str | None]:
+        """Create the folder, or check it holds results of the same sweep.
+
+        Returns the store (locked) and a note for the user when something
+        was done about the folder (results kept, replicates added), or None.
+        Raises :class:`InputError` when the folder holds other results.
+        """
+        path = Path(path)
+        if path.exists() and not path.is_dir():
+            raise InputError(f"{path} is a file, not a results folder", key="output")
+        path.mkdir(parents=True, exist_ok=True)
+        store = cls(path, manifest, design)
+        store._lock()
+        try:
+            note = store._adopt(overwrite)
+        except BaseException:
+            store.close()
+            raise
+        return store, note
+
+    def _lock(self) -> None:
+        if fcntl is None:  # pragma: no cover
+            return
+        handle = (self.path / ".lock").open("a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise InputError(f"another sweep is writing to {self.path} (the folder is locked); "
+                             "wait for it to finish or choose another --output",
+                             key="output") from None
+        self._lock_handle = handle
+
+    def close(self) -> None:
+        """Release the folder's lock."""
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    def _adopt(self, overwrite: bool) -> str | None:
+        manifest_path = self.path / MANIFEST
+        old = None
+        if manifest_path.exists():
+            try:
+                old = json.loads(manifest_path.read_text())
+            except (OSError, ValueError):
+                old = {}
+            if old.get("kind") != KIND:
+                raise InputError(f"{manifest_path} is not a staffroom sweep manifest; choose "
+                                 "another --output", key="output")
+        else:
+            others = [p.name for p in self.path.iterdir() if p.name != ".lock"]
+            if others:
+                raise InputError(f"{self.path} is not empty and holds no sweep results "
+                                 f"({', '.join(sorted(others)[:3])}...); choose another "
+                                 "--output", key="output")
+        if old is not None and overwrite:
+            self._clear()
+            old = None
+        if old is None:
+            self._create()
+            return None
+        return self._resume(old)
+
+    def _clear(self) -> None:
+        for name in (RUNS, TRAJECTORIES):
+            folder = self.path / name
+            if folder.is_dir():
+                for item in folder.iterdir():
+                    item.unlink()
+                folder.rmdir()
+        for item in self.path.iterdir():
+            if item.name in (MANIFEST, DESIGN) or item.name.startswith("sensitivity-"):
+                item.unlink()
+
+    def _create(self) -> None:
+        table = self.design.points.reset_index()
+        table.to_parquet(self.path / f".{DESIGN}.tmp", index=False)
+        os.replace(self.path / f".{DESIGN}.tmp", self.path / DESIGN)
+        (self.path / RUNS).mkdir(exist_ok=True)
+        if self.manifest["trajectories"]:
+            (self.path / TRAJECTORIES).mkdir(exist_ok=True)
+        _write_json(self.path / MANIFEST, self.manifest)
+
+    def _resume(self, old: dict[str, Any]) -> str | None:
+        new = self.manifest
+        where = self.path
+        changed = differences(old.get("identity", {}), new["identity"])
+        if changed:
+            raise InputError(
+                f"{where} holds results of a different sweep (changed: {', '.join(changed)}); "
+                "use another --output, or --overwrite to discard those results",
+                key="output")
+        if old.get("trajectories") != new["trajectories"]:
+            had = "with" if old.get("trajectories") else "without"
+            raise InputError(f"{where} holds results made {had} --trajectories; run the same "
+                             "way to resume, or use another --output", key="trajectories")
+        if new["replicates"] < old["replicates"]:
+            raise InputError(
+                f"{where} holds {old['replicates']} replicates per point but the sweep asks for "
+                f"{new['replicates']}; fewer replicates cannot resume these results (use "
+                "another --output, or --overwrite)", key="replicates")
+        if not (self.path / DESIGN).exists():
+            self._create()
+        else:
+            self.design = read_design(self.path, old)
+            self._factor_values = {f.name: self.design.points[f.name].to_numpy()
+                                   for f in self.design.factors}
+        (self.path / RUNS).mkdir(exist_ok=True)
+        if new["trajectories"]:
+            (self.path / TRAJECTORIES).mkdir(exist_ok=True)
+        if new["replicates"] > old["replicates"]:
+            self.manifest = {**old, "replicates": new["replicates"], "runs": new["runs"]}
+            _write_json(self.path / MANIFEST, self.manifest)
+            return (f"replicates raised from {old['replicates']} to {new['replicates']}: the "
+                    "new replicates are added to the results")
+        self.manifest = old
+        return None
+
+    # ------------------------------------------------------------ state
+    def done(self) -> set[tuple[int, int]]:
+        """The (point, replicate) pairs already on disk; tidies what a kill left."""
+        import pyarrow.parquet as pq
+
+        runs = self.path / RUNS
+        for leftover in runs.glob(".*.tmp"):
+            leftover.unlink()
+        finished: set[tuple[int, int]] = set()
+        names = set()
+        for part in parquet_files(runs):
+            try:
+                table = pq.read_table(part, columns=["point", "replicate"])
+            except Exception:  # a damaged file (e.g. power loss): redo its runs
+                part.rename(part.with_name(f".damaged-{part.name}"))
+                continue
+            names.add(part.name)
+            finished.update(zip(table.column("point").to_pylist(),
+                                table.column("replicate").to_pylist(), strict=True))
+        trajectories = self.path / TRAJECTORIES
+        if trajectories.is_dir():
+            for leftover in trajectories.glob(".*.tmp"):
+                leftover.unlink()
+            for part in trajectories.glob("part-*.parquet"):
+                if part.name not in names:  # its runs part never made it: redo those runs
+                    part.unlink()
+        return finished
+
+    # ------------------------------------------------------------ writing
+    def write(self, results: Iterable[TaskResult]) -> int:
+        """Write finished runs (one part file per dataset); returns the number of runs."""
+        import pyarrow as pa
+
+        results = list(results)
+        if not results:
+            return 0
+        self._sequence += 1
+        name = f"part-{self._session}-{self._sequence:06d}.parquet"
+        if self.manifest["trajectories"]:
+            columns = {field.name: np.concatenate([r.trajectory[field.name] for r in results])
+                       for field in self._trajectory_schema}
+            _write_table(pa.Table.from_pydict(columns, schema=self._trajectory_schema),
+                         self.path / TRAJECTORIES / name)
+        table = self._runs_table(results)
+        _write_table(table, self.path / RUNS / name)
+        return table.num_rows
+
+    def _runs_table(self, results: list[TaskResult]):
+        import pyarrow as pa
+
+        m = self.manifest
+        point = np.concatenate([r.point for r in results])
+        yearly = [y for r in results for y in r.yearly]
+        columns: dict[str, Any] = {"point": point}
+        for name, values in self._factor_values.items():
+            columns[name] = values[point]
+        columns["replicate"] = np.concatenate([r.replicate for r in results])
+        columns["seed"] = np.concatenate([r.seed for r in results])
+        years = np.array([len(y) for y in yearly], dtype=np.int64)
+        if "years" not in columns:
+            columns["years"] = years
+        names = list(m["columns"]["outcomes"].values())
+        final = np.array([y[-1] for y in yearly])
+        for j, column in enumerate(names):
+            columns[column] = final[:, j]
+        if m["yearly"]:
+            full = np.full((len(yearly), m["max_years"], len(names)), np.nan)
+            for i, y in enumerate(yearly):
+                full[i, :len(y)] = y
+            for year in range(m["max_years"]):
+                for j, column in enumerate(names):
+                    columns[f"{column}_y{year + 1}"] = full[:, year, j]
+        return pa.Table.from_pydict({f.name: columns[f.name] for f in self._schema},
+                                    schema=self._schema)
+
+    def compact(self) -> None:
+        """Merge the part files of each dataset into one file, a part at a time."""
+        if self.manifest["trajectories"]:
+            _compact(self.path / TRAJECTORIES, self._trajectory_schema, self._session)
+        _compact(self.path / RUNS, self._schema, self._session)
+
+
+def _compact(folder: Path, schema, session: str) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    files = parquet_files(folder)
+    if len(files) <= 1:
+        return
+    target = folder / f"data-{session}.parquet"
+    tmp = folder / f".{target.name}.tmp"
+    seen: set[tuple[int, int]] = set()
+    buffered: list = []
+    rows = 0
+    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        for file in files:
+            table = pq.read_table(file, schema=schema)
+            keys = list(zip(table.column("point").to_pylist(),
+                            table.column("replicate").to_pylist(), strict=True))
+            fresh = [k not in seen for k in keys]
+            if not all(fresh):  # a run already merged (a compaction cut short earlier)
+                table = table.filter(pa.array(fresh))
+            seen.update(keys)
+            buffered.append(table)
+            rows += table.num_rows
+            if rows >= ROW_GROUP:
+                writer.write_table(pa.concat_tables(buffered))
+                buffered, rows = [], 0
+        if buffered:
+            writer.write_table(pa.concat_tables(buffered))
+    os.replace(tmp, target)
+    for file in files:
+        if file != target:
+            file.unlink()
+
+
+# ---------------------------------------------------------------------------
+# reading
+# ---------------------------------------------------------------------------
+
+def read_manifest(path: str | Path) -> dict[str, Any]:
+    """The manifest of a results folder (:class:`InputError` if there is none)."""
+    path = Path(path)
+    file = path / MANIFEST
+    if not file.is_file():
+        raise InputError(f"{path} is not a sweep results folder (no {MANIFEST}); run "
+                         "`staffroom sweep` first", key="results")
+    try:
+        manifest = json.loads(file.read_text())
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot read {file}: {error}", key="results") from None
+    if manifest.get("kind") != KIND:
+        raise InputError(f"{file} is not a staffroom sweep manifest", key="results")
+    return manifest
+
+
+def read_design(path: str | Path, manifest: dict[str, Any] | None = None) -> Design:
+    """The design stored in a results folder."""
+    path = Path(path)
+    manifest = manifest or read_manifest(path)
+    points = pd.read_parquet(path / DESIGN).set_index("point")
+    factors = tuple(Factor.from_dict(f) for f in manifest["design"]["factors"])
+    options = {k: v for k, v in manifest["design"].items() if k not in ("type", "factors")}
+    return Design(manifest["design"]["type"], factors, points, options)
+
+
+def read_runs(path: str | Path, *, trajectories: bool = False) -> pd.DataFrame:
+    """All runs on disk (one row per run, ordered by point and replicate).
+
+    With ``trajectories``, the weekly trajectories instead (one row per run
+    and recorded week). Works on a sweep still running or cut short.
+    """
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    manifest = read_manifest(path)
+    folder = path / (TRAJECTORIES if trajectories else RUNS)
+    if trajectories and not manifest["trajectories"]:
+        raise InputError(f"{path} has no trajectories (run the sweep with --trajectories)",
+                         key="trajectories")
+    schema = trajectories_schema(manifest) if trajectories else runs_schema(manifest)
+    files = parquet_files(folder) if folder.is_dir() else []
+    if not files:
+        return schema.empty_table().to_pandas()
+    frame = pq.read_table(files, schema=schema).to_pandas()
+    keys = ["point", "replicate", "step"] if trajectories else ["point", "replicate"]
+    frame = frame.drop_duplicates(subset=keys).sort_values(keys, kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def new_manifest(*, name: str, description: str, identity: dict[str, Any], design: Design,
+                 replicates: int, outcomes: Sequence[str], yearly: bool, max_years: int,
+                 trajectories: bool, source: str | None) -> dict[str, Any]:
+    """The manifest of a new results folder."""
+    factor_names = [f.name for f in design.factors]
+    return {
+        "kind": KIND,
+        "format": 1,
+        "name": name,
+        "description": description,
+        "sweep_file": source,
+        "created": datetime.datetime.now().isoformat(timespec="seconds"),
+        "staffroom": _version(),
+        "identity": identity,
+        "design": {"type": design.kind, **design.options,
+                   "factors": [f.as_dict() for f in design.factors]},
+        "points": design.size,
+        "replicates": replicates,
+        "runs": design.size * replicates,
+        "max_years": max_years,
+        "yearly": yearly,
+        "trajectories": trajectories,
+        "columns": {"factors": factor_names,
+                    "outcomes": outcome_columns(outcomes, factor_names),
+                    "unit": [UNIT_PREFIX + n for n in factor_names]
+                    if design.kind != "factorial" else []},
+    }

@@ -1,0 +1,140 @@
+"""Sensitivity analysis recovers known indices, through the code `staffroom sensitivity` uses."""
+
+from __future__ import annotations
+
+import io
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.sensitivity import (
+    analyse,
+    main_effects,
+    morris_indices,
+    rbd_fast_indices,
+    sobol_indices,
+)
+from analysis.sweeps import Factor, Sweep, execute, make_design
+from analysis.sweeps.runner import TaskResult
+from analysis.sweeps.store import ResultStore, new_manifest
+from simulation import InputError
+
+PI = math.pi
+ISHIGAMI = [Factor(f"x{i}", low=-PI, high=PI) for i in (1, 2, 3)]
+# Ishigami & Homma (1990) with a = 7, b = 0.1: analytic indices
+S1 = {"x1": 0.3139, "x2": 0.4424, "x3": 0.0}
+ST = {"x1": 0.5576, "x2": 0.4424, "x3": 0.2437}
+
+
+def ishigami(points: pd.DataFrame) -> np.ndarray:
+    x1, x2, x3 = (points[n].to_numpy(dtype=float) for n in ("x1", "x2", "x3"))
+    return np.sin(x1) + 7 * np.sin(x2) ** 2 + 0.1 * x3**4 * np.sin(x1)
+
+
+def write_results(folder, design, values, replicates=1):
+    """A results folder holding a toy function's values, as a sweep would write it."""
+    manifest = new_manifest(name="ishigami", description="", identity={}, design=design,
+                            replicates=replicates, outcomes=["y"], yearly=False, max_years=1,
+                            trajectories=False, source=None)
+    store, _ = ResultStore.prepare(folder, manifest, design)
+    try:
+        n = design.size
+        for r in range(replicates):
+            store.write([TaskResult(np.arange(n), np.full(n, r), np.zeros(n, dtype=np.int64),
+                                    [np.array([[v]]) for v in values], None, 0.0)])
+    finally:
+        store.close()
+
+
+def test_sobol_indices_of_the_ishigami_function_are_recovered():
+    design = make_design("sobol", ISHIGAMI, n=2048, second_order=True, seed=1)
+    table, pairs = sobol_indices(design, ishigami(design.points))
+    table = table.set_index("factor")
+    for name in S1:
+        assert table.loc[name, "S1"] == pytest.approx(S1[name], abs=0.04)
+        assert table.loc[name, "ST"] == pytest.approx(ST[name], abs=0.04)
+        assert 0 < table.loc[name, "ST_conf"] < 0.1
+    s13 = pairs.set_index(["factor_1", "factor_2"]).loc[("x1", "x3"), "S2"]
+    assert s13 == pytest.approx(ST["x1"] - S1["x1"], abs=0.08)  # x1-x3 is the interaction
+
+
+def test_the_sensitivity_command_recovers_ishigami_from_a_results_folder(tmp_path):
+    design = make_design("sobol", ISHIGAMI, n=1024, second_order=False, seed=3)
+    write_results(tmp_path / "ishigami", design, ishigami(design.points))
+    done = subprocess.run([sys.executable, "-m", "analysis.cli", "sensitivity",
+                           str(tmp_path / "ishigami"), "--outcome", "y", "--csv"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    table = pd.read_csv(io.StringIO(done.stdout)).set_index("factor")
+    for name in S1:
+        assert table.loc[name, "S1"] == pytest.approx(S1[name], abs=0.05)
+        assert table.loc[name, "ST"] == pytest.approx(ST[name], abs=0.05)
+    assert (tmp_path / "ishigami" / "sensitivity-y.png").stat().st_size > 1000
+    assert (tmp_path / "ishigami" / "sensitivity-y.csv").exists()
+
+
+def test_replicates_are_averaged_before_the_indices(tmp_path):
+    design = make_design("sobol", ISHIGAMI, n=256, second_order=False, seed=3)
+    values = ishigami(design.points)
+    write_results(tmp_path / "one", design, values)
+    write_results(tmp_path / "three", design, values, replicates=3)
+    one, three = analyse(tmp_path / "one", "y"), analyse(tmp_path / "three", "y")
+    pd.testing.assert_frame_equal(one.table, three.table)
+    assert three.replicates == 3
+
+
+def test_morris_ranks_a_linear_function_by_its_slopes():
+    factors = [Factor(n, low=0.0, high=1.0) for n in ("steep", "gentle", "idle")]
+    design = make_design("morris", factors, trajectories=20, levels=4, seed=5)
+    points = design.points
+    y = 10 * points["steep"] + 1 * points["gentle"] + 0 * points["idle"]
+    table = morris_indices(design, y.to_numpy()).set_index("factor")
+    assert table.loc["steep", "mu_star"] == pytest.approx(10)
+    assert table.loc["gentle", "mu_star"] == pytest.approx(1)
+    assert table.loc["idle", "mu_star"] == pytest.approx(0)
+    assert np.allclose(table["sigma"], 0, atol=1e-9)  # linear: every effect the same
+
+
+def test_rbd_fast_on_a_latin_hypercube_finds_the_first_order_ishigami_indices():
+    design = make_design("lhs", ISHIGAMI, samples=4000, seed=2)
+    table = rbd_fast_indices(design, ishigami(design.points)).set_index("factor")
+    for name in S1:
+        assert table.loc[name, "S1"] == pytest.approx(S1[name], abs=0.06)
+
+
+def test_main_effects_of_a_grid_attribute_variance_to_the_factor_that_moves_it():
+    design = make_design("factorial", [Factor("a", levels=(1, 2, 3)),
+                                       Factor("b", levels=("p", "q"))])
+    runs = design.points.reset_index()
+    runs["y"] = runs["a"] * 2.0
+    table = main_effects(runs, ["a", "b"], "y").set_index("factor")
+    assert table.loc["a", "eta_squared"] == pytest.approx(1.0)
+    assert table.loc["b", "eta_squared"] == pytest.approx(0.0)
+    assert (table.loc["a", "lowest_at"], table.loc["a", "highest_at"]) == (1, 3)
+
+
+def test_a_grid_sweep_gives_a_heat_map_in_the_sweep_file_order(tiny_sweep, tmp_path):
+    sweep = Sweep.from_dict(tiny_sweep(factors={"structure": ["plc", "departments"],
+                                                "n_students": [120, 60]}))
+    execute(sweep, tmp_path / "grid", workers=0)
+    analysis = analyse(tmp_path / "grid", "collective_efficacy", x="n_students")
+    cells = analysis.extra["grid"]
+    assert list(cells.columns) == [120, 60] and list(cells.index) == ["plc", "departments"]
+    assert (tmp_path / "grid" / "sensitivity-collective_efficacy-heatmap.png").exists()
+    with pytest.raises(InputError, match="not a factor"):
+        analyse(tmp_path / "grid", "collective_efficacy", x="coaches")
+    with pytest.raises(InputError, match="kept outcomes"):
+        analyse(tmp_path / "grid", "stress")
+
+
+def test_an_unfinished_sweep_is_not_analysed(tiny_sweep, tmp_path):
+    sweep = Sweep.from_dict(tiny_sweep())
+    execute(sweep, tmp_path / "out", workers=0)
+    for part in (tmp_path / "out" / "runs").glob("*.parquet"):
+        part.unlink()
+    with pytest.raises(InputError, match="holds 0 of the sweep's 8 runs"):
+        analyse(tmp_path / "out")
