@@ -230,7 +230,14 @@ class SchoolModel(mesa.Model):
         self._refresh_ties()
 
     def outcomes(self) -> dict[str, float]:
-        """The outcomes of ``simulation.OUTCOMES`` for the current state."""
+        """The outcomes of ``simulation.OUTCOMES`` for the current state.
+
+        After the last week of a year the school is already in its summer:
+        leavers replaced, the new cohort in, ``annual_gain`` back to 0. The
+        year-end values are the row recorded at that week
+        (``datacollector``, with ``record_every`` dividing 36) and
+        ``annual_results``.
+        """
         return self._outcomes_now()
 
     def teacher_dataframe(self) -> pd.DataFrame:
