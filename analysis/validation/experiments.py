@@ -50,7 +50,7 @@ class Settings:
         derived from it (``analysis.replicates.replicate_seeds``).
     """
 
-    replicates: int = 50
+    replicates: int = 100
     schools: int = 300
     bootstrap: int = 2000
     seed: int = 1
@@ -69,20 +69,24 @@ class Arm:
     interventions: tuple[Intervention, ...] = ()
     disabled: tuple[str, ...] = ()
     fixed: Mapping[str, Any] = field(default_factory=dict)
+    diagnostic: bool = False
 
 
 def scenario_arm(name: str, scenario: str, *, disabled: tuple[str, ...] = (),
-                 fixed: Mapping[str, Any] | None = None, **changes: Any) -> Arm:
+                 fixed: Mapping[str, Any] | None = None, diagnostic: bool = False,
+                 **changes: Any) -> Arm:
     """An arm from a built-in scenario, with the experiment's declared changes.
 
     ``fixed`` parameters define the arm itself and stay as given when the
-    robustness analysis moves calibration parameters.
+    robustness analysis moves calibration parameters. A ``diagnostic`` arm
+    feeds only diagnostic claims and is left out of the robustness runs.
     """
     loaded = load(scenario)
     fixed = dict(fixed or {})
     if changes or fixed:
         loaded = loaded.with_parameters(**changes, **fixed)
-    return Arm(name, dict(loaded.parameters), tuple(loaded.interventions), disabled, fixed)
+    return Arm(name, dict(loaded.parameters), tuple(loaded.interventions), disabled, fixed,
+               diagnostic)
 
 
 @dataclass(frozen=True)
@@ -99,13 +103,15 @@ class ArmExperiment:
     arms: Callable[[Mapping[str, Any]], list[Arm]]
     description: str = ""
 
-    def jobs(self, settings: Settings, overrides: Mapping[str, Any] | None = None
-             ) -> list[Job]:
+    def jobs(self, settings: Settings, overrides: Mapping[str, Any] | None = None,
+             diagnostics: bool = True) -> list[Job]:
         """One job per arm and replicate; replicate r of every arm shares a seed."""
         overrides = dict(overrides or {})
         seeds = replicate_seeds(settings.seed, settings.replicates)
         jobs = []
         for arm in self.arms(overrides):
+            if arm.diagnostic and not diagnostics:
+                continue
             parameters = {**arm.parameters, **overrides, **arm.fixed}
             Parameters.build(parameters)
             jobs.extend(Job(self.name, arm.name, r, seed, parameters, self.years,
@@ -130,8 +136,8 @@ def _structure_arms(overrides: Mapping[str, Any]) -> list[Arm]:
     return [scenario_arm("plc", "plc"),
             scenario_arm("isolated", "egg_crate", intervention_plan=True),
             # diagnostic decomposition: structure alone, no plan in either
-            scenario_arm("plc_no_plan", "plc", intervention_plan=False),
-            scenario_arm("isolated_no_plan", "egg_crate")]
+            scenario_arm("plc_no_plan", "plc", intervention_plan=False, diagnostic=True),
+            scenario_arm("isolated_no_plan", "egg_crate", diagnostic=True)]
 
 
 SOURCE_ARMS = ("mastery", "vicarious", "persuasion", "affect")
@@ -236,8 +242,8 @@ class PopulationExperiment:
         design.insert(0, "replicate", np.arange(settings.schools))
         return design
 
-    def jobs(self, settings: Settings, overrides: Mapping[str, Any] | None = None
-             ) -> list[Job]:
+    def jobs(self, settings: Settings, overrides: Mapping[str, Any] | None = None,
+             diagnostics: bool = True) -> list[Job]:
         """One job per school."""
         overrides = dict(overrides or {})
         design = self.design(settings)

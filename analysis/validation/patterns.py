@@ -269,16 +269,19 @@ def pattern_3(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
             f"per-replicate OLS slope of the yearly {column} difference (PLC − isolated) "
             f"over years 1-{STRUCTURE.years}", mean_ci(_slope_over_years(diff)), +1,
             margin=MARGINS[column] / 5, unit=f"{UNITS[column]} per year"))
-    claims += [
+    diagnostics = [
         _difference_claim(3, "3x", "(diagnostic) structure alone, no intervention plan in "
                           "either: collective efficacy", t, "plc_no_plan", "isolated_no_plan",
                           "collective_efficacy", +1, diagnostic=True),
         _difference_claim(3, "3y", "(diagnostic) structure alone, no intervention plan in "
                           "either: gains", t, "plc_no_plan", "isolated_no_plan",
                           "annual_gain", +1, diagnostic=True),
-    ]
+    ] if {"plc_no_plan", "isolated_no_plan"} <= set(t["arm"]) else []
+    claims += diagnostics
     yearly = []
-    for a, b in (("plc", "isolated"), ("plc_no_plan", "isolated_no_plan")):
+    contrasts = [("plc", "isolated")] + ([("plc_no_plan", "isolated_no_plan")]
+                                         if diagnostics else [])
+    for a, b in contrasts:
         for column in ("collective_efficacy", "annual_gain"):
             diff = trajectory(t, a, column) - trajectory(t, b, column)
             for year in diff.columns:

@@ -13,11 +13,12 @@ from .runner import Job, run_jobs, tidy
 
 
 def pattern_jobs(settings: Settings, overrides: Mapping[str, Any] | None = None,
-                 experiments: Iterable[str] = tuple(EXPERIMENTS)) -> list[Job]:
+                 experiments: Iterable[str] = tuple(EXPERIMENTS),
+                 diagnostics: bool = True) -> list[Job]:
     """Every run the experiments need, with calibration ``overrides`` applied."""
     jobs: list[Job] = []
     for name in experiments:
-        jobs.extend(EXPERIMENTS[name].jobs(settings, overrides))
+        jobs.extend(EXPERIMENTS[name].jobs(settings, overrides, diagnostics))
     return jobs
 
 
