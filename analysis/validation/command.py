@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from . import robustness as robustness_module
 from .experiments import FULL, QUICK, Settings
 from .patterns import PatternResult
 from .report import Provenance, relative, render
-from .runner import default_workers
+from .runner import default_workers, worker_pool
 from .suite import pattern_jobs, run_patterns
 
 PARTS = ("patterns", "nels", "robustness")
@@ -176,22 +177,24 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
     results: list[PatternResult] = []
     nels = robustness = None
     started = time.perf_counter()
-    with _progress(console) as progress:
+    with ExitStack() as stack:
+        progress = stack.enter_context(_progress(console))
+        pool = stack.enter_context(worker_pool(workers)) if workers > 1 else None
         if "patterns" in parts:
             t = time.perf_counter()
             done, _ = _tracker(progress, "patterns", len(pattern_jobs(settings)))
-            tables, results = run_patterns(settings, workers, done)
+            tables, results = run_patterns(settings, workers, done, pool=pool)
             timings["seven patterns"] = time.perf_counter() - t
         if "nels" in parts:
             t = time.perf_counter()
             done, _ = _tracker(progress, "synthetic NELS", nels_settings.schools)
-            nels = nels_module.run(nels_settings, workers, done)
+            nels = nels_module.run(nels_settings, workers, done, pool)
             timings["synthetic NELS"] = time.perf_counter() - t
         if "robustness" in parts:
             t = time.perf_counter()
             done, planned = _tracker(progress, "robustness", None)
             robustness = robustness_module.run(robust_settings, robust_parameters, workers,
-                                               done, planned)
+                                               done, planned, pool)
             timings["robustness"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - started
     if results:

@@ -57,7 +57,7 @@ class Settings:
 
 
 FULL = Settings()
-QUICK = Settings(replicates=6, schools=40, bootstrap=400)
+QUICK = Settings(replicates=5, schools=30, bootstrap=300)
 
 
 @dataclass(frozen=True)

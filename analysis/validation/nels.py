@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,7 +89,7 @@ class NelsSettings:
     seed: int = 1
 
 
-QUICK_NELS = NelsSettings(schools=120)
+QUICK_NELS = NelsSettings(schools=80)
 
 
 def draw_school(rng: np.random.Generator) -> dict[str, Any]:
@@ -310,9 +311,10 @@ def analyse(settings: NelsSettings, schools: pd.DataFrame, students: pd.DataFram
 
 
 def run(settings: NelsSettings = NelsSettings(), workers: int = 1,
-        on_done: Callable[[int], None] | None = None) -> NelsResult:
+        on_done: Callable[[int], None] | None = None, pool: Executor | None = None
+        ) -> NelsResult:
     """Draw, run and observe the schools, then fit the models."""
     study = jobs(settings)
-    results = run_jobs(study, workers, on_done)
+    results = run_jobs(study, workers, on_done, pool)
     schools, students = assemble(study, results)
     return analyse(settings, schools, students)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import pandas as pd
@@ -54,7 +55,7 @@ PARAMETERS: tuple[str, ...] = (
 STEP = 0.25
 ROBUST = Settings(replicates=8, schools=48, bootstrap=300)
 QUICK_ROBUST = Settings(replicates=3, schools=12, bootstrap=100)
-QUICK_PARAMETERS = ("mastery_rate", "collective_rate")
+QUICK_PARAMETERS = ("mastery_rate",)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,8 @@ def _rows(variant: Variant, results: Sequence[PatternResult]) -> tuple[list, lis
 
 def run(settings: Settings = ROBUST, parameters: Iterable[str] = PARAMETERS,
         workers: int = 1, on_done: Callable[[int], None] | None = None,
-        on_planned: Callable[[int], None] | None = None) -> RobustnessResult:
+        on_planned: Callable[[int], None] | None = None, pool: Executor | None = None
+        ) -> RobustnessResult:
     """Run every pattern under every variant, in one pool of workers.
 
     Parameters
@@ -161,7 +163,7 @@ def run(settings: Settings = ROBUST, parameters: Iterable[str] = PARAMETERS,
     everything = [job for _, jobs in planned for job in jobs]
     if on_planned:
         on_planned(len(everything))
-    results = run_jobs(everything, workers, on_done)
+    results = run_jobs(everything, workers, on_done, pool)
     verdicts, claims = [], []
     start = 0
     for variant, jobs in planned:

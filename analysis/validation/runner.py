@@ -12,7 +12,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,8 +99,21 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes that start with the model already imported.
+
+    Workers are forked from a forkserver that has imported the simulation
+    and this module, so starting one costs little; share one pool across
+    calls of :func:`run_jobs` (use it as a context manager).
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["simulation", "analysis.validation.runner"])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
 def run_jobs(jobs: Sequence[Job], workers: int = 1,
-             on_done: Callable[[int], None] | None = None) -> list[Any]:
+             on_done: Callable[[int], None] | None = None,
+             pool: Executor | None = None) -> list[Any]:
     """Execute ``jobs`` and return their measurements in the same order.
 
     Parameters
@@ -108,17 +122,20 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
         Worker processes (1 runs here). Results do not depend on it.
     on_done : callable, optional
         Called with the number of jobs finished so far (progress bars).
+    pool : Executor, optional
+        An open pool (:func:`worker_pool`) to use instead of starting one.
     """
     results: list[Any] = [None] * len(jobs)
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].cost)
-    if workers <= 1 or len(jobs) <= 1:
+    if pool is None and (workers <= 1 or len(jobs) <= 1):
         for count, i in enumerate(order, start=1):
             results[i] = execute(jobs[i])
             if on_done:
                 on_done(count)
         return results
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    with ExitStack() as stack:
+        if pool is None:
+            pool = stack.enter_context(worker_pool(min(workers, len(jobs))))
         futures = {pool.submit(execute, jobs[i]): i for i in order}
         for count, future in enumerate(as_completed(futures), start=1):
             results[futures[future]] = future.result()

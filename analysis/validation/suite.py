@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Executor
 from typing import Any
 
 import pandas as pd
@@ -41,12 +42,12 @@ def analyse(tables: Mapping[str, pd.DataFrame], settings: Settings,
 
 def run_patterns(settings: Settings, workers: int = 1,
                  on_done: Callable[[int], None] | None = None,
-                 patterns: Iterable[int] = tuple(PATTERNS)
+                 patterns: Iterable[int] = tuple(PATTERNS), pool: Executor | None = None
                  ) -> tuple[dict[str, pd.DataFrame], list[PatternResult]]:
     """Run the experiments the ``patterns`` need, then analyse them."""
     patterns = tuple(patterns)
     needed = tuple(dict.fromkeys(e for p in patterns for e in EXPERIMENTS_OF[p]))
     jobs = pattern_jobs(settings, experiments=needed)
-    results = run_jobs(jobs, workers, on_done)
+    results = run_jobs(jobs, workers, on_done, pool)
     tables = tables_from(jobs, results, settings)
     return tables, analyse(tables, settings, patterns)
