@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from . import robustness as robustness_module
 from .experiments import FULL, QUICK, Settings
 from .patterns import PatternResult
 from .report import Provenance, relative, render
-from .runner import default_workers, worker_pool
+from .runner import CpuClock, default_workers, worker_pool
 from .suite import pattern_jobs, run_patterns
 
 PARTS = ("patterns", "nels", "robustness")
@@ -157,6 +157,16 @@ def _figures(folder: Path, results: list[PatternResult], nels, robustness) -> di
     return made
 
 
+@contextmanager
+def _timing(timings: dict[str, dict[str, float]], part: str) -> Iterator[CpuClock]:
+    """Record a part's wall time, its runs' CPU time and this process's CPU time."""
+    clock = CpuClock()
+    wall, main = time.perf_counter(), time.process_time()
+    yield clock
+    timings[part] = {"wall": time.perf_counter() - wall, "runs_cpu": clock.seconds,
+                     "main_cpu": time.process_time() - main}
+
+
 def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validation"),
              docs: Path | None = None, only: str = "all",
              console: Console | None = None) -> dict:
@@ -172,7 +182,7 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
     robust_settings = robustness_module.QUICK_ROBUST if quick else robustness_module.ROBUST
     robust_parameters = (robustness_module.QUICK_PARAMETERS if quick
                          else robustness_module.PARAMETERS)
-    timings: dict[str, float] = {}
+    timings: dict[str, dict[str, float]] = {}
     tables: dict = {}
     results: list[PatternResult] = []
     nels = robustness = None
@@ -181,22 +191,22 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
         progress = stack.enter_context(_progress(console))
         pool = stack.enter_context(worker_pool(workers)) if workers > 1 else None
         if "patterns" in parts:
-            t = time.perf_counter()
             done, _ = _tracker(progress, "patterns", len(pattern_jobs(settings)))
-            tables, results = run_patterns(settings, workers, done, pool=pool)
-            timings["seven patterns"] = time.perf_counter() - t
+            with _timing(timings, "seven patterns") as clock:
+                tables, results = run_patterns(settings, workers, done, pool=pool,
+                                               clock=clock)
         if "nels" in parts:
-            t = time.perf_counter()
             done, _ = _tracker(progress, "synthetic NELS", nels_settings.schools)
-            nels = nels_module.run(nels_settings, workers, done, pool)
-            timings["synthetic NELS"] = time.perf_counter() - t
+            with _timing(timings, "synthetic NELS") as clock:
+                nels = nels_module.run(nels_settings, workers, done, pool, clock)
         if "robustness" in parts:
-            t = time.perf_counter()
             done, planned = _tracker(progress, "robustness", None)
-            robustness = robustness_module.run(robust_settings, robust_parameters, workers,
-                                               done, planned, pool)
-            timings["robustness"] = time.perf_counter() - t
-    timings["total"] = time.perf_counter() - started
+            with _timing(timings, "robustness") as clock:
+                robustness = robustness_module.run(robust_settings, robust_parameters,
+                                                   workers, done, planned, pool, clock)
+    total = time.perf_counter() - started
+    timings["total"] = {k: sum(t[k] for t in timings.values())
+                        for k in ("wall", "runs_cpu", "main_cpu")} | {"wall": total}
     if results:
         print_table(console, results)
     if nels is not None:
@@ -226,6 +236,6 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
                                nels, robustness), encoding="utf-8")
         written.append(docs)
     console.print(f"Report: {', '.join(str(w) for w in written)}; figures and tidy tables "
-                  f"in {out}. Took {timings['total']:.0f} s on {workers} worker(s).")
+                  f"in {out}. Took {total:.0f} s on {workers} worker(s).")
     return {"tables": tables, "patterns": results, "nels": nels, "robustness": robustness,
             "timings": timings, "report": report}

@@ -60,7 +60,7 @@ import pandas as pd
 from analysis.replicates import replicate_seeds
 from simulation import WEEKS_PER_YEAR, SchoolModel
 
-from .runner import Job, run_jobs
+from .runner import CpuClock, Job, run_jobs
 from .stats import Claim, Estimate
 
 BURN_IN_YEARS = 1
@@ -311,10 +311,10 @@ def analyse(settings: NelsSettings, schools: pd.DataFrame, students: pd.DataFram
 
 
 def run(settings: NelsSettings = NelsSettings(), workers: int = 1,
-        on_done: Callable[[int], None] | None = None, pool: Executor | None = None
-        ) -> NelsResult:
+        on_done: Callable[[int], None] | None = None, pool: Executor | None = None,
+        clock: CpuClock | None = None) -> NelsResult:
     """Draw, run and observe the schools, then fit the models."""
     study = jobs(settings)
-    results = run_jobs(study, workers, on_done, pool)
+    results = run_jobs(study, workers, on_done, pool, clock)
     schools, students = assemble(study, results)
     return analyse(settings, schools, students)

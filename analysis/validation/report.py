@@ -28,7 +28,7 @@ class Provenance:
     settings: Settings
     nels_schools: int | None = None
     robustness: Settings | None = None
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, dict[str, float]] = field(default_factory=dict)
     date: str = ""
 
 
@@ -232,6 +232,20 @@ def robustness_section(result: RobustnessResult, figure: str | None) -> list[str
     return lines
 
 
+def timings_section(timings: dict[str, dict[str, float]], workers: int) -> list[str]:
+    """Wall time as measured, and CPU time, which other work on the machine cannot inflate."""
+    lines = ["## Timings", "",
+             f"Wall-clock seconds as measured with {workers} worker process(es) on this "
+             "machine (shared with other work, which inflates them), the CPU seconds of the "
+             "model runs (wherever they ran) and of the main process (analysis, model "
+             "fits), and from these the time on 2 otherwise idle cores: main CPU + runs' "
+             "CPU / 2.", ""]
+    rows = [[part, f"{t['wall']:.0f}", f"{t['runs_cpu']:.0f}", f"{t['main_cpu']:.0f}",
+             f"{t['main_cpu'] + t['runs_cpu'] / 2:.0f}"] for part, t in timings.items()]
+    return lines + _table(("part", "wall s (measured)", "runs CPU s", "main CPU s",
+                           "2 idle cores, s (estimated)"), rows)
+
+
 def render(provenance: Provenance, results: Sequence[PatternResult],
            figures: dict[str, str], nels: NelsResult | None = None,
            robustness: RobustnessResult | None = None) -> str:
@@ -267,9 +281,7 @@ def render(provenance: Provenance, results: Sequence[PatternResult],
     if robustness is not None:
         lines += robustness_section(robustness, figures.get("robustness"))
     if p.timings:
-        lines += ["## Timings", "", "Wall-clock seconds on this machine (shared; other "
-                  "work inflates them):", ""]
-        lines += _table(("part", "seconds"), [[k, f"{v:.0f}"] for k, v in p.timings.items()])
+        lines += timings_section(p.timings, p.workers)
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -31,7 +31,7 @@ from simulation import Parameters
 
 from .experiments import Settings
 from .patterns import PATTERNS, PatternResult
-from .runner import Job, run_jobs
+from .runner import CpuClock, Job, run_jobs
 from .suite import analyse, pattern_jobs, tables_from
 
 PARAMETERS: tuple[str, ...] = (
@@ -147,8 +147,8 @@ def _rows(variant: Variant, results: Sequence[PatternResult]) -> tuple[list, lis
 
 def run(settings: Settings = ROBUST, parameters: Iterable[str] = PARAMETERS,
         workers: int = 1, on_done: Callable[[int], None] | None = None,
-        on_planned: Callable[[int], None] | None = None, pool: Executor | None = None
-        ) -> RobustnessResult:
+        on_planned: Callable[[int], None] | None = None, pool: Executor | None = None,
+        clock: CpuClock | None = None) -> RobustnessResult:
     """Run every pattern under every variant, in one pool of workers.
 
     Parameters
@@ -163,7 +163,7 @@ def run(settings: Settings = ROBUST, parameters: Iterable[str] = PARAMETERS,
     everything = [job for _, jobs in planned for job in jobs]
     if on_planned:
         on_planned(len(everything))
-    results = run_jobs(everything, workers, on_done, pool)
+    results = run_jobs(everything, workers, on_done, pool, clock)
     verdicts, claims = [], []
     start = 0
     for variant, jobs in planned:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .experiments import EXPERIMENTS, POPULATION, Settings
 from .patterns import EXPERIMENTS_OF, PATTERNS, PatternResult
-from .runner import Job, run_jobs, tidy
+from .runner import CpuClock, Job, run_jobs, tidy
 
 
 def pattern_jobs(settings: Settings, overrides: Mapping[str, Any] | None = None,
@@ -42,12 +42,13 @@ def analyse(tables: Mapping[str, pd.DataFrame], settings: Settings,
 
 def run_patterns(settings: Settings, workers: int = 1,
                  on_done: Callable[[int], None] | None = None,
-                 patterns: Iterable[int] = tuple(PATTERNS), pool: Executor | None = None
+                 patterns: Iterable[int] = tuple(PATTERNS), pool: Executor | None = None,
+                 clock: CpuClock | None = None
                  ) -> tuple[dict[str, pd.DataFrame], list[PatternResult]]:
     """Run the experiments the ``patterns`` need, then analyse them."""
     patterns = tuple(patterns)
     needed = tuple(dict.fromkeys(e for p in patterns for e in EXPERIMENTS_OF[p]))
     jobs = pattern_jobs(settings, experiments=needed)
-    results = run_jobs(jobs, workers, on_done, pool)
+    results = run_jobs(jobs, workers, on_done, pool, clock)
     tables = tables_from(jobs, results, settings)
     return tables, analyse(tables, settings, patterns)
