@@ -105,6 +105,19 @@ def _decision_rule() -> list[str]:
     return lines
 
 
+def _instead(claim: Claim) -> str:
+    """One sentence on a failing claim: the opposite happens, or nothing does."""
+    e = claim.estimate
+    measured = f"{fmt(e.value)} {claim.unit} [{fmt(e.low)}, {fmt(e.high)}]"
+    low, high = claim.threshold - claim.margin, claim.threshold + claim.margin
+    if claim.margin > 0 and low <= e.low and e.high <= high:
+        return (f"{claim.label}: {measured}, within ±{fmt(claim.margin)} of "
+                f"{fmt(claim.threshold)}, so the predicted effect is absent or negligible.")
+    side = "below" if claim.direction > 0 else "above"
+    return (f"{claim.label}: {measured}, wholly {side} {fmt(claim.threshold)}, the other "
+            "side of the prediction.")
+
+
 def pattern_section(result: PatternResult, figure: str | None) -> list[str]:
     """One pattern: statement, design, claims, details, figure, notes."""
     lines = [f"### Pattern {result.number}: {result.verdict}", "",
@@ -127,6 +140,9 @@ def pattern_section(result: PatternResult, figure: str | None) -> list[str]:
               f"{fmt(r['final_mean_high'])}]",
               f"{fmt(r['final_sd_difference'])} [{fmt(r['final_sd_low'])}, "
               f"{fmt(r['final_sd_high'])}]"] for r in d.to_dict("records")])
+    instead = [_instead(c) for c in result.claims if not c.diagnostic and c.verdict == "fails"]
+    if instead:
+        lines += ["*What the model does instead:* " + " ".join(instead), ""]
     for note in result.notes:
         lines += [note, ""]
     if figure:
@@ -218,7 +234,19 @@ def robustness_section(result: RobustnessResult, figure: str | None) -> list[str
                       r["now inconclusive"] or "–"] for r in deps.to_dict("records")])
     claims = result.claims
     labels = list(dict.fromkeys(claims["claim"]))
-    lines += ["Per claim (✓ holds, ✗ fails, ? inconclusive):", ""]
+    lines += ["Per claim: the estimate at the default calibration (these counts) and its "
+              "verdict, the range of estimates over the variants, on how many the point "
+              "estimate lies on the predicted side, the variants that move it to the other "
+              "side of the threshold than the default's estimate, and those that change the "
+              "verdict:", ""]
+    lines += _table(("claim", "default", "range over variants", "predicted side",
+                     "side changes under", "verdict changes under"),
+                    [[r["claim"], f"{fmt(r['baseline estimate'])} ({r['baseline verdict']})",
+                      f"{fmt(r['lowest'])} to {fmt(r['highest'])}",
+                      f"{r['predicted side']} of {r['variants']}",
+                      r["side changes under"] or "–", r["verdict changes under"] or "–"]
+                     for r in result.claim_summary().to_dict("records")])
+    lines += ["Every verdict (✓ holds, ✗ fails, ? inconclusive):", ""]
     rows = []
     for (parameter, direction), group in claims.groupby(["parameter", "direction"],
                                                         sort=False):

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from simulation import Parameters
@@ -128,6 +129,33 @@ class RobustnessResult:
         return pd.DataFrame(rows)
 
 
+    def claim_summary(self) -> pd.DataFrame:
+        """Per claim: baseline estimate, range over variants, what changes it.
+
+        A variant *changes the side* of a claim when its point estimate lies on
+        the other side of the threshold from the baseline's point estimate.
+        """
+        rows = []
+        for label, group in self.claims.groupby("claim", sort=False):
+            base = group[group["direction"] == "default"].iloc[0]
+            moved = group[group["direction"] != "default"]
+            side = np.sign((moved["estimate"] - moved["threshold"]) * moved["predicted"])
+            base_side = np.sign((base["estimate"] - base["threshold"]) * base["predicted"])
+            switched = moved[side != base_side]
+            changed = moved[moved["verdict"] != base["verdict"]]
+            rows.append({
+                "claim": label, "baseline estimate": base["estimate"],
+                "baseline verdict": base["verdict"],
+                "lowest": moved["estimate"].min(), "highest": moved["estimate"].max(),
+                "predicted side": int((side > 0).sum()), "variants": len(moved),
+                "side changes under": ", ".join(f"{r.parameter} {r.direction}"
+                                                for r in switched.itertuples()),
+                "verdict changes under": ", ".join(
+                    f"{r.parameter} {r.direction} ({r.verdict})" for r in changed.itertuples()),
+            })
+        return pd.DataFrame(rows)
+
+
 def _rows(variant: Variant, results: Sequence[PatternResult]) -> tuple[list, list]:
     verdicts, claims = [], []
     for result in results:
@@ -141,6 +169,7 @@ def _rows(variant: Variant, results: Sequence[PatternResult]) -> tuple[list, lis
                            "value": variant.value, "pattern": result.number,
                            "claim": c.label, "estimate": c.estimate.value,
                            "low": c.estimate.low, "high": c.estimate.high,
+                           "threshold": c.threshold, "predicted": c.direction,
                            "verdict": c.verdict})
     return verdicts, claims
 
