@@ -215,8 +215,8 @@ def robustness_section(result: RobustnessResult, figure: str | None) -> list[str
     n_params = _moved(result)
     lines = [
         "## Robustness: each calibration parameter moved ±25%", "",
-        f"{n_params} calibration parameters (belief dynamics, how beliefs act on "
-        "teaching, and the mechanisms the patterns rest on; list in "
+        f"{n_params} calibration parameter{'s' if n_params != 1 else ''} (belief "
+        "dynamics, how beliefs act on teaching, and the mechanisms the patterns rest on; list in "
         "`analysis/validation/robustness.py`) were moved one at a time to "
         f"{1 - STEP:.0%} and {1 + STEP:.0%} of their defaults (kept in range) and every "
         f"experiment was re-run with {s.replicates} replicates per arm and {s.schools} "
@@ -266,12 +266,12 @@ def timings_section(timings: dict[str, dict[str, float]], workers: int) -> list[
              f"Wall-clock seconds as measured with {workers} worker process(es) on this "
              "machine (shared with other work, which inflates them), the CPU seconds of the "
              "model runs (wherever they ran) and of the main process (analysis, model "
-             "fits), and from these the time on 2 otherwise idle cores: main CPU + runs' "
-             "CPU / 2.", ""]
+             "fits), and from these an estimate of the time on 2 otherwise idle cores: "
+             "main CPU + runs' CPU / 2 (process start-up and data transfer left out).", ""]
     rows = [[part, f"{t['wall']:.0f}", f"{t['runs_cpu']:.0f}", f"{t['main_cpu']:.0f}",
              f"{t['main_cpu'] + t['runs_cpu'] / 2:.0f}"] for part, t in timings.items()]
     return lines + _table(("part", "wall s (measured)", "runs CPU s", "main CPU s",
-                           "2 idle cores, s (estimated)"), rows)
+                           "2 idle cores, s (estimate)"), rows)
 
 
 def render(provenance: Provenance, results: Sequence[PatternResult],
