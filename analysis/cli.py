@@ -8,6 +8,8 @@ exit status 2, never a traceback; other failures exit 1.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -27,6 +29,7 @@ app = typer.Typer(
 )
 console = Console()
 errors = Console(stderr=True)
+VALIDATION_OUT = Path("validation")
 
 
 @app.command()
@@ -75,6 +78,32 @@ def dashboard(
 
 app.command()(sweep)
 app.command()(sensitivity)
+
+
+@app.command()
+def validate(
+    quick: bool = typer.Option(False, "--quick", help="A small, fast version (checks, not "
+                               "conclusions)."),
+    workers: int = typer.Option(0, min=0, help="Worker processes (0: one per CPU). Results "
+                                "do not depend on it."),
+    out: Annotated[Path, typer.Option(help="Folder for the report, figures and tidy "
+                                      "tables.")] = VALIDATION_OUT,
+    docs: Annotated[Path | None, typer.Option(help="Also write a copy of the report here "
+                                              "(e.g. docs/validation.md), figures "
+                                              "beside it.")] = None,
+    only: str = typer.Option("all", help="Parts to run: all, or a comma list of patterns, "
+                             "nels, robustness."),
+) -> None:
+    """Test the model against the seven patterns of MODEL.md §8, a synthetic NELS
+    (Lee & Smith 1996, 1997) and ±25% robustness; print the pattern table and
+    write a Markdown report with plots.
+
+    Example: staffroom validate --quick --out validation
+    """
+    from analysis.validation.command import validate as run_validation
+
+    run_validation(quick=quick, workers=workers, out=out, docs=docs, only=only,
+                   console=console)
 
 
 def main() -> None:

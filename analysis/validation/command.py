@@ -1,0 +1,241 @@
+"""``staffroom validate``: run the parts, show the pattern table, write the report."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from simulation import InputError
+
+from . import nels as nels_module
+from . import plots
+from . import robustness as robustness_module
+from .experiments import FULL, QUICK, Settings
+from .patterns import PatternResult
+from .report import Provenance, relative, render
+from .runner import CpuClock, default_workers, worker_pool
+from .suite import pattern_jobs, run_patterns
+
+PARTS = ("patterns", "nels", "robustness")
+VERDICT_STYLE = {"holds": "green", "fails": "red", "inconclusive": "yellow"}
+
+
+def parse_parts(only: str) -> tuple[str, ...]:
+    """The parts named by ``--only`` (``all`` or a comma list of :data:`PARTS`)."""
+    if only.strip() == "all":
+        return PARTS
+    names = tuple(dict.fromkeys(n.strip() for n in only.split(",") if n.strip()))
+    unknown = [n for n in names if n not in PARTS]
+    if unknown or not names:
+        raise InputError(f"--only: unknown part {', '.join(unknown) or repr(only)}; "
+                         f"choose 'all' or a comma list of {', '.join(PARTS)}", key="only")
+    return names
+
+
+def version() -> str:
+    """The package version, with the git commit (and '-dirty') when available."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        release = package_version("staffroom")
+    except PackageNotFoundError:  # running from a source tree
+        release = "source tree"
+    root = Path(__file__).resolve().parents[2]
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                                capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return release
+    if not commit:
+        return release
+    return f"{release}, commit {commit}{'-dirty' if dirty else ''}"
+
+
+def command_line(quick: bool, only: str, out: Path, docs: Path | None) -> str:
+    """The command as a user would type it (worker count left out: it changes nothing)."""
+    words = ["staffroom validate"]
+    if quick:
+        words.append("--quick")
+    if only.strip() != "all":
+        words.append(f"--only {only}")
+    if out != Path("validation"):
+        words.append(f"--out {out}")
+    if docs is not None:
+        words.append(f"--docs {docs}")
+    return " ".join(words)
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True)
+
+
+def _tracker(progress: Progress, description: str, total: int | None
+             ) -> tuple[Callable[[int], None], Callable[[int], None]]:
+    task = progress.add_task(description, total=total)
+    return (lambda done: progress.update(task, completed=done),
+            lambda planned: progress.update(task, total=planned))
+
+
+def print_table(console: Console, results: list[PatternResult]) -> None:
+    """The pattern table on the terminal."""
+    table = Table(title="Patterns of MODEL.md §8 under the default calibration")
+    for name, justify in (("pattern", "left"), ("claim", "left"), ("effect", "right"),
+                          ("95% interval", "right"), ("verdict", "left")):
+        table.add_column(name, justify=justify)
+    for r in results:
+        style = VERDICT_STYLE[r.verdict]
+        first = True
+        for c in r.claims:
+            if c.diagnostic:
+                continue
+            e = c.estimate
+            table.add_row(f"{r.number} [{style}]{r.verdict}[/]" if first else "",
+                          f"{c.label} {c.statement}", f"{e.value:.3g} {c.unit}",
+                          f"[{e.low:.3g}, {e.high:.3g}]",
+                          f"[{VERDICT_STYLE[c.verdict]}]{c.verdict}[/]")
+            first = False
+    console.print(table)
+
+
+def _write_data(folder: Path, tables: dict, nels, robustness) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, table in tables.items():
+        table.to_csv(folder / f"{name}.csv", index=False)
+    if nels is not None:
+        nels.schools.to_csv(folder / "nels_schools.csv", index=False)
+        nels.students.to_csv(folder / "nels_students.csv", index=False)
+        nels.main.coefficients.to_csv(folder / "nels_coefficients.csv", index=False)
+        nels.size_curve.to_csv(folder / "nels_size_curve.csv", index=False)
+    if robustness is not None:
+        robustness.verdicts.to_csv(folder / "robustness_verdicts.csv", index=False)
+        robustness.claims.to_csv(folder / "robustness_claims.csv", index=False)
+
+
+def _figures(folder: Path, results: list[PatternResult], nels, robustness) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    by_number = {r.number: r for r in results}
+    made: dict[str, Path] = {}
+    if 1 in by_number:
+        made["pattern_1"] = plots.population(by_number[1].details["schools"],
+                                             folder / "population.png")
+        made["pattern_5"] = made["pattern_1"]
+    if 2 in by_number:
+        made["pattern_2"] = plots.yearly_arms(
+            by_number[2], ["collective_efficacy", "annual_gain", "ses_gain_slope"],
+            {"small": "600 students", "large": "2,400 students"}, folder / "size.png",
+            "Pattern 2: small vs large school (departments)")
+    if 3 in by_number:
+        made["pattern_3"] = plots.structure_growth(by_number[3], folder / "structure.png")
+    if 4 in by_number:
+        made["pattern_4"] = plots.ablation(by_number[4], folder / "ablation.png")
+    if 6 in by_number:
+        made["pattern_6"] = plots.yearly_arms(
+            by_number[6], ["practice_share", "annual_gain"],
+            {"coaching": "coaching", "train_the_trainer": "train-the-trainer"},
+            folder / "support.png", "Pattern 6: support for the practice from year 2")
+    if 7 in by_number:
+        made["pattern_7"] = plots.stickiness(by_number[7], folder / "stickiness.png")
+    if nels is not None:
+        made["nels_size"] = plots.nels_size_curve(nels, folder / "nels_size.png")
+        made["nels_cr"] = plots.nels_responsibility(nels, folder / "nels_responsibility.png")
+    if robustness is not None:
+        made["robustness"] = plots.robustness(robustness, folder / "robustness.png")
+    return made
+
+
+@contextmanager
+def _timing(timings: dict[str, dict[str, float]], part: str) -> Iterator[CpuClock]:
+    """Record a part's wall time, its runs' CPU time and this process's CPU time."""
+    clock = CpuClock()
+    wall, main = time.perf_counter(), time.process_time()
+    yield clock
+    timings[part] = {"wall": time.perf_counter() - wall, "runs_cpu": clock.seconds,
+                     "main_cpu": time.process_time() - main}
+
+
+def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validation"),
+             docs: Path | None = None, only: str = "all",
+             console: Console | None = None) -> dict:
+    """Run the validation parts, print the pattern table and write the report.
+
+    Returns a dictionary with the results of each part (for tests and scripts).
+    """
+    console = console or Console()
+    parts = parse_parts(only)
+    workers = workers or default_workers()
+    settings: Settings = QUICK if quick else FULL
+    nels_settings = nels_module.QUICK_NELS if quick else nels_module.NelsSettings()
+    robust_settings = robustness_module.QUICK_ROBUST if quick else robustness_module.ROBUST
+    robust_parameters = (robustness_module.QUICK_PARAMETERS if quick
+                         else robustness_module.PARAMETERS)
+    timings: dict[str, dict[str, float]] = {}
+    tables: dict = {}
+    results: list[PatternResult] = []
+    nels = robustness = None
+    started = time.perf_counter()
+    with ExitStack() as stack:
+        progress = stack.enter_context(_progress(console))
+        pool = stack.enter_context(worker_pool(workers)) if workers > 1 else None
+        if "patterns" in parts:
+            done, _ = _tracker(progress, "patterns", len(pattern_jobs(settings)))
+            with _timing(timings, "seven patterns") as clock:
+                tables, results = run_patterns(settings, workers, done, pool=pool,
+                                               clock=clock)
+        if "nels" in parts:
+            done, _ = _tracker(progress, "synthetic NELS", nels_settings.schools)
+            with _timing(timings, "synthetic NELS") as clock:
+                nels = nels_module.run(nels_settings, workers, done, pool, clock)
+        if "robustness" in parts:
+            done, planned = _tracker(progress, "robustness", None)
+            with _timing(timings, "robustness") as clock:
+                robustness = robustness_module.run(robust_settings, robust_parameters,
+                                                   workers, done, planned, pool, clock)
+    total = time.perf_counter() - started
+    timings["total"] = {k: sum(t[k] for t in timings.values())
+                        for k in ("wall", "runs_cpu", "main_cpu")} | {"wall": total}
+    if results:
+        print_table(console, results)
+    if nels is not None:
+        peak = nels.peak_band
+        cr, inter = nels.main.estimate("cr_z"), nels.main.estimate("ses:cr_z")
+        console.print(f"Synthetic NELS: responsibility on gains {cr}, on the SES slope "
+                      f"{inter}; highest gains at {peak} students.")
+
+    provenance = Provenance(
+        command_line(quick, only, out, docs), version(), workers, settings,
+        nels_settings.schools if nels is not None else None,
+        robust_settings if robustness is not None else None, timings,
+        datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    figures = _figures(out / "figures", results, nels, robustness)
+    _write_data(out / "data", tables, nels, robustness)
+    report = out / "report.md"
+    report.write_text(render(provenance, results,
+                             {k: relative(v, out) for k, v in figures.items()}, nels,
+                             robustness), encoding="utf-8")
+    written = [report]
+    if docs is not None:
+        beside = docs.parent / docs.stem
+        beside.mkdir(parents=True, exist_ok=True)
+        copied = {k: Path(shutil.copy(v, beside / v.name)) for k, v in figures.items()}
+        docs.write_text(render(provenance, results,
+                               {k: relative(v, docs.parent) for k, v in copied.items()},
+                               nels, robustness), encoding="utf-8")
+        written.append(docs)
+    console.print(f"Report: {', '.join(str(w) for w in written)}; figures and tidy tables "
+                  f"in {out}. Took {total:.0f} s on {workers} worker(s).")
+    return {"tables": tables, "patterns": results, "nels": nels, "robustness": robustness,
+            "timings": timings, "report": report}

@@ -1,0 +1,507 @@
+"""The seven patterns of ``MODEL.md`` §8: what each experiment's results say.
+
+Each ``pattern_N(tables, settings)`` reads the tidy tables of the
+experiments (:mod:`analysis.validation.experiments`) and returns a
+:class:`PatternResult`: the pattern's claims, each a measured effect with
+its 95% interval and a verdict (:mod:`analysis.validation.stats`), plus
+detail tables for the report. Measures are fixed in advance:
+
+* culture (collective efficacy, responsibility, self-efficacy, practice)
+  is read at the end of the experiment's last year;
+* learning (annual gain, SES–gain slope, SES gap) is averaged over the last
+  two years' annual tests, which halves the sampling noise of one test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .experiments import (
+    ABLATION,
+    POPULATION,
+    SIZE,
+    SOURCE_ARMS,
+    STICKINESS,
+    STRUCTURE,
+    SUPPORT,
+    Settings,
+)
+from .stats import (
+    Claim,
+    Estimate,
+    bootstrap_ci,
+    combine,
+    correlation_ci,
+    mean_ci,
+    paired_difference,
+    regression_coefficient,
+)
+
+# Smallest effects of interest: an interval wholly inside ± this around the
+# threshold means the predicted effect is absent (see stats.decide).
+MARGINS: dict[str, float] = {
+    "collective_efficacy": 0.01,
+    "responsibility": 0.01,
+    "annual_gain": 0.01,
+    "ses_gain_slope": 0.002,
+    "ses_gap": 0.01,
+    "practice_share": 0.05,
+    "self_efficacy_tses": 0.05,
+}
+MARGIN_REASONS: dict[str, str] = {
+    "collective_efficacy": "a hundredth of the 0-1 scale (an eighth of the SD among a "
+                           "school's teachers, 0.08)",
+    "responsibility": "a hundredth of the 0-1 scale",
+    "annual_gain": "0.01 SD a year, about 4% of a year's growth (0.25 SD) or a week and "
+                   "a half of school",
+    "ses_gain_slope": "0.002 SD a year per SD of SES, about 7% of the default slope "
+                      "(0.027)",
+    "ses_gap": "0.01 SD of achievement, about 1% of the gap (1.0-1.25 SD)",
+    "practice_share": "5 percentage points of teachers",
+    "self_efficacy_tses": "0.05 on the TSES 1-9 scale, about a twentieth of its SD (0.9)",
+}
+UNITS: dict[str, str] = {
+    "collective_efficacy": "0-1",
+    "responsibility": "0-1",
+    "annual_gain": "SD/year",
+    "ses_gain_slope": "SD/year per SD SES",
+    "ses_gap": "SD",
+    "practice_share": "share",
+    "self_efficacy_tses": "TSES",
+}
+LEARNING = ("annual_gain", "ses_gain_slope", "ses_gap")
+STATEMENTS = {
+    1: "Higher emergent collective responsibility goes with higher mean gains and a "
+       "flatter SES–gain slope.",
+    2: "Under the same structure and policies, a small school (~600 students) ends with "
+       "higher collective efficacy, higher gains and a flatter SES–gain slope than a "
+       "large one (~2,400).",
+    3: "PLC teams beat isolated teachers on collective efficacy and gains, and the "
+       "difference grows over years rather than appearing at once.",
+    4: "Mastery is the strongest source: removing it changes efficacy trajectories more "
+       "than removing any other single source.",
+    5: "Across many simulated schools, school collective efficacy correlates strongly and "
+       "positively with mean achievement gain, and schools with higher collective "
+       "efficacy have smaller SES gaps.",
+    6: "Job-embedded coaching yields more sustained evidence-based practice than "
+       "train-the-trainer.",
+    7: "Efficacy culture is sticky: a school that starts with low collective efficacy "
+       "recovers slowly even after strong interventions.",
+}
+STICKY_YEARS = 3
+STICKY_SHARE = 0.5
+
+
+@dataclass
+class PatternResult:
+    """What one pattern's experiment found."""
+
+    number: int
+    design: str
+    claims: list[Claim]
+    details: dict[str, pd.DataFrame] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def statement(self) -> str:
+        """The pattern as MODEL.md §8 states it."""
+        return STATEMENTS[self.number]
+
+    @property
+    def verdict(self) -> str:
+        """holds if every (non-diagnostic) claim holds, fails if any fails."""
+        return combine([c.verdict for c in self.claims if not c.diagnostic])
+
+
+# ---------------------------------------------------------------------------
+# reading the tidy tables
+# ---------------------------------------------------------------------------
+
+def last_years(table: pd.DataFrame, column: str) -> list[int]:
+    """The years a measure is read in: the last (culture) or last two (learning)."""
+    final = int(table["year"].max())
+    return [final - 1, final] if column in LEARNING else [final]
+
+
+def per_replicate(table: pd.DataFrame, arm: str, column: str,
+                  years: Sequence[int] | None = None) -> pd.Series:
+    """One value per replicate of ``arm``: ``column`` averaged over ``years``."""
+    years = last_years(table, column) if years is None else years
+    rows = table[(table["arm"] == arm) & table["year"].isin(years)]
+    return rows.groupby("replicate")[column].mean().sort_index()
+
+
+def trajectory(table: pd.DataFrame, arm: str, column: str) -> pd.DataFrame:
+    """Replicates by years (0 = start) of ``column`` for ``arm``."""
+    rows = table[table["arm"] == arm]
+    return rows.pivot(index="replicate", columns="year", values=column).sort_index()
+
+
+def arm_difference(table: pd.DataFrame, a: str, b: str, column: str) -> Estimate:
+    """Paired difference ``a - b`` of a measure over replicates."""
+    return paired_difference(per_replicate(table, a, column), per_replicate(table, b, column))
+
+
+def _difference_claim(pattern: int, label: str, statement: str, table: pd.DataFrame,
+                      a: str, b: str, column: str, direction: int,
+                      diagnostic: bool = False) -> Claim:
+    years = last_years(table, column)
+    when = (f"end of year {years[-1]}" if len(years) == 1
+            else f"mean of years {years[0]}-{years[-1]}")
+    return Claim(pattern, label, statement, f"{column}: {a} − {b}, {when}",
+                 arm_difference(table, a, b, column), direction,
+                 margin=MARGINS[column], unit=UNITS[column], diagnostic=diagnostic)
+
+
+def _slope_over_years(differences: pd.DataFrame) -> np.ndarray:
+    """Per-replicate OLS slope of a yearly difference on year (years >= 1)."""
+    d = differences.loc[:, differences.columns >= 1]
+    years = d.columns.to_numpy(dtype=float)
+    centred = years - years.mean()
+    return (d.to_numpy() - d.to_numpy().mean(axis=1, keepdims=True)) @ centred / (
+        centred @ centred)
+
+
+def _yearly_means(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """Mean and 95% interval by arm and year (tidy), for plots and reports."""
+    rows = []
+    for (arm, year), group in table.groupby(["arm", "year"]):
+        for column in columns:
+            e = mean_ci(group[column])
+            rows.append({"arm": arm, "year": int(year), "measure": column, "mean": e.value,
+                         "low": e.low, "high": e.high, "n": e.n})
+    return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------
+# the seven patterns
+# ---------------------------------------------------------------------------
+
+def school_measures(table: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
+    """One row per school of the population: its design and its measures.
+
+    Culture and learning are both averaged over the last two years (years 3
+    and 4 of the run) to reduce noise in single schools.
+    """
+    final = int(table["year"].max())
+    recent = table[table["year"].isin([final - 1, final])]
+    measures = recent.groupby("replicate")[
+        ["collective_efficacy", "responsibility", "self_efficacy_tses", "annual_gain",
+         "ses_gain_slope", "ses_gap", "practice_share"]].mean()
+    return design.set_index("replicate").join(measures).reset_index()
+
+
+def _z(x: pd.Series) -> pd.Series:
+    return (x - x.mean()) / x.std(ddof=1)
+
+
+def pattern_1(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
+    """Responsibility with gains and equity, across the school population."""
+    schools = school_measures(tables["population"], tables["population_design"])
+    resp = _z(schools["responsibility"])
+    claims = [
+        Claim(1, "1a", "schools with higher responsibility have higher mean gains",
+              "annual_gain on z(responsibility), adjusted for mean SES (OLS, HC3)",
+              regression_coefficient(schools["annual_gain"],
+                                     {"responsibility": resp, "ses": schools["ses_mean"]},
+                                     "responsibility"), +1,
+              margin=MARGINS["annual_gain"], unit="SD/year per SD"),
+        Claim(1, "1b", "schools with higher responsibility have flatter SES–gain slopes",
+              "ses_gain_slope on z(responsibility), adjusted for mean SES (OLS, HC3)",
+              regression_coefficient(schools["ses_gain_slope"],
+                                     {"responsibility": resp, "ses": schools["ses_mean"]},
+                                     "responsibility"), -1,
+              margin=MARGINS["ses_gain_slope"], unit="SD/year per SD SES per SD"),
+        Claim(1, "1x", "(diagnostic) responsibility correlates with gains, unadjusted",
+              "Pearson r(responsibility, annual_gain) across schools",
+              correlation_ci(schools["responsibility"], schools["annual_gain"]), +1,
+              unit="r", diagnostic=True),
+    ]
+    spread = schools["responsibility"].describe()[["mean", "std", "min", "max"]]
+    return PatternResult(
+        1, f"{settings.schools} schools, {POPULATION.description}; 4 years; measures "
+        "averaged over years 3-4 (every student taught only under the school's culture "
+        "by then)", claims,
+        details={"schools": schools},
+        notes=[f"Emergent responsibility across schools: mean {spread['mean']:.3f}, SD "
+               f"{spread['std']:.3f}, range {spread['min']:.3f}-{spread['max']:.3f}."])
+
+
+def pattern_2(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
+    """Small vs large school, same structure and policies."""
+    t = tables["size"]
+    claims = [
+        _difference_claim(2, "2a", "the small school ends with higher collective efficacy",
+                          t, "small", "large", "collective_efficacy", +1),
+        _difference_claim(2, "2b", "the small school has higher gains", t, "small", "large",
+                          "annual_gain", +1),
+        _difference_claim(2, "2c", "the small school has a flatter SES–gain slope", t,
+                          "small", "large", "ses_gain_slope", -1),
+        _difference_claim(2, "2x", "(diagnostic) the small school ends with higher "
+                          "responsibility", t, "small", "large", "responsibility", +1,
+                          diagnostic=True),
+    ]
+    return PatternResult(
+        2, f"{SIZE.description}; {SIZE.years} years; {settings.replicates} replicates per "
+        "arm (scenarios small_school, large_comprehensive)", claims,
+        details={"yearly": _yearly_means(t, ["collective_efficacy", "annual_gain",
+                                              "ses_gain_slope", "responsibility"])})
+
+
+def pattern_3(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
+    """PLC vs egg-crate: the difference, and whether it grows."""
+    t = tables["structure"]
+    claims = [
+        _difference_claim(3, "3a", "PLC teams end with higher collective efficacy", t,
+                          "plc", "isolated", "collective_efficacy", +1),
+        _difference_claim(3, "3b", "PLC teams have higher gains", t, "plc", "isolated",
+                          "annual_gain", +1),
+    ]
+    for label, column, what in (("3c", "collective_efficacy", "collective efficacy"),
+                                ("3d", "annual_gain", "gains")):
+        diff = trajectory(t, "plc", column) - trajectory(t, "isolated", column)
+        claims.append(Claim(
+            3, label, f"the difference in {what} grows over the years",
+            f"per-replicate OLS slope of the yearly {column} difference (PLC − isolated) "
+            f"over years 1-{STRUCTURE.years}", mean_ci(_slope_over_years(diff)), +1,
+            margin=MARGINS[column] / 5, unit=f"{UNITS[column]} per year"))
+    diagnostics = [
+        _difference_claim(3, "3x", "(diagnostic) structure alone, no intervention plan in "
+                          "either: collective efficacy", t, "plc_no_plan", "isolated_no_plan",
+                          "collective_efficacy", +1, diagnostic=True),
+        _difference_claim(3, "3y", "(diagnostic) structure alone, no intervention plan in "
+                          "either: gains", t, "plc_no_plan", "isolated_no_plan",
+                          "annual_gain", +1, diagnostic=True),
+    ] if {"plc_no_plan", "isolated_no_plan"} <= set(t["arm"]) else []
+    claims += diagnostics
+    yearly = []
+    contrasts = [("plc", "isolated")] + ([("plc_no_plan", "isolated_no_plan")]
+                                         if diagnostics else [])
+    for a, b in contrasts:
+        for column in ("collective_efficacy", "annual_gain"):
+            diff = trajectory(t, a, column) - trajectory(t, b, column)
+            for year in diff.columns:
+                e = mean_ci(diff[year])
+                yearly.append({"contrast": f"{a} − {b}", "measure": column, "year": int(year),
+                               "difference": e.value, "low": e.low, "high": e.high})
+    return PatternResult(
+        3, f"{STRUCTURE.description} (both run the PLC scenario's intervention plan); "
+        f"{STRUCTURE.years} years; {settings.replicates} replicates per arm", claims,
+        details={"yearly_difference": pd.DataFrame(yearly)},
+        notes=["Diagnostics 3x-3y remove the intervention plan from both arms to show "
+               "what the team structure does on its own; they do not count in the "
+               "verdict."])
+
+
+def ablation_differences(table: pd.DataFrame, column: str) -> tuple[dict[str, np.ndarray],
+                                                                     list[int]]:
+    """Per-replicate yearly ``column`` of each ablated arm minus the full model's."""
+    full = trajectory(table, "full", column)
+    years = [y for y in full.columns if y >= 1]
+    diffs = {source: (trajectory(table, f"no_{source}", column)[years]
+                      - full[years]).to_numpy() for source in SOURCE_ARMS}
+    return diffs, years
+
+
+def _impact(idx: np.ndarray, *parts: np.ndarray) -> float:
+    """Root mean square over years of the distance between mean trajectories.
+
+    Each part is a (replicates, years) array of paired differences; the
+    distance in a year is the Euclidean norm of their means over the
+    replicates ``idx``. With the differences in the mean and in the SD of
+    teachers' TSES it is the 2-Wasserstein distance between normal
+    approximations of the two distributions of teachers' self-efficacy.
+    """
+    squared = sum(part[idx].mean(axis=0) ** 2 for part in parts)
+    return float(np.sqrt(np.mean(squared)))
+
+
+def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
+    """Ablation of the four sources of self-efficacy."""
+    t = tables["ablation"]
+    means, years = ablation_differences(t, "self_efficacy_tses")
+    spreads, _ = ablation_differences(t, "self_efficacy_sd")
+    n = means["mastery"].shape[0]
+    others = [s for s in SOURCE_ARMS if s != "mastery"]
+
+    def contrast(*measures: dict[str, np.ndarray]) -> Callable[[np.ndarray], float]:
+        def statistic(idx: np.ndarray) -> float:
+            def one(source: str) -> float:
+                return _impact(idx, *(m[source] for m in measures))
+            return one("mastery") - max(one(s) for s in others)
+        return statistic
+
+    rows = []
+    for k, source in enumerate(SOURCE_ARMS):
+        both = bootstrap_ci(lambda idx, s=source: _impact(idx, means[s], spreads[s]), n,
+                            draws=settings.bootstrap, seed=settings.seed + k)
+        level = bootstrap_ci(lambda idx, s=source: _impact(idx, means[s]), n,
+                             draws=settings.bootstrap, seed=settings.seed + k)
+        final_mean, final_sd = mean_ci(means[source][:, -1]), mean_ci(spreads[source][:, -1])
+        rows.append({"source removed": source,
+                     "impact": both.value, "impact_low": both.low, "impact_high": both.high,
+                     "mean_impact": level.value, "mean_impact_low": level.low,
+                     "mean_impact_high": level.high,
+                     "final_mean_difference": final_mean.value,
+                     "final_mean_low": final_mean.low, "final_mean_high": final_mean.high,
+                     "final_sd_difference": final_sd.value, "final_sd_low": final_sd.low,
+                     "final_sd_high": final_sd.high})
+    details = pd.DataFrame(rows)
+    strongest = details.loc[details["impact"].idxmax(), "source removed"]
+    span = f"years 1-{years[-1]}"
+    claims = [
+        Claim(4, "4a", "removing mastery changes the efficacy trajectories more than "
+              "removing any other source",
+              f"RMS over {span} of the distance between the distributions of teachers' "
+              "TSES (ablated vs full; mean and SD, 2-Wasserstein for normals): mastery's "
+              "minus the largest of the others' (bootstrap)",
+              bootstrap_ci(contrast(means, spreads), n, draws=settings.bootstrap,
+                           seed=settings.seed + 99), +1,
+              margin=MARGINS["self_efficacy_tses"], unit="TSES"),
+        Claim(4, "4x", "(diagnostic) the same on the school mean TSES alone",
+              f"RMS over {span} of the mean TSES difference: mastery's minus the largest "
+              "of the others' (bootstrap)",
+              bootstrap_ci(contrast(means), n, draws=settings.bootstrap,
+                           seed=settings.seed + 98), +1,
+              margin=MARGINS["self_efficacy_tses"], unit="TSES", diagnostic=True),
+    ]
+    path = pd.DataFrame([{"source removed": s, "year": y, "measure": measure,
+                          "difference": v}
+                         for measure, table in (("mean TSES", means), ("SD of TSES", spreads))
+                         for s in SOURCE_ARMS
+                         for y, v in zip(years, table[s].mean(axis=0), strict=True)])
+    return PatternResult(
+        4, f"{ABLATION.description} (scenario departments, 900 students); "
+        f"{ABLATION.years} years; {settings.replicates} replicates per arm", claims,
+        details={"ablation": details, "trajectory_difference": path},
+        notes=[f"Largest impact on the efficacy trajectories: removing {strongest}.",
+               "Efficacy trajectories are compared as distributions over teachers (their "
+               "mean and spread each year), because mastery raises some teachers and "
+               "lowers others: on the school mean alone (4x) its successes and failures "
+               "largely cancel."])
+
+
+def pattern_5(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
+    """Collective efficacy, gains and gaps across the school population."""
+    schools = school_measures(tables["population"], tables["population_design"])
+    ce = _z(schools["collective_efficacy"])
+    claims = [
+        Claim(5, "5a", "collective efficacy correlates strongly (r > 0.5) and positively "
+              "with mean gain", "Pearson r(collective_efficacy, annual_gain) across schools "
+              "(Fisher z)", correlation_ci(schools["collective_efficacy"],
+                                           schools["annual_gain"]), +1,
+              threshold=0.5, unit="r"),
+        Claim(5, "5b", "schools with higher collective efficacy have smaller SES gaps",
+              "ses_gap on z(collective_efficacy), adjusted for mean SES (OLS, HC3)",
+              regression_coefficient(schools["ses_gap"], {"ce": ce, "ses": schools["ses_mean"]},
+                                     "ce"), -1,
+              margin=MARGINS["ses_gap"], unit="SD per SD"),
+        Claim(5, "5x", "(diagnostic) gains on collective efficacy adjusted for mean SES",
+              "annual_gain on z(collective_efficacy) + mean SES (OLS, HC3)",
+              regression_coefficient(schools["annual_gain"],
+                                     {"ce": ce, "ses": schools["ses_mean"]}, "ce"), +1,
+              margin=MARGINS["annual_gain"], unit="SD/year per SD", diagnostic=True),
+        Claim(5, "5y", "(diagnostic) the SES–gain slope on collective efficacy",
+              "ses_gain_slope on z(collective_efficacy) + mean SES (OLS, HC3)",
+              regression_coefficient(schools["ses_gain_slope"],
+                                     {"ce": ce, "ses": schools["ses_mean"]}, "ce"), -1,
+              margin=MARGINS["ses_gain_slope"], unit="SD/year per SD SES per SD",
+              diagnostic=True),
+    ]
+    return PatternResult(
+        5, f"{settings.schools} schools, {POPULATION.description}; 4 years; measures "
+        "averaged over years 3-4", claims, details={"schools": schools})
+
+
+def pattern_6(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
+    """Coaching vs train-the-trainer: practice still in use at the end."""
+    t = tables["support"]
+    claims = [
+        _difference_claim(6, "6a", "coaching sustains more evidence-based practice", t,
+                          "coaching", "train_the_trainer", "practice_share", +1),
+        _difference_claim(6, "6x", "(diagnostic) and higher gains", t, "coaching",
+                          "train_the_trainer", "annual_gain", +1, diagnostic=True),
+    ]
+    return PatternResult(
+        6, f"{SUPPORT.description} (scenarios plc_coaching, plc_train_the_trainer); "
+        f"{SUPPORT.years} years (support in force for 4); {settings.replicates} replicates "
+        "per arm", claims,
+        details={"yearly": _yearly_means(t, ["practice_share", "annual_gain"])})
+
+
+def remaining_share(low: pd.DataFrame, typical: pd.DataFrame, year: int
+                    ) -> Callable[[np.ndarray], float]:
+    """Statistic: share of the starting deficit (typical − low) left at ``year``."""
+    def share(idx: np.ndarray) -> float:
+        start = typical[0].to_numpy()[idx].mean() - low[0].to_numpy()[idx].mean()
+        later = typical[year].to_numpy()[idx].mean() - low[year].to_numpy()[idx].mean()
+        return later / start if start > 0 else np.nan
+    return share
+
+
+def half_life(low: pd.DataFrame, typical: pd.DataFrame) -> float:
+    """First year by whose end half of the mean deficit is gone (inf if never)."""
+    deficit = typical.mean() - low.mean()
+    closed = [y for y in deficit.index if y >= 1 and deficit[y] <= 0.5 * deficit[0]]
+    return float(closed[0]) if closed else float("inf")
+
+
+def pattern_7(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
+    """Stickiness: how much of a low-efficacy start survives strong interventions."""
+    t = tables["stickiness"]
+    y = STICKY_YEARS
+    paths = {arm: trajectory(t, arm, "collective_efficacy")
+             for arm in ("low", "typical", "low_malleable", "typical_malleable")}
+    n = len(paths["low"])
+    established = remaining_share(paths["low"], paths["typical"], y)
+    malleable = remaining_share(paths["low_malleable"], paths["typical_malleable"], y)
+    claims = [
+        Claim(7, "7a", f"slow recovery: more than half of the collective-efficacy deficit "
+              f"remains after {y} years of the turnaround plan",
+              f"share of the starting deficit (typical − low) left at the end of year {y} "
+              "(bootstrap)",
+              bootstrap_ci(established, n, draws=settings.bootstrap, seed=settings.seed + 7),
+              +1, threshold=STICKY_SHARE, unit="share"),
+        Claim(7, "7b", "slower than where beliefs are still malleable",
+              f"share left at year {y}: established staff − staff with "
+              f"malleability_scale ×3 (bootstrap)",
+              bootstrap_ci(lambda idx: established(idx) - malleable(idx), n,
+                           draws=settings.bootstrap, seed=settings.seed + 8),
+              +1, margin=0.05, unit="share"),
+    ]
+    for label, column in (("7x", "responsibility"), ("7y", "self_efficacy_tses")):
+        low, typical = trajectory(t, "low", column), trajectory(t, "typical", column)
+        claims.append(Claim(
+            7, label, f"(diagnostic) more than half of the {column} deficit remains after "
+            f"{y} years", f"share of the starting {column} deficit left at year {y}",
+            bootstrap_ci(remaining_share(low, typical, y), n, draws=settings.bootstrap,
+                         seed=settings.seed + 9), +1, threshold=STICKY_SHARE, unit="share",
+            diagnostic=True))
+    halves = {arm: half_life(paths[arm], paths[ref]) for arm, ref in
+              (("low", "typical"), ("low_malleable", "typical_malleable"))}
+    return PatternResult(
+        7, f"{STICKINESS.description} (scenario turnaround: PLC, CLEAR and data review "
+        "from year 1, coaching and an intervention plan from year 2, self-evaluation "
+        f"from year 3); {STICKINESS.years} years; {settings.replicates} replicates per arm",
+        claims,
+        details={"yearly": _yearly_means(t, ["collective_efficacy", "responsibility",
+                                              "self_efficacy_tses", "annual_gain"])},
+        notes=[f"'Slowly' is defined before running: more than {STICKY_SHARE:.0%} of the "
+               f"starting deficit left after {y} years (a half-life longer than {y} years, "
+               "about a principal's tenure). Years until half the mean deficit is gone: "
+               f"established staff {halves['low']:g}, malleable staff "
+               f"{halves['low_malleable']:g}."])
+
+
+PATTERNS: dict[int, Callable[[Mapping[str, pd.DataFrame], Settings], PatternResult]] = {
+    1: pattern_1, 2: pattern_2, 3: pattern_3, 4: pattern_4, 5: pattern_5, 6: pattern_6,
+    7: pattern_7,
+}
+EXPERIMENTS_OF: dict[int, tuple[str, ...]] = {
+    1: ("population",), 2: ("size",), 3: ("structure",), 4: ("ablation",),
+    5: ("population",), 6: ("support",), 7: ("stickiness",),
+}

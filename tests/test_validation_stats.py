@@ -1,0 +1,193 @@
+"""Statistics of the validation: intervals cover the truth, verdicts follow the rule.
+
+Coverage is checked on synthetic data with a known effect, over many seeded
+draws; the tolerance is about three binomial standard errors around 95%.
+The two-level model must recover the coefficients the data were made with.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.validation import nels
+from analysis.validation.stats import (
+    FAILS,
+    HOLDS,
+    INCONCLUSIVE,
+    Claim,
+    Estimate,
+    bootstrap_ci,
+    combine,
+    correlation_ci,
+    decide,
+    mean_ci,
+    paired_difference,
+    regression_coefficient,
+)
+
+
+def coverage(hits: list[bool]) -> float:
+    return float(np.mean(hits))
+
+
+def test_t_interval_of_paired_differences_covers_the_true_effect_95_percent():
+    rng = np.random.default_rng(11)
+    effect, draws = 0.3, 3000
+    hits = []
+    for _ in range(draws):
+        shared = rng.normal(0, 1, 12)  # common random numbers make the arms correlated
+        a = shared + effect + rng.normal(0, 0.5, 12)
+        b = shared + rng.normal(0, 0.5, 12)
+        e = paired_difference(a, b)
+        hits.append(e.low <= effect <= e.high)
+    assert 0.938 <= coverage(hits) <= 0.962
+
+
+def test_t_interval_is_narrower_with_more_replicates_and_centred_on_the_mean():
+    rng = np.random.default_rng(3)
+    x = rng.normal(2.0, 1.0, 400)
+    small, large = mean_ci(x[:20]), mean_ci(x)
+    assert large.high - large.low < small.high - small.low
+    assert large.value == pytest.approx(x.mean())
+    assert large.low < large.value < large.high
+
+
+def test_fisher_interval_covers_the_true_correlation():
+    rng = np.random.default_rng(5)
+    rho, hits = 0.6, []
+    cov = [[1, rho], [rho, 1]]
+    for _ in range(1500):
+        x, y = rng.multivariate_normal([0, 0], cov, 60).T
+        e = correlation_ci(x, y)
+        hits.append(e.low <= rho <= e.high)
+    assert 0.935 <= coverage(hits) <= 0.965
+
+
+def test_hc3_interval_covers_a_regression_coefficient_under_heteroskedasticity():
+    rng = np.random.default_rng(9)
+    slope, hits = 0.4, []
+    for _ in range(600):
+        x = rng.normal(0, 1, 120)
+        z = rng.normal(0, 1, 120)
+        y = 1.0 + slope * x - 0.3 * z + rng.normal(0, 1, 120) * (0.5 + np.abs(x))
+        e = regression_coefficient(y, {"x": x, "z": z}, "x")
+        hits.append(e.low <= slope <= e.high)
+    assert 0.925 <= coverage(hits) <= 0.975
+
+
+def test_bootstrap_interval_covers_a_ratio_of_means():
+    rng = np.random.default_rng(21)
+    truth, hits = 2.0, []
+    for k in range(250):
+        a = rng.normal(2.0, 0.4, 40)
+        b = rng.normal(1.0, 0.2, 40)
+        e = bootstrap_ci(lambda idx, a=a, b=b: a[idx].mean() / b[idx].mean(), 40,
+                         draws=400, seed=k)
+        hits.append(e.low <= truth <= e.high)
+    assert 0.89 <= coverage(hits) <= 0.99
+
+
+@pytest.mark.parametrize("estimate, direction, threshold, margin, verdict", [
+    (Estimate(0.5, 0.2, 0.8), +1, 0.0, 0.0, HOLDS),
+    (Estimate(-0.5, -0.8, -0.2), +1, 0.0, 0.0, FAILS),
+    (Estimate(0.1, -0.2, 0.4), +1, 0.0, 0.0, INCONCLUSIVE),
+    (Estimate(-0.5, -0.8, -0.2), -1, 0.0, 0.0, HOLDS),
+    (Estimate(0.001, -0.004, 0.006), +1, 0.0, 0.01, FAILS),  # absent, tight interval
+    (Estimate(0.003, 0.001, 0.005), +1, 0.0, 0.01, FAILS),  # real but negligible
+    (Estimate(0.01, -0.004, 0.024), +1, 0.0, 0.01, INCONCLUSIVE),
+    (Estimate(0.7, 0.6, 0.8), +1, 0.5, 0.0, HOLDS),
+    (Estimate(0.3, 0.2, 0.4), +1, 0.5, 0.0, FAILS),
+    (Estimate(0.3, np.nan, np.nan), +1, 0.0, 0.0, INCONCLUSIVE),
+])
+def test_verdict_rule(estimate, direction, threshold, margin, verdict):
+    assert decide(estimate, direction, threshold, margin) == verdict
+
+
+def test_known_effect_is_found_and_a_known_absence_is_called_a_failure():
+    rng = np.random.default_rng(1)
+    present = paired_difference(rng.normal(0.05, 0.02, 60), np.zeros(60))
+    absent = paired_difference(rng.normal(0.0, 0.01, 200), np.zeros(200))
+    assert decide(present, +1, margin=0.01) == HOLDS
+    assert decide(absent, +1, margin=0.01) == FAILS
+    assert decide(present, -1) == FAILS
+
+
+def test_a_pattern_holds_only_when_every_claim_holds():
+    assert combine([HOLDS, HOLDS]) == HOLDS
+    assert combine([HOLDS, INCONCLUSIVE]) == INCONCLUSIVE
+    assert combine([HOLDS, INCONCLUSIVE, FAILS]) == FAILS
+    claim = Claim(1, "1a", "x", "y", Estimate(1.0, 0.5, 1.5), -1)
+    assert claim.verdict == FAILS and claim.prediction == "< 0"
+
+
+TRUTH = {"Intercept": 0.5, "ses": 0.05, "cr_z": 0.04, "ses:cr_z": -0.01, "size": -0.01,
+         "mean_ses": 0.03}
+
+
+def synthetic_schools(seed: int, schools: int = 250, students: int = 40,
+                      band_effects: dict[str, float] | None = None) -> pd.DataFrame:
+    """Two-level data generated from known fixed effects and variance components."""
+    rng = np.random.default_rng(seed)
+    cr = rng.normal(0, 1, schools)
+    n_students = np.exp(rng.uniform(np.log(200), np.log(3000), schools))
+    mean_ses = rng.normal(0, 0.5, schools)
+    u0 = rng.normal(0, 0.1, schools)
+    u1 = rng.normal(0, 0.02, schools)
+    bands = nels.size_band(n_students)
+    school = np.repeat(np.arange(schools), students)
+    ses = mean_ses[school] + rng.normal(0, 0.9, school.size)
+    t = TRUTH
+    gain = (t["Intercept"] + t["ses"] * ses + t["cr_z"] * cr[school]
+            + t["ses:cr_z"] * ses * cr[school] + t["size"] * n_students[school] / 1000
+            + t["mean_ses"] * mean_ses[school] + u0[school] + u1[school] * ses
+            + rng.normal(0, 0.3, school.size))
+    if band_effects:
+        gain += np.array([band_effects.get(b, 0.0) for b in bands])[school]
+    return pd.DataFrame({"school": school, "ses": ses, "gain": gain, "cr_z": cr[school],
+                         "size": n_students[school] / 1000, "mean_ses": mean_ses[school],
+                         "size_band": bands[school]})
+
+
+def test_mixed_model_recovers_the_coefficients_the_data_were_made_with():
+    fit = nels.fit_two_level(synthetic_schools(4), nels.MAIN_FORMULA)
+    table = fit.coefficients.set_index("term")
+    for term, value in TRUTH.items():
+        row = table.loc[term]
+        assert abs(row["estimate"] - value) < 3.5 * row["se"], term
+        assert row["low"] < row["estimate"] < row["high"]
+    assert fit.converged
+    assert 0.005 < fit.random_effects["intercept variance"] < 0.02  # truth 0.01
+    assert fit.random_effects["residual variance"] == pytest.approx(0.09, rel=0.1)
+
+
+def test_mixed_model_intervals_cover_the_interaction_across_datasets():
+    hits = []
+    for seed in range(10):
+        fit = nels.fit_two_level(synthetic_schools(100 + seed, schools=100, students=20),
+                                 nels.MAIN_FORMULA)
+        e = fit.estimate("ses:cr_z")
+        hits.append(e.low <= TRUTH["ses:cr_z"] <= e.high)
+    assert sum(hits) >= 8  # at 95% coverage, 7 or fewer of 10 has probability 0.001
+
+
+def test_size_model_recovers_band_effects_relative_to_601_900():
+    effects = {"≤300": -0.06, "301-600": -0.02, "1201-1500": -0.03, ">2100": -0.08}
+    data = synthetic_schools(8, band_effects=effects)
+    fit = nels.fit_two_level(data, nels.SIZE_FORMULA)
+    schools = data.groupby("school").first().reset_index()
+    curve = nels.size_curve(fit, schools).set_index("band")
+    size_slope = TRUTH["size"]  # the linear size term is absorbed by the bands
+    centre = {label: (low + min(high, 3000)) / 2000 for low, high, label in nels.SIZE_BANDS}
+    for band, row in curve.iterrows():
+        expected = effects.get(band, 0.0) + size_slope * (centre[band] - centre["601-900"])
+        assert row["low"] - 0.02 <= expected <= row["high"] + 0.02, band
+    assert curve.loc["601-900", "effect"] == 0.0
+    assert curve["schools"].sum() == schools.shape[0]
+
+
+def test_size_bands_follow_lee_and_smith():
+    bands = nels.size_band(np.array([150, 300, 301, 600, 601, 900, 901, 2100, 2101, 3000]))
+    assert list(bands) == ["≤300", "≤300", "301-600", "301-600", "601-900", "601-900",
+                           "901-1200", "1501-2100", ">2100", ">2100"]
