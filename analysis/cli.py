@@ -94,9 +94,11 @@ def validate(
     only: str = typer.Option("all", help="Parts to run: all, or a comma list of patterns, "
                              "nels, robustness."),
 ) -> None:
-    """Test the model against the seven patterns of MODEL.md §8, a synthetic NELS
-    (Lee & Smith 1996, 1997) and ±25% robustness; print the pattern table and
-    write a Markdown report with plots.
+    """Check the model against the empirical patterns it must reproduce.
+
+    Runs the seven patterns of MODEL.md §8, a synthetic NELS (Lee & Smith
+    1996, 1997) and ±25% robustness; prints the pattern table and writes a
+    Markdown report with plots.
 
     Example: staffroom validate --quick --out validation
     """

@@ -257,7 +257,7 @@ class SchoolModel(mesa.Model):
         week = self.week
 
         self.skill = self._skill_now()
-        plan = self._collaboration * float(p.intervention_plan)
+        plan = teaching.plan_reach(self._collaboration, t.responsibility, p)
         table = (teaching.teacher_effects(self.skill, t.self_efficacy, t.collective_efficacy,
                                           t.expectation_bias, t.responsibility,
                                           t.fidelity * t.uses_practice, plan, p)
@@ -380,7 +380,7 @@ class SchoolModel(mesa.Model):
                 t.self_efficacy, t.collective_efficacy, t.responsibility,
                 t.expectation_bias, t.reflective, self._exposure, p)
                 if on("attribution") else None)
-            effects = mastery.effects(m, probabilities, p, self.rng)
+            effects = mastery.effects(m, probabilities, p, self.rng, t.self_efficacy)
             out["mastery"] = (1.0 - p.novice_social_weight * novice) * effects.self_efficacy
             out["bias"] = effects.expectation_bias
             out["responsibility"] = effects.responsibility
@@ -398,7 +398,8 @@ class SchoolModel(mesa.Model):
         if on("collective"):
             seen = vicarious.observed_mastery(ties, results.gain, taught, own_team_goal, p)
             out["collective"] = p.collective_rate * collective.mastery_evidence(
-                ties, self._visible, self._same_team, self._team_signal, seen, p)
+                ties, self._visible, self._same_team, self._team_signal, seen,
+                t.collective_efficacy, p)
 
         gap = np.nan_to_num(results.gap) * results.size
         self._visible_gap = np.maximum(
@@ -411,7 +412,7 @@ class SchoolModel(mesa.Model):
                                              t.strategy_prompt, coverage, p)
             expert = practice.support(ties, self._weight, t.trainer, coverage, p)
             uses, fidelity = practice.update(t.uses_practice, t.fidelity, try_p, expert,
-                                             t.trainer, p, self.rng)
+                                             t.trainer, t.collective_efficacy, p, self.rng)
             t.uses_practice[:] = uses
             t.fidelity[:] = fidelity
         if on("skill"):

@@ -280,7 +280,7 @@ class Parameters:
         "SD/year per unit", 0, 3,
         "Bandura (1997); Locke & Latham (2002): efficacious people set higher goals.")
     goal_collective: float = _mastery(
-        1.8, "How much higher a team's shared goal is per unit of its members' "
+        1.0, "How much higher a team's shared goal is per unit of its members' "
         "collective efficacy above reference (above collective_effort, so inflated "
         "collective beliefs meet disconfirming evidence).", "SD/year per unit", 0, 3,
         "Bandura (1997); Goddard, Hoy & Woolfolk Hoy (2004): efficacious groups set "
@@ -298,6 +298,12 @@ class Parameters:
         0.6, "Share of a success credited to one's own teaching without "
         "self-evaluation.", "share", 0, 1,
         "Donohoo & Katz (2020): self-evaluation makes the link visible.")
+    confirmation: float = _mastery(
+        1.0, "How far beliefs filter the evidence that tests them: a success counts "
+        "(z/z*)^k and, for the faculty, a failure ((1-z)/(1-z*))^k, z the belief and "
+        "z* its typical level; 0 weighs all evidence alike.", "exponent", 0, 5,
+        "Bandura (1997): low efficacy discounts success; Nickerson (1998): "
+        "confirmation bias; Goddard et al. (2004).")
     attribution_ability: float = _mastery(
         2.0, "Weight of low self-efficacy in attributing failure to own ability.",
         "logit", 0, 20, "Weiner (1985); Bandura (1997).")
@@ -466,6 +472,11 @@ class Parameters:
     fidelity_decay: float = _practice(
         0.25, "Share of fidelity lost per cycle without support.", "per cycle", 0, 1,
         "Joyce & Showers (2002): unsupported practice fades.")
+    persistence_collective: float = _practice(
+        1.0, "How far collective efficacy sustains the effort of implementing: fidelity "
+        "grows with support times (c/c*)^k.", "exponent", 0, 5,
+        "Donohoo & Katz (2020): collective efficacy brings the sustained effort "
+        "implementation needs.")
     fidelity_floor: float = _practice(
         0.2, "Fidelity below which a teacher abandons the practice.", "0-1", 0, 1,
         "Assumption: practice is dropped when little of it is left.")

@@ -22,6 +22,7 @@ from simulation.processes.common import soft_update
 
 P = Parameters()
 RNG = np.random.default_rng(0)
+S = np.array([0.7625])  # a typical teacher's self-efficacy
 
 
 def pair_ties(weight: float = 1.0, visibility: float = 0.8) -> Ties:
@@ -47,19 +48,19 @@ def test_soft_update_stays_within_bounds(delta):
 # --- mastery and attribution -------------------------------------------------
 
 def test_a_mastery_success_raises_self_efficacy():
-    effects = mastery.effects(np.array([0.6]), None, P, RNG)
+    effects = mastery.effects(np.array([0.6]), None, P, RNG, S)
     assert effects.self_efficacy[0] > 0
 
 
 def test_a_failure_attributed_to_ability_lowers_self_efficacy():
     blame_ability = np.array([[1.0, 0.0, 0.0]])
-    effects = mastery.effects(np.array([-0.6]), blame_ability, P.replace(noise=False), RNG)
+    effects = mastery.effects(np.array([-0.6]), blame_ability, P.replace(noise=False), RNG, S)
     assert effects.self_efficacy[0] < 0
 
 
 def test_a_failure_attributed_to_strategy_keeps_self_efficacy_and_prompts_trying():
     blame_strategy = np.array([[0.0, 0.0, 1.0]])
-    effects = mastery.effects(np.array([-0.6]), blame_strategy, P.replace(noise=False), RNG)
+    effects = mastery.effects(np.array([-0.6]), blame_strategy, P.replace(noise=False), RNG, S)
     assert effects.self_efficacy[0] == 0.0
     assert effects.strategy_prompt[0] == 1.0
     assert effects.attribution[0] == mastery.STRATEGY
@@ -70,7 +71,7 @@ def test_a_failure_attributed_to_strategy_keeps_self_efficacy_and_prompts_trying
 
 def test_a_failure_blamed_on_background_raises_bias_and_lowers_responsibility():
     blame_background = np.array([[0.0, 1.0, 0.0]])
-    effects = mastery.effects(np.array([-0.6]), blame_background, P.replace(noise=False), RNG)
+    effects = mastery.effects(np.array([-0.6]), blame_background, P.replace(noise=False), RNG, S)
     assert effects.self_efficacy[0] == 0.0
     assert effects.expectation_bias[0] > 0 and effects.responsibility[0] < 0
 
@@ -99,10 +100,51 @@ def test_higher_collective_efficacy_makes_background_blame_less_likely():
 
 
 def test_self_evaluation_credits_more_of_a_success_to_teaching():
-    plain = mastery.effects(np.array([0.5]), None, P, RNG).self_efficacy[0]
+    plain = mastery.effects(np.array([0.5]), None, P, RNG, S).self_efficacy[0]
     evaluated = mastery.effects(np.array([0.5]), None, P.replace(self_evaluation=True),
-                                RNG).self_efficacy[0]
+                                RNG, S).self_efficacy[0]
     assert evaluated > plain
+
+
+def test_teachers_who_doubt_themselves_credit_less_of_a_success():
+    doubtful, confident = (mastery.effects(np.array([0.5]), None, P, RNG, np.array([s]))
+                           for s in (0.4, 0.9))
+    assert 0 < doubtful.self_efficacy[0] < confident.self_efficacy[0]
+
+
+def test_a_faculty_weighs_evidence_by_what_it_already_believes():
+    ties = pair_ties()
+    visible = ties.weight * ties.visibility
+
+    def evidence(team_signal, c):
+        return collective.mastery_evidence(ties, visible, np.ones(2, dtype=bool),
+                                           np.full(2, team_signal), np.zeros(2),
+                                           np.full(2, c), P)[0]
+
+    assert evidence(0.5, 0.4) < evidence(0.5, 0.8)  # successes count less when in doubt
+    assert evidence(-0.5, 0.4) < evidence(-0.5, 0.8) < 0  # failures count more
+    unbiased = P.replace(confirmation=0.0)
+    assert collective.mastery_evidence(ties, visible, np.ones(2, dtype=bool), np.full(2, 0.5),
+                                       np.zeros(2), np.full(2, 0.4), unbiased)[0] == \
+        collective.mastery_evidence(ties, visible, np.ones(2, dtype=bool), np.full(2, 0.5),
+                                    np.zeros(2), np.full(2, 0.8), unbiased)[0]
+
+
+def test_collective_efficacy_sustains_the_effort_of_implementing():
+    p = P.replace(noise=False)
+    uses, fidelity = np.ones(2, dtype=bool), np.full(2, 0.4)
+    _, after = practice.update(uses, fidelity, np.zeros(2), np.full(2, 0.5),
+                               np.zeros(2, dtype=bool), np.array([0.4, 0.8]), p, RNG)
+    assert after[1] > after[0]
+
+
+def test_an_intervention_plan_reaches_further_where_teachers_take_responsibility():
+    from simulation.processes import teaching
+
+    plan = P.replace(intervention_plan=True)
+    reach = teaching.plan_reach(np.full(2, 0.7), np.array([0.25, 0.6]), plan)
+    assert reach[1] > reach[0] > 0
+    assert not teaching.plan_reach(np.full(2, 0.7), np.array([0.25, 0.6]), P).any()
 
 
 def test_efficacious_teachers_set_higher_goals():
@@ -190,7 +232,7 @@ def test_visible_team_success_raises_collective_efficacy():
     ties = pair_ties()
     evidence = collective.mastery_evidence(ties, ties.weight * ties.visibility,
                                            np.ones(2, dtype=bool), np.array([0.5, 0.5]),
-                                           np.zeros(2), P)
+                                           np.zeros(2), np.full(2, 0.6), P)
     assert np.all(evidence > 0)
 
 
@@ -198,7 +240,7 @@ def test_other_teams_visible_success_raises_collective_efficacy():
     ties = pair_ties()
     evidence = collective.mastery_evidence(ties, ties.weight * ties.visibility,
                                            np.zeros(2, dtype=bool), np.zeros(2),
-                                           np.array([0.6, -0.6]), P)
+                                           np.array([0.6, -0.6]), np.full(2, 0.6), P)
     assert evidence[0] > 0 > evidence[1]
 
 
@@ -259,7 +301,8 @@ def _practice_after(support_model: str, cycles: int = 18) -> float:
                                          coverage, p)
         expert = np.where(trainer, 1.0, 0.0) if support_model == "train_the_trainer" \
             else np.full(n, coverage)
-        uses, fidelity = practice.update(uses, fidelity, try_p, expert, trainer, p, rng)
+        uses, fidelity = practice.update(uses, fidelity, try_p, expert, trainer,
+                                         np.full(n, 0.6), p, rng)
     return float(uses[~trainer].mean())
 
 

@@ -163,9 +163,10 @@ def test_population_varies_schools_but_not_starting_responsibility():
 def test_robustness_variants_move_each_parameter_25_percent_within_range():
     variants = robustness.variants(["mastery_rate", "success_credit"])
     values = {(v.parameter, v.direction): v.value for v in variants}
-    assert values[("mastery_rate", "-25%")] == pytest.approx(0.1875)
-    assert values[("mastery_rate", "+25%")] == pytest.approx(0.3125)
-    assert values[("success_credit", "+25%")] == pytest.approx(0.75)
+    defaults = Parameters()
+    assert values[("mastery_rate", "-25%")] == pytest.approx(0.75 * defaults.mastery_rate)
+    assert values[("mastery_rate", "+25%")] == pytest.approx(1.25 * defaults.mastery_rate)
+    assert values[("success_credit", "+25%")] == pytest.approx(1.25 * defaults.success_credit)
     assert variants[0].overrides == {}
     for name in robustness.PARAMETERS:
         spec = Parameters.spec(name)
@@ -187,7 +188,9 @@ def test_nels_observes_the_cohort_that_entered_in_the_first_study_year():
               options={**job.options, "students_per_school": 500, "survey_noise": 0.0})
     school, students = nels.observe(load("departments").model(rng=7, **job.parameters), job)
     assert len(students) == 100  # a quarter of 400: one cohort, all sampled
-    assert 0.3 < students["gain"].mean() < 0.8  # two years of growth
+    # two years of growth at 0.15-0.6 SD a year (this drawn school starts with a
+    # confident staff and leader, so it grows fast)
+    assert 0.3 < students["gain"].mean() < 1.2
     assert 0 < school["cr"] < 1 and school["n_students"] == 400
 
 

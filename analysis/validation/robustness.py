@@ -41,8 +41,8 @@ PARAMETERS: tuple[str, ...] = (
     "practice_effect", "intervention_effect", "out_of_field_penalty", "student_noise",
     # mastery and attribution
     "growth_goal", "goal_efficacy", "goal_collective", "mastery_sensitivity",
-    "mastery_rate", "success_credit", "attribution_background", "attribution_strategy",
-    "background_shift",
+    "mastery_rate", "success_credit", "confirmation", "attribution_background",
+    "attribution_strategy", "attribution_support", "background_shift",
     # vicarious experience, persuasion, malleability
     "vicarious_rate", "persuasion_rate", "exposure_half", "malleability_scale",
     # affect
@@ -51,7 +51,7 @@ PARAMETERS: tuple[str, ...] = (
     "collective_rate", "mood_rate", "responsibility_rate", "responsibility_erosion",
     "colleague_shared_goal",
     # practice and turnover
-    "adoption_coaching", "fidelity_decay", "turnover_efficacy",
+    "adoption_coaching", "fidelity_decay", "persistence_collective", "turnover_efficacy",
 )
 STEP = 0.25
 ROBUST = Settings(replicates=8, schools=48, bootstrap=300)

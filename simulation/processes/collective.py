@@ -10,6 +10,10 @@ Each teacher's perception ``c_i`` of the faculty's capability changes with
   own team's goal (``tanh((G_j - goal_team(i)) / σ_G)``);
 * colleagues' talk and the leader's persuasion (``persuasion.py``, same
   rates as for self-efficacy);
+
+and the mastery evidence is weighed by the current belief: a faculty that
+believes in itself credits successes and explains away failures
+(``mastery.collective_weights``), which is what makes the culture sticky;
 * group mood: ``-η_mood (ā_team - a_ref)``, the team's mean stress.
 
 School collective efficacy is the mean of ``c`` (Goddard, Hoy & Woolfolk
@@ -34,12 +38,16 @@ def team_mean(values: np.ndarray, team: np.ndarray) -> np.ndarray:
 
 def mastery_evidence(ties: Ties, visible_weight: np.ndarray, same_team: np.ndarray,
                      team_signal: np.ndarray, observed: np.ndarray,
-                     p: Parameters) -> np.ndarray:
+                     collective_efficacy: np.ndarray, p: Parameters) -> np.ndarray:
     """Evidence about the faculty from one's team's and other teams' results.
 
     ``observed`` holds, per directed tie, the colleague's result judged
-    against the observer's team goal (``vicarious.observed_mastery``).
+    against the observer's team goal (``vicarious.observed_mastery``). Each
+    teacher weighs successes and failures by their current belief
+    (``mastery.collective_weights``).
     """
+    from .mastery import collective_weights
+
     n = team_signal.size
     inside = visible_weight * same_team
     outside = visible_weight * ~same_team
@@ -47,7 +55,9 @@ def mastery_evidence(ties: Ties, visible_weight: np.ndarray, same_team: np.ndarr
     team_part = team_signal * seen_team / (seen_team + p.exposure_half)
     other_part = np.bincount(ties.src, weights=outside * observed, minlength=n) / (
         strength(ties.src, outside, n) + p.exposure_half)
-    return team_part + other_part
+    evidence = team_part + other_part
+    success, failure = collective_weights(collective_efficacy, p)
+    return np.where(evidence > 0, success, failure) * evidence
 
 
 def mood(stress: np.ndarray, team: np.ndarray, p: Parameters) -> np.ndarray:

@@ -14,8 +14,9 @@ against a shared goal set by its members' collective efficacy,
 ``g* + κ_c (c_i - c*) - δ g* b_i D_i`` averaged over the team: efficacious
 groups set higher goals (Bandura 1997; Goddard, Hoy & Woolfolk Hoy 2004), so
 one member's low self-efficacy does not lower the team's bar. A success raises self-efficacy by
-``η_M ω m_i`` with ``ω`` the share credited to one's own teaching (all of it
-under self-evaluation). A failure is attributed, with softmax probabilities,
+``η_M ω_i m_i`` with ``ω_i = ω (s_i/s*)^k`` the share credited to one's own
+teaching: low efficacy discounts success (all of it counts under
+self-evaluation). A failure is attributed, with softmax probabilities,
 to
 
 * own ability (score ``w_A (1 - s_i)``): self-efficacy falls by ``η_M |m_i|``;
@@ -141,8 +142,39 @@ class MasteryEffects:
     attribution: np.ndarray  # ATTRIBUTION code per teacher (most likely when noise is off)
 
 
+def success_credit(self_efficacy: np.ndarray, p: Parameters) -> np.ndarray:
+    """Share of a success credited to one's own teaching.
+
+    ``ω (s/s*)^k``, at most 1: teachers who doubt themselves put successes
+    down to luck or an easy class (Bandura 1997); self-evaluation makes the
+    link between teaching and results visible, so every success counts.
+    """
+    if p.self_evaluation:
+        return np.ones_like(self_efficacy)
+    return np.minimum(1.0, p.success_credit
+                      * (self_efficacy / REFERENCE_SELF_EFFICACY) ** p.confirmation)
+
+
+def collective_weights(collective_efficacy: np.ndarray, p: Parameters
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """How much a success and a failure of the faculty count for each teacher.
+
+    ``(c/c*)^k`` and ``((1-c)/(1-c*))^k``: a faculty that believes in itself
+    credits its successes and explains away its failures, one that does not
+    does the reverse, which is what makes an efficacy culture sticky
+    (Goddard, Hoy & Woolfolk Hoy 2004; Nickerson 1998). Self-evaluation
+    credits every success.
+    """
+    success = (collective_efficacy / REFERENCE_COLLECTIVE_EFFICACY) ** p.confirmation
+    failure = ((1.0 - collective_efficacy)
+               / (1.0 - REFERENCE_COLLECTIVE_EFFICACY)) ** p.confirmation
+    if p.self_evaluation:
+        success = np.maximum(success, 1.0)
+    return success, failure
+
+
 def effects(m: np.ndarray, probabilities: np.ndarray | None, p: Parameters,
-            rng: np.random.Generator) -> MasteryEffects:
+            rng: np.random.Generator, self_efficacy: np.ndarray) -> MasteryEffects:
     """Turn mastery signals into belief changes through attribution.
 
     ``probabilities`` None means attribution is switched off: failures are
@@ -151,8 +183,7 @@ def effects(m: np.ndarray, probabilities: np.ndarray | None, p: Parameters,
     """
     n = m.size
     failure = np.maximum(-m, 0.0)
-    credit = 1.0 if p.self_evaluation else p.success_credit
-    success_part = credit * np.maximum(m, 0.0)
+    success_part = success_credit(self_efficacy, p) * np.maximum(m, 0.0)
     attribution = np.where(m < 0, ABILITY, NONE).astype(np.int8)
     if probabilities is None:
         weights = np.zeros((n, 3))

@@ -12,12 +12,14 @@ capped at 1: coaching thins out at scale, Kraft, Blazar & Hogan 2018),
 ``prompt`` a recent failure attributed to strategy. A teacher's fidelity
 ``f`` then moves with the support they get,
 
-    Δf = ρ S (f_max - f) - δ (1 - S)(1 - μ M) f,
+    Δf = ρ S (c/c*)^k (f_max - f) - δ (1 - S)(1 - μ M) f,
 
 ``S`` = 1 for trainers, the coaches' coverage for coached teachers, the
 share of tie strength to trainers for trainees under train-the-trainer
 (trainees learn second-hand), and 0 without support; ``M`` is fidelity
-monitoring. Below ``f_min`` the practice is abandoned. Without expert
+monitoring; ``(c/c*)^k`` is the persistence collective efficacy brings to
+implementation (Donohoo & Katz 2020). Below ``f_min`` the practice is
+abandoned. Without expert
 support trained practice fades: at Maine Township it survived mainly in the
 trainers' own classrooms (Donohoo 2021; Joyce & Showers 2002).
 """
@@ -27,7 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..networks import Ties
-from ..parameters import Parameters
+from ..parameters import REFERENCE_COLLECTIVE_EFFICACY, Parameters
 from .common import logistic, strength, tie_sum
 
 
@@ -76,17 +78,23 @@ def support(ties: Ties, weight: np.ndarray, trainer: np.ndarray, coverage: float
 
 
 def update(uses: np.ndarray, fidelity: np.ndarray, try_p: np.ndarray,
-           expert_support: np.ndarray, trainer: np.ndarray, p: Parameters,
-           rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """One cycle of trying, practising and abandoning; returns (uses, fidelity)."""
+           expert_support: np.ndarray, trainer: np.ndarray, collective: np.ndarray,
+           p: Parameters, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """One cycle of trying, practising and abandoning; returns (uses, fidelity).
+
+    Fidelity grows with expert support times ``(c/c*)^k``: implementing a
+    practice well takes sustained effort, which collective efficacy brings
+    (Donohoo & Katz 2020).
+    """
     n = uses.size
     trying = rng.random(n) < try_p if p.noise else try_p >= 0.5
     if p.support_model == "train_the_trainer":
         trying |= trainer
     start = ~uses & trying
     monitoring = p.monitoring_effect * float(p.fidelity_monitoring)
+    persistence = (collective / REFERENCE_COLLECTIVE_EFFICACY) ** p.persistence_collective
     grown = (fidelity
-             + p.fidelity_rate * expert_support * (p.fidelity_expert - fidelity)
+             + p.fidelity_rate * expert_support * persistence * (p.fidelity_expert - fidelity)
              - p.fidelity_decay * (1.0 - expert_support) * (1.0 - monitoring) * fidelity)
     fidelity = np.where(uses, grown, np.where(start, p.fidelity_start, 0.0))
     uses = (uses | start) & (fidelity >= p.fidelity_floor)

@@ -9,7 +9,7 @@ with the teacher's effect ``e_i = q_i + β_s (s_i - s*) + β_c (c_i - c*) +
 β_p f_i`` (skill; efficacy-driven effort and persistence; practice at
 fidelity ``f_i``), ``d_k`` the disadvantaged flag, ``t_k`` the flag for a
 student below proficiency at the last common assessment, ``P_i`` how fully
-the teacher's team runs a systematic intervention plan, ``oof_kj`` an
+the teacher's team runs a systematic intervention plan (``plan_reach``), ``oof_kj`` an
 out-of-field course and ``ε_kj`` a residual with annual SD σ, realised at
 each common assessment (``learning_noise``). Achievement ``y_k`` is the
 mean over subjects. School size and structure appear nowhere here: they act
@@ -50,6 +50,23 @@ def teacher_effects(skill: np.ndarray, self_efficacy: np.ndarray,
     support = p.responsibility_effort * responsibility + p.intervention_effect * plan_quality
     return np.column_stack([effect, effect + support, effect - expectation,
                             effect - expectation + support])
+
+
+REFERENCE_RESPONSIBILITY = 0.5
+
+
+def plan_reach(collaboration: np.ndarray, responsibility: np.ndarray, p: Parameters
+               ) -> np.ndarray:
+    """How fully each teacher's team runs the systematic intervention plan (0-1).
+
+    The plan needs coordination (collaboration on shared students and goals,
+    ``K_i``) and follow-through from teachers who take responsibility for
+    struggling students: ``K_i min(1, r_i / r*)``, ``r* = 0.5`` (Lee & Smith
+    1996; DuFour & Mattos 2013). 0 when there is no plan.
+    """
+    if not p.intervention_plan:
+        return np.zeros_like(collaboration)
+    return collaboration * np.minimum(1.0, responsibility / REFERENCE_RESPONSIBILITY)
 
 
 def course_baseline(students: StudentState, p: Parameters, staffed_in_field: bool
