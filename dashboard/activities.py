@@ -21,8 +21,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from simulation import SOURCES, WEEKS_PER_YEAR
+from simulation.processes.mastery import ABILITY, BACKGROUND, STRATEGY
 
 from .school import DashboardSchool, most_experienced
 
@@ -107,6 +109,46 @@ def school_net(model: DashboardSchool) -> dict[str, float]:
     return {name: 8.0 * float(table[f"source_{name}"].sum()) for name in SOURCES}
 
 
+def assessments(teachers: pd.DataFrame, cycle_weeks: int,
+                rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each teacher's mastery signal and attribution at every assessment.
+
+    From the per-teacher snapshots (``model.teacher_dataframe()``): the
+    snapshots taken in assessment weeks, optionally only for ``rows``;
+    teachers without a class (signal exactly 0) left out. Returns the signals
+    (``m``: above 0 a success, below 0 a failure) and the causes blamed
+    (:data:`simulation.processes.mastery.ATTRIBUTION_NAMES` codes).
+    """
+    week = (teachers["Step"].to_numpy() - 1) % WEEKS_PER_YEAR + 1
+    keep = (teachers["Step"].to_numpy() > 0) & ((week % cycle_weeks == 0)
+                                                 | (week == WEEKS_PER_YEAR))
+    if rows is not None:
+        keep &= np.isin(teachers["row"].to_numpy(), rows)
+    signal = teachers["last_mastery"].to_numpy(dtype=float)[keep]
+    cause = teachers["last_attribution"].to_numpy()[keep]
+    assessed = signal != 0
+    return signal[assessed], cause[assessed]
+
+
+def attribution_shares(model: DashboardSchool) -> dict[str, float]:
+    """How often results met teachers' goals, and what failures were put down to.
+
+    ``success_share``: share of teachers' assessment results above their
+    goal; ``failures_blamed_on_<cause>``: among the results below the
+    goal, the share attributed to ability (self-efficacy falls), students'
+    background (expectations fall) or strategy (beliefs kept, a new practice
+    more likely).
+    """
+    signal, cause = assessments(model.teacher_dataframe(), model.params.cycle_weeks)
+    failed = signal < 0
+    out = {"success_share": float(np.mean(signal > 0)) if signal.size else math.nan}
+    for code, name in ((ABILITY, "ability"), (BACKGROUND, "background"),
+                       (STRATEGY, "strategy")):
+        out[f"failures_blamed_on_{name}"] = (float(np.mean(cause[failed] == code))
+                                             if failed.any() else math.nan)
+    return out
+
+
 # ---------------------------------------------------------------------------
 # 1. mastery versus persuasion
 # ---------------------------------------------------------------------------
@@ -119,7 +161,10 @@ def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Estimate]:
     chart); how far switching each source off moves teachers' year-end
     self-efficacy (mean absolute difference from the same seed with all
     four on); and what leader persuasion 0.5 instead of 0.1 does to the
-    year-end mean and spread (TSES).
+    year-end mean and spread (TSES). Also why mastery's net effect has the
+    sign it has: the share of runs in which it is negative, the share of
+    assessment results that met the teacher's goal and the causes failures
+    were blamed on (:func:`attribution_shares`).
     """
     out: dict[str, list[float]] = {}
 
@@ -134,6 +179,9 @@ def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Estimate]:
         add("cycles_mastery_moves_most", mastery_share_of_cycles(base))
         for name, value in school_net(base).items():
             add(f"net_{name}", value)
+        add("net_mastery_negative", float(school_net(base)["mastery"] < 0))
+        for key, value in attribution_shares(base).items():
+            add(key, value)
         for name in SOURCES:
             off = run("departments", seed, 1, switch_off=name)
             add(f"switch_off_{name}", float(np.abs(1 + 8 * off.teachers.self_efficacy
@@ -180,15 +228,33 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
                       structure: str | None = None) -> dict[str, Estimate]:
     """One cynical veteran (TSES 2) against the same run without, over one year.
 
-    Returns, at the end of year 1 (week 36): the change the cynic made to the
-    mean TSES of their teammates, of their other tie partners, and of
-    everyone else; the cynic's own TSES then and its four sources over the
-    year; and the share of runs in which the cynic then leaves.
+    Returns, in week 35 (the last week before the year-end turnover): the
+    change the cynic made to the mean TSES of their teammates, of their other
+    tie partners, and of everyone else, and to their teammates' collective
+    efficacy; what each source contributed to the teammates' change over the
+    year (``teammates_source_``, with minus without, TSES points); the
+    cynic's own TSES then, against the same teacher without cynicism. Over the
+    whole year: the four sources of the cynic's self-efficacy, the share of
+    the cynic's assessment results that met their goal (and of the same
+    teacher's without cynicism), and the share of runs in which the cynic
+    then leaves; and how many teammates and other tie partners the cynic has.
     """
     out: dict[str, list[float]] = {}
 
     def add(key: str, value: float) -> None:
         out.setdefault(key, []).append(value)
+
+    def sources(model: DashboardSchool, rows: np.ndarray) -> dict[str, float]:
+        teachers = model.teacher_dataframe()
+        weekly = teachers[(teachers["Step"] > 0) & teachers["row"].isin(rows)]
+        return {name: 8.0 * float(weekly[f"source_{name}"].sum()) / rows.size
+                for name in SOURCES}
+
+    def success_share(model: DashboardSchool, agent: int) -> float:
+        teachers = model.teacher_dataframe()
+        signal, _ = assessments(teachers[teachers["AgentID"] == agent],
+                                model.params.cycle_weeks)
+        return float(np.mean(signal > 0)) if signal.size else math.nan
 
     for seed in seeds:
         with_cynic = DashboardSchool(scenario, seed, cynic=True, structure=structure)
@@ -199,6 +265,7 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
         partners = np.setdiff1d(np.fromiter(with_cynic.network.neighbors(row), int), mates)
         others = np.setdiff1d(np.arange(team.size), np.r_[mates, partners, row])
         agent = with_cynic.teacher_agents()[row].unique_id
+        same_teacher = without.teacher_agents()[row].unique_id
         for _ in range(WEEKS_PER_YEAR - 1):
             with_cynic.step()
             without.step()
@@ -211,16 +278,25 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
         collective = (with_cynic.teachers.collective_efficacy[mates]
                       - without.teachers.collective_efficacy[mates])
         add("teammates_collective_change", float(collective.mean()) if mates.size else math.nan)
+        mates_with = sources(with_cynic, mates) if mates.size else None
+        mates_without = sources(without, mates) if mates.size else None
+        for name in SOURCES:
+            add(f"teammates_source_{name}",
+                mates_with[name] - mates_without[name] if mates_with else math.nan)
         add("cynic_tses_week35", float(a[row]))
         add("same_teacher_without_cynicism", float(b[row]))
         with_cynic.step()
+        without.step()
         teachers = with_cynic.teacher_dataframe()
         own = teachers[teachers["AgentID"] == agent]
         for name in SOURCES:
             add(f"cynic_source_{name}", 8.0 * float(own[f"source_{name}"].sum()))
+        add("cynic_success_share", success_share(with_cynic, agent))
+        add("same_teacher_success_share", success_share(without, same_teacher))
         add("cynic_leaves_at_year_end",
             float(all(a.unique_id != agent for a in with_cynic.teacher_agents())))
         add("teammates", float(mates.size))
+        add("tie_partners", float(partners.size))
     return {key: estimate(values) for key, values in out.items()}
 
 
@@ -238,12 +314,15 @@ def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Estimate]:
 
     Returns year-end levels (year 0 is the start) of :data:`OUTCOME_COLUMNS`
     for the scenario as scheduled (``plan_``), without its scheduled
-    interventions (``none_``), with the sidebar's levers all from week 1
-    (``all_``), and for the departments school (``typical_``).
+    interventions (``none_``), without them and with a silent principal
+    (leader persuasion 0, ``quiet_``), with the sidebar's levers all from
+    week 1 (``all_``), and for the departments school (``typical_``).
     """
     arms: dict[str, Callable[[int], DashboardSchool]] = {
         "plan": lambda seed: run("turnaround", seed, years),
         "none": lambda seed: run("turnaround", seed, years, scheduled=False),
+        "quiet": lambda seed: run("turnaround", seed, years, scheduled=False,
+                                  leader_persuasion=0.0),
         "all": lambda seed: run("turnaround", seed, years, **ALL_AT_ONCE),
         "typical": lambda seed: run("departments", seed, years),
     }
@@ -291,7 +370,7 @@ def report(replicates: int) -> str:
         parts += [f"### 3. One cynical colleague ({structure or 'plc'}; with minus "
                   f"without)\n", _table(three, list(three)), ""]
     four = turnaround(seeds)
-    keys = [f"{arm}_y{year}_{name}" for arm in ("plan", "none", "all", "typical")
+    keys = [f"{arm}_y{year}_{name}" for arm in ("plan", "none", "quiet", "all", "typical")
             for year in range(7) for name in ("collective_efficacy", "responsibility",
                                               "annual_gain", "ses_gap", "turnover_rate")]
     parts += ["### 4. Why a turnaround is slow (year-end levels)\n",
