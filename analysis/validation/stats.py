@@ -26,6 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as sps
 
+from analysis.statistics import mean_interval
+
 LEVEL = 0.95
 HOLDS, FAILS, INCONCLUSIVE = "holds", "fails", "inconclusive"
 
@@ -54,16 +56,8 @@ def mean_ci(values: Sequence[float], level: float = LEVEL) -> Estimate:
     level : float
         Coverage of the interval.
     """
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    n = x.size
-    if n == 0:
-        return Estimate(np.nan, np.nan, np.nan, 0)
-    mean = float(x.mean())
-    if n == 1:
-        return Estimate(mean, np.nan, np.nan, 1)
-    half = sps.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / np.sqrt(n)
-    return Estimate(mean, mean - half, mean + half, n)
+    interval = mean_interval(np.asarray(values, dtype=float), level)
+    return Estimate(interval.estimate, interval.low, interval.high, interval.n)
 
 
 def paired_difference(a: Sequence[float], b: Sequence[float], level: float = LEVEL) -> Estimate:
