@@ -4,7 +4,9 @@ Each activity's claim in the guide is checked here by running the very
 schools the dashboard builds (:class:`dashboard.school.DashboardSchool`)
 with the settings the guide tells a class to use, over several seeds. Arms
 of a comparison share seeds (common random numbers), as a class comparing
-two runs with the same seed does. Run::
+two runs with the same seed does. One comparison of activity 4 is not a
+dashboard setting: the same schools with evidence weighed even-handedly
+(:func:`even_handed`), to show what belief-consistent weighing does. Run::
 
     python -m dashboard.activities --replicates 20
 
@@ -24,7 +26,13 @@ import numpy as np
 import pandas as pd
 
 from simulation import SOURCES, WEEKS_PER_YEAR
-from simulation.processes.mastery import ABILITY, BACKGROUND, STRATEGY
+from simulation.processes.mastery import (
+    ABILITY,
+    BACKGROUND,
+    STRATEGY,
+    collective_weights,
+    success_credit,
+)
 
 from .school import DashboardSchool, most_experienced
 
@@ -130,6 +138,29 @@ def assessments(teachers: pd.DataFrame, cycle_weeks: int,
     return signal[assessed], cause[assessed]
 
 
+def credited_share(model: DashboardSchool, agent: int | None = None) -> float:
+    """Mean share of a success that teachers credited to their own teaching.
+
+    Over the assessment results above the teacher's goal (optionally only
+    ``agent``'s): ``mastery.success_credit`` at the self-efficacy the
+    teacher held going into the assessment (the week before). Belief-consistent
+    weighing (``confirmation``): the more a teacher doubts themselves, the
+    less of a success they credit.
+    """
+    teachers = model.teacher_dataframe()
+    if agent is not None:
+        teachers = teachers[teachers["AgentID"] == agent]
+    before = teachers[["AgentID", "Step", "self_efficacy"]].assign(Step=teachers["Step"] + 1)
+    merged = teachers.merge(before, on=["AgentID", "Step"], suffixes=("", "_before"))
+    week = (merged["Step"].to_numpy() - 1) % WEEKS_PER_YEAR + 1
+    assessed = (week % model.params.cycle_weeks == 0) | (week == WEEKS_PER_YEAR)
+    success = assessed & (merged["last_mastery"].to_numpy(dtype=float) > 0)
+    if not success.any():
+        return math.nan
+    belief = merged["self_efficacy_before"].to_numpy(dtype=float)[success]
+    return float(success_credit(belief, model.params).mean())
+
+
 def attribution_shares(model: DashboardSchool) -> dict[str, float]:
     """How often results met teachers' goals, and what failures were put down to.
 
@@ -164,7 +195,8 @@ def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Estimate]:
     year-end mean and spread (TSES). Also why mastery's net effect has the
     sign it has: the share of runs in which it is negative, the share of
     assessment results that met the teacher's goal and the causes failures
-    were blamed on (:func:`attribution_shares`).
+    were blamed on (:func:`attribution_shares`), and the share of a success
+    teachers credited to their own teaching (:func:`credited_share`).
     """
     out: dict[str, list[float]] = {}
 
@@ -182,6 +214,7 @@ def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Estimate]:
         add("net_mastery_negative", float(school_net(base)["mastery"] < 0))
         for key, value in attribution_shares(base).items():
             add(key, value)
+        add("success_credited", credited_share(base))
         for name in SOURCES:
             off = run("departments", seed, 1, switch_off=name)
             add(f"switch_off_{name}", float(np.abs(1 + 8 * off.teachers.self_efficacy
@@ -235,8 +268,9 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
     year (``teammates_source_``, with minus without, TSES points); the
     cynic's own TSES then, against the same teacher without cynicism. Over the
     whole year: the four sources of the cynic's self-efficacy, the share of
-    the cynic's assessment results that met their goal (and of the same
-    teacher's without cynicism), and the share of runs in which the cynic
+    the cynic's assessment results that met their goal and the share of such
+    a success they credited to their own teaching (and the same for the same
+    teacher without cynicism), and the share of runs in which the cynic
     then leaves; and how many teammates and other tie partners the cynic has.
     """
     out: dict[str, list[float]] = {}
@@ -293,6 +327,8 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
             add(f"cynic_source_{name}", 8.0 * float(own[f"source_{name}"].sum()))
         add("cynic_success_share", success_share(with_cynic, agent))
         add("same_teacher_success_share", success_share(without, same_teacher))
+        add("cynic_success_credited", credited_share(with_cynic, agent))
+        add("same_teacher_success_credited", credited_share(without, same_teacher))
         add("cynic_leaves_at_year_end",
             float(all(a.unique_id != agent for a in with_cynic.teacher_agents())))
         add("teammates", float(mates.size))
@@ -309,6 +345,46 @@ ALL_AT_ONCE = {"structure": "plc", "collaboration_minutes": 90, "data_review": T
 """The turnaround's levers that the sidebar holds, all from week 1."""
 
 
+def even_handed(model: DashboardSchool) -> DashboardSchool:
+    """``model`` weighing all evidence alike (``confirmation`` 0), before its first step.
+
+    A counterfactual of the model, not a dashboard setting: successes and
+    failures count the same whatever the teachers already believe. The
+    scheduled interventions keep it (they change other parameters only).
+    """
+    model.params = model.params.replace(confirmation=0.0)
+    return model
+
+
+def run_weighing(model: DashboardSchool, years: int) -> np.ndarray:
+    """Run ``years`` and return how much the faculty's evidence counted, per year.
+
+    Row ``y - 1``: the mean over that year's assessments and all teachers of
+    the weight of a success and of a failure of the faculty
+    (``mastery.collective_weights`` at the collective efficacy each teacher
+    held going into the assessment, with the parameters then in force). A
+    school at the typical belief (0.6) counts both at 1.
+    """
+    total = np.zeros((years, 2))
+    count = np.zeros(years)
+    for _ in range(years * WEEKS_PER_YEAR):
+        belief = model.teachers.collective_efficacy.copy()
+        model.step()
+        week = (model.steps - 1) % WEEKS_PER_YEAR + 1
+        if week % model.params.cycle_weeks == 0 or week == WEEKS_PER_YEAR:
+            year = (model.steps - 1) // WEEKS_PER_YEAR
+            success, failure = collective_weights(belief, model.params)
+            total[year] += success.mean(), failure.mean()
+            count[year] += 1
+    return total / count[:, None]
+
+
+WEIGHED_ARMS = ("plan", "quiet", "typical")
+"""Arms of :func:`turnaround` whose weighing of evidence the report shows."""
+EVEN_ARMS = ("even_plan", "even_none", "even_quiet")
+"""Arms of :func:`turnaround` with evidence weighed even-handedly (a counterfactual)."""
+
+
 def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Estimate]:
     """The turnaround scenario year by year, against no interventions and a typical school.
 
@@ -316,23 +392,44 @@ def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Estimate]:
     for the scenario as scheduled (``plan_``), without its scheduled
     interventions (``none_``), without them and with a silent principal
     (leader persuasion 0, ``quiet_``), with the sidebar's levers all from
-    week 1 (``all_``), and for the departments school (``typical_``).
+    week 1 (``all_``), and for the departments school (``typical_``); how
+    much a success and a failure of the faculty counted in each year
+    (``<arm>_y<year>_success_counts`` and ``_failure_counts``,
+    :func:`run_weighing`); the same three turnaround arms with evidence
+    weighed even-handedly (``even_plan_``, ``even_none_``, ``even_quiet_``,
+    :func:`even_handed`); and what the plan adds to collective efficacy,
+    plan minus no interventions on the same seeds (``lift_y<year>``; with
+    even-handed weighing ``even_lift_y<year>``).
     """
     arms: dict[str, Callable[[int], DashboardSchool]] = {
-        "plan": lambda seed: run("turnaround", seed, years),
-        "none": lambda seed: run("turnaround", seed, years, scheduled=False),
-        "quiet": lambda seed: run("turnaround", seed, years, scheduled=False,
-                                  leader_persuasion=0.0),
-        "all": lambda seed: run("turnaround", seed, years, **ALL_AT_ONCE),
-        "typical": lambda seed: run("departments", seed, years),
+        "plan": lambda seed: DashboardSchool("turnaround", seed),
+        "none": lambda seed: DashboardSchool("turnaround", seed, scheduled=False),
+        "quiet": lambda seed: DashboardSchool("turnaround", seed, scheduled=False,
+                                              leader_persuasion=0.0),
+        "all": lambda seed: DashboardSchool("turnaround", seed, **ALL_AT_ONCE),
+        "typical": lambda seed: DashboardSchool("departments", seed),
     }
+    for arm in ("plan", "none", "quiet"):
+        arms[f"even_{arm}"] = lambda seed, arm=arm: even_handed(arms[arm](seed))
     out: dict[str, list[float]] = {}
     for seed in seeds:
+        ends = {}
         for arm, build in arms.items():
-            ends = year_ends(build(seed))
+            model = build(seed)
+            weights = run_weighing(model, years)
+            ends[arm] = year_ends(model)
             for year in range(years + 1):
                 for k, name in enumerate(OUTCOME_COLUMNS):
-                    out.setdefault(f"{arm}_y{year}_{name}", []).append(ends[year, k])
+                    out.setdefault(f"{arm}_y{year}_{name}", []).append(ends[arm][year, k])
+            for year in range(1, years + 1):
+                out.setdefault(f"{arm}_y{year}_success_counts", []).append(weights[year - 1, 0])
+                out.setdefault(f"{arm}_y{year}_failure_counts", []).append(weights[year - 1, 1])
+        k = OUTCOME_COLUMNS.index("collective_efficacy")
+        for year in range(1, years + 1):
+            out.setdefault(f"lift_y{year}", []).append(ends["plan"][year, k]
+                                                       - ends["none"][year, k])
+            out.setdefault(f"even_lift_y{year}", []).append(ends["even_plan"][year, k]
+                                                            - ends["even_none"][year, k])
     return {key: estimate(values) for key, values in out.items()}
 
 
@@ -373,8 +470,23 @@ def report(replicates: int) -> str:
     keys = [f"{arm}_y{year}_{name}" for arm in ("plan", "none", "quiet", "all", "typical")
             for year in range(7) for name in ("collective_efficacy", "responsibility",
                                               "annual_gain", "ses_gap", "turnover_rate")]
+    weighed = [f"{arm}_y{year}_{name}" for arm in WEIGHED_ARMS for year in range(1, 7)
+               for name in ("success_counts", "failure_counts")]
+    even = [f"{arm}_y{year}_{name}" for arm in EVEN_ARMS for year in range(7)
+            for name in ("collective_efficacy", "annual_gain")]
     parts += ["### 4. Why a turnaround is slow (year-end levels)\n",
-              _table(four, keys, plain=True), ""]
+              _table(four, keys, plain=True), "",
+              "How much a success and a failure of the faculty counted for its "
+              "collective efficacy (mean over the year's assessments and the teachers; "
+              "1 at the typical belief 0.6):\n",
+              _table(four, weighed, plain=True), "",
+              "Evidence weighed even-handedly (`confirmation` 0: a counterfactual of the "
+              "model, not a dashboard setting), year-end levels:\n",
+              _table(four, even, plain=True), "",
+              "What the plan adds to collective efficacy (plan minus no interventions, "
+              "same seeds), as built and with even-handed weighing:\n",
+              _table(four, [f"{lift}_y{year}" for lift in ("lift", "even_lift")
+                            for year in range(1, 7)]), ""]
     return "\n".join(parts)
 
 
