@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.statistics import mean_interval
 from simulation import SOURCES, WEEKS_PER_YEAR
 from simulation.processes.mastery import (
     ABILITY,
@@ -60,18 +61,8 @@ class Estimate:
 
 def estimate(values: Sequence[float]) -> Estimate:
     """Mean and 95% interval of ``values`` (NaN ignored)."""
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    n = x.size
-    if n == 0:
-        return Estimate(math.nan, math.nan, math.nan, 0)
-    mean = float(x.mean())
-    if n == 1:
-        return Estimate(mean, math.nan, math.nan, 1)
-    from scipy import stats
-
-    half = float(stats.t.ppf(0.975, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return Estimate(mean, mean - half, mean + half, n)
+    interval = mean_interval(np.asarray(values, dtype=float))
+    return Estimate(interval.estimate, interval.low, interval.high, interval.n)
 
 
 def run(scenario: str, seed: int, years: float, **settings) -> DashboardSchool:
