@@ -256,7 +256,6 @@ class SchoolModel(mesa.Model):
         on = self._on
         week = self.week
 
-        self.skill = self._skill_now()
         plan = teaching.plan_reach(self._collaboration, t.responsibility, p)
         table = (teaching.teacher_effects(self.skill, t.self_efficacy, t.collective_efficacy,
                                           t.expectation_bias, t.responsibility,
@@ -298,10 +297,7 @@ class SchoolModel(mesa.Model):
                                                              - t.collective_efficacy)
 
         if on("affect"):
-            reach = persuasion.reach_probability(n, p) if on("leader") else 0.0
-            target = affect.stress_target(self._extra_preps, self._struggling_share,
-                                          t.last_mastery, self._exposure, reach, p)
-            t.stress[:] = affect.next_stress(t.stress, target, p)
+            t.stress[:] = affect.next_stress(t.stress, self._stress_target, p)
             change["affect"] += affect.affect_on_self_efficacy(t.stress, p)
             d_collective += collective.mood(t.stress, self.structure.team, p)
 
@@ -322,6 +318,7 @@ class SchoolModel(mesa.Model):
             t.effective_experience += skill.experience_speed(
                 self._exposure, t.collective_efficacy, p) / WEEKS_PER_YEAR
 
+        self.skill = self._skill_now()
         year_end = week == WEEKS_PER_YEAR
         if year_end:
             self._annual_test()
@@ -329,6 +326,7 @@ class SchoolModel(mesa.Model):
         self._record()
         if year_end:
             self._new_year()
+            self.skill = self._skill_now()
 
     # ------------------------------------------------------------ internals
     def _on(self, process: str) -> bool:
@@ -422,6 +420,7 @@ class SchoolModel(mesa.Model):
         self._weeks_since_assessment = 0
         self._struggling = struggling
         self._class_index = teaching.class_index(self.students, struggling)
+        self._update_stress_target()
         return out
 
     def _annual_test(self) -> None:
@@ -501,6 +500,21 @@ class SchoolModel(mesa.Model):
         team = self.structure.team
         self._same_team = team[ties.src] == team[ties.dst]
         self._collaboration = responsibility.shared_work(ties, self._weight, self._overlap, n, p)
+        self._update_stress_target()
+
+    def _update_stress_target(self) -> None:
+        """The stress each teacher's situation pushes toward.
+
+        It depends only on what changes at assessments, at the year's start
+        and with levers (workload, struggling students, the last mastery
+        signal, exposure, the leader's reach), so it is computed then, not
+        weekly.
+        """
+        p = self.params
+        reach = persuasion.reach_probability(self.n_teachers, p) if self._on("leader") else 0.0
+        self._stress_target = affect.stress_target(
+            self._extra_preps, self._struggling_share, self.teachers.last_mastery,
+            self._exposure, reach, p)
 
     def _read_network(self, p: Parameters):
         if p.structure != "custom":
@@ -525,7 +539,7 @@ class SchoolModel(mesa.Model):
 
     def _outcomes_now(self) -> dict[str, float]:
         return metrics.outcomes(
-            self.teachers, self._skill_now(), self.students, self.params, step=self.steps,
+            self.teachers, self.skill, self.students, self.params, step=self.steps,
             density=self.structure.density, clustering=self.structure.clustering,
             sources=self.source_changes, turnover_rate=self.turnover_rate)
 
@@ -551,7 +565,7 @@ class SchoolModel(mesa.Model):
             "responsibility": t.responsibility.copy(),
             "stress": t.stress.copy(),
             "expectation_bias": t.expectation_bias.copy(),
-            "skill": self._skill_now(),
+            "skill": self.skill.copy(),
             "uses_practice": t.uses_practice.copy(),
             "fidelity": t.fidelity.copy(),
             "last_mastery": t.last_mastery.copy(),

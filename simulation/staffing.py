@@ -101,41 +101,46 @@ def assign_courses(students: StudentState, staffing: Staffing, teacher_house: np
     n_houses = int(max(teacher_house.max(initial=0), students.house.max(initial=0))) + 1
     prep_codes = []
     max_spec = max(specialisms)
+    # teachers grouped once by (subject, house, course), (subject, course),
+    # (subject, house) and subject: the candidate lists are then look-ups
+    by_shc: dict[tuple[int, int, int], list[int]] = {}
+    by_sc: dict[tuple[int, int], list[int]] = {}
+    by_sh: dict[tuple[int, int], list[int]] = {}
+    by_s: dict[int, list[int]] = {}
+    for t, (subj, house, spec) in enumerate(zip(staffing.subject.tolist(),
+                                                teacher_house.tolist(),
+                                                staffing.specialism.tolist(), strict=True)):
+        by_shc.setdefault((subj, house, spec), []).append(t)
+        by_sc.setdefault((subj, spec), []).append(t)
+        by_sh.setdefault((subj, house), []).append(t)
+        by_s.setdefault(subj, []).append(t)
     for s, m in enumerate(specialisms):
         # schools run more sections of the courses they can staff in field;
         # a course nobody can teach in field still runs (taught out of field)
-        staffed = np.bincount(staffing.specialism[staffing.subject == s], minlength=m)
+        staffed = np.array([len(by_sc.get((s, c), ())) for c in range(m)])
         share = np.cumsum(np.maximum(staffed, 1)) / np.maximum(staffed, 1).sum()
         draws = rng.random(n) if noise else (np.arange(n) + 0.5) / n
         course = np.minimum(np.searchsorted(share, draws, side="right"), m - 1)
         key = students.house * m + course
-        cand_flat: list[np.ndarray] = []
+        cand_flat: list[int] = []
         cand_start = np.zeros(n_houses * m, dtype=np.int64)
         cand_len = np.zeros(n_houses * m, dtype=np.int64)
         cand_oof = np.zeros(n_houses * m, dtype=bool)
-        in_subject = staffing.subject == s
-        position = 0
         for h in range(n_houses):
-            in_house = teacher_house == h
             for c in range(m):
-                in_field = in_subject & (staffing.specialism == c)
-                options = (
-                    (in_field & in_house, False),
-                    (in_field, False),
-                    (in_subject & in_house, True),
-                    (in_subject, True),
-                    (np.ones(n_teachers, dtype=bool), True),
-                )
-                members, oof = all_teachers, True
-                for mask, out_of_field in options:
-                    if mask.any():
-                        members, oof = all_teachers[mask], out_of_field
+                options = ((by_shc.get((s, h, c)), False), (by_sc.get((s, c)), False),
+                           (by_sh.get((s, h)), True), (by_s.get(s), True))
+                members, oof = None, True
+                for group, out_of_field in options:
+                    if group:
+                        members, oof = group, out_of_field
                         break
+                if members is None:
+                    members = all_teachers.tolist()
                 g = h * m + c
-                cand_flat.append(members)
-                cand_start[g], cand_len[g], cand_oof[g] = position, members.size, oof
-                position += members.size
-        flat = np.concatenate(cand_flat)
+                cand_start[g], cand_len[g], cand_oof[g] = len(cand_flat), len(members), oof
+                cand_flat.extend(members)
+        flat = np.asarray(cand_flat, dtype=np.int64)
         deal = rng.permutation(n) if noise else np.arange(n)
         order = deal[np.argsort(key[deal], kind="stable")]
         sorted_key = key[order]

@@ -8,13 +8,13 @@ import numpy as np
 def soft_update(z: np.ndarray, delta: np.ndarray) -> np.ndarray:
     """Apply ``delta`` to ``z`` in (0, 1) with a multiplicative soft bound.
 
-    ``z + (1 - z)(1 - exp(-delta))`` for a rise and ``z exp(delta)`` for a
+    ``1 - (1 - z) exp(-delta)`` for a rise and ``z exp(delta)`` for a
     fall: for small changes this is the soft bound of MODEL.md's appendix
     (``delta (1 - z)`` up, ``delta z`` down), and for any finite change the
     result stays in [0, 1], so beliefs are bounded by construction.
     """
-    up = z + (1.0 - z) * -np.expm1(-np.maximum(delta, 0.0))
-    return np.where(delta > 0, up, z * np.exp(np.minimum(delta, 0.0)))
+    shrink = np.exp(-np.abs(delta))
+    return np.where(delta > 0, 1.0 - (1.0 - z) * shrink, z * shrink)
 
 
 def tie_sum(src: np.ndarray, dst: np.ndarray, weight: np.ndarray, values: np.ndarray,
