@@ -214,7 +214,8 @@ def resolve(reference: str | Path, relative_to: Path | None = None) -> Path:
                      f"{', '.join(builtin_names())}", key="scenario")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; any problem is one :class:`InputError` naming the file."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -286,7 +287,7 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origi
         chain = " -> ".join(p.name for p in (*seen, path))
         raise InputError(f"'extends' goes round in a circle: {chain}", source=str(path),
                          key="extends")
-    document = _read_toml(path)
+    document = read_toml(path)
     if "intervention" in document and not isinstance(document["intervention"], list):
         raise InputError("intervention: write each intervention as an [[intervention]] "
                          "table (double brackets)", source=str(path), key="intervention")

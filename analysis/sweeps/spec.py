@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +52,7 @@ import numpy as np
 
 import scenarios
 from scenarios import Scenario
+from scenarios.schema import read_toml
 from simulation import OUTCOMES, InputError, Intervention, ParameterError, Parameters
 from simulation.parameters import suggest
 
@@ -214,16 +214,7 @@ def resolve_sweep(reference: str | Path) -> Path:
 def load_sweep(reference: str | Path) -> Sweep:
     """Read and check a sweep file (a path or a built-in sweep's name)."""
     path = resolve_sweep(reference)
-    try:
-        with path.open("rb") as handle:
-            document = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise InputError(f"not valid TOML: {error}", source=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not a text file", source=str(path)) from None
-    except OSError as error:
-        raise InputError(f"cannot read the file ({error.strerror})", source=str(path)) from None
-    return _check(document, path, path.parent)
+    return _check(read_toml(path), path, path.parent)
 
 
 # ---------------------------------------------------------------------------
