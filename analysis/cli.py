@@ -104,8 +104,12 @@ def validate(
     """
     from analysis.validation.command import validate as run_validation
 
-    run_validation(quick=quick, workers=workers, out=out, docs=docs, only=only,
-                   console=console)
+    try:
+        run_validation(quick=quick, workers=workers, out=out, docs=docs, only=only,
+                       console=console)
+    except KeyboardInterrupt:  # the report is written only at the end
+        errors.print("interrupted: nothing was written", markup=False)
+        raise typer.Exit(130) from None
 
 
 def main() -> None:

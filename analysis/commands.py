@@ -22,7 +22,6 @@ from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
-    Progress,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -30,6 +29,8 @@ from rich.progress import (
 from rich.table import Table
 
 from simulation import InputError
+
+from .progress import progress_display
 
 console = Console()
 status = Console(stderr=True)
@@ -76,13 +77,22 @@ def _workers(workers: int | None) -> int:
 
 @contextmanager
 def _progress(total: int, what: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr; yields the ``on_done`` callback for the runner."""
+    """A progress bar on stderr; yields the ``on_done`` callback for the runner.
+
+    Outputs are written only after the runs, so Ctrl-C here leaves nothing
+    behind; the user is told so (exit status 130, as for any interrupted
+    command).
+    """
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("runs"), TimeElapsedColumn(), TextColumn("left"),
                TimeRemainingColumn())
-    with Progress(*columns, console=status, transient=False) as progress:
-        task = progress.add_task(what, total=total)
-        yield lambda done: progress.update(task, completed=done)
+    try:
+        with progress_display(status, *columns, unit="runs") as progress:
+            task = progress.add_task(what, total=total)
+            yield lambda done: progress.update(task, completed=done)
+    except KeyboardInterrupt:
+        status.print("interrupted: nothing was written", highlight=False)
+        raise typer.Exit(130) from None
 
 
 def _stem(reference: str) -> str:

@@ -9,12 +9,9 @@ random numbers, so that their difference is measured with less noise.
 
 from __future__ import annotations
 
-import multiprocessing
 import signal
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, wait
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +19,8 @@ import pandas as pd
 
 from scenarios import Scenario
 from simulation import OUTCOMES, SOURCES, WEEKS_PER_YEAR
+
+from .workers import POLL_SECONDS, forkserver_context, interrupts_as_flag
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
 #: Summary columns added to the outcomes: each source's contribution to the
@@ -108,27 +107,6 @@ def run_one(scenario: Scenario, replicate: int, seed: int, years: int | None = N
 
 def _run(args) -> RunResult:
     return run_one(*args)
-
-
-@contextmanager
-def _interrupt_flag() -> Iterator[threading.Event]:
-    """Turn Ctrl-C into a flag while a pool runs, so the pool can shut down cleanly.
-
-    A KeyboardInterrupt raised inside the executor's own code (while it
-    starts a worker, say) can leave workers reading a queue that no longer
-    exists; with the flag, the caller stops waiting, cancels what has not
-    started, lets the pool finish, and then raises KeyboardInterrupt.
-    Outside the main thread (where signals cannot be handled) it does nothing.
-    """
-    flag = threading.Event()
-    if threading.current_thread() is not threading.main_thread():
-        yield flag
-        return
-    previous = signal.signal(signal.SIGINT, lambda *_: flag.set())
-    try:
-        yield flag
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def _ignore_interrupts() -> None:
@@ -218,17 +196,17 @@ def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int 
         for key, job in jobs:
             finished(key, _run(job))
     else:
-        context = multiprocessing.get_context("forkserver")
         # workers fork from a server that has imported the model once already
-        context.set_forkserver_preload(["analysis.replicates"])
+        context = forkserver_context(["analysis.replicates"])
         pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
                                    initializer=_ignore_interrupts)
-        with _interrupt_flag() as interrupted:
+        with interrupts_as_flag() as interrupted:
             try:
                 futures = {pool.submit(_run, job): key for key, job in jobs}
                 pending = set(futures)
                 while pending and not interrupted.is_set():
-                    ready, pending = wait(pending, timeout=0.2, return_when="FIRST_COMPLETED")
+                    ready, pending = wait(pending, timeout=POLL_SECONDS,
+                                          return_when="FIRST_COMPLETED")
                     for future in ready:
                         finished(futures[future], future.result())
             finally:

@@ -277,6 +277,9 @@ def Page() -> None:  # noqa: N802 (Solara components are CamelCase)
     scenario = solara.use_memo(scenario_from_environment, [])
     model = solara.use_memo(
         lambda: DashboardSchool(from_scenario=str(scenario.path), seed=scenario.seed), [])
+    # Mesa labels its page tabs "Page 0", "Page 1", ...; the dashboard has
+    # one page, so the lone tab would only be a puzzling label on a projector.
+    solara.Style(".v-tabs { display: none; }")
     SolaraViz(model, components=list(CARDS),
               model_params=model_params(scenario), name=f"staffroom · {scenario.name}",
               play_interval=150, render_interval=1)

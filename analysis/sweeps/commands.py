@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
-    Progress,
     ProgressColumn,
     TextColumn,
     TimeElapsedColumn,
@@ -23,6 +22,8 @@ from rich.progress import (
 )
 from rich.table import Table
 from rich.text import Text
+
+from ..progress import progress_display
 
 console = Console()
 errors = Console(stderr=True)
@@ -79,19 +80,19 @@ def sweep(
     if plan:
         _print_plan(spec, folder)
         return
-    progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(),
-                        MofNCompleteColumn(), TextColumn("runs"), RunsPerSecond(),
-                        TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-                        console=errors, disable=quiet, transient=False)
+    progress = progress_display(errors, TextColumn("[bold]{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), TextColumn("runs"), RunsPerSecond(),
+                                TimeElapsedColumn(), TextColumn("left"),
+                                TimeRemainingColumn(), disable=quiet, unit="runs")
     bar = progress.add_task(spec.name, total=spec.runs)
     saved = {"done": 0, "total": spec.runs}
 
     def start(done: int, total: int) -> None:
         saved.update(done=done, total=total)
-        progress.update(bar, total=total, completed=done)
+        progress.reset(bar, total=total, completed=done)  # the rate counts new runs only
         if done:
             errors.print(f"resuming: {done} of {total} runs already in {folder}", markup=False,
-                         highlight=False)
+                         highlight=False, soft_wrap=True)
 
     def advance(done: int, total: int) -> None:
         saved.update(done=done, total=total)
@@ -105,7 +106,7 @@ def sweep(
     except KeyboardInterrupt:
         errors.print(f"interrupted: {saved['done']} of {saved['total']} runs are saved in "
                      f"{folder}; run the same command to resume", markup=False,
-                     highlight=False)
+                     highlight=False, soft_wrap=True)
         raise typer.Exit(130) from None
     except SweepError as error:
         errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)

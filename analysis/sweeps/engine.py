@@ -18,7 +18,6 @@ A Dask cluster is reached through ``dask.distributed`` (an optional extra,
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
@@ -30,6 +29,7 @@ from typing import Protocol
 
 from simulation import InputError
 
+from ..workers import POLL_SECONDS, forkserver_context, interrupts_as_flag
 from .runner import Task, TaskResult, run_task
 
 CONNECT_TIMEOUT = "15s"
@@ -95,9 +95,8 @@ class LocalPool:
         self.workers = workers
         self.slots = 2 * workers
         self.label = f"{workers} local worker{'s' if workers != 1 else ''}"
-        context = multiprocessing.get_context("forkserver")
         # the fork server imports the model once; each worker starts as a fork of it
-        context.set_forkserver_preload(["analysis.sweeps.runner"])
+        context = forkserver_context(["analysis.sweeps.runner"])
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                          initializer=_watch_main, initargs=(os.getpid(),))
 
@@ -184,29 +183,42 @@ def execute(engine: Engine, tasks: Iterable[Task],
     pending: set[Future] = set()
     clean = False
     try:
-        _fill(engine, queue, pending)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            broken = not _fill(engine, queue, pending)
-            results, failure = [], None
-            for future in done:
-                error = future.exception()
-                if error is None:
-                    results.append(future.result())
-                elif failure is None:
-                    failure = error
-            if results:
-                on_results(results)
-            if broken or isinstance(failure, BrokenProcessPool):
-                raise SweepError("a worker process died (out of memory, or killed); the "
-                                 "finished runs are saved: run the same command to resume")
-            if failure is not None:
-                raise failure
+        with interrupts_as_flag() as interrupted:
+            _fill(engine, queue, pending)
+            while pending:
+                _collect(engine, queue, pending, on_results, interrupted)
         clean = True
     finally:
         for future in pending:
             future.cancel()
         engine.close(cancel=not clean)
+
+
+def _collect(engine: Engine, queue: Iterator[Task], pending: set[Future],
+             on_results: Callable[[list[TaskResult]], None], interrupted: threading.Event
+             ) -> None:
+    """Wait a moment for finished tasks, refill the freed slots, hand the results over."""
+    done, still = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+    if interrupted.is_set():
+        raise KeyboardInterrupt
+    if not done:
+        return
+    pending.intersection_update(still)
+    broken = not _fill(engine, queue, pending)
+    results, failure = [], None
+    for future in done:
+        error = future.exception()
+        if error is None:
+            results.append(future.result())
+        elif failure is None:
+            failure = error
+    if results:
+        on_results(results)
+    if broken or isinstance(failure, BrokenProcessPool):
+        raise SweepError("a worker process died (out of memory, or killed); the "
+                         "finished runs are saved: run the same command to resume")
+    if failure is not None:
+        raise failure
 
 
 def _fill(engine: Engine, queue: Iterator[Task], pending: set[Future]) -> bool:

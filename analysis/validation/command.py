@@ -16,6 +16,7 @@ from rich.table import Table
 
 from simulation import InputError
 
+from ..progress import LogProgress, progress_display
 from . import nels as nels_module
 from . import plots
 from . import robustness as robustness_module
@@ -78,12 +79,12 @@ def command_line(quick: bool, only: str, out: Path, docs: Path | None) -> str:
     return " ".join(words)
 
 
-def _progress(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=True)
+def _progress(console: Console) -> Progress | LogProgress:
+    return progress_display(console, TextColumn("{task.description}"), BarColumn(),
+                            MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
 
 
-def _tracker(progress: Progress, description: str, total: int | None
+def _tracker(progress: Progress | LogProgress, description: str, total: int | None
              ) -> tuple[Callable[[int], None], Callable[[int], None]]:
     task = progress.add_task(description, total=total)
     return (lambda done: progress.update(task, completed=done),

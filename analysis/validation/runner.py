@@ -9,11 +9,10 @@ results are identical for any number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +20,8 @@ from typing import Any
 import pandas as pd
 
 from simulation import WEEKS_PER_YEAR, Intervention, SchoolModel
+
+from ..workers import POLL_SECONDS, forkserver_context, interrupts_as_flag
 
 YEARLY_COLUMNS = ("collective_efficacy", "responsibility", "self_efficacy",
                   "self_efficacy_tses", "annual_gain", "ses_gap", "ses_gain_slope",
@@ -125,8 +126,7 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     and this module, so starting one costs little; share one pool across
     calls of :func:`run_jobs` (use it as a context manager).
     """
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["simulation", "analysis.validation.runner"])
+    context = forkserver_context(["simulation", "analysis.validation.runner"])
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
@@ -159,12 +159,22 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
         with ExitStack() as stack:
             if pool is None:
                 pool = stack.enter_context(worker_pool(min(workers, len(jobs))))
-            futures = {pool.submit(_timed, jobs[i]): i for i in order}
-            for count, future in enumerate(as_completed(futures), start=1):
-                results[futures[future]], seconds = future.result()
-                cpu += seconds
-                if on_done:
-                    on_done(count)
+            with interrupts_as_flag() as interrupted:
+                futures = {pool.submit(_timed, jobs[i]): i for i in order}
+                pending, count = set(futures), 0
+                while pending:
+                    done, pending = wait(pending, timeout=POLL_SECONDS,
+                                         return_when=FIRST_COMPLETED)
+                    if interrupted.is_set():
+                        for future in pending:
+                            future.cancel()
+                        raise KeyboardInterrupt
+                    for future in done:
+                        results[futures[future]], seconds = future.result()
+                        cpu += seconds
+                        count += 1
+                        if on_done:
+                            on_done(count)
     if clock is not None:
         clock.seconds += cpu
     return results

@@ -75,6 +75,7 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
     card = page.locator(".vue-grid-item", has=page.locator("[data-name=network]"))
     assert card.bounding_box()["height"] > 450, "cards keep their projector size"
     page.get_by_text("Self-efficacy (TSES 1-9)").first.wait_for()
+    assert not page.get_by_text("Page 0").is_visible(), "Mesa's lone page tab is hidden"
 
     step(page, 6)  # one assessment cycle
     after = state(page)

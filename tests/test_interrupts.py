@@ -1,0 +1,90 @@
+"""Ctrl-C stops the work cleanly: a short message, exit status 130, no traceback, no stray output.
+
+A terminal's Ctrl-C reaches every process of the command (its process
+group), so the tests send SIGINT to the whole group, as a terminal would.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from analysis.workers import interrupts_as_flag
+
+LAUNCH = [sys.executable, "-c", "from analysis.launch import main; main()"]
+
+
+def sigint_ignored(pid: int) -> bool:
+    """Whether process ``pid`` ignores SIGINT (its SigIgn mask in /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("SigIgn:"):
+            return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
+    raise AssertionError("no SigIgn line")
+
+
+def test_the_fork_server_ignores_ctrl_c_from_its_first_instant():
+    # In a fresh interpreter, so that this call starts the server; its mask
+    # is read at once, while the server is still importing its preload.
+    code = ("import multiprocessing.forkserver as f, analysis.workers as w, sys;"
+            "w.forkserver_context(['analysis.replicates']);"
+            "print(f._forkserver._forkserver_pid, flush=True); sys.stdin.read()")
+    with subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                          stdout=subprocess.PIPE, text=True) as parent:
+        pid = int(parent.stdout.readline())
+        try:
+            assert sigint_ignored(pid)
+            assert not sigint_ignored(parent.pid), "the parent still handles Ctrl-C itself"
+        finally:
+            parent.stdin.close()
+
+
+def test_ctrl_c_inside_a_pool_sets_the_flag_instead_of_raising():
+    previous = signal.getsignal(signal.SIGINT)
+    with interrupts_as_flag() as interrupted:
+        os.kill(os.getpid(), signal.SIGINT)
+        deadline = time.monotonic() + 5
+        while not interrupted.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert interrupted.is_set()
+    assert signal.getsignal(signal.SIGINT) is previous
+
+
+def interrupt(args: list[str], ready: Path, settle: float = 1.0
+              ) -> subprocess.CompletedProcess:
+    """Start ``staffroom ARGS``, wait until ``ready`` exists, then Ctrl-C its process group."""
+    process = subprocess.Popen([*LAUNCH, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(settle)  # inside the runs: workers starting or working
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    return subprocess.CompletedProcess(args, process.returncode, out, err)
+
+
+def test_ctrl_c_during_a_run_writes_nothing_and_says_so(tmp_path):
+    out = tmp_path / "out"
+    done = interrupt(["run", "plc", "--replicates", "400", "--years", "3", "--out", str(out),
+                      "--workers", "2"], ready=out)
+    assert done.returncode == 130, done.stderr
+    assert "interrupted: nothing was written" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not any(out.rglob("*.*")), "no output files after an interruption"
+
+
+def test_ctrl_c_during_a_sweep_keeps_the_finished_runs_and_says_how_to_resume(tmp_path):
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text('name = "interrupted"\nscenario = "plc"\nyears = 3\nreplicates = 200\n'
+                     'seed = 1\n[design]\ntype = "factorial"\n[factors]\n'
+                     "collaboration_minutes = [30, 90]\n")
+    results = tmp_path / "results"
+    done = interrupt(["sweep", str(sweep), "--output", str(results), "--workers", "2"],
+                     ready=results, settle=3.0)
+    assert done.returncode == 130, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "run the same command to resume" in done.stderr
