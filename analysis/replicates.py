@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +20,7 @@ import pandas as pd
 from scenarios import Scenario
 from simulation import OUTCOMES, SOURCES, WEEKS_PER_YEAR
 
-from .workers import POLL_SECONDS, forkserver_context, interrupts_as_flag
+from .workers import as_finished, forkserver_context, interrupts_as_flag
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
 #: Summary columns added to the outcomes: each source's contribution to the
@@ -200,19 +200,10 @@ def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int 
         context = forkserver_context(["analysis.replicates"])
         pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
                                    initializer=_ignore_interrupts)
-        with interrupts_as_flag() as interrupted:
-            try:
-                futures = {pool.submit(_run, job): key for key, job in jobs}
-                pending = set(futures)
-                while pending and not interrupted.is_set():
-                    ready, pending = wait(pending, timeout=POLL_SECONDS,
-                                          return_when="FIRST_COMPLETED")
-                    for future in ready:
-                        finished(futures[future], future.result())
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)
-            if interrupted.is_set():
-                raise KeyboardInterrupt
+        with interrupts_as_flag() as interrupted, pool:
+            futures = {pool.submit(_run, job): key for key, job in jobs}
+            for future in as_finished(futures, interrupted):
+                finished(futures[future], future.result())
     return [Results(s, *_tables(s.name, [done[(k, r)] for r in range(s.replicates)]))
             for k, s in enumerate(scenarios)]
 

@@ -10,10 +10,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from analysis.workers import interrupts_as_flag
+import pytest
+
+from analysis.workers import as_finished, interrupts_as_flag
 
 LAUNCH = [sys.executable, "-c", "from analysis.launch import main; main()"]
 
@@ -51,6 +55,34 @@ def test_ctrl_c_inside_a_pool_sets_the_flag_instead_of_raising():
             time.sleep(0.01)
         assert interrupted.is_set()
     assert signal.getsignal(signal.SIGINT) is previous
+
+
+def test_as_finished_yields_every_future_once_in_the_order_they_finish():
+    gates = [threading.Event() for _ in range(4)]
+    order = [3, 1, 0, 2]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(gate.wait, 10) for gate in gates]
+        gates[order[0]].set()
+        seen = []
+        for future in as_finished(futures, threading.Event()):
+            assert future.result() is True  # finished by its gate, not by the time-out
+            seen.append(futures.index(future))
+            if len(seen) < len(order):
+                gates[order[len(seen)]].set()
+    assert seen == order
+
+
+def test_an_interruption_cancels_what_is_queued_and_raises():
+    interrupted = threading.Event()
+    release = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        futures = [pool.submit(release.wait, 10) for _ in range(5)]
+        interrupted.set()
+        with pytest.raises(KeyboardInterrupt):
+            for _ in as_finished(futures, interrupted):
+                pass
+        release.set()
+    assert sum(f.cancelled() for f in futures) == 4  # all but the one running
 
 
 def interrupt(args: list[str], ready: Path, settle: float = 1.0

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +21,7 @@ import pandas as pd
 
 from simulation import WEEKS_PER_YEAR, Intervention, SchoolModel
 
-from ..workers import POLL_SECONDS, forkserver_context, interrupts_as_flag
+from ..workers import as_finished, forkserver_context, interrupts_as_flag
 
 YEARLY_COLUMNS = ("collective_efficacy", "responsibility", "self_efficacy",
                   "self_efficacy_tses", "annual_gain", "ses_gap", "ses_gain_slope",
@@ -161,20 +161,11 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1,
                 pool = stack.enter_context(worker_pool(min(workers, len(jobs))))
             with interrupts_as_flag() as interrupted:
                 futures = {pool.submit(_timed, jobs[i]): i for i in order}
-                pending, count = set(futures), 0
-                while pending:
-                    done, pending = wait(pending, timeout=POLL_SECONDS,
-                                         return_when=FIRST_COMPLETED)
-                    if interrupted.is_set():
-                        for future in pending:
-                            future.cancel()
-                        raise KeyboardInterrupt
-                    for future in done:
-                        results[futures[future]], seconds = future.result()
-                        cpu += seconds
-                        count += 1
-                        if on_done:
-                            on_done(count)
+                for count, future in enumerate(as_finished(futures, interrupted), start=1):
+                    results[futures[future]], seconds = future.result()
+                    cpu += seconds
+                    if on_done:
+                        on_done(count)
     if clock is not None:
         clock.seconds += cpu
     return results
