@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.sweeps.engine import LocalPool
 from analysis.workers import as_finished, interrupts_as_flag
 
 LAUNCH = [sys.executable, "-c", "from analysis.launch import main; main()"]
@@ -85,6 +86,18 @@ def test_an_interruption_cancels_what_is_queued_and_raises():
     assert sum(f.cancelled() for f in futures) == 4  # all but the one running
 
 
+def test_cancelling_a_local_pool_stops_its_busy_workers_instead_of_waiting_for_them():
+    pool = LocalPool(2)
+    busy = [pool._pool.submit(time.sleep, 600) for _ in range(2)]
+    while not all(future.running() for future in busy):
+        time.sleep(0.05)
+    workers = list(pool._pool._processes.values())
+    pool.close(cancel=True)
+    for worker in workers:
+        worker.join(timeout=60)  # only so that a failure cannot hang the suite
+    assert not any(worker.is_alive() for worker in workers)
+
+
 def interrupt(args: list[str], ready: Path, settle: float = 1.0
               ) -> subprocess.CompletedProcess:
     """Start ``staffroom ARGS``, wait until ``ready`` exists, then Ctrl-C its process group."""
@@ -101,7 +114,7 @@ def interrupt(args: list[str], ready: Path, settle: float = 1.0
 
 def test_ctrl_c_during_a_run_writes_nothing_and_says_so(tmp_path):
     out = tmp_path / "out"
-    done = interrupt(["run", "plc", "--replicates", "400", "--years", "3", "--out", str(out),
+    done = interrupt(["run", "plc", "--replicates", "2000", "--years", "3", "--out", str(out),
                       "--workers", "2"], ready=out)
     assert done.returncode == 130, done.stderr
     assert "interrupted: nothing was written" in done.stderr
@@ -111,7 +124,7 @@ def test_ctrl_c_during_a_run_writes_nothing_and_says_so(tmp_path):
 
 def test_ctrl_c_during_a_sweep_keeps_the_finished_runs_and_says_how_to_resume(tmp_path):
     sweep = tmp_path / "sweep.toml"
-    sweep.write_text('name = "interrupted"\nscenario = "plc"\nyears = 3\nreplicates = 200\n'
+    sweep.write_text('name = "interrupted"\nscenario = "plc"\nyears = 3\nreplicates = 1000\n'
                      'seed = 1\n[design]\ntype = "factorial"\n[factors]\n'
                      "collaboration_minutes = [30, 90]\n")
     results = tmp_path / "results"

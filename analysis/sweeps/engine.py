@@ -109,13 +109,17 @@ class LocalPool:
         if not cancel:
             self._pool.shutdown(wait=True)
             return
-        self._pool.shutdown(wait=False, cancel_futures=True)
         terminate = getattr(self._pool, "terminate_workers", None)  # Python 3.14
         if terminate is not None:
-            terminate()
+            terminate()  # cancels what is queued, then stops the workers
             return
-        for process in list((getattr(self._pool, "_processes", None) or {}).values()):
+        # shutdown() forgets the worker processes, so take them first
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
             process.terminate()
+        for process in processes:
+            process.join()
 
 
 class DaskCluster:
