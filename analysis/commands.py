@@ -9,7 +9,6 @@ plots and reports are written atomically (:mod:`analysis.outputs`).
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -31,6 +30,7 @@ from rich.table import Table
 from simulation import InputError
 
 from .progress import progress_display
+from .workers import usable_cores
 
 console = Console()
 status = Console(stderr=True)
@@ -59,16 +59,9 @@ def register(app: typer.Typer) -> None:
 # helpers
 # ---------------------------------------------------------------------------
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return os.cpu_count() or 1
-
-
 def _workers(workers: int | None) -> int:
     if workers is None:
-        return _cores()
+        return usable_cores()
     if workers < 1:
         raise InputError(f"--workers {workers} is not allowed; allowed: 1 or more worker "
                          "processes", key="--workers")

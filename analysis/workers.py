@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.forkserver
+import os
 import queue
 import signal
 import threading
@@ -23,6 +24,14 @@ from multiprocessing.context import BaseContext
 
 #: Seconds between looks at the interrupt flag while waiting for workers.
 POLL_SECONDS = 0.2
+
+
+def usable_cores() -> int:
+    """The number of CPUs this process may use (its affinity, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def forkserver_context(preload: Sequence[str]) -> BaseContext:

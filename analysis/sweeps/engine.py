@@ -29,7 +29,7 @@ from typing import Protocol
 
 from simulation import InputError
 
-from ..workers import POLL_SECONDS, forkserver_context, interrupts_as_flag
+from ..workers import POLL_SECONDS, forkserver_context, interrupts_as_flag, usable_cores
 from .runner import Task, TaskResult, run_task
 
 CONNECT_TIMEOUT = "15s"
@@ -158,19 +158,11 @@ def make_engine(workers: int | None = None, scheduler: str | None = None) -> Eng
     if scheduler:
         return DaskCluster(scheduler)
     if workers is None:
-        workers = available_cores()
+        workers = usable_cores()
     if workers < 0:
         raise InputError(f"--workers must be 0 (this process) or more, not {workers}",
                          key="workers")
     return InProcess() if workers == 0 else LocalPool(workers)
-
-
-def available_cores() -> int:
-    """Cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
 
 
 def execute(engine: Engine, tasks: Iterable[Task],

@@ -17,13 +17,14 @@ from rich.table import Table
 from simulation import InputError
 
 from ..progress import LogProgress, progress_display
+from ..workers import usable_cores
 from . import nels as nels_module
 from . import plots
 from . import robustness as robustness_module
 from .experiments import FULL, QUICK, Settings
 from .patterns import PatternResult
 from .report import Provenance, relative, render
-from .runner import CpuClock, default_workers, worker_pool
+from .runner import CpuClock, worker_pool
 from .suite import pattern_jobs, run_patterns
 
 PARTS = ("patterns", "nels", "robustness")
@@ -177,7 +178,7 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
     """
     console = console or Console()
     parts = parse_parts(only)
-    workers = workers or default_workers()
+    workers = workers or usable_cores()
     settings: Settings = QUICK if quick else FULL
     nels_settings = nels_module.QUICK_NELS if quick else nels_module.NelsSettings()
     robust_settings = robustness_module.QUICK_ROBUST if quick else robustness_module.ROBUST

@@ -9,7 +9,6 @@ results are identical for any number of workers.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -109,14 +108,6 @@ class CpuClock:
 
     def __init__(self) -> None:
         self.seconds = 0.0
-
-
-def default_workers() -> int:
-    """The number of CPUs this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
 
 
 def worker_pool(workers: int) -> ProcessPoolExecutor:
