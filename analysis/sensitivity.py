@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.outputs import write_with
 from analysis.sweeps.design import Design
 from analysis.sweeps.store import read_design, read_manifest, read_runs, run_columns
 from simulation import InputError
@@ -194,8 +195,7 @@ def bar_chart(table: pd.DataFrame, kind: str, title: str, path: Path) -> Path:
     axes.set_xlabel(label)
     axes.set_title(title, fontsize=10)
     axes.legend(loc="lower right", fontsize=8)
-    figure.savefig(path, dpi=120)
-    return path
+    return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))
 
 
 def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path) -> Path:
@@ -222,8 +222,7 @@ def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path) -> Path:
                           color="black" if value > middle else "white")
     figure.colorbar(image, ax=axes, label=label)
     axes.set_title(title, fontsize=10)
-    figure.savefig(path, dpi=120)
-    return path
+    return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))
 
 
 # ---------------------------------------------------------------------------
@@ -318,14 +317,14 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
             levels = {f.name: f.grid() for f in design.factors}
             cells = grid(runs, x, y, column, x_levels=levels[x], y_levels=levels[y])
             analysis.extra["grid"] = cells
-            cells.to_csv(folder / f"{stem}-grid.csv")
+            write_with(folder / f"{stem}-grid.csv", cells.to_csv)
             analysis.files.append(heat_map(cells, f"{title} (mean of runs)", column,
                                            folder / f"{stem}-heatmap.png"))
         else:
             only = design.names[0]
             means = runs.groupby(only)[column].agg(["mean", "std", "count"])
             analysis.extra["grid"] = means
-            means.to_csv(folder / f"{stem}-grid.csv")
+            write_with(folder / f"{stem}-grid.csv", means.to_csv)
             analysis.files.append(_level_chart(means, only, column, title,
                                                folder / f"{stem}-levels.png"))
     else:
@@ -337,7 +336,8 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
             analysis.table, pairs = sobol_indices(design, values, seed=seed)
             if pairs is not None:
                 analysis.extra["second_order"] = pairs
-                pairs.to_csv(folder / f"{stem}-second-order.csv", index=False)
+                write_with(folder / f"{stem}-second-order.csv",
+                           lambda path: pairs.to_csv(path, index=False))
         elif design.kind == "morris":
             analysis.table = morris_indices(design, values, seed=seed)
         else:
@@ -345,8 +345,8 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
             analysis.table = rbd_fast_indices(design, values, seed=seed)
         analysis.files.append(bar_chart(analysis.table, design.kind, title,
                                         folder / f"{stem}.png"))
-    table_path = folder / f"{stem}.csv"
-    analysis.table.to_csv(table_path, index=False)
+    table_path = write_with(folder / f"{stem}.csv",
+                            lambda path: analysis.table.to_csv(path, index=False))
     analysis.files.insert(0, table_path)
     return analysis
 
@@ -371,5 +371,4 @@ def _level_chart(means: pd.DataFrame, factor: str, column: str, title: str, path
     axes.set_xlabel(factor)
     axes.set_ylabel(f"{column} (mean, 95% interval)")
     axes.set_title(title, fontsize=10)
-    figure.savefig(path, dpi=120)
-    return path
+    return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +15,7 @@ from rich.table import Table
 
 from simulation import InputError
 
+from ..outputs import write_bytes, write_text, write_with
 from ..progress import LogProgress, progress_display
 from ..workers import usable_cores
 from . import nels as nels_module
@@ -114,17 +114,16 @@ def print_table(console: Console, results: list[PatternResult]) -> None:
 
 
 def _write_data(folder: Path, tables: dict, nels, robustness) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, table in tables.items():
-        table.to_csv(folder / f"{name}.csv", index=False)
+    named = {f"{name}.csv": table for name, table in tables.items()}
     if nels is not None:
-        nels.schools.to_csv(folder / "nels_schools.csv", index=False)
-        nels.students.to_csv(folder / "nels_students.csv", index=False)
-        nels.main.coefficients.to_csv(folder / "nels_coefficients.csv", index=False)
-        nels.size_curve.to_csv(folder / "nels_size_curve.csv", index=False)
+        named |= {"nels_schools.csv": nels.schools, "nels_students.csv": nels.students,
+                  "nels_coefficients.csv": nels.main.coefficients,
+                  "nels_size_curve.csv": nels.size_curve}
     if robustness is not None:
-        robustness.verdicts.to_csv(folder / "robustness_verdicts.csv", index=False)
-        robustness.claims.to_csv(folder / "robustness_claims.csv", index=False)
+        named |= {"robustness_verdicts.csv": robustness.verdicts,
+                  "robustness_claims.csv": robustness.claims}
+    for name, table in named.items():
+        write_with(folder / name, lambda path, table=table: table.to_csv(path, index=False))
 
 
 def _figures(folder: Path, results: list[PatternResult], nels, robustness) -> dict[str, Path]:
@@ -224,18 +223,16 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
         datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
     figures = _figures(out / "figures", results, nels, robustness)
     _write_data(out / "data", tables, nels, robustness)
-    report = out / "report.md"
-    report.write_text(render(provenance, results,
-                             {k: relative(v, out) for k, v in figures.items()}, nels,
-                             robustness), encoding="utf-8")
+    report = write_text(out / "report.md", render(
+        provenance, results, {k: relative(v, out) for k, v in figures.items()}, nels,
+        robustness))
     written = [report]
     if docs is not None:
         beside = docs.parent / docs.stem
-        beside.mkdir(parents=True, exist_ok=True)
-        copied = {k: Path(shutil.copy(v, beside / v.name)) for k, v in figures.items()}
-        docs.write_text(render(provenance, results,
-                               {k: relative(v, docs.parent) for k, v in copied.items()},
-                               nels, robustness), encoding="utf-8")
+        copied = {k: write_bytes(beside / v.name, v.read_bytes()) for k, v in figures.items()}
+        write_text(docs, render(provenance, results,
+                                {k: relative(v, docs.parent) for k, v in copied.items()},
+                                nels, robustness))
         written.append(docs)
     console.print(f"Report: {', '.join(str(w) for w in written)}; figures and tidy tables "
                   f"in {out}. Took {total:.0f} s on {workers} worker(s).")

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from ..outputs import write_with
 from .nels import NelsResult
 from .patterns import PatternResult
 from .robustness import RobustnessResult
@@ -26,7 +27,7 @@ VERDICT_COLOURS = {"holds": "#1a9850", "inconclusive": "#fee08b", "fails": "#d73
 
 def _save(fig, path: Path) -> Path:
     fig.tight_layout()
-    fig.savefig(path, dpi=DPI)
+    write_with(path, lambda temporary: fig.savefig(temporary, dpi=DPI, format="png"))
     plt.close(fig)
     return path
 
