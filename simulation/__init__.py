@@ -13,9 +13,11 @@ from .metrics import DESCRIPTIONS, OUTCOMES
 from .model import SOURCES, Intervention, SchoolModel
 from .parameters import STRUCTURES, SUPPORT_MODELS, WEEKS_PER_YEAR, Parameters
 from .processes import PROCESSES
+from .rules import OBSERVABLES, Rule, RuleError
 
 __all__ = [
     "DESCRIPTIONS",
+    "OBSERVABLES",
     "OUTCOMES",
     "PROCESSES",
     "SOURCES",
@@ -28,6 +30,8 @@ __all__ = [
     "NetworkFileError",
     "ParameterError",
     "Parameters",
+    "Rule",
+    "RuleError",
     "SchoolModel",
     "Teacher",
 ]

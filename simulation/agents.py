@@ -8,11 +8,14 @@ operations.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import mesa
+import numpy as np
 
-from .parameters import SUBJECT_NAMES, tses
+from .parameters import SUBJECT_NAMES, WEEKS_PER_YEAR, tses
 from .processes.mastery import ATTRIBUTION_NAMES
 from .processes.persuasion import reach_probability
 
@@ -101,10 +104,128 @@ class Teacher(mesa.Agent):
                 f"tses={self.self_efficacy_tses:.2f})")
 
 
+#: Reliability assumed for survey scales (the TSES short form reports 0.90,
+#: Tschannen-Moran & Woolfolk Hoy 2001): each answer's error SD is the staff's
+#: spread in that belief times sqrt((1 - r) / r).
+SURVEY_RELIABILITY = 0.90
+#: Results of the annual test the leader reads (``model.annual_results``).
+ANNUAL_OBSERVABLES = ("annual_gain", "ses_gap", "ses_gain_slope", "proficient_disadvantaged",
+                      "proficient_advantaged")
+#: Spawn key of the leader's own random stream (walkthroughs, surveys), kept
+#: apart from the model's so that observing never changes a run.
+LEADER_STREAM = 0x1EAD
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A rule that fired: when, what the leader saw, and what changes from next week."""
+
+    rule: int
+    year: int
+    week: int
+    step: int
+    changes: dict[str, Any]
+    seen: dict[str, float | None]
+
+
 class Leader(mesa.Agent):
-    """The principal: persuasion, finite attention, and the policies in force."""
+    """The principal: persuasion, finite attention, the policies in force, and rules.
+
+    Each week the model calls :meth:`step`. At the leader's checkpoints (the
+    end of an assessment cycle and of the year) the leader observes the
+    school (:meth:`observe`) and checks the model's ``rules``; a rule whose
+    condition holds changes levers from the next week, as an intervention
+    would. Decisions are kept in :attr:`decisions`, what the leader saw at
+    each checkpoint in :attr:`observations` (only when there are rules).
+    """
 
     model: SchoolModel
+
+    def __init__(self, model: SchoolModel) -> None:
+        super().__init__(model)
+        self.decisions: list[Decision] = []
+        self.observations: list[tuple[int, dict[str, float | None]]] = []
+        self._fired: set[int] = set()
+        self._rng: np.random.Generator | None = None
+
+    def step(self) -> None:
+        """At a checkpoint, observe the school and apply the rules that are due."""
+        model = self.model
+        if not model.rules or not model.steps:
+            return
+        week = model.week
+        if week % model.params.cycle_weeks and week != WEEKS_PER_YEAR:
+            return
+        year_end = week == WEEKS_PER_YEAR
+        due = [k for k, r in enumerate(model.rules)
+               if (year_end or r.when == "cycle_end") and not (r.once and k in self._fired)]
+        if not due:
+            return
+        seen = self.observe()
+        self.observations.append((model.steps, seen))
+        for k in due:
+            rule = model.rules[k]
+            if rule.condition.holds(seen):
+                self._fired.add(k)
+                self.decisions.append(Decision(
+                    k + 1, model.year, week, model.steps, dict(rule.changes),
+                    {name: seen.get(name) for name in sorted(rule.condition.names)}))
+                model.schedule(rule.changes, model.steps + 1)
+
+    def observe(self) -> dict[str, float | None]:
+        """What the leader can see now (``simulation.rules.OBSERVABLES``); None if nothing.
+
+        Walkthroughs (only with ``fidelity_monitoring``): ``leader_attention``
+        classroom visits a week over the last cycle, each seeing the practice
+        with the visited teacher's ``uses_practice x fidelity``. Surveys: each
+        teacher answers with a measurement error (:data:`SURVEY_RELIABILITY`).
+        Annual results and turnover: the latest year end, exactly. With
+        ``noise=False`` walkthroughs and surveys give their expected values.
+        Draws come from the leader's own stream, never the model's.
+        """
+        model, t, p = self.model, self.model.teachers, self.model.params
+        week = model.week
+        seen: dict[str, float | None] = {
+            "year": float(model.year),
+            "cycle": float(math.ceil(week / p.cycle_weeks)) if week else None,
+        }
+        visits = round(p.leader_attention * p.cycle_weeks)
+        share = None
+        if p.fidelity_monitoring and visits > 0:
+            rate = float(np.mean(t.uses_practice * t.fidelity))
+            share = (float(self.random_stream().binomial(visits, min(max(rate, 0.0), 1.0)))
+                     / visits if p.noise else rate)
+        seen["observed_practice_share"] = share
+        seen["surveyed_self_efficacy"] = float(tses(self._survey(t.self_efficacy)))
+        seen["surveyed_collective_efficacy"] = self._survey(t.collective_efficacy)
+        seen["surveyed_responsibility"] = self._survey(t.responsibility)
+        last = model.annual_results[-1] if model.annual_results else None
+        for name in ANNUAL_OBSERVABLES:
+            value = None if last is None else last.get(name)
+            seen[name] = None if value is None or math.isnan(value) else float(value)
+        seen["turnover_rate"] = None if last is None else float(model.turnover_rate)
+        return seen
+
+    def _survey(self, belief: np.ndarray) -> float:
+        """The staff's mean answer on a 0-1 belief scale, each answer with an error."""
+        if not self.model.params.noise or belief.size < 2:
+            return float(belief.mean())
+        error = float(belief.std()) * math.sqrt((1 - SURVEY_RELIABILITY) / SURVEY_RELIABILITY)
+        answers = belief + self.random_stream().normal(0.0, error, belief.size)
+        return float(np.clip(answers, 0.0, 1.0).mean())
+
+    def random_stream(self) -> np.random.Generator:
+        """The leader's own generator, derived from the model's seed (not its stream)."""
+        if self._rng is None:
+            sequence = getattr(self.model.rng.bit_generator, "seed_seq", None)
+            if isinstance(sequence, np.random.SeedSequence):
+                sequence = np.random.SeedSequence(
+                    sequence.entropy, spawn_key=(*sequence.spawn_key, LEADER_STREAM),
+                    pool_size=sequence.pool_size)
+            else:
+                sequence = np.random.SeedSequence(self.model.random.getrandbits(64))
+            self._rng = np.random.default_rng(sequence)
+        return self._rng
 
     @property
     def persuasion(self) -> float:

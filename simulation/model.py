@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import metrics, networks, staffing, state
+from . import rules as leader_rules
 from .agents import Leader, Teacher
 from .errors import ParameterError
 from .parameters import WEEKS_PER_YEAR, Parameters, suggest, tses, voiced_beliefs
@@ -101,6 +102,10 @@ class SchoolModel(mesa.Model):
     interventions : iterable of Intervention or mappings
         Lever changes at given weeks, e.g. ``{"year": 2, "week": 1,
         "support_model": "coaching"}``.
+    rules : iterable of simulation.rules.Rule or mappings
+        The leader's rules, checked at its checkpoints (:class:`Leader`),
+        e.g. ``{"when": "year_end", "if": "observed_practice_share < 0.3",
+        "then": {"support_model": "coaching"}}``.
     record_every : int
         Record the model-level outcomes every this many weeks (default every
         week; 0: never, for the bare kernel). :meth:`outcomes` gives them
@@ -123,7 +128,7 @@ class SchoolModel(mesa.Model):
 
     def __init__(self, n_students: int = 900, structure: str = "departments", *,
                  disabled: Iterable[str] = (), interventions: Iterable[Any] = (),
-                 record_every: int = 1, record_teachers_every: int = 0,
+                 rules: Iterable[Any] = (), record_every: int = 1, record_teachers_every: int = 0,
                  rng: int | None = None,
                  **parameters: Any) -> None:
         super().__init__(rng=rng)
@@ -134,6 +139,9 @@ class SchoolModel(mesa.Model):
                                     key=lambda i: i.step)
         for item in self.interventions:
             self._check_changes(item.changes)
+        self.rules = leader_rules.rules(rules)
+        for rule in self.rules:
+            self._check_changes(rule.changes)
         for name, value in (("record_every", record_every),
                             ("record_teachers_every", record_teachers_every)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -228,6 +236,19 @@ class SchoolModel(mesa.Model):
         if p.support_model == "train_the_trainer" and not self.teachers.trainer.any():
             self.teachers.trainer[:] = practice.choose_trainers(self._skill_now(), p, self.rng)
         self._refresh_ties()
+
+    def schedule(self, changes: Mapping[str, Any], step: int) -> None:
+        """Apply lever ``changes`` at the start of model step ``step`` (1-based).
+
+        The leader's rules use it; the change then behaves exactly like an
+        ``[[intervention]]`` of that week (after any already due that week).
+        """
+        self._check_changes(changes)
+        item = Intervention((step - 1) // WEEKS_PER_YEAR + 1, (step - 1) % WEEKS_PER_YEAR + 1,
+                            dict(changes))
+        later = next((k for k, i in enumerate(self.interventions) if i.step > item.step),
+                     len(self.interventions))
+        self.interventions.insert(later, item)
 
     def outcomes(self) -> dict[str, float]:
         """The outcomes of ``simulation.OUTCOMES`` for the current state.
@@ -324,6 +345,7 @@ class SchoolModel(mesa.Model):
             self._annual_test()
             self._decide_leavers()
         self._record()
+        self.leader.step()  # checkpoints: observe, check the rules, decide for next week
         if year_end:
             self._new_year()
             self.skill = self._skill_now()
