@@ -61,7 +61,8 @@ intervention_plan, support_model, leader_persuasion
         switch off (ablation; ``"persuasion"`` silences colleagues and the
         leader alike).
     scheduled : bool
-        Run the scenario's scheduled interventions (``[[intervention]]``).
+        Run the scenario's scheduled interventions (``[[intervention]]``) and its
+        leader rules (``[[rule]]``).
     cynic : bool
         Make the most experienced teacher cynical at the start
         (:func:`make_cynical`).
@@ -106,6 +107,7 @@ intervention_plan, support_model, leader_persuasion
         super().__init__(**parameters,
                          disabled=() if switch_off == NO_SOURCE else (switch_off,),
                          interventions=plan.interventions if scheduled else (),
+                         rules=plan.rules if scheduled else (),
                          record_teachers_every=1, rng=seed)
         self.scenario_spec = plan
         self.seed = seed

@@ -26,11 +26,12 @@ explains each one, and the rest of the built-in library shows them in use)::
                     house_size, house_assignment
     [policies]      any lever (`staffroom parameters`, "lever" column), from week 1
     [[intervention]] year, week (1-36), then levers to change, e.g. type = "plc"
+    [[rule]]        when, if, then, once, name: the leader's rules (scenarios/rules.py)
     [calibration]   any model parameter by its full name
 
 How ``extends`` merges: top-level values and keys inside a section replace
-the parent's one by one (a section is not replaced whole); interventions are
-added after the parent's; ``name`` and ``description`` are never inherited.
+the parent's one by one (a section is not replaced whole); interventions and
+rules are added after the parent's; ``name`` and ``description`` are never inherited.
 """
 
 from __future__ import annotations
@@ -48,10 +49,13 @@ from simulation import (
     NetworkFileError,
     ParameterError,
     Parameters,
+    Rule,
     SchoolModel,
 )
 from simulation.networks import read_network_file
 from simulation.parameters import suggest
+
+from . import rules as rule_tables
 
 LIBRARY = Path(__file__).resolve().parent
 TOP_LEVEL = {"name", "description", "extends", "years", "replicates", "seed"}
@@ -95,6 +99,7 @@ INTERVENTION_KEYS = {**SECTIONS["policies"], "type": "structure",
 LIMITS = {"years": (1, 50), "replicates": (1, 10_000), "seed": (0, 2**63 - 1)}
 DEFAULTS = {"years": 3, "replicates": 10, "seed": 1}
 WEEKS = 36
+LISTS = ("intervention", "rule")  # arrays of tables: a child's are added after its parent's
 
 # Where each key of a merged document was written: ("school", "students") ->
 # the file; ("intervention", i) -> (the file, the intervention's number there).
@@ -119,6 +124,8 @@ class Scenario:
         The file it was read from.
     source : Mapping
         The merged document (after ``extends``), as read.
+    rules : tuple of Rule
+        The leader's rules (``[[rule]]``), checked at its checkpoints.
     """
 
     name: str
@@ -130,11 +137,12 @@ class Scenario:
     seed: int = 1
     path: Path | None = None
     source: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    rules: tuple[Rule, ...] = ()
 
     def model(self, rng: int, **overrides: Any) -> SchoolModel:
         """A fresh :class:`SchoolModel` of this scenario with seed ``rng``."""
         return SchoolModel(**{**self.parameters, **overrides}, interventions=self.interventions,
-                           rng=rng)
+                           rules=self.rules, rng=rng)
 
     def with_parameters(self, **changes: Any) -> Scenario:
         """A copy with some model parameters changed (validated)."""
@@ -230,7 +238,7 @@ def read_toml(path: Path) -> dict[str, Any]:
 def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
     for key, value in child.items():
-        if key == "intervention":
+        if key in LISTS:
             merged[key] = list(base.get(key, [])) + list(value)
         elif isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
@@ -244,6 +252,9 @@ def _anchor_network_files(document: dict[str, Any], folder: Path) -> None:
     tables = [document.get("structure")]
     items = document.get("intervention")
     tables += items if isinstance(items, list) else []
+    items = document.get("rule")
+    tables += [r.get("then") for r in items if isinstance(r, dict)] if isinstance(items,
+                                                                                  list) else []
     for table in tables:
         if isinstance(table, dict) and isinstance(table.get("network_file"), str):
             # left as written if it cannot be resolved; the network-file check reports it
@@ -255,9 +266,9 @@ def _origins(document: Mapping[str, Any], path: Path) -> Origins:
     origins: Origins = {}
     for key, value in document.items():
         origins[(key,)] = path
-        if key == "intervention" and isinstance(value, list):
+        if key in LISTS and isinstance(value, list):
             for number in range(1, len(value) + 1):
-                origins[("intervention", number - 1)] = (path, number)
+                origins[(key, number - 1)] = (path, number)
         elif isinstance(value, dict):
             for inner in value:
                 origins[(key, inner)] = path
@@ -288,9 +299,10 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origi
         raise InputError(f"'extends' goes round in a circle: {chain}", source=str(path),
                          key="extends")
     document = read_toml(path)
-    if "intervention" in document and not isinstance(document["intervention"], list):
-        raise InputError("intervention: write each intervention as an [[intervention]] "
-                         "table (double brackets)", source=str(path), key="intervention")
+    for key in LISTS:
+        if key in document and not isinstance(document[key], list):
+            raise InputError(f"{key}: write each {key} as a [[{key}]] table (double brackets)",
+                             source=str(path), key=key)
     _anchor_network_files(document, path.parent)
     origins = _origins(document, path)
     parent = document.get("extends")
@@ -309,11 +321,11 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origi
         base_origins.pop((inherited,), None)
     document.pop("extends")
     origins.pop(("extends",), None)
-    shift = len(base.get("intervention", []))
+    shift = {key: len(base.get(key, [])) for key in LISTS}
     merged_origins = dict(base_origins)
     for key, where in origins.items():
-        if key[0] == "intervention" and len(key) == 2:
-            merged_origins[("intervention", key[1] + shift)] = where
+        if key[0] in LISTS and len(key) == 2:
+            merged_origins[(key[0], key[1] + shift[key[0]])] = where
         else:
             merged_origins[key] = where
     return _merge(base, document), merged_origins
@@ -391,7 +403,7 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
 
     if not isinstance(document, Mapping):
         raise InputError("a scenario must be a TOML table", source=default_source)
-    allowed = TOP_LEVEL | set(SECTIONS) | {"intervention"}
+    allowed = TOP_LEVEL | set(SECTIONS) | set(LISTS)
     for key in document:
         if key not in allowed:
             hint = _where_else(key, None) or suggest(key, allowed)
@@ -451,10 +463,23 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
             item, f"[[intervention]] {number}", top["years"],
             lambda key, message, i=index: fail(key, message, "intervention", i)))
 
-    _check_restructuring(checked, interventions, origins, fail)
+    staff = _check_restructuring(checked, interventions, origins, fail)
+
+    def number(index: int) -> int:
+        where = origins.get(("rule", index))
+        return where[1] if isinstance(where, tuple) else index + 1
+
+    def fail_rule(index: int, key: str, message: str) -> InputError:
+        return fail(key, message, "rule", *([index] if index >= 0 else []))
+
+    items = document.get("rule", [])
+    numbers = [number(i) for i in range(len(items))] if isinstance(items, list) else []
+    rules = rule_tables.read(items, INTERVENTION_KEYS, numbers, fail_rule)
+    rule_tables.check(rules, checked, [i.changes for i in interventions], staff, fail_rule,
+                      numbers)
     return Scenario(top["name"] or (path.stem if path else "scenario"), top["description"],
                     parameters, tuple(interventions), top["years"], top["replicates"],
-                    top["seed"], path, dict(document))
+                    top["seed"], path, dict(document), rules)
 
 
 def _plain(error: ParameterError, key: str) -> str:
@@ -515,8 +540,8 @@ def _teachers(p: Parameters, network_teachers: int | None) -> int:
 
 
 def _check_restructuring(base: Parameters, interventions: list[Intervention],
-                         origins: Origins, fail) -> None:
-    """Network files exist and parse; restructuring keeps the staff size.
+                         origins: Origins, fail) -> int:
+    """Network files exist and parse; restructuring keeps the staff size; return it.
 
     Interventions apply in order of their week; each one's parameters are
     the previous ones' with its changes, as in the model.
@@ -556,3 +581,4 @@ def _check_restructuring(base: Parameters, interventions: list[Intervention],
             raise fail(f"{label} network_file", f"the file has {size} teachers but the school "
                        f"has {staff}; staff size cannot change during a run, so the file must "
                        f"list {staff} teachers", "intervention", index)
+    return staff

@@ -264,7 +264,12 @@ class _Checker:
             path = scenarios.resolve(reference, self.base_dir)
         except InputError as error:
             raise self.fail(key, error.message) from None
-        return scenarios.load(path)
+        loaded = scenarios.load(path)
+        if loaded.rules:
+            raise self.fail(key, f"{reference!r} has leader rules ([[rule]]), which sweeps do "
+                            "not run; compare it with `staffroom compare`, or sweep a copy "
+                            "without its rules")
+        return loaded
 
 
 def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sweep:
