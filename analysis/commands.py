@@ -200,8 +200,10 @@ def run(
     """Run a scenario's replicates and write tables and plots.
 
     Writes to the output folder: trajectories.parquet (every week of every
-    run), summary.csv (one row per run and year), plots/*.png (key outcomes
-    with 95% bands) and run.json (what was run, written last).
+    run), summary.csv (one row per run and year), decisions.csv (when the
+    scenario has leader rules: which fired, when, on what the leader saw),
+    plots/*.png (key outcomes with 95% bands) and run.json (what was run,
+    written last).
 
     Example: staffroom run plc --replicates 20 --years 3 --out results/plc
     """
@@ -225,6 +227,8 @@ def run(
                                                       results.trajectories),
         "summary.csv": outputs.write_csv(folder / "summary.csv", results.summary),
     }
+    if planned.rules:
+        files["decisions.csv"] = outputs.write_csv(folder / "decisions.csv", results.decisions)
     figures = {}
     if plots_wanted:
         figures = {"overview.png": plots.overview_figure([results]),
@@ -273,6 +277,11 @@ def _write_report(folder: Path, comparisons, title: str, intro: str, about: dict
                 summaries.append(r.summary)
                 trajectories.append(r.trajectories)
     tables["summary.csv"] = pd.concat(summaries, ignore_index=True)
+    decisions = [r.decisions for c in comparisons for r in [c.baseline, *c.plans]
+                 if r.scenario.rules]
+    if decisions:  # the leader's rules: which fired, in which run, when, on what it saw
+        tables["decisions.csv"] = pd.concat(decisions, ignore_index=True).drop_duplicates(
+            ["scenario", "replicate", "rule", "step"])
     for name, frame in tables.items():
         files[name] = outputs.write_csv(folder / name, frame)
     files["trajectories.parquet"] = outputs.write_parquet(
@@ -300,12 +309,14 @@ def compare(
 ) -> None:
     """Compare plans with a baseline and write a report a principal can read.
 
-    Every scenario runs with the same seeds (common random numbers); for
-    each outcome the report gives the difference from the baseline at the
-    end of each year with a 95% interval, in sentences, tables and plots,
-    and which sources of efficacy drove the difference. Writes
-    report.html (self-contained), report.md with plots/, differences.csv,
-    sources.csv, summary.csv, trajectories.parquet and run.json.
+    Every scenario runs with the same seeds (common random numbers). The
+    report opens with a one-page answer (a chart of each plan's difference
+    from the baseline with 95% intervals, a sentence per plan, the source
+    of efficacy that drove it, when leader rules fired), then each plan in
+    sentences and tables, the Blueprint's evidence of practice and the
+    method. Writes report.html (self-contained, prints on A4), report.md
+    with plots/, differences.csv, sources.csv, summary.csv, decisions.csv
+    (if a scenario has leader rules), trajectories.parquet and run.json.
 
     Example: staffroom compare departments plc plc_coaching --replicates 30
     """

@@ -70,6 +70,17 @@ class Comparison:
         return Interval(row["difference"], row["low"], row["high"], int(row["n"]),
                         row["method"])
 
+    def result(self, plan: str) -> Results:
+        """The runs of the scenario named ``plan`` (a plan or the baseline)."""
+        return next(r for r in [self.baseline, *self.plans] if r.scenario.name == plan)
+
+    def start_difference(self, plan: str, outcome: str) -> float:
+        """Plan minus baseline mean of ``outcome`` before the first week (step 0)."""
+        def start(result: Results) -> float:
+            frame = result.trajectories
+            return float(frame.loc[frame["step"] == 0, outcome].mean())
+        return start(self.result(plan)) - start(self.baseline)
+
     def source_intervals(self, plan: str, year: int, span: str = "to date"
                          ) -> dict[str, Interval]:
         """Each source's difference in ``year`` (span ``"year"``) or up to it, as intervals."""

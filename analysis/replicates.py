@@ -12,7 +12,7 @@ from __future__ import annotations
 import signal
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -23,6 +23,8 @@ from simulation import OUTCOMES, SOURCES, WEEKS_PER_YEAR
 from .workers import as_finished, forkserver_context, interrupts_as_flag
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
+#: Columns of the table of the leader's decisions (rules that fired).
+DECISION_COLUMNS = (*ID_COLUMNS, "rule", "rule_name", "year", "week", "step", "changes", "seen")
 #: Summary columns added to the outcomes: each source's contribution to the
 #: change in self-efficacy summed over the school year's 36 weeks (mean over
 #: teachers, 0-1 scale; times 8 for TSES points).
@@ -46,13 +48,14 @@ class RunResult:
 
     ``annual`` holds the annual test (``model.annual_results``) and each
     source's contribution to self-efficacy summed over the year
-    (:data:`YEAR_SOURCES`).
+    (:data:`YEAR_SOURCES`); ``decisions`` the leader's rules that fired.
     """
 
     replicate: int
     seed: int
     trajectory: pd.DataFrame
     annual: pd.DataFrame
+    decisions: list[dict] = field(default_factory=list)
 
 
 def _check_record_every(record_every: int) -> None:
@@ -102,7 +105,23 @@ def run_one(scenario: Scenario, replicate: int, seed: int, years: int | None = N
     annual = pd.DataFrame(model.annual_results)
     annual["year"] = annual["year"].astype(int)
     annual = annual.merge(pd.DataFrame(yearly), on="year", how="left")
-    return RunResult(replicate, seed, trajectory, annual)
+    decisions = [{"rule": d.rule, "rule_name": model.rules[d.rule - 1].label, "year": d.year,
+                  "week": d.week, "step": d.step, "changes": _words(d.changes),
+                  "seen": _words(d.seen)} for d in model.leader.decisions]
+    return RunResult(replicate, seed, trajectory, annual, decisions)
+
+
+def _words(values: dict) -> str:
+    """``a = 1, b = "x"``: a decision's changes or observations, as one cell."""
+    def shown(value) -> str:
+        if value is None:
+            return "not seen"
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, float):
+            return f"{value:.4g}"
+        return f'"{value}"' if isinstance(value, str) else str(value)
+    return ", ".join(f"{k} = {shown(v)}" for k, v in values.items())
 
 
 def _run(args) -> RunResult:
@@ -121,11 +140,15 @@ class Results:
     ``trajectories``: one row per replicate and recorded step.
     ``summary``: one row per replicate and school year, the outcomes at the
     end of that year (week 36), plus :data:`YEAR_SOURCES`.
+    ``decisions``: one row per rule that fired in a run
+    (:data:`DECISION_COLUMNS`; empty without rules).
     """
 
     scenario: Scenario
     trajectories: pd.DataFrame
     summary: pd.DataFrame
+    decisions: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(DECISION_COLUMNS)))
 
 
 def run_replicates(scenario: Scenario, replicates: int | None = None, seed: int | None = None,
@@ -208,8 +231,11 @@ def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int 
             for k, s in enumerate(scenarios)]
 
 
-def _tables(name: str, runs: Sequence[RunResult]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _tables(name: str, runs: Sequence[RunResult]
+            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     frames, years = [], []
+    decisions = [{"scenario": name, "replicate": run.replicate, "seed": run.seed, **d}
+                 for run in runs for d in run.decisions]
     for run in runs:
         frame = run.trajectory.copy()
         frame.insert(0, "seed", run.seed)
@@ -226,4 +252,6 @@ def _tables(name: str, runs: Sequence[RunResult]) -> tuple[pd.DataFrame, pd.Data
     summary = summary.assign(year=summary["year"].astype(int)).reset_index(drop=True)
     summary = summary.merge(pd.concat(years, ignore_index=True), on=["replicate", "year"],
                             how="left", validate="one_to_one")
-    return trajectories, summary
+    decided = pd.DataFrame(decisions, columns=list(DECISION_COLUMNS))
+    decided["seed"] = decided["seed"].astype("uint64")
+    return trajectories, summary, decided

@@ -1,18 +1,15 @@
 """Reports: a comparison as Markdown, as self-contained HTML, and as terminal tables.
 
-A report is built once as a list of blocks (headings, paragraphs, lists,
-tables, figures) and rendered twice: Markdown that links its figures as
-files beside it, and HTML with the same figures embedded (base64), which
-can be mailed or opened offline as one file.
+A report opens with the one-page answer (:mod:`analysis.summary`), then
+reads each plan against its baseline once (sentences, tables, sources,
+the leader's decisions, the Blueprint's evidence of practice), then the
+method. Blocks and their renderings are in :mod:`analysis.blocks`.
 """
 
 from __future__ import annotations
 
-import base64
-import html
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from importlib import metadata
 
 from rich.table import Table
@@ -20,23 +17,39 @@ from rich.table import Table
 from simulation import DESCRIPTIONS, OUTCOMES, SOURCES
 
 from . import plots
+from .blocks import (
+    Block,
+    Bullets,
+    Figure,
+    Heading,
+    Paragraph,
+    Section,
+    TableBlock,
+    figures,
+    to_html,
+    to_markdown,
+)
+from .blueprint import ITEMS, NOT_MODELLED
 from .compare import Comparison
 from .replicates import Results
-from .statistics import mean_interval
+from .statistics import Interval, differences, mean_interval
+from .summary import answers, chart, rule_notes
 from .wording import (
     COMPARED,
     SOURCE_NAMES,
     TSES_POINTS,
+    finding,
     judgement,
     label,
     level,
     number,
     plus_minus,
-    sentence,
     signed,
     source_sentence,
-    tally,
 )
+
+__all__ = ["figures", "report_blocks", "run_table", "terminal_table", "to_html", "to_markdown",
+           "version"]
 
 
 def version() -> str:
@@ -45,118 +58,6 @@ def version() -> str:
         return metadata.version("staffroom")
     except metadata.PackageNotFoundError:
         return "unknown"
-
-
-# ---------------------------------------------------------------------------
-# blocks
-# ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Heading:
-    """A section heading (level 1-3)."""
-
-    level: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A paragraph of plain text."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Bullets:
-    """A bulleted list of plain-text items."""
-
-    items: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class TableBlock:
-    """A table of plain-text cells."""
-
-    header: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A PNG figure: ``name`` is its file name under ``plots/``."""
-
-    name: str
-    data: bytes
-    caption: str
-
-
-Block = Heading | Paragraph | Bullets | TableBlock | Figure
-
-
-def to_markdown(blocks: Sequence[Block], figure_folder: str = "plots") -> str:
-    """Render blocks as Markdown; figures link ``figure_folder/NAME``."""
-    out: list[str] = []
-    for block in blocks:
-        if isinstance(block, Heading):
-            out.append(f"{'#' * block.level} {block.text}")
-        elif isinstance(block, Paragraph):
-            out.append(block.text)
-        elif isinstance(block, Bullets):
-            out.append("\n".join(f"* {item}" for item in block.items))
-        elif isinstance(block, TableBlock):
-            def row(cells: Sequence[str]) -> str:
-                return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
-            lines = [row(block.header), "|" + "---|" * len(block.header)]
-            lines += [row(r) for r in block.rows]
-            out.append("\n".join(lines))
-        elif isinstance(block, Figure):
-            out.append(f"![{block.caption}]({figure_folder}/{block.name})\n\n*{block.caption}*")
-    return "\n\n".join(out) + "\n"
-
-
-STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 60rem;
-       margin: 2rem auto; padding: 0 1rem; line-height: 1.5; color: #222; }
-h1, h2, h3 { line-height: 1.2; }
-h2 { border-bottom: 1px solid #ccc; padding-bottom: .2rem; margin-top: 2.5rem; }
-table { border-collapse: collapse; margin: 1rem 0; font-size: .9rem; }
-th, td { border: 1px solid #ccc; padding: .25rem .5rem; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-figure { margin: 1.5rem 0; } img { max-width: 100%; }
-figcaption { font-style: italic; font-size: .9rem; color: #555; }
-"""
-
-
-def to_html(blocks: Sequence[Block], title: str) -> str:
-    """Render blocks as one self-contained HTML page (figures embedded as base64)."""
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           f"<title>{html.escape(title)}</title>", f"<style>{STYLE}</style>", "</head>",
-           "<body>"]
-    for block in blocks:
-        if isinstance(block, Heading):
-            out.append(f"<h{block.level}>{html.escape(block.text)}</h{block.level}>")
-        elif isinstance(block, Paragraph):
-            out.append(f"<p>{html.escape(block.text)}</p>")
-        elif isinstance(block, Bullets):
-            out.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in block.items)
-                       + "</ul>")
-        elif isinstance(block, TableBlock):
-            head = "".join(f"<th>{html.escape(c)}</th>" for c in block.header)
-            body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>"
-                           for r in block.rows)
-            out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-        elif isinstance(block, Figure):
-            data = base64.b64encode(block.data).decode("ascii")
-            out.append(f'<figure><img alt="{html.escape(block.caption)}" '
-                       f'src="data:image/png;base64,{data}">'
-                       f"<figcaption>{html.escape(block.caption)}</figcaption></figure>")
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
-
-
-def figures(blocks: Sequence[Block]) -> dict[str, bytes]:
-    """The figures of a report by file name, to be written beside the Markdown."""
-    return {b.name: b.data for b in blocks if isinstance(b, Figure)}
 
 
 # ---------------------------------------------------------------------------
@@ -217,8 +118,9 @@ def _scenario_list(comparison: Comparison) -> Bullets:
         s = result.scenario
         role = "baseline" if k == 0 else "plan"
         where = f" ({s.path.name})" if s.path else ""
-        text = s.description or "no description"
-        items.append(f"{s.name}{where}, {role}: {text}")
+        about = f": {s.description.rstrip('.')}" if s.description else ""
+        rules = "".join(f" Leader rule: {rule.describe()}." for rule in s.rules)
+        items.append(f"{s.name}{where}, {role}{about}" + (f".{rules}" if rules else ""))
     return Bullets(tuple(items))
 
 
@@ -238,7 +140,7 @@ def _difference_table(comparison: Comparison, plan: str) -> TableBlock:
 
 def _glossary() -> TableBlock:
     rows = tuple((label(o), o, DESCRIPTIONS[o]) for o in COMPARED)
-    return TableBlock(("outcome", "column", "meaning"), rows)
+    return TableBlock(("outcome", "column", "meaning"), rows, name="glossary")
 
 
 def _sources_table(comparison: Comparison, plan: str) -> TableBlock:
@@ -271,8 +173,62 @@ def _levels_table(comparison: Comparison) -> TableBlock:
     return TableBlock(("outcome", *(r.scenario.name for r in results)), tuple(rows))
 
 
+def _end_mean(result: Results, outcome: str, year: int) -> float:
+    return mean_interval(result.summary.loc[result.summary["year"] == year, outcome]).estimate
+
+
+def blueprint_blocks(comparison: Comparison) -> list[Block]:
+    """"What you would see in the building": the Blueprint's eight items, per plan.
+
+    Each item shows the model outcomes that stand for it (``analysis.blueprint``)
+    at the end of the run, for the baseline and every plan, with each plan's
+    difference and its verdict; items the model has nothing to say about
+    are marked "not modelled".
+    """
+    year = comparison.years
+    results = [comparison.baseline, *comparison.plans]
+    names = sorted({o for item in ITEMS for o in item.outcomes})
+    diffs = {p.scenario.name: differences(p.summary, comparison.baseline.summary, names)
+             for p in comparison.plans}
+    rows = []
+    for item in ITEMS:
+        if item.status == NOT_MODELLED:
+            rows.append((f"{item.number}. {item.text}", "not modelled",
+                         *("—" for _ in results), item.reason))
+            continue
+        for k, outcome in enumerate(item.outcomes):
+            cells = [level(_end_mean(comparison.baseline, outcome, year), outcome)]
+            for plan in comparison.plans:
+                table = diffs[plan.scenario.name]
+                row = table[(table["outcome"] == outcome) & (table["year"] == year)].iloc[0]
+                interval = _interval(row)
+                cells.append(f"{level(row['plan_mean'], outcome)} ({plus_minus(interval, outcome)}"
+                             f", {judgement(interval, outcome)})")
+            stands = label(outcome) + ("" if item.status != "partly" else " (in part)")
+            rows.append((f"{item.number}. {item.text}" if k == 0 else "", stands, *cells,
+                         item.reason if k == 0 else ""))
+    header = ("evidence of practice", "in the model", *(r.scenario.name for r in results),
+              "why")
+    return [
+        Heading(3, "What you would see in the building"),
+        Paragraph(f"The collective-responsibility Blueprint lists eight things a visitor would "
+                  f"see where staff take collective responsibility. For each, the model outcomes "
+                  f"that stand for it at the end of year {year} (mean of "
+                  f"{comparison.replicates} runs; for plans, the difference from the baseline "
+                  "± its 95% interval and what it means), or \"not modelled\" where the model "
+                  "has nothing to say: it invents no mechanism to fill a row. docs/blueprint.md "
+                  "gives the mapping and its sources."),
+        TableBlock(header, tuple(rows), name="blueprint"),
+    ]
+
+
+def _interval(row) -> Interval:
+    """An :class:`Interval` from one row of a differences table."""
+    return Interval(row["difference"], row["low"], row["high"], int(row["n"]), row["method"])
+
+
 def comparison_blocks(comparison: Comparison, prefix: str = "") -> list[Block]:
-    """The blocks of one comparison: sentences, tables and figures for each plan.
+    """The blocks of one comparison: each plan read once against the baseline.
 
     ``prefix`` keeps figure file names apart when a report holds several.
     """
@@ -280,25 +236,32 @@ def comparison_blocks(comparison: Comparison, prefix: str = "") -> list[Block]:
     year = comparison.years
     blocks: list[Block] = [Heading(2, comparison.question or
                                    f"Plans compared with {base}"), _scenario_list(comparison)]
+    base_rules = rule_notes(comparison.baseline)
+    if base_rules:
+        blocks.append(Paragraph(f"The baseline's leader: {' '.join(base_rules)}"))
     for plan_result in comparison.plans:
         plan = plan_result.scenario.name
         blocks.append(Heading(3, f"{plan} compared with {base}"))
-        finals = {o: comparison.interval(plan, o, year) for o in COMPARED}
-        blocks.append(Paragraph(f"In short, by the end of year {year} {plan} is "
-                                f"{tally(finals)} (better: in the direction that helps "
-                                "students or teachers)."))
-        blocks.append(Bullets(tuple(
-            sentence(o, comparison.interval(plan, o, year), plan, base, year)
-            for o in COMPARED)))
-        blocks.append(Paragraph(source_sentence(plan, base, year,
-                                                comparison.source_intervals(plan, year))))
-        blocks.append(Paragraph(f"Year by year: the difference {plan} minus {base} with its "
-                                "95% interval; · marks no clear difference."))
+        blocks.append(Paragraph(f"At the end of year {year}, {plan} minus {base}, with 95% "
+                                "intervals (better: in the direction that helps students or "
+                                "teachers):"))
+        blocks.append(Bullets(tuple(finding(o, comparison.interval(plan, o, year))
+                                    for o in COMPARED)))
+        blocks.append(Paragraph(source_sentence(
+            year, comparison.source_intervals(plan, year),
+            comparison.start_difference(plan, "self_efficacy_tses"),
+            comparison.interval(plan, "self_efficacy_tses", year).estimate)))
+        notes = rule_notes(plan_result)
+        if notes:
+            blocks.append(Paragraph("The leader's rules: " + " ".join(notes)))
+        blocks.append(Paragraph("Year by year: the difference from the baseline with its 95% "
+                                "interval; · marks no clear difference."))
         blocks.append(_difference_table(comparison, plan))
         blocks.append(Paragraph("Sources of self-efficacy, year by year: how much more (+) or "
-                                f"less (−) each source moved teachers' self-efficacy in {plan} "
-                                f"than in {base} during that year, in TSES points."))
+                                "less (−) each source moved teachers' self-efficacy than in the "
+                                "baseline during that year, in TSES points."))
         blocks.append(_sources_table(comparison, plan))
+    blocks += blueprint_blocks(comparison)
     blocks.append(Paragraph(f"Where each scenario ends (mean of {comparison.replicates} runs "
                             f"at the end of year {year}):"))
     blocks.append(_levels_table(comparison))
@@ -314,34 +277,31 @@ def comparison_blocks(comparison: Comparison, prefix: str = "") -> list[Block]:
     return blocks
 
 
-HEADLINE_OUTCOMES = ("annual_gain", "ses_gap")
-
-
-def _headlines(comparison: Comparison) -> Bullets:
-    """One item per plan: the tally, then gains and the SES gap at the end of the run."""
-    base = comparison.baseline.scenario.name
-    year = comparison.years
-    items = []
-    for plan_result in comparison.plans:
-        plan = plan_result.scenario.name
-        finals = {o: comparison.interval(plan, o, year) for o in COMPARED}
-        said = " ".join(sentence(o, finals[o], plan, base, year) for o in HEADLINE_OUTCOMES)
-        items.append(f"{plan} against {base}: better on {tally(finals).removeprefix('better on ')}"
-                     f". {said}")
-    return Bullets(tuple(items))
+def one_page(comparisons: Sequence[Comparison], title: str, intro: str = "") -> Section:
+    """The answer on one page: per comparison, the chart and one answer per plan."""
+    blocks: list[Block] = [Heading(1, title)]
+    if intro:
+        blocks.append(Paragraph(intro))
+    for comparison in comparisons:
+        base = comparison.baseline.scenario.name
+        heading = comparison.question if len(comparisons) > 1 else (
+            f"The answer: each plan against {base}")
+        blocks.append(Heading(2, heading or f"Each plan against {base}"))
+        blocks.append(chart(comparison))
+        blocks += answers(comparison)
+        base_rules = rule_notes(comparison.baseline)
+        if base_rules:
+            blocks.append(Paragraph(f"{base}: {' '.join(base_rules)}"))
+    blocks.append(Paragraph("What the model implies, not a forecast: use it to compare plans "
+                            "and ask why. The details, the Blueprint's evidence of practice and "
+                            "the method follow."))
+    return Section("one-page", tuple(blocks))
 
 
 def report_blocks(comparisons: Sequence[Comparison], title: str,
                   intro: str = "") -> list[Block]:
-    """A whole report: title, reading guide, one section per comparison, method."""
-    blocks: list[Block] = [Heading(1, title)]
-    if intro:
-        blocks.append(Paragraph(intro))
-    blocks.append(Heading(2, "Headlines"))
-    for comparison in comparisons:
-        if comparison.question and len(comparisons) > 1:
-            blocks.append(Paragraph(f"{comparison.question}:"))
-        blocks.append(_headlines(comparison))
+    """A whole report: the one-page answer, reading guide, each comparison, method."""
+    blocks: list[Block] = [one_page(comparisons, title, intro)]
     blocks += [Heading(2, "How to read this report"), Bullets(READING_GUIDE),
                Paragraph("The outcomes (the name in the CSV and Parquet files, and what the "
                          "model measures):"), _glossary()]

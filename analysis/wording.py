@@ -100,6 +100,16 @@ PHRASES: dict[str, Phrasing] = {
     "practice_share": Phrasing("the share of teachers using the evidence-based practice",
                                False, "using practice (%)", "higher", "lower",
                                " percentage points", 100.0, 1, 1),
+    # shown in the Blueprint section (analysis.blueprint), not in COMPARED
+    "expectation_bias": Phrasing("teachers' expectation bias against disadvantaged students",
+                                 False, "expectation bias (0–1)", "higher", "lower", "",
+                                 decimals=3, better=-1, scale_note=" on a 0–1 scale"),
+    "reflective_practice": Phrasing("reflective practice", False, "reflective practice (0–1)",
+                                    "higher", "lower", "", decimals=3, better=1,
+                                    scale_note=" on a 0–1 scale"),
+    "network_clustering": Phrasing("the clustering of the collaboration network", False,
+                                   "network clustering (0–1)", "higher", "lower", "",
+                                   decimals=3, scale_note=" on a 0–1 scale"),
 }
 
 SOURCE_NAMES = {
@@ -197,6 +207,41 @@ def sentence(outcome: str, interval: Interval, plan: str, baseline: str, year: i
             f"(95% CI {number(low, d)}–{number(high, d)}).")
 
 
+def finding(outcome: str, interval: Interval) -> str:
+    """One difference as a sentence that names no scenario (its section does).
+
+    Examples
+    --------
+    "Annual achievement gains are 0.041 SD higher (95% CI 0.020–0.062)."
+    """
+    phrase = PHRASES[outcome]
+    d = decimals_for(interval, phrase)
+    scale = phrase.scale
+    noun = phrase.noun[0].upper() + phrase.noun[1:]
+    if interval.n == 0 or math.isnan(interval.estimate):
+        return f"{noun} cannot be compared (it is undefined in these runs)."
+    estimate = f"{number(interval.estimate * scale, d, signed=True)}{phrase.unit}"
+    if math.isnan(interval.low):
+        return (f"{noun} differs by {estimate}, but {interval.n} replicate gives no interval: "
+                "run more replicates.")
+    if not interval.clear:
+        return (f"No clear difference in {phrase.noun} (difference {estimate}, 95% CI "
+                f"{number(interval.low * scale, d)} to {number(interval.high * scale, d)}).")
+    low, high = sorted((abs(interval.low) * scale, abs(interval.high) * scale))
+    return f"{change(outcome, interval, capital=True)} (95% CI {number(low, d)}–{number(high, d)})."
+
+
+def change(outcome: str, interval: Interval, capital: bool = False) -> str:
+    """A clear difference as a clause: ``annual achievement gains are 0.041 SD higher``."""
+    phrase = PHRASES[outcome]
+    d = decimals_for(interval, phrase)
+    noun = phrase.noun[0].upper() + phrase.noun[1:] if capital else phrase.noun
+    comparative = phrase.more if interval.estimate > 0 else phrase.less
+    return (f"{noun} {'are' if phrase.plural else 'is'} "
+            f"{number(abs(interval.estimate) * phrase.scale, d)}{phrase.unit} "
+            f"{comparative}{phrase.scale_note}")
+
+
 def tally(intervals: dict[str, Interval]) -> str:
     """In short: how many outcomes are better, worse, or not clearly different.
 
@@ -229,13 +274,24 @@ def judgement(interval: Interval, outcome: str) -> str:
     return "better" if (up == (phrase.better > 0)) else "worse"
 
 
-def source_sentence(plan: str, baseline: str, years: int,
-                    intervals: dict[str, Interval]) -> str:
-    """Which sources of efficacy drove the difference in self-efficacy over the run.
+def source_sentence(years: int, intervals: dict[str, Interval], start: float,
+                    end: float) -> str:
+    """Which sources of efficacy drove the difference in self-efficacy, and what else moved it.
 
-    ``intervals`` holds, per source, the plan-minus-baseline difference in
-    that source's contribution to teachers' self-efficacy, summed over the
-    run (0-1 scale; shown in TSES points).
+    Parameters
+    ----------
+    years : int
+        Years the sums cover.
+    intervals : dict
+        Per source, the plan-minus-baseline difference in that source's
+        contribution to teachers' self-efficacy, summed over the run (0-1
+        scale; shown in TSES points).
+    start, end : float
+        The difference in mean self-efficacy (TSES points) at the start and
+        at the end of the run. The sources move the beliefs of the teachers
+        on the staff; what is left of ``end - start`` came from teachers
+        leaving and new hires arriving, and the sentence says so, so that
+        its numbers add up.
     """
     parts = []
     for name in SOURCES:
@@ -243,15 +299,23 @@ def source_sentence(plan: str, baseline: str, years: int,
         mark = "" if interval.clear else " (no clear difference)"
         parts.append(f"{SOURCE_NAMES[name]} {number(interval.estimate * TSES_POINTS, 2, True)}"
                      f"{mark}")
-    clear = {n: i for n, i in intervals.items() if i.clear}
-    total = sum(i.estimate for i in intervals.values()) * TSES_POINTS
+    sources = round(sum(i.estimate for i in intervals.values()) * TSES_POINTS, 2)
+    start, end = round(start, 2), round(end, 2)
+    staff = round(end - start - sources, 2)
     span = f"{years} year{'s' if years != 1 else ''}"
-    head = (f"Summed over {span}, the four sources of efficacy changed teachers' "
-            f"self-efficacy by {number(total, 2, True)} TSES points in {plan} relative to "
-            f"{baseline}: " + "; ".join(parts) + ".")
+    text = (f"Summed over {span}, the four sources of efficacy changed teachers' "
+            f"self-efficacy by {number(sources, 2, True)} TSES points relative to the "
+            f"baseline: " + "; ".join(parts) + ". ")
+    began = (f"the staff started {number(start, 2, True)} points apart and "
+             if start != 0 else "")
+    text += (f"The sources move the beliefs of teachers on the staff; {began}teachers leaving "
+             f"and new hires arriving changed the difference by {number(staff, 2, True)}, so "
+             f"mean self-efficacy ends {number(end, 2, True)} TSES points from the "
+             "baseline's.")
+    clear = {n: i for n, i in intervals.items() if i.clear}
     if not clear:
-        return head + " No source made a clear difference."
+        return text + " No source made a clear difference."
     driver = max(clear, key=lambda n: abs(clear[n].estimate))
     direction = "up" if clear[driver].estimate > 0 else "down"
-    return (head + f" The largest clear contribution is {SOURCE_NAMES[driver]}, pushing "
-            f"self-efficacy {direction} in {plan}.")
+    return (text + f" The largest clear contribution is {SOURCE_NAMES[driver]}, pushing "
+            f"self-efficacy {direction}.")
