@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from analysis.commands import register
+from analysis.school import register as school_register
 from analysis.sweeps.commands import sensitivity, sweep
 from simulation import InputError
 
@@ -57,6 +58,7 @@ def parameters() -> None:
 
 
 register(app)  # scenarios, run, compare, demo (analysis/commands.py)
+school_register(app)  # school from-survey, school example (analysis/school.py)
 
 
 @app.command("app")

@@ -158,6 +158,8 @@ class SchoolModel(mesa.Model):
             n_teachers, p.specialisms_per_subject,
             self._network_file.subject if self._network_file is not None else None)
         self.teachers = state.new_teachers(n_teachers, p, self.rng)
+        if self._network_file is not None:  # a staff survey's teachers, one by one
+            state.set_starting(self.teachers, self._network_file.starting)
         self.teachers.subject[:] = roles.subject
         self.teachers.specialism[:] = roles.specialism
         self.students = state.new_students(p, self.rng, len(p.specialisms_per_subject))

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import csv
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
@@ -31,6 +31,12 @@ from .errors import NetworkFileError
 from .parameters import SUBJECT_NAMES, Parameters
 
 TEAM, BRIDGE, COLLEAGUE, INFORMAL = 0, 1, 2, 3
+#: GraphML node attributes that set a teacher's starting state, with their
+#: allowed range: experience in years, self-efficacy on the TSES 1-9 scale,
+#: the others on the model's 0-1 scale (``staffroom school from-survey``).
+STARTING = {"experience": (0.0, 60.0), "self_efficacy": (1.0, 9.0),
+            "collective_efficacy": (0.0, 1.0), "responsibility": (0.0, 1.0),
+            "stress": (0.0, 1.0)}
 KIND_NAMES = ("team", "bridge", "colleague", "informal")
 
 
@@ -80,6 +86,8 @@ class NetworkFile:
     team: np.ndarray | None
     subject: np.ndarray | None
     labels: list[str]
+    starting: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per-teacher starting values (:data:`STARTING`), NaN where the file gives none."""
 
 
 # ---------------------------------------------------------------------------
@@ -362,7 +370,10 @@ def read_network_file(path: str | os.PathLike) -> NetworkFile:
     """Read a custom collaboration network: GraphML, edge list or CSV of pairs.
 
     * ``.graphml``: nodes are teachers; optional node attributes ``team`` and
-      ``subject``; optional edge attributes ``weight`` and ``visibility``.
+      ``subject``, and starting values (:data:`STARTING`: ``experience``,
+      ``self_efficacy`` on the TSES scale, ``collective_efficacy``,
+      ``responsibility``, ``stress``); optional edge attributes ``weight``
+      and ``visibility``.
     * ``.csv``: a header with ``source`` and ``target`` columns; optional
       ``weight``, ``visibility`` and ``team`` (the team of both teachers of a
       row, for within-team ties) or ``source_team`` / ``target_team``.
@@ -397,6 +408,7 @@ class _Collector:
         self.visibility: list[float] = []
         self.team: dict[int, str] = {}
         self.subject: dict[int, str] = {}
+        self.starting: dict[str, dict[int, float]] = {}
 
     def fail(self, where: str, problem: str) -> NetworkFileError:
         return NetworkFileError(f"{where}: {problem}", source=self.path, key="network_file")
@@ -465,7 +477,13 @@ class _Collector:
                         source=self.path, key="network_file")
                 codes.append(name)
             _, subject = np.unique(codes, return_inverse=True)
-        return NetworkFile(n, pairs, weight, visibility, team, subject, labels)
+        starting = {}
+        for name, values in self.starting.items():
+            column = np.full(n, np.nan)
+            for i, value in values.items():
+                column[i] = value
+            starting[name] = column
+        return NetworkFile(n, pairs, weight, visibility, team, subject, labels, starting)
 
 
 def _read_graphml(path: str) -> NetworkFile:
@@ -481,6 +499,10 @@ def _read_graphml(path: str) -> NetworkFile:
             c.team[i] = str(data["team"])
         if "subject" in data:
             c.subject[i] = str(data["subject"])
+        for name, (low, high) in STARTING.items():
+            if name in data:
+                c.starting.setdefault(name, {})[i] = c.number(f"teacher {node}", name,
+                                                              data[name], low, high)
     for a, b, data in g.edges(data=True):
         c.tie(f"tie {a}-{b}", a, b, data.get("weight"), data.get("visibility"))
     return c.result()

@@ -148,6 +148,26 @@ def new_teachers(n: int, p: Parameters, rng: np.random.Generator, *,
     )
 
 
+def set_starting(teachers: TeacherState, values: dict[str, np.ndarray]) -> None:
+    """Give teachers their own starting values where data give them (finite entries).
+
+    ``values`` holds ``experience`` (years; tenure becomes 60% of it, as for
+    drawn teachers), ``self_efficacy`` (TSES 1-9), and ``collective_efficacy``,
+    ``responsibility``, ``stress`` (0-1); a NaN keeps the drawn value. The
+    draws were already made, so teachers without data start as they would
+    have anyway.
+    """
+    for name, given in values.items():
+        known = np.isfinite(given)
+        if name == "experience":
+            for column in (teachers.experience, teachers.effective_experience):
+                column[known] = given[known]
+            teachers.tenure[known] = given[known] * 0.6
+            continue
+        value = from_tses(given[known]) if name == "self_efficacy" else given[known]
+        getattr(teachers, name)[known] = np.clip(value, BELIEF_FLOOR, 1 - BELIEF_FLOOR)
+
+
 def new_cohort(n: int, grade: int, p: Parameters, rng: np.random.Generator
                ) -> tuple[np.ndarray, np.ndarray]:
     """SES and achievement of ``n`` students entering at ``grade`` (0 = first year).
