@@ -135,7 +135,7 @@ section.one-page p { margin: .4rem 0; }
 svg.chart { width: 100%; height: auto; max-width: 46rem; display: block; }
 ul.answers { list-style: none; padding-left: 0; margin: .4rem 0; }
 ul.answers > li { margin: .5rem 0; }
-ul.answers ul { margin: .1rem 0 0 1.2rem; padding: 0; font-size: .9rem; color: #333; }
+ul.answers ul { margin: .1rem 0 0 1.2rem; padding: 0; font-size: .9em; color: #333; }
 .verdict { font-weight: 700; }
 .v-better { color: #1a7f37; } .v-worse { color: #c62828; } .v-mixed { color: #9a6700; }
 .v-no-clear-difference, .v-undefined { color: #555; }

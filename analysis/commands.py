@@ -338,7 +338,8 @@ def compare(
     elapsed = time.perf_counter() - started
     comparison = differences(results)
     names = [s.name for s in planned]
-    title = f"{', '.join(names[1:])} compared with {names[0]}"
+    title = (f"{names[1]} compared with {names[0]}" if len(names) == 2
+             else f"{len(names) - 1} plans compared with {names[0]}")
     report = _write_report(folder, [comparison], title, "", {
         "command": "compare", "staffroom_version": version(),
         "scenarios": [_scenario_about(s) for s in planned]})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Sequence
 
 import pandas as pd
@@ -73,6 +74,14 @@ def _cell(interval: Interval, outcome: str, extent: float, left: float, width: f
             f'data-verdict="{verdict}">' + "".join(parts) + "</g>")
 
 
+def _two_lines(name: str, width: int = 27) -> list[str]:
+    """A plan's name in at most two lines for a column head (shortened with … if longer)."""
+    lines = textwrap.wrap(name, width) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder=" …")]
+    return [line if len(line) <= width else line[:width - 1] + "…" for line in lines]
+
+
 def chart(comparison: Comparison) -> Chart:
     """Each plan's difference from the baseline on :data:`KEY_OUTCOMES` (inline SVG).
 
@@ -88,11 +97,15 @@ def chart(comparison: Comparison) -> Chart:
     parts = []
     y = 4
     if several:
-        for k, plan in enumerate(plans):
-            short = plan if len(plan) <= 27 else plan[:26] + "…"
-            parts.append(f'<text x="{LABEL_WIDTH + (k + 0.5) * COLUMN:.1f}" y="{y + 16}" '
-                         f'text-anchor="middle" font-weight="600">{html.escape(short)}</text>')
-        y += HEADER
+        names = [_two_lines(plan) for plan in plans]
+        lines = max(len(n) for n in names)
+        for k, name in enumerate(names):
+            x = LABEL_WIDTH + (k + 0.5) * COLUMN
+            spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if j == 0 else 15}">'
+                            f"{html.escape(line)}</tspan>" for j, line in enumerate(name))
+            parts.append(f'<text x="{x:.1f}" y="{y + 16 + 15 * (lines - len(name))}" '
+                         f'text-anchor="middle" font-weight="600">{spans}</text>')
+        y += HEADER + 15 * (lines - 1)
     row = WIDE_ROW if several else ROW
     for outcome in KEY_OUTCOMES:
         intervals = {plan: comparison.interval(plan, outcome, year) for plan in plans}
