@@ -174,7 +174,9 @@ def check(
         console.print(f"ok: {reference}: {scenario.name!r}, {model.n_teachers} teachers, "
                       f"{model.params.n_students} students, "
                       f"{scenario.years} years, {len(scenario.interventions)} "
-                      f"intervention(s), {scenario.replicates} replicates", highlight=False)
+                      f"intervention(s), "
+                      + (f"{len(scenario.rules)} leader rule(s), " if scenario.rules else "")
+                      + f"{scenario.replicates} replicates", highlight=False)
 
 
 # ---------------------------------------------------------------------------

@@ -584,10 +584,14 @@ def scenario_text(school: School, survey: Path, advice: Path | None, network_fil
         f"name = {_quoted(name)}",
         f"description = {_quoted(f'{n} teachers in {len(school.departments)} departments, '
                                  f'from the staff survey {survey.name}.')}",
+        "years = 3                # school years to simulate",
+        "replicates = 20          # runs of each scenario; more runs, narrower intervals",
         "",
         "[school]",
         f"students = {count}" + ("" if students is not None else
                                  "   # the survey has no enrolment: set yours"),
+        "# ses_mean = 0.0         # the survey says nothing of students: your mean SES "
+        "(national SDs)",
         f"student_teacher_ratio = {ratio:g}   # gives the survey's {n} teachers",
         "specialisms_per_subject = [" + ", ".join(str(s) for s in specialisms(
             school.departments)) + "]   # one per department: "

@@ -74,7 +74,8 @@ def test_every_builtin_scenario_runs_from_the_command_line(name, capsys, monkeyp
     assert done.code == 0, done.err
     scenario = load(name)
     written = files_in(out)
-    assert set(written) == {"trajectories.parquet", "summary.csv", "run.json"}
+    rules = {"decisions.csv"} if scenario.rules else set()  # the leader's decisions
+    assert set(written) == {"trajectories.parquet", "summary.csv", "run.json", *rules}
     summary = (out / "summary.csv").read_text().splitlines()
     assert len(summary) == 1 + scenario.years  # header + one row per year
 

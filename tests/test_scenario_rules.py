@@ -143,3 +143,16 @@ def test_random_rule_tables_give_a_scenario_or_one_line_error(tmp_path, items, c
             assert str(error) and "\n" not in str(error)
         else:
             assert isinstance(result, Scenario)
+
+
+def test_the_format_reference_lists_every_observable():
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "docs" / "scenarios.md").read_text()
+    for name in OBSERVABLES:
+        assert f"| `{name}` |" in text, name
+
+
+def test_check_says_how_many_rules_a_plan_has(capsys, monkeypatch):
+    done = staffroom(capsys, monkeypatch, "scenarios", "check", "maine_township")
+    assert done.code == 0 and "1 leader rule(s)" in " ".join(done.out.split())

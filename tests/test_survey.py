@@ -279,3 +279,21 @@ def test_random_bytes_are_refused_in_one_line_per_problem(tmp_path_factory, caps
     done = staffroom(capsys, monkeypatch, "school", "from-survey", str(folder / "survey.csv"),
                      "--out", str(folder / "out.toml"))
     check_outcome(done, folder, before)
+
+
+@pytest.mark.parametrize("command", [["school", "from-survey"], ["school", "example"]])
+def test_the_school_commands_explain_themselves_with_an_example(command, capsys, monkeypatch):
+    done = staffroom(capsys, monkeypatch, *command, "--help")
+    assert done.code == 0
+    assert f"Example: staffroom {' '.join(command)}" in " ".join(done.out.split())
+
+
+def test_the_survey_guide_documents_every_scale_and_reversed_item():
+    from scenarios.survey import SCALES
+
+    text = (Path(__file__).parents[1] / "docs" / "survey.md").read_text()
+    for scale in SCALES:
+        assert f"`{scale.prefix}" in text
+    cte = next(s for s in SCALES if s.prefix == "cte")
+    rows = [line for line in text.splitlines() if line.endswith("| reversed |")]
+    assert [int(line.split("|")[1]) for line in rows] == list(cte.reversed)
