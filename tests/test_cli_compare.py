@@ -92,6 +92,7 @@ def test_the_manifest_lists_every_file_with_its_checksum(plc_vs_departments):
 @pytest.mark.parametrize("command", [
     ["run", "departments_to_plc", "--no-plots"],
     ["compare", "small_school", "departments_coaching"],
+    ["run", "maine_township", "--no-plots"],  # the leader's walkthroughs and decisions too
 ])
 def test_identical_files_with_one_or_two_workers(command, tmp_path, capsys, monkeypatch):
     folders = []
