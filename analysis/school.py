@@ -154,6 +154,7 @@ def example(
     folder.mkdir(parents=True, exist_ok=True)
     for name, target in zip(EXAMPLE_FILES, targets, strict=True):
         shutil.copyfile(EXAMPLE / name, target)
-    console.print(f"Wrote {', '.join(EXAMPLE_FILES)} in {folder}/. Next:\n"
+    where = "this folder" if folder == Path(".") else f"{folder}/"
+    console.print(f"Wrote {', '.join(EXAMPLE_FILES)} in {where}. Next:\n"
                   "  staffroom school from-survey staff_survey.csv --network advice_pairs.csv "
                   "--out our_school.toml", highlight=False, soft_wrap=True)
