@@ -682,6 +682,12 @@ class Parameters:
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             object.__setattr__(self, f.name, _checked(f, getattr(self, f.name)))
+        if self.persistence_long_run > self.persistence_one_year:
+            raise ParameterError(
+                f"parameter 'persistence_long_run' = {self.persistence_long_run:g} is more "
+                f"than persistence_one_year = {self.persistence_one_year:g}; allowed: 0 to "
+                "persistence_one_year (what lasts cannot exceed what is left after a year)",
+                key="persistence_long_run")
 
     @staticmethod
     def spec(name: str) -> Spec:
