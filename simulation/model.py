@@ -167,6 +167,7 @@ class SchoolModel(mesa.Model):
         self.source_changes = {name: np.zeros(n_teachers) for name in SOURCES}
         self._teacher_records: list[dict[str, np.ndarray]] = []
         self._leaving = np.zeros(n_teachers, dtype=bool)
+        self._departure: np.ndarray | None = None
         self._retention = teaching.weekly_retention(p) if self._on("fading") else 1.0
         self._weeks_since_assessment = 0
         self._team_signal = np.zeros(n_teachers)
@@ -509,6 +510,7 @@ class SchoolModel(mesa.Model):
             if p.support_model == "coaching":
                 t.coached[:] = practice.caseload(t.coached, p, self.rng)
         self._leaving = np.zeros(self.n_teachers, dtype=bool)
+        self._departure = None
         entering = self.students.grade == p.grades - 1
         teaching.close_year(self.students, p)
         state.roll_over(self.students, p, self.rng)
@@ -636,6 +638,10 @@ class SchoolModel(mesa.Model):
             "fidelity": t.fidelity.copy(),
             "last_mastery": t.last_mastery.copy(),
             "last_attribution": t.last_attribution.copy(),
+            "aspiration": t.aspiration.copy(),
+            "coached": t.coached > 0,
+            "departure": (self._departure.copy() if self._departure is not None
+                          else np.zeros(n, dtype=np.int8)),
         }
         for name in SOURCES:
             snapshot[f"source_{name}"] = self.source_changes[name].copy()

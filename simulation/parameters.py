@@ -324,7 +324,7 @@ class Parameters:
         0.15, "Gain shortfall or excess that counts as a clear failure or success.",
         "SD/year", 0.01, 2, "Reason: about one SD of class-gain noise over a cycle.")
     mastery_rate: float = _mastery(
-        0.3, "Change in self-efficacy per unit mastery signal per cycle.", "per cycle",
+        0.35, "Change in self-efficacy per unit mastery signal per cycle.", "per cycle",
         0, 1, "Bandura (1997): mastery is the strongest source.")
     success_credit: float = _mastery(
         0.6, "Share of a success credited to one's own teaching without "
@@ -563,10 +563,10 @@ class Parameters:
         "Carver-Thomas & Darling-Hammond (2017): turnover about 50% higher in Title I "
         "schools.")
     turnover_novice: float = _turnover(
-        0.6, "Log-odds of moving added for a first-year teacher (fades with "
+        1.2, "Log-odds of moving added for a first-year teacher (fades with "
         "novice_scale).", "logit", 0, 10,
-        "NCES TFS 2012-13: teachers with 1-3 years moved more (12.5%) but left about "
-        "as often (7.1%).")
+        "NCES TFS 2012-13: teachers with 1-3 years moved more (12.5% against 8.1% "
+        "overall) but left about as often (7.1%).")
     retirement_onset: float = _turnover(
         25, "Experience after which the chance of leaving rises toward retirement.",
         "years", 5, 45, "NCES TFS 2012-13: 11.4% of teachers with 20+ years left.")
