@@ -102,12 +102,17 @@ class ArmExperiment:
     years: int
     arms: Callable[[Mapping[str, Any]], list[Arm]]
     description: str = ""
+    share: float = 1.0  # of the settings' replicates per arm (at least 3)
+
+    def replicates(self, settings: Settings) -> int:
+        """Replicates per arm under ``settings``."""
+        return max(3, round(settings.replicates * self.share))
 
     def jobs(self, settings: Settings, overrides: Mapping[str, Any] | None = None,
              diagnostics: bool = True) -> list[Job]:
         """One job per arm and replicate; replicate r of every arm shares a seed."""
         overrides = dict(overrides or {})
-        seeds = replicate_seeds(settings.seed, settings.replicates)
+        seeds = replicate_seeds(settings.seed, self.replicates(settings))
         jobs = []
         for arm in self.arms(overrides):
             if arm.diagnostic and not diagnostics:
@@ -216,7 +221,7 @@ STICKINESS = ArmExperiment("stickiness", 6, _stickiness_arms,
 SIZE_CURVE = ArmExperiment("size_curve", 5, _size_curve_arms,
                            "enrolment from 250 to 3,200 students in departments and in PLC "
                            "teams, same policies; and at 600 and 2,400 students with each "
-                           "channel of size switched off in turn")
+                           "channel of size switched off in turn", share=0.3)
 
 
 # ---------------------------------------------------------------------------

@@ -283,7 +283,8 @@ def pattern_2(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
         details["channels"] = channel_shares(tables["size_curve"])
         notes.append(
             f"The size curve ({SIZE_CURVE.description}; {SIZE_CURVE.years} years, "
-            f"{settings.replicates} replicates per size) is a held-out check: no parameter "
+            f"{SIZE_CURVE.replicates(settings)} replicates per size) is a held-out check: no "
+            "parameter "
             "was set with it. Size acts only through the channels listed, each a process "
             "that can be switched off; nothing in the model names size.")
     return PatternResult(
