@@ -31,6 +31,7 @@ class ReferenceTeacher(mesa.Agent):
         self.students: list[list[float]] = []  # per course: [ses, achievement, cycle gain]
         self.neighbours: list[tuple[ReferenceTeacher, float, float]] = []
         self.mastery = 0.0
+        self.aspiration = 0.0
         self._ds = self._dc = 0.0
 
     def teach(self):
@@ -48,8 +49,9 @@ class ReferenceTeacher(mesa.Agent):
             return
         gain = sum(st[2] for st in self.students) / len(self.students) * (
             WEEKS_PER_YEAR / p.cycle_weeks)
-        goal = p.growth_goal + p.goal_efficacy * (self.s - REFERENCE_SELF_EFFICACY)
+        goal = self.aspiration + p.goal_efficacy * (self.s - REFERENCE_SELF_EFFICACY)
         self.mastery = math.tanh((gain - goal) / p.mastery_sensitivity)
+        self.aspiration += p.aspiration_rate * (gain - self.aspiration)
         for st in self.students:
             st[2] = 0.0
 
@@ -112,6 +114,8 @@ class ReferenceModel(mesa.Model):
                                      float(t.experience[i]), float(template.skill[i]),
                                      int(template.structure.team[i]))
                     for i in range(self.n)]
+        for teacher, aspiration in zip(teachers, t.aspiration, strict=True):
+            teacher.aspiration = float(aspiration)
         students = template.students
         for k in range(students.n):
             for teacher in students.assign[k]:

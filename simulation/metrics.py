@@ -20,6 +20,8 @@ OUTCOMES = (
     "skill",
     "practice_share",
     "turnover_rate",
+    "move_rate",
+    "leave_rate",
     "achievement",
     "annual_gain",
     "ses_gap",
@@ -38,6 +40,7 @@ OUTCOMES = (
     "practice_fidelity",
     "reflective_practice",
     "out_of_field_share",
+    "known_share",
     "novice_share",
     "proficient",
     "year",
@@ -53,6 +56,9 @@ DESCRIPTIONS = {
     "skill": "mean teacher skill (SD of student gain per year)",
     "practice_share": "share of teachers using the evidence-based practice",
     "turnover_rate": "share of teachers who left at the most recent year end",
+    "move_rate": "share of teachers who moved to another school at the most recent year end",
+    "leave_rate": "share of teachers who left teaching (retirement included) at the most "
+                  "recent year end",
     "achievement": "mean student achievement (SD, vertical scale)",
     "annual_gain": "mean student gain this school year, annualised (SD/year)",
     "ses_gap": "achievement gap, advantaged minus disadvantaged students (SD)",
@@ -70,6 +76,8 @@ DESCRIPTIONS = {
     "practice_fidelity": "mean fidelity among teachers using the practice (0 if none)",
     "reflective_practice": "mean engagement in reflective practice (0-1)",
     "out_of_field_share": "share of courses taught out of field",
+    "known_share": "share of courses whose teacher knows the student (taught them before, "
+                   "or works with another of their teachers)",
     "novice_share": "share of teachers in their first three years",
     "proficient": "share of all students at or above proficiency",
     "year": "school year (1-based; the step-0 row is year 1, week 0)",
@@ -90,7 +98,8 @@ def _share(mask: np.ndarray, among: np.ndarray | None = None) -> float:
 
 def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
              p: Parameters, *, step: int, density: float, clustering: float,
-             sources: dict[str, np.ndarray], turnover_rate: float) -> dict[str, float]:
+             sources: dict[str, np.ndarray], turnover_rate: float, move_rate: float = 0.0,
+             leave_rate: float = 0.0) -> dict[str, float]:
     """All outcomes of :data:`OUTCOMES` for the current state, as Python floats.
 
     Undefined values are NaN, never a made-up number: ``ses_gap`` and the
@@ -125,6 +134,8 @@ def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
         "skill": _mean(skill),
         "practice_share": float(n_users / users.size),
         "turnover_rate": float(turnover_rate),
+        "move_rate": float(move_rate),
+        "leave_rate": float(leave_rate),
         "achievement": _mean(achievement),
         "annual_gain": _mean(annual),
         "ses_gap": gap,
@@ -142,6 +153,7 @@ def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
         "practice_fidelity": float(teachers.fidelity @ users) / n_users if n_users else 0.0,
         "reflective_practice": _mean(teachers.reflective),
         "out_of_field_share": _share(students.out_of_field),
+        "known_share": _share(students.known),
         "novice_share": _share(teachers.experience < 3.0),
         "proficient": _share(proficient),
         "year": float(year),

@@ -32,6 +32,7 @@ from .processes import (
     PROCESSES,
     affect,
     collective,
+    expectations,
     mastery,
     persuasion,
     practice,
@@ -167,17 +168,23 @@ class SchoolModel(mesa.Model):
                                         self.rng, self._network_file)
         if p.support_model == "train_the_trainer":
             self.teachers.trainer[:] = practice.choose_trainers(self._skill_now(), p, self.rng)
+        self.teachers.coached[:] = practice.caseload(self.teachers.coached, p, self.rng)
 
         self.turnover_rate = 0.0
+        self.move_rate = 0.0
+        self.leave_rate = 0.0
         self.annual_results: list[dict[str, float]] = []
         self.source_changes = {name: np.zeros(n_teachers) for name in SOURCES}
         self._teacher_records: list[dict[str, np.ndarray]] = []
         self._leaving = np.zeros(n_teachers, dtype=bool)
+        self._departure: np.ndarray | None = None
+        self._retention = teaching.weekly_retention(p) if self._on("fading") else 1.0
         self._weeks_since_assessment = 0
         self._team_signal = np.zeros(n_teachers)
         self._visible_gap = np.zeros(n_teachers)
         self._place_and_assign(all_students=True)
         self.skill = self._skill_now()
+        self.teachers.aspiration[:] = self._expected_gains()
 
         self._teacher_agents = list(Teacher.create_agents(self, n_teachers,
                                                           row=np.arange(n_teachers)))
@@ -237,6 +244,8 @@ class SchoolModel(mesa.Model):
             self._place_and_assign(all_students=True)
         if p.support_model == "train_the_trainer" and not self.teachers.trainer.any():
             self.teachers.trainer[:] = practice.choose_trainers(self._skill_now(), p, self.rng)
+        if any(getattr(old, k) != getattr(p, k) for k in ("support_model", "coaches")):
+            self.teachers.coached[:] = practice.caseload(self.teachers.coached, p, self.rng)
         self._refresh_ties()
 
     def schedule(self, changes: Mapping[str, Any], step: int) -> None:
@@ -279,12 +288,9 @@ class SchoolModel(mesa.Model):
         on = self._on
         week = self.week
 
-        plan = teaching.plan_reach(self._collaboration, t.responsibility, p)
-        table = (teaching.teacher_effects(self.skill, t.self_efficacy, t.collective_efficacy,
-                                          t.expectation_bias, t.responsibility,
-                                          t.fidelity * t.uses_practice, plan, p)
-                 if on("teaching") else np.zeros((self.n_teachers, 4)))
-        teaching.teach_week(self.students, table, self._baseline, self._class_index)
+        teaching.teach_week(self.students, self._teacher_table(), self._baseline,
+                            self._extra, self._class_index)
+        teaching.fade_week(self.students, self._retention)
         self._weeks_since_assessment += 1
 
         n = self.n_teachers
@@ -323,6 +329,8 @@ class SchoolModel(mesa.Model):
             t.stress[:] = affect.next_stress(t.stress, self._stress_target, p)
             change["affect"] += affect.affect_on_self_efficacy(t.stress, p)
             d_collective += collective.mood(t.stress, self.structure.team, p)
+        if on("expectations"):
+            d_bias += expectations.collective_pull(t.collective_efficacy, p)
 
         self._update_self_efficacy(change, career)
         if on("collective"):
@@ -360,6 +368,33 @@ class SchoolModel(mesa.Model):
         t = self.teachers
         return skill.skill(t.talent, t.effective_experience, t.peer_learned, self.params)
 
+    def _teacher_table(self) -> np.ndarray:
+        """Each teacher's annual effect on the eight kinds of student (SD/year)."""
+        p, t = self.params, self.teachers
+        if not self._on("teaching"):
+            return np.zeros((self.n_teachers, teaching.KINDS))
+        plan = teaching.plan_reach(self._collaboration, t.responsibility, p)
+        team_collective = teaching.team_collective(t.collective_efficacy, self.structure.team)
+        return teaching.teacher_effects(self.skill, t.self_efficacy, team_collective,
+                                        t.expectation_bias,
+                                        t.responsibility, t.fidelity * t.uses_practice,
+                                        plan, p)
+
+    def _expected_gains(self) -> np.ndarray:
+        """Each teacher's expected class gain this year, without noise (SD/year).
+
+        What a teacher who knows the school and their classes would expect:
+        the starting aspirations.
+        """
+        students = self.students
+        expected = (self._teacher_table().ravel()[self._class_index] + self._extra
+                    + self._baseline[:, None])
+        flat = students.assign.ravel()
+        total = np.bincount(flat, weights=expected.ravel(), minlength=self.n_teachers)
+        count = np.bincount(flat, minlength=self.n_teachers)
+        mean = float(expected.mean())
+        return np.where(count > 0, total / np.maximum(count, 1), mean)
+
     def _update_self_efficacy(self, change: dict[str, np.ndarray], career: np.ndarray) -> None:
         """Apply the four sources with the soft bound; record each one's share."""
         t = self.teachers
@@ -380,7 +415,7 @@ class SchoolModel(mesa.Model):
         struggling = teaching.below_proficiency(self.students, p, self.week / WEEKS_PER_YEAR)
         results = mastery.class_results(self.students, struggling, n,
                                         self._weeks_since_assessment)
-        goal = mastery.goals(t.self_efficacy, t.expectation_bias,
+        goal = mastery.goals(t.aspiration, t.self_efficacy, t.expectation_bias,
                              results.disadvantaged_share, p)
         taught = results.size > 0
         m = np.where(taught, mastery.signal(results.gain, goal, p), 0.0)
@@ -388,12 +423,12 @@ class SchoolModel(mesa.Model):
         team_size = np.bincount(team, weights=results.size)
         safe = np.maximum(team_size, 1.0)
         team_gain = np.bincount(team, weights=results.gain * results.size) / safe
-        shared_goal = mastery.team_goals(t.collective_efficacy, t.expectation_bias,
+        shared_goal = mastery.team_goals(t.aspiration, t.expectation_bias,
                                          results.disadvantaged_share, p)
         team_goal = np.bincount(team, weights=shared_goal * results.size) / safe
         self._team_signal = np.where(team_size > 0, mastery.signal(team_gain, team_goal, p),
                                      0.0)[team]
-        own_team_goal = np.where(team_size > 0, team_goal, p.growth_goal)[team]
+        own_team_goal = np.where(team_size[team] > 0, team_goal[team], goal)
         out = {name: np.zeros(n) for name in
                ("mastery", "vicarious", "collective", "responsibility", "bias")}
 
@@ -408,9 +443,13 @@ class SchoolModel(mesa.Model):
             out["responsibility"] = effects.responsibility
             t.strategy_prompt[:] = effects.strategy_prompt
             t.last_attribution[:] = effects.attribution
-        unbiased = mastery.goals(t.self_efficacy, np.zeros(n), results.disadvantaged_share, p)
+        unbiased = mastery.goals(t.aspiration, t.self_efficacy, np.zeros(n),
+                                 results.disadvantaged_share, p)
         out["bias"] += mastery.disconfirmation(results.disadvantaged_gain, unbiased, p)
         t.last_mastery[:] = m
+        if on("aspiration"):
+            t.aspiration[:] = mastery.adapted_aspiration(t.aspiration, results.gain,
+                                                         team_gain[team], taught, p)
 
         if on("vicarious"):
             h = vicarious.similarity(ties, t.experience, t.subject, p)
@@ -429,10 +468,9 @@ class SchoolModel(mesa.Model):
         self._struggling_share = results.struggling_share
 
         if on("practice"):
-            coverage = practice.coaching_coverage(n, p)
             try_p = practice.try_probability(t.self_efficacy, t.collective_efficacy,
-                                             t.strategy_prompt, coverage, p)
-            expert = practice.support(ties, self._weight, t.trainer, coverage, p)
+                                             t.strategy_prompt, t.coached, p)
+            expert = practice.support(ties, self._weight, t.trainer, t.coached, p)
             uses, fidelity = practice.update(t.uses_practice, t.fidelity, try_p, expert,
                                              t.trainer, t.collective_efficacy, p, self.rng)
             t.uses_practice[:] = uses
@@ -444,6 +482,7 @@ class SchoolModel(mesa.Model):
         self._weeks_since_assessment = 0
         self._struggling = struggling
         self._class_index = teaching.class_index(self.students, struggling)
+        self._extra = self._course_extra()
         self._update_stress_target()
         return out
 
@@ -458,14 +497,18 @@ class SchoolModel(mesa.Model):
 
     def _decide_leavers(self) -> None:
         t, p = self.teachers, self.params
+        n = self.n_teachers
         if not self._on("turnover"):
-            self._leaving = np.zeros(self.n_teachers, dtype=bool)
+            self._departure = np.zeros(n, dtype=np.int8)
         else:
             poverty = float(self.students.disadvantaged.mean())
-            probability = turnover.leave_probability(
-                t.self_efficacy, t.collective_efficacy, t.stress, t.experience, poverty, p)
-            self._leaving = turnover.leavers(probability, p, self.rng)
+            h = turnover.hazards(t.self_efficacy, t.collective_efficacy, t.stress,
+                                 t.experience, poverty, p)
+            self._departure = turnover.departures(h, p, self.rng)
+        self._leaving = self._departure != turnover.STAY
         self.turnover_rate = float(self._leaving.mean())
+        self.move_rate = float(np.count_nonzero(self._departure == turnover.MOVE)) / n
+        self.leave_rate = float(np.count_nonzero(self._departure == turnover.LEAVE)) / n
 
     def _new_year(self) -> None:
         """Summer: leavers are replaced by hires in their roles; students roll over."""
@@ -473,15 +516,30 @@ class SchoolModel(mesa.Model):
         rows = np.flatnonzero(self._leaving)
         if rows.size:
             hires = state.new_teachers(rows.size, p, self.rng, hires=True)
+            team = self.structure.team
+            staying = ~self._leaving
             for k, row in enumerate(rows):
                 subject, specialism = t.subject[row], t.specialism[row]
                 t.fill_row(row, hires, k)
                 t.subject[row], t.specialism[row] = subject, specialism
                 self._teacher_agents[row].remove()
                 self._teacher_agents[row] = Teacher(self, row)
+            t.aspiration[rows] = _local_norm(t.aspiration, team, staying)[rows]
+            # a newcomer's view of this faculty's capability is formed by the
+            # faculty they join, around their own disposition
+            own = t.collective_efficacy[rows] - p.initial_collective_efficacy
+            t.collective_efficacy[rows] = np.clip(
+                _local_norm(t.collective_efficacy, team, staying)[rows] + own,
+                state.BELIEF_FLOOR, 1.0 - state.BELIEF_FLOOR)
+            if p.support_model == "coaching":
+                t.coached[:] = practice.caseload(t.coached, p, self.rng)
         self._leaving = np.zeros(self.n_teachers, dtype=bool)
+        self._departure = None
         entering = self.students.grade == p.grades - 1
+        teaching.close_year(self.students, p)
         state.roll_over(self.students, p, self.rng)
+        if rows.size:
+            self.students.previous[np.isin(self.students.previous, rows)] = -1
         if self.structure.n_houses > 1:
             staffing.place_in_houses(self.students, self.structure.n_houses, p, self.rng,
                                      rows=np.flatnonzero(entering))
@@ -499,7 +557,10 @@ class SchoolModel(mesa.Model):
         if staffed:
             self.students.out_of_field[:] = False
         self._extra_preps = np.zeros(self.n_teachers) if staffed else np.maximum(preps - 1, 0)
-        self._baseline = teaching.course_baseline(self.students, p, staffed)
+        self._baseline = teaching.student_baseline(self.students, p)
+        self.students.known[:] = (staffing.known_students(self.students, self.structure.ties,
+                                                          self.n_teachers)
+                                  if self._on("personalisation") else False)
         self._overlap = responsibility.student_overlap(self.students, self.structure.ties,
                                                        self.n_teachers)
         # gains since the last assessment belonged to the old classes
@@ -507,10 +568,16 @@ class SchoolModel(mesa.Model):
         week = self.week % WEEKS_PER_YEAR
         self._struggling = teaching.below_proficiency(self.students, p, week / WEEKS_PER_YEAR)
         self._class_index = teaching.class_index(self.students, self._struggling)
+        self._extra = self._course_extra()
         results = mastery.class_results(self.students, self._struggling, self.n_teachers, 1)
         self._struggling_share = results.struggling_share
         self._weeks_since_assessment = 0
         self._refresh_ties()
+
+    def _course_extra(self) -> np.ndarray:
+        return teaching.course_extra(self.students, self.params,
+                                     in_field_only=not self._on("staffing"),
+                                     peers=self._on("peers"))
 
     def _refresh_ties(self) -> None:
         """Recompute what depends on ties and levers (after any change)."""
@@ -538,7 +605,7 @@ class SchoolModel(mesa.Model):
         reach = persuasion.reach_probability(self.n_teachers, p) if self._on("leader") else 0.0
         self._stress_target = affect.stress_target(
             self._extra_preps, self._struggling_share, self.teachers.last_mastery,
-            self._exposure, reach, p)
+            self._exposure, reach, self.teachers.experience, p)
 
     def _read_network(self, p: Parameters):
         if p.structure != "custom":
@@ -565,7 +632,8 @@ class SchoolModel(mesa.Model):
         return metrics.outcomes(
             self.teachers, self.skill, self.students, self.params, step=self.steps,
             density=self.structure.density, clustering=self.structure.clustering,
-            sources=self.source_changes, turnover_rate=self.turnover_rate)
+            sources=self.source_changes, turnover_rate=self.turnover_rate,
+            move_rate=self.move_rate, leave_rate=self.leave_rate)
 
     def _record(self) -> None:
         if self.record_every and self.steps % self.record_every == 0:
@@ -594,10 +662,26 @@ class SchoolModel(mesa.Model):
             "fidelity": t.fidelity.copy(),
             "last_mastery": t.last_mastery.copy(),
             "last_attribution": t.last_attribution.copy(),
+            "aspiration": t.aspiration.copy(),
+            "coached": t.coached > 0,
+            "departure": (self._departure.copy() if self._departure is not None
+                          else np.zeros(n, dtype=np.int8)),
         }
         for name in SOURCES:
             snapshot[f"source_{name}"] = self.source_changes[name].copy()
         return snapshot
+
+
+def _local_norm(values: np.ndarray, team: np.ndarray, among: np.ndarray) -> np.ndarray:
+    """Per teacher: the mean of ``values`` over the ``among`` members of their team.
+
+    The school's mean over ``among`` where a team has none of them: a hire
+    takes on the aspirations of the colleagues they join.
+    """
+    total = np.bincount(team, weights=values * among)
+    count = np.bincount(team, weights=among.astype(float))
+    school = float(values[among].mean()) if among.any() else float(values.mean())
+    return np.where(count > 0, total / np.maximum(count, 1e-12), school)[team]
 
 
 def _outcome(model: SchoolModel, name: str) -> float:

@@ -228,11 +228,32 @@ class Parameters:
         "SD/year per unit", 0, 2,
         "Klassen & Tze (2014): teacher self-efficacy relates weakly to student "
         "achievement.")
-    collective_effort: float = _teaching(
-        0.75, "Effort and persistence per unit of perceived collective efficacy.",
-        "SD/year per unit", 0, 3,
-        "Goddard, Hoy & Woolfolk Hoy (2000); Bandura (1993): collective efficacy "
-        "sustains effort.")
+    persistence_one_year: float = _teaching(
+        0.3, "Share of a teacher-induced gain still in a student's achievement a year "
+        "later.", "share", 0, 1,
+        "Jacob, Lefgren & Sims (2010): about a fifth, at most a third; Kinsler (2012): "
+        "about a third; Chetty, Friedman & Rockoff (2014): about a half.")
+    persistence_long_run: float = _teaching(
+        0.2, "Share of a teacher-induced gain that lasts (the rest fades over the "
+        "following years); at most persistence_one_year.", "share", 0, 1,
+        "Chetty, Friedman & Rockoff (2014): settling near a quarter; Jacob, Lefgren & "
+        "Sims (2010): about a fifth.")
+    peer_effect: float = _teaching(
+        0.1, "Gain per SD of the class's mean achievement above the school's (peer "
+        "composition).", "SD/year per SD", 0, 1,
+        "Hanushek, Kain, Markman & Rivkin (2003): 0.15-0.35; Sacerdote (2011): "
+        "smaller in most designs.")
+    unknown_support: float = _teaching(
+        0.5, "Share of the extra help for a student below proficiency that a teacher "
+        "gives a student they do not know (never taught them before, tied to none of "
+        "their other teachers); a student they know gets all of it.", "share", 0, 1,
+        "Bryk, Lee & Holland (1993); Lee & Smith (1997): personalism, teachers who "
+        "know their students, in smaller schools.")
+    individuation: float = _teaching(
+        0.5, "Share of the expectation effect removed for a student the teacher knows "
+        "individually.", "share", 0, 1,
+        "Jussim & Harber (2005); Kunda & Thagard (1996): individuating information "
+        "weakens reliance on group stereotypes.")
     expectation_effect: float = _teaching(
         0.15, "Gain lost by a disadvantaged student per unit of a teacher's "
         "expectation bias.", "SD/year per unit", 0, 1,
@@ -241,9 +262,17 @@ class Parameters:
         0.2, "Extra gain for a student below proficiency per unit of a teacher's "
         "responsibility.", "SD/year per unit", 0, 1,
         "Lee & Smith (1996): responsibility raises gains and weakens the SES slope.")
+    goal_effort: float = _teaching(
+        0.5, "Extra gain per unit by which the team's shared goal stretches above its "
+        "members' aspirations (goal_collective times the team's collective efficacy "
+        "above reference): the effort and persistence a challenging shared goal "
+        "brings.", "SD/year per SD/year", 0, 2,
+        "Locke & Latham (2002): difficult goals raise performance through effort and "
+        "persistence; Bandura (1993); Goddard, Hoy & Woolfolk Hoy (2004).")
     practice_effect: float = _teaching(
-        0.18, "Gain from an evidence-based practice at full fidelity.", "SD/year", 0, 1,
-        "Kraft, Blazar & Hogan (2018): coaching worth about 0.18 SD.")
+        0.21, "Gain from an evidence-based practice at full fidelity.", "SD/year", 0, 1,
+        "Kraft, Blazar & Hogan (2018): coaching worth about 0.18 SD to coached "
+        "teachers' students, who reach fidelity_expert (0.85): 0.18 / 0.85.")
     intervention_effect: float = _teaching(
         0.1, "Gain from a fully run systematic intervention for a student below "
         "proficiency.", "SD/year", 0, 1,
@@ -260,7 +289,7 @@ class Parameters:
         2.5, "Years over which the novice deficit shrinks by a factor e.", "years",
         0.25, 15, "Papay & Kraft (2015): most of the return by year 5.")
     support_growth: float = _teaching(
-        0.8, "Speed-up of experience returns in a fully supportive, collaborative "
+        1.5, "Speed-up of experience returns in a fully supportive, collaborative "
         "environment.", "relative", 0, 5,
         "Kraft & Papay (2014): about 38% faster improvement in supportive schools.")
     peer_learning_rate: float = _teaching(
@@ -269,30 +298,33 @@ class Parameters:
         "Jackson & Bruegmann (2009): teachers learn from better peers.")
 
     # --- mastery and attribution ---------------------------------------------
-    growth_goal: float = _mastery(
-        0.26, "Annual gain a teacher (or team) with reference efficacy aims for.",
-        "SD/year", 0, 1, "Typical annual gain in grades 9-11 (Bloom et al. 2008), as "
-        "a typical school here attains.")
+    aspiration_rate: float = _mastery(
+        0.15, "Share of the gap between a teacher's aspiration and their latest results "
+        "closed at each assessment (aspirations adapt to performance).", "per cycle",
+        0, 1, "Cyert & March (1963); Lant (1992); Greve (2003): aspirations follow a "
+        "weighted history of one's own and comparable others' results.")
+    aspiration_social: float = _mastery(
+        0.5, "Weight of the team's results (against one's own) in the results an "
+        "aspiration adapts to.", "share", 0, 1,
+        "Festinger (1954); Greve (2003): social comparison with a reference group.")
     goal_efficacy: float = _mastery(
-        0.6, "How much higher a teacher's goals are per unit of self-efficacy above "
-        "reference (above efficacy_effort, so inflated beliefs meet disconfirming "
-        "evidence).",
-        "SD/year per unit", 0, 3,
+        0.1, "How much higher a teacher's goal is than their aspiration per unit of "
+        "self-efficacy above reference.", "SD/year per unit", 0, 3,
         "Bandura (1997); Locke & Latham (2002): efficacious people set higher goals.")
     goal_collective: float = _mastery(
-        1.0, "How much higher a team's shared goal is per unit of its members' "
-        "collective efficacy above reference (above collective_effort, so inflated "
-        "collective beliefs meet disconfirming evidence).", "SD/year per unit", 0, 3,
+        0.25, "How far a team's shared goal stretches above its members' aspirations per "
+        "unit of their collective efficacy above reference (it drives effort, "
+        "goal_effort).", "SD/year per unit", 0, 3,
         "Bandura (1997); Goddard, Hoy & Woolfolk Hoy (2004): efficacious groups set "
         "higher goals.")
     goal_discount: float = _mastery(
-        0.5, "How far expectation bias lowers the goal for disadvantaged students, "
-        "relative to the typical gain.", "relative", 0, 1, "Evans (2009).")
+        0.5, "How far expectation bias lowers the goal for a class of disadvantaged "
+        "students, relative to the aspiration.", "relative", 0, 1, "Evans (2009).")
     mastery_sensitivity: float = _mastery(
         0.15, "Gain shortfall or excess that counts as a clear failure or success.",
         "SD/year", 0.01, 2, "Reason: about one SD of class-gain noise over a cycle.")
     mastery_rate: float = _mastery(
-        0.3, "Change in self-efficacy per unit mastery signal per cycle.", "per cycle",
+        0.35, "Change in self-efficacy per unit mastery signal per cycle.", "per cycle",
         0, 1, "Bandura (1997): mastery is the strongest source.")
     success_credit: float = _mastery(
         0.6, "Share of a success credited to one's own teaching without "
@@ -341,7 +373,7 @@ class Parameters:
         "Assumption: a colleague in another subject is a less similar model (Bandura "
         "1997).")
     persuasion_rate: float = _social(
-        0.01, "Weekly pull of self-efficacy and collective efficacy toward "
+        0.005, "Weekly pull of self-efficacy and collective efficacy toward "
         "colleagues' beliefs.", "per week", 0, 0.5, "Bandura (1997).")
     credibility_floor: float = _social(
         0.4, "Credibility of a first-year colleague relative to a veteran.", "0-1",
@@ -395,6 +427,14 @@ class Parameters:
     stress_success: float = _affect(
         0.8, "Stress log-odds removed per unit of the last mastery success.", "logit",
         0, 10, "Bandura (1997).")
+    stress_late_career: float = _affect(
+        0.8, "Stress log-odds added per decade of experience beyond late_career_onset "
+        "(fatigue late in a career).", "logit", 0, 10,
+        "Klassen & Chiu (2010): self-efficacy rises to mid-career and then falls; "
+        "Huberman (1989): the late-career phase.")
+    late_career_onset: float = _affect(
+        23, "Experience at which late-career fatigue begins.", "years", 0, 45,
+        "Klassen & Chiu (2010): efficacy peaks at about 23 years.")
     affect_rate: float = _affect(
         0.006, "Weekly change in self-efficacy per unit stress above reference.",
         "per week", 0, 0.2, "Bandura (1997): physiological and affective states.")
@@ -406,6 +446,12 @@ class Parameters:
     mood_rate: float = _collective(
         0.004, "Weekly fall in collective efficacy per unit of team stress above "
         "reference.", "per week", 0, 0.2, "Goddard et al. (2004): group affect.")
+    expectation_collective: float = _collective(
+        0.01, "Weekly fall in expectation bias per unit collective efficacy above "
+        "reference (a rise below it): a faculty that believes it can reach every "
+        "student expects more of disadvantaged ones.", "per week", 0, 0.2,
+        "Evans (2009); Goddard, Hoy & Woolfolk Hoy (2004): collective efficacy shapes "
+        "the norms teachers hold for students.")
     responsibility_rate: float = _collective(
         0.012, "Weekly growth of responsibility per unit of collaboration on "
         "shared students and collective efficacy.", "per week", 0, 0.2,
@@ -473,10 +519,11 @@ class Parameters:
         0.25, "Share of fidelity lost per cycle without support.", "per cycle", 0, 1,
         "Joyce & Showers (2002): unsupported practice fades.")
     persistence_collective: float = _practice(
-        1.0, "How far collective efficacy sustains the effort of implementing: fidelity "
-        "grows with support times (c/c*)^k.", "exponent", 0, 5,
-        "Donohoo & Katz (2020): collective efficacy brings the sustained effort "
-        "implementation needs.")
+        1.0, "How far collective efficacy sustains effort over time (its staying "
+        "power): fidelity grows with support times (c/c*)^k, and the extra help for "
+        "struggling students is kept up in proportion to (c_team/c*)^k.", "exponent", 0, 5,
+        "Bandura (1997): collective efficacy sets a group's persistence when efforts "
+        "fail; Donohoo & Katz (2020): implementation needs sustained effort.")
     fidelity_floor: float = _practice(
         0.2, "Fidelity below which a teacher abandons the practice.", "0-1", 0, 1,
         "Assumption: practice is dropped when little of it is left.")
@@ -491,26 +538,42 @@ class Parameters:
         "Kraft, Blazar & Hogan (2018): effects shrink in larger programmes.")
 
     # --- turnover and hiring -------------------------------------------------
-    turnover_base: float = _turnover(
-        -1.75, "Log-odds of leaving for a typical veteran in a typical school.",
-        "logit", -10, 5, "Ingersoll (2001); Goldring et al. (2014): about 16% "
-        "move or leave each year.")
+    move_base: float = _turnover(
+        -2.65, "Log-odds of moving to another school for a typical veteran in a "
+        "typical school.", "logit", -10, 5,
+        "NCES Teacher Follow-up Survey 2012-13: 8% of public-school teachers moved.")
+    leave_base: float = _turnover(
+        -2.85, "Log-odds of leaving teaching (before retirement age) for a typical "
+        "veteran.", "logit", -10, 5,
+        "NCES Teacher Follow-up Survey 2012-13: 8% left teaching, retirements included.")
     turnover_efficacy: float = _turnover(
-        2.0, "Log-odds of leaving removed per unit self-efficacy above reference.",
-        "logit", 0, 30, "Skaalvik & Skaalvik (2016, 2017).")
+        2.0, "Log-odds of moving and of leaving removed per unit self-efficacy above "
+        "reference.", "logit", 0, 30, "Skaalvik & Skaalvik (2016, 2017).")
     turnover_collective: float = _turnover(
-        1.0, "Log-odds of leaving removed per unit collective efficacy above "
-        "reference.", "logit", 0, 30, "Skaalvik & Skaalvik (2017).")
+        1.0, "Log-odds of moving removed per unit collective efficacy above reference "
+        "(working conditions).", "logit", 0, 30,
+        "Skaalvik & Skaalvik (2017); Johnson, Kraft & Papay (2012).")
     turnover_stress: float = _turnover(
-        1.5, "Log-odds of leaving per unit stress above reference.", "logit", 0, 30,
-        "Skaalvik & Skaalvik (2016).")
+        1.5, "Log-odds of moving and of leaving per unit stress above reference.", "logit",
+        0, 30, "Skaalvik & Skaalvik (2016).")
     turnover_poverty: float = _turnover(
-        1.0, "Log-odds of leaving per unit share of disadvantaged students above a "
-        "quarter.", "logit", 0, 20, "Ingersoll (2001): about 50% higher in "
-        "high-poverty schools.")
+        2.7, "Log-odds of moving per unit share of disadvantaged students above a "
+        "quarter.", "logit", 0, 20,
+        "NCES TFS 2012-13: 12% moved from high-poverty schools against 6%; "
+        "Carver-Thomas & Darling-Hammond (2017): turnover about 50% higher in Title I "
+        "schools.")
     turnover_novice: float = _turnover(
-        0.6, "Log-odds of leaving added for a first-year teacher (fades with "
-        "novice_scale).", "logit", 0, 10, "Ingersoll (2001): novices leave more.")
+        1.2, "Log-odds of moving added for a first-year teacher (fades with "
+        "novice_scale).", "logit", 0, 10,
+        "NCES TFS 2012-13: teachers with 1-3 years moved more (12.5% against 8.1% "
+        "overall) but left about as often (7.1%).")
+    retirement_onset: float = _turnover(
+        25, "Experience after which the chance of leaving rises toward retirement.",
+        "years", 5, 45, "NCES TFS 2012-13: 11.4% of teachers with 20+ years left.")
+    retirement_rate: float = _turnover(
+        0.35, "Log-odds of leaving added per year of experience beyond retirement_onset.",
+        "logit per year", 0, 5, "Reason: most teachers retire between 25 and 35 years "
+        "of service (NCES NTPS).")
     hire_novice_share: float = _turnover(
         0.35, "Share of new hires who are novices.", "share", 0, 1,
         "NCES SASS: about a third of hires are first-time teachers; the rest move "
@@ -528,7 +591,7 @@ class Parameters:
         60, "Structured collaboration time per week (scales team and colleague ties).",
         "minutes/week", 0, 600, "DuFour & Mattos (2013); MetLife (2009).", lever=True)
     leader_persuasion: float = _leader(
-        0.1, "Pull of a contacted teacher's beliefs toward the leader's.", "per contact",
+        0.05, "Pull of a contacted teacher's beliefs toward the leader's.", "per contact",
         0, 1, "Bandura (1997); Leithwood & Jantzi (2008).", lever=True)
     leader_attention: float = _leader(
         10, "Teachers the leader can talk with in depth each week.", "teachers/week",
@@ -619,6 +682,12 @@ class Parameters:
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             object.__setattr__(self, f.name, _checked(f, getattr(self, f.name)))
+        if self.persistence_long_run > self.persistence_one_year:
+            raise ParameterError(
+                f"parameter 'persistence_long_run' = {self.persistence_long_run:g} is more "
+                f"than persistence_one_year = {self.persistence_one_year:g}; allowed: 0 to "
+                "persistence_one_year (what lasts cannot exceed what is left after a year)",
+                key="persistence_long_run")
 
     @staticmethod
     def spec(name: str) -> Spec:

@@ -84,11 +84,17 @@ def assign_courses(students: StudentState, staffing: Staffing, teacher_house: np
                    noise: bool) -> np.ndarray:
     """Assign every (student, subject) course to a teacher; return preparations.
 
-    For each course the candidates are, in order: in-field teachers of the
-    student's house; in-field teachers anywhere; teachers of the subject in
-    the house; of the subject anywhere; any teacher. Students are dealt
-    round-robin over the candidates, so classes are balanced. Sets
-    ``students.assign`` and ``students.out_of_field``.
+    Students choose among a subject's courses in equal shares (demand does
+    not bend to staffing). Within a house (or the whole school), each of the
+    subject's teachers takes an equal share of its students; a course's
+    specialists take its students up to their share, and the students they
+    cannot take are taught, out of field, by colleagues of the subject with
+    room left (any teacher when the school has none of the subject). So the
+    share of courses taught out of field falls smoothly as the staff of each
+    subject grows: with ``n`` teachers for ``m`` courses it is about
+    ``1 - n/m`` below ``n = m`` and a few percent of mismatch above
+    (Ingersoll 1999: out-of-field teaching is commonest in small schools).
+    Sets ``students.assign`` and ``students.out_of_field``.
 
     Returns
     -------
@@ -97,59 +103,82 @@ def assign_courses(students: StudentState, staffing: Staffing, teacher_house: np
     """
     n = students.n
     n_teachers = staffing.subject.size
-    all_teachers = np.arange(n_teachers)
     n_houses = int(max(teacher_house.max(initial=0), students.house.max(initial=0))) + 1
-    prep_codes = []
     max_spec = max(specialisms)
-    # teachers grouped once by (subject, house, course), (subject, course),
-    # (subject, house) and subject: the candidate lists are then look-ups
-    by_shc: dict[tuple[int, int, int], list[int]] = {}
-    by_sc: dict[tuple[int, int], list[int]] = {}
-    by_sh: dict[tuple[int, int], list[int]] = {}
-    by_s: dict[int, list[int]] = {}
-    for t, (subj, house, spec) in enumerate(zip(staffing.subject.tolist(),
-                                                teacher_house.tolist(),
-                                                staffing.specialism.tolist(), strict=True)):
-        by_shc.setdefault((subj, house, spec), []).append(t)
-        by_sc.setdefault((subj, spec), []).append(t)
-        by_sh.setdefault((subj, house), []).append(t)
-        by_s.setdefault(subj, []).append(t)
+    prep_codes = []
     for s, m in enumerate(specialisms):
-        # schools run more sections of the courses they can staff in field;
-        # a course nobody can teach in field still runs (taught out of field)
-        staffed = np.array([len(by_sc.get((s, c), ())) for c in range(m)])
-        share = np.cumsum(np.maximum(staffed, 1)) / np.maximum(staffed, 1).sum()
-        draws = rng.random(n) if noise else (np.arange(n) + 0.5) / n
-        course = np.minimum(np.searchsorted(share, draws, side="right"), m - 1)
-        key = students.house * m + course
-        cand_flat: list[int] = []
-        cand_start = np.zeros(n_houses * m, dtype=np.int64)
-        cand_len = np.zeros(n_houses * m, dtype=np.int64)
-        cand_oof = np.zeros(n_houses * m, dtype=bool)
-        for h in range(n_houses):
-            for c in range(m):
-                options = ((by_shc.get((s, h, c)), False), (by_sc.get((s, c)), False),
-                           (by_sh.get((s, h)), True), (by_s.get(s), True))
-                members, oof = None, True
-                for group, out_of_field in options:
-                    if group:
-                        members, oof = group, out_of_field
-                        break
-                if members is None:
-                    members = all_teachers.tolist()
-                g = h * m + c
-                cand_start[g], cand_len[g], cand_oof[g] = len(cand_flat), len(members), oof
-                cand_flat.extend(members)
-        flat = np.asarray(cand_flat, dtype=np.int64)
+        course = (rng.integers(0, m, n) if noise else np.arange(n) % m).astype(np.int64)
         deal = rng.permutation(n) if noise else np.arange(n)
-        order = deal[np.argsort(key[deal], kind="stable")]
-        sorted_key = key[order]
-        group_first = np.searchsorted(sorted_key, sorted_key, side="left")
-        rank = np.empty(n, dtype=np.int64)
-        rank[order] = np.arange(n) - group_first
-        teacher = flat[cand_start[key] + rank % cand_len[key]]
+        subject_teachers = np.flatnonzero(staffing.subject == s)
+        teacher = np.empty(n, dtype=np.int64)
+        for h in range(n_houses):
+            members = deal[students.house[deal] == h]
+            if members.size == 0:
+                continue
+            pool = subject_teachers[teacher_house[subject_teachers] == h]
+            if pool.size == 0:
+                pool = subject_teachers if subject_teachers.size else np.arange(n_teachers)
+            teacher[members] = _fill(members, course[members], pool,
+                                     staffing.specialism[pool], m)
         students.assign[:, s] = teacher
-        students.out_of_field[:, s] = cand_oof[key]
+        students.out_of_field[:, s] = ((staffing.subject[teacher] != s)
+                                       | (staffing.specialism[teacher] != course))
         prep_codes.append(teacher * (len(specialisms) * max_spec) + s * max_spec + course)
     codes = np.unique(np.concatenate(prep_codes))
     return np.bincount(codes // (len(specialisms) * max_spec), minlength=n_teachers)
+
+
+def _fill(members: np.ndarray, course: np.ndarray, pool: np.ndarray,
+          specialism: np.ndarray, n_courses: int) -> np.ndarray:
+    """Teachers (from ``pool``) for ``members`` in dealing order, each taking an equal share.
+
+    Specialists of each course take its students round-robin up to their
+    share; the rest go to the teachers with room left, the emptiest first.
+    """
+    share = -(-members.size // pool.size)  # ceiling: every student finds a place
+    load = np.zeros(pool.size, dtype=np.int64)
+    chosen = np.full(members.size, -1, dtype=np.int64)
+    for c in range(n_courses):
+        want = np.flatnonzero(course == c)
+        experts = np.flatnonzero(specialism == c)
+        if want.size == 0 or experts.size == 0:
+            continue
+        taken = min(want.size, experts.size * share)
+        slot = np.arange(taken) % experts.size
+        chosen[want[:taken]] = experts[slot]
+        load += np.bincount(experts[slot], minlength=pool.size)
+    left = np.flatnonzero(chosen < 0)
+    if left.size:
+        room = share - load
+        slots = np.repeat(np.arange(pool.size), room)
+        within = np.arange(slots.size) - np.repeat(np.cumsum(room) - room, room)
+        rank = within + np.repeat(load, room)
+        slots = slots[np.argsort(rank, kind="stable")]
+        chosen[left] = slots[:left.size]
+    return pool[chosen]
+
+
+def known_students(students: StudentState, ties, n_teachers: int) -> np.ndarray:
+    """Whether each (student, course)'s teacher knows the student individually.
+
+    Known means the teacher taught the student in an earlier year
+    (``students.previous``), or has a tie to another of the student's
+    current teachers, so the student is talked about (Bryk, Lee & Holland
+    1993; Lee & Smith 1997). In a small school students meet the same
+    teachers again and their teachers know each other; in a house their
+    teachers share a team.
+    """
+    assign = students.assign
+    known = assign == students.previous
+    if ties.src.size == 0:
+        return known
+    codes = np.unique(ties.src * n_teachers + ties.dst)
+    n_courses = assign.shape[1]
+    for c in range(n_courses):
+        for other in range(n_courses):
+            if other == c:
+                continue
+            pair = assign[:, c] * n_teachers + assign[:, other]
+            at = np.minimum(np.searchsorted(codes, pair), codes.size - 1)
+            known[:, c] |= codes[at] == pair
+    return known

@@ -46,6 +46,8 @@ class TeacherState:
     last_mastery: np.ndarray
     last_attribution: np.ndarray
     strategy_prompt: np.ndarray
+    aspiration: np.ndarray
+    coached: np.ndarray
 
     @property
     def n(self) -> int:
@@ -60,7 +62,14 @@ class TeacherState:
 
 @dataclass
 class StudentState:
-    """Students as arrays; ``assign`` maps (student, subject) to a teacher row."""
+    """Students as arrays; ``assign`` maps (student, subject) to a teacher row.
+
+    ``fresh`` is this year's teacher-induced part of achievement and
+    ``fading`` what is left of earlier years' that does not last
+    (``processes.teaching``); ``previous`` is last year's teacher in each
+    subject (-1 for none) and ``known`` whether the current teacher knows the
+    student (taught them before or has a tie to another of their teachers).
+    """
 
     ses: np.ndarray
     disadvantaged: np.ndarray
@@ -73,6 +82,10 @@ class StudentState:
     assign: np.ndarray
     out_of_field: np.ndarray
     cycle_gain: np.ndarray
+    fresh: np.ndarray
+    fading: np.ndarray
+    previous: np.ndarray
+    known: np.ndarray
 
     @property
     def n(self) -> int:
@@ -145,6 +158,8 @@ def new_teachers(n: int, p: Parameters, rng: np.random.Generator, *,
         last_mastery=np.zeros(n),
         last_attribution=np.zeros(n, dtype=np.int8),
         strategy_prompt=np.zeros(n, dtype=bool),
+        aspiration=np.zeros(n),
+        coached=np.zeros(n),
     )
 
 
@@ -209,6 +224,10 @@ def new_students(p: Parameters, rng: np.random.Generator, n_subjects: int) -> St
         assign=np.zeros((n, n_subjects), dtype=np.int64),
         out_of_field=np.zeros((n, n_subjects), dtype=bool),
         cycle_gain=np.zeros((n, n_subjects)),
+        fresh=np.zeros(n),
+        fading=np.zeros(n),
+        previous=np.full((n, n_subjects), -1, dtype=np.int64),
+        known=np.zeros((n, n_subjects), dtype=bool),
     )
 
 
@@ -218,6 +237,7 @@ def roll_over(students: StudentState, p: Parameters, rng: np.random.Generator) -
     Everyone else moves up a grade; the year's starting achievement resets.
     """
     leaving = students.grade == p.grades - 1
+    students.previous[:] = np.where(leaving[:, None], -1, students.assign)
     students.grade[~leaving] += 1
     n_new = int(leaving.sum())
     if n_new:
@@ -226,6 +246,8 @@ def roll_over(students: StudentState, p: Parameters, rng: np.random.Generator) -
         students.achievement[leaving] = achievement
         students.prior[leaving] = achievement
         students.grade[leaving] = 0
+        students.fresh[leaving] = 0.0
+        students.fading[leaving] = 0.0
         students.disadvantaged[:] = students.ses < DISADVANTAGED_CUT
         students.advantaged[:] = students.ses > ADVANTAGED_CUT
     students.year_start[:] = students.achievement

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -64,8 +66,11 @@ def test_a_failure_attributed_to_strategy_keeps_self_efficacy_and_prompts_trying
     assert effects.self_efficacy[0] == 0.0
     assert effects.strategy_prompt[0] == 1.0
     assert effects.attribution[0] == mastery.STRATEGY
-    prompted = practice.try_probability(np.array([0.7]), np.array([0.6]), np.array([1.0]), 0, P)
-    unprompted = practice.try_probability(np.array([0.7]), np.array([0.6]), np.array([0.0]), 0, P)
+    none = np.zeros(1)
+    prompted = practice.try_probability(np.array([0.7]), np.array([0.6]), np.array([1.0]), none,
+                                        P)
+    unprompted = practice.try_probability(np.array([0.7]), np.array([0.6]), np.array([0.0]),
+                                          none, P)
     assert prompted[0] > unprompted[0]
 
 
@@ -148,8 +153,8 @@ def test_an_intervention_plan_reaches_further_where_teachers_take_responsibility
 
 
 def test_efficacious_teachers_set_higher_goals():
-    low, high = (mastery.goals(np.array([s]), np.array([0.3]), np.array([0.5]), P)
-                 for s in (0.6, 0.9))
+    low, high = (mastery.goals(np.array([0.25]), np.array([s]), np.array([0.3]),
+                               np.array([0.5]), P) for s in (0.6, 0.9))
     assert high[0] > low[0]
 
 
@@ -214,7 +219,8 @@ def test_high_stress_lowers_self_efficacy_and_low_stress_raises_it():
 def test_support_and_success_lower_stress_failure_and_struggling_students_raise_it():
     def target(**kw):
         base = dict(extra_preps=np.zeros(1), struggling_share=np.array([0.5]),
-                    last_mastery=np.zeros(1), exposure=np.array([0.5]), reach=0.1)
+                    last_mastery=np.zeros(1), exposure=np.array([0.5]), reach=0.1,
+                    experience=np.array([10.0]))
         base.update({k: np.array([v]) if k != "reach" else v for k, v in kw.items()})
         return affect.stress_target(p=P, **base)[0]
 
@@ -224,6 +230,15 @@ def test_support_and_success_lower_stress_failure_and_struggling_students_raise_
     assert target(struggling_share=0.9) > neutral
     assert target(extra_preps=2) > neutral
     assert target(reach=0.5) < neutral
+
+
+def test_late_in_a_career_fatigue_raises_stress_and_only_then():
+    def target(years):
+        return affect.stress_target(np.zeros(1), np.array([0.5]), np.zeros(1), np.array([0.5]),
+                                    0.1, np.array([years]), P)[0]
+
+    assert target(5.0) == target(P.late_career_onset)
+    assert target(P.late_career_onset + 10) > target(P.late_career_onset)
 
 
 # --- collective efficacy and responsibility --------------------------------------
@@ -295,12 +310,12 @@ def _practice_after(support_model: str, cycles: int = 18) -> float:
     n = 60
     trainer = practice.choose_trainers(rng.normal(size=n), p, rng)
     uses, fidelity = np.zeros(n, dtype=bool), np.zeros(n)
-    coverage = practice.coaching_coverage(n, p)
+    coached = practice.caseload(np.zeros(n), p, rng)
     for _ in range(cycles):
         try_p = practice.try_probability(np.full(n, 0.76), np.full(n, 0.6), np.zeros(n),
-                                         coverage, p)
+                                         coached, p)
         expert = np.where(trainer, 1.0, 0.0) if support_model == "train_the_trainer" \
-            else np.full(n, coverage)
+            else coached
         uses, fidelity = practice.update(uses, fidelity, try_p, expert, trainer,
                                          np.full(n, 0.6), p, rng)
     return float(uses[~trainer].mean())
@@ -313,6 +328,18 @@ def test_coaching_sustains_more_practice_than_train_the_trainer():
 def test_coaching_thins_out_at_scale():
     p = P.replace(support_model="coaching")
     assert practice.coaching_coverage(40, p) > practice.coaching_coverage(150, p)
+
+
+def test_coaches_work_with_a_caseload_that_is_kept_and_topped_up():
+    p = P.replace(support_model="coaching", coaches=2, coach_caseload=5)
+    rng = np.random.default_rng(0)
+    first = practice.caseload(np.zeros(40), p, rng)
+    assert set(np.unique(first)) == {0.0, 1.0} and first.sum() == 10
+    after_leavers = first.copy()
+    after_leavers[np.flatnonzero(first)[:3]] = 0.0
+    refilled = practice.caseload(after_leavers, p, rng)
+    assert refilled.sum() == 10 and np.all(refilled[after_leavers == 1] == 1)
+    assert not practice.caseload(first, P, rng).any()  # no coaching, no caseload
 
 
 def test_novices_improve_steeply_and_faster_with_support():
@@ -332,7 +359,7 @@ def test_teachers_learn_from_more_skilled_visible_colleagues_only():
 
 # --- turnover -------------------------------------------------------------------------
 
-def test_low_efficacy_high_stress_novices_and_poverty_raise_the_chance_of_leaving():
+def test_low_efficacy_high_stress_novices_and_poverty_raise_the_chance_of_going():
     def prob(s=0.76, c=0.6, a=0.4, x=10.0, poverty=0.25):
         return turnover.leave_probability(np.array([s]), np.array([c]), np.array([a]),
                                           np.array([x]), poverty, P)[0]
@@ -347,11 +374,15 @@ def test_low_efficacy_high_stress_novices_and_poverty_raise_the_chance_of_leavin
 
 # --- staffing ---------------------------------------------------------------------------
 
-def test_a_very_small_school_teaches_courses_out_of_field_and_a_mid_sized_one_does_not():
-    tiny = SchoolModel(n_students=120, rng=0)
-    mid = SchoolModel(n_students=900, rng=0)
-    assert tiny.students.out_of_field.mean() > 0.1
-    assert mid.students.out_of_field.mean() == 0
+def test_out_of_field_teaching_falls_smoothly_as_a_school_grows():
+    def share(n):
+        return np.mean([SchoolModel(n_students=n, rng=seed).students.out_of_field.mean()
+                        for seed in range(4)])
+
+    shares = [share(n) for n in (150, 300, 600, 1200, 2400)]
+    assert all(a > b for a, b in itertools.pairwise(shares)), shares
+    assert shares[0] > 0.2 and 0 < shares[2] < 0.15  # no cliff: mid-sized schools have some
+    tiny, mid = SchoolModel(n_students=120, rng=0), SchoolModel(n_students=900, rng=0)
     assert tiny._extra_preps.mean() > mid._extra_preps.mean()
 
 

@@ -139,6 +139,9 @@ def _figures(folder: Path, results: list[PatternResult], nels, robustness) -> di
             by_number[2], ["collective_efficacy", "annual_gain", "ses_gain_slope"],
             {"small": "600 students", "large": "2,400 students"}, folder / "size.png",
             "Pattern 2: small vs large school (departments)")
+        if "curve" in by_number[2].details:
+            made["size_curve"] = plots.size_curve(by_number[2].details["curve"],
+                                                  folder / "size_curve.png")
     if 3 in by_number:
         made["pattern_3"] = plots.structure_growth(by_number[3], folder / "structure.png")
     if 4 in by_number:

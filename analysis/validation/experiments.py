@@ -102,12 +102,17 @@ class ArmExperiment:
     years: int
     arms: Callable[[Mapping[str, Any]], list[Arm]]
     description: str = ""
+    share: float = 1.0  # of the settings' replicates per arm (at least 3)
+
+    def replicates(self, settings: Settings) -> int:
+        """Replicates per arm under ``settings``."""
+        return max(3, round(settings.replicates * self.share))
 
     def jobs(self, settings: Settings, overrides: Mapping[str, Any] | None = None,
              diagnostics: bool = True) -> list[Job]:
         """One job per arm and replicate; replicate r of every arm shares a seed."""
         overrides = dict(overrides or {})
-        seeds = replicate_seeds(settings.seed, settings.replicates)
+        seeds = replicate_seeds(settings.seed, self.replicates(settings))
         jobs = []
         for arm in self.arms(overrides):
             if arm.diagnostic and not diagnostics:
@@ -169,13 +174,35 @@ def malleable_scale(overrides: Mapping[str, Any]) -> float:
 
 
 def _stickiness_arms(overrides: Mapping[str, Any]) -> list[Arm]:
+    # the low-efficacy school with the turnaround plan, against the same school
+    # with a typical starting culture and no plan (an untreated typical school)
     scale = malleable_scale(overrides)
     return [scenario_arm("low", "turnaround"),
-            scenario_arm("typical", "turnaround", **typical_culture()),
+            scenario_arm("typical", "turnaround_baseline", **typical_culture()),
             scenario_arm("low_malleable", "turnaround",
                          fixed={"malleability_scale": scale}),
-            scenario_arm("typical_malleable", "turnaround",
+            scenario_arm("typical_malleable", "turnaround_baseline",
                          fixed={"malleability_scale": scale}, **typical_culture())]
+
+
+CURVE_SIZES = (250, 400, 600, 900, 1400, 2100, 2400, 3200)
+CURVE_STRUCTURES = ("departments", "plc")
+# The channels through which size acts (each a switchable process), and the
+# two sizes whose difference they are asked to explain (Lee & Smith 1997's
+# ideal range against a large comprehensive school).
+SIZE_CHANNELS = ("leader", "personalisation", "staffing", "responsibility")
+CHANNEL_SIZES = (600, 2400)
+
+
+def _size_curve_arms(overrides: Mapping[str, Any]) -> list[Arm]:
+    # a report, not a claim: diagnostic arms (left out of the robustness runs)
+    arms = [scenario_arm(f"{structure}_{n}", structure, fixed={"n_students": n},
+                         diagnostic=True)
+            for structure in CURVE_STRUCTURES for n in CURVE_SIZES]
+    arms += [scenario_arm(f"departments_{n}_no_{channel}", "departments",
+                          disabled=(channel,), fixed={"n_students": n}, diagnostic=True)
+             for channel in SIZE_CHANNELS for n in CHANNEL_SIZES]
+    return arms
 
 
 SIZE = ArmExperiment("size", 5, _size_arms,
@@ -188,8 +215,13 @@ SUPPORT = ArmExperiment("support", 5, _support_arms,
                         "PLC school, practice supported from year 2 by coaching or "
                         "train-the-trainer")
 STICKINESS = ArmExperiment("stickiness", 6, _stickiness_arms,
-                           "the turnaround plan in a low-efficacy school and in the same "
-                           "school with a typical starting culture")
+                           "the turnaround plan in a low-efficacy, high-poverty school, "
+                           "against the same school with a typical starting culture and no "
+                           "plan")
+SIZE_CURVE = ArmExperiment("size_curve", 5, _size_curve_arms,
+                           "enrolment from 250 to 3,200 students in departments and in PLC "
+                           "teams, same policies; and at 600 and 2,400 students with each "
+                           "channel of size switched off in turn", share=0.3)
 
 
 # ---------------------------------------------------------------------------
@@ -260,4 +292,5 @@ POPULATION = PopulationExperiment(
     "population", 4, description="schools varied in size, SES, structure, leadership, "
     "support and starting efficacy; responsibility starts equal")
 
-EXPERIMENTS = {e.name: e for e in (SIZE, STRUCTURE, ABLATION, POPULATION, SUPPORT, STICKINESS)}
+EXPERIMENTS = {e.name: e for e in (SIZE, STRUCTURE, ABLATION, POPULATION, SUPPORT, STICKINESS,
+                                   SIZE_CURVE)}

@@ -104,12 +104,30 @@ def population(schools: pd.DataFrame, path: Path) -> Path:
 
 def stickiness(result: PatternResult, path: Path) -> Path:
     """Pattern 7: collective efficacy and responsibility under the turnaround plan."""
-    arms = {"low": "low start", "typical": "typical start",
-            "low_malleable": "low start, malleable",
-            "typical_malleable": "typical start, malleable"}
+    arms = {"low": "low start, turnaround plan", "typical": "typical start, no plan",
+            "low_malleable": "low start, plan, malleable",
+            "typical_malleable": "typical start, no plan, malleable"}
     return yearly_arms(result, ["collective_efficacy", "responsibility",
                                 "self_efficacy_tses"], arms, path,
                        "Pattern 7: a low-efficacy school under the turnaround plan")
+
+
+def size_curve(curve: pd.DataFrame, path: Path) -> Path:
+    """Pattern 2's held-out size curve: mean and 95% interval by enrolment."""
+    measures = ("annual_gain", "ses_gain_slope", "collective_efficacy")
+    fig, axes = plt.subplots(1, len(measures), figsize=(13, 3.6))
+    for ax, measure in zip(axes, measures, strict=True):
+        for structure, rows in curve[curve["measure"] == measure].groupby("structure",
+                                                                          sort=False):
+            ax.plot(rows["students"], rows["mean"], marker="o", label=structure)
+            ax.fill_between(rows["students"], rows["low"], rows["high"], alpha=0.2)
+        ax.axvspan(600, 900, color="#1a9850", alpha=0.1)
+        ax.set_xscale("log")
+        ax.set_xlabel("students")
+        ax.set_title(measure.replace("_", " "))
+    axes[0].legend(fontsize=8)
+    fig.suptitle("School size (held out; shaded: Lee & Smith's best 600-900)", fontsize=10)
+    return _save(fig, path)
 
 
 def nels_size_curve(result: NelsResult, path: Path) -> Path:

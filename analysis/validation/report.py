@@ -86,6 +86,13 @@ def _decision_rule() -> list[str]:
         "absent, and the interval is tight enough to say so);",
         "* **inconclusive**: otherwise.",
         "",
+        "A claim with a published magnitude band (its test reads *in [a, b]*) is judged "
+        "against the band, not merely its side of zero: it **holds** when its interval "
+        "lies inside the band, **fails** when the interval lies wholly outside it, and is "
+        "**inconclusive** when the interval straddles an edge. Each band's source is "
+        "given under its pattern's table; bands marked *estimate* rest on a paper's "
+        "design and direction but on a magnitude not read from its tables.",
+        "",
         "A pattern holds when all its claims hold, fails when any fails, and is "
         "inconclusive otherwise; *diagnostic* claims explain a result and do not count. "
         "Intervals: Student-t for means of paired differences (arms share replicate "
@@ -109,6 +116,10 @@ def _instead(claim: Claim) -> str:
     """One sentence on a failing claim: the opposite happens, or nothing does."""
     e = claim.estimate
     measured = f"{fmt(e.value)} {claim.unit} [{fmt(e.low)}, {fmt(e.high)}]"
+    if claim.band is not None:
+        side = "below" if e.high < claim.band[0] else "above"
+        return (f"{claim.label}: {measured}, wholly {side} the published band "
+                f"[{fmt(claim.band[0])}, {fmt(claim.band[1])}].")
     low, high = claim.threshold - claim.margin, claim.threshold + claim.margin
     if claim.margin > 0 and low <= e.low and e.high <= high:
         return (f"{claim.label}: {measured}, within ±{fmt(claim.margin)} of "
@@ -123,6 +134,12 @@ def pattern_section(result: PatternResult, figure: str | None) -> list[str]:
     lines = [f"### Pattern {result.number}: {result.verdict}", "",
              f"> {result.statement}", "", f"*Design.* {result.design}.", ""]
     lines += _table(CLAIM_HEADER, claim_rows(result.claims))
+    banded = [c for c in result.claims if c.band is not None]
+    if banded:
+        lines += ["Published bands: " + "; ".join(f"{c.label}: {c.band_source}"
+                                                 for c in banded) + ".", ""]
+    if "curve" in result.details:
+        lines += size_curve_lines(result.details["curve"], result.details["channels"])
     if result.number == 4:
         d = result.details["ablation"]
         lines += ["Effect of removing each source on the efficacy trajectories (TSES; "
@@ -147,6 +164,35 @@ def pattern_section(result: PatternResult, figure: str | None) -> list[str]:
         lines += [note, ""]
     if figure:
         lines += [f"![Pattern {result.number}]({figure})", ""]
+    return lines
+
+
+def size_curve_lines(curve: pd.DataFrame, channels: pd.DataFrame) -> list[str]:
+    """The size curve (mean [95%] by size and structure) and each channel's share."""
+    lines = ["The size curve, measured over the last two years (gains, slope) or at the "
+             "end (culture), mean [95% interval] over replicates:", ""]
+    for structure, group in curve.groupby("structure", sort=False):
+        measures = list(dict.fromkeys(group["measure"]))
+        rows = []
+        for n, by_size in group.groupby("students"):
+            cells = {r["measure"]: f"{fmt(r['mean'])} [{fmt(r['low'])}, {fmt(r['high'])}]"
+                     for r in by_size.to_dict("records")}
+            rows.append([f"{n:,}", *(cells[m] for m in measures)])
+        lines += [f"*{structure}*", ""]
+        lines += _table(("students", *measures), rows)
+    lines += ["Channels of size: the paired difference between 600 and 2,400 students "
+              "(departments) with every channel on, with one switched off, and that "
+              "channel's share of the difference (1 − without / with; shares need not add "
+              "to 1 when channels interact, and are unstable when the difference is near "
+              "zero):", ""]
+    rows = [[r["measure"], r["channel"],
+             f"{fmt(r['difference'])} [{fmt(r['difference_low'])}, "
+             f"{fmt(r['difference_high'])}]",
+             f"{fmt(r['without'])} [{fmt(r['without_low'])}, {fmt(r['without_high'])}]",
+             f"{r['share']:.0%}" if math.isfinite(r["share"]) else "–"]
+            for r in channels.to_dict("records")]
+    lines += _table(("measure", "channel off", "600 − 2,400, all on", "with it off",
+                     "share"), rows)
     return lines
 
 
@@ -301,6 +347,8 @@ def render(provenance: Provenance, results: Sequence[PatternResult],
         lines += ["## The patterns", ""]
         for r in results:
             lines += pattern_section(r, figures.get(f"pattern_{r.number}"))
+            if r.number == 2 and "size_curve" in figures:
+                lines += [f"![School size]({figures['size_curve']})", ""]
         lines += [f"(Pattern 7's definition of *slowly*: more than {STICKY_SHARE:.0%} of "
                   f"the starting deficit left after {STICKY_YEARS} years.)", ""]
     if nels is not None:

@@ -37,10 +37,11 @@ from .suite import analyse, pattern_jobs, tables_from
 
 PARAMETERS: tuple[str, ...] = (
     # teaching: how beliefs and practice act on learning
-    "efficacy_effort", "collective_effort", "responsibility_effort", "expectation_effect",
+    "efficacy_effort", "goal_effort", "responsibility_effort", "expectation_effect",
     "practice_effect", "intervention_effect", "out_of_field_penalty", "student_noise",
+    "persistence_one_year", "peer_effect",
     # mastery and attribution
-    "growth_goal", "goal_efficacy", "goal_collective", "mastery_sensitivity",
+    "aspiration_rate", "goal_efficacy", "goal_collective", "mastery_sensitivity",
     "mastery_rate", "success_credit", "confirmation", "attribution_background",
     "attribution_strategy", "attribution_support", "background_shift",
     # vicarious experience, persuasion, malleability
@@ -49,7 +50,7 @@ PARAMETERS: tuple[str, ...] = (
     "affect_rate", "stress_rate",
     # collective efficacy and responsibility
     "collective_rate", "mood_rate", "responsibility_rate", "responsibility_erosion",
-    "colleague_shared_goal",
+    "colleague_shared_goal", "expectation_collective",
     # practice and turnover
     "adoption_coaching", "fidelity_decay", "persistence_collective", "turnover_efficacy",
 )

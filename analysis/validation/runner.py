@@ -25,7 +25,8 @@ from ..workers import as_finished, forkserver_context, interrupts_as_flag
 YEARLY_COLUMNS = ("collective_efficacy", "responsibility", "self_efficacy",
                   "self_efficacy_tses", "annual_gain", "ses_gap", "ses_gain_slope",
                   "practice_share", "turnover_rate", "achievement", "stress",
-                  "self_efficacy_sd", "expectation_bias")
+                  "self_efficacy_sd", "expectation_bias", "move_rate", "leave_rate",
+                  "known_share", "out_of_field_share")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,11 @@ pattern of ``MODEL.md`` §8 predicts and turns it into a verdict:
   enough to say so);
 * **inconclusive** — otherwise.
 
+A claim with a published magnitude band is judged against the band
+instead: it **holds** when its interval lies inside the band, **fails** when
+the interval lies wholly outside it (too small, too large or the wrong
+sign), and is **inconclusive** when the interval straddles an edge.
+
 The intervals: a Student-t interval for a mean (of paired differences when
 two arms share replicate seeds), Fisher's z for a correlation, HC3
 heteroskedasticity-robust intervals for regression coefficients, and the
@@ -81,6 +86,30 @@ def correlation_ci(x: Sequence[float], y: Sequence[float], level: float = LEVEL)
     r = float(np.corrcoef(x, y)[0, 1])
     z = np.arctanh(np.clip(r, -0.999999, 0.999999))
     half = sps.norm.ppf(0.5 + level / 2) / np.sqrt(n - 3)
+    return Estimate(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
+
+
+def partial_correlation_ci(x: Sequence[float], y: Sequence[float],
+                           controls: Sequence[Sequence[float]], level: float = LEVEL) -> Estimate:
+    """Pearson correlation of ``x`` and ``y`` after removing ``controls`` (OLS residuals).
+
+    Fisher's z interval with ``n - 3 - k`` degrees of freedom for ``k`` controls.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    c = np.column_stack([np.asarray(v, dtype=float) for v in controls])
+    keep = np.isfinite(x) & np.isfinite(y) & np.isfinite(c).all(axis=1)
+    x, y, c = x[keep], y[keep], c[keep]
+    n, k = x.size, c.shape[1]
+    if n < k + 5:
+        return Estimate(np.nan, np.nan, np.nan, n)
+    design = np.column_stack([np.ones(n), c])
+
+    def residual(v: np.ndarray) -> np.ndarray:
+        return v - design @ np.linalg.lstsq(design, v, rcond=None)[0]
+
+    r = float(np.corrcoef(residual(x), residual(y))[0, 1])
+    z = np.arctanh(np.clip(r, -0.999999, 0.999999))
+    half = sps.norm.ppf(0.5 + level / 2) / np.sqrt(n - 3 - k)
     return Estimate(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
 
 
@@ -159,6 +188,18 @@ def decide(estimate: Estimate, direction: int, threshold: float = 0.0,
     return INCONCLUSIVE
 
 
+def decide_band(estimate: Estimate, band: tuple[float, float]) -> str:
+    """The verdict against a published band: inside, outside, or straddling an edge."""
+    low, high = estimate.low, estimate.high
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return INCONCLUSIVE
+    if band[0] <= low and high <= band[1]:
+        return HOLDS
+    if high < band[0] or low > band[1]:
+        return FAILS
+    return INCONCLUSIVE
+
+
 def combine(verdicts: Sequence[str]) -> str:
     """A pattern's verdict from its claims': all hold, any fails, else inconclusive."""
     if verdicts and all(v == HOLDS for v in verdicts):
@@ -194,6 +235,11 @@ class Claim:
         Unit of the effect.
     diagnostic : bool
         Reported for insight, not counted in the pattern's verdict.
+    band : tuple of float, optional
+        A published magnitude the effect must lie in (then the verdict is
+        :func:`decide_band`, not the side of ``threshold``).
+    band_source : str
+        Where the band comes from.
     """
 
     pattern: int
@@ -206,14 +252,20 @@ class Claim:
     margin: float = 0.0
     unit: str = ""
     diagnostic: bool = False
+    band: tuple[float, float] | None = None
+    band_source: str = ""
 
     @property
     def verdict(self) -> str:
-        """holds / fails / inconclusive (see :func:`decide`)."""
+        """holds / fails / inconclusive (:func:`decide_band` or :func:`decide`)."""
+        if self.band is not None:
+            return decide_band(self.estimate, self.band)
         return decide(self.estimate, self.direction, self.threshold, self.margin)
 
     @property
     def prediction(self) -> str:
-        """The prediction as a comparison, e.g. ``"> 0"``."""
+        """The prediction as a comparison, e.g. ``"> 0"`` or ``"in [0.05, 0.2]"``."""
+        if self.band is not None:
+            return f"in [{self.band[0]:g}, {self.band[1]:g}]"
         sign = ">" if self.direction > 0 else "<"
         return f"{sign} {self.threshold:g}"

@@ -7,13 +7,18 @@ pipeline. Each process can be switched off by name for ablation.
 
 PROCESSES = (
     "teaching",
+    "fading",
+    "peers",
+    "personalisation",
     "mastery",
+    "aspiration",
     "attribution",
     "vicarious",
     "persuasion",
     "leader",
     "affect",
     "collective",
+    "expectations",
     "responsibility",
     "practice",
     "skill",
@@ -22,8 +27,13 @@ PROCESSES = (
 )
 """Names accepted by ``SchoolModel(disabled=...)``.
 
-``attribution`` off makes every failure count against one's ability (plain
-Bandura mastery); ``persuasion`` off silences colleagues and the leader
-alike; ``leader`` off removes the principal (persuasion and support) only;
-``staffing`` off staffs every course in field; ``skill`` off freezes skill.
+``fading`` off makes every teacher-induced gain last; ``peers`` off removes
+the effect of classmates; ``personalisation`` off makes no student known
+to their teachers individually; ``aspiration`` off freezes aspirations at
+their starting level; ``attribution`` off makes every failure count against
+one's ability (plain Bandura mastery); ``persuasion`` off silences
+colleagues and the leader alike; ``leader`` off removes the principal
+(persuasion and support) only; ``expectations`` off cuts the pull of
+collective efficacy on expectation bias; ``staffing`` off staffs every
+course in field; ``skill`` off freezes skill.
 """

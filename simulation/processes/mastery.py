@@ -1,23 +1,31 @@
 """Mastery experience and attribution at each common assessment (MODEL.md §4.2).
 
 At the end of a cycle each teacher sees the class's gain ``G_i`` (annualised)
-against a goal set by their beliefs,
+against a goal. The goal starts from an *aspiration* ``A_i`` that adapts to
+results, the teacher's own and their team's,
 
-    goal_i = g* + κ_s (s_i - s*) - δ g* b_i D_i,
+    A_i    <- A_i + α [(1 - ω) G_i + ω G_team(i) - A_i],
+
+(aspiration adaptation: Cyert & March 1963; Lant 1992; Greve 2003; social
+comparison with the team: Festinger 1954), raised by self-efficacy and
+lowered for a class of disadvantaged students by expectation bias:
+
+    goal_i = max(0, A_i + κ_s (s_i - s*) - δ A_i b_i D_i),
     m_i    = tanh((G_i - goal_i) / σ_G),
 
-where efficacious teachers aim higher (Bandura 1997; Locke & Latham 2002),
-and nobody aims for a loss (goals are at least 0)
-and expectation bias lowers the goal for a class with a share ``D_i`` of
-disadvantaged students (Evans 2009). A team judges its classes together
-against a shared goal set by its members' collective efficacy,
-``g* + κ_c (c_i - c*) - δ g* b_i D_i`` averaged over the team: efficacious
-groups set higher goals (Bandura 1997; Goddard, Hoy & Woolfolk Hoy 2004), so
-one member's low self-efficacy does not lower the team's bar. A success raises self-efficacy by
-``η_M ω_i m_i`` with ``ω_i = ω (s_i/s*)^k`` the share credited to one's own
-teaching: low efficacy discounts success (all of it counts under
-self-evaluation). A failure is attributed, with softmax probabilities,
-to
+where efficacious teachers aim higher (Bandura 1997; Locke & Latham 2002)
+and ``D_i`` is the class's share of disadvantaged students (Evans 2009).
+Because aspirations follow results, a school whose students simply grow
+faster or slower than another's does not feel more or less successful once
+its teachers have adjusted: what counts is doing better than one has been
+doing. A team judges its classes together against the bar of its members'
+aspirations, ``mean(A) - δ mean(A) b̄ D̄`` (improvement on its own track
+record, DuFour & Mattos 2013); the stretch that collective efficacy adds to
+the shared goal acts through effort (``teaching.teacher_effects``). A success
+raises self-efficacy by ``η_M ω_i m_i`` with ``ω_i = ω (s_i/s*)^k`` the
+share credited to one's own teaching: low efficacy discounts success (all of
+it counts under self-evaluation). A failure is attributed, with softmax
+probabilities, to
 
 * own ability (score ``w_A (1 - s_i)``): self-efficacy falls by ``η_M |m_i|``;
 * students' background (score ``w_B (b_i + 1 - c_i) / 2``): expectation
@@ -90,25 +98,41 @@ def class_results(students: StudentState, struggling: np.ndarray, n_teachers: in
     )
 
 
-def goals(self_efficacy: np.ndarray, expectation_bias: np.ndarray,
-          disadvantaged_share: np.ndarray, p: Parameters) -> np.ndarray:
+def goals(aspiration: np.ndarray, self_efficacy: np.ndarray,
+          expectation_bias: np.ndarray, disadvantaged_share: np.ndarray,
+          p: Parameters) -> np.ndarray:
     """The annual gain each teacher aims for with their classes (SD/year)."""
-    return np.maximum(0.0, p.growth_goal
+    return np.maximum(0.0, aspiration
                       + p.goal_efficacy * (self_efficacy - REFERENCE_SELF_EFFICACY)
-                      - p.goal_discount * p.growth_goal * expectation_bias
+                      - p.goal_discount * aspiration * expectation_bias
                       * disadvantaged_share)
 
 
-def team_goals(collective_efficacy: np.ndarray, expectation_bias: np.ndarray,
+def team_goals(aspiration: np.ndarray, expectation_bias: np.ndarray,
                disadvantaged_share: np.ndarray, p: Parameters) -> np.ndarray:
-    """Each member's share of the team's goal: set by collective efficacy (SD/year).
+    """Each member's share of the bar the team judges its results by (SD/year).
 
-    Averaged over a team (weighted by classes taught) it is the team's goal.
+    Averaged over a team (weighted by classes taught) it is the team's bar:
+    its members' aspirations, their own track record, lowered by
+    expectation bias for disadvantaged classes. Teams judge themselves by
+    improvement on what they have been achieving (DuFour & Mattos 2013:
+    attainable, results-oriented goals); how far collective efficacy
+    stretches the goal above that bar drives effort instead
+    (``teaching.teacher_effects``).
     """
-    return np.maximum(0.0, p.growth_goal
-                      + p.goal_collective * (collective_efficacy - REFERENCE_COLLECTIVE_EFFICACY)
-                      - p.goal_discount * p.growth_goal * expectation_bias
-                      * disadvantaged_share)
+    return np.maximum(0.0, aspiration
+                      - p.goal_discount * aspiration * expectation_bias * disadvantaged_share)
+
+
+def adapted_aspiration(aspiration: np.ndarray, own_gain: np.ndarray, team_gain: np.ndarray,
+                       taught: np.ndarray, p: Parameters) -> np.ndarray:
+    """Aspirations after a cycle's results: a step toward own and team results.
+
+    Teachers with no classes this cycle keep their aspiration.
+    """
+    reference = (1.0 - p.aspiration_social) * own_gain + p.aspiration_social * team_gain
+    moved = aspiration + p.aspiration_rate * (reference - aspiration)
+    return np.where(taught, moved, aspiration)
 
 
 def signal(gain: np.ndarray, goal: np.ndarray, p: Parameters) -> np.ndarray:

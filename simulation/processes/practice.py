@@ -5,16 +5,18 @@ At each assessment a teacher not using the practice tries it with
     P(try) = σ(α0 + α_s s + α_c c + α_T train + α_C cover + α_E discuss
                + α_S prompt),
 
-where ``train`` is 1 under train-the-trainer, ``cover`` the share of
-teachers the coaches can support (``coaches × caseload / n_teachers``,
-capped at 1: coaching thins out at scale, Kraft, Blazar & Hogan 2018),
+where ``train`` is 1 under train-the-trainer, ``cover`` 1 for a teacher on
+a coach's caseload (``coaches × caseload`` teachers, chosen at random when
+coaching starts and refilled as coached teachers leave: coaching thins out
+at scale, Kraft, Blazar & Hogan 2018; without noise every teacher gets the
+expected share ``coaches × caseload / n_teachers``),
 ``discuss`` the leader's discussions of evidence-based approaches, and
 ``prompt`` a recent failure attributed to strategy. A teacher's fidelity
 ``f`` then moves with the support they get,
 
     Δf = ρ S (c/c*)^k (f_max - f) - δ (1 - S)(1 - μ M) f,
 
-``S`` = 1 for trainers, the coaches' coverage for coached teachers, the
+``S`` = 1 for trainers and for coached teachers, the
 share of tie strength to trainers for trainees under train-the-trainer
 (trainees learn second-hand), and 0 without support; ``M`` is fidelity
 monitoring; ``(c/c*)^k`` is the persistence collective efficacy brings to
@@ -51,7 +53,29 @@ def choose_trainers(skill: np.ndarray, p: Parameters, rng: np.random.Generator) 
     return trainer
 
 
-def try_probability(self_efficacy, collective, strategy_prompt, coverage: float,
+def caseload(coached: np.ndarray, p: Parameters, rng: np.random.Generator) -> np.ndarray:
+    """The coaches' caseload: teachers kept on it, topped up at random to its size.
+
+    Returns each teacher's coaching (1 on the caseload, 0 off it; without
+    noise every teacher gets the expected share). Empty unless coaching.
+    """
+    n = coached.size
+    coverage = coaching_coverage(n, p)
+    if not p.noise:
+        return np.full(n, coverage)
+    size = round(coverage * n)
+    kept = np.flatnonzero(coached > 0)
+    if kept.size > size:
+        kept = rng.choice(kept, size, replace=False)
+    chosen = np.zeros(n)
+    chosen[kept] = 1.0
+    need = size - kept.size
+    if need > 0:
+        chosen[rng.choice(np.flatnonzero(chosen == 0), need, replace=False)] = 1.0
+    return chosen
+
+
+def try_probability(self_efficacy, collective, strategy_prompt, coached: np.ndarray,
                     p: Parameters) -> np.ndarray:
     """Chance that a teacher not using the practice tries it this cycle."""
     training = 1.0 if p.support_model == "train_the_trainer" else 0.0
@@ -59,17 +83,17 @@ def try_probability(self_efficacy, collective, strategy_prompt, coverage: float,
                     + p.adoption_self_efficacy * self_efficacy
                     + p.adoption_collective * collective
                     + p.adoption_training * training
-                    + p.adoption_coaching * coverage
+                    + p.adoption_coaching * coached
                     + p.adoption_evidence * float(p.evidence_discussions)
                     + p.strategy_adoption * strategy_prompt)
 
 
-def support(ties: Ties, weight: np.ndarray, trainer: np.ndarray, coverage: float,
+def support(ties: Ties, weight: np.ndarray, trainer: np.ndarray, coached: np.ndarray,
             p: Parameters) -> np.ndarray:
     """Expert support ``S`` each teacher gets for the practice (0-1)."""
     n = trainer.size
     if p.support_model == "coaching":
-        return np.full(n, coverage)
+        return coached
     if p.support_model == "train_the_trainer":
         second_hand = tie_sum(ties.src, ties.dst, weight, trainer.astype(float), n) / (
             strength(ties.src, weight, n) + p.exposure_half)

@@ -1,22 +1,49 @@
-"""Teaching: students' weekly gains (MODEL.md §4.1).
+"""Teaching: students' weekly gains, and how much of them lasts (MODEL.md §4.1).
 
 Weekly gain of student k in the course of subject j taught by teacher i:
 
-    Δy_kj = [g0 + γ ses_k - π oof_kj + e_i - β_b b_i d_k
-             + t_k (β_r r_i + β_I P_i)] / W + ε_kj
+    Δy_kj = [g0 + γ ses_k + e_i - π oof_kj + β_peer p_kj - β_b b_i d_k (1 - ι K_kj)
+             + t_k (c̄_T / c*)^k (β_r r_i + β_I P_i)(u + (1 - u) K_kj)] / W + ε_kj
 
-with the teacher's effect ``e_i = q_i + β_s (s_i - s*) + β_c (c_i - c*) +
-β_p f_i`` (skill; efficacy-driven effort and persistence; practice at
-fidelity ``f_i``), ``d_k`` the disadvantaged flag, ``t_k`` the flag for a
-student below proficiency at the last common assessment, ``P_i`` how fully
-the teacher's team runs a systematic intervention plan (``plan_reach``), ``oof_kj`` an
-out-of-field course and ``ε_kj`` a residual with annual SD σ, realised at
-each common assessment (``learning_noise``). Achievement ``y_k`` is the
-mean over subjects. School size and structure appear nowhere here: they act
-through the teachers' states.
+with the teacher's effect ``e_i = q_i + β_s (s_i - s*) + β_G κ_c (c̄_T(i) -
+c*) + β_p f_i`` (skill; effort that self-efficacy brings; the effort a
+challenging shared goal brings, the team's goal stretching above its
+aspirations by ``κ_c`` per unit of the team's mean collective efficacy
+``c̄_T`` above typical (Locke & Latham 2002); practice at fidelity ``f_i``),
+and the extra help for struggling students sustained in proportion to
+``(c̄_T / c*)^k`` (persistence: Bandura 1997, collective efficacy is a
+group's staying power), ``d_k`` the disadvantaged flag, ``t_k`` the flag for
+a student below proficiency at the last common assessment, ``P_i`` how fully
+the teacher's team runs a systematic intervention plan (``plan_reach``),
+``oof_kj`` an out-of-field course, ``p_kj`` the peer composition of the
+class (its mean achievement relative to the student's grade in the school)
+and ``ε_kj`` a residual with annual SD σ, realised at each common assessment
+(``learning_noise``).
+
+``K_kj`` is 1 when the teacher *knows the student*: taught them in an
+earlier year, or works with (has a tie to) another of their teachers. A
+known student gets all of the extra help for struggling students (an
+unknown one a share ``u``) and meets less of the teacher's group-based
+expectation (``ι``): personalism (Bryk, Lee & Holland 1993; Lee & Smith 1997)
+and individuating information (Jussim & Harber 2005). In a small school
+students meet the same teachers again and their teachers know each other,
+so this is one channel through which size acts; nothing here names size.
+
+Collective efficacy has no term of its own here: it acts on gains only
+through what teachers do (the team's goals and the effort they bring;
+attributions, expectations, adoption and fidelity of practice, in the other
+processes).
+
+**Fading.** Everything teachers and classmates add (all but ``g0 + γ ses``)
+fades in part: a share ``δ∞`` of a year's teacher-induced gain lasts, the
+rest decays so that a share ``δ1`` is left a year later (Jacob, Lefgren &
+Sims 2010; Chetty, Friedman & Rockoff 2014). A sustained improvement in
+teaching therefore raises achievement by a bounded amount, and annual gains
+(measured spring to spring) carry the loss of last year's boost.
 
 References: Bloom et al. (2008); Hanushek & Rivkin (2010); Jussim & Harber
-(2005); Lee & Smith (1996); Kraft, Blazar & Hogan (2018).
+(2005); Lee & Smith (1996, 1997); Kraft, Blazar & Hogan (2018); Hanushek,
+Kain, Markman & Rivkin (2003).
 """
 
 from __future__ import annotations
@@ -32,24 +59,44 @@ from ..parameters import (
 )
 from ..state import StudentState
 
+KINDS = 8
+"""Columns of the teacher-effect table: ``4 known + 2 disadvantaged + struggling``."""
 
-def teacher_effects(skill: np.ndarray, self_efficacy: np.ndarray,
-                    collective_efficacy: np.ndarray, expectation_bias: np.ndarray,
-                    responsibility: np.ndarray, practice_fidelity: np.ndarray,
-                    plan_quality: np.ndarray, p: Parameters) -> np.ndarray:
-    """Per-teacher annual effect for the four kinds of student.
 
-    Returns an (n_teachers, 4) table indexed by ``2 * disadvantaged +
-    below_proficiency``, in SD/year.
+def teacher_effects(skill: np.ndarray, self_efficacy: np.ndarray, team_collective: np.ndarray,
+                    expectation_bias: np.ndarray, responsibility: np.ndarray,
+                    practice_fidelity: np.ndarray, plan_quality: np.ndarray,
+                    p: Parameters) -> np.ndarray:
+    """Per-teacher annual effect for the eight kinds of student.
+
+    ``team_collective`` is the mean collective efficacy of each teacher's
+    team (``team_collective``): it sets how far the team's goal stretches
+    above aspirations and how persistently struggling students are helped.
+    Returns an (n_teachers, 8) table indexed by ``4 * known + 2 *
+    disadvantaged + below_proficiency``, in SD/year.
     """
+    team_stretch = p.goal_collective * (team_collective - REFERENCE_COLLECTIVE_EFFICACY)
+    persistence = (team_collective / REFERENCE_COLLECTIVE_EFFICACY) ** p.persistence_collective
     effect = (skill
               + p.efficacy_effort * (self_efficacy - REFERENCE_SELF_EFFICACY)
-              + p.collective_effort * (collective_efficacy - REFERENCE_COLLECTIVE_EFFICACY)
+              + p.goal_effort * team_stretch
               + p.practice_effect * practice_fidelity)
     expectation = p.expectation_effect * expectation_bias
-    support = p.responsibility_effort * responsibility + p.intervention_effect * plan_quality
-    return np.column_stack([effect, effect + support, effect - expectation,
-                            effect - expectation + support])
+    support = persistence * (p.responsibility_effort * responsibility
+                             + p.intervention_effect * plan_quality)
+    columns = []
+    for known in (0.0, 1.0):
+        help_share = p.unknown_support + (1.0 - p.unknown_support) * known
+        stereotype = expectation * (1.0 - p.individuation * known)
+        columns += [effect, effect + help_share * support, effect - stereotype,
+                    effect - stereotype + help_share * support]
+    return np.column_stack(columns)
+
+
+def team_collective(collective_efficacy: np.ndarray, team: np.ndarray) -> np.ndarray:
+    """Mean collective efficacy of each teacher's team, per teacher."""
+    total = np.bincount(team, weights=collective_efficacy)
+    return (total / np.maximum(np.bincount(team), 1))[team]
 
 
 REFERENCE_RESPONSIBILITY = 0.5
@@ -69,14 +116,39 @@ def plan_reach(collaboration: np.ndarray, responsibility: np.ndarray, p: Paramet
     return collaboration * np.minimum(1.0, responsibility / REFERENCE_RESPONSIBILITY)
 
 
-def course_baseline(students: StudentState, p: Parameters, staffed_in_field: bool
-                    ) -> np.ndarray:
-    """Annual gain of each (student, course) that does not depend on teachers."""
-    base = (p.baseline_growth + p.ses_growth * students.ses)[:, None]
-    base = np.broadcast_to(base, students.assign.shape).copy()
-    if not staffed_in_field:
-        base -= p.out_of_field_penalty * students.out_of_field
-    return base
+def student_baseline(students: StudentState, p: Parameters) -> np.ndarray:
+    """Annual gain of each student that no teacher or classmate causes (lasting)."""
+    return p.baseline_growth + p.ses_growth * students.ses
+
+
+def standing(students: StudentState) -> np.ndarray:
+    """Each student's achievement relative to the mean of their grade in the school."""
+    grade = students.grade
+    total = np.bincount(grade, weights=students.achievement)
+    count = np.maximum(np.bincount(grade), 1)
+    return students.achievement - (total / count)[grade]
+
+
+def course_extra(students: StudentState, p: Parameters, in_field_only: bool,
+                 peers: bool) -> np.ndarray:
+    """Teacher-independent part of each (student, course) gain that fades.
+
+    Out-of-field teaching lowers it (Clotfelter, Ladd & Vigdor 2010); a class
+    of stronger classmates raises it (peer composition: the class's mean
+    standing in the grade; Hanushek et al. 2003).
+    """
+    extra = np.zeros(students.assign.shape)
+    if not in_field_only:
+        extra -= p.out_of_field_penalty * students.out_of_field
+    if peers and p.peer_effect:
+        n_teachers = int(students.assign.max(initial=0)) + 1
+        flat = students.assign.ravel()
+        n_courses = students.assign.shape[1]
+        rank = np.repeat(standing(students), n_courses)
+        mean = np.bincount(flat, weights=rank, minlength=n_teachers) / np.maximum(
+            np.bincount(flat, minlength=n_teachers), 1)
+        extra += p.peer_effect * mean[students.assign]
+    return extra
 
 
 def below_proficiency(students: StudentState, p: Parameters, year_fraction: float
@@ -89,16 +161,49 @@ def below_proficiency(students: StudentState, p: Parameters, year_fraction: floa
 def class_index(students: StudentState, struggling: np.ndarray) -> np.ndarray:
     """Flat index into the (teacher, kind) table for every (student, course)."""
     kind = 2 * students.disadvantaged.astype(np.int64) + struggling.astype(np.int64)
-    return students.assign * 4 + kind[:, None]
+    return students.assign * KINDS + 4 * students.known + kind[:, None]
 
 
 def teach_week(students: StudentState, table: np.ndarray, baseline: np.ndarray,
-               index: np.ndarray) -> None:
-    """Add one week's expected learning to every student's courses and achievement."""
-    gains = baseline + table.ravel()[index]
-    gains *= 1.0 / WEEKS_PER_YEAR
-    students.cycle_gain += gains
-    students.achievement += gains @ students.course_weights
+               extra: np.ndarray, index: np.ndarray) -> None:
+    """Add one week's expected learning to every course, to achievement and to its fading part."""
+    induced = table.ravel()[index]
+    induced += extra
+    induced *= 1.0 / WEEKS_PER_YEAR
+    weekly_base = baseline * (1.0 / WEEKS_PER_YEAR)
+    students.cycle_gain += induced
+    students.cycle_gain += weekly_base[:, None]
+    mean_induced = induced @ students.course_weights
+    students.fresh += mean_induced
+    students.achievement += weekly_base + mean_induced
+
+
+def weekly_retention(p: Parameters) -> float:
+    """Share of the fading part of achievement kept each week.
+
+    The part of a year's teacher-induced gain that does not last
+    (``1 - δ∞``) decays to ``(δ1 - δ∞) / (1 - δ∞)`` of itself over a year,
+    so that ``δ1`` of the whole gain is left after one year.
+    """
+    if p.persistence_long_run >= 1.0:
+        return 1.0
+    kept = (p.persistence_one_year - p.persistence_long_run) / (1.0 - p.persistence_long_run)
+    return float(max(kept, 0.0) ** (1.0 / WEEKS_PER_YEAR))
+
+
+def fade_week(students: StudentState, retention: float) -> None:
+    """One week's loss of earlier years' teacher-induced gains."""
+    if retention >= 1.0:
+        return
+    lost = students.fading * (1.0 - retention)
+    students.fading -= lost
+    students.achievement -= lost
+
+
+def close_year(students: StudentState, p: Parameters) -> None:
+    """Year end: the part of this year's induced gain that will not last starts fading."""
+    students.fading += (1.0 - p.persistence_long_run) * students.fresh
+    students.fresh[:] = 0.0
 
 
 def learning_noise(students: StudentState, weeks: int, p: Parameters,
@@ -108,11 +213,14 @@ def learning_noise(students: StudentState, weeks: int, p: Parameters,
     Drawn at each common assessment for the ``weeks`` since the last one,
     ``ε_kj ~ N(0, σ² weeks / W)``: the same distribution as weekly draws
     summed, at a sixth of the cost, so the class gains teachers see carry
-    exactly the sampling noise they would.
+    exactly the sampling noise they would. It fades like teacher-induced
+    gains (much of a year's luck on a test does not carry over).
     """
     if not p.noise or p.student_noise == 0 or weeks == 0:
         return
     sd = p.student_noise * np.sqrt(weeks / WEEKS_PER_YEAR)
     noise = rng.standard_normal(students.cycle_gain.shape) * sd
     students.cycle_gain += noise
-    students.achievement += noise @ students.course_weights
+    mean_noise = noise @ students.course_weights
+    students.achievement += mean_noise
+    students.fresh += mean_noise
