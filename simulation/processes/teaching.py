@@ -84,13 +84,13 @@ def teacher_effects(skill: np.ndarray, self_efficacy: np.ndarray, team_collectiv
     expectation = p.expectation_effect * expectation_bias
     support = persistence * (p.responsibility_effort * responsibility
                              + p.intervention_effect * plan_quality)
-    columns = []
-    for known in (0.0, 1.0):
-        help_share = p.unknown_support + (1.0 - p.unknown_support) * known
-        stereotype = expectation * (1.0 - p.individuation * known)
-        columns += [effect, effect + help_share * support, effect - stereotype,
-                    effect - stereotype + help_share * support]
-    return np.column_stack(columns)
+    known = np.array([0.0] * 4 + [1.0] * 4)
+    struggling = np.array([0.0, 1.0, 0.0, 1.0] * 2)
+    disadvantaged = np.array([0.0, 0.0, 1.0, 1.0] * 2)
+    help_share = (p.unknown_support + (1.0 - p.unknown_support) * known) * struggling
+    stereotype = (1.0 - p.individuation * known) * disadvantaged
+    return ((effect[:, None] - expectation[:, None] * stereotype)
+            + support[:, None] * help_share)
 
 
 def team_collective(collective_efficacy: np.ndarray, team: np.ndarray) -> np.ndarray:
