@@ -15,7 +15,9 @@ import typer
 from rich.console import Console
 
 from analysis.commands import register
+from analysis.outputs import is_no_space
 from analysis.sweeps.commands import sensitivity, sweep
+from analysis.workers import exit_status, interruption, terminate_like_interrupt
 from simulation import InputError
 
 app = typer.Typer(
@@ -107,21 +109,30 @@ def validate(
     try:
         run_validation(quick=quick, workers=workers, out=out, docs=docs, only=only,
                        console=console)
-    except KeyboardInterrupt:  # the report is written only at the end
-        errors.print("interrupted: nothing was written", markup=False)
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as stop:  # the report is written only at the end
+        errors.print(f"{interruption(stop)}: nothing was written", markup=False)
+        raise typer.Exit(exit_status(stop)) from None
 
 
 def main() -> None:
-    """Entry point: run the app; a user's mistake exits with status 2, no traceback."""
+    """Entry point: run the app; a user's mistake or a full disk exits with status 2, no
+    traceback; Ctrl-C exits with 130 and SIGTERM (handled the same way) with 143."""
+    terminate_like_interrupt()
     try:
         app()
     except InputError as error:
         errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
-    except KeyboardInterrupt:
-        errors.print("interrupted", markup=False)
-        sys.exit(130)
+    except KeyboardInterrupt as stop:
+        errors.print(interruption(stop), markup=False)
+        sys.exit(exit_status(stop))
+    except OSError as error:
+        if not is_no_space(error):
+            raise
+        where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+        errors.print(f"error: no space left on the device{where}: free some space and run the "
+                     "same command again", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ import pandas as pd
 from scenarios import Scenario
 from simulation import OUTCOMES, SOURCES, WEEKS_PER_YEAR
 
-from .workers import as_finished, forkserver_context, interrupts_as_flag
+from .workers import as_finished, forkserver_context, interrupts_as_flag, pool_size
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
 #: Summary columns added to the outcomes: each source's contribution to the
@@ -192,13 +192,14 @@ def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int 
         if on_done:
             on_done(len(done))
 
-    if workers <= 1 or len(jobs) <= 1:
+    processes = pool_size(workers, len(jobs))
+    if not processes:
         for key, job in jobs:
             finished(key, _run(job))
     else:
         # workers fork from a server that has imported the model once already
         context = forkserver_context(["analysis.replicates"])
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+        pool = ProcessPoolExecutor(max_workers=processes, mp_context=context,
                                    initializer=_ignore_interrupts)
         with interrupts_as_flag() as interrupted, pool:
             futures = {pool.submit(_run, job): key for key, job in jobs}

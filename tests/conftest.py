@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from simulation import SchoolModel
@@ -49,3 +51,34 @@ def tiny_sweep():
         return document
 
     return make
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A factory for tiny file systems (tmpfs of a given size), to fill the disk for real.
+
+    Mounting needs root (CI runs as root); elsewhere the tests that use it are
+    skipped with the reason. ``resize(path, size)`` grows one, as a user frees
+    space. Everything mounted is unmounted afterwards.
+    """
+    import subprocess
+
+    mounted = []
+
+    def mount(size: str, name: str = "disk") -> Path:
+        path = tmp_path / name
+        path.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0777", "tmpfs",
+                               str(path)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()}")
+        mounted.append(path)
+        return path
+
+    def resize(path: Path, size: str) -> None:
+        subprocess.run(["mount", "-o", f"remount,size={size}", str(path)], check=True)
+
+    mount.resize = resize
+    yield mount
+    for path in mounted:
+        subprocess.run(["umount", "-l", str(path)], check=False)

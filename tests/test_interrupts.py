@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from analysis.sweeps.engine import LocalPool
-from analysis.workers import as_finished, interrupts_as_flag
+from analysis.workers import Interruption, as_finished, interrupts_as_flag
 
 LAUNCH = [sys.executable, "-c", "from analysis.launch import main; main()"]
 
@@ -65,7 +65,7 @@ def test_as_finished_yields_every_future_once_in_the_order_they_finish():
         futures = [pool.submit(gate.wait, 10) for gate in gates]
         gates[order[0]].set()
         seen = []
-        for future in as_finished(futures, threading.Event()):
+        for future in as_finished(futures, Interruption()):
             assert future.result() is True  # finished by its gate, not by the time-out
             seen.append(futures.index(future))
             if len(seen) < len(order):
@@ -74,7 +74,7 @@ def test_as_finished_yields_every_future_once_in_the_order_they_finish():
 
 
 def test_an_interruption_cancels_what_is_queued_and_raises():
-    interrupted = threading.Event()
+    interrupted = Interruption()
     release = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:
         futures = [pool.submit(release.wait, 10) for _ in range(5)]

@@ -25,7 +25,8 @@ def tiny(tiny_sweep):
 def test_results_are_identical_with_one_or_two_workers(tiny, tmp_path):
     one = execute(tiny, tmp_path / "one", workers=1, runs_per_task=1)
     two = execute(tiny, tmp_path / "two", workers=2, runs_per_task=1)
-    assert (one.engine, two.engine) == ("1 local worker", "2 local workers")
+    assert (one.engine, two.engine) == ("1 worker process using 1 core",
+                                        "2 worker processes using 2 cores")
     assert len(read_runs(tmp_path / "one")) == tiny.runs == 8
     pd.testing.assert_frame_equal(read_runs(tmp_path / "one"), read_runs(tmp_path / "two"))
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..outputs import is_no_space, no_space, size_text
 from .design import Design
 from .engine import Engine, make_engine
 from .engine import execute as run_tasks
@@ -145,9 +146,20 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
     design = sweep.design()
     start = time.perf_counter()
     manifest = manifest_for(sweep, design, trajectories)
-    store, note = ResultStore.prepare(output, manifest, design, overwrite=overwrite)
+    try:
+        store, note = ResultStore.prepare(output, manifest, design, overwrite=overwrite)
+    except OSError as error:
+        if is_no_space(error):
+            raise no_space("the sweep's manifest and design", output, None,
+                           "free some space or choose another --out") from None
+        raise
     try:
         done = store.done()
+        if store.damaged:
+            names = ", ".join(p.name for p in store.damaged[:3])
+            note = "; ".join(filter(None, [note, f"{len(store.damaged)} damaged result "
+                                           f"file(s) set aside ({names}) in {store.path / 'runs'};"
+                                           " their runs are done again"]))
         total = store.manifest["runs"]
         before = count = len(done)
         if on_start:
@@ -163,17 +175,45 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
 
             def write(results: list[TaskResult]) -> None:
                 nonlocal count, model_seconds
-                count += store.write(results)
+                try:
+                    count += store.write(results)
+                except OSError as error:
+                    if not is_no_space(error):
+                        raise
+                    raise _full(store.path, count, total) from None
                 model_seconds += sum(r.seconds for r in results)
                 if on_progress:
                     on_progress(count, total)
 
             run_tasks(engine, tasks, write)
-        store.compact()
+        try:
+            store.compact()
+        except OSError as error:
+            if not is_no_space(error):
+                raise
+            raise no_space(f"merging the {count} finished runs into one file", store.path,
+                           _bytes(store.path), "every run is saved; free some space and run "
+                           "the same command to finish") from None
         return Outcome(output, total, before, count, time.perf_counter() - start,
                        model_seconds, label, note)
     finally:
         store.close()
+
+
+def _bytes(folder: Path) -> int:
+    """Bytes of the result files under ``folder``."""
+    return sum(p.stat().st_size for p in folder.rglob("*.parquet") if p.is_file())
+
+
+def _full(folder: Path, saved: int, total: int):
+    """The message for a sweep that filled the disk: what is saved, what is needed to resume."""
+    left = total - saved
+    per_run = _bytes(folder) / saved if saved else None
+    needed = per_run * left if per_run else None
+    estimate = f", about {size_text(per_run)} each" if per_run else ""
+    return no_space(f"writing the sweep's {left} runs left{estimate}", folder, needed,
+                    f"{saved} of {total} runs are saved; free some space and run the same "
+                    "command to resume")
 
 
 def run_sweep(sweep: Sweep | str | Path, output: str | Path | None = None, *,

@@ -24,6 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..progress import progress_display
+from ..workers import exit_status, interruption
 
 console = Console()
 errors = Console(stderr=True)
@@ -42,7 +43,7 @@ def sweep(
     sweep_file: Annotated[str, typer.Argument(
         metavar="SWEEP", help="Sweep file (TOML), or a built-in sweep's name.")],
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o",
+        "--out", "--output", "-o",
         help="Results folder (default: staffroom-out/sweeps/<sweep file name>).")] = None,
     workers: Annotated[int | None, typer.Option(
         "--workers", "-w", min=0,
@@ -103,11 +104,11 @@ def sweep(
             outcome = execute(spec, folder, workers=workers, scheduler=scheduler,
                               trajectories=trajectories, overwrite=overwrite,
                               runs_per_task=runs_per_task, on_start=start, on_progress=advance)
-    except KeyboardInterrupt:
-        errors.print(f"interrupted: {saved['done']} of {saved['total']} runs are saved in "
-                     f"{folder}; run the same command to resume", markup=False,
+    except KeyboardInterrupt as stop:
+        errors.print(f"{interruption(stop)}: {saved['done']} of {saved['total']} runs are "
+                     f"saved in {folder}; run the same command to resume", markup=False,
                      highlight=False, soft_wrap=True)
-        raise typer.Exit(130) from None
+        raise typer.Exit(exit_status(stop)) from None
     except SweepError as error:
         errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
@@ -173,8 +174,8 @@ def sensitivity(
     y: Annotated[str | None, typer.Option(
         "--y", help="Factorial designs: heat-map row factor.")] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Folder for the table (CSV) and charts (PNG) (default: the "
-        "results folder).")] = None,
+        "--out", "--output", "-o", help="Folder for the table (CSV) and charts (PNG) "
+        "(default: the results folder).")] = None,
     csv: Annotated[bool, typer.Option(
         "--csv", help="Print the table as CSV (machine-readable).")] = False,
 ) -> None:
