@@ -17,7 +17,7 @@ from rich.console import Console
 from analysis.commands import register
 from analysis.outputs import is_no_space
 from analysis.sweeps.commands import sensitivity, sweep
-from analysis.workers import exit_status, interruption, terminate_like_interrupt
+from analysis.workers import STOPS, exit_status, interruption, terminate_like_interrupt
 from simulation import InputError
 
 app = typer.Typer(
@@ -109,7 +109,7 @@ def validate(
     try:
         run_validation(quick=quick, workers=workers, out=out, docs=docs, only=only,
                        console=console)
-    except KeyboardInterrupt as stop:  # the report is written only at the end
+    except STOPS as stop:  # the report is written only at the end
         errors.print(f"{interruption(stop)}: nothing was written", markup=False)
         raise typer.Exit(exit_status(stop)) from None
 
@@ -117,13 +117,13 @@ def validate(
 def main() -> None:
     """Entry point: run the app; a user's mistake or a full disk exits with status 2, no
     traceback; Ctrl-C exits with 130 and SIGTERM (handled the same way) with 143."""
-    terminate_like_interrupt()
     try:
-        app()
+        with terminate_like_interrupt():
+            app()
     except InputError as error:
         errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
-    except KeyboardInterrupt as stop:
+    except STOPS as stop:
         errors.print(interruption(stop), markup=False)
         sys.exit(exit_status(stop))
     except OSError as error:

@@ -30,7 +30,7 @@ from rich.table import Table
 from simulation import InputError
 
 from .progress import progress_display
-from .workers import exit_status, interruption, pool_size, usable_cores, worker_text
+from .workers import STOPS, exit_status, interruption, pool_size, usable_cores, worker_text
 
 console = Console()
 status = Console(stderr=True)
@@ -87,7 +87,7 @@ def _progress(total: int, what: str, quiet: bool = False) -> Iterator[Callable[[
         with progress_display(status, *columns, unit="runs", disable=quiet) as progress:
             task = progress.add_task(what, total=total)
             yield lambda done: progress.update(task, completed=done)
-    except KeyboardInterrupt as stop:
+    except STOPS as stop:
         status.print(f"{interruption(stop)}: nothing was written", highlight=False)
         raise typer.Exit(exit_status(stop)) from None
 

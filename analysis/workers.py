@@ -9,9 +9,9 @@ worker behind); the loop then cancels what is queued and raises
 KeyboardInterrupt itself.
 
 SIGTERM (what ``kill`` and batch schedulers such as Slurm send) is handled
-the same way and raises :class:`Terminated`, a KeyboardInterrupt, so every
-command stops as cleanly as on Ctrl-C; it exits with status 143 (128 + 15)
-instead of 130.
+the same way and raises :class:`Terminated`, so every command stops as
+cleanly as on Ctrl-C (catch :data:`STOPS`); it exits with status 143
+(128 + 15) instead of 130.
 """
 
 from __future__ import annotations
@@ -31,8 +31,16 @@ from multiprocessing.context import BaseContext
 POLL_SECONDS = 0.2
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, handled like Ctrl-C (exit status 143 instead of 130)."""
+class Terminated(BaseException):
+    """SIGTERM, handled like Ctrl-C (exit status 143 instead of 130).
+
+    Not a KeyboardInterrupt, which the command-line library turns into a
+    silent exit status 130 wherever it is not caught.
+    """
+
+
+#: What an interruption raises: catch these to stop cleanly.
+STOPS = (KeyboardInterrupt, Terminated)
 
 
 def exit_status(stop: BaseException) -> int:
@@ -49,11 +57,18 @@ def _raise_terminated(signum, frame) -> None:
     raise Terminated
 
 
-def terminate_like_interrupt() -> None:
-    """From now on, SIGTERM raises :class:`Terminated` in the main thread (as Ctrl-C raises
-    KeyboardInterrupt). Called once by the command line."""
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _raise_terminated)
+@contextmanager
+def terminate_like_interrupt() -> Iterator[None]:
+    """While in the block, SIGTERM raises :class:`Terminated` in the main thread (as Ctrl-C
+    raises KeyboardInterrupt). The command line runs every command in it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def worker_text(processes: int) -> str:
@@ -125,7 +140,7 @@ class Interruption(threading.Event):
         self.signum = signum
         self.set()
 
-    def stop(self) -> KeyboardInterrupt:
+    def stop(self) -> KeyboardInterrupt | Terminated:
         """The exception to raise for the signal received."""
         return Terminated() if self.signum == signal.SIGTERM else KeyboardInterrupt()
 
@@ -139,6 +154,12 @@ def interrupts_as_flag() -> Iterator[Interruption]:
     ``flag.stop()`` (KeyboardInterrupt, or :class:`Terminated`). Outside the
     main thread (where signals cannot be handled) the flag is never set and
     the signals behave as usual.
+
+    A signal sent to the whole process group (a batch scheduler's SIGTERM)
+    also stops the fork server and the workers, so the pool may fail in its
+    own way (a broken pool, an EOF from the fork server) before the flag is
+    looked at: any error raised in the block once the flag is set is the
+    interruption, and is raised as such.
     """
     flag = Interruption()
     if threading.current_thread() is not threading.main_thread():
@@ -148,6 +169,10 @@ def interrupts_as_flag() -> Iterator[Interruption]:
                 for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield flag
+    except Exception:
+        if flag.is_set():
+            raise flag.stop() from None
+        raise
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)

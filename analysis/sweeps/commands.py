@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..progress import progress_display
-from ..workers import exit_status, interruption
+from ..workers import STOPS, exit_status, interruption
 
 console = Console()
 errors = Console(stderr=True)
@@ -104,7 +104,7 @@ def sweep(
             outcome = execute(spec, folder, workers=workers, scheduler=scheduler,
                               trajectories=trajectories, overwrite=overwrite,
                               runs_per_task=runs_per_task, on_start=start, on_progress=advance)
-    except KeyboardInterrupt as stop:
+    except STOPS as stop:
         errors.print(f"{interruption(stop)}: {saved['done']} of {saved['total']} runs are "
                      f"saved in {folder}; run the same command to resume", markup=False,
                      highlight=False, soft_wrap=True)
