@@ -45,7 +45,7 @@ import pandas as pd
 
 from analysis.outputs import write_with
 from analysis.sweeps.design import Design
-from analysis.sweeps.store import read_design, read_manifest, read_runs, run_columns
+from analysis.sweeps.store import load_design, read_manifest, read_runs, run_columns
 from simulation import InputError
 
 CONF_LEVEL = 0.95
@@ -241,6 +241,7 @@ class Analysis:
     files: list[Path] = field(default_factory=list)
     points: int = 0
     replicates: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def outcome_column(manifest: dict, outcome: str | None) -> tuple[str, str]:
@@ -290,7 +291,7 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
     """
     results = Path(results)
     manifest = read_manifest(results)
-    design = read_design(results, manifest)
+    design, design_note = load_design(results, manifest)
     name, column = outcome_column(manifest, outcome)
     runs = read_runs(results)
     expected = manifest["runs"]
@@ -305,6 +306,8 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
     title = f"{manifest.get('name', '')}: {column}"
     analysis = Analysis(design.kind, name, column, pd.DataFrame(), points=design.size,
                         replicates=manifest["replicates"])
+    if design_note:
+        analysis.notes.append(design_note + " (run the sweep command again to rewrite it)")
     seed = int(design.options.get("seed", 1))
     if design.kind == "factorial":
         analysis.method = "factorial"

@@ -113,7 +113,7 @@ def sweep(
         errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     if outcome.note:
-        errors.print(outcome.note, markup=False, highlight=False)
+        errors.print(outcome.note, markup=False, highlight=False, soft_wrap=True)
     rate = f", {outcome.new / outcome.seconds:.1f} runs/s" if outcome.new else ""
     console.print(f"{outcome.done} runs ({outcome.new} new) in {outcome.seconds:.1f} s with "
                   f"{outcome.engine}{rate}", markup=False, highlight=False)
@@ -191,6 +191,8 @@ def sensitivity(
     from analysis.sensitivity import analyse
 
     analysis = analyse(results, outcome, x=x, y=y, output=output)
+    for note in analysis.notes:
+        errors.print(note, markup=False, highlight=False, soft_wrap=True)
     if csv:
         sys.stdout.write(analysis.table.to_csv(index=False))
         return
