@@ -82,3 +82,60 @@ def small_disk(tmp_path):
     yield mount
     for path in mounted:
         subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LocalDask:
+    """A Dask scheduler and workers on 127.0.0.1, each its own process (so tests can kill
+    them)."""
+
+    def __init__(self, workers: int = 2):
+        import subprocess
+        import sys
+
+        distributed = pytest.importorskip("distributed")
+        port = free_port()
+        self.address = f"tcp://127.0.0.1:{port}"
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        self.scheduler = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host",
+                                           "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                          **quiet)
+        self.workers = [subprocess.Popen(
+            [sys.executable, "-m", "dask", "worker", self.address, "--host", "127.0.0.1",
+             "--nthreads", "1", "--no-nanny", "--no-dashboard", "--death-timeout", "60"],
+            **quiet) for _ in range(workers)]
+        try:
+            with distributed.Client(self.address, timeout="60s") as client:
+                client.wait_for_workers(workers, timeout=120)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Stop every process still running (at once: nothing is waited for)."""
+        for process in [self.scheduler, *self.workers]:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def local_dask():
+    """A :class:`LocalDask` cluster, stopped afterwards."""
+    cluster = LocalDask()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def dask_cluster(local_dask):
+    """The address of a Dask scheduler with two single-thread workers on 127.0.0.1."""
+    return local_dask.address

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..outputs import is_no_space, no_space, size_text
 from .design import Design
-from .engine import Engine, make_engine
+from .engine import Engine, check_scheduler_address, make_engine
 from .engine import execute as run_tasks
 from .runner import PointJob, Task, TaskResult
 from .spec import Sweep, load_sweep
@@ -146,6 +146,8 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
     design = sweep.design()
     start = time.perf_counter()
     manifest = manifest_for(sweep, design, trajectories)
+    if scheduler and engine is None:
+        check_scheduler_address(scheduler)  # before anything is written
     try:
         store, note = ResultStore.prepare(output, manifest, design, overwrite=overwrite)
     except OSError as error:

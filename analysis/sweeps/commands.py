@@ -6,6 +6,7 @@ commands, so ``staffroom --help`` stays quick.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -78,6 +79,9 @@ def sweep(
 
     spec = load_sweep(sweep_file)
     folder = output or default_output(spec)
+    if scheduler:
+        # a lost scheduler or worker is reported in one line below, not in Dask's log
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
     if plan:
         _print_plan(spec, folder)
         return

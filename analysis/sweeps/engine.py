@@ -160,7 +160,11 @@ class LocalPool:
 
 def check_scheduler_address(address: str) -> None:
     """Refuse what cannot be a Dask scheduler's address (e.g. the dashboard's http:// one)."""
-    from distributed.comm.registry import backends
+    try:
+        from distributed.comm.registry import backends
+    except ImportError:
+        raise InputError("--scheduler needs dask.distributed; install it with: pip install "
+                         "'staffroom[dask]'", key="scheduler") from None
 
     schemes = sorted(backends)
     allowed = ("allowed: tcp://HOST:PORT, the scheduler's address (port 8786 unless changed; "
