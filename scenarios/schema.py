@@ -52,6 +52,7 @@ from simulation import (
 )
 from simulation.networks import read_network_file
 from simulation.parameters import suggest
+from simulation.staffing import check_staff_ratio
 
 LIBRARY = Path(__file__).resolve().parent
 TOP_LEVEL = {"name", "description", "extends", "years", "replicates", "seed"}
@@ -94,6 +95,8 @@ INTERVENTION_KEYS = {**SECTIONS["policies"], "type": "structure",
                      "network_file": "network_file", "house_assignment": "house_assignment"}
 LIMITS = {"years": (1, 50), "replicates": (1, 10_000), "seed": (0, 2**63 - 1)}
 DEFAULTS = {"years": 3, "replicates": 10, "seed": 1}
+MAX_BYTES = 1_000_000
+"""Largest scenario or sweep file read (1 MB; the built-in ones are under 5 kB)."""
 WEEKS = 36
 
 # Where each key of a merged document was written: ("school", "students") ->
@@ -215,10 +218,20 @@ def resolve(reference: str | Path, relative_to: Path | None = None) -> Path:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; any problem is one :class:`InputError` naming the file."""
+    """Parse a TOML file; any problem is one :class:`InputError` naming the file.
+
+    A byte-order mark (Windows Notepad saves one) is ignored. A file larger
+    than :data:`MAX_BYTES` is refused before it is read: scenario and sweep
+    files are a few kilobytes, and parsing a huge one takes minutes.
+    """
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"the file is {size / 1e6:.1f} MB; allowed: scenario and sweep "
+                             f"files of at most {MAX_BYTES // 1_000_000} MB (they are short "
+                             "text files: is this the right file?)", source=str(path))
+        data = path.read_bytes()
+        return tomllib.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"not valid TOML: {error}", source=str(path)) from None
     except UnicodeDecodeError:
@@ -533,6 +546,12 @@ def _check_restructuring(base: Parameters, interventions: list[Intervention],
     file_teachers = (network_size(base.network_file, "[structure] network_file", "structure",
                                   "network_file") if base.network_file else None)
     staff = _teachers(base, file_teachers if base.structure == "custom" else None)
+    if base.structure == "custom":
+        try:
+            check_staff_ratio(base.n_students, staff, base)
+        except ParameterError as error:
+            raise fail("[school] students", f"= {base.n_students}: {error.message}", "school",
+                       "students") from None
     current = base
     order = sorted(range(len(interventions)), key=lambda i: interventions[i].step)
     for index in order:

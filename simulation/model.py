@@ -146,6 +146,8 @@ class SchoolModel(mesa.Model):
         self._network_file = self._read_network(p)
         n_teachers = (self._network_file.n if self._network_file is not None
                       else max(2, round(p.n_students / p.student_teacher_ratio)))
+        if self._network_file is not None:
+            staffing.check_staff_ratio(p.n_students, n_teachers, p)
         roles = staffing.allocate_subjects(
             n_teachers, p.specialisms_per_subject,
             self._network_file.subject if self._network_file is not None else None)
