@@ -200,8 +200,10 @@ def sensitivity(
     if csv:
         sys.stdout.write(analysis.table.to_csv(index=False))
         return
-    heading = {"sobol": "Sobol indices (95% intervals)", "morris": "Morris screening",
-               "rbd_fast": "RBD-FAST first-order indices (95% intervals)",
+    heading = {"sobol": "Sobol indices (95% intervals: design and replicates)",
+               "morris": "Morris screening (95% intervals of mu*: design and replicates)",
+               "rbd_fast": "RBD-FAST first-order indices (95% intervals: design and "
+                           "replicates)",
                "factorial": "Main effects (share of variance explained by level means)"}
     table = Table(title=f"{heading[analysis.method]}: {analysis.column}, mean of "
                   f"{analysis.replicates} replicate(s) at {analysis.points} design points",
@@ -216,14 +218,16 @@ def sensitivity(
     if conf and float(shown[conf].max().max()) > 0.1:
         console.print("some 95% intervals are wider than 0.1: a larger design (n, samples) "
                       "or more replicates would narrow them", markup=False, highlight=False)
-    if "grid" in analysis.extra and analysis.method == "factorial":
-        cells = analysis.extra["grid"]
-        grid_table = Table(title=f"mean {analysis.column}", title_justify="left")
+    if "grid_half_width" in analysis.extra:
+        cells, half = analysis.extra["grid"], analysis.extra["grid_half_width"]
+        grid_table = Table(title=f"mean {analysis.column} ± half-width of the 95% interval "
+                           "over replicates", title_justify="left")
         grid_table.add_column(f"{cells.index.name}")
         for column in cells.columns:
             grid_table.add_column(str(column), justify="right")
-        for index, row in cells.iterrows():
-            grid_table.add_row(str(index), *(_cell(v) for v in row))
+        for (index, row), (_, widths) in zip(cells.iterrows(), half.iterrows(), strict=True):
+            grid_table.add_row(str(index), *(_cell(v) + (f" ± {w:.2g}" if w == w else "")
+                                             for v, w in zip(row, widths, strict=True)))
         console.print(grid_table)
     for file in analysis.files:
         console.print(f"wrote {file}", markup=False, highlight=False, soft_wrap=True)
