@@ -162,3 +162,43 @@ def test_the_dashboard_keeps_its_page_when_a_custom_network_cannot_staff_the_siz
     school = DashboardSchool("custom_network", n_students=3000, seed_fallback=1)
     assert school.params.n_students == 620  # the scenario's own size
     assert "students per teacher" in school.notice and "620 students were used" in school.notice
+
+
+# ---------------------------------------------------------------------------
+# [school] disadvantaged_share
+# ---------------------------------------------------------------------------
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(share=st.floats(0.05, 0.95), spread=st.floats(0.4, 1.5))
+def test_a_disadvantaged_share_gives_a_school_with_that_share(tmp_path, share, spread):
+    from simulation import Parameters
+    from simulation.state import new_students
+
+    school = tmp_path / "school.toml"
+    school.write_text(f"[school]\nstudents = 40000\nses_sd = {spread!r}\n"
+                      f"disadvantaged_share = {share!r}\n")
+    try:
+        scenario = load(school)
+    except InputError as error:  # only a mean SES outside -2.5 to 2.5 is refused
+        assert "outside -2.5 to 2.5" in str(error)
+        return
+    parameters = Parameters.build(scenario.parameters)
+    students = new_students(parameters, np.random.default_rng(1), 6)
+    assert students.disadvantaged.mean() == pytest.approx(share, abs=0.01)
+
+
+def test_disadvantaged_share_and_ses_mean_are_one_or_the_other(tmp_path, capsys, monkeypatch):
+    both = tmp_path / "both.toml"
+    both.write_text("[school]\nses_mean = -0.5\ndisadvantaged_share = 0.6\n")
+    line = one_error(staffroom(capsys, monkeypatch, "scenarios", "check", str(both)))
+    assert "both set the school's SES; set one of them" in line
+    for value in ("1.5", "0", '"60%"'):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(f"[school]\ndisadvantaged_share = {value}\n")
+        line = one_error(staffroom(capsys, monkeypatch, "scenarios", "check", str(bad)))
+        assert "[school] disadvantaged_share:" in line and "between 0 and 1" in line
+    # a plan that extends a school written with ses_mean may say it the other way
+    child = tmp_path / "child.toml"
+    child.write_text("extends = 'turnaround_baseline'\n[school]\ndisadvantaged_share = 0.6\n")
+    assert load(child).parameters["ses_mean"] == pytest.approx(-0.9025, abs=1e-3)
