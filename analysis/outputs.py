@@ -160,7 +160,7 @@ def others_results(folder: Path, command: str) -> tuple[str, list[Path]] | None:
     sweep = folder / SWEEP_MANIFEST
     if sweep.exists() or (folder / "runs").is_dir():
         files = [folder / name for name in (SWEEP_MANIFEST, "design.parquet", "runs",
-                                            "trajectories")]
+                                            "trajectories", "runs.csv", "trajectories.csv")]
         files += sorted(folder.glob("sensitivity-*"))
         return "the results of a sweep (staffroom sweep)", [f for f in files if f.exists()]
     manifest = _read_json(folder / MANIFEST)

@@ -14,12 +14,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from scenarios import Scenario
 from simulation import OUTCOMES, SOURCES, WEEKS_PER_YEAR
 
+from .seeds import run_seed
 from .workers import as_finished, forkserver_context, interrupts_as_flag, pool_size
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
@@ -33,11 +33,11 @@ OUTCOME_COLUMNS = tuple(o for o in OUTCOMES if o not in ("year", "week"))
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
     """Independent, reproducible model seeds for replicates ``0..replicates-1``.
 
-    Derived with numpy's ``SeedSequence`` (so streams do not overlap) and
-    returned as non-negative 63-bit integers, as Mesa's ``rng`` takes them.
+    Replicate ``r`` gets :func:`analysis.seeds.run_seed` ``(seed, r)``: the
+    seed a sweep with common random numbers gives its replicate ``r``, below
+    2**53 so that it survives a trip through R, Excel or JavaScript.
     """
-    children = np.random.SeedSequence(seed).spawn(replicates)
-    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+    return [run_seed(seed, replicate) for replicate in range(replicates)]
 
 
 @dataclass
@@ -221,7 +221,7 @@ def _tables(name: str, runs: Sequence[RunResult]) -> tuple[pd.DataFrame, pd.Data
         annual.insert(0, "replicate", run.replicate)
         years.append(annual)
     trajectories = pd.concat(frames, ignore_index=True)
-    trajectories["seed"] = trajectories["seed"].astype("uint64")
+    trajectories["seed"] = trajectories["seed"].astype("int64")
     ends = trajectories[trajectories["week"] == WEEKS_PER_YEAR]
     summary = ends[[*ID_COLUMNS, "year", *OUTCOME_COLUMNS]]
     summary = summary.assign(year=summary["year"].astype(int)).reset_index(drop=True)

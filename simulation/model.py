@@ -592,12 +592,19 @@ class OutcomeCollector(mesa.DataCollector):
     """
 
     def collect(self, model) -> None:
-        """Record this step's outcomes (and any agent reporters)."""
+        """Record this step's outcomes (and any agent reporters).
+
+        The step is recorded as a whole number (``model.steps``; Mesa records
+        ``model.time``, a float equal to it here), so the ``Step`` column of
+        ``mesa.batch_run`` comes back as integers.
+        """
         outcomes = model.outcomes()
         if any(name not in outcomes for name in self.model_reporters):
             super().collect(model)
+            if self._collection_steps:
+                self._collection_steps[-1] = model.steps
             return
-        self._collection_steps.append(model.time)
+        self._collection_steps.append(model.steps)
         for name, column in self.model_vars.items():
             column.append(outcomes[name])
         if self.agent_reporters:

@@ -114,7 +114,8 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
             workers: int | None = None, scheduler: str | None = None,
             trajectories: bool = False, overwrite: bool = False,
             runs_per_task: int | None = None, on_start: Progress | None = None,
-            on_progress: Progress | None = None, engine: Engine | None = None) -> Outcome:
+            on_progress: Progress | None = None, engine: Engine | None = None,
+            csv: bool = False) -> Outcome:
     """Run (or resume) a sweep into a results folder.
 
     Parameters
@@ -135,6 +136,9 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
     on_start, on_progress : callable, optional
         Called with (runs done, runs in the sweep) before the first and after
         every written batch.
+    csv : bool
+        Also write ``runs.csv`` (and ``trajectories.csv``) when the sweep is
+        complete; the Parquet datasets stay (resuming reads them).
 
     Returns
     -------
@@ -196,6 +200,8 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
             raise no_space(f"merging the {count} finished runs into one file", store.path,
                            _bytes(store.path), "every run is saved; free some space and run "
                            "the same command to finish") from None
+        if csv and count >= total:
+            store.export_csv()
         return Outcome(output, total, before, count, time.perf_counter() - start,
                        model_seconds, label, note)
     finally:

@@ -24,6 +24,8 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from simulation import InputError
+
 from ..progress import progress_display
 from ..workers import STOPS, exit_status, interruption
 
@@ -63,8 +65,12 @@ def sweep(
         "--runs-per-task", min=1, help="Group design points into tasks of at least this "
         "many runs (default: 1-8, by sweep size).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="parquet, or csv: also write runs.csv (and trajectories.csv) when "
+        "the sweep is complete, as BehaviorSpace does (the Parquet dataset stays: resuming "
+        "reads it).")] = "parquet",
 ) -> None:
-    """Run a parameter sweep (resumable) into a Parquet dataset.
+    """Run a parameter sweep (resumable) into a Parquet dataset (and CSV with --format csv).
 
     Re-running the same command resumes: finished runs are kept, the rest
     run. Results are identical whatever the number of workers.
@@ -77,6 +83,9 @@ def sweep(
     from .engine import SweepError
     from .spec import load_sweep
 
+    if output_format not in ("parquet", "csv"):
+        raise InputError(f"--format {output_format!r} is not a format; allowed: parquet, csv",
+                         key="--format")
     spec = load_sweep(sweep_file)
     folder = output or default_output(spec)
     if scheduler:
@@ -107,7 +116,8 @@ def sweep(
         with progress:
             outcome = execute(spec, folder, workers=workers, scheduler=scheduler,
                               trajectories=trajectories, overwrite=overwrite,
-                              runs_per_task=runs_per_task, on_start=start, on_progress=advance)
+                              runs_per_task=runs_per_task, on_start=start, on_progress=advance,
+                              csv=output_format == "csv")
     except STOPS as stop:
         errors.print(f"{interruption(stop)}: {saved['done']} of {saved['total']} runs are "
                      f"saved in {folder}; run the same command to resume", markup=False,
@@ -122,7 +132,10 @@ def sweep(
     console.print(f"{outcome.done} runs ({outcome.new} new) in {outcome.seconds:.1f} s with "
                   f"{outcome.engine}{rate}", markup=False, highlight=False)
     console.print(f"results: {outcome.path}/runs (Parquet, one row per run)"
-                  + (f"; trajectories: {outcome.path}/trajectories" if trajectories else ""),
+                  + (f"; trajectories: {outcome.path}/trajectories" if trajectories else "")
+                  + (f"; CSV: {outcome.path}/runs.csv"
+                     + (" and trajectories.csv" if trajectories else "")
+                     if output_format == "csv" and outcome.complete else ""),
                   markup=False, highlight=False, soft_wrap=True)
     console.print(f"next: staffroom sensitivity {outcome.path}", markup=False,
                   highlight=False, soft_wrap=True)

@@ -48,9 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 import scenarios
+from analysis import seeds
 from scenarios import Scenario
 from scenarios.schema import read_toml
 from simulation import OUTCOMES, InputError, Intervention, ParameterError, Parameters
@@ -183,15 +182,14 @@ class Sweep:
 def run_seed(seed: int, point: int, replicate: int, common: bool = False) -> int:
     """A run's model seed from the sweep seed, design point and replicate.
 
-    ``SeedSequence(seed, spawn_key=(point, replicate))`` gives independent
-    streams for every run, whatever order runs are done in. With common
-    random numbers the key is ``(replicate,)``: replicate ``r`` has the same
-    seed at every design point (as in :func:`analysis.replicates.replicate_seeds`),
-    which makes differences between points less noisy.
+    The key is ``(point, replicate)``: independent streams for every run,
+    whatever order runs are done in. With common random numbers it is
+    ``(replicate,)``: replicate ``r`` has the same seed at every design point,
+    the seed ``staffroom run`` and ``compare`` give their replicate ``r``
+    (:mod:`analysis.seeds`), which makes differences between points less
+    noisy.
     """
-    key = (replicate,) if common else (point, replicate)
-    sequence = np.random.SeedSequence(seed, spawn_key=key)
-    return int(sequence.generate_state(1, np.uint64)[0] >> np.uint64(1))
+    return seeds.run_seed(seed, replicate) if common else seeds.run_seed(seed, point, replicate)
 
 
 def builtin_sweeps() -> list[str]:

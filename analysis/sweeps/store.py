@@ -38,7 +38,7 @@ import pandas as pd
 from simulation import InputError
 
 from ..metadata import with_metadata
-from ..outputs import lock
+from ..outputs import lock, write_with
 from .design import UNIT_PREFIX, Design, Factor, make_design
 from .runner import TaskResult
 
@@ -230,7 +230,8 @@ class ResultStore:
                     item.unlink()
                 folder.rmdir()
         for item in self.path.iterdir():
-            if item.name in (MANIFEST, DESIGN) or item.name.startswith("sensitivity-"):
+            if (item.name in (MANIFEST, DESIGN, "runs.csv", "trajectories.csv")
+                    or item.name.startswith("sensitivity-")):
                 item.unlink()
 
     def _create(self) -> None:
@@ -360,6 +361,30 @@ class ResultStore:
                     columns[f"{column}_y{year + 1}"] = full[:, year, j]
         return pa.Table.from_pydict({f.name: columns[f.name] for f in self._schema},
                                     schema=self._schema)
+
+    def export_csv(self) -> list[Path]:
+        """Write ``runs.csv`` (and ``trajectories.csv``) beside the Parquet datasets.
+
+        For spreadsheet and BehaviorSpace users; the Parquet datasets stay, as
+        resuming reads them. Runs are sorted by point and replicate;
+        trajectories are streamed a batch at a time (they can be large).
+        """
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        written = [write_with(self.path / "runs.csv",
+                              lambda tmp: read_runs(self.path).to_csv(tmp, index=False))]
+        if self.manifest["trajectories"]:
+            def stream(tmp: Path) -> None:
+                with pacsv.CSVWriter(tmp, self._trajectory_schema) as writer:
+                    for part in parquet_files(self.path / TRAJECTORIES):
+                        for batch in pq.ParquetFile(part).iter_batches():
+                            writer.write_table(pa.Table.from_batches([batch]).cast(
+                                self._trajectory_schema))
+
+            written.append(write_with(self.path / "trajectories.csv", stream))
+        return written
 
     def compact(self) -> None:
         """Merge the part files of each dataset into one file, a part at a time."""
