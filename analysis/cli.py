@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from analysis.commands import register
+from analysis.consoles import stderr_console, stdout_console
 from analysis.outputs import is_no_space
 from analysis.sweeps.commands import sensitivity, sweep
 from analysis.workers import STOPS, exit_status, interruption, terminate_like_interrupt
@@ -29,8 +29,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+console = stdout_console()
+errors = stderr_console()
 VALIDATION_OUT = Path("validation")
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -29,11 +28,12 @@ from rich.table import Table
 
 from simulation import InputError
 
+from .consoles import stderr_console, stdout_console
 from .progress import progress_display
 from .workers import STOPS, exit_status, interruption, pool_size, usable_cores, worker_text
 
-console = Console()
-status = Console(stderr=True)
+console = stdout_console()
+status = stderr_console()
 
 scenarios_app = typer.Typer(
     help="List the built-in scenarios, print one, or check a scenario file.\n\n"

@@ -55,6 +55,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.glyphs import make_drawable
 from analysis.outputs import write_with
 from analysis.statistics import mean_interval
 from analysis.sweeps.design import Design
@@ -297,6 +298,12 @@ def grid_intervals(frame: pd.DataFrame, x: str, y: str, column: str) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+def _save(figure, path: Path) -> Path:
+    """Write a figure as PNG, atomically, with every text drawable (any scenario name)."""
+    make_drawable(figure)
+    return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))
+
+
 def _check_kind(design: Design, kind: str) -> None:
     if design.kind != kind:
         raise ValueError(f"this analysis needs a {kind} design, not {design.kind}")
@@ -334,7 +341,7 @@ def bar_chart(table: pd.DataFrame, kind: str, title: str, path: Path) -> Path:
     axes.set_xlabel(label)
     axes.set_title(title, fontsize=10)
     axes.legend(loc="lower right", fontsize=8)
-    return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))
+    return _save(figure, path)
 
 
 def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path,
@@ -372,7 +379,7 @@ def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path,
     figure.colorbar(image, ax=axes, label=label)
     axes.set_title(title + ("\n(mean ± half-width of the 95% interval over replicates)"
                             if tall else ""), fontsize=10)
-    return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))
+    return _save(figure, path)
 
 
 # ---------------------------------------------------------------------------
@@ -541,4 +548,4 @@ def _level_chart(means: pd.DataFrame, factor: str, column: str, title: str, path
     axes.set_xlabel(factor)
     axes.set_ylabel(f"{column} (mean, 95% interval)")
     axes.set_title(title, fontsize=10)
-    return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))
+    return _save(figure, path)

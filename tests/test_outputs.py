@@ -4,6 +4,7 @@ CSV for sweeps, whole lines off a terminal, any scenario name in the plots."""
 from __future__ import annotations
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -100,3 +101,39 @@ def test_a_sweep_also_writes_csv_when_asked(tmp_path, tiny_sweep, capsys, monkey
         read_runs(out, trajectories=True).columns)
     bad = staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--format", "xlsx")
     assert bad.code == 2 and "allowed: parquet, csv" in bad.err
+
+
+@pytest.mark.parametrize("name", ["学校の計画 A", "École Ståhl — Ørsted 🏫", "Ωμέγα"])
+def test_any_scenario_name_draws_without_missing_glyphs(name, tmp_path):
+    from matplotlib.figure import Figure
+
+    from analysis.glyphs import drawable
+    from analysis.plots import png
+
+    figure = Figure()
+    axes = figure.add_subplot()
+    axes.plot([0, 1], [0, 1], label=name)
+    axes.legend()
+    axes.set_title(f"{name}: annual gain")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font(s)" would fail here
+        data = png(figure)
+    assert data.startswith(b"\x89PNG")
+    shown = drawable(name)
+    assert len(shown) == len(name)
+    kept = [a == b for a, b in zip(shown, name, strict=True)]
+    assert all(ch in name or ch == "?" for ch in shown)
+    assert any(kept), "what the fonts can draw is drawn as written"
+    if name == "Ωμέγα" or name.startswith("École"):
+        assert shown.startswith(name[:5]), "Latin and Greek are drawn (DejaVu has them)"
+
+
+def test_off_a_terminal_tables_and_lines_are_not_broken_at_80_columns(tmp_path, capsys,
+                                                                       monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)
+    done = staffroom(capsys, monkeypatch, "scenarios")
+    lines = done.out.splitlines()
+    assert max(len(line) for line in lines) > 80
+    described = [line for line in lines if "large_houses_choice" in line]
+    assert len(described) == 1, "each scenario on one line (grep finds its description)"
+    assert load("large_houses_choice").description[:60] in described[0]

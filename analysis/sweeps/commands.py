@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -26,11 +25,12 @@ from rich.text import Text
 
 from simulation import InputError
 
+from ..consoles import stderr_console, stdout_console
 from ..progress import progress_display
 from ..workers import STOPS, exit_status, interruption
 
-console = Console()
-errors = Console(stderr=True)
+console = stdout_console()
+errors = stderr_console()
 
 
 class RunsPerSecond(ProgressColumn):

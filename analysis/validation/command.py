@@ -15,6 +15,7 @@ from rich.table import Table
 
 from simulation import InputError
 
+from ..consoles import stdout_console
 from ..outputs import write_bytes, write_text, write_with
 from ..progress import LogProgress, progress_display
 from ..workers import usable_cores
@@ -175,7 +176,7 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
 
     Returns a dictionary with the results of each part (for tests and scripts).
     """
-    console = console or Console()
+    console = console or stdout_console()
     parts = parse_parts(only)
     workers = workers or usable_cores()
     settings: Settings = QUICK if quick else FULL
