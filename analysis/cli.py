@@ -88,13 +88,14 @@ def validate(
                                "conclusions)."),
     workers: int = typer.Option(0, min=0, help="Worker processes (0: one per CPU). Results "
                                 "do not depend on it."),
-    out: Annotated[Path, typer.Option(help="Folder for the report, figures and tidy "
-                                      "tables.")] = VALIDATION_OUT,
+    out: Annotated[Path, typer.Option("--out", "--output", "-o", help="Folder for the report, "
+                                      "figures and tidy tables.")] = VALIDATION_OUT,
     docs: Annotated[Path | None, typer.Option(help="Also write a copy of the report here "
                                               "(e.g. docs/validation.md), figures "
                                               "beside it.")] = None,
     only: str = typer.Option("all", help="Parts to run: all, or a comma list of patterns, "
                              "nels, robustness."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Check the model against the empirical patterns it must reproduce.
 
@@ -108,7 +109,7 @@ def validate(
 
     try:
         run_validation(quick=quick, workers=workers, out=out, docs=docs, only=only,
-                       console=console)
+                       console=console, quiet=quiet)
     except STOPS as stop:  # the report is written only at the end
         errors.print(f"{interruption(stop)}: nothing was written", markup=False)
         raise typer.Exit(exit_status(stop)) from None

@@ -18,7 +18,7 @@ from simulation import InputError
 from ..consoles import stdout_console
 from ..outputs import write_bytes, write_text, write_with
 from ..progress import LogProgress, progress_display
-from ..workers import usable_cores
+from ..workers import usable_cores, worker_text
 from . import nels as nels_module
 from . import plots
 from . import robustness as robustness_module
@@ -81,9 +81,10 @@ def command_line(quick: bool, only: str, out: Path, docs: Path | None) -> str:
     return " ".join(words)
 
 
-def _progress(console: Console) -> Progress | LogProgress:
+def _progress(console: Console, quiet: bool = False) -> Progress | LogProgress:
     return progress_display(console, TextColumn("{task.description}"), BarColumn(),
-                            MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+                            MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
+                            disable=quiet)
 
 
 def _tracker(progress: Progress | LogProgress, description: str, total: int | None
@@ -171,7 +172,7 @@ def _timing(timings: dict[str, dict[str, float]], part: str) -> Iterator[CpuCloc
 
 def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validation"),
              docs: Path | None = None, only: str = "all",
-             console: Console | None = None) -> dict:
+             console: Console | None = None, quiet: bool = False) -> dict:
     """Run the validation parts, print the pattern table and write the report.
 
     Returns a dictionary with the results of each part (for tests and scripts).
@@ -190,7 +191,7 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
     nels = robustness = None
     started = time.perf_counter()
     with ExitStack() as stack:
-        progress = stack.enter_context(_progress(console))
+        progress = stack.enter_context(_progress(console, quiet))
         pool = stack.enter_context(worker_pool(workers)) if workers > 1 else None
         if "patterns" in parts:
             done, _ = _tracker(progress, "patterns", len(pattern_jobs(settings)))
@@ -236,6 +237,6 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
                                 nels, robustness))
         written.append(docs)
     console.print(f"Report: {', '.join(str(w) for w in written)}; figures and tidy tables "
-                  f"in {out}. Took {total:.0f} s on {workers} worker(s).")
+                  f"in {out}. Took {total:.0f} s {worker_text(workers if workers > 1 else 0)}.")
     return {"tables": tables, "patterns": results, "nels": nels, "robustness": robustness,
             "timings": timings, "report": report}
