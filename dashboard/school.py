@@ -116,6 +116,10 @@ intervention_plan, support_model, leader_persuasion
                 notice = "; ".join(filter(None, [notice, f"{error.message}; "
                                                  f"{parameters['n_students']} students were "
                                                  "used"]))
+        written = control_defaults(plan)
+        self.changed_levers = {k: parameters[k] for k, v in levers.items()
+                               if v is not None and parameters[k] != written[k]}
+        """The sidebar's levers that differ from the scenario as written (for titles)."""
         super().__init__(**parameters,
                          disabled=() if switch_off == NO_SOURCE else (switch_off,),
                          interventions=plan.interventions if scheduled else (),
