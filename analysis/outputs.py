@@ -155,10 +155,9 @@ def others_results(folder: Path, command: str) -> tuple[str, list[Path]] | None:
     """Results of another staffroom command in ``folder``: a description and their files.
 
     ``run.json`` names the command that wrote a folder; ``manifest.json`` (or
-    a ``runs/`` dataset) marks a sweep's results.
+    ``design.parquet``) marks a sweep's results.
     """
-    sweep = folder / SWEEP_MANIFEST
-    if sweep.exists() or (folder / "runs").is_dir():
+    if (folder / SWEEP_MANIFEST).exists() or (folder / "design.parquet").exists():
         files = [folder / name for name in (SWEEP_MANIFEST, "design.parquet", "runs",
                                             "trajectories", "runs.csv", "trajectories.csv")]
         files += sorted(folder.glob("sensitivity-*"))
