@@ -45,7 +45,7 @@ def test_fixed_parameters_factors_and_years_combine_into_one_run(tiny_sweep):
 
 
 def test_a_scenario_factor_runs_each_plan_with_its_interventions(tiny_sweep):
-    document = tiny_sweep(factors={"scenario": ["departments", "plc_coaching"]})
+    document = tiny_sweep(years=2, factors={"scenario": ["departments", "plc_coaching"]})
     del document["scenario"]
     sweep = Sweep.from_dict(document)
     _, plain, _ = sweep.setup({"scenario": "departments"})
