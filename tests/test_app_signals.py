@@ -43,6 +43,7 @@ def session_processes(session: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow  # the server starts for each signal
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the server")
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_a_signal_to_the_command_alone_stops_the_server_and_frees_the_port(signum, tmp_path):

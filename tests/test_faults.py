@@ -144,7 +144,7 @@ def copy_of(finished, tmp_path):
     return target, sweep_file
 
 
-@settings(max_examples=8, deadline=None,
+@settings(max_examples=5, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.floats(0, 1), noise=st.binary(max_size=64))
 def test_a_damaged_design_is_drawn_again_for_sweep_and_sensitivity(
