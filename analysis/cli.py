@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from analysis.commands import register
+from analysis.consoles import stderr_console, stdout_console
+from analysis.outputs import is_no_space
 from analysis.school import register as school_register
 from analysis.sweeps.commands import sensitivity, sweep
+from analysis.workers import STOPS, exit_status, interruption, terminate_like_interrupt
 from simulation import InputError
 
 app = typer.Typer(
@@ -28,8 +30,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-errors = Console(stderr=True)
+console = stdout_console()
+errors = stderr_console()
 VALIDATION_OUT = Path("validation")
 
 
@@ -99,13 +101,14 @@ def validate(
                                "conclusions)."),
     workers: int = typer.Option(0, min=0, help="Worker processes (0: one per CPU). Results "
                                 "do not depend on it."),
-    out: Annotated[Path, typer.Option(help="Folder for the report, figures and tidy "
-                                      "tables.")] = VALIDATION_OUT,
+    out: Annotated[Path, typer.Option("--out", "--output", "-o", help="Folder for the report, "
+                                      "figures and tidy tables.")] = VALIDATION_OUT,
     docs: Annotated[Path | None, typer.Option(help="Also write a copy of the report here "
                                               "(e.g. docs/validation.md), figures "
                                               "beside it.")] = None,
     only: str = typer.Option("all", help="Parts to run: all, or a comma list of patterns, "
                              "nels, robustness."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Check the model against the empirical patterns it must reproduce.
 
@@ -119,22 +122,31 @@ def validate(
 
     try:
         run_validation(quick=quick, workers=workers, out=out, docs=docs, only=only,
-                       console=console)
-    except KeyboardInterrupt:  # the report is written only at the end
-        errors.print("interrupted: nothing was written", markup=False)
-        raise typer.Exit(130) from None
+                       console=console, quiet=quiet)
+    except STOPS as stop:  # the report is written only at the end
+        errors.print(f"{interruption(stop)}: nothing was written", markup=False)
+        raise typer.Exit(exit_status(stop)) from None
 
 
 def main() -> None:
-    """Entry point: run the app; a user's mistake exits with status 2, no traceback."""
+    """Entry point: run the app; a user's mistake or a full disk exits with status 2, no
+    traceback; Ctrl-C exits with 130 and SIGTERM (handled the same way) with 143."""
     try:
-        app()
+        with terminate_like_interrupt():
+            app()
     except InputError as error:
         errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
-    except KeyboardInterrupt:
-        errors.print("interrupted", markup=False)
-        sys.exit(130)
+    except STOPS as stop:
+        errors.print(interruption(stop), markup=False)
+        sys.exit(exit_status(stop))
+    except OSError as error:
+        if not is_no_space(error):
+            raise
+        where = f" ({error.filename})" if getattr(error, "filename", None) else ""
+        errors.print(f"error: no space left on the device{where}: free some space and run the "
+                     "same command again", markup=False, highlight=False, soft_wrap=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

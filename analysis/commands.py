@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -29,11 +28,12 @@ from rich.table import Table
 
 from simulation import InputError
 
+from .consoles import stderr_console, stdout_console
 from .progress import progress_display
-from .workers import usable_cores
+from .workers import STOPS, exit_status, interruption, pool_size, usable_cores, worker_text
 
-console = Console()
-status = Console(stderr=True)
+console = stdout_console()
+status = stderr_console()
 
 scenarios_app = typer.Typer(
     help="List the built-in scenarios, print one, or check a scenario file.\n\n"
@@ -45,6 +45,10 @@ scenarios_app = typer.Typer(
 Workers = Annotated[int | None, typer.Option(
     "--workers", "-w", help="Worker processes (default: the cores available). Results do not "
                             "depend on it.")]
+Overwrite = Annotated[bool, typer.Option(
+    "--overwrite", help="Replace another command's results (a sweep's, or another "
+                        "command's run.json) in the output folder instead of refusing.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -69,23 +73,28 @@ def _workers(workers: int | None) -> int:
 
 
 @contextmanager
-def _progress(total: int, what: str) -> Iterator[Callable[[int], None]]:
+def _progress(total: int, what: str, quiet: bool = False) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr; yields the ``on_done`` callback for the runner.
 
-    Outputs are written only after the runs, so Ctrl-C here leaves nothing
-    behind; the user is told so (exit status 130, as for any interrupted
-    command).
+    Outputs are written only after the runs, so Ctrl-C (or SIGTERM) here
+    leaves nothing behind; the user is told so (exit status 130, or 143 for
+    SIGTERM, as for any interrupted command).
     """
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("runs"), TimeElapsedColumn(), TextColumn("left"),
                TimeRemainingColumn())
     try:
-        with progress_display(status, *columns, unit="runs") as progress:
+        with progress_display(status, *columns, unit="runs", disable=quiet) as progress:
             task = progress.add_task(what, total=total)
             yield lambda done: progress.update(task, completed=done)
-    except KeyboardInterrupt:
-        status.print("interrupted: nothing was written", highlight=False)
-        raise typer.Exit(130) from None
+    except STOPS as stop:
+        status.print(f"{interruption(stop)}: nothing was written", highlight=False)
+        raise typer.Exit(exit_status(stop)) from None
+
+
+def _ran(total: int, elapsed: float, requested: int) -> str:
+    """``"40 runs in 3.1 s on 2 worker processes (2 cores)"``: what really ran where."""
+    return f"{total} runs in {elapsed:.1f} s {worker_text(pool_size(requested, total))}."
 
 
 def _stem(reference: str) -> str:
@@ -198,6 +207,8 @@ def run(
     workers: Workers = None,
     plots_wanted: Annotated[bool, typer.Option(
         "--plots/--no-plots", help="Draw the PNG plots (a few seconds).")] = True,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
 ) -> None:
     """Run a scenario's replicates and write tables and plots.
 
@@ -217,45 +228,46 @@ def run(
 
     planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
     count = _workers(workers)
-    folder = outputs.prepare(out if out is not None else Path("staffroom-out") / _stem(scenario))
+    target = out if out is not None else Path("staffroom-out") / _stem(scenario)
+    with outputs.output_folder(target, "run", overwrite=overwrite) as folder:
+        started = time.perf_counter()
+        with _progress(planned.replicates, f"{planned.name}", quiet) as on_done:
+            (results,) = run_many([planned], workers=count, on_done=on_done)
+        elapsed = time.perf_counter() - started
 
-    started = time.perf_counter()
-    with _progress(planned.replicates, f"{planned.name}") as on_done:
-        (results,) = run_many([planned], workers=count, on_done=on_done)
-    elapsed = time.perf_counter() - started
-
-    files = {
-        "trajectories.parquet": outputs.write_parquet(folder / "trajectories.parquet",
-                                                      results.trajectories),
-        "summary.csv": outputs.write_csv(folder / "summary.csv", results.summary),
-    }
-    if planned.rules:
-        files["decisions.csv"] = outputs.write_csv(folder / "decisions.csv", results.decisions)
-    figures = {}
-    if plots_wanted:
-        figures = {"overview.png": plots.overview_figure([results]),
-                   "sources.png": plots.sources_by_year_figure(results)}
-        for outcome in plots.RUN_PLOTS:
-            figures[f"{outcome}.png"] = plots.outcome_figure([results], outcome)
-    for name, data in figures.items():
-        files[f"plots/{name}"] = outputs.write_bytes(folder / "plots" / name, data)
-    outputs.write_manifest(folder, files, {
-        "command": "run", "staffroom_version": version(), "scenario": _scenario_about(planned),
-        "replicate_seeds": [int(s) for s in results.summary.drop_duplicates("replicate")["seed"]],
-    })
+        files = {
+            "trajectories.parquet": outputs.parquet_bytes(results.trajectories),
+            "summary.csv": outputs.csv_bytes(results.summary),
+        }
+        if planned.rules:
+            files["decisions.csv"] = outputs.csv_bytes(results.decisions)
+        if plots_wanted:
+            files["plots/overview.png"] = plots.overview_figure([results])
+            files["plots/sources.png"] = plots.sources_by_year_figure(results)
+            for outcome in plots.RUN_PLOTS:
+                files[f"plots/{outcome}.png"] = plots.outcome_figure([results], outcome)
+        folder.commit(files, {
+            "command": "run", "staffroom_version": version(),
+            "scenario": _scenario_about(planned),
+            "replicate_seeds": [int(s) for s in
+                                results.summary.drop_duplicates("replicate")["seed"]],
+        })
     console.print(run_table(results))
-    status.print(f"{planned.replicates} runs in {elapsed:.1f} s on {count} worker(s).",
-                 highlight=False)
-    written = "trajectories.parquet, summary.csv, " + ("plots/, " if figures else "")
-    console.print(f"Wrote {folder}/ ({written}run.json)", highlight=False, soft_wrap=True)
+    status.print(_ran(planned.replicates, elapsed, count), highlight=False)
+    written = "trajectories.parquet, summary.csv, " + ("plots/, " if plots_wanted else "")
+    console.print(f"Wrote {folder.path}/ ({written}run.json)", highlight=False,
+                  soft_wrap=True)
 
 
 # ---------------------------------------------------------------------------
 # staffroom compare
 # ---------------------------------------------------------------------------
 
-def _write_report(folder: Path, comparisons, title: str, intro: str, about: dict) -> Path:
-    """Write report.md, report.html, plots/, tables and run.json; return the HTML path."""
+def _write_report(folder, comparisons, title: str, intro: str, about: dict) -> Path:
+    """Write report.md, report.html, plots/, tables and run.json; return the HTML path.
+
+    ``folder`` is the command's :class:`analysis.outputs.OutputFolder`.
+    """
     import pandas as pd
 
     from . import outputs
@@ -264,7 +276,7 @@ def _write_report(folder: Path, comparisons, title: str, intro: str, about: dict
     blocks = report_blocks(comparisons, title, intro)
     files = {}
     for name, data in figures(blocks).items():
-        files[f"plots/{name}"] = outputs.write_bytes(folder / "plots" / name, data)
+        files[f"plots/{name}"] = data
     tables = {
         "differences.csv": pd.concat([c.differences.assign(baseline=c.baseline.scenario.name)
                                       for c in comparisons], ignore_index=True),
@@ -285,13 +297,12 @@ def _write_report(folder: Path, comparisons, title: str, intro: str, about: dict
         tables["decisions.csv"] = pd.concat(decisions, ignore_index=True).drop_duplicates(
             ["scenario", "replicate", "rule", "step"])
     for name, frame in tables.items():
-        files[name] = outputs.write_csv(folder / name, frame)
-    files["trajectories.parquet"] = outputs.write_parquet(
-        folder / "trajectories.parquet", pd.concat(trajectories, ignore_index=True))
-    files["report.md"] = outputs.write_text(folder / "report.md", to_markdown(blocks))
-    files["report.html"] = outputs.write_text(folder / "report.html", to_html(blocks, title))
-    outputs.write_manifest(folder, files, about)
-    return files["report.html"]
+        files[name] = outputs.csv_bytes(frame)
+    files["trajectories.parquet"] = outputs.parquet_bytes(pd.concat(trajectories,
+                                                                    ignore_index=True))
+    files["report.md"] = to_markdown(blocks).encode("utf-8")
+    files["report.html"] = to_html(blocks, title).encode("utf-8")
+    return folder.commit(files, about)["report.html"]
 
 
 def compare(
@@ -308,6 +319,8 @@ def compare(
     out: Annotated[Path | None, typer.Option(
         "--out", "-o", help="Output folder (default: staffroom-out/compare-NAMES).")] = None,
     workers: Workers = None,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
 ) -> None:
     """Compare plans with a baseline and write a report a principal can read.
 
@@ -331,23 +344,23 @@ def compare(
     planned = common_run(scenarios, years=years, replicates=replicates, seed=seed)
     count = _workers(workers)
     default = Path("staffroom-out") / ("compare-" + "-".join(_stem(s) for s in scenarios))[:100]
-    folder = outputs.prepare(out if out is not None else default)
-
-    started = time.perf_counter()
-    total = sum(s.replicates for s in planned)
-    with _progress(total, f"{len(planned)} scenarios") as on_done:
-        results = run_many(planned, workers=count, on_done=on_done)
-    elapsed = time.perf_counter() - started
-    comparison = differences(results)
-    names = [s.name for s in planned]
-    title = (f"{names[1]} compared with {names[0]}" if len(names) == 2
-             else f"{len(names) - 1} plans compared with {names[0]}")
-    report = _write_report(folder, [comparison], title, "", {
-        "command": "compare", "staffroom_version": version(),
-        "scenarios": [_scenario_about(s) for s in planned]})
+    with outputs.output_folder(out if out is not None else default, "compare",
+                               overwrite=overwrite) as folder:
+        started = time.perf_counter()
+        total = sum(s.replicates for s in planned)
+        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done:
+            results = run_many(planned, workers=count, on_done=on_done)
+        elapsed = time.perf_counter() - started
+        comparison = differences(results)
+        names = [s.name for s in planned]
+        title = (f"{names[1]} compared with {names[0]}" if len(names) == 2
+                 else f"{len(names) - 1} plans compared with {names[0]}")
+        report = _write_report(folder, [comparison], title, "", {
+            "command": "compare", "staffroom_version": version(),
+            "scenarios": [_scenario_about(s) for s in planned]})
     console.print(terminal_table(comparison))
-    status.print(f"{total} runs in {elapsed:.1f} s on {count} worker(s).", highlight=False)
-    console.print(f"Report: {report}\n(also report.md, plots/ and tables in {folder}/)",
+    status.print(_ran(total, elapsed, count), highlight=False)
+    console.print(f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)",
                   highlight=False, soft_wrap=True)
 
 
@@ -374,6 +387,8 @@ def demo(
     replicates: Annotated[int, typer.Option("--replicates", "-r",
                                             help="Runs per scenario.")] = DEMO_REPLICATES,
     workers: Workers = None,
+    overwrite: Overwrite = False,
+    quiet: Quiet = False,
 ) -> None:
     """Answer three classic questions with built-in scenarios, and write a report.
 
@@ -397,25 +412,25 @@ def demo(
     names = list(dict.fromkeys(n for _, group in DEMO_QUESTIONS for n in group))
     planned = {n: load(n).for_run(replicates=replicates) for n in names}
     count = _workers(workers)
-    folder = outputs.prepare(out)
-
-    started = time.perf_counter()
-    total = sum(s.replicates for s in planned.values())
-    with _progress(total, f"{len(planned)} scenarios") as on_done:
-        runs = dict(zip(names, run_many(list(planned.values()), workers=count,
-                                        on_done=on_done), strict=True))
-    elapsed = time.perf_counter() - started
-    comparisons = [differences([runs[n] for n in group], question)
-                   for question, group in DEMO_QUESTIONS]
-    intro = ("Three classic questions about school culture, each answered by comparing "
-             "built-in scenarios of the staffroom model over three school years. Write your "
-             "own scenarios and compare them with `staffroom compare` (see the README).")
-    report = _write_report(folder, comparisons, "staffroom demo: three classic questions",
-                           intro, {"command": "demo", "staffroom_version": version(),
-                                   "scenarios": [_scenario_about(s)
-                                                 for s in planned.values()]})
+    with outputs.output_folder(out, "demo", overwrite=overwrite) as folder:
+        started = time.perf_counter()
+        total = sum(s.replicates for s in planned.values())
+        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done:
+            runs = dict(zip(names, run_many(list(planned.values()), workers=count,
+                                            on_done=on_done), strict=True))
+        elapsed = time.perf_counter() - started
+        comparisons = [differences([runs[n] for n in group], question)
+                       for question, group in DEMO_QUESTIONS]
+        intro = ("Three classic questions about school culture, each answered by comparing "
+                 "built-in scenarios of the staffroom model over three school years. Write "
+                 "your own scenarios and compare them with `staffroom compare` (see the "
+                 "README).")
+        report = _write_report(folder, comparisons, "staffroom demo: three classic questions",
+                               intro, {"command": "demo", "staffroom_version": version(),
+                                       "scenarios": [_scenario_about(s)
+                                                     for s in planned.values()]})
     for comparison in comparisons:
         console.print(terminal_table(comparison))
-    status.print(f"{total} runs in {elapsed:.1f} s on {count} worker(s).", highlight=False)
-    console.print(f"Report: {report}\n(also report.md, plots/ and tables in {folder}/)",
+    status.print(_ran(total, elapsed, count), highlight=False)
+    console.print(f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)",
                   highlight=False, soft_wrap=True)

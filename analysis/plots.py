@@ -28,6 +28,7 @@ from scipy import stats
 from simulation import DESCRIPTIONS, SOURCES, WEEKS_PER_YEAR
 
 from .compare import Comparison
+from .glyphs import make_drawable
 from .replicates import Results
 from .wording import COMPARED, PHRASES, SOURCE_NAMES, TSES_POINTS, label
 
@@ -43,6 +44,7 @@ DPI = 100
 def png(figure: plt.Figure) -> bytes:
     """The figure as PNG bytes (no time stamp or software tag), and close it."""
     buffer = io.BytesIO()
+    make_drawable(figure)  # any scenario name: fallback fonts, or "?" for what none has
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     plt.close(figure)
     return buffer.getvalue()

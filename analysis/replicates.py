@@ -14,13 +14,13 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from scenarios import Scenario
 from simulation import OUTCOMES, SOURCES, WEEKS_PER_YEAR
 
-from .workers import as_finished, forkserver_context, interrupts_as_flag
+from .seeds import run_seed
+from .workers import as_finished, forkserver_context, interrupts_as_flag, pool_size
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
 #: Columns of the table of the leader's decisions (rules that fired).
@@ -35,11 +35,11 @@ OUTCOME_COLUMNS = tuple(o for o in OUTCOMES if o not in ("year", "week"))
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
     """Independent, reproducible model seeds for replicates ``0..replicates-1``.
 
-    Derived with numpy's ``SeedSequence`` (so streams do not overlap) and
-    returned as non-negative 63-bit integers, as Mesa's ``rng`` takes them.
+    Replicate ``r`` gets :func:`analysis.seeds.run_seed` ``(seed, r)``: the
+    seed a sweep with common random numbers gives its replicate ``r``, below
+    2**53 so that it survives a trip through R, Excel or JavaScript.
     """
-    children = np.random.SeedSequence(seed).spawn(replicates)
-    return [int(c.generate_state(1, np.uint64)[0] >> np.uint64(1)) for c in children]
+    return [run_seed(seed, replicate) for replicate in range(replicates)]
 
 
 @dataclass
@@ -215,13 +215,14 @@ def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int 
         if on_done:
             on_done(len(done))
 
-    if workers <= 1 or len(jobs) <= 1:
+    processes = pool_size(workers, len(jobs))
+    if not processes:
         for key, job in jobs:
             finished(key, _run(job))
     else:
         # workers fork from a server that has imported the model once already
         context = forkserver_context(["analysis.replicates"])
-        pool = ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context,
+        pool = ProcessPoolExecutor(max_workers=processes, mp_context=context,
                                    initializer=_ignore_interrupts)
         with interrupts_as_flag() as interrupted, pool:
             futures = {pool.submit(_run, job): key for key, job in jobs}
@@ -246,7 +247,7 @@ def _tables(name: str, runs: Sequence[RunResult]
         annual.insert(0, "replicate", run.replicate)
         years.append(annual)
     trajectories = pd.concat(frames, ignore_index=True)
-    trajectories["seed"] = trajectories["seed"].astype("uint64")
+    trajectories["seed"] = trajectories["seed"].astype("int64")
     ends = trajectories[trajectories["week"] == WEEKS_PER_YEAR]
     summary = ends[[*ID_COLUMNS, "year", *OUTCOME_COLUMNS]]
     summary = summary.assign(year=summary["year"].astype(int)).reset_index(drop=True)

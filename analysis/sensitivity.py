@@ -21,6 +21,18 @@ The outcome analysed is the mean over a design point's replicates, so
 simulation noise that replicates do not average out stays unexplained
 (``S1`` then sums to less than 1).
 
+**Two sources of uncertainty.** Each method's own bootstrap (over design
+points) says how far a finite design is from the exact indices. Replicates
+add a second: another set of simulation draws would give other point means
+and other indices. It is measured by resampling each point's replicates
+(:func:`replicate_uncertainty`, a bootstrap over replicates) and added in
+quadrature, so every interval shown (``S1_conf``, ``ST_conf``,
+``mu_star_conf``) holds both; the ``*_conf_replicates`` columns give the
+replicate part alone. With one replicate per point that part cannot be
+measured and the analysis says so, as it says when a design is too small
+for its method (:func:`design_warnings`): a Sobol ranking from one run per
+point can change with the seed.
+
 Every function below takes plain arrays and a :class:`~analysis.sweeps.Design`,
 so the same code analyses a test function with known indices (Ishigami) in
 the tests and the school model in ``staffroom sensitivity``.
@@ -43,13 +55,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.glyphs import make_drawable
 from analysis.outputs import write_with
+from analysis.statistics import mean_interval
 from analysis.sweeps.design import Design
-from analysis.sweeps.store import read_design, read_manifest, read_runs, run_columns
+from analysis.sweeps.store import load_design, read_manifest, read_runs, run_columns
 from simulation import InputError
 
 CONF_LEVEL = 0.95
 RESAMPLES = 1000
+#: Resamples of the replicates (each recomputes the indices once).
+REPLICATE_RESAMPLES = 200
+#: Harmonics RBD-FAST sums (SALib's default M); its estimate needs well over 2M points,
+#: and its bootstrap (half the sample) needs more than 4M + 2 for any interval at all.
+RBD_HARMONICS = 10
+#: Smallest designs whose intervals mean much: below these the analysis warns.
+ADVISED = {"lhs": ("samples", 100), "sobol": ("n", 64), "morris": ("trajectories", 10)}
 
 
 # ---------------------------------------------------------------------------
@@ -117,9 +138,13 @@ def rbd_fast_indices(design: Design, y: np.ndarray, *, seed: int = 1) -> pd.Data
 
     _check_kind(design, "lhs")
     result = rbd_fast.analyze(design.problem(), design.unit(), np.asarray(y, dtype=float),
-                              num_resamples=RESAMPLES, conf_level=CONF_LEVEL, seed=seed)
+                              M=RBD_HARMONICS, num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
+                              seed=seed)
+    conf = np.asarray(result["S1_conf"], dtype=float)
+    if design.size <= 4 * RBD_HARMONICS + 2:  # its bootstrap cannot vary: ±0 would be a lie
+        conf = np.full(conf.shape, np.nan)
     return pd.DataFrame({"factor": design.names, "S1": np.asarray(result["S1"]),
-                         "S1_conf": np.asarray(result["S1_conf"])})
+                         "S1_conf": conf})
 
 
 def main_effects(frame: pd.DataFrame, factors: Sequence[str], column: str) -> pd.DataFrame:
@@ -142,6 +167,109 @@ def main_effects(frame: pd.DataFrame, factors: Sequence[str], column: str) -> pd
     return pd.DataFrame(rows)
 
 
+INDEX_COLUMNS = {"sobol": ("S1", "ST"), "morris": ("mu_star",), "lhs": ("S1",)}
+
+
+def replicate_uncertainty(design: Design, values: np.ndarray, *, seed: int = 1,
+                          resamples: int = REPLICATE_RESAMPLES) -> pd.DataFrame:
+    """Half-widths (95%) of the indices that come from simulation noise alone.
+
+    Each resample draws every design point's replicates with replacement,
+    averages them and recomputes the indices (point estimates only); the
+    spread of the recomputed indices over the resamples is the uncertainty
+    the replicates add.
+
+    Parameters
+    ----------
+    design : Design
+        A ``sobol``, ``morris`` or ``lhs`` design.
+    values : array of shape (design.size, replicates)
+        The outcome of every run, a row per design point.
+
+    Returns
+    -------
+    DataFrame
+        One row per factor, a ``<index>_conf_replicates`` column per index;
+        NaN with one replicate (the noise cannot be measured).
+    """
+    from scipy import stats
+
+    columns = INDEX_COLUMNS[design.kind]
+    points, replicates = values.shape
+    out = pd.DataFrame({"factor": design.names})
+    if replicates < 2:
+        for column in columns:
+            out[f"{column}_conf_replicates"] = np.nan
+        return out
+    rng = np.random.default_rng(seed)
+    rows = np.arange(points)[:, None]
+    estimates = {column: [] for column in columns}
+    for _ in range(resamples):
+        drawn = values[rows, rng.integers(0, replicates, size=(points, replicates))]
+        table = _point_estimates(design, drawn.mean(axis=1), seed)
+        for column in columns:
+            estimates[column].append(table[column].to_numpy(dtype=float))
+    z = stats.norm.ppf(0.5 + CONF_LEVEL / 2)
+    for column in columns:
+        out[f"{column}_conf_replicates"] = z * np.std(estimates[column], axis=0, ddof=1)
+    return out
+
+
+def _point_estimates(design: Design, y: np.ndarray, seed: int) -> pd.DataFrame:
+    """The indices alone (the methods' own bootstraps kept to a minimum)."""
+    if design.kind == "sobol":
+        from SALib.analyze import sobol
+
+        result = sobol.analyze(design.problem(), y, num_resamples=2, conf_level=CONF_LEVEL,
+                               calc_second_order=bool(design.options.get("second_order", True)),
+                               seed=seed)
+        return pd.DataFrame({"S1": result["S1"], "ST": result["ST"]})
+    if design.kind == "morris":
+        from SALib.analyze import morris
+
+        result = morris.analyze(design.problem(), design.unit(), y, num_resamples=2,
+                                num_levels=int(design.options.get("levels", 4)), seed=seed)
+        return pd.DataFrame({"mu_star": np.asarray(result["mu_star"])})
+    from SALib.analyze import rbd_fast
+
+    result = rbd_fast.analyze(design.problem(), design.unit(), y, M=RBD_HARMONICS,
+                              num_resamples=2, seed=seed)
+    return pd.DataFrame({"S1": np.asarray(result["S1"])})
+
+
+def with_replicate_uncertainty(table: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
+    """Add the replicates' half-widths to the design's, in quadrature (independent parts)."""
+    table = table.merge(extra, on="factor", how="left")
+    for column in extra.columns.drop("factor"):
+        index = column.removesuffix("_conf_replicates")
+        replicate = table[column].fillna(0.0)
+        table[f"{index}_conf"] = np.sqrt(table[f"{index}_conf"] ** 2 + replicate**2)
+    return table
+
+
+def design_warnings(design: Design, replicates: int) -> list[str]:
+    """What makes this design's indices less certain than they look, in sentences."""
+    notes = []
+    if design.kind in ADVISED:
+        option, advised = ADVISED[design.kind]
+        size = design.options.get(option, design.size)
+        if design.kind == "lhs" and design.size <= 4 * RBD_HARMONICS + 2:
+            notes.append(f"a Latin hypercube of {design.size} samples is too small for "
+                         f"RBD-FAST ({RBD_HARMONICS} harmonics): the indices are biased and "
+                         f"their intervals cannot be estimated (shown as nan); use samples >= "
+                         f"{advised}")
+        elif size < advised:
+            notes.append(f"{option} = {size} is small for a {design.kind} design: the "
+                         f"indices are rough and their intervals wide; {option} >= {advised} "
+                         "is advised")
+    if replicates < 2:
+        what = "intervals" if design.kind != "factorial" else "cells and main effects"
+        notes.append(f"one run per design point: the {what} leave out simulation noise, "
+                     "which can change the ranking of the factors from one seed to another; "
+                     "use replicates >= 2 (3-5 is typical) so that it can be measured")
+    return notes
+
+
 def grid(frame: pd.DataFrame, x: str, y: str, column: str, *,
          x_levels: Sequence | None = None, y_levels: Sequence | None = None) -> pd.DataFrame:
     """Mean of ``column`` in every cell of factors ``x`` (columns) and ``y`` (rows).
@@ -156,6 +284,24 @@ def grid(frame: pd.DataFrame, x: str, y: str, column: str, *,
     if x_levels is not None:
         cells = cells.reindex(columns=list(x_levels))
     return cells
+
+
+def grid_intervals(frame: pd.DataFrame, x: str, y: str, column: str) -> pd.DataFrame:
+    """Every cell of ``x`` by ``y``: mean, 95% t interval and runs (tidy, one row per cell)."""
+    from analysis.statistics import mean_interval
+
+    rows = []
+    for (y_value, x_value), values in frame.groupby([y, x], sort=False, observed=True)[column]:
+        interval = mean_interval(values)
+        rows.append({y: y_value, x: x_value, "mean": interval.estimate, "low": interval.low,
+                     "high": interval.high, "runs": interval.n})
+    return pd.DataFrame(rows)
+
+
+def _save(figure, path: Path) -> Path:
+    """Write a figure as PNG, atomically, with every text drawable (any scenario name)."""
+    make_drawable(figure)
+    return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))
 
 
 def _check_kind(design: Design, kind: str) -> None:
@@ -195,15 +341,21 @@ def bar_chart(table: pd.DataFrame, kind: str, title: str, path: Path) -> Path:
     axes.set_xlabel(label)
     axes.set_title(title, fontsize=10)
     axes.legend(loc="lower right", fontsize=8)
-    return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))
+    return _save(figure, path)
 
 
-def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path) -> Path:
-    """A heat map of an outcome over two factors, each cell annotated (PNG)."""
+def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path,
+             half_widths: pd.DataFrame | None = None) -> Path:
+    """A heat map of an outcome over two factors, each cell annotated (PNG).
+
+    With ``half_widths`` (same shape) each cell shows ``mean ± half-width``
+    of its 95% interval over the replicates.
+    """
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(1.1 * cells.shape[1] + 3, 0.55 * cells.shape[0] + 2),
-                    layout="constrained")
+    tall = half_widths is not None
+    figure = Figure(figsize=(1.3 * cells.shape[1] + 3, (0.8 if tall else 0.55) * cells.shape[0]
+                             + 2), layout="constrained")
     axes = figure.add_subplot()
     image = axes.imshow(cells.to_numpy(dtype=float), aspect="auto", cmap="viridis",
                         origin="lower")
@@ -218,11 +370,16 @@ def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path) -> Path:
         for j in range(cells.shape[1]):
             value = values[i, j]
             if np.isfinite(value):
-                axes.text(j, i, f"{value:.3g}", ha="center", va="center", fontsize=8,
+                text = f"{value:.3g}"
+                if tall:
+                    half = float(half_widths.iloc[i, j])
+                    text += f"\n±{half:.2g}" if np.isfinite(half) else "\n(1 run)"
+                axes.text(j, i, text, ha="center", va="center", fontsize=8,
                           color="black" if value > middle else "white")
     figure.colorbar(image, ax=axes, label=label)
-    axes.set_title(title, fontsize=10)
-    return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))
+    axes.set_title(title + ("\n(mean ± half-width of the 95% interval over replicates)"
+                            if tall else ""), fontsize=10)
+    return _save(figure, path)
 
 
 # ---------------------------------------------------------------------------
@@ -241,6 +398,7 @@ class Analysis:
     files: list[Path] = field(default_factory=list)
     points: int = 0
     replicates: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def outcome_column(manifest: dict, outcome: str | None) -> tuple[str, str]:
@@ -290,7 +448,7 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
     """
     results = Path(results)
     manifest = read_manifest(results)
-    design = read_design(results, manifest)
+    design, design_note = load_design(results, manifest)
     name, column = outcome_column(manifest, outcome)
     runs = read_runs(results)
     expected = manifest["runs"]
@@ -305,6 +463,9 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
     title = f"{manifest.get('name', '')}: {column}"
     analysis = Analysis(design.kind, name, column, pd.DataFrame(), points=design.size,
                         replicates=manifest["replicates"])
+    if design_note:
+        analysis.notes.append(design_note + " (run the sweep command again to rewrite it)")
+    analysis.notes += design_warnings(design, manifest["replicates"])
     seed = int(design.options.get("seed", 1))
     if design.kind == "factorial":
         analysis.method = "factorial"
@@ -316,19 +477,32 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
                 raise InputError("--x and --y must be different factors", key="y")
             levels = {f.name: f.grid() for f in design.factors}
             cells = grid(runs, x, y, column, x_levels=levels[x], y_levels=levels[y])
+            tidy = grid_intervals(runs, x, y, column)
+            half = (tidy.assign(half=(tidy["high"] - tidy["low"]) / 2)
+                    .pivot_table(index=y, columns=x, values="half", aggfunc="first",
+                                 dropna=False)
+                    .reindex(index=list(levels[y]), columns=list(levels[x])))
             analysis.extra["grid"] = cells
-            write_with(folder / f"{stem}-grid.csv", cells.to_csv)
+            analysis.extra["grid_half_width"] = half
+            write_with(folder / f"{stem}-grid.csv",
+                       lambda path: tidy.to_csv(path, index=False))
             analysis.files.append(heat_map(cells, f"{title} (mean of runs)", column,
-                                           folder / f"{stem}-heatmap.png"))
+                                           folder / f"{stem}-heatmap.png", half))
         else:
             only = design.names[0]
             means = runs.groupby(only)[column].agg(["mean", "std", "count"])
+            means["half_width"] = [
+                (i.high - i.low) / 2 for i in
+                (mean_interval(v) for _, v in runs.groupby(only)[column])]
             analysis.extra["grid"] = means
             write_with(folder / f"{stem}-grid.csv", means.to_csv)
             analysis.files.append(_level_chart(means, only, column, title,
                                                folder / f"{stem}-levels.png"))
     else:
         values = per_point(runs, column, design.size)
+        by_replicate = (runs.pivot_table(index="point", columns="replicate", values=column,
+                                         aggfunc="first", dropna=False)
+                        .reindex(range(design.size)).to_numpy(dtype=float))
         if np.ptp(values) == 0:
             raise InputError(f"{column} is the same at every design point; nothing to "
                              "attribute", key="outcome")
@@ -343,6 +517,9 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
         else:
             analysis.method = "rbd_fast"
             analysis.table = rbd_fast_indices(design, values, seed=seed)
+        if np.isfinite(by_replicate).all():
+            analysis.table = with_replicate_uncertainty(
+                analysis.table, replicate_uncertainty(design, by_replicate, seed=seed))
         analysis.files.append(bar_chart(analysis.table, design.kind, title,
                                         folder / f"{stem}.png"))
     table_path = write_with(folder / f"{stem}.csv",
@@ -365,10 +542,10 @@ def _level_chart(means: pd.DataFrame, factor: str, column: str, title: str, path
 
     figure = Figure(figsize=(6.5, 4), layout="constrained")
     axes = figure.add_subplot()
-    half = 1.96 * means["std"].fillna(0) / np.sqrt(means["count"])
+    half = means["half_width"].fillna(0)
     axes.errorbar([str(v) for v in means.index], means["mean"], yerr=half, fmt="o-",
                   capsize=3)
     axes.set_xlabel(factor)
     axes.set_ylabel(f"{column} (mean, 95% interval)")
     axes.set_title(title, fontsize=10)
-    return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))
+    return _save(figure, path)

@@ -2,7 +2,10 @@
 
 Mesa's SolaraViz supplies the frame: the sidebar with Step, Play (▶) and
 Reset, the play and render intervals, and the model's controls
-(:func:`model_params`), which rebuild the school on Reset. Four cards show
+(:func:`model_params`), which rebuild the school on Reset. :data:`PAGE_CSS`
+fits that frame to a classroom: every slider shows its value, Mesa's render
+interval is called *Weeks per Step*, its developer switch (*Use Threads*)
+and Solara's badge (which covered a chart's axis) are hidden. Four cards show
 the school: the collaboration network (click a teacher to follow them), the
 followed teacher, the school outcomes, and the sources of self-efficacy.
 
@@ -42,6 +45,29 @@ SCENARIO_ENV = "STAFFROOM_SCENARIO"
 DEFAULT_SCENARIO = "departments"
 
 CARD = {"height": "100%", "padding": "2px 8px", "row-gap": "2px", "overflow": "hidden"}
+RENDER_LABEL = "Render Interval (steps)"
+"""Mesa's label of its render-interval slider (mesa 3.5.1, pinned by the app extra)."""
+PAGE_CSS = f"""
+/* Mesa labels its page tabs "Page 0", ...; the dashboard has one page */
+.v-tabs {{ display: none; }}
+/* every slider shows its value under its knob, not only while dragged */
+.v-input__slider {{ padding-bottom: 14px; }}
+.v-slider__thumb-container::after {{
+  content: attr(aria-valuenow); position: absolute; top: 9px; left: 0;
+  transform: translateX(-50%); font-size: 12px; color: #333; white-space: nowrap;
+}}
+/* Mesa's render interval, in the class's words: weeks advanced by Step (and per redraw) */
+.v-input__slider:has([aria-label="{RENDER_LABEL}"]) label {{ font-size: 0; }}
+.v-input__slider:has([aria-label="{RENDER_LABEL}"]) label::after {{
+  content: "Weeks per Step"; font-size: 16px;
+}}
+/* Mesa's "Use Threads" switch (for developers) is the only checkbox of its Controls card */
+.v-navigation-drawer .v-card:has([aria-label="{RENDER_LABEL}"]) .v-input--checkbox {{
+  display: none;
+}}
+/* Solara's "This website runs on Solara" badge sat on a chart's axis (credited below) */
+div:has(> b > a[href="https://solara.dev"]) {{ display: none; }}
+"""
 followed = solara.reactive(None)
 """``unique_id`` of the teacher being followed (one per browser tab)."""
 
@@ -107,6 +133,34 @@ def settings(model) -> str:
             and model.scenario_spec.interventions:
         parts.append("scheduled interventions off")
     return " · ".join(parts)
+
+
+def run_title(model) -> str:
+    """The scenario's name, and the sidebar's changes to it (``PLC teams · changed: isolated``).
+
+    After a lever is changed and Reset pressed, the school on the page is no
+    longer the scenario as written; the title says so.
+    """
+    spec = getattr(model, "scenario_spec", None)
+    name = spec.name if spec is not None else "School"
+    changed = getattr(model, "changed_levers", {})
+    if not changed:
+        return name
+    words = []
+    for lever, value in changed.items():
+        if lever == "structure":
+            words.append(str(value).replace("_", " "))
+        elif lever == "n_students":
+            words.append(f"{value} students")
+        elif lever == "collaboration_minutes":
+            words.append(f"{value:g} min/week")
+        elif lever == "leader_persuasion":
+            words.append(f"leader persuasion {value:g}")
+        elif lever == "support_model":
+            words.append(str(value).replace("_", "-"))
+        elif isinstance(value, bool):
+            words.append(f"{lever.replace('_', ' ')} {'on' if value else 'off'}")
+    return f"{name} · changed: {', '.join(words)}"
 
 
 def _html(text: str, size: int = 15) -> None:
@@ -196,10 +250,9 @@ def OutcomesCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
     table = model.datacollector.get_model_vars_dataframe()
     plan = scheduled_changes(model)
     marks = [(step - 1) / WEEKS_PER_YEAR for step, _ in plan]
-    spec = getattr(model, "scenario_spec", None)
     with solara.Column(style=CARD):
         notice = getattr(model, "notice", "")
-        _html(f"<b>{escape(spec.name if spec else 'School')}</b> · {_now(model)} · "
+        _html(f"<b>{escape(run_title(model))}</b> · {_now(model)} · "
               f"seed {getattr(model, 'seed', '')}"
               + (f' · <b style="color:#c0392b">{escape(notice)}</b>' if notice else ""))
         SvgView.element(svg=outcomes_chart(table, marks), name="outcomes")
@@ -218,9 +271,10 @@ def AboutCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
         lines.append("<b>Scheduled</b> (red dotted lines): "
                      + escape("; ".join(text for _, text in plan)))
     lines.append("<b>How to</b>: change controls in the sidebar, then press RESET (the same "
-                 "seed and settings give the same run) · STEP advances one week (or the render "
-                 "interval) · ▶ plays · click a teacher to follow them · hide the sidebar with "
-                 "☰ and drag a card's corner to enlarge it on a projector.")
+                 "seed and settings give the same run) · STEP advances one week (or the weeks "
+                 "per Step) · ▶ plays · click a teacher to follow them · hide the sidebar with "
+                 "☰ and drag a card's corner to enlarge it on a projector · built with Mesa "
+                 "and Solara.")
     with solara.Column(style=CARD):
         _html("<br>".join(lines), size=14)
 
@@ -277,9 +331,7 @@ def Page() -> None:  # noqa: N802 (Solara components are CamelCase)
     scenario = solara.use_memo(scenario_from_environment, [])
     model = solara.use_memo(
         lambda: DashboardSchool(from_scenario=str(scenario.path), seed=scenario.seed), [])
-    # Mesa labels its page tabs "Page 0", "Page 1", ...; the dashboard has
-    # one page, so the lone tab would only be a puzzling label on a projector.
-    solara.Style(".v-tabs { display: none; }")
+    solara.Style(PAGE_CSS)
     SolaraViz(model, components=list(CARDS),
               model_params=model_params(scenario), name=f"staffroom · {scenario.name}",
               play_interval=150, render_interval=1)

@@ -76,8 +76,20 @@ def _range(values: np.ndarray, floor: float, span: float) -> tuple[float, float]
     return min(floor, float(finite.min()) * 1.15), max(span, float(finite.max()) * 1.15)
 
 
+DIGITS = {"self_efficacy_tses": 1, "annual_gain": 3}
+"""Decimals shown for an outcome's latest value (2 unless listed)."""
+
+
+def latest(name: str, values: np.ndarray) -> str:
+    """The last value of a series as the chart's title shows it (empty before any)."""
+    finite = values[np.isfinite(values)] if values.size else values
+    if not finite.size:
+        return ""
+    return f"{finite[-1]:.{DIGITS.get(name, 2)}f}"
+
+
 def outcomes_chart(table: pd.DataFrame, marks: Sequence[float] = ()) -> str:
-    """Six weekly school outcomes, each with its unit.
+    """Six weekly school outcomes, each with its unit and latest value (in its title).
 
     Parameters
     ----------
@@ -113,7 +125,8 @@ def outcomes_chart(table: pd.DataFrame, marks: Sequence[float] = ()) -> str:
         yticks = (list(range(int(ylim[0]), int(ylim[1]) + 1))
                   if name == "self_efficacy_tses" else None)
         frame = chart.axes(left, top, 148, 112, xlim=xlim, ylim=ylim, title=title,
-                           subtitle=unit, xticks=xticks, yticks=yticks, yticks_count=3)
+                           subtitle=unit, xticks=xticks, yticks=yticks, yticks_count=3,
+                           reading=latest(name, values[shown]))
         if spread is not None:
             chart.band(frame, t, values - spread, values + spread, LINE, 0.18)
         if name != "self_efficacy_tses" and limits is None:

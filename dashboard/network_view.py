@@ -128,16 +128,47 @@ def _header(model: SchoolModel, width: float) -> str:
             f'font-weight="bold" data-role="title">{escape(title)}</text>')
 
 
+MIN_CAPTION = 9.0
+"""Smallest legible caption (px, at the projector size the page is drawn for)."""
+
+
+SHORT = {"house ": "h", "team ": "t", "english": "Eng", "mathematics": "math",
+         "science": "sci", "social studies": "soc", "world languages": "lang",
+         "physical education": "PE", "technology": "tech", "electives": "elect",
+         "career": "career", "health": "health", "music": "music", "arts": "arts"}
+"""Abbreviations of team captions, for narrow cells."""
+
+
+def short_caption(caption: str) -> str:
+    """A team caption in few letters: ``social studies B`` -> ``soc B``, ``h2 · math A``."""
+    for long, short in SHORT.items():
+        caption = caption.replace(long, short)
+    return caption.replace(" · ", "·")
+
+
+def _caption_size(caption: str, width: float) -> float:
+    return min(13.0, 1.75 * (width - 6) / max(len(caption), 1))
+
+
 def _cells(layout: Layout) -> list[str]:
+    """Team cells with captions that stay legible: shortened when the cell is narrow, left
+    out (the full caption on hover) when even that would be too small."""
     out = []
     for _, x, y, w, h, caption in layout.cells:
         if not caption:
             continue
         out.append(f'<rect x="{x + 2:.1f}" y="{y + 2:.1f}" width="{w - 4:.1f}" '
-                   f'height="{h - 4:.1f}" rx="6" fill="#f3f3f3" stroke="#d0d0d0"/>')
-        size = min(13.0, 1.75 * (w - 6) / max(len(caption), 1))
+                   f'height="{h - 4:.1f}" rx="6" fill="#f3f3f3" stroke="#d0d0d0">'
+                   f'<title>{escape(caption)}</title></rect>')
+        shown = caption
+        if _caption_size(shown, w) < MIN_CAPTION:
+            shown = short_caption(caption)
+        size = _caption_size(shown, w)
+        if size < MIN_CAPTION:
+            continue
         out.append(f'<text x="{x + w / 2:.1f}" y="{y + 4 + size:.1f}" text-anchor="middle" '
-                   f'font-size="{size:.1f}" fill="#444">{escape(caption)}</text>')
+                   f'font-size="{size:.1f}" fill="#444" data-role="caption">'
+                   f'<title>{escape(caption)}</title>{escape(shown)}</text>')
     return out
 
 

@@ -19,7 +19,9 @@ import numpy as np
 
 import scenarios
 from simulation import SOURCES, ParameterError, Parameters, SchoolModel, Teacher
+from simulation.networks import read_network_file
 from simulation.parameters import from_tses
+from simulation.staffing import check_staff_ratio
 
 # The levers a class changes, in the order the sidebar shows them.
 LEVERS = (
@@ -104,6 +106,21 @@ intervention_plan, support_model, leader_persuasion
                     raise
                 notice = f"{error.message}; seed {seed_fallback} was used"
                 seed = seed_fallback
+        if seed_fallback is not None and parameters.get("structure") == "custom":
+            # a school size the custom network cannot staff: keep the page, say why
+            try:
+                check_staff_ratio(int(parameters.get("n_students", 900)),
+                                  read_network_file(parameters["network_file"]).n,
+                                  Parameters())
+            except ParameterError as error:
+                parameters["n_students"] = plan.parameters.get("n_students", 900)
+                notice = "; ".join(filter(None, [notice, f"{error.message}; "
+                                                 f"{parameters['n_students']} students were "
+                                                 "used"]))
+        written = control_defaults(plan)
+        self.changed_levers = {k: parameters[k] for k, v in levers.items()
+                               if v is not None and parameters[k] != written[k]}
+        """The sidebar's levers that differ from the scenario as written (for titles)."""
         super().__init__(**parameters,
                          disabled=() if switch_off == NO_SOURCE else (switch_off,),
                          interventions=plan.interventions if scheduled else (),

@@ -5,15 +5,22 @@ user's mistake is one line and exit status 2; it checks that the ``app``
 extra is installed and says how to install it if not (exit status 1). Then
 it runs ``python -m solara run dashboard.app`` in production mode, with
 Solara's telemetry and version check off, so nothing leaves the machine.
+
+The server is a child process that this command supervises: Ctrl-C or
+SIGTERM (``kill PID`` of the command) is passed on to it, and if it has not
+stopped within :data:`STOP_SECONDS` it is killed, so the port is always
+freed when the command ends.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import scenarios
@@ -23,6 +30,8 @@ SCENARIO_ENV = "STAFFROOM_SCENARIO"
 APP_MODULE = "dashboard.app"
 NEEDED = ("solara", "solara_assets", "altair", "ipyvue", "ipyvuetify")
 """Modules of the ``app`` extra that the dashboard cannot run without."""
+STOP_SECONDS = 5.0
+"""Seconds the server has to stop after Ctrl-C or SIGTERM before it is killed."""
 INSTALL_HINT = ('the dashboard needs the app extra, which is not installed; install it with: '
                 'pip install "staffroom[app]"  (from a checkout: pip install ".[app]")')
 
@@ -98,5 +107,44 @@ def serve(reference: str, *, host: str = "127.0.0.1", port: int = 8765,
     shown = f"http://{host}:{port}" if port else f"http://{host} (a free port)"
     print(f"staffroom dashboard: {scenario.name}, at {shown}; works offline. "
           "Press Ctrl+C to stop.", file=sys.stderr)
-    return subprocess.call(command(host, port, open_browser),
-                           env=environment(scenario.path or Path(reference)))
+    server = subprocess.Popen(command(host, port, open_browser),
+                              env=environment(scenario.path or Path(reference)))
+    return supervise(server)
+
+
+def supervise(server: subprocess.Popen) -> int:
+    """Wait for the server; on Ctrl-C or SIGTERM stop it (killing it if it lingers).
+
+    Returns the server's exit status, or 130 / 143 when this command was
+    stopped by Ctrl-C / SIGTERM.
+    """
+    received: list[int] = []
+
+    def stop(signum: int, frame) -> None:
+        received.append(signum)
+        if server.poll() is None:
+            server.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
+
+    previous = {number: signal.signal(number, stop)
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        while server.poll() is None:
+            if received:
+                deadline = time.monotonic() + STOP_SECONDS
+                while server.poll() is None and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                if server.poll() is None:
+                    server.kill()
+                break
+            try:
+                server.wait(timeout=0.2)
+            except subprocess.TimeoutExpired:
+                continue
+        status = server.wait()
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if received:
+        print("staffroom dashboard stopped", file=sys.stderr)
+        return 128 + received[0]
+    return status

@@ -18,6 +18,7 @@ import numpy as np
 FONT = "sans-serif"
 TEXT = "#222"
 GRID = "#e3e3e3"
+VALUE_COLOUR = "#1f4e99"
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -92,8 +93,12 @@ class Chart:
              xlim: tuple[float, float], ylim: tuple[float, float], title: str = "",
              subtitle: str = "", ylabel: str = "", xlabel: str = "",
              xticks: Sequence[float] | None = None, yticks: Sequence[float] | None = None,
-             yticks_count: int = 5) -> Frame:
-        """Draw axes (grid, ticks, labels, title) and return their frame."""
+             yticks_count: int = 5, reading: str = "") -> Frame:
+        """Draw axes (grid, ticks, labels, title) and return their frame.
+
+        ``reading`` (e.g. the latest value of the plotted series) is written
+        after the title, in bold, for readers who note numbers down.
+        """
         if ylim[1] <= ylim[0]:
             ylim = (ylim[0] - 0.5, ylim[0] + 0.5)
         clip = f"{self.name}-clip-{self._frames}"
@@ -125,9 +130,13 @@ class Chart:
                        f'{escape(subtitle)}</text>')
         if title:
             raise_by = size + 4 if subtitle else 0
+            shown = escape(title)
+            if reading:
+                shown += (f' <tspan data-role="value" fill="{VALUE_COLOUR}">{escape(reading)}'
+                          '</tspan>')
             out.append(f'<text x="{left + width / 2:.1f}" y="{top - 7 - raise_by:.1f}" '
                        f'text-anchor="middle" font-size="{size + 2}" font-weight="bold">'
-                       f'{escape(title)}</text>')
+                       f'{shown}</text>')
         if ylabel:
             cx, cy = left - 3.3 * size, top + height / 2
             out.append(f'<text transform="translate({cx:.1f},{cy:.1f}) rotate(-90)" '

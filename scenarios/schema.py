@@ -16,8 +16,8 @@ explains each one, and the rest of the built-in library shows them in use)::
     replicates = 20
     seed = 1
 
-    [school]        students, ses_mean, ses_sd, student_teacher_ratio, grades,
-                    specialisms_per_subject, proficiency_cut
+    [school]        students, ses_mean (or disadvantaged_share), ses_sd,
+                    student_teacher_ratio, grades, specialisms_per_subject, proficiency_cut
     [culture]       self_efficacy (TSES 1-9), self_efficacy_sd, collective_efficacy,
                     collective_efficacy_sd, responsibility, responsibility_sd,
                     expectation_bias, expectation_bias_sd, stress, novice_share,
@@ -41,6 +41,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from statistics import NormalDist
 from typing import Any
 
 from simulation import (
@@ -54,6 +55,8 @@ from simulation import (
 )
 from simulation.networks import read_network_file
 from simulation.parameters import suggest
+from simulation.staffing import check_staff_ratio
+from simulation.state import DISADVANTAGED_CUT
 
 from . import rules as rule_tables
 
@@ -63,6 +66,7 @@ SECTIONS: dict[str, dict[str, str]] = {
     "school": {
         "students": "n_students",
         "ses_mean": "ses_mean",
+        "disadvantaged_share": "ses_mean",  # another way to say it: see ses_mean_for
         "ses_sd": "ses_sd",
         "student_teacher_ratio": "student_teacher_ratio",
         "grades": "grades",
@@ -98,6 +102,8 @@ INTERVENTION_KEYS = {**SECTIONS["policies"], "type": "structure",
                      "network_file": "network_file", "house_assignment": "house_assignment"}
 LIMITS = {"years": (1, 50), "replicates": (1, 10_000), "seed": (0, 2**63 - 1)}
 DEFAULTS = {"years": 3, "replicates": 10, "seed": 1}
+MAX_BYTES = 1_000_000
+"""Largest scenario or sweep file read (1 MB; the built-in ones are under 5 kB)."""
 WEEKS = 36
 LISTS = ("intervention", "rule")  # arrays of tables: a child's are added after its parent's
 
@@ -223,10 +229,20 @@ def resolve(reference: str | Path, relative_to: Path | None = None) -> Path:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file; any problem is one :class:`InputError` naming the file."""
+    """Parse a TOML file; any problem is one :class:`InputError` naming the file.
+
+    A byte-order mark (Windows Notepad saves one) is ignored. A file larger
+    than :data:`MAX_BYTES` is refused before it is read: scenario and sweep
+    files are a few kilobytes, and parsing a huge one takes minutes.
+    """
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(f"the file is {size / 1e6:.1f} MB; allowed: scenario and sweep "
+                             f"files of at most {MAX_BYTES // 1_000_000} MB (they are short "
+                             "text files: is this the right file?)", source=str(path))
+        data = path.read_bytes()
+        return tomllib.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"not valid TOML: {error}", source=str(path)) from None
     except UnicodeDecodeError:
@@ -235,16 +251,56 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise InputError(f"cannot read the file ({error.strerror})", source=str(path)) from None
 
 
+#: Keys that say the same thing two ways: a child setting one replaces the parent's other.
+ALTERNATIVES = {("school", "ses_mean"): "disadvantaged_share",
+                ("school", "disadvantaged_share"): "ses_mean"}
+
+
 def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in base.items()}
     for key, value in child.items():
         if key in LISTS:
             merged[key] = list(base.get(key, [])) + list(value)
         elif isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = {**merged[key], **value}
+            inherited = dict(merged[key])
+            for inner in value:
+                inherited.pop(ALTERNATIVES.get((key, inner)), None)
+            merged[key] = {**inherited, **value}
         else:
             merged[key] = value
     return merged
+
+
+def ses_mean_for(share: float, ses_sd: float) -> float:
+    """The school mean SES at which ``share`` of students are disadvantaged.
+
+    The model calls a student disadvantaged when their SES is below the
+    national first quartile (``simulation.state.DISADVANTAGED_CUT``, -0.674
+    national SD; a quarter of students nationally). With SES normal around
+    the school mean with SD ``ses_sd``, the share below the cut is
+    ``Phi((cut - mean) / ses_sd)``, so ``mean = cut - ses_sd * Phi^-1(share)``:
+    0.25 gives -0.07 (a typical school), 0.6 gives -0.90 with the default
+    spread of 0.9.
+    """
+    return DISADVANTAGED_CUT - ses_sd * NormalDist().inv_cdf(share)
+
+
+def _disadvantaged_share(share: Any, ses_sd: Any, fail: Callable[[str], InputError]) -> float:
+    """``[school] disadvantaged_share`` checked and turned into ``ses_mean``."""
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share < 1:
+        raise fail(f"= {share!r} is not a share; allowed: a number between 0 and 1 (0.6 for "
+                   "60% of students disadvantaged)")
+    if isinstance(ses_sd, bool) or not isinstance(ses_sd, int | float) or ses_sd <= 0:
+        raise fail("needs ses_sd above 0 (with no spread of SES every student is alike)")
+    mean = ses_mean_for(share, ses_sd)
+    low, high = Parameters.spec("ses_mean").low, Parameters.spec("ses_mean").high
+    if not low <= mean <= high:
+        lowest = NormalDist().cdf((DISADVANTAGED_CUT - high) / ses_sd)
+        highest = NormalDist().cdf((DISADVANTAGED_CUT - low) / ses_sd)
+        raise fail(f"= {share:g} needs a mean SES of {mean:.2f} national SD, outside "
+                   f"{low:g} to {high:g}; allowed with ses_sd = {ses_sd:g}: {lowest:.3f} to "
+                   f"{highest:.3f}")
+    return mean
 
 
 def _anchor_network_files(document: dict[str, Any], folder: Path) -> None:
@@ -439,11 +495,20 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
                 raise fail(label, f"unknown key{hint}; allowed in [{section}]: "
                            f"{', '.join(sorted(keys))}", section, key)
             name = keys[key]
+            if name in origin and {key, origin[name][2]} == {"ses_mean",
+                                                             "disadvantaged_share"}:
+                raise fail(label, f"and {origin[name][0]} both set the school's SES; set one "
+                           "of them", section, key)
             if name in origin:
                 raise fail(label, f"sets {name!r} again, already set by {origin[name][0]}; "
                            "set it once", section, key)
             parameters[name] = value
             origin[name] = (label, section, key)
+    if origin.get("ses_mean", ("", "", ""))[2] == "disadvantaged_share":
+        label = origin["ses_mean"][0]
+        parameters["ses_mean"] = _disadvantaged_share(
+            parameters["ses_mean"], parameters.get("ses_sd", Parameters().ses_sd),
+            lambda message: fail(label, message, "school", "disadvantaged_share"))
     try:
         checked = Parameters.build(parameters)
     except ParameterError as error:
@@ -558,6 +623,12 @@ def _check_restructuring(base: Parameters, interventions: list[Intervention],
     file_teachers = (network_size(base.network_file, "[structure] network_file", "structure",
                                   "network_file") if base.network_file else None)
     staff = _teachers(base, file_teachers if base.structure == "custom" else None)
+    if base.structure == "custom":
+        try:
+            check_staff_ratio(base.n_students, staff, base)
+        except ParameterError as error:
+            raise fail("[school] students", f"= {base.n_students}: {error.message}", "school",
+                       "students") from None
     current = base
     order = sorted(range(len(interventions)), key=lambda i: interventions[i].step)
     for index in order:

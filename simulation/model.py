@@ -155,6 +155,8 @@ class SchoolModel(mesa.Model):
         self._network_file = self._read_network(p)
         n_teachers = (self._network_file.n if self._network_file is not None
                       else max(2, round(p.n_students / p.student_teacher_ratio)))
+        if self._network_file is not None:
+            staffing.check_staff_ratio(p.n_students, n_teachers, p)
         roles = staffing.allocate_subjects(
             n_teachers, p.specialisms_per_subject,
             self._network_file.subject if self._network_file is not None else None)
@@ -698,12 +700,19 @@ class OutcomeCollector(mesa.DataCollector):
     """
 
     def collect(self, model) -> None:
-        """Record this step's outcomes (and any agent reporters)."""
+        """Record this step's outcomes (and any agent reporters).
+
+        The step is recorded as a whole number (``model.steps``; Mesa records
+        ``model.time``, a float equal to it here), so the ``Step`` column of
+        ``mesa.batch_run`` comes back as integers.
+        """
         outcomes = model.outcomes()
         if any(name not in outcomes for name in self.model_reporters):
             super().collect(model)
+            if self._collection_steps:
+                self._collection_steps[-1] = model.steps
             return
-        self._collection_steps.append(model.time)
+        self._collection_steps.append(model.steps)
         for name, column in self.model_vars.items():
             column.append(outcomes[name])
         if self.agent_reporters:

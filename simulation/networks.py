@@ -387,6 +387,10 @@ def read_network_file(path: str | os.PathLike) -> NetworkFile:
         self-tie, no ties).
     """
     path = os.fspath(path)
+    if os.path.isdir(path):
+        raise NetworkFileError("is a folder, not a network file; allowed: a GraphML "
+                               "(.graphml), CSV (.csv) or edge-list file of teacher pairs",
+                               source=path, key="network_file")
     if not os.path.isfile(path):
         raise NetworkFileError("network file not found", source=path, key="network_file")
     suffix = os.path.splitext(path)[1].lower()
@@ -547,7 +551,7 @@ def _read_csv(path: str) -> NetworkFile:
 def _read_edgelist(path: str) -> NetworkFile:
     c = _Collector(path)
     try:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8-sig") as handle:
             for line, text in enumerate(handle, start=1):
                 text = text.split("#", 1)[0].strip()
                 if not text:

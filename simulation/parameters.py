@@ -757,7 +757,10 @@ def _checked(f: dataclasses.Field, value: Any) -> Any:
     if isinstance(default, bool):
         if isinstance(value, bool):
             return value
-        raise fail(f"must be true or false, not {value!r}")
+        if type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_"):
+            return bool(value)  # numpy's booleans (np.True_), e.g. from a DataFrame
+        raise ParameterError(f"parameter {name!r} must be true or false, not {value!r}; "
+                             "allowed: true or false", key=name)
     if spec.choices is not None:
         if isinstance(value, str) and value in spec.choices:
             return value

@@ -14,10 +14,12 @@ their courses from their house's teachers where one is in field.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import ParameterError
 from .parameters import Parameters
 from .state import StudentState
 
@@ -182,3 +184,28 @@ def known_students(students: StudentState, ties, n_teachers: int) -> np.ndarray:
             at = np.minimum(np.searchsorted(codes, pair), codes.size - 1)
             known[:, c] |= codes[at] == pair
     return known
+
+
+def check_staff_ratio(n_students: int, n_teachers: int, p: Parameters) -> None:
+    """Refuse a custom network whose staff cannot teach ``n_students``.
+
+    With a network file the staff is the file's teachers, so the students
+    per teacher follow from the file; they must lie in the range allowed for
+    ``student_teacher_ratio`` (6-40), as for every other structure.
+
+    Raises
+    ------
+    ParameterError
+        Naming the ratio and the school sizes, or network sizes, that fit.
+    """
+    spec = Parameters.spec("student_teacher_ratio")
+    low, high = spec.low, spec.high
+    ratio = n_students / n_teachers
+    if low <= ratio <= high:
+        return
+    fits = (f"{math.ceil(n_teachers * low)} to {math.floor(n_teachers * high)} students for "
+            f"these {n_teachers} teachers, or a network of {math.ceil(n_students / high)} to "
+            f"{math.floor(n_students / low)} teachers for {n_students} students")
+    raise ParameterError(f"the network file lists {n_teachers} teachers, so {n_students} "
+                         f"students is {ratio:.1f} students per teacher; allowed: {low:g} to "
+                         f"{high:g} students per teacher ({fits})", key="n_students")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from simulation import SchoolModel
@@ -49,3 +51,91 @@ def tiny_sweep():
         return document
 
     return make
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A factory for tiny file systems (tmpfs of a given size), to fill the disk for real.
+
+    Mounting needs root (CI runs as root); elsewhere the tests that use it are
+    skipped with the reason. ``resize(path, size)`` grows one, as a user frees
+    space. Everything mounted is unmounted afterwards.
+    """
+    import subprocess
+
+    mounted = []
+
+    def mount(size: str, name: str = "disk") -> Path:
+        path = tmp_path / name
+        path.mkdir()
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0777", "tmpfs",
+                               str(path)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()}")
+        mounted.append(path)
+        return path
+
+    def resize(path: Path, size: str) -> None:
+        subprocess.run(["mount", "-o", f"remount,size={size}", str(path)], check=True)
+
+    mount.resize = resize
+    yield mount
+    for path in mounted:
+        subprocess.run(["umount", "-l", str(path)], check=False)
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LocalDask:
+    """A Dask scheduler and workers on 127.0.0.1, each its own process (so tests can kill
+    them)."""
+
+    def __init__(self, workers: int = 2):
+        import subprocess
+        import sys
+
+        distributed = pytest.importorskip("distributed")
+        port = free_port()
+        self.address = f"tcp://127.0.0.1:{port}"
+        quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+        self.scheduler = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host",
+                                           "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                                          **quiet)
+        self.workers = [subprocess.Popen(
+            [sys.executable, "-m", "dask", "worker", self.address, "--host", "127.0.0.1",
+             "--nthreads", "1", "--no-nanny", "--no-dashboard", "--death-timeout", "60"],
+            **quiet) for _ in range(workers)]
+        try:
+            with distributed.Client(self.address, timeout="60s") as client:
+                client.wait_for_workers(workers, timeout=120)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        """Stop every process still running (at once: nothing is waited for)."""
+        for process in [self.scheduler, *self.workers]:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def local_dask():
+    """A :class:`LocalDask` cluster, stopped afterwards."""
+    cluster = LocalDask()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def dask_cluster(local_dask):
+    """The address of a Dask scheduler with two single-thread workers on 127.0.0.1."""
+    return local_dask.address

@@ -105,3 +105,34 @@ def test_the_installed_entry_point_exits_2_without_a_traceback(tmp_path):
     done = staffroom_process("run", str(tmp_path / "bad.toml"), "--out", str(tmp_path / "o"))
     check_one_line_error(done, "did you mean 'students'")
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "demo", "sweep", "validate"])
+def test_every_long_command_takes_out_and_quiet(command, capsys, monkeypatch):
+    done = staffroom(capsys, monkeypatch, command, "--help")
+    assert done.code == 0
+    text = " ".join(done.out.split())
+    assert "--out" in text and "-o" in text, "one name for the output folder everywhere"
+    assert "--quiet" in text and "-q" in text
+
+
+def test_output_is_kept_as_an_alias_of_out(tmp_path, capsys, monkeypatch, tiny_sweep):
+    from scenarios.dump import dumps
+
+    sweep_file = tmp_path / "tiny.toml"
+    sweep_file.write_text(dumps(tiny_sweep()))
+    done = staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--plan", "--output",
+                     str(tmp_path / "elsewhere"))
+    assert done.code == 0 and str(tmp_path / "elsewhere") in done.out
+
+
+def test_the_worker_count_says_how_many_processes_and_cores_really_ran(tmp_path, capsys,
+                                                                        monkeypatch):
+    from analysis.workers import usable_cores
+
+    done = staffroom(capsys, monkeypatch, "run", "small_school", "-r", "3", "--years", "1",
+                     "--workers", "500", "-q", "--no-plots", "-o", str(tmp_path / "out"))
+    assert done.code == 0, done.err
+    cores = min(3, usable_cores())
+    assert f"on 3 worker processes using {cores} core{'s' if cores > 1 else ''}" in done.err
+    assert "500" not in done.err

@@ -268,3 +268,39 @@ def test_the_server_command_serves_this_computer_only_by_default_and_offline():
     env = serve.environment(scenarios.load("plc").path)
     assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"
     assert env[serve.SCENARIO_ENV].endswith("plc.toml")
+
+
+# ---------------------------------------------------------------- for a class
+
+def test_every_outcome_panel_shows_its_latest_value():
+    model = DashboardSchool("plc", 1)
+    model.run(0.5)
+    table = model.datacollector.get_model_vars_dataframe()
+    svg = outcomes_chart(table)
+    shown = re.findall(r'<tspan data-role="value"[^>]*>([^<]+)</tspan>', svg)
+    assert len(shown) == 6
+    assert shown[0] == f"{table['collective_efficacy'].iloc[-1]:.2f}"
+    assert shown[2] == f"{table['self_efficacy_tses'].iloc[-1]:.1f}"
+    assert shown[4] == f"{table['annual_gain'].iloc[-1]:.3f}"
+
+
+def test_the_title_names_the_school_the_page_really_runs():
+    from dashboard.app import run_title
+
+    assert run_title(DashboardSchool("plc", 1)) == "PLC teams"
+    assert run_title(DashboardSchool("plc", 1, structure="plc", n_students=900)) == "PLC teams"
+    changed = DashboardSchool("plc", 1, structure="isolated", data_review=True)
+    assert run_title(changed) == "PLC teams · changed: isolated, data review on"
+
+
+@pytest.mark.parametrize("structure", ["plc", "houses"])
+def test_team_captions_stay_legible_in_a_large_school(structure):
+    model = DashboardSchool("departments", 1, structure=structure, n_students=3000)
+    layout = team_layout(model.structure.team, model.structure.house, model.teachers.subject)
+    svg = network_svg(model, layout)
+    sizes = [float(v) for v in re.findall(r'font-size="([\d.]+)" fill="#444" '
+                                          r'data-role="caption"', svg)]
+    assert sizes and min(sizes) >= 9.0
+    captions = [c[5] for c in layout.cells if c[5]]
+    tips = re.findall(r"<rect [^>]*rx=\"6\"[^>]*><title>([^<]+)</title>", svg)
+    assert sorted(tips) == sorted(captions), "every team's full caption is there on hover"

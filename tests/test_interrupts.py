@@ -7,6 +7,7 @@ group), so the tests send SIGINT to the whole group, as a terminal would.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from analysis.sweeps.engine import LocalPool
-from analysis.workers import as_finished, interrupts_as_flag
+from analysis.workers import Interruption, as_finished, interrupts_as_flag
 
 LAUNCH = [sys.executable, "-c", "from analysis.launch import main; main()"]
 
@@ -65,7 +66,7 @@ def test_as_finished_yields_every_future_once_in_the_order_they_finish():
         futures = [pool.submit(gate.wait, 10) for gate in gates]
         gates[order[0]].set()
         seen = []
-        for future in as_finished(futures, threading.Event()):
+        for future in as_finished(futures, Interruption()):
             assert future.result() is True  # finished by its gate, not by the time-out
             seen.append(futures.index(future))
             if len(seen) < len(order):
@@ -74,7 +75,7 @@ def test_as_finished_yields_every_future_once_in_the_order_they_finish():
 
 
 def test_an_interruption_cancels_what_is_queued_and_raises():
-    interrupted = threading.Event()
+    interrupted = Interruption()
     release = threading.Event()
     with ThreadPoolExecutor(max_workers=1) as pool:
         futures = [pool.submit(release.wait, 10) for _ in range(5)]
@@ -98,16 +99,20 @@ def test_cancelling_a_local_pool_stops_its_busy_workers_instead_of_waiting_for_t
     assert not any(worker.is_alive() for worker in workers)
 
 
-def interrupt(args: list[str], ready: Path, settle: float = 1.0
-              ) -> subprocess.CompletedProcess:
-    """Start ``staffroom ARGS``, wait until ``ready`` exists, then Ctrl-C its process group."""
+def interrupt(args: list[str], ready: Path, settle: float = 1.0, signum: int = signal.SIGINT,
+              group: bool = True) -> subprocess.CompletedProcess:
+    """Start ``staffroom ARGS``, wait until ``ready`` exists, then signal its process group
+    (Ctrl-C in a terminal; SIGTERM from a batch scheduler), or the main process alone."""
     process = subprocess.Popen([*LAUNCH, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True, start_new_session=True)
     deadline = time.monotonic() + 120
     while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(settle)  # inside the runs: workers starting or working
-    os.killpg(process.pid, signal.SIGINT)
+    if group:
+        os.killpg(process.pid, signum)
+    else:
+        os.kill(process.pid, signum)
     out, err = process.communicate(timeout=120)
     return subprocess.CompletedProcess(args, process.returncode, out, err)
 
@@ -133,3 +138,29 @@ def test_ctrl_c_during_a_sweep_keeps_the_finished_runs_and_says_how_to_resume(tm
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr
     assert "run the same command to resume" in done.stderr
+
+
+@pytest.mark.parametrize("group", [True, False], ids=["process group", "main process"])
+def test_sigterm_stops_a_sweep_like_ctrl_c_and_says_how_to_resume(tmp_path, group):
+    sweep = tmp_path / "sweep.toml"
+    sweep.write_text('name = "terminated"\nscenario = "plc"\nyears = 3\nreplicates = 1000\n'
+                     'seed = 1\n[design]\ntype = "factorial"\n[factors]\n'
+                     "collaboration_minutes = [30, 90]\n")
+    results = tmp_path / "results"
+    done = interrupt(["sweep", str(sweep), "--out", str(results), "--workers", "2"],
+                     ready=results / "runs", settle=3.0, signum=signal.SIGTERM, group=group)
+    assert done.returncode == 143, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "leaked" not in done.stderr, "every semaphore and worker is released"
+    assert re.search(r"terminated: \d+ of 2000 runs are saved in .*; run the same command "
+                     "to resume", done.stderr), done.stderr
+
+
+def test_sigterm_during_a_run_writes_nothing_and_says_so(tmp_path):
+    out = tmp_path / "out"
+    done = interrupt(["run", "plc", "--replicates", "2000", "--years", "3", "--out", str(out),
+                      "--workers", "2"], ready=out, signum=signal.SIGTERM)
+    assert done.returncode == 143, done.stderr
+    assert "terminated: nothing was written" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not any(out.rglob("*.*")), "no output files after SIGTERM"

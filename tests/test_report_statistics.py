@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -108,16 +109,23 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_partial_one(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["summary.csv"]
 
 
-def test_preparing_a_folder_removes_the_old_manifest_so_a_half_run_is_not_complete(tmp_path):
-    (tmp_path / outputs.MANIFEST).write_text("{}")
-    outputs.prepare(tmp_path)
-    assert not (tmp_path / outputs.MANIFEST).exists()
+def test_a_previous_run_stays_complete_until_the_new_one_is_committed(tmp_path):
+    with outputs.output_folder(tmp_path, "run") as folder:
+        folder.commit({"summary.csv": b"old\n", "plots/a.png": b"a"}, {"seed": 1})
+    with outputs.output_folder(tmp_path, "run") as folder:
+        assert (tmp_path / outputs.MANIFEST).exists(), "still the complete old run"
+        placed = folder.commit({"summary.csv": b"new\n"}, {"seed": 2})
+    manifest = json.loads(placed[outputs.MANIFEST].read_text())
+    assert manifest["seed"] == 2 and set(manifest["files"]) == {"summary.csv"}
+    assert (tmp_path / "summary.csv").read_bytes() == b"new\n"
+    assert not (tmp_path / "plots" / "a.png").exists(), "the old run's extra file is gone"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".staging")]
 
 
 def test_an_output_path_that_is_a_file_is_refused(tmp_path):
     taken = tmp_path / "taken"
     taken.write_text("x")
     with pytest.raises(InputError, match="is a file, not a folder"):
-        outputs.prepare(taken)
+        outputs.OutputFolder(taken, "run")
     with pytest.raises(InputError, match="cannot create the folder"):
-        outputs.prepare(taken / "inside")
+        outputs.OutputFolder(taken / "inside", "run")

@@ -64,7 +64,8 @@ def test_a_network_file_is_found_relative_to_the_scenario(tmp_path):
     (tmp_path / "nets").mkdir()
     (tmp_path / "nets" / "ties.csv").write_text(
         "source,target\n" + "".join(f"t{i},t{i + 1}\n" for i in range(20)))
-    path = write(tmp_path, "[structure]\ntype = 'custom'\nnetwork_file = 'nets/ties.csv'\n")
+    path = write(tmp_path, "[school]\nstudents = 300\n[structure]\ntype = 'custom'\n"
+                 "network_file = 'nets/ties.csv'\n")
     scenario = load(path)
     assert scenario.model(rng=0).n_teachers == 21
 

@@ -36,7 +36,14 @@ def ishigami(points: pd.DataFrame) -> np.ndarray:
 
 
 def write_results(folder, design, values, replicates=1):
-    """A results folder holding a toy function's values, as a sweep would write it."""
+    """A results folder holding a toy function's values, as a sweep would write it.
+
+    ``values`` is one value per point (every replicate the same), or an
+    array of shape (points, replicates).
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim == 1:
+        values = np.repeat(values[:, None], replicates, axis=1)
     manifest = new_manifest(name="ishigami", description="", identity={}, design=design,
                             replicates=replicates, outcomes=["y"], yearly=False, max_years=1,
                             trajectories=False, source=None)
@@ -45,7 +52,7 @@ def write_results(folder, design, values, replicates=1):
         n = design.size
         for r in range(replicates):
             store.write([TaskResult(np.arange(n), np.full(n, r), np.zeros(n, dtype=np.int64),
-                                    [np.array([[v]]) for v in values], None, 0.0)])
+                                    [np.array([[v]]) for v in values[:, r]], None, 0.0)])
     finally:
         store.close()
 
@@ -83,8 +90,13 @@ def test_replicates_are_averaged_before_the_indices(tmp_path):
     write_results(tmp_path / "one", design, values)
     write_results(tmp_path / "three", design, values, replicates=3)
     one, three = analyse(tmp_path / "one", "y"), analyse(tmp_path / "three", "y")
-    pd.testing.assert_frame_equal(one.table, three.table)
+    main = ["factor", "S1", "S1_conf", "ST", "ST_conf"]
+    pd.testing.assert_frame_equal(one.table[main], three.table[main])
     assert three.replicates == 3
+    assert one.table["S1_conf_replicates"].isna().all(), "one replicate: noise not measured"
+    assert np.allclose(three.table["S1_conf_replicates"], 0), "identical replicates: no noise"
+    assert any("one run per design point" in note for note in one.notes)
+    assert not any("one run per design point" in note for note in three.notes)
 
 
 def test_morris_ranks_a_linear_function_by_its_slopes():
@@ -138,3 +150,60 @@ def test_an_unfinished_sweep_is_not_analysed(tiny_sweep, tmp_path):
         part.unlink()
     with pytest.raises(InputError, match="holds 0 of the sweep's 8 runs"):
         analyse(tmp_path / "out")
+
+
+def test_replicate_noise_is_in_the_intervals_as_wide_as_it_really_is(tmp_path):
+    """The bootstrap over replicates matches the spread of indices over fresh noise."""
+    from analysis.sensitivity import replicate_uncertainty
+
+    design = make_design("sobol", ISHIGAMI, n=128, second_order=False, seed=4)
+    exact = ishigami(design.points)
+    rng = np.random.default_rng(0)
+    noisy = exact[:, None] + rng.normal(0, 3.0, size=(design.size, 4))  # 4 replicates
+    write_results(tmp_path / "noisy", design, noisy, replicates=4)
+    analysis = analyse(tmp_path / "noisy", "y").table.set_index("factor")
+    claimed = replicate_uncertainty(design, noisy).set_index("factor")["ST_conf_replicates"]
+    assert (analysis["ST_conf_replicates"] > 0).all()
+    assert (analysis["ST_conf"] >= analysis["ST_conf_replicates"]).all()
+    # the same design with other draws of the noise: the indices' real spread
+    again = [sobol_indices(design, (exact[:, None] + rng.normal(0, 3.0, (design.size, 4)))
+                           .mean(axis=1))[0].set_index("factor")["ST"] for _ in range(30)]
+    real = 1.96 * pd.concat(again, axis=1).std(axis=1)
+    assert ((claimed / real) > 0.5).all() and ((claimed / real) < 2).all(), (claimed, real)
+
+
+@pytest.mark.parametrize("samples", [12, 30, 42])
+def test_rbd_fast_on_too_few_samples_has_no_interval_and_says_so(samples, tmp_path):
+    design = make_design("lhs", ISHIGAMI, samples=samples, seed=2)
+    write_results(tmp_path / "few", design, ishigami(design.points), replicates=2)
+    analysis = analyse(tmp_path / "few", "y")
+    assert analysis.table["S1_conf"].isna().all(), "not ±0: there is no interval"
+    assert any("too small for RBD-FAST" in note for note in analysis.notes)
+
+
+def test_a_big_enough_latin_hypercube_has_real_intervals_and_no_warning(tmp_path):
+    design = make_design("lhs", ISHIGAMI, samples=400, seed=2)
+    write_results(tmp_path / "enough", design, ishigami(design.points), replicates=2)
+    analysis = analyse(tmp_path / "enough", "y")
+    assert (analysis.table["S1_conf"] > 0).all()
+    assert analysis.notes == []
+
+
+def test_the_built_in_sobol_sweep_measures_its_noise_and_is_big_enough():
+    from analysis.sensitivity import design_warnings
+    from analysis.sweeps import load_sweep
+
+    sweep = load_sweep("belief_dynamics_sobol")
+    assert sweep.replicates >= 2
+    assert design_warnings(sweep.design(), sweep.replicates) == []
+
+
+def test_a_heat_map_cell_carries_its_interval(tiny_sweep, tmp_path):
+    sweep = Sweep.from_dict(tiny_sweep(replicates=3))
+    execute(sweep, tmp_path / "grid", workers=0)
+    analysis = analyse(tmp_path / "grid", "collective_efficacy")
+    half = analysis.extra["grid_half_width"]
+    assert half.shape == analysis.extra["grid"].shape and (half.to_numpy() > 0).all()
+    cells = pd.read_csv(tmp_path / "grid" / "sensitivity-collective_efficacy-grid.csv")
+    assert {"mean", "low", "high", "runs"} <= set(cells.columns) and (cells["runs"] == 3).all()
+    assert ((cells["low"] < cells["mean"]) & (cells["mean"] < cells["high"])).all()

@@ -17,7 +17,7 @@ def test_builtin_example_sweeps_load_with_the_documented_sizes():
     assert (grid.design_type, grid.points, grid.runs) == ("factorial", 30, 150)
     sobol = load_sweep("belief_dynamics_sobol")
     assert (sobol.design_type, len(sobol.factors)) == ("sobol", 8)
-    assert sobol.runs == 256 * (2 * 8 + 2) == 4608
+    assert sobol.runs == 128 * (8 + 2) * 4 == 5120
 
 
 def test_a_sweep_file_names_its_base_scenario_relative_to_itself(tmp_path):
@@ -45,7 +45,7 @@ def test_fixed_parameters_factors_and_years_combine_into_one_run(tiny_sweep):
 
 
 def test_a_scenario_factor_runs_each_plan_with_its_interventions(tiny_sweep):
-    document = tiny_sweep(factors={"scenario": ["departments", "plc_coaching"]})
+    document = tiny_sweep(years=2, factors={"scenario": ["departments", "plc_coaching"]})
     del document["scenario"]
     sweep = Sweep.from_dict(document)
     _, plain, _ = sweep.setup({"scenario": "departments"})

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import free_port
 
 from analysis.sweeps import Sweep, execute, read_manifest, read_runs, run_seed, run_sweep
 from simulation import InputError, SchoolModel
@@ -25,7 +26,8 @@ def tiny(tiny_sweep):
 def test_results_are_identical_with_one_or_two_workers(tiny, tmp_path):
     one = execute(tiny, tmp_path / "one", workers=1, runs_per_task=1)
     two = execute(tiny, tmp_path / "two", workers=2, runs_per_task=1)
-    assert (one.engine, two.engine) == ("1 local worker", "2 local workers")
+    assert (one.engine, two.engine) == ("1 worker process using 1 core",
+                                        "2 worker processes using 2 cores")
     assert len(read_runs(tmp_path / "one")) == tiny.runs == 8
     pd.testing.assert_frame_equal(read_runs(tmp_path / "one"), read_runs(tmp_path / "two"))
 
@@ -207,43 +209,6 @@ def test_a_killed_sweep_resumes_to_exactly_the_uninterrupted_results(tmp_path):
 # a real Dask cluster on this machine
 # ---------------------------------------------------------------------------
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def dask_cluster():
-    """A Dask scheduler and two single-thread workers on 127.0.0.1 (separate processes)."""
-    distributed = pytest.importorskip("distributed")
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    processes = [subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host",
-                                   "127.0.0.1", "--port", str(port), "--no-dashboard"], **quiet)]
-    try:
-        for _ in range(2):
-            processes.append(subprocess.Popen(
-                [sys.executable, "-m", "dask", "worker", address, "--host", "127.0.0.1",
-                 "--nthreads", "1", "--no-nanny", "--no-dashboard", "--death-timeout", "60"],
-                **quiet))
-        with distributed.Client(address, timeout="60s") as client:
-            client.wait_for_workers(2, timeout=120)
-        yield address
-        with distributed.Client(address, timeout="60s") as client:
-            client.shutdown()  # scheduler and workers close together, at once
-    finally:
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-
 def test_a_sweep_on_a_dask_cluster_gives_the_local_results(tiny, tmp_path, dask_cluster):
     outcome = execute(tiny, tmp_path / "dask", scheduler=dask_cluster, runs_per_task=1)
     assert "Dask cluster" in outcome.engine and outcome.done == 8
@@ -258,4 +223,4 @@ def test_an_unreachable_scheduler_is_one_clear_error(tiny, tmp_path, monkeypatch
     monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "1s")
 
     with pytest.raises(SweepError, match="cannot reach the Dask scheduler"):
-        execute(tiny, tmp_path / "out", scheduler=f"tcp://127.0.0.1:{_free_port()}")
+        execute(tiny, tmp_path / "out", scheduler=f"tcp://127.0.0.1:{free_port()}")

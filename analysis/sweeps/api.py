@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..outputs import is_no_space, no_space, size_text
 from .design import Design
-from .engine import Engine, make_engine
+from .engine import Engine, check_scheduler_address, make_engine
 from .engine import execute as run_tasks
 from .runner import PointJob, Task, TaskResult
 from .spec import Sweep, load_sweep
@@ -113,7 +114,8 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
             workers: int | None = None, scheduler: str | None = None,
             trajectories: bool = False, overwrite: bool = False,
             runs_per_task: int | None = None, on_start: Progress | None = None,
-            on_progress: Progress | None = None, engine: Engine | None = None) -> Outcome:
+            on_progress: Progress | None = None, engine: Engine | None = None,
+            csv: bool = False) -> Outcome:
     """Run (or resume) a sweep into a results folder.
 
     Parameters
@@ -134,6 +136,9 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
     on_start, on_progress : callable, optional
         Called with (runs done, runs in the sweep) before the first and after
         every written batch.
+    csv : bool
+        Also write ``runs.csv`` (and ``trajectories.csv``) when the sweep is
+        complete; the Parquet datasets stay (resuming reads them).
 
     Returns
     -------
@@ -145,9 +150,22 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
     design = sweep.design()
     start = time.perf_counter()
     manifest = manifest_for(sweep, design, trajectories)
-    store, note = ResultStore.prepare(output, manifest, design, overwrite=overwrite)
+    if scheduler and engine is None:
+        check_scheduler_address(scheduler)  # before anything is written
+    try:
+        store, note = ResultStore.prepare(output, manifest, design, overwrite=overwrite)
+    except OSError as error:
+        if is_no_space(error):
+            raise no_space("the sweep's manifest and design", output, None,
+                           "free some space or choose another --out") from None
+        raise
     try:
         done = store.done()
+        if store.damaged:
+            names = ", ".join(p.name for p in store.damaged[:3])
+            note = "; ".join(filter(None, [note, f"{len(store.damaged)} damaged result "
+                                           f"file(s) set aside ({names}) in {store.path / 'runs'};"
+                                           " their runs are done again"]))
         total = store.manifest["runs"]
         before = count = len(done)
         if on_start:
@@ -163,17 +181,47 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
 
             def write(results: list[TaskResult]) -> None:
                 nonlocal count, model_seconds
-                count += store.write(results)
+                try:
+                    count += store.write(results)
+                except OSError as error:
+                    if not is_no_space(error):
+                        raise
+                    raise _full(store.path, count, total) from None
                 model_seconds += sum(r.seconds for r in results)
                 if on_progress:
                     on_progress(count, total)
 
             run_tasks(engine, tasks, write)
-        store.compact()
+        try:
+            store.compact()
+        except OSError as error:
+            if not is_no_space(error):
+                raise
+            raise no_space(f"merging the {count} finished runs into one file", store.path,
+                           _bytes(store.path), "every run is saved; free some space and run "
+                           "the same command to finish") from None
+        if csv and count >= total:
+            store.export_csv()
         return Outcome(output, total, before, count, time.perf_counter() - start,
                        model_seconds, label, note)
     finally:
         store.close()
+
+
+def _bytes(folder: Path) -> int:
+    """Bytes of the result files under ``folder``."""
+    return sum(p.stat().st_size for p in folder.rglob("*.parquet") if p.is_file())
+
+
+def _full(folder: Path, saved: int, total: int):
+    """The message for a sweep that filled the disk: what is saved, what is needed to resume."""
+    left = total - saved
+    per_run = _bytes(folder) / saved if saved else None
+    needed = per_run * left if per_run else None
+    estimate = f", about {size_text(per_run)} each" if per_run else ""
+    return no_space(f"writing the sweep's {left} runs left{estimate}", folder, needed,
+                    f"{saved} of {total} runs are saved; free some space and run the same "
+                    "command to resume")
 
 
 def run_sweep(sweep: Sweep | str | Path, output: str | Path | None = None, *,

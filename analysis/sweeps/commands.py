@@ -6,12 +6,12 @@ commands, so ``staffroom --help`` stays quick.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -23,10 +23,14 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from ..progress import progress_display
+from simulation import InputError
 
-console = Console()
-errors = Console(stderr=True)
+from ..consoles import stderr_console, stdout_console
+from ..progress import progress_display
+from ..workers import STOPS, exit_status, interruption
+
+console = stdout_console()
+errors = stderr_console()
 
 
 class RunsPerSecond(ProgressColumn):
@@ -42,7 +46,7 @@ def sweep(
     sweep_file: Annotated[str, typer.Argument(
         metavar="SWEEP", help="Sweep file (TOML), or a built-in sweep's name.")],
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o",
+        "--out", "--output", "-o",
         help="Results folder (default: staffroom-out/sweeps/<sweep file name>).")] = None,
     workers: Annotated[int | None, typer.Option(
         "--workers", "-w", min=0,
@@ -61,8 +65,12 @@ def sweep(
         "--runs-per-task", min=1, help="Group design points into tasks of at least this "
         "many runs (default: 1-8, by sweep size).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    output_format: Annotated[str, typer.Option(
+        "--format", help="parquet, or csv: also write runs.csv (and trajectories.csv) when "
+        "the sweep is complete, as BehaviorSpace does (the Parquet dataset stays: resuming "
+        "reads it).")] = "parquet",
 ) -> None:
-    """Run a parameter sweep (resumable) into a Parquet dataset.
+    """Run a parameter sweep (resumable) into a Parquet dataset (and CSV with --format csv).
 
     Re-running the same command resumes: finished runs are kept, the rest
     run. Results are identical whatever the number of workers.
@@ -75,8 +83,14 @@ def sweep(
     from .engine import SweepError
     from .spec import load_sweep
 
+    if output_format not in ("parquet", "csv"):
+        raise InputError(f"--format {output_format!r} is not a format; allowed: parquet, csv",
+                         key="--format")
     spec = load_sweep(sweep_file)
     folder = output or default_output(spec)
+    if scheduler:
+        # a lost scheduler or worker is reported in one line below, not in Dask's log
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)
     if plan:
         _print_plan(spec, folder)
         return
@@ -102,22 +116,26 @@ def sweep(
         with progress:
             outcome = execute(spec, folder, workers=workers, scheduler=scheduler,
                               trajectories=trajectories, overwrite=overwrite,
-                              runs_per_task=runs_per_task, on_start=start, on_progress=advance)
-    except KeyboardInterrupt:
-        errors.print(f"interrupted: {saved['done']} of {saved['total']} runs are saved in "
-                     f"{folder}; run the same command to resume", markup=False,
+                              runs_per_task=runs_per_task, on_start=start, on_progress=advance,
+                              csv=output_format == "csv")
+    except STOPS as stop:
+        errors.print(f"{interruption(stop)}: {saved['done']} of {saved['total']} runs are "
+                     f"saved in {folder}; run the same command to resume", markup=False,
                      highlight=False, soft_wrap=True)
-        raise typer.Exit(130) from None
+        raise typer.Exit(exit_status(stop)) from None
     except SweepError as error:
         errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
     if outcome.note:
-        errors.print(outcome.note, markup=False, highlight=False)
+        errors.print(outcome.note, markup=False, highlight=False, soft_wrap=True)
     rate = f", {outcome.new / outcome.seconds:.1f} runs/s" if outcome.new else ""
     console.print(f"{outcome.done} runs ({outcome.new} new) in {outcome.seconds:.1f} s with "
                   f"{outcome.engine}{rate}", markup=False, highlight=False)
     console.print(f"results: {outcome.path}/runs (Parquet, one row per run)"
-                  + (f"; trajectories: {outcome.path}/trajectories" if trajectories else ""),
+                  + (f"; trajectories: {outcome.path}/trajectories" if trajectories else "")
+                  + (f"; CSV: {outcome.path}/runs.csv"
+                     + (" and trajectories.csv" if trajectories else "")
+                     if output_format == "csv" and outcome.complete else ""),
                   markup=False, highlight=False, soft_wrap=True)
     console.print(f"next: staffroom sensitivity {outcome.path}", markup=False,
                   highlight=False, soft_wrap=True)
@@ -173,8 +191,8 @@ def sensitivity(
     y: Annotated[str | None, typer.Option(
         "--y", help="Factorial designs: heat-map row factor.")] = None,
     output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Folder for the table (CSV) and charts (PNG) (default: the "
-        "results folder).")] = None,
+        "--out", "--output", "-o", help="Folder for the table (CSV) and charts (PNG) "
+        "(default: the results folder).")] = None,
     csv: Annotated[bool, typer.Option(
         "--csv", help="Print the table as CSV (machine-readable).")] = False,
 ) -> None:
@@ -190,11 +208,15 @@ def sensitivity(
     from analysis.sensitivity import analyse
 
     analysis = analyse(results, outcome, x=x, y=y, output=output)
+    for note in analysis.notes:
+        errors.print(note, markup=False, highlight=False, soft_wrap=True)
     if csv:
         sys.stdout.write(analysis.table.to_csv(index=False))
         return
-    heading = {"sobol": "Sobol indices (95% intervals)", "morris": "Morris screening",
-               "rbd_fast": "RBD-FAST first-order indices (95% intervals)",
+    heading = {"sobol": "Sobol indices (95% intervals: design and replicates)",
+               "morris": "Morris screening (95% intervals of mu*: design and replicates)",
+               "rbd_fast": "RBD-FAST first-order indices (95% intervals: design and "
+                           "replicates)",
                "factorial": "Main effects (share of variance explained by level means)"}
     table = Table(title=f"{heading[analysis.method]}: {analysis.column}, mean of "
                   f"{analysis.replicates} replicate(s) at {analysis.points} design points",
@@ -209,14 +231,16 @@ def sensitivity(
     if conf and float(shown[conf].max().max()) > 0.1:
         console.print("some 95% intervals are wider than 0.1: a larger design (n, samples) "
                       "or more replicates would narrow them", markup=False, highlight=False)
-    if "grid" in analysis.extra and analysis.method == "factorial":
-        cells = analysis.extra["grid"]
-        grid_table = Table(title=f"mean {analysis.column}", title_justify="left")
+    if "grid_half_width" in analysis.extra:
+        cells, half = analysis.extra["grid"], analysis.extra["grid_half_width"]
+        grid_table = Table(title=f"mean {analysis.column} ± half-width of the 95% interval "
+                           "over replicates", title_justify="left")
         grid_table.add_column(f"{cells.index.name}")
         for column in cells.columns:
             grid_table.add_column(str(column), justify="right")
-        for index, row in cells.iterrows():
-            grid_table.add_row(str(index), *(_cell(v) for v in row))
+        for (index, row), (_, widths) in zip(cells.iterrows(), half.iterrows(), strict=True):
+            grid_table.add_row(str(index), *(_cell(v) + (f" ± {w:.2g}" if w == w else "")
+                                             for v, w in zip(row, widths, strict=True)))
         console.print(grid_table)
     for file in analysis.files:
         console.print(f"wrote {file}", markup=False, highlight=False, soft_wrap=True)

@@ -14,25 +14,43 @@ instead of running on as orphans.
 
 A Dask cluster is reached through ``dask.distributed`` (an optional extra,
 ``pip install 'staffroom[dask]'``); its workers need staffroom installed.
+Every way a cluster can fail ends the sweep with one line that says what
+happened and how to resume (the finished runs are on disk): an address that
+is not a scheduler's, a scheduler out of reach or lost mid-sweep, and no
+worker left for :data:`WORKER_TIMEOUT` seconds (tasks would otherwise wait
+for ever).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 from simulation import InputError
 
-from ..workers import POLL_SECONDS, forkserver_context, interrupts_as_flag, usable_cores
+from ..workers import (
+    POLL_SECONDS,
+    Interruption,
+    forkserver_context,
+    interrupts_as_flag,
+    usable_cores,
+    worker_text,
+)
 from .runner import Task, TaskResult, run_task
 
 CONNECT_TIMEOUT = "15s"
+#: Seconds a sweep waits while its Dask scheduler has no worker, before giving up.
+WORKER_TIMEOUT = 120.0
+#: Seconds between looks at the Dask cluster's workers.
+CHECK_SECONDS = 2.0
+RESUME = "the finished runs are saved: run the same command to resume"
 
 
 class SweepError(RuntimeError):
@@ -47,6 +65,10 @@ class Engine(Protocol):
     label: str
 
     def submit(self, task: Task) -> Future: ...
+
+    def check(self) -> None: ...
+
+    def lost(self) -> str: ...
 
     def close(self, cancel: bool = False) -> None: ...
 
@@ -66,6 +88,13 @@ class InProcess:
         except Exception as error:  # delivered through the future, as a pool would
             future.set_exception(error)
         return future
+
+    def check(self) -> None:
+        """Nothing can go missing."""
+
+    def lost(self) -> str:
+        """Never happens in this process."""
+        return "a run was cancelled"
 
     def close(self, cancel: bool = False) -> None:
         """Nothing to release."""
@@ -94,7 +123,7 @@ class LocalPool:
     def __init__(self, workers: int):
         self.workers = workers
         self.slots = 2 * workers
-        self.label = f"{workers} local worker{'s' if workers != 1 else ''}"
+        self.label = worker_text(workers).removeprefix("on ")
         # the fork server imports the model once; each worker starts as a fork of it
         context = forkserver_context(["analysis.sweeps.runner"])
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
@@ -103,6 +132,13 @@ class LocalPool:
     def submit(self, task: Task) -> Future:
         """Queue ``task`` for a worker."""
         return self._pool.submit(run_task, task)
+
+    def check(self) -> None:
+        """A dead worker shows as a broken pool; nothing to check."""
+
+    def lost(self) -> str:
+        """What a cancelled task means here."""
+        return "the worker pool stopped"
 
     def close(self, cancel: bool = False) -> None:
         """Shut the pool down; with ``cancel``, stop the workers at once."""
@@ -122,15 +158,40 @@ class LocalPool:
             process.join()
 
 
+def check_scheduler_address(address: str) -> None:
+    """Refuse what cannot be a Dask scheduler's address (e.g. the dashboard's http:// one)."""
+    try:
+        from distributed.comm.registry import backends
+    except ImportError:
+        raise InputError("--scheduler needs dask.distributed; install it with: pip install "
+                         "'staffroom[dask]'", key="scheduler") from None
+
+    schemes = sorted(backends)
+    allowed = ("allowed: tcp://HOST:PORT, the scheduler's address (port 8786 unless changed; "
+               f"not the dashboard's http:// address), or {', '.join(s + '://' for s in schemes)}")
+    scheme, separator, rest = address.partition("://")
+    if not separator:
+        scheme, rest = "tcp", address
+    if scheme not in backends:
+        raise InputError(f"--scheduler {address!r}: {scheme}:// is not a Dask scheduler "
+                         f"address; {allowed}", key="--scheduler")
+    if scheme in ("tcp", "tls", "ws", "wss") and not rest.strip("/"):
+        raise InputError(f"--scheduler {address!r} names no host; {allowed}",
+                         key="--scheduler")
+
+
 class DaskCluster:
     """An existing Dask cluster, reached at its scheduler's address."""
 
-    def __init__(self, address: str):
+    def __init__(self, address: str, worker_timeout: float | None = None):
         try:
             from distributed import Client
         except ImportError:
             raise InputError("--scheduler needs dask.distributed; install it with: pip install "
                              "'staffroom[dask]'", key="scheduler") from None
+        check_scheduler_address(address)
+        self.address = address
+        self.worker_timeout = WORKER_TIMEOUT if worker_timeout is None else worker_timeout
         try:
             self._client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
@@ -140,17 +201,47 @@ class DaskCluster:
         self.slots = max(4, 4 * threads)
         self.label = f"Dask cluster at {address} ({threads} worker threads)"
         self._executor = self._client.get_executor(pure=False)
+        self._checked = self._seen_workers = time.monotonic()
 
     def submit(self, task: Task) -> Future:
         """Send ``task`` to the cluster."""
-        return self._executor.submit(run_task, task)
+        try:
+            return self._executor.submit(run_task, task)
+        except Exception as error:  # the client closed under us: the scheduler went away
+            raise SweepError(self.lost()) from error
+
+    def lost(self) -> str:
+        """The message when the cluster cancelled tasks: its scheduler went away."""
+        return (f"lost the connection to the Dask scheduler at {self.address} (stopped or "
+                f"unreachable); {RESUME} once it is back")
+
+    def check(self) -> None:
+        """Give up when the scheduler is gone or has had no worker for ``worker_timeout`` s."""
+        now = time.monotonic()
+        if now - self._checked < CHECK_SECONDS:
+            return
+        self._checked = now
+        if self._client.status in ("closed", "closing", "failed"):
+            raise SweepError(self.lost())
+        try:
+            workers = self._client.scheduler_info(n_workers=-1).get("workers", {})
+        except Exception as error:
+            raise SweepError(self.lost()) from error
+        if workers:
+            self._seen_workers = now
+        elif now - self._seen_workers > self.worker_timeout:
+            raise SweepError(f"the Dask scheduler at {self.address} has had no worker for "
+                             f"{self.worker_timeout:.0f} s; start workers (dask worker "
+                             f"{self.address}), then run the same command to resume "
+                             "(the finished runs are saved)")
 
     def close(self, cancel: bool = False) -> None:
-        """Cancel what is left (if asked) and disconnect."""
-        try:
+        """Cancel what is left (if asked) and disconnect, without waiting on a lost scheduler."""
+        # a cluster that is gone has nothing to cancel and cannot be told goodbye
+        with contextlib.suppress(Exception):
             self._executor.shutdown(wait=not cancel)
-        finally:
-            self._client.close()
+        with contextlib.suppress(Exception):
+            self._client.close(timeout=5)
 
 
 def make_engine(workers: int | None = None, scheduler: str | None = None) -> Engine:
@@ -191,18 +282,22 @@ def execute(engine: Engine, tasks: Iterable[Task],
 
 
 def _collect(engine: Engine, queue: Iterator[Task], pending: set[Future],
-             on_results: Callable[[list[TaskResult]], None], interrupted: threading.Event
+             on_results: Callable[[list[TaskResult]], None], interrupted: Interruption
              ) -> None:
     """Wait a moment for finished tasks, refill the freed slots, hand the results over."""
     done, still = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
     if interrupted.is_set():
-        raise KeyboardInterrupt
+        raise interrupted.stop()
     if not done:
+        engine.check()
         return
     pending.intersection_update(still)
     broken = not _fill(engine, queue, pending)
     results, failure = [], None
     for future in done:
+        if future.cancelled():  # not by us: the engine lost the task
+            failure = failure or CancelledError()
+            continue
         error = future.exception()
         if error is None:
             results.append(future.result())
@@ -210,11 +305,23 @@ def _collect(engine: Engine, queue: Iterator[Task], pending: set[Future],
             failure = error
     if results:
         on_results(results)
+    if interrupted.is_set():  # the signal also reached the workers: not their failure
+        raise interrupted.stop()
     if broken or isinstance(failure, BrokenProcessPool):
-        raise SweepError("a worker process died (out of memory, or killed); the "
-                         "finished runs are saved: run the same command to resume")
+        raise SweepError(f"a worker process died (out of memory, or killed); {RESUME}")
+    if failure is not None and type(failure).__name__ == "KilledWorker":
+        raise SweepError(f"Dask workers died running a task (out of memory, or killed); "
+                         f"{RESUME}")
+    if failure is not None and _is_lost(failure):
+        raise SweepError(engine.lost())
     if failure is not None:
         raise failure
+
+
+def _is_lost(error: BaseException) -> bool:
+    """Whether a task failed because its cluster went away, not because of the model."""
+    return (isinstance(error, CancelledError)
+            or type(error).__name__ in ("CommClosedError", "FutureCancelledError"))
 
 
 def _fill(engine: Engine, queue: Iterator[Task], pending: set[Future]) -> bool:

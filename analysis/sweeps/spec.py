@@ -48,13 +48,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 import scenarios
+from analysis import seeds
 from scenarios import Scenario
 from scenarios.schema import read_toml
 from simulation import OUTCOMES, InputError, Intervention, ParameterError, Parameters
+from simulation.networks import read_network_file
 from simulation.parameters import suggest
+from simulation.staffing import check_staff_ratio
 
 from .design import DESIGNS, DISTRIBUTIONS, Design, Factor, expected_size, make_design
 
@@ -181,15 +182,14 @@ class Sweep:
 def run_seed(seed: int, point: int, replicate: int, common: bool = False) -> int:
     """A run's model seed from the sweep seed, design point and replicate.
 
-    ``SeedSequence(seed, spawn_key=(point, replicate))`` gives independent
-    streams for every run, whatever order runs are done in. With common
-    random numbers the key is ``(replicate,)``: replicate ``r`` has the same
-    seed at every design point (as in :func:`analysis.replicates.replicate_seeds`),
-    which makes differences between points less noisy.
+    The key is ``(point, replicate)``: independent streams for every run,
+    whatever order runs are done in. With common random numbers it is
+    ``(replicate,)``: replicate ``r`` has the same seed at every design point,
+    the seed ``staffroom run`` and ``compare`` give their replicate ``r``
+    (:mod:`analysis.seeds`), which makes differences between points less
+    noisy.
     """
-    key = (replicate,) if common else (point, replicate)
-    sequence = np.random.SeedSequence(seed, spawn_key=key)
-    return int(sequence.generate_state(1, np.uint64)[0] >> np.uint64(1))
+    return seeds.run_seed(seed, replicate) if common else seeds.run_seed(seed, point, replicate)
 
 
 def builtin_sweeps() -> list[str]:
@@ -349,7 +349,31 @@ def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sw
         years=years, outcomes=outcomes, yearly=yearly, common_random_numbers=common,
         fixed=fixed, scenarios=sweep_scenarios, path=path)
     _check_custom_networks(c, sweep)
+    _check_plans(c, sweep)
     return sweep
+
+
+def _check_plans(c: _Checker, sweep: Sweep) -> None:
+    """Every run is long enough for its scenario's interventions (as ``compare --years``)."""
+    years_factor = next((f for f in sweep.factors if f.name == "years"), None)
+    bases = list(sweep.scenarios.items()) or [(sweep.scenario.name, sweep.scenario)]
+    for reference, scenario in bases:
+        if not scenario.interventions:
+            continue
+        last = max(i.year for i in scenario.interventions)
+        if years_factor is not None:
+            shortest = int(min(years_factor.grid()) if years_factor.discrete
+                           else math.floor(years_factor.low))
+            key = "[factors] years"
+            what = (f"level {shortest}" if years_factor.discrete
+                    else f"range starts at {shortest}")
+        else:
+            shortest = sweep.years or scenario.years
+            key, what = "years", f"= {shortest}"
+        if shortest < last:
+            raise c.fail(key, f"{what}, but scenario {reference!r} has an [[intervention]] in "
+                         f"year {last}, which a {shortest}-year run would leave out; allowed: "
+                         f"{last} years or more for this scenario")
 
 
 def _design_options(c: _Checker, kind: str, design_doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -548,14 +572,43 @@ def _check_custom_networks(c: _Checker, sweep: Sweep) -> None:
     for factor in sweep.factors:
         if factor.name in ("structure", "network_file"):
             structures[factor.name] = list(factor.levels)
-    if "custom" not in structures.get("structure", []):
-        return
     bases = list(sweep.scenarios.values()) or [sweep.scenario]
-    has_file = (sweep.fixed.get("network_file") or "network_file" in structures
-                or all(s.parameters.get("network_file") for s in bases))
-    if not has_file:
-        raise c.fail("[factors] structure", "level 'custom' needs a network_file (in "
-                     "[parameters], a factor, or the scenario)")
+    if "custom" in structures.get("structure", []):
+        has_file = (sweep.fixed.get("network_file") or "network_file" in structures
+                    or all(s.parameters.get("network_file") for s in bases))
+        if not has_file:
+            raise c.fail("[factors] structure", "level 'custom' needs a network_file (in "
+                         "[parameters], a factor, or the scenario)")
+    _check_staff_ratios(c, sweep, bases)
+
+
+def _check_staff_ratios(c: _Checker, sweep: Sweep, bases: list[Scenario]) -> None:
+    """Students per teacher stay in range wherever a custom network sets the staff."""
+    custom = (sweep.fixed.get("structure") == "custom"
+              or any(s.parameters.get("structure") == "custom" for s in bases)
+              or any(f.name == "structure" and "custom" in f.levels for f in sweep.factors))
+    if not custom:
+        return
+    files = {sweep.fixed.get("network_file")} | {s.parameters.get("network_file")
+                                                 for s in bases}
+    sizes: dict[str, Any] = {"n_students": {sweep.fixed.get("n_students")}
+                             | {s.parameters.get("n_students", 900) for s in bases}}
+    for factor in sweep.factors:
+        if factor.name == "network_file":
+            files = set(factor.levels)
+        if factor.name == "n_students":
+            sizes["n_students"] = (set(factor.levels) if factor.discrete
+                                   else {int(factor.low), int(factor.high)})
+    for file in sorted(f for f in files if f):
+        try:
+            teachers = read_network_file(file).n
+        except InputError as error:
+            raise c.fail("network_file", error.message) from None
+        for students in sorted(n for n in sizes["n_students"] if n is not None):
+            try:
+                check_staff_ratio(int(students), teachers, Parameters())
+            except ParameterError as error:
+                raise c.fail("n_students", f"{students} with {file}: {error.message}") from None
 
 
 def _scenario_identity(scenario: Scenario) -> dict[str, Any]:

@@ -37,13 +37,10 @@ import pandas as pd
 
 from simulation import InputError
 
-from .design import UNIT_PREFIX, Design, Factor
+from ..metadata import with_metadata
+from ..outputs import lock, write_with
+from .design import UNIT_PREFIX, Design, Factor, make_design
 from .runner import TaskResult
-
-try:  # POSIX: one writer per folder
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -94,7 +91,7 @@ def runs_schema(manifest: dict[str, Any]):
     fields += [pa.field(name, pa.int64()) for name in ID_COLUMNS[1:]
                if name not in {f.name for f in factors}]
     fields += [pa.field(c, pa.float64()) for c in run_columns(manifest)]
-    return pa.schema(fields)
+    return with_metadata(pa.schema(fields))
 
 
 def trajectories_schema(manifest: dict[str, Any]):
@@ -102,8 +99,8 @@ def trajectories_schema(manifest: dict[str, Any]):
     import pyarrow as pa
 
     ids = [pa.field(n, pa.int64()) for n in ("point", "replicate", "step", "year", "week")]
-    return pa.schema(ids + [pa.field(c, pa.float64())
-                            for c in manifest["columns"]["outcomes"].values()])
+    return with_metadata(pa.schema(ids + [pa.field(c, pa.float64())
+                                          for c in manifest["columns"]["outcomes"].values()]))
 
 
 def _version() -> str:
@@ -120,16 +117,24 @@ def parquet_files(folder: Path) -> list[Path]:
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(json.dumps(data, indent=2) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _write_table(table, path: Path) -> None:
     import pyarrow.parquet as pq
 
     tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -147,6 +152,8 @@ class ResultStore:
         self._session = f"{datetime.datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}"
         self._sequence = 0
         self._lock_handle = None
+        self.notes: list[str] = []
+        self.damaged: list[Path] = []
         self._schema = runs_schema(manifest)
         self._trajectory_schema = trajectories_schema(manifest)
         self._factor_values = {f.name: design.points[f.name].to_numpy() for f in design.factors}
@@ -175,17 +182,7 @@ class ResultStore:
         return store, note
 
     def _lock(self) -> None:
-        if fcntl is None:  # pragma: no cover
-            return
-        handle = (self.path / ".lock").open("a")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            raise InputError(f"another sweep is writing to {self.path} (the folder is locked); "
-                             "wait for it to finish or choose another --output",
-                             key="output") from None
-        self._lock_handle = handle
+        self._lock_handle = lock(self.path, "staffroom command", "--out")
 
     def close(self) -> None:
         """Release the folder's lock."""
@@ -199,18 +196,25 @@ class ResultStore:
         if manifest_path.exists():
             try:
                 old = json.loads(manifest_path.read_text())
-            except (OSError, ValueError):
+                problem = None if isinstance(old, dict) else "not a JSON object"
+            except (OSError, UnicodeDecodeError, ValueError) as error:
+                problem = f"unreadable: {str(error).splitlines()[0][:80]}"
+            if problem is None and old.get("kind") != KIND:
+                problem = "not a staffroom sweep manifest"
+            if problem is not None and not overwrite:
+                raise InputError(f"{manifest_path} is damaged ({problem}), so the results in "
+                                 f"{self.path} cannot be checked against this sweep; add "
+                                 "--overwrite to discard them and start again, or choose "
+                                 "another --out", key="output")
+            if problem is not None:
                 old = {}
-            if old.get("kind") != KIND:
-                raise InputError(f"{manifest_path} is not a staffroom sweep manifest; choose "
-                                 "another --output", key="output")
         else:
             others = [p.name for p in self.path.iterdir() if p.name != ".lock"]
             if others:
                 raise InputError(f"{self.path} is not empty and holds no sweep results "
                                  f"({', '.join(sorted(others)[:3])}...); choose another "
-                                 "--output", key="output")
-        if old is not None and overwrite:
+                                 "--out", key="output")
+        if old is not None and (overwrite or not old):
             self._clear()
             old = None
         if old is None:
@@ -226,13 +230,12 @@ class ResultStore:
                     item.unlink()
                 folder.rmdir()
         for item in self.path.iterdir():
-            if item.name in (MANIFEST, DESIGN) or item.name.startswith("sensitivity-"):
+            if (item.name in (MANIFEST, DESIGN, "runs.csv", "trajectories.csv")
+                    or item.name.startswith("sensitivity-")):
                 item.unlink()
 
     def _create(self) -> None:
-        table = self.design.points.reset_index()
-        table.to_parquet(self.path / f".{DESIGN}.tmp", index=False)
-        os.replace(self.path / f".{DESIGN}.tmp", self.path / DESIGN)
+        _write_design(self.path, self.design)
         (self.path / RUNS).mkdir(exist_ok=True)
         if self.manifest["trajectories"]:
             (self.path / TRAJECTORIES).mkdir(exist_ok=True)
@@ -245,21 +248,23 @@ class ResultStore:
         if changed:
             raise InputError(
                 f"{where} holds results of a different sweep (changed: {', '.join(changed)}); "
-                "use another --output, or --overwrite to discard those results",
+                "use another --out, or --overwrite to discard those results",
                 key="output")
         if old.get("trajectories") != new["trajectories"]:
             had = "with" if old.get("trajectories") else "without"
             raise InputError(f"{where} holds results made {had} --trajectories; run the same "
-                             "way to resume, or use another --output", key="trajectories")
+                             "way to resume, or use another --out", key="trajectories")
         if new["replicates"] < old["replicates"]:
             raise InputError(
                 f"{where} holds {old['replicates']} replicates per point but the sweep asks for "
                 f"{new['replicates']}; fewer replicates cannot resume these results (use "
-                "another --output, or --overwrite)", key="replicates")
+                "another --out, or --overwrite)", key="replicates")
         if not (self.path / DESIGN).exists():
             self._create()
         else:
-            self.design = read_design(self.path, old)
+            self.design, note = load_design(self.path, old, repair=True)
+            if note:
+                self.notes.append(note)
             self._factor_values = {f.name: self.design.points[f.name].to_numpy()
                                    for f in self.design.factors}
         (self.path / RUNS).mkdir(exist_ok=True)
@@ -268,14 +273,21 @@ class ResultStore:
         if new["replicates"] > old["replicates"]:
             self.manifest = {**old, "replicates": new["replicates"], "runs": new["runs"]}
             _write_json(self.path / MANIFEST, self.manifest)
-            return (f"replicates raised from {old['replicates']} to {new['replicates']}: the "
-                    "new replicates are added to the results")
-        self.manifest = old
-        return None
+            self.notes.append(f"replicates raised from {old['replicates']} to "
+                              f"{new['replicates']}: the new replicates are added to the "
+                              "results")
+        else:
+            self.manifest = old
+        return "; ".join(self.notes) or None
 
     # ------------------------------------------------------------ state
     def done(self) -> set[tuple[int, int]]:
-        """The (point, replicate) pairs already on disk; tidies what a kill left."""
+        """The (point, replicate) pairs already on disk; tidies what a kill left.
+
+        A part file that cannot be read (a disk fault, power loss) is renamed
+        ``.damaged-<name>``, kept for inspection, and its runs are redone;
+        :attr:`damaged` lists the renamed files for the user.
+        """
         import pyarrow.parquet as pq
 
         runs = self.path / RUNS
@@ -287,7 +299,9 @@ class ResultStore:
             try:
                 table = pq.read_table(part, columns=["point", "replicate"])
             except Exception:  # a damaged file (e.g. power loss): redo its runs
-                part.rename(part.with_name(f".damaged-{part.name}"))
+                kept = part.with_name(f".damaged-{part.name}")
+                part.rename(kept)
+                self.damaged.append(kept)
                 continue
             names.add(part.name)
             finished.update(zip(table.column("point").to_pylist(),
@@ -348,6 +362,30 @@ class ResultStore:
         return pa.Table.from_pydict({f.name: columns[f.name] for f in self._schema},
                                     schema=self._schema)
 
+    def export_csv(self) -> list[Path]:
+        """Write ``runs.csv`` (and ``trajectories.csv``) beside the Parquet datasets.
+
+        For spreadsheet and BehaviorSpace users; the Parquet datasets stay, as
+        resuming reads them. Runs are sorted by point and replicate;
+        trajectories are streamed a batch at a time (they can be large).
+        """
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        written = [write_with(self.path / "runs.csv",
+                              lambda tmp: read_runs(self.path).to_csv(tmp, index=False))]
+        if self.manifest["trajectories"]:
+            def stream(tmp: Path) -> None:
+                with pacsv.CSVWriter(tmp, self._trajectory_schema) as writer:
+                    for part in parquet_files(self.path / TRAJECTORIES):
+                        for batch in pq.ParquetFile(part).iter_batches():
+                            writer.write_table(pa.Table.from_batches([batch]).cast(
+                                self._trajectory_schema))
+
+            written.append(write_with(self.path / "trajectories.csv", stream))
+        return written
+
     def compact(self) -> None:
         """Merge the part files of each dataset into one file, a part at a time."""
         if self.manifest["trajectories"]:
@@ -356,14 +394,27 @@ class ResultStore:
 
 
 def _compact(folder: Path, schema, session: str) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     files = parquet_files(folder)
     if len(files) <= 1:
         return
     target = folder / f"data-{session}.parquet"
     tmp = folder / f".{target.name}.tmp"
+    try:
+        _merge(files, tmp, schema)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, target)
+    for file in files:
+        if file != target:
+            file.unlink()
+
+
+def _merge(files: list[Path], tmp: Path, schema) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     seen: set[tuple[int, int]] = set()
     buffered: list = []
     rows = 0
@@ -383,10 +434,6 @@ def _compact(folder: Path, schema, session: str) -> None:
                 buffered, rows = [], 0
         if buffered:
             writer.write_table(pa.concat_tables(buffered))
-    os.replace(tmp, target)
-    for file in files:
-        if file != target:
-            file.unlink()
 
 
 # ---------------------------------------------------------------------------
@@ -410,13 +457,58 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
 
 
 def read_design(path: str | Path, manifest: dict[str, Any] | None = None) -> Design:
-    """The design stored in a results folder."""
-    path = Path(path)
-    manifest = manifest or read_manifest(path)
-    points = pd.read_parquet(path / DESIGN).set_index("point")
+    """The design stored in a results folder (rebuilt from the manifest if it is lost)."""
+    return load_design(path, manifest)[0]
+
+
+def design_from_manifest(manifest: dict[str, Any]) -> Design:
+    """The design a manifest describes, drawn again (designs are deterministic)."""
     factors = tuple(Factor.from_dict(f) for f in manifest["design"]["factors"])
     options = {k: v for k, v in manifest["design"].items() if k not in ("type", "factors")}
-    return Design(manifest["design"]["type"], factors, points, options)
+    seed = options.pop("seed", manifest["identity"]["seed"])
+    return make_design(manifest["design"]["type"], factors, seed=seed, **options)
+
+
+def load_design(path: str | Path, manifest: dict[str, Any] | None = None, *,
+                repair: bool = False) -> tuple[Design, str | None]:
+    """The design of a results folder, and a note for the user if it had to be rebuilt.
+
+    A missing or unreadable ``design.parquet`` is drawn again from the
+    manifest (the same factors, options and seed give the same points); with
+    ``repair`` the file is rewritten, a damaged one kept as ``.damaged-...``.
+    """
+    path = Path(path)
+    manifest = manifest or read_manifest(path)
+    factors = tuple(Factor.from_dict(f) for f in manifest["design"]["factors"])
+    options = {k: v for k, v in manifest["design"].items() if k not in ("type", "factors")}
+    file = path / DESIGN
+    try:
+        points = pd.read_parquet(file).set_index("point")
+        if len(points) != manifest["points"] or not {f.name for f in factors} <= set(points):
+            raise ValueError("it does not match the manifest")
+        return Design(manifest["design"]["type"], factors, points, options), None
+    except Exception as error:  # missing, truncated, not Parquet, or another design
+        problem = "missing" if not file.exists() else f"damaged ({_first_line(error)})"
+    design = design_from_manifest(manifest)
+    note = f"{file} was {problem}; it was drawn again from {path / MANIFEST}"
+    if repair:
+        if file.exists():
+            file.rename(file.with_name(f".damaged-{DESIGN}"))
+            note += f" (the damaged file is kept as .damaged-{DESIGN})"
+        _write_design(path, design)
+    return design, note
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return (text[0] if text else type(error).__name__)[:100]
+
+
+def _write_design(path: Path, design: Design) -> None:
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(design.points.reset_index(), preserve_index=False)
+    _write_table(table.cast(with_metadata(table.schema)), path / DESIGN)
 
 
 def read_runs(path: str | Path, *, trajectories: bool = False) -> pd.DataFrame:

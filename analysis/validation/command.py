@@ -15,9 +15,10 @@ from rich.table import Table
 
 from simulation import InputError
 
+from ..consoles import stdout_console
 from ..outputs import write_bytes, write_text, write_with
 from ..progress import LogProgress, progress_display
-from ..workers import usable_cores
+from ..workers import usable_cores, worker_text
 from . import nels as nels_module
 from . import plots
 from . import robustness as robustness_module
@@ -80,9 +81,10 @@ def command_line(quick: bool, only: str, out: Path, docs: Path | None) -> str:
     return " ".join(words)
 
 
-def _progress(console: Console) -> Progress | LogProgress:
+def _progress(console: Console, quiet: bool = False) -> Progress | LogProgress:
     return progress_display(console, TextColumn("{task.description}"), BarColumn(),
-                            MofNCompleteColumn(), TimeElapsedColumn(), transient=True)
+                            MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
+                            disable=quiet)
 
 
 def _tracker(progress: Progress | LogProgress, description: str, total: int | None
@@ -173,12 +175,12 @@ def _timing(timings: dict[str, dict[str, float]], part: str) -> Iterator[CpuCloc
 
 def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validation"),
              docs: Path | None = None, only: str = "all",
-             console: Console | None = None) -> dict:
+             console: Console | None = None, quiet: bool = False) -> dict:
     """Run the validation parts, print the pattern table and write the report.
 
     Returns a dictionary with the results of each part (for tests and scripts).
     """
-    console = console or Console()
+    console = console or stdout_console()
     parts = parse_parts(only)
     workers = workers or usable_cores()
     settings: Settings = QUICK if quick else FULL
@@ -192,7 +194,7 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
     nels = robustness = None
     started = time.perf_counter()
     with ExitStack() as stack:
-        progress = stack.enter_context(_progress(console))
+        progress = stack.enter_context(_progress(console, quiet))
         pool = stack.enter_context(worker_pool(workers)) if workers > 1 else None
         if "patterns" in parts:
             done, _ = _tracker(progress, "patterns", len(pattern_jobs(settings)))
@@ -238,6 +240,6 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
                                 nels, robustness))
         written.append(docs)
     console.print(f"Report: {', '.join(str(w) for w in written)}; figures and tidy tables "
-                  f"in {out}. Took {total:.0f} s on {workers} worker(s).")
+                  f"in {out}. Took {total:.0f} s {worker_text(workers if workers > 1 else 0)}.")
     return {"tables": tables, "patterns": results, "nels": nels, "robustness": robustness,
             "timings": timings, "report": report}

@@ -176,5 +176,5 @@ def tidy(jobs: Sequence[Job], results: Sequence[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
         return pd.DataFrame()
     table = pd.concat(frames, ignore_index=True)
-    table["seed"] = table["seed"].astype("uint64")
+    table["seed"] = table["seed"].astype("int64")
     return table

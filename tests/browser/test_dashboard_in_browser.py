@@ -27,6 +27,12 @@ def copy_for_docs(screenshot: Path) -> None:
         shutil.copyfile(screenshot, target)
 
 
+def after_content(page, selector: str) -> str:
+    """What CSS writes after an element (``::after``), as the browser computes it."""
+    return page.evaluate("(s) => getComputedStyle(document.querySelector(s), '::after')"
+                         ".content", selector)
+
+
 def wait_rendered(page) -> None:
     for selector in (f"{NETWORK} circle[data-id]", "[data-chart=outcomes]", "[data-chart=sources]"):
         page.wait_for_selector(selector)
@@ -76,6 +82,13 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
     assert card.bounding_box()["height"] > 450, "cards keep their projector size"
     page.get_by_text("Self-efficacy (TSES 1-9)").first.wait_for()
     assert not page.get_by_text("Page 0").is_visible(), "Mesa's lone page tab is hidden"
+    assert after_content(page, '[aria-label="School size (students)"]') == '"900"', \
+        "a slider shows its value without being dragged"
+    assert after_content(page, '[aria-label="Collaboration time (minutes/week)"]') == '"60"'
+    assert not page.get_by_text("Use Threads").is_visible()
+    assert after_content(page, '.v-input__slider:has([aria-label="Render Interval (steps)"]) '
+                         'label') == '"Weeks per Step"'
+    assert not page.get_by_text("This website runs on").is_visible(), "no badge on a chart"
 
     step(page, 6)  # one assessment cycle
     after = state(page)
@@ -85,6 +98,8 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
     assert after["outcomes"] != start["outcomes"]
     assert min(after["points"]) > max(start["points"])
     assert after["sources"] != start["sources"] and after["bars"] > start["bars"]
+    values = page.locator("[data-chart=outcomes] [data-role=value]").all_text_contents()
+    assert len(values) == 6 and all(v.strip() for v in values), "every outcome shows a number"
 
     if os.environ.get("STAFFROOM_DOCS_SCREENSHOT"):
         step(page, 30)  # the README's picture shows a whole school year, all cards
@@ -132,6 +147,7 @@ def test_the_same_seed_gives_the_same_run_and_controls_rebuild_the_school(
     page.wait_for_function("() => document.querySelector('[data-name=network] "
                            "[data-role=title]').textContent.includes('isolated')")
     page.wait_for_selector(f"{NETWORK} [data-role=cynic]")
+    page.get_by_text("PLC teams · changed: isolated").first.wait_for()  # not the old name
     page.locator("b", has_text="the cynic").first.wait_for()  # the card follows the cynic
 
     box.fill("seven")  # a typing slip must not stop the class's page

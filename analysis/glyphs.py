@@ -1,0 +1,85 @@
+"""Any scenario name in a plot: installed fonts that have its characters, or a plain mark.
+
+Matplotlib draws with DejaVu Sans, which has Latin, Greek and Cyrillic but
+not, say, Chinese or emoji; a scenario named ``学校 A`` came out as boxes
+with a warning per character. Before a figure is saved,
+:func:`make_drawable` looks for installed fonts that have the missing
+characters and adds them as fallbacks (so with a CJK font installed, e.g.
+Debian's ``fonts-noto-cjk``, the names are drawn as written), and replaces
+characters that no installed font has by ``?``: the figure stays readable
+and the report's text keeps the exact name.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import matplotlib
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+MISSING = "?"
+
+
+@functools.cache
+def _primary() -> tuple[str, frozenset[int]]:
+    """The family matplotlib draws with by default, and its characters."""
+    path = font_manager.findfont(font_manager.FontProperties())
+    return font_manager.get_font(path).family_name, _characters(path)
+
+
+@functools.cache
+def _characters(path: str) -> frozenset[int]:
+    try:
+        return frozenset(font_manager.get_font(path).get_charmap())
+    except (OSError, RuntimeError):
+        return frozenset()
+
+
+@functools.cache
+def _installed() -> tuple[tuple[str, str], ...]:
+    """(family, file) of every installed font, one file per family."""
+    seen: dict[str, str] = {}
+    for entry in font_manager.fontManager.ttflist:
+        seen.setdefault(entry.name, entry.fname)
+    return tuple(seen.items())
+
+
+def _fallback_for(code: int) -> str | None:
+    for family, path in _installed():
+        if code in _characters(path):
+            return family
+    return None
+
+
+def drawable(text: str) -> str:
+    """``text`` as the installed fonts can draw it: fallback fonts added, the rest ``?``."""
+    family, covered = _primary()
+    missing = {ch for ch in text if ord(ch) not in covered and ch.isprintable()}
+    if not missing:
+        return text
+    families = list(matplotlib.rcParams["font.family"])
+    if families in (["sans-serif"], ["sans"]):
+        families = [family]
+    for ch in sorted(missing):
+        fallback = _fallback_for(ord(ch))
+        if fallback is None:
+            text = text.replace(ch, MISSING)
+        elif fallback not in families:
+            families.append(fallback)
+    matplotlib.rcParams["font.family"] = families
+    return text
+
+
+def make_drawable(figure: Figure) -> Figure:
+    """Make every text of ``figure`` drawable (call just before saving it)."""
+    for text in figure.findobj(Text):
+        content = text.get_text()
+        if content:
+            fixed = drawable(content)
+            if fixed != content:
+                text.set_text(fixed)
+            if len(matplotlib.rcParams["font.family"]) > 1:
+                text.set_fontfamily(matplotlib.rcParams["font.family"])
+    return figure

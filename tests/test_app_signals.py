@@ -1,0 +1,102 @@
+"""`staffroom app` stops with its server: Ctrl-C or `kill PID` of the command frees the port.
+
+The command is started in its own session, so a signal goes only where the
+test sends it: to the command, as `kill PID` or a supervisor does.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dashboard import serve
+
+LAUNCH = [sys.executable, "-c", "from analysis.launch import main; main()"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def session_processes(session: int) -> list[int]:
+    """Live processes of a session (the command and everything it started)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            fields = stat[stat.rindex(")") + 2:].split()
+            if fields[0] != "Z" and int(fields[3]) == session:
+                found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.slow  # the server starts for each signal
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the server")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_to_the_command_alone_stops_the_server_and_frees_the_port(signum, tmp_path):
+    if serve.missing_modules():
+        pytest.skip("the app extra is not installed")
+    port = free_port()
+    log = tmp_path / "app.log"
+    with log.open("w") as out:
+        command = subprocess.Popen([*LAUNCH, "app", "departments", "--port", str(port),
+                                    "--no-open"], stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert command.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "the server never answered"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
+                    break
+            except OSError:
+                time.sleep(0.25)
+        assert len(session_processes(command.pid)) >= 2, "the command and its server"
+        os.kill(command.pid, signum)
+        status = command.wait(timeout=30)  # the server gets STOP_SECONDS, then is killed
+        assert status == 128 + signum, log.read_text()
+        deadline = time.monotonic() + 10
+        while session_processes(command.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert session_processes(command.pid) == [], "the server outlived the command"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", port))  # the port is free again
+        assert "Traceback" not in log.read_text()
+    finally:
+        if session_processes(command.pid):
+            os.killpg(command.pid, signal.SIGKILL)
+        command.wait()
+
+
+def test_a_server_that_ignores_the_signal_is_killed_after_the_grace_time(monkeypatch):
+    monkeypatch.setattr(serve, "STOP_SECONDS", 0.5)
+    stubborn = subprocess.Popen([sys.executable, "-c", "import signal, time; "
+                                 "signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+                                 "signal.signal(signal.SIGINT, signal.SIG_IGN); "
+                                 "print('ready', flush=True); time.sleep(600)"],
+                                stdout=subprocess.PIPE, text=True)
+    assert stubborn.stdout.readline().strip() == "ready"
+    timer = subprocess.Popen([sys.executable, "-c", f"import os, signal, time; time.sleep(0.3); "
+                              f"os.kill({os.getpid()}, signal.SIGTERM)"])
+    try:
+        assert serve.supervise(stubborn) == 143
+        assert stubborn.poll() == -signal.SIGKILL
+    finally:
+        timer.wait()
+        if stubborn.poll() is None:
+            stubborn.kill()
+        stubborn.stdout.close()
