@@ -210,8 +210,8 @@ def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Estimate]:
     points, the top chart); its net effect on the school mean (the bottom
     chart); how far switching each source off moves teachers' year-end
     self-efficacy (mean absolute difference from the same seed with all
-    four on); and what leader persuasion 0.5 instead of 0.1 does to the
-    year-end mean and spread (TSES). Also why mastery's net effect has the
+    four on); and what leader persuasion 0.5 instead of the scenario's value
+    does to the year-end mean and spread (TSES). Also why mastery's net effect has the
     sign it has: the share of runs in which it is negative, the share of
     assessment results that met the teacher's goal and the causes failures
     were blamed on (:func:`attribution_shares`), and the share of a success
@@ -351,12 +351,12 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
     def departure(model: DashboardSchool, agent: int, poverty: float) -> tuple[int, float]:
         """Whether ``agent`` went at the year end, and their chance of going then."""
         teachers = model.teacher_dataframe()
-        row = teachers[(teachers["AgentID"] == agent) & (teachers["Step"] == model.steps)]
+        record = teachers[(teachers["AgentID"] == agent) & (teachers["Step"] == model.steps)]
         chance = turnover.leave_probability(
-            *(row[name].to_numpy(dtype=float) for name in
+            *(record[name].to_numpy(dtype=float) for name in
               ("self_efficacy", "collective_efficacy", "stress", "experience")),
             poverty, model.params)
-        return int(row["departure"].iloc[0]), float(chance[0])
+        return int(record["departure"].iloc[0]), float(chance[0])
 
     for seed in seeds:
         with_cynic = DashboardSchool(scenario, seed, cynic=True, structure=structure)
