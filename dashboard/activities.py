@@ -4,9 +4,11 @@ Each activity's claim in the guide is checked here by running the very
 schools the dashboard builds (:class:`dashboard.school.DashboardSchool`)
 with the settings the guide tells a class to use, over several seeds. Arms
 of a comparison share seeds (common random numbers), as a class comparing
-two runs with the same seed does. One comparison of activity 4 is not a
-dashboard setting: the same schools with evidence weighed even-handedly
-(:func:`even_handed`), to show what belief-consistent weighing does. Run::
+two runs with the same seed does. Two kinds of comparison are not dashboard
+settings but counterfactuals of the model, applied to the same schools to
+show what a mechanism does: evidence weighed even-handedly
+(:func:`even_handed`, what belief-consistent weighing does) and gains that
+last (:func:`lasting`, what the fading of learning does). Run::
 
     python -m dashboard.activities --replicates 20
 
@@ -27,18 +29,22 @@ import pandas as pd
 
 from analysis.statistics import mean_interval
 from simulation import SOURCES, WEEKS_PER_YEAR
+from simulation.processes import turnover
 from simulation.processes.mastery import (
     ABILITY,
     BACKGROUND,
     STRATEGY,
+    class_results,
     collective_weights,
     success_credit,
 )
+from simulation.processes.teaching import team_collective
 
 from .school import DashboardSchool, most_experienced
 
 OUTCOME_COLUMNS = ("collective_efficacy", "responsibility", "self_efficacy_tses", "stress",
-                   "annual_gain", "ses_gap", "turnover_rate")
+                   "annual_gain", "ses_gap", "turnover_rate", "achievement",
+                   "ses_gain_slope", "expectation_bias")
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,19 @@ def year_ends(model: DashboardSchool) -> np.ndarray:
     table = model.datacollector.get_model_vars_dataframe()
     rows = table[(table["week"] == WEEKS_PER_YEAR) | (table.index == 0)]
     return rows[list(OUTCOME_COLUMNS)].to_numpy(dtype=float)
+
+
+def lasting(model: DashboardSchool) -> DashboardSchool:
+    """``model`` with gains that last (no fading), before its first step.
+
+    A counterfactual of the model, not a dashboard setting: everything
+    teachers and classmates add to a student's achievement stays
+    (``persistence_one_year`` and ``persistence_long_run`` 1), so a lasting
+    improvement in teaching raises annual gains for as long as it lasts. The
+    scheduled interventions keep it (they change other parameters only).
+    """
+    model.params = model.params.replace(persistence_one_year=1.0, persistence_long_run=1.0)
+    return model
 
 
 def source_movement(model: DashboardSchool) -> dict[str, float]:
@@ -127,6 +146,15 @@ def assessments(teachers: pd.DataFrame, cycle_weeks: int,
     cause = teachers["last_attribution"].to_numpy()[keep]
     assessed = signal != 0
     return signal[assessed], cause[assessed]
+
+
+def success_share(model: DashboardSchool, year: int) -> float:
+    """Share of teachers' assessment results in school ``year`` that met their goal."""
+    teachers = model.teacher_dataframe()
+    step = teachers["Step"].to_numpy()
+    in_year = teachers[(step > (year - 1) * WEEKS_PER_YEAR) & (step <= year * WEEKS_PER_YEAR)]
+    signal, _ = assessments(in_year, model.params.cycle_weeks)
+    return float(np.mean(signal > 0)) if signal.size else math.nan
 
 
 def credited_share(model: DashboardSchool, agent: int | None = None) -> float:
@@ -182,8 +210,8 @@ def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Estimate]:
     points, the top chart); its net effect on the school mean (the bottom
     chart); how far switching each source off moves teachers' year-end
     self-efficacy (mean absolute difference from the same seed with all
-    four on); and what leader persuasion 0.5 instead of 0.1 does to the
-    year-end mean and spread (TSES). Also why mastery's net effect has the
+    four on); and what leader persuasion 0.5 instead of the scenario's value
+    does to the year-end mean and spread (TSES). Also why mastery's net effect has the
     sign it has: the share of runs in which it is negative, the share of
     assessment results that met the teacher's goal and the causes failures
     were blamed on (:func:`attribution_shares`), and the share of a success
@@ -222,25 +250,48 @@ def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Estimate]:
 # 2. the egg-crate school
 # ---------------------------------------------------------------------------
 
+EGG_CRATE_COLUMNS = ("collective_efficacy", "responsibility", "self_efficacy_tses", "stress",
+                     "annual_gain", "ses_gap", "achievement", "ses_gain_slope")
+"""Outcomes :func:`egg_crate` compares."""
+EGG_CRATE_ARMS = ("plc", "noplan", "isolated")
+"""PLC teams, PLC teams without the intervention plan, and the egg crate."""
+
+
 def egg_crate(seeds: Sequence[int], years: int = 3) -> dict[str, Estimate]:
     """PLC scenario against the same school with structure 'isolated', year by year.
 
-    Returns PLC minus egg crate at each year end for collective efficacy,
-    responsibility, mean TSES, stress, annual gain and SES gap, and the same
-    for PLC teams without the intervention plan (``noplan_``).
+    Returns, at each year end, PLC minus egg crate (``y<year>_<outcome>``,
+    :data:`EGG_CRATE_COLUMNS`) and the same for PLC teams without the
+    intervention plan (``noplan_``); the share of teachers' results that met
+    their goal in each year and arm (``success_share_y<year>_<arm>``,
+    :data:`EGG_CRATE_ARMS`); and PLC minus egg crate with gains that last
+    (``lasting_``, :func:`lasting`, a counterfactual).
     """
     out: dict[str, list[float]] = {}
-    for seed in seeds:
-        plc = year_ends(run("plc", seed, years))
-        isolated = year_ends(run("plc", seed, years, structure="isolated"))
-        noplan = year_ends(run("plc", seed, years, intervention_plan=False))
+
+    def add_differences(prefix: str, a: np.ndarray, b: np.ndarray) -> None:
         for year in range(1, years + 1):
-            for k, name in enumerate(OUTCOME_COLUMNS[:6]):
-                out.setdefault(f"y{year}_{name}", []).append(plc[year, k] - isolated[year, k])
-                out.setdefault(f"noplan_y{year}_{name}", []).append(
-                    noplan[year, k] - isolated[year, k])
-                out.setdefault(f"level_plc_y{year}_{name}", []).append(plc[year, k])
-                out.setdefault(f"level_isolated_y{year}_{name}", []).append(isolated[year, k])
+            for k, name in enumerate(OUTCOME_COLUMNS):
+                if name in EGG_CRATE_COLUMNS:
+                    out.setdefault(f"{prefix}y{year}_{name}", []).append(a[year, k] - b[year, k])
+
+    for seed in seeds:
+        models = {"plc": run("plc", seed, years),
+                  "noplan": run("plc", seed, years, intervention_plan=False),
+                  "isolated": run("plc", seed, years, structure="isolated")}
+        ends = {arm: year_ends(model) for arm, model in models.items()}
+        add_differences("", ends["plc"], ends["isolated"])
+        add_differences("noplan_", ends["noplan"], ends["isolated"])
+        for arm, model in models.items():
+            for year in range(1, years + 1):
+                out.setdefault(f"success_share_y{year}_{arm}", []).append(
+                    success_share(model, year))
+        kept = {}
+        for arm, settings in (("plc", {}), ("isolated", {"structure": "isolated"})):
+            model = lasting(DashboardSchool("plc", seed, **settings))
+            model.run(years)
+            kept[arm] = year_ends(model)
+        add_differences("lasting_", kept["plc"], kept["isolated"])
     return {key: estimate(values) for key, values in out.items()}
 
 
@@ -254,15 +305,25 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
 
     Returns, in week 35 (the last week before the year-end turnover): the
     change the cynic made to the mean TSES of their teammates, of their other
-    tie partners, and of everyone else, and to their teammates' collective
-    efficacy; what each source contributed to the teammates' change over the
-    year (``teammates_source_``, with minus without, TSES points); the
-    cynic's own TSES then, against the same teacher without cynicism. Over the
-    whole year: the four sources of the cynic's self-efficacy, the share of
-    the cynic's assessment results that met their goal and the share of such
-    a success they credited to their own teaching (and the same for the same
-    teacher without cynicism), and the share of runs in which the cynic
-    then leaves; and how many teammates and other tie partners the cynic has.
+    tie partners, and of everyone else, to their teammates' collective
+    efficacy and to the mean collective efficacy of the whole team, the
+    cynic included (``team_collective_change``: it sets how far the team's
+    shared goal stretches and how persistently struggling students are
+    helped); to the teammates' class gains and the cynic's own since the
+    last assessment (``*_class_gain_change``, SD/year, expected gains without
+    the luck of a test, which is drawn only at the assessment); what each
+    source contributed to the teammates' change over the year
+    (``teammates_source_``, with minus without, TSES points); the cynic's
+    own TSES then, against the same teacher without cynicism. Over the whole
+    year: the four sources of the cynic's self-efficacy, the share of the
+    cynic's assessment results that met their goal and the share of such a
+    success they credited to their own teaching (and the same for the same
+    teacher without cynicism), and the share of runs in which the cynic then
+    goes (moves to another school or leaves teaching; ``_moves_`` only the
+    former) and their chance of going (``_chance_of_going``, the turnover
+    hazard at the year end, free of the luck of the draw), and the same for
+    the same teacher without cynicism; and how many teammates and other tie
+    partners the cynic has.
     """
     out: dict[str, list[float]] = {}
 
@@ -275,11 +336,27 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
         return {name: 8.0 * float(weekly[f"source_{name}"].sum()) / rows.size
                 for name in SOURCES}
 
-    def success_share(model: DashboardSchool, agent: int) -> float:
+    def own_success_share(model: DashboardSchool, agent: int) -> float:
         teachers = model.teacher_dataframe()
         signal, _ = assessments(teachers[teachers["AgentID"] == agent],
                                 model.params.cycle_weeks)
         return float(np.mean(signal > 0)) if signal.size else math.nan
+
+    def class_gains(model: DashboardSchool) -> np.ndarray:
+        weeks = (WEEKS_PER_YEAR - 1) % model.params.cycle_weeks
+        students = model.students
+        return class_results(students, np.zeros(students.ses.size, dtype=bool),
+                             model.n_teachers, weeks).gain
+
+    def departure(model: DashboardSchool, agent: int, poverty: float) -> tuple[int, float]:
+        """Whether ``agent`` went at the year end, and their chance of going then."""
+        teachers = model.teacher_dataframe()
+        record = teachers[(teachers["AgentID"] == agent) & (teachers["Step"] == model.steps)]
+        chance = turnover.leave_probability(
+            *(record[name].to_numpy(dtype=float) for name in
+              ("self_efficacy", "collective_efficacy", "stress", "experience")),
+            poverty, model.params)
+        return int(record["departure"].iloc[0]), float(chance[0])
 
     for seed in seeds:
         with_cynic = DashboardSchool(scenario, seed, cynic=True, structure=structure)
@@ -303,6 +380,13 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
         collective = (with_cynic.teachers.collective_efficacy[mates]
                       - without.teachers.collective_efficacy[mates])
         add("teammates_collective_change", float(collective.mean()) if mates.size else math.nan)
+        add("team_collective_change",
+            float(team_collective(with_cynic.teachers.collective_efficacy, team)[row]
+                  - team_collective(without.teachers.collective_efficacy, team)[row]))
+        gains = class_gains(with_cynic) - class_gains(without)
+        add("teammates_class_gain_change", float(gains[mates].mean()) if mates.size
+            else math.nan)
+        add("cynic_class_gain_change", float(gains[row]))
         mates_with = sources(with_cynic, mates) if mates.size else None
         mates_without = sources(without, mates) if mates.size else None
         for name in SOURCES:
@@ -310,18 +394,24 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
                 mates_with[name] - mates_without[name] if mates_with else math.nan)
         add("cynic_tses_week35", float(a[row]))
         add("same_teacher_without_cynicism", float(b[row]))
+        poverty = {key: float(model.students.disadvantaged.mean())
+                   for key, model in (("cynic", with_cynic), ("same_teacher", without))}
         with_cynic.step()
         without.step()
         teachers = with_cynic.teacher_dataframe()
         own = teachers[teachers["AgentID"] == agent]
         for name in SOURCES:
             add(f"cynic_source_{name}", 8.0 * float(own[f"source_{name}"].sum()))
-        add("cynic_success_share", success_share(with_cynic, agent))
-        add("same_teacher_success_share", success_share(without, same_teacher))
+        add("cynic_success_share", own_success_share(with_cynic, agent))
+        add("same_teacher_success_share", own_success_share(without, same_teacher))
         add("cynic_success_credited", credited_share(with_cynic, agent))
         add("same_teacher_success_credited", credited_share(without, same_teacher))
-        add("cynic_leaves_at_year_end",
-            float(all(a.unique_id != agent for a in with_cynic.teacher_agents())))
+        for key, model, who in (("cynic", with_cynic, agent),
+                                ("same_teacher", without, same_teacher)):
+            gone, chance = departure(model, who, poverty[key])
+            add(f"{key}_leaves_at_year_end", float(gone != turnover.STAY))
+            add(f"{key}_moves_at_year_end", float(gone == turnover.MOVE))
+            add(f"{key}_chance_of_going", chance)
         add("teammates", float(mates.size))
         add("tie_partners", float(partners.size))
     return {key: estimate(values) for key, values in out.items()}
@@ -374,6 +464,12 @@ WEIGHED_ARMS = ("plan", "quiet", "typical")
 """Arms of :func:`turnaround` whose weighing of evidence the report shows."""
 EVEN_ARMS = ("even_plan", "even_none", "even_quiet")
 """Arms of :func:`turnaround` with evidence weighed even-handedly (a counterfactual)."""
+PAIRS = {"lift": ("plan", "none"), "talk": ("none", "quiet"), "head_start": ("all", "plan"),
+         "even_lift": ("even_plan", "even_none")}
+"""Paired differences :func:`turnaround` reports: name -> (arm, minus arm), same seeds."""
+PAIRED_COLUMNS = ("collective_efficacy", "responsibility", "annual_gain", "ses_gap",
+                  "ses_gain_slope", "expectation_bias")
+"""Outcomes of the paired differences."""
 
 
 def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Estimate]:
@@ -388,9 +484,14 @@ def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Estimate]:
     (``<arm>_y<year>_success_counts`` and ``_failure_counts``,
     :func:`run_weighing`); the same three turnaround arms with evidence
     weighed even-handedly (``even_plan_``, ``even_none_``, ``even_quiet_``,
-    :func:`even_handed`); and what the plan adds to collective efficacy,
-    plan minus no interventions on the same seeds (``lift_y<year>``; with
-    even-handed weighing ``even_lift_y<year>``).
+    :func:`even_handed`) and the plan and the school without interventions
+    with gains that last (``lasting_plan_``, ``lasting_none_``,
+    :func:`lasting`), both counterfactuals; and the
+    paired differences of :data:`PAIRS` on the same seeds
+    (``<pair>_y<year>_<outcome>``, :data:`PAIRED_COLUMNS`): what the plan adds
+    (``lift``; with even-handed weighing ``even_lift``), what the principal's
+    talk adds to the school without interventions (``talk``), and what
+    starting everything in week 1 adds to the plan (``head_start``).
     """
     arms: dict[str, Callable[[int], DashboardSchool]] = {
         "plan": lambda seed: DashboardSchool("turnaround", seed),
@@ -402,6 +503,8 @@ def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Estimate]:
     }
     for arm in ("plan", "none", "quiet"):
         arms[f"even_{arm}"] = lambda seed, arm=arm: even_handed(arms[arm](seed))
+    for arm in ("plan", "none"):
+        arms[f"lasting_{arm}"] = lambda seed, arm=arm: lasting(arms[arm](seed))
     out: dict[str, list[float]] = {}
     for seed in seeds:
         ends = {}
@@ -415,12 +518,12 @@ def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Estimate]:
             for year in range(1, years + 1):
                 out.setdefault(f"{arm}_y{year}_success_counts", []).append(weights[year - 1, 0])
                 out.setdefault(f"{arm}_y{year}_failure_counts", []).append(weights[year - 1, 1])
-        k = OUTCOME_COLUMNS.index("collective_efficacy")
-        for year in range(1, years + 1):
-            out.setdefault(f"lift_y{year}", []).append(ends["plan"][year, k]
-                                                       - ends["none"][year, k])
-            out.setdefault(f"even_lift_y{year}", []).append(ends["even_plan"][year, k]
-                                                            - ends["even_none"][year, k])
+        for pair, (arm, other) in PAIRS.items():
+            for year in range(1, years + 1):
+                for name in PAIRED_COLUMNS:
+                    k = OUTCOME_COLUMNS.index(name)
+                    out.setdefault(f"{pair}_y{year}_{name}", []).append(
+                        ends[arm][year, k] - ends[other][year, k])
     return {key: estimate(values) for key, values in out.items()}
 
 
@@ -452,7 +555,12 @@ def report(replicates: int) -> str:
     parts += ["### 2. The egg-crate school (PLC minus isolated, same seeds)\n",
               _table(two, [k for k in two if k.startswith("y")]), "",
               "Without the intervention plan (PLC structure only, minus isolated):\n",
-              _table(two, [k for k in two if k.startswith("noplan_")]), ""]
+              _table(two, [k for k in two if k.startswith("noplan_")]), "",
+              "Share of teachers' assessment results that met their goal, per year:\n",
+              _table(two, [k for k in two if k.startswith("success_share_")], plain=True), "",
+              "Gains that last (no fading: a counterfactual of the model, not a dashboard "
+              "setting; PLC minus isolated):\n",
+              _table(two, [k for k in two if k.startswith("lasting_")]), ""]
     for scenario, structure in (("plc", None), ("plc", "departments"), ("plc", "isolated")):
         three = cynical_colleague(seeds, scenario, structure)
         parts += [f"### 3. One cynical colleague ({structure or 'plc'}; with minus "
@@ -465,6 +573,8 @@ def report(replicates: int) -> str:
                for name in ("success_counts", "failure_counts")]
     even = [f"{arm}_y{year}_{name}" for arm in EVEN_ARMS for year in range(7)
             for name in ("collective_efficacy", "annual_gain")]
+    paired = [f"{pair}_y{year}_{name}" for pair in PAIRS for year in range(1, 7)
+              for name in PAIRED_COLUMNS]
     parts += ["### 4. Why a turnaround is slow (year-end levels)\n",
               _table(four, keys, plain=True), "",
               "How much a success and a failure of the faculty counted for its "
@@ -474,10 +584,15 @@ def report(replicates: int) -> str:
               "Evidence weighed even-handedly (`confirmation` 0: a counterfactual of the "
               "model, not a dashboard setting), year-end levels:\n",
               _table(four, even, plain=True), "",
-              "What the plan adds to collective efficacy (plan minus no interventions, "
-              "same seeds), as built and with even-handed weighing:\n",
-              _table(four, [f"{lift}_y{year}" for lift in ("lift", "even_lift")
-                            for year in range(1, 7)]), ""]
+              "The plan and the school without interventions with gains that last (no "
+              "fading: a counterfactual), year-end annual gain:\n",
+              _table(four, [f"lasting_{arm}_y{year}_annual_gain" for arm in ("plan", "none")
+                            for year in range(7)], plain=True), "",
+              "Paired differences on the same seeds: `lift` plan minus no interventions, "
+              "`talk` no interventions minus the same with a silent principal, "
+              "`head_start` everything from week 1 minus the plan, `even_lift` the plan's "
+              "lift with even-handed weighing:\n",
+              _table(four, paired), ""]
     return "\n".join(parts)
 
 

@@ -2,7 +2,8 @@
 
 The guide quotes numbers from ``python -m dashboard.activities --replicates
 20``; these tests re-run the same measurements with four seeds and check
-what each activity asks a class to notice.
+what each activity asks a class to notice: directions and orderings, never
+the quoted numbers themselves.
 """
 
 from __future__ import annotations
@@ -26,20 +27,21 @@ def mastery():
 
 def test_mastery_moves_teachers_most_in_every_cycle(mastery):
     moved = {name: mastery[f"moved_{name}"].mean for name in SOURCE_NAMES}
-    assert moved["mastery"] > 2.5 * moved["persuasion"]
-    assert moved["persuasion"] > moved["vicarious"] > moved["affect"]
+    others = [moved[name] for name in SOURCE_NAMES if name != "mastery"]
+    assert moved["mastery"] > 3 * max(others)
+    assert moved["affect"] < min(moved["vicarious"], moved["persuasion"])
     assert mastery["cycles_mastery_moves_most"].mean == 1.0
 
 
 def test_switching_mastery_off_changes_teachers_most(mastery):
     off = {name: mastery[f"switch_off_{name}"].mean for name in SOURCE_NAMES}
-    assert off["mastery"] > 1.5 * max(off["vicarious"], off["persuasion"], off["affect"])
-    assert off["vicarious"] < off["persuasion"]
+    assert off["mastery"] > 2 * max(off["vicarious"], off["persuasion"], off["affect"])
+    assert min(off.values()) > 0
 
 
 def test_mastery_nets_out_slightly_upward_because_few_failures_are_blamed_on_ability(mastery):
     net, moved = mastery["net_mastery"].mean, mastery["moved_mastery"].mean
-    assert 0 < net < 0.3 * moved  # small next to how far it moves teachers, and upward
+    assert 0 < net < 0.4 * moved  # small next to how far it moves teachers, and upward
     assert 0.35 < mastery["success_share"].mean < 0.65  # about half the results are failures
     blamed = {cause: mastery[f"failures_blamed_on_{cause}"].mean
               for cause in ("ability", "background", "strategy")}
@@ -60,29 +62,64 @@ def test_a_persuasive_leader_lifts_the_mean_a_little_and_narrows_the_spread(mast
 # 2. the egg-crate school
 # ---------------------------------------------------------------------------
 
-def test_the_egg_crate_falls_behind_plc_teams_and_the_gap_grows():
-    result = activities.egg_crate(SEEDS)
+@pytest.fixture(scope="module")
+def egg_crate():
+    return activities.egg_crate(SEEDS)
+
+
+def test_beliefs_diverge_for_years_while_the_gain_advantage_stays(egg_crate):
+    result = egg_crate
     for year in (1, 2, 3):
         assert result[f"y{year}_stress"].high < -0.1
-        assert result[f"y{year}_annual_gain"].low > 0
+        assert result[f"y{year}_annual_gain"].mean > 0
         assert result[f"y{year}_responsibility"].low > 0
         assert result[f"y{year}_collective_efficacy"].mean > 0
-    # stress differs at once; the other differences, collective efficacy's too, grow
+    # stress differs at once; responsibility, collective efficacy and self-efficacy grow
     assert abs(result["y3_stress"].mean) < 1.3 * abs(result["y1_stress"].mean)
     assert result["y3_responsibility"].mean > 1.5 * result["y1_responsibility"].mean
-    assert result["y3_collective_efficacy"].mean > 1.5 * result["y1_collective_efficacy"].mean
+    assert result["y3_collective_efficacy"].mean > result["y1_collective_efficacy"].mean
     assert result["y3_self_efficacy_tses"].mean > result["y1_self_efficacy_tses"].mean > 0
-    assert result["y3_annual_gain"].mean > result["y1_annual_gain"].mean
-    assert result["y3_ses_gap"].mean < result["y1_ses_gap"].mean < 0
-    # PLC structure without the intervention plan: calmer, more responsible, barely more
-    # effective, no more collective efficacy than the egg crate and no smaller SES gap
+    # the gain advantage hardly grows; the students' lead in achievement does
+    assert result["y3_annual_gain"].mean < 2 * result["y1_annual_gain"].mean
+    assert (result["y3_achievement"].mean > result["y2_achievement"].mean
+            > result["y1_achievement"].mean > 0)
+    # and a slightly narrower SES gap
+    assert sum(result[f"y{year}_ses_gap"].mean for year in (1, 2, 3)) < 0
+
+
+def test_the_gain_advantage_stays_flat_because_learning_fades(egg_crate):
+    result = egg_crate
+    # with gains that last (a counterfactual) the same schools' advantage is the same in
+    # year 1, when nothing has faded yet, and larger from year 2
+    assert result["lasting_y1_annual_gain"].mean == pytest.approx(
+        result["y1_annual_gain"].mean, abs=0.005)
+    kept = sum(result[f"lasting_y{year}_annual_gain"].mean for year in (2, 3))
+    assert kept > sum(result[f"y{year}_annual_gain"].mean for year in (2, 3)) + 0.01
+
+
+def test_structure_alone_brings_the_beliefs_the_plan_brings_the_learning(egg_crate):
+    result = egg_crate
+    # PLC structure without the intervention plan: calmer, more responsible, more
+    # confident, nearly as much collective efficacy ...
     assert result["noplan_y3_stress"].mean < -0.1
-    assert result["noplan_y3_responsibility"].low > 0
-    assert result["noplan_y3_self_efficacy_tses"].mean > 0
-    assert abs(result["noplan_y3_annual_gain"].mean) < 0.5 * result["y3_annual_gain"].mean
-    assert (abs(result["noplan_y3_collective_efficacy"].mean)
-            < 0.25 * result["y3_collective_efficacy"].mean)
-    assert result["noplan_y3_ses_gap"].mean > result["y3_ses_gap"].mean
+    assert result["noplan_y3_responsibility"].mean > 0.8 * result["y3_responsibility"].mean
+    assert result["noplan_y3_self_efficacy_tses"].mean > 0.5 * result["y3_self_efficacy_tses"].mean
+    assert (result["noplan_y3_collective_efficacy"].mean
+            > 0.5 * result["y3_collective_efficacy"].mean)
+    # ... but less than half of the extra learning and less of the narrower SES gap
+    assert (sum(result[f"noplan_y{year}_annual_gain"].mean for year in (1, 2, 3))
+            < 0.5 * sum(result[f"y{year}_annual_gain"].mean for year in (1, 2, 3)))
+    assert (sum(result[f"noplan_y{year}_ses_gap"].mean for year in (1, 2, 3))
+            > sum(result[f"y{year}_ses_gap"].mean for year in (1, 2, 3)))
+
+
+def test_better_results_are_not_read_as_more_success_because_aspirations_follow(egg_crate):
+    result = egg_crate
+    for year in (1, 2, 3):
+        shares = [result[f"success_share_y{year}_{arm}"].mean
+                  for arm in activities.EGG_CRATE_ARMS]
+        assert min(shares) > 0.4 and max(shares) < 0.65
+        assert max(shares) - min(shares) < 0.1
 
 
 # ---------------------------------------------------------------------------
@@ -95,48 +132,64 @@ def cynic():
             for structure in (None, "departments", "isolated")}
 
 
-def test_the_cynic_pulls_teammates_down_a_little_by_talk_and_by_their_results(cynic):
+def test_the_cynic_pulls_teammates_down_by_talk_results_and_the_teams_effort(cynic):
     result = cynic[None]
     assert -0.3 < result["teammates_tses_change"].mean < result["teammates_tses_change"].high < 0
     assert result["teammates_tses_change"].mean < result["tie_partners_tses_change"].mean
     assert abs(result["everyone_else_tses_change"].mean) < 0.01
-    # collective efficacy falls too, slightly
+    # collective efficacy falls too, slightly, and the team's mean (the cynic included) more
     assert -0.1 < result["teammates_collective_change"].mean < 0
     assert result["teammates_collective_change"].high < 0
+    assert result["team_collective_change"].mean < result["teammates_collective_change"].mean
+    # by talk and by what they see of the cynic's classes; and the team's goal stretches
+    # less and its help for struggling students flags, so the teammates' own students
+    # learn a little less (their own results move their beliefs less than talk and sight)
     talk = result["teammates_source_persuasion"].mean
     seen = result["teammates_source_vicarious"].mean
     assert talk < 0 and seen < 0
-    assert abs(result["teammates_source_mastery"].mean) < 0.25 * abs(talk + seen)
+    assert abs(result["teammates_source_mastery"].mean) < abs(talk + seen)
+    assert -0.1 < result["teammates_class_gain_change"].mean < 0
 
 
-def test_the_team_lifts_the_cynic_more_than_the_cynic_lowers_the_team(cynic):
+def test_the_cynic_climbs_a_little_and_their_students_pay_for_their_doubt(cynic):
     result = cynic[None]
     climb = result["cynic_tses_week35"].mean - 2.0  # from TSES 2
-    assert climb > 1.0
-    assert climb > 5 * abs(result["teammates_tses_change"].mean)
+    assert climb > 0.2
+    # per person the team lifts the cynic more than the cynic lowers a teammate;
+    # summed over the teammates it is about even
+    loss = abs(result["teammates_tses_change"].mean)
+    assert climb > 2 * loss
+    assert 0.5 < result["teammates"].mean * loss / climb < 2
     assert result["cynic_tses_week35"].mean < result["same_teacher_without_cynicism"].mean - 2
     sources = {name: result[f"cynic_source_{name}"].mean for name in SOURCE_NAMES}
-    assert sources["persuasion"] > sources["vicarious"] > 0
-    # next to nothing from mastery: a doubter credits little of a success to their teaching
+    # the cynic rises mostly through colleagues' talk; next to nothing from mastery: a
+    # doubter credits little of a success to their teaching
+    assert sources["persuasion"] > max(sources["vicarious"], sources["mastery"], 0)
     assert abs(sources["mastery"]) < 0.25 * sources["persuasion"]
     assert (result["cynic_success_credited"].mean
             < 0.5 * result["same_teacher_success_credited"].mean)
-    # doubt costs the cynic's own students: their low goal is met less often
+    # doubt costs effort: the cynic's classes learn less and meet their goal less often
+    assert result["cynic_class_gain_change"].high < -0.05
     assert result["cynic_success_share"].mean < result["same_teacher_success_share"].mean
 
 
 def test_a_close_team_lifts_the_cynic_most_and_feels_the_cynic_most(cynic):
     plc, departments, isolated = cynic[None], cynic["departments"], cynic["isolated"]
-    assert plc["cynic_tses_week35"].mean > departments["cynic_tses_week35"].mean
     assert plc["cynic_tses_week35"].mean > isolated["cynic_tses_week35"].mean
+    assert (plc["cynic_source_persuasion"].mean
+            > isolated["cynic_source_persuasion"].mean)
     assert departments["teammates_tses_change"].mean < 0
     assert plc["teammates_tses_change"].mean < departments["teammates_tses_change"].mean
+    assert plc["team_collective_change"].mean < departments["team_collective_change"].mean
     assert isolated["tie_partners_tses_change"].mean < 0
-    assert plc["cynic_source_vicarious"].mean > departments["cynic_source_vicarious"].mean
     assert abs(isolated["cynic_source_vicarious"].mean) < 0.05
-    # the cynic leaves at the end of the year in some runs, not in all (12 runs)
-    leaves = [result["cynic_leaves_at_year_end"].mean for result in cynic.values()]
-    assert 0 < sum(leaves) / len(leaves) < 1
+    # the cynic goes at the end of the year in some runs, not in all (12 runs); doubt
+    # makes it likelier than for the same veteran without cynicism, in every structure
+    goes = [result["cynic_leaves_at_year_end"].mean for result in cynic.values()]
+    assert 0 < sum(goes) / len(goes) < 1
+    for result in cynic.values():
+        assert (result["cynic_chance_of_going"].mean
+                > result["same_teacher_chance_of_going"].mean + 0.1)
 
 
 # ---------------------------------------------------------------------------
@@ -152,7 +205,7 @@ def _level(result, arm: str, year: int, name: str) -> float:
     return result[f"{arm}_y{year}_{name}"].mean
 
 
-def test_a_turnaround_shows_nothing_in_year_one_and_responsibility_lags_for_years(turnaround):
+def test_a_turnaround_shows_little_in_year_one_and_responsibility_lags_for_years(turnaround):
     result = turnaround
 
     def level(arm: str, year: int, name: str) -> float:
@@ -161,41 +214,51 @@ def test_a_turnaround_shows_nothing_in_year_one_and_responsibility_lags_for_year
     def rise(arm: str, year: int, name: str) -> float:
         return level(arm, year, name) - level(arm, year - 1, name)
 
-    # year 1 shows nothing: collective efficacy no higher (lower) than without the plan,
-    # gains no higher
-    assert result["lift_y1"].mean < 0
-    assert level("plan", 1, "annual_gain") < level("none", 1, "annual_gain") + 0.02
-    assert level("plan", 1, "annual_gain") < 0.5 * level("typical", 1, "annual_gain")
-    # results and beliefs climb from year 2 and pass a typical school's in year 3
-    assert level("plan", 2, "annual_gain") > 3 * level("plan", 1, "annual_gain")
-    assert level("plan", 2, "annual_gain") < level("typical", 2, "annual_gain") - 0.05
-    assert level("plan", 3, "annual_gain") > level("typical", 3, "annual_gain")
-    assert result["lift_y2"].low > 0
+    # year 1 shows little: collective efficacy a little above doing nothing, gains no higher
+    assert result["lift_y1_collective_efficacy"].mean >= 0
+    assert (result["lift_y1_collective_efficacy"].mean
+            < 0.25 * result["lift_y2_collective_efficacy"].mean)
+    assert abs(result["lift_y1_annual_gain"].mean) < 0.02
+    assert level("plan", 1, "annual_gain") < level("typical", 1, "annual_gain") - 0.05
+    # results come from year 2, beliefs pass a typical school's in year 3
+    assert level("plan", 2, "annual_gain") > 1.5 * level("plan", 1, "annual_gain")
+    assert result["lift_y2_annual_gain"].low > 0
+    assert level("plan", 2, "annual_gain") > level("typical", 2, "annual_gain")
     assert level("plan", 2, "collective_efficacy") < level("typical", 2, "collective_efficacy")
     assert level("plan", 3, "collective_efficacy") > level("typical", 3, "collective_efficacy")
-    # responsibility passes a typical school's a year later, in year 4
-    assert level("plan", 3, "responsibility") < level("typical", 3, "responsibility")
+    # gains ease back after their peak, because each year's extra learning partly fades:
+    # with gains that last (a counterfactual) they would end far higher
+    peak = max(level("plan", year, "annual_gain") for year in range(1, 7))
+    assert level("plan", 6, "annual_gain") < peak - 0.01
+    assert level("lasting_plan", 6, "annual_gain") > level("plan", 6, "annual_gain") + 0.05
+    # responsibility lags: in year 3 collective efficacy is well above a typical school's,
+    # responsibility no higher; it passes a typical school's only in year 4
+    assert (level("plan", 3, "collective_efficacy")
+            > level("typical", 3, "collective_efficacy") + 0.05)
+    assert level("plan", 3, "responsibility") < level("typical", 3, "responsibility") + 0.02
     assert level("plan", 4, "responsibility") > level("typical", 4, "responsibility")
-    # by year 6 beliefs and gains are levelling off; responsibility still climbs
-    for name in ("collective_efficacy", "annual_gain"):
-        fastest = max(rise("plan", year, name) for year in range(1, 7))
-        assert rise("plan", 6, name) < 0.35 * fastest
-    fastest = max(rise("plan", year, "responsibility") for year in range(1, 7))
-    assert rise("plan", 6, "responsibility") > 0.5 * fastest
+    # by year 6 beliefs and gains have levelled off; responsibility still climbs
+    def pace(name: str) -> float:  # year 6's rise as a share of the fastest
+        return rise("plan", 6, name) / max(rise("plan", year, name) for year in range(1, 7))
+
+    assert pace("collective_efficacy") < 0.35 and pace("annual_gain") < 0.35
+    assert pace("responsibility") > 0.2
+    assert pace("responsibility") > max(pace("collective_efficacy"), pace("annual_gain"))
     assert level("plan", 6, "responsibility") > level("typical", 6, "responsibility")
-    # the SES gap does not close: it widens in year 1 and is not far from its start in year 6
-    assert level("plan", 1, "ses_gap") > level("plan", 0, "ses_gap")
-    assert level("plan", 6, "ses_gap") > 0.8 * level("plan", 0, "ses_gap")
-    # everything from week 1: beliefs and results a little ahead in year 1, responsibility
-    # hardly; gains still far below a typical school's; the head start fades by year 6
-    lead = {year: level("all", year, "collective_efficacy")
-            - level("plan", year, "collective_efficacy") for year in (1, 6)}
-    assert lead[1] > 0.03
-    assert abs(lead[6]) < 0.5 * lead[1]
-    assert level("all", 1, "annual_gain") > level("plan", 1, "annual_gain")
-    assert level("all", 1, "annual_gain") < 0.5 * level("typical", 1, "annual_gain")
-    assert level("all", 1, "responsibility") - level("plan", 1, "responsibility") < 0.02
-    assert abs(level("all", 6, "annual_gain") - level("plan", 6, "annual_gain")) < 0.05
+    # the SES gap narrows under the plan, slowly (its level is too noisy to check with four
+    # seeds; its causes are not): the plan's staff expect more of disadvantaged students,
+    # whose gains then depend less on their background
+    assert result["lift_y6_expectation_bias"].high < 0
+    assert sum(result[f"lift_y{year}_ses_gain_slope"].mean for year in range(3, 7)) < 0
+    # everything from week 1: a head start in beliefs and results, hardly in responsibility;
+    # gains still below a typical school's; the head start is gone by year 6
+    head = {year: result[f"head_start_y{year}_collective_efficacy"].mean for year in (1, 6)}
+    assert head[1] > 0.02
+    assert abs(head[6]) < 0.5 * head[1]
+    assert result["head_start_y1_annual_gain"].mean > 0
+    assert level("all", 1, "annual_gain") < level("typical", 1, "annual_gain")
+    assert result["head_start_y1_responsibility"].mean < 0.02
+    assert abs(result["head_start_y6_annual_gain"].mean) < 0.03
 
 
 def test_a_discouraged_staff_reads_its_results_pessimistically(turnaround):
@@ -211,31 +274,50 @@ def test_a_discouraged_staff_reads_its_results_pessimistically(turnaround):
     for year in (1, 6):
         for name in ("success_counts", "failure_counts"):
             assert abs(level("typical", year, name) - 1) < 0.15
-    # weighed even-handedly (a counterfactual), year 1's shortfall against doing nothing
-    # disappears and the first two years go faster; later the bias helps
-    assert result["even_lift_y1"].mean > result["lift_y1"].mean + 0.01
+    # weighed even-handedly (a counterfactual), the first two years go faster (the
+    # first year's lift is larger); later the bias holds confidence up
+    assert (result["even_lift_y1_collective_efficacy"].mean
+            > result["lift_y1_collective_efficacy"].mean + 0.005)
     for year in (1, 2):
         assert (level("even_plan", year, "collective_efficacy")
                 > level("plan", year, "collective_efficacy") + 0.01)
     early, late = ((level("plan", year, "collective_efficacy")
                     - level("even_plan", year, "collective_efficacy")) for year in (2, 6))
     assert late > early + 0.02
-    # without the turnaround: the principal's talk lifts confidence part of the way, but
-    # results and responsibility stay low
-    assert level("none", 6, "collective_efficacy") > level("none", 0, "collective_efficacy") + 0.05
+
+
+def test_talk_lifts_beliefs_but_hardly_learning_and_a_silent_staff_stays_stuck(turnaround):
+    result = turnaround
+
+    def level(arm: str, year: int, name: str) -> float:
+        return _level(result, arm, year, name)
+
+    # without the turnaround the principal's talk lifts collective efficacy most of the
+    # way to a typical school's, yet learning hardly moves with it
+    assert level("none", 6, "collective_efficacy") > level("none", 0, "collective_efficacy") + 0.1
     assert level("none", 6, "collective_efficacy") < level("typical", 6, "collective_efficacy")
-    assert level("none", 6, "annual_gain") < 0.5 * level("plan", 6, "annual_gain")
+    assert result["talk_y6_collective_efficacy"].low > 0.05
+    assert (sum(result[f"talk_y{year}_annual_gain"].mean for year in (4, 5, 6))
+            < 0.4 * sum(result[f"lift_y{year}_annual_gain"].mean for year in (4, 5, 6)))
+    assert level("none", 6, "annual_gain") < level("plan", 6, "annual_gain") - 0.05
     assert level("none", 6, "turnover_rate") > level("typical", 6, "turnover_rate")
-    # a silent principal: the staff slides, the more so as its failures count more and
-    # more; even-handed weighing would halve the slide but not stop it
-    assert (level("quiet", 6, "collective_efficacy")
-            < level("quiet", 0, "collective_efficacy") - 0.05)
-    assert level("quiet", 6, "failure_counts") > level("quiet", 1, "failure_counts")
-    assert level("quiet", 6, "annual_gain") < 0.25 * level("none", 6, "annual_gain")
-    assert level("quiet", 6, "turnover_rate") > level("none", 6, "turnover_rate")
-    slide = level("quiet", 0, "collective_efficacy") - level("quiet", 6, "collective_efficacy")
-    even_slide = (level("even_quiet", 0, "collective_efficacy")
-                  - level("even_quiet", 6, "collective_efficacy"))
-    assert 0 < even_slide < 0.75 * slide
+    # a silent principal: collective efficacy stays near where it started although
+    # gains rise, because failures keep counting about twice as much as successes;
+    # weighed even-handedly it would rise
+    assert (abs(level("quiet", 6, "collective_efficacy")
+                - level("quiet", 0, "collective_efficacy")) < 0.06)
+    assert level("quiet", 6, "annual_gain") > level("quiet", 1, "annual_gain") + 0.03
+    for year in (1, 6):
+        assert level("quiet", year, "failure_counts") > 1.8 * level("quiet", year,
+                                                                    "success_counts")
+    assert (level("even_quiet", 6, "collective_efficacy")
+            > level("quiet", 6, "collective_efficacy") + 0.03)
     for arm in ("none", "quiet"):
         assert level(arm, 6, "responsibility") - level(arm, 0, "responsibility") < 0.05
+    # every version of the school learns little in year 1 and more in year 2, in part
+    # because what students lose to weak teaching fades too: with gains that last
+    # (a counterfactual) the rise is smaller
+    jump = level("none", 2, "annual_gain") - level("none", 1, "annual_gain")
+    lasting_jump = (level("lasting_none", 2, "annual_gain")
+                    - level("lasting_none", 1, "annual_gain"))
+    assert jump > lasting_jump + 0.02
