@@ -186,6 +186,12 @@ class SchoolModel(mesa.Model):
         self._visible_gap = np.zeros(n_teachers)
         self._place_and_assign(all_students=True)
         self.skill = self._skill_now()
+        if self._on("fading"):
+            induced = (self._teacher_table().ravel()[self._class_index]
+                       + self._extra) @ self.students.course_weights
+            teaching.settle_history(self.students, induced, p)
+            self._classes_from_achievement()
+            self._update_stress_target()
         self.teachers.aspiration[:] = self._expected_gains()
 
         self._teacher_agents = list(Teacher.create_agents(self, n_teachers,
@@ -567,14 +573,19 @@ class SchoolModel(mesa.Model):
                                                        self.n_teachers)
         # gains since the last assessment belonged to the old classes
         self.students.cycle_gain[:] = 0.0
+        self._classes_from_achievement()
+        self._weeks_since_assessment = 0
+        self._refresh_ties()
+
+    def _classes_from_achievement(self) -> None:
+        """Who is below proficiency now, and what that makes of each class."""
         week = self.week % WEEKS_PER_YEAR
-        self._struggling = teaching.below_proficiency(self.students, p, week / WEEKS_PER_YEAR)
+        self._struggling = teaching.below_proficiency(self.students, self.params,
+                                                      week / WEEKS_PER_YEAR)
         self._class_index = teaching.class_index(self.students, self._struggling)
         self._extra = self._course_extra()
         results = mastery.class_results(self.students, self._struggling, self.n_teachers, 1)
         self._struggling_share = results.struggling_share
-        self._weeks_since_assessment = 0
-        self._refresh_ties()
 
     def _course_extra(self) -> np.ndarray:
         return teaching.course_extra(self.students, self.params,

@@ -266,3 +266,24 @@ def test_a_school_reports_movers_and_leavers_that_add_up_to_turnover():
     out = model.outcomes()
     assert out["move_rate"] > 0 and out["leave_rate"] > 0
     assert out["move_rate"] + out["leave_rate"] == pytest.approx(out["turnover_rate"])
+
+
+def test_students_already_in_school_carry_the_fading_past_of_its_teaching():
+    """No start-up jump: a weak school's first year loses what earlier years would have."""
+    weak = dict(initial_self_efficacy=6.0, initial_collective_efficacy=0.4,
+                initial_expectation_bias=0.5, record_every=36)
+
+    def jump(disabled=()):
+        values = []
+        for seed in range(3):
+            model = SchoolModel(rng=seed, disabled=disabled, **weak)
+            model.run(2)
+            gains = [row["annual_gain"] for row in model.annual_results]
+            values.append(gains[1] - gains[0])
+        return float(np.mean(values))
+
+    model = SchoolModel(rng=0, **weak)
+    first_years = model.students.grade == 0
+    assert not model.students.fading[first_years].any()
+    assert (model.students.fading[~first_years] < 0).mean() > 0.5  # weak teaching: a deficit
+    assert abs(jump()) < 0.03

@@ -206,6 +206,27 @@ def close_year(students: StudentState, p: Parameters) -> None:
     students.fresh[:] = 0.0
 
 
+def settle_history(students: StudentState, induced: np.ndarray, p: Parameters) -> None:
+    """Give students already in the school the teacher-induced past they would carry.
+
+    A student in grade ``g`` at the start has had ``g`` years of teaching
+    at the school's starting level (``induced``, SD a year, per student):
+    the lasting share ``δ∞ g e`` and what is still fading of those years,
+    ``(1 - δ∞) e Σ_{j<g} ρ^j``, are added to their achievement. Without it
+    every student would start with no history of teaching to lose, and a
+    school's first-year gains would jump by the fading they skip.
+    """
+    years = students.grade.astype(float)
+    kept = weekly_retention(p) ** WEEKS_PER_YEAR
+    fading_years = years if kept >= 1.0 else (1.0 - kept ** years) / (1.0 - kept)
+    lasting = p.persistence_long_run * years * induced
+    fading = (1.0 - p.persistence_long_run) * fading_years * induced
+    students.fading[:] = fading
+    students.achievement += lasting + fading
+    students.year_start[:] = students.achievement
+    students.prior[:] = students.achievement
+
+
 def learning_noise(students: StudentState, weeks: int, p: Parameters,
                    rng: np.random.Generator) -> None:
     """Realise the variation in learning that teachers do not cause.
