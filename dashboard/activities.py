@@ -86,13 +86,16 @@ def year_ends(model: DashboardSchool) -> np.ndarray:
 
 
 def lasting(model: DashboardSchool) -> DashboardSchool:
-    """``model`` with gains that last (no fading), before its first step.
+    """``model`` with gains that last from its first week on, before its first step.
 
     A counterfactual of the model, not a dashboard setting: everything
-    teachers and classmates add to a student's achievement stays
-    (``persistence_one_year`` and ``persistence_long_run`` 1), so a lasting
-    improvement in teaching raises annual gains for as long as it lasts. The
-    scheduled interventions keep it (they change other parameters only).
+    teachers and classmates add to a student's achievement from week 1 on
+    stays (``persistence_one_year`` and ``persistence_long_run`` 1), so a
+    lasting improvement in teaching raises annual gains for as long as it
+    lasts. What students brought from the school's earlier years (settled
+    when the school was built, ``teaching.settle_history``) keeps fading as
+    it would, so year 1's gains are the same as without the counterfactual.
+    The scheduled interventions keep it (they change other parameters only).
     """
     model.params = model.params.replace(persistence_one_year=1.0, persistence_long_run=1.0)
     return model
@@ -260,8 +263,11 @@ EGG_CRATE_ARMS = ("plc", "noplan", "isolated")
 def egg_crate(seeds: Sequence[int], years: int = 3) -> dict[str, Estimate]:
     """PLC scenario against the same school with structure 'isolated', year by year.
 
-    Returns, at each year end, PLC minus egg crate (``y<year>_<outcome>``,
-    :data:`EGG_CRATE_COLUMNS`) and the same for PLC teams without the
+    Returns, at the start (year 0) and at each year end, PLC minus egg crate
+    (``y<year>_<outcome>``, :data:`EGG_CRATE_COLUMNS`; at the start only
+    students' achievement and the SES gap can differ, by what the students
+    brought from earlier years of each school's teaching) and the same for
+    PLC teams without the
     intervention plan (``noplan_``); the share of teachers' results that met
     their goal in each year and arm (``success_share_y<year>_<arm>``,
     :data:`EGG_CRATE_ARMS`); and PLC minus egg crate with gains that last
@@ -270,7 +276,7 @@ def egg_crate(seeds: Sequence[int], years: int = 3) -> dict[str, Estimate]:
     out: dict[str, list[float]] = {}
 
     def add_differences(prefix: str, a: np.ndarray, b: np.ndarray) -> None:
-        for year in range(1, years + 1):
+        for year in range(years + 1):
             for k, name in enumerate(OUTCOME_COLUMNS):
                 if name in EGG_CRATE_COLUMNS:
                     out.setdefault(f"{prefix}y{year}_{name}", []).append(a[year, k] - b[year, k])
@@ -558,8 +564,9 @@ def report(replicates: int) -> str:
               _table(two, [k for k in two if k.startswith("noplan_")]), "",
               "Share of teachers' assessment results that met their goal, per year:\n",
               _table(two, [k for k in two if k.startswith("success_share_")], plain=True), "",
-              "Gains that last (no fading: a counterfactual of the model, not a dashboard "
-              "setting; PLC minus isolated):\n",
+              "Gains that last from week 1 on (no fading of what students gain from then "
+              "on; what they brought from earlier years fades as before: a counterfactual "
+              "of the model, not a dashboard setting; PLC minus isolated):\n",
               _table(two, [k for k in two if k.startswith("lasting_")]), ""]
     for scenario, structure in (("plc", None), ("plc", "departments"), ("plc", "isolated")):
         three = cynical_colleague(seeds, scenario, structure)
@@ -584,8 +591,8 @@ def report(replicates: int) -> str:
               "Evidence weighed even-handedly (`confirmation` 0: a counterfactual of the "
               "model, not a dashboard setting), year-end levels:\n",
               _table(four, even, plain=True), "",
-              "The plan and the school without interventions with gains that last (no "
-              "fading: a counterfactual), year-end annual gain:\n",
+              "The plan and the school without interventions with gains that last from "
+              "week 1 on (a counterfactual), year-end annual gain:\n",
               _table(four, [f"lasting_{arm}_y{year}_annual_gain" for arm in ("plan", "none")
                             for year in range(7)], plain=True), "",
               "Paired differences on the same seeds: `lift` plan minus no interventions, "
