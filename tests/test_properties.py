@@ -41,6 +41,10 @@ def parameter_sets(draw):
     values["n_students"] = draw(st.integers(20, 320))
     values["structure"] = draw(st.sampled_from([s for s in STRUCTURES if s != "custom"]))
     values["noise"] = draw(st.booleans())
+    # the one cross-parameter rule: what lasts cannot exceed what a year leaves
+    one_year = values.get("persistence_one_year", Parameters().persistence_one_year)
+    if values.get("persistence_long_run", Parameters().persistence_long_run) > one_year:
+        values["persistence_long_run"] = draw(st.floats(0.0, one_year))
     return values
 
 
