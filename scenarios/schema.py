@@ -55,7 +55,7 @@ from simulation import (
 )
 from simulation.networks import read_network_file
 from simulation.parameters import suggest
-from simulation.staffing import check_staff_ratio
+from simulation.staffing import check_staff_ratio, staff_size
 from simulation.state import DISADVANTAGED_CUT
 
 from . import rules as rule_tables
@@ -598,10 +598,10 @@ def _intervention(item: Any, label: str, years: int,
 
 
 def _teachers(p: Parameters, network_teachers: int | None) -> int:
-    """Staff size as :class:`simulation.SchoolModel` sets it (mirrors its ``__init__``)."""
+    """Staff size as :class:`simulation.SchoolModel` sets it."""
     if network_teachers is not None:
         return network_teachers
-    return max(2, round(p.n_students / p.student_teacher_ratio))
+    return staff_size(p)
 
 
 def _check_restructuring(base: Parameters, interventions: list[Intervention],

@@ -114,6 +114,11 @@ class SchoolModel(mesa.Model):
     record_teachers_every : int
         Record a per-teacher snapshot every this many weeks (0: never); read
         it with :meth:`teacher_dataframe`.
+    network : simulation.networks.NetworkFile, optional
+        An already loaded custom network (``networks.read_network_file``) for
+        ``structure="custom"``, so that a caller who has read the file does
+        not make the model read it again; without it the model reads
+        ``network_file``.
     rng : int, optional
         Seed (Mesa's keyword). Same parameters and seed give identical data.
     **parameters
@@ -130,7 +135,7 @@ class SchoolModel(mesa.Model):
     def __init__(self, n_students: int = 900, structure: str = "departments", *,
                  disabled: Iterable[str] = (), interventions: Iterable[Any] = (),
                  rules: Iterable[Any] = (), record_every: int = 1, record_teachers_every: int = 0,
-                 rng: int | None = None,
+                 network: networks.NetworkFile | None = None, rng: int | None = None,
                  **parameters: Any) -> None:
         super().__init__(rng=rng)
         self.params = Parameters.build(
@@ -152,9 +157,9 @@ class SchoolModel(mesa.Model):
         self.record_teachers_every = record_teachers_every
 
         p = self.params
-        self._network_file = self._read_network(p)
-        n_teachers = (self._network_file.n if self._network_file is not None
-                      else max(2, round(p.n_students / p.student_teacher_ratio)))
+        self._network_file = (network if network is not None and p.structure == "custom"
+                              else self._read_network(p))
+        n_teachers = staffing.staff_size(p, self._network_file)
         if self._network_file is not None:
             staffing.check_staff_ratio(p.n_students, n_teachers, p)
         roles = staffing.allocate_subjects(

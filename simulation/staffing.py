@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import ParameterError
+from .networks import NetworkFile
 from .parameters import Parameters
 from .state import StudentState
 
@@ -30,6 +31,17 @@ class Staffing:
 
     subject: np.ndarray
     specialism: np.ndarray
+
+
+def staff_size(p: Parameters, network: NetworkFile | None = None) -> int:
+    """Number of teachers: the network file's teachers, else ``n_students / ratio``.
+
+    The one place the school's staff size is worked out (the model and the
+    scenario checks both ask here).
+    """
+    if network is not None:
+        return network.n
+    return max(2, round(p.n_students / p.student_teacher_ratio))
 
 
 def allocate_subjects(n_teachers: int, specialisms: tuple[int, ...],
