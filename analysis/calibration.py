@@ -78,7 +78,7 @@ def teacher_effects(model: SchoolModel, job: Job) -> dict[str, float]:
     """Run, then the spread of teachers' effect and coached teachers' practice gain."""
     model.run(job.years)
     t, p = model.teachers, model.params
-    table = model._teacher_table()
+    table = model.teacher_effects()
     typical = table[:, 0]  # an advantaged-or-middle student not struggling, unknown
     users = t.uses_practice & (t.coached > 0)
     practice_gain = p.practice_effect * float(t.fidelity[users].mean()) if users.any() else 0.0

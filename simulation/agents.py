@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import mesa
 import numpy as np
 
-from .parameters import SUBJECT_NAMES, WEEKS_PER_YEAR, tses
+from .parameters import SUBJECT_NAMES, WEEKS_PER_YEAR, tses, voiced_beliefs
+from .processes import persuasion as persuasion_process
 from .processes.mastery import ATTRIBUTION_NAMES
 from .processes.persuasion import reach_probability
-
-if TYPE_CHECKING:
-    from .model import SchoolModel
 
 
 def _column(name: str, doc: str, writable: bool = False, kind=float):
@@ -39,9 +37,7 @@ def _column(name: str, doc: str, writable: bool = False, kind=float):
 class Teacher(mesa.Agent):
     """A teacher: beliefs, stress, skill and practice, read from the model's arrays."""
 
-    model: SchoolModel
-
-    def __init__(self, model: SchoolModel, row: int) -> None:
+    def __init__(self, model: mesa.Model, row: int) -> None:
         super().__init__(model)
         self.row = int(row)
 
@@ -129,24 +125,50 @@ class Decision:
 
 
 class Leader(mesa.Agent):
-    """The principal: persuasion, finite attention, the policies in force, and rules.
+    """The principal: contacts and persuasion, finite attention, monitoring and rules.
 
-    Each week the model calls :meth:`step`. At the leader's checkpoints (the
-    end of an assessment cycle and of the year) the leader observes the
-    school (:meth:`observe`) and checks the model's ``rules``; a rule whose
-    condition holds changes levers from the next week, as an intervention
-    would. Decisions are kept in :attr:`decisions`, what the leader saw at
-    each checkpoint in :attr:`observations` (only when there are rules).
+    Each week the model asks the leader whom they talk with in depth
+    (:meth:`contacts`: attention is finite, so a leader of 150 teachers
+    reaches each less often than a leader of 30) and what those talks do to
+    beliefs (:meth:`persuade`), and then calls :meth:`step`. At the leader's
+    checkpoints (the end of an assessment cycle and of the year) the leader
+    observes the school (:meth:`observe`) and checks the model's ``rules``;
+    a rule whose condition holds changes levers from the next week, as an
+    intervention would. Decisions are kept in :attr:`decisions`, what the
+    leader saw at each checkpoint in :attr:`observations` (only when there
+    are rules).
     """
 
-    model: SchoolModel
-
-    def __init__(self, model: SchoolModel) -> None:
+    def __init__(self, model: mesa.Model) -> None:
         super().__init__(model)
         self.decisions: list[Decision] = []
         self.observations: list[tuple[int, dict[str, float | None]]] = []
         self._fired: set[int] = set()
         self._rng: np.random.Generator | None = None
+
+    def contacts(self) -> np.ndarray:
+        """Which teachers the leader talks with in depth this week (1/0; shares without noise).
+
+        Drawn from the model's stream, as part of the week's schedule.
+        """
+        model = self.model
+        return persuasion_process.leader_contacts(model.n_teachers, model.params, model.rng)
+
+    def persuade(self, reached: np.ndarray, social: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+        """The pull of this week's talks on self-efficacy and on collective efficacy.
+
+        A contacted teacher's belief moves by ``η_L (z_L - z)`` toward the
+        belief the leader voices (``parameters.voiced_beliefs``); for
+        self-efficacy weighted by ``social`` (novices listen more). Before
+        malleability and the soft bound.
+        """
+        t, p = self.model.teachers, self.model.params
+        voiced_self, voiced_collective = voiced_beliefs(p.leader_confidence)
+        on_self = reached * p.leader_persuasion * social * (voiced_self - t.self_efficacy)
+        on_collective = reached * p.leader_persuasion * (voiced_collective
+                                                         - t.collective_efficacy)
+        return on_self, on_collective
 
     def step(self) -> None:
         """At a checkpoint, observe the school and apply the rules that are due."""

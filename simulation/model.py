@@ -23,11 +23,11 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from . import metrics, networks, staffing, state
+from . import metrics, networks, situation, staffing, state
 from . import rules as leader_rules
 from .agents import Leader, Teacher
 from .errors import ParameterError
-from .parameters import WEEKS_PER_YEAR, Parameters, suggest, tses, voiced_beliefs
+from .parameters import WEEKS_PER_YEAR, Parameters, suggest, tses
 from .processes import (
     PROCESSES,
     affect,
@@ -42,10 +42,41 @@ from .processes import (
     turnover,
     vicarious,
 )
-from .processes.common import malleability, noviceness, soft_update, strength
+from .processes.common import malleability, noviceness, soft_update
+from .situation import Situation
 
 SOURCES = ("mastery", "vicarious", "persuasion", "affect")
 RESTRUCTURING = ("structure", "network_file", "house_assignment")
+
+
+@dataclass
+class WeekChanges:
+    """This week's pushes on beliefs (before malleability and the soft bound).
+
+    ``sources`` holds the four sources' pushes on self-efficacy; the
+    career and in-school malleability and the novice weights they are
+    scaled by are worked out once, at the start of the week.
+    """
+
+    sources: dict[str, np.ndarray]
+    collective: np.ndarray
+    responsibility: np.ndarray
+    bias: np.ndarray
+    career: np.ndarray
+    in_school: np.ndarray
+    novice: np.ndarray
+    social: np.ndarray
+
+    @classmethod
+    def start(cls, teachers: state.TeacherState, p: Parameters) -> WeekChanges:
+        """No pushes yet; malleability and novice weights from this week's experience."""
+        n = teachers.n
+        novice = noviceness(teachers.experience, p.novice_scale)
+        return cls(sources={name: np.zeros(n) for name in SOURCES},
+                   collective=np.zeros(n), responsibility=np.zeros(n), bias=np.zeros(n),
+                   career=malleability(teachers.experience, p.malleability_scale),
+                   in_school=malleability(teachers.tenure, p.malleability_scale),
+                   novice=novice, social=1.0 + p.novice_social_weight * novice)
 
 
 @dataclass(frozen=True)
@@ -155,10 +186,15 @@ class SchoolModel(mesa.Model):
                                      f"not {value!r}", key=name)
         self.record_every = record_every
         self.record_teachers_every = record_teachers_every
+        self._build(network)
+        self.datacollector = OutcomeCollector(
+            model_reporters={name: partial(_outcome, name=name) for name in metrics.OUTCOMES})
+        self._record()
 
+    def _build(self, network: networks.NetworkFile | None) -> None:
+        """The starting school: staff, students, structure, classes, agents."""
         p = self.params
-        self._network_file = (network if network is not None and p.structure == "custom"
-                              else self._read_network(p))
+        self._network_file = networks.custom_network(p, network)
         n_teachers = staffing.staff_size(p, self._network_file)
         if self._network_file is not None:
             staffing.check_staff_ratio(p.n_students, n_teachers, p)
@@ -177,34 +213,27 @@ class SchoolModel(mesa.Model):
             self.teachers.trainer[:] = practice.choose_trainers(self._skill_now(), p, self.rng)
         self.teachers.coached[:] = practice.caseload(self.teachers.coached, p, self.rng)
 
-        self.turnover_rate = 0.0
-        self.move_rate = 0.0
-        self.leave_rate = 0.0
+        self.turnover_rate = self.move_rate = self.leave_rate = 0.0
         self.annual_results: list[dict[str, float]] = []
         self.source_changes = {name: np.zeros(n_teachers) for name in SOURCES}
         self._teacher_records: list[dict[str, np.ndarray]] = []
-        self._leaving = np.zeros(n_teachers, dtype=bool)
         self._departure: np.ndarray | None = None
-        self._retention = teaching.weekly_retention(p) if self._on("fading") else 1.0
+        self._summer_due = False
         self._weeks_since_assessment = 0
-        self._team_signal = np.zeros(n_teachers)
-        self._visible_gap = np.zeros(n_teachers)
-        self._place_and_assign(all_students=True)
+        self.situation = Situation.empty(
+            n_teachers, teaching.weekly_retention(p) if self._on("fading") else 1.0)
+        self._place_and_assign(all_students=True, week=0)
         self.skill = self._skill_now()
         if self._on("fading"):
-            induced = (self._teacher_table().ravel()[self._class_index]
-                       + self._extra) @ self.students.course_weights
+            induced = (self.teacher_effects().ravel()[self.situation.classes.index]
+                       + self.situation.classes.extra) @ self.students.course_weights
             teaching.settle_history(self.students, induced, p)
-            self._classes_from_achievement()
+            self._see_classes(week=0)
             self._update_stress_target()
         self.teachers.aspiration[:] = self._expected_gains()
-
         self._teacher_agents = list(Teacher.create_agents(self, n_teachers,
                                                           row=np.arange(n_teachers)))
         self.leader = Leader(self)
-        self.datacollector = OutcomeCollector(
-            model_reporters={name: partial(_outcome, name=name) for name in metrics.OUTCOMES})
-        self._record()
 
     # ------------------------------------------------------------------ API
     @property
@@ -237,14 +266,20 @@ class SchoolModel(mesa.Model):
 
         Changing ``structure`` (or ``network_file`` / ``house_assignment``)
         restructures the school: new teams and ties, students re-placed and
-        re-assigned; teachers keep their beliefs.
+        re-assigned; teachers keep their beliefs. Called between school
+        years, the change applies to the new year (after the summer).
         """
         self._check_changes(changes)
+        self._summer_if_due()
         old = self.params
         self.params = old.replace(**changes)
         p = self.params
         if any(getattr(old, k) != getattr(p, k) for k in RESTRUCTURING if k in changes):
-            self._network_file = self._read_network(p)
+            try:
+                self._network_file = networks.custom_network(p)
+            except ParameterError:
+                self.params = old
+                raise
             if self._network_file is not None and self._network_file.n != self.n_teachers:
                 self.params = old
                 raise ParameterError(
@@ -254,12 +289,12 @@ class SchoolModel(mesa.Model):
             self.structure = networks.build(p.structure, self.teachers.subject,
                                             self.teachers.specialism, p, self.rng,
                                             self._network_file)
-            self._place_and_assign(all_students=True)
+            self._place_and_assign(all_students=True, week=self.week % WEEKS_PER_YEAR)
         if p.support_model == "train_the_trainer" and not self.teachers.trainer.any():
             self.teachers.trainer[:] = practice.choose_trainers(self._skill_now(), p, self.rng)
         if any(getattr(old, k) != getattr(p, k) for k in ("support_model", "coaches")):
             self.teachers.coached[:] = practice.caseload(self.teachers.coached, p, self.rng)
-        self._refresh_ties()
+        self._see_ties()
 
     def schedule(self, changes: Mapping[str, Any], step: int) -> None:
         """Apply lever ``changes`` at the start of model step ``step`` (1-based).
@@ -277,11 +312,11 @@ class SchoolModel(mesa.Model):
     def outcomes(self) -> dict[str, float]:
         """The outcomes of ``simulation.OUTCOMES`` for the current state.
 
-        After the last week of a year the school is already in its summer:
-        leavers replaced, the new cohort in, ``annual_gain`` back to 0. The
-        year-end values are the row recorded at that week
-        (``datacollector``, with ``record_every`` dividing 36) and
-        ``annual_results``.
+        They mean what they say at any time. After a year's last week (for
+        instance after ``model.run(3)``) the school is still at that year's
+        end: ``annual_gain`` is the year's gain, turnover the year's leavers,
+        exactly the data collector's last row. The summer (hiring, the new
+        cohort, new classes) happens at the start of the next step.
         """
         return self._outcomes_now()
 
@@ -291,87 +326,178 @@ class SchoolModel(mesa.Model):
             return pd.DataFrame(columns=["Step", "AgentID"])
         return pd.concat([pd.DataFrame(r) for r in self._teacher_records], ignore_index=True)
 
-    # ------------------------------------------------------------ the week
+    # ------------------------------------------------------- the week's schedule
     def step(self) -> None:
-        """One instructional week."""
+        """One instructional week, stage by stage (docs/ODD.md §3)."""
+        self._summer_if_due()
+        self._apply_due_interventions()
+        self._teach()
+        week = WeekChanges.start(self.teachers, self.params)
+        if self._assessment_due():
+            self._assess(week)
+        self._persuade(week)
+        self._feel(week)
+        self._update_beliefs(week)
+        self._develop()
+        self._close_week()
+
+    def _summer_if_due(self) -> None:
+        """Summer, once a year has ended: hires replace leavers, students roll over."""
+        if self._summer_due:
+            self._summer_due = False
+            self._new_year()
+            self.skill = self._skill_now()
+
+    def _apply_due_interventions(self) -> None:
         for item in self.interventions:
             if item.step == self.steps:
                 self.apply(**item.changes)
-        p, t = self.params, self.teachers
-        on = self._on
-        week = self.week
 
-        teaching.teach_week(self.students, self._teacher_table(), self._baseline,
-                            self._extra, self._class_index)
-        teaching.fade_week(self.students, self._retention)
+    def _teach(self) -> None:
+        """A week of learning; earlier years' teacher-induced gains fade a little."""
+        classes = self.situation.classes
+        teaching.teach_week(self.students, self.teacher_effects(), classes.baseline,
+                            classes.extra, classes.index)
+        teaching.fade_week(self.students, self.situation.retention)
         self._weeks_since_assessment += 1
 
+    def _assessment_due(self) -> bool:
+        week = self.week
+        return week % self.params.cycle_weeks == 0 or week == WEEKS_PER_YEAR
+
+    def _assess(self, week: WeekChanges) -> None:
+        """A common formative assessment: mastery, attribution and what follows."""
+        p, t, on = self.params, self.teachers, self._on
         n = self.n_teachers
-        career = malleability(t.experience, p.malleability_scale)
-        in_school = malleability(t.tenure, p.malleability_scale)
-        novice = noviceness(t.experience, p.novice_scale)
-        social = 1.0 + p.novice_social_weight * novice
-        change = {name: np.zeros(n) for name in SOURCES}
-        d_collective = np.zeros(n)
-        d_responsibility = np.zeros(n)
-        d_bias = np.zeros(n)
+        ties, view = self.structure.ties, self.situation.ties
+        teaching.learning_noise(self.students, self._weeks_since_assessment, p, self.rng)
+        classes = situation.class_view(self.students, n, p, self.week,
+                                       in_field_only=not on("staffing"), peers=on("peers"))
+        results = mastery.class_results(self.students, classes.struggling, n,
+                                        self._weeks_since_assessment)
+        goal = mastery.goals(t.aspiration, t.self_efficacy, t.expectation_bias,
+                             results.disadvantaged_share, p)
+        taught = results.size > 0
+        m = np.where(taught, mastery.signal(results.gain, goal, p), 0.0)
+        team = self.structure.team
+        team_size = np.bincount(team, weights=results.size)
+        safe = np.maximum(team_size, 1.0)
+        team_gain = np.bincount(team, weights=results.gain * results.size) / safe
+        shared_goal = mastery.team_goals(t.aspiration, t.expectation_bias,
+                                         results.disadvantaged_share, p)
+        team_goal = np.bincount(team, weights=shared_goal * results.size) / safe
+        self.situation.team_signal = np.where(
+            team_size > 0, mastery.signal(team_gain, team_goal, p), 0.0)[team]
+        own_team_goal = np.where(team_size[team] > 0, team_goal[team], goal)
 
-        if week % p.cycle_weeks == 0 or week == WEEKS_PER_YEAR:
-            cycle = self._assessment(career, social, novice)
-            change["mastery"] += cycle["mastery"]
-            change["vicarious"] += cycle["vicarious"]
-            d_collective += cycle["collective"]
-            d_responsibility += cycle["responsibility"]
-            d_bias += cycle["bias"]
-
-        reached = (persuasion.leader_contacts(n, p, self.rng) if on("leader")
-                   else np.zeros(n))
-        if on("persuasion"):
-            credible = persuasion.credibility(t.experience, p)
-            change["persuasion"] += p.persuasion_rate * social * persuasion.peer_pull(
-                self.structure.ties, self._weight, credible, t.self_efficacy, p)
-            d_collective += p.persuasion_rate * persuasion.peer_pull(
-                self.structure.ties, self._weight, credible, t.collective_efficacy, p)
-            voiced_self, voiced_collective = voiced_beliefs(p.leader_confidence)
-            change["persuasion"] += reached * p.leader_persuasion * social * (
-                voiced_self - t.self_efficacy)
-            d_collective += reached * p.leader_persuasion * (voiced_collective
-                                                             - t.collective_efficacy)
-
-        if on("affect"):
-            t.stress[:] = affect.next_stress(t.stress, self._stress_target, p)
-            change["affect"] += affect.affect_on_self_efficacy(t.stress, p)
-            d_collective += collective.mood(t.stress, self.structure.team, p)
-        if on("expectations"):
-            d_bias += expectations.collective_pull(t.collective_efficacy, p)
-
-        self._update_self_efficacy(change, career)
+        if on("mastery"):
+            probabilities = (mastery.attribution_probabilities(
+                t.self_efficacy, t.collective_efficacy, t.responsibility,
+                t.expectation_bias, t.reflective, view.exposure, p)
+                if on("attribution") else None)
+            effects = mastery.effects(m, probabilities, p, self.rng, t.self_efficacy)
+            week.sources["mastery"] += (1.0 - p.novice_social_weight * week.novice) \
+                * effects.self_efficacy
+            week.bias += effects.expectation_bias
+            week.responsibility += effects.responsibility
+            t.strategy_prompt[:] = effects.strategy_prompt
+            t.last_attribution[:] = effects.attribution
+        unbiased = mastery.goals(t.aspiration, t.self_efficacy, np.zeros(n),
+                                 results.disadvantaged_share, p)
+        week.bias += mastery.disconfirmation(results.disadvantaged_gain, unbiased, p)
+        t.last_mastery[:] = m
+        if on("aspiration"):
+            t.aspiration[:] = mastery.adapted_aspiration(t.aspiration, results.gain,
+                                                         team_gain[team], taught, p)
+        if on("vicarious"):
+            h = vicarious.similarity(ties, t.experience, t.subject, p)
+            seen = vicarious.observed_mastery(ties, results.gain, taught, goal, p)
+            week.sources["vicarious"] += p.vicarious_rate * week.social \
+                * vicarious.vicarious_signal(ties, view.visible, h, seen, n, p)
         if on("collective"):
-            t.collective_efficacy[:] = soft_update(t.collective_efficacy, in_school * d_collective)
-        if on("responsibility"):
-            d_responsibility += responsibility.responsibility_change(
-                t.responsibility, t.collective_efficacy, self._collaboration,
-                self._visible_gap, p)
-            t.responsibility[:] = soft_update(t.responsibility, d_responsibility)
-            t.reflective += responsibility.reflective_change(t.reflective, self._exposure, p)
-        t.expectation_bias[:] = soft_update(t.expectation_bias, career * d_bias)
+            seen = vicarious.observed_mastery(ties, results.gain, taught, own_team_goal, p)
+            week.collective += p.collective_rate * collective.mastery_evidence(
+                ties, view.visible, view.same_team, self.situation.team_signal, seen,
+                t.collective_efficacy, p)
+        gap = np.nan_to_num(results.gap) * results.size
+        self.situation.visible_gap = np.maximum(
+            np.bincount(team, weights=gap) / np.maximum(team_size, 1.0), 0.0)[team]
+        if on("practice"):
+            try_p = practice.try_probability(t.self_efficacy, t.collective_efficacy,
+                                             t.strategy_prompt, t.coached, p)
+            expert = practice.support(ties, view.weight, t.trainer, t.coached, p)
+            uses, fidelity = practice.update(t.uses_practice, t.fidelity, try_p, expert,
+                                             t.trainer, t.collective_efficacy, p, self.rng)
+            t.uses_practice[:] = uses
+            t.fidelity[:] = fidelity
+        if on("skill"):
+            t.peer_learned += skill.peer_learning(ties, view.visible, self._skill_now(), p)
+        self.students.cycle_gain[:] = 0.0
+        self._weeks_since_assessment = 0
+        self.situation.classes = classes
+        self._update_stress_target()
 
+    def _persuade(self, week: WeekChanges) -> None:
+        """Colleagues' talk and the leader's in-depth contacts (persuasion)."""
+        p, t = self.params, self.teachers
+        reached = self.leader.contacts() if self._on("leader") else np.zeros(self.n_teachers)
+        if not self._on("persuasion"):
+            return
+        credible = persuasion.credibility(t.experience, p)
+        ties, weight = self.structure.ties, self.situation.ties.weight
+        week.sources["persuasion"] += p.persuasion_rate * week.social * persuasion.peer_pull(
+            ties, weight, credible, t.self_efficacy, p)
+        week.collective += p.persuasion_rate * persuasion.peer_pull(
+            ties, weight, credible, t.collective_efficacy, p)
+        on_self, on_collective = self.leader.persuade(reached, week.social)
+        week.sources["persuasion"] += on_self
+        week.collective += on_collective
+
+    def _feel(self, week: WeekChanges) -> None:
+        """Stress and its push on self-efficacy, team mood, and expectations."""
+        p, t = self.params, self.teachers
+        if self._on("affect"):
+            t.stress[:] = affect.next_stress(t.stress, self.situation.stress_target, p)
+            week.sources["affect"] += affect.affect_on_self_efficacy(t.stress, p)
+            week.collective += collective.mood(t.stress, self.structure.team, p)
+        if self._on("expectations"):
+            week.bias += expectations.collective_pull(t.collective_efficacy, p)
+
+    def _update_beliefs(self, week: WeekChanges) -> None:
+        """Every belief moves by the week's pushes, with malleability and the soft bound."""
+        p, t, on = self.params, self.teachers, self._on
+        self._update_self_efficacy(week.sources, week.career)
+        if on("collective"):
+            t.collective_efficacy[:] = soft_update(t.collective_efficacy,
+                                                   week.in_school * week.collective)
+        if on("responsibility"):
+            week.responsibility += responsibility.responsibility_change(
+                t.responsibility, t.collective_efficacy, self.situation.ties.collaboration,
+                self.situation.visible_gap, p)
+            t.responsibility[:] = soft_update(t.responsibility, week.responsibility)
+            t.reflective += responsibility.reflective_change(
+                t.reflective, self.situation.ties.exposure, p)
+        t.expectation_bias[:] = soft_update(t.expectation_bias, week.career * week.bias)
+
+    def _develop(self) -> None:
+        """A week of experience; effective experience faster where support is."""
+        p, t = self.params, self.teachers
         t.experience += 1.0 / WEEKS_PER_YEAR
         t.tenure += 1.0 / WEEKS_PER_YEAR
-        if on("skill"):
+        if self._on("skill"):
             t.effective_experience += skill.experience_speed(
-                self._exposure, t.collective_efficacy, p) / WEEKS_PER_YEAR
-
+                self.situation.ties.exposure, t.collective_efficacy, p) / WEEKS_PER_YEAR
         self.skill = self._skill_now()
-        year_end = week == WEEKS_PER_YEAR
+
+    def _close_week(self) -> None:
+        """At a year's end the annual test and departures; then record; the leader's checkpoint."""
+        year_end = self.week == WEEKS_PER_YEAR
         if year_end:
             self._annual_test()
             self._decide_leavers()
         self._record()
         self.leader.step()  # checkpoints: observe, check the rules, decide for next week
-        if year_end:
-            self._new_year()
-            self.skill = self._skill_now()
+        self._summer_due = year_end
 
     # ------------------------------------------------------------ internals
     def _on(self, process: str) -> bool:
@@ -381,12 +507,16 @@ class SchoolModel(mesa.Model):
         t = self.teachers
         return skill.skill(t.talent, t.effective_experience, t.peer_learned, self.params)
 
-    def _teacher_table(self) -> np.ndarray:
-        """Each teacher's annual effect on the eight kinds of student (SD/year)."""
+    def teacher_effects(self) -> np.ndarray:
+        """Each teacher's annual effect on the eight kinds of student now (SD/year).
+
+        An (n_teachers, 8) table indexed by ``4 * known + 2 * disadvantaged +
+        below_proficiency`` (``processes.teaching.teacher_effects``).
+        """
         p, t = self.params, self.teachers
         if not self._on("teaching"):
             return np.zeros((self.n_teachers, teaching.KINDS))
-        plan = teaching.plan_reach(self._collaboration, t.responsibility, p)
+        plan = teaching.plan_reach(self.situation.ties.collaboration, t.responsibility, p)
         team_collective = teaching.team_collective(t.collective_efficacy, self.structure.team)
         return teaching.teacher_effects(self.skill, t.self_efficacy, team_collective,
                                         t.expectation_bias,
@@ -399,9 +529,9 @@ class SchoolModel(mesa.Model):
         What a teacher who knows the school and their classes would expect:
         the starting aspirations.
         """
-        students = self.students
-        expected = (self._teacher_table().ravel()[self._class_index] + self._extra
-                    + self._baseline[:, None])
+        students, classes = self.students, self.situation.classes
+        expected = (self.teacher_effects().ravel()[classes.index] + classes.extra
+                    + classes.baseline[:, None])
         flat = students.assign.ravel()
         total = np.bincount(flat, weights=expected.ravel(), minlength=self.n_teachers)
         count = np.bincount(flat, minlength=self.n_teachers)
@@ -418,86 +548,6 @@ class SchoolModel(mesa.Model):
         scale = np.divide(moved, total, out=np.zeros_like(total), where=total != 0)
         self.source_changes = {name: scale * raw[name] for name in SOURCES}
         t.self_efficacy[:] = new
-
-    def _assessment(self, career, social, novice) -> dict[str, np.ndarray]:
-        """A common formative assessment: mastery, attribution and what follows."""
-        p, t, on = self.params, self.teachers, self._on
-        n = self.n_teachers
-        ties = self.structure.ties
-        teaching.learning_noise(self.students, self._weeks_since_assessment, p, self.rng)
-        struggling = teaching.below_proficiency(self.students, p, self.week / WEEKS_PER_YEAR)
-        results = mastery.class_results(self.students, struggling, n,
-                                        self._weeks_since_assessment)
-        goal = mastery.goals(t.aspiration, t.self_efficacy, t.expectation_bias,
-                             results.disadvantaged_share, p)
-        taught = results.size > 0
-        m = np.where(taught, mastery.signal(results.gain, goal, p), 0.0)
-        team = self.structure.team
-        team_size = np.bincount(team, weights=results.size)
-        safe = np.maximum(team_size, 1.0)
-        team_gain = np.bincount(team, weights=results.gain * results.size) / safe
-        shared_goal = mastery.team_goals(t.aspiration, t.expectation_bias,
-                                         results.disadvantaged_share, p)
-        team_goal = np.bincount(team, weights=shared_goal * results.size) / safe
-        self._team_signal = np.where(team_size > 0, mastery.signal(team_gain, team_goal, p),
-                                     0.0)[team]
-        own_team_goal = np.where(team_size[team] > 0, team_goal[team], goal)
-        out = {name: np.zeros(n) for name in
-               ("mastery", "vicarious", "collective", "responsibility", "bias")}
-
-        if on("mastery"):
-            probabilities = (mastery.attribution_probabilities(
-                t.self_efficacy, t.collective_efficacy, t.responsibility,
-                t.expectation_bias, t.reflective, self._exposure, p)
-                if on("attribution") else None)
-            effects = mastery.effects(m, probabilities, p, self.rng, t.self_efficacy)
-            out["mastery"] = (1.0 - p.novice_social_weight * novice) * effects.self_efficacy
-            out["bias"] = effects.expectation_bias
-            out["responsibility"] = effects.responsibility
-            t.strategy_prompt[:] = effects.strategy_prompt
-            t.last_attribution[:] = effects.attribution
-        unbiased = mastery.goals(t.aspiration, t.self_efficacy, np.zeros(n),
-                                 results.disadvantaged_share, p)
-        out["bias"] += mastery.disconfirmation(results.disadvantaged_gain, unbiased, p)
-        t.last_mastery[:] = m
-        if on("aspiration"):
-            t.aspiration[:] = mastery.adapted_aspiration(t.aspiration, results.gain,
-                                                         team_gain[team], taught, p)
-
-        if on("vicarious"):
-            h = vicarious.similarity(ties, t.experience, t.subject, p)
-            seen = vicarious.observed_mastery(ties, results.gain, taught, goal, p)
-            out["vicarious"] = p.vicarious_rate * social * vicarious.vicarious_signal(
-                ties, self._visible, h, seen, n, p)
-        if on("collective"):
-            seen = vicarious.observed_mastery(ties, results.gain, taught, own_team_goal, p)
-            out["collective"] = p.collective_rate * collective.mastery_evidence(
-                ties, self._visible, self._same_team, self._team_signal, seen,
-                t.collective_efficacy, p)
-
-        gap = np.nan_to_num(results.gap) * results.size
-        self._visible_gap = np.maximum(
-            np.bincount(team, weights=gap) / np.maximum(team_size, 1.0), 0.0)[team]
-        self._struggling_share = results.struggling_share
-
-        if on("practice"):
-            try_p = practice.try_probability(t.self_efficacy, t.collective_efficacy,
-                                             t.strategy_prompt, t.coached, p)
-            expert = practice.support(ties, self._weight, t.trainer, t.coached, p)
-            uses, fidelity = practice.update(t.uses_practice, t.fidelity, try_p, expert,
-                                             t.trainer, t.collective_efficacy, p, self.rng)
-            t.uses_practice[:] = uses
-            t.fidelity[:] = fidelity
-        if on("skill"):
-            t.peer_learned += skill.peer_learning(ties, self._visible, self._skill_now(), p)
-
-        self.students.cycle_gain[:] = 0.0
-        self._weeks_since_assessment = 0
-        self._struggling = struggling
-        self._class_index = teaching.class_index(self.students, struggling)
-        self._extra = self._course_extra()
-        self._update_stress_target()
-        return out
 
     def _annual_test(self) -> None:
         students = self.students
@@ -518,19 +568,21 @@ class SchoolModel(mesa.Model):
             h = turnover.hazards(t.self_efficacy, t.collective_efficacy, t.stress,
                                  t.experience, poverty, p)
             self._departure = turnover.departures(h, p, self.rng)
-        self._leaving = self._departure != turnover.STAY
-        self.turnover_rate = float(self._leaving.mean())
+        leaving = self._departure != turnover.STAY
+        self.turnover_rate = float(leaving.mean())
         self.move_rate = float(np.count_nonzero(self._departure == turnover.MOVE)) / n
         self.leave_rate = float(np.count_nonzero(self._departure == turnover.LEAVE)) / n
 
     def _new_year(self) -> None:
         """Summer: leavers are replaced by hires in their roles; students roll over."""
         p, t = self.params, self.teachers
-        rows = np.flatnonzero(self._leaving)
+        leaving = (self._departure != turnover.STAY if self._departure is not None
+                   else np.zeros(self.n_teachers, dtype=bool))
+        rows = np.flatnonzero(leaving)
         if rows.size:
             hires = state.new_teachers(rows.size, p, self.rng, hires=True)
             team = self.structure.team
-            staying = ~self._leaving
+            staying = ~leaving
             for k, row in enumerate(rows):
                 subject, specialism = t.subject[row], t.specialism[row]
                 t.fill_row(row, hires, k)
@@ -546,7 +598,6 @@ class SchoolModel(mesa.Model):
                 state.BELIEF_FLOOR, 1.0 - state.BELIEF_FLOOR)
             if p.support_model == "coaching":
                 t.coached[:] = practice.caseload(t.coached, p, self.rng)
-        self._leaving = np.zeros(self.n_teachers, dtype=bool)
         self._departure = None
         entering = self.students.grade == p.grades - 1
         teaching.close_year(self.students, p)
@@ -556,11 +607,11 @@ class SchoolModel(mesa.Model):
         if self.structure.n_houses > 1:
             staffing.place_in_houses(self.students, self.structure.n_houses, p, self.rng,
                                      rows=np.flatnonzero(entering))
-        self._place_and_assign(all_students=False)
+        self._place_and_assign(all_students=False, week=0)
 
-    def _place_and_assign(self, all_students: bool) -> None:
-        """Place students in houses (if asked) and assign courses; refresh caches."""
-        p = self.params
+    def _place_and_assign(self, all_students: bool, week: int) -> None:
+        """Place students in houses (if asked), assign courses, and see what follows."""
+        p, n = self.params, self.n_teachers
         if all_students:
             staffing.place_in_houses(self.students, self.structure.n_houses, p, self.rng)
         preps = staffing.assign_courses(
@@ -569,46 +620,28 @@ class SchoolModel(mesa.Model):
         staffed = not self._on("staffing")
         if staffed:
             self.students.out_of_field[:] = False
-        self._extra_preps = np.zeros(self.n_teachers) if staffed else np.maximum(preps - 1, 0)
-        self._baseline = teaching.student_baseline(self.students, p)
+        self.situation.extra_preps = np.zeros(n) if staffed else np.maximum(preps - 1, 0)
         self.students.known[:] = (staffing.known_students(self.students, self.structure.ties,
-                                                          self.n_teachers)
+                                                          n)
                                   if self._on("personalisation") else False)
-        self._overlap = responsibility.student_overlap(self.students, self.structure.ties,
-                                                       self.n_teachers)
+        self.situation.overlap = responsibility.student_overlap(self.students,
+                                                                self.structure.ties, n)
         # gains since the last assessment belonged to the old classes
         self.students.cycle_gain[:] = 0.0
-        self._classes_from_achievement()
+        self._see_classes(week)
         self._weeks_since_assessment = 0
-        self._refresh_ties()
+        self._see_ties()
 
-    def _classes_from_achievement(self) -> None:
-        """Who is below proficiency now, and what that makes of each class."""
-        week = self.week % WEEKS_PER_YEAR
-        self._struggling = teaching.below_proficiency(self.students, self.params,
-                                                      week / WEEKS_PER_YEAR)
-        self._class_index = teaching.class_index(self.students, self._struggling)
-        self._extra = self._course_extra()
-        results = mastery.class_results(self.students, self._struggling, self.n_teachers, 1)
-        self._struggling_share = results.struggling_share
+    def _see_classes(self, week: int) -> None:
+        """Who is below proficiency at ``week`` of the year, and what that makes of each class."""
+        self.situation.classes = situation.class_view(
+            self.students, self.n_teachers, self.params, week,
+            in_field_only=not self._on("staffing"), peers=self._on("peers"))
 
-    def _course_extra(self) -> np.ndarray:
-        return teaching.course_extra(self.students, self.params,
-                                     in_field_only=not self._on("staffing"),
-                                     peers=self._on("peers"))
-
-    def _refresh_ties(self) -> None:
-        """Recompute what depends on ties and levers (after any change)."""
-        p, ties, n = self.params, self.structure.ties, self.n_teachers
-        minutes = p.collaboration_minutes / 60.0
-        self._weight = ties.weight * np.where(ties.structured, minutes, 1.0)
-        boost = p.self_evaluation_visibility * float(p.self_evaluation)
-        self._visible = self._weight * (ties.visibility + boost * (1.0 - ties.visibility))
-        total = strength(ties.src, self._weight, n)
-        self._exposure = total / (total + p.exposure_half)
-        team = self.structure.team
-        self._same_team = team[ties.src] == team[ties.dst]
-        self._collaboration = responsibility.shared_work(ties, self._weight, self._overlap, n, p)
+    def _see_ties(self) -> None:
+        """Ties under the levers in force (after any change), and the stress target."""
+        self.situation.ties = situation.tie_view(self.structure, self.situation.overlap,
+                                                 self.n_teachers, self.params)
         self._update_stress_target()
 
     def _update_stress_target(self) -> None:
@@ -619,20 +652,11 @@ class SchoolModel(mesa.Model):
         signal, exposure, the leader's reach), so it is computed then, not
         weekly.
         """
-        p = self.params
+        p, view = self.params, self.situation
         reach = persuasion.reach_probability(self.n_teachers, p) if self._on("leader") else 0.0
-        self._stress_target = affect.stress_target(
-            self._extra_preps, self._struggling_share, self.teachers.last_mastery,
-            self._exposure, reach, self.teachers.experience, p)
-
-    def _read_network(self, p: Parameters):
-        if p.structure != "custom":
-            return None
-        if p.network_file is None:
-            raise ParameterError("structure 'custom' needs network_file, the path of a "
-                                 "GraphML, edge-list or CSV file of teacher pairs",
-                                 key="network_file")
-        return networks.read_network_file(p.network_file)
+        view.stress_target = affect.stress_target(
+            view.extra_preps, view.classes.struggling_share, self.teachers.last_mastery,
+            view.ties.exposure, reach, self.teachers.experience, p)
 
     def _check_changes(self, changes: Mapping[str, Any]) -> None:
         levers = Parameters.levers()

@@ -27,7 +27,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
-from .errors import NetworkFileError
+from .errors import NetworkFileError, ParameterError
 from .parameters import SUBJECT_NAMES, Parameters
 
 TEAM, BRIDGE, COLLEAGUE, INFORMAL = 0, 1, 2, 3
@@ -365,6 +365,23 @@ def build(name: str, subject: np.ndarray, specialism: np.ndarray, p: Parameters,
 # ---------------------------------------------------------------------------
 # reading network files
 # ---------------------------------------------------------------------------
+
+def custom_network(p: Parameters, loaded: NetworkFile | None = None) -> NetworkFile | None:
+    """The custom network a school of parameters ``p`` needs (None unless ``custom``).
+
+    ``loaded`` is a network a caller has already read; otherwise the file
+    ``p.network_file`` is read here, once.
+    """
+    if p.structure != "custom":
+        return None
+    if loaded is not None:
+        return loaded
+    if p.network_file is None:
+        raise ParameterError("structure 'custom' needs network_file, the path of a "
+                             "GraphML, edge-list or CSV file of teacher pairs",
+                             key="network_file")
+    return read_network_file(p.network_file)
+
 
 def read_network_file(path: str | os.PathLike) -> NetworkFile:
     """Read a custom collaboration network: GraphML, edge list or CSV of pairs.

@@ -38,8 +38,12 @@ def test_the_fork_server_ignores_ctrl_c_from_its_first_instant():
     code = ("import multiprocessing.forkserver as f, analysis.workers as w, sys;"
             "w.forkserver_context(['analysis.replicates']);"
             "print(f._forkserver._forkserver_pid, flush=True); sys.stdin.read()")
+    # a job started in the background (nohup, `&` in a script) inherits Ctrl-C
+    # ignored; start the interpreter with the default, as from a terminal
     with subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, text=True) as parent:
+                          stdout=subprocess.PIPE, text=True,
+                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)
+                          ) as parent:
         pid = int(parent.stdout.readline())
         try:
             assert sigint_ignored(pid)

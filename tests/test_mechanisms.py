@@ -383,7 +383,7 @@ def test_out_of_field_teaching_falls_smoothly_as_a_school_grows():
     assert all(a > b for a, b in itertools.pairwise(shares)), shares
     assert shares[0] > 0.2 and 0 < shares[2] < 0.15  # no cliff: mid-sized schools have some
     tiny, mid = SchoolModel(n_students=120, rng=0), SchoolModel(n_students=900, rng=0)
-    assert tiny._extra_preps.mean() > mid._extra_preps.mean()
+    assert tiny.situation.extra_preps.mean() > mid.situation.extra_preps.mean()
 
 
 def test_house_choice_sorts_students_by_ses_and_random_placement_does_not():
@@ -400,4 +400,4 @@ def test_house_choice_sorts_students_by_ses_and_random_placement_does_not():
 def test_houses_share_students_more_than_departments():
     houses = SchoolModel(n_students=1200, structure="houses", rng=2)
     departments = SchoolModel(n_students=1200, structure="departments", rng=2)
-    assert houses._overlap.mean() > departments._overlap.mean()
+    assert houses.situation.overlap.mean() > departments.situation.overlap.mean()

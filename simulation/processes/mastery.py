@@ -98,6 +98,17 @@ def class_results(students: StudentState, struggling: np.ndarray, n_teachers: in
     )
 
 
+def struggling_share(students: StudentState, struggling: np.ndarray, n_teachers: int
+                     ) -> np.ndarray:
+    """Each teacher's share of (student, course) pairs below proficiency (as class_results)."""
+    teacher = students.assign.ravel()
+    n_courses = students.assign.shape[1]
+    size = np.bincount(teacher, minlength=n_teachers).astype(float)
+    below = np.bincount(teacher, weights=np.repeat(struggling, n_courses).astype(float),
+                        minlength=n_teachers)
+    return below / np.maximum(size, 1.0)
+
+
 def goals(aspiration: np.ndarray, self_efficacy: np.ndarray,
           expectation_bias: np.ndarray, disadvantaged_share: np.ndarray,
           p: Parameters) -> np.ndarray:

@@ -1,0 +1,97 @@
+"""What each teacher's situation is: derived from the ties, the classes and the levers.
+
+The weekly processes read arrays that do not change every week: how strong
+and how visible each tie is under the levers in force, how exposed each
+teacher is to colleagues, how much they collaborate on shared students,
+which students are below proficiency and what each class is made of. They
+are worked out here, from the state, when what they depend on changes
+(a lever, a restructuring, an assessment, a new year), and kept beside the
+state in a :class:`Situation`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .networks import Structure
+from .parameters import WEEKS_PER_YEAR, Parameters
+from .processes import mastery, responsibility, teaching
+from .processes.common import strength
+from .state import StudentState
+
+
+@dataclass
+class TieView:
+    """Ties under the levers in force (per directed tie, or per teacher)."""
+
+    weight: np.ndarray  # interaction intensity, scaled by collaboration minutes
+    visible: np.ndarray  # weight times visibility (raised by self-evaluation)
+    exposure: np.ndarray  # per teacher: saturating strength of all ties
+    same_team: np.ndarray  # per tie: both teachers in one team
+    collaboration: np.ndarray  # per teacher: collaboration on shared students and goals
+
+
+@dataclass
+class ClassView:
+    """What the current classes are made of (per student, course or teacher)."""
+
+    baseline: np.ndarray  # per student: growth no teacher causes (SD/year)
+    extra: np.ndarray  # per (student, course): out of field and peers (SD/year)
+    index: np.ndarray  # per (student, course): index into the teacher-effect table
+    struggling: np.ndarray  # per student: below proficiency at the last look
+    struggling_share: np.ndarray  # per teacher: share of their students below it
+
+
+@dataclass
+class Situation:
+    """Everything the weekly processes read that is not the state itself."""
+
+    ties: TieView
+    classes: ClassView
+    overlap: np.ndarray  # per tie: share of i's students j also teaches
+    extra_preps: np.ndarray  # per teacher: course preparations beyond one
+    stress_target: np.ndarray  # per teacher: where their stress is heading
+    team_signal: np.ndarray  # per teacher: their team's last mastery signal
+    visible_gap: np.ndarray  # per teacher: the achievement gap their team can see
+    retention: float  # share of the fading part of achievement kept each week
+
+    @classmethod
+    def empty(cls, n_teachers: int, retention: float) -> Situation:
+        """Before the first classes and ties are seen."""
+        zeros = np.zeros(n_teachers)
+        return cls(ties=None, classes=None, overlap=np.zeros(0), extra_preps=zeros,
+                   stress_target=zeros.copy(), team_signal=zeros.copy(),
+                   visible_gap=zeros.copy(), retention=retention)
+
+
+def tie_view(structure: Structure, overlap: np.ndarray, n: int, p: Parameters) -> TieView:
+    """Ties under the levers in force: weights, visibility, exposure, collaboration."""
+    ties = structure.ties
+    minutes = p.collaboration_minutes / 60.0
+    weight = ties.weight * np.where(ties.structured, minutes, 1.0)
+    boost = p.self_evaluation_visibility * float(p.self_evaluation)
+    visible = weight * (ties.visibility + boost * (1.0 - ties.visibility))
+    total = strength(ties.src, weight, n)
+    team = structure.team
+    return TieView(
+        weight=weight,
+        visible=visible,
+        exposure=total / (total + p.exposure_half),
+        same_team=team[ties.src] == team[ties.dst],
+        collaboration=responsibility.shared_work(ties, weight, overlap, n, p),
+    )
+
+
+def class_view(students: StudentState, n_teachers: int, p: Parameters, week: int, *,
+               in_field_only: bool, peers: bool) -> ClassView:
+    """Who is below proficiency at ``week`` of the year, and what each class is made of."""
+    struggling = teaching.below_proficiency(students, p, week / WEEKS_PER_YEAR)
+    return ClassView(
+        baseline=teaching.student_baseline(students, p),
+        extra=teaching.course_extra(students, p, in_field_only=in_field_only, peers=peers),
+        index=teaching.class_index(students, struggling),
+        struggling=struggling,
+        struggling_share=mastery.struggling_share(students, struggling, n_teachers),
+    )
