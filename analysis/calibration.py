@@ -394,14 +394,13 @@ def persistence_after(years: int) -> float:
     p = Parameters(n_students=20, noise=False)
     students = new_students(p, np.random.default_rng(0), 1)
     students.achievement[:] = 0.0
-    table = np.full((1, teaching.KINDS), 1.0)
-    index = np.zeros(students.assign.shape, dtype=np.int64)
-    zeros, extra = np.zeros(students.n), np.zeros(students.assign.shape)
+    lasting = np.zeros(students.n)
     retention = teaching.weekly_retention(p)
     for year in range(years + 1):
+        induced = np.full(students.n, float(year == 0) / WEEKS_PER_YEAR)
         for _ in range(WEEKS_PER_YEAR):
-            teaching.teach_week(students, table * (year == 0), zeros, extra, index)
-            teaching.fade_week(students, retention)
+            teaching.learn(students, lasting, induced)
+            teaching.fade(students, retention, 1)
         teaching.close_year(students, p)
     return float(students.achievement.mean())
 

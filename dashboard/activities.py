@@ -34,7 +34,6 @@ from simulation.processes.mastery import (
     ABILITY,
     BACKGROUND,
     STRATEGY,
-    class_results,
     collective_weights,
     success_credit,
 )
@@ -349,10 +348,7 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
         return float(np.mean(signal > 0)) if signal.size else math.nan
 
     def class_gains(model: DashboardSchool) -> np.ndarray:
-        weeks = (WEEKS_PER_YEAR - 1) % model.params.cycle_weeks
-        students = model.students
-        return class_results(students, np.zeros(students.ses.size, dtype=bool),
-                             model.n_teachers, weeks).gain
+        return model.school.class_gains()
 
     def departure(model: DashboardSchool, agent: int, poverty: float) -> tuple[int, float]:
         """Whether ``agent`` went at the year end, and their chance of going then."""

@@ -8,6 +8,7 @@
 """
 
 from .agents import Leader, Teacher
+from .ensemble import SchoolEnsemble
 from .errors import InputError, NetworkFileError, ParameterError
 from .metrics import DESCRIPTIONS, OUTCOMES
 from .model import SOURCES, Intervention, SchoolModel
@@ -32,6 +33,7 @@ __all__ = [
     "Parameters",
     "Rule",
     "RuleError",
+    "SchoolEnsemble",
     "SchoolModel",
     "Teacher",
 ]

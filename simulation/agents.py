@@ -15,7 +15,7 @@ from typing import Any
 import mesa
 import numpy as np
 
-from .parameters import SUBJECT_NAMES, WEEKS_PER_YEAR, tses, voiced_beliefs
+from .parameters import SUBJECT_NAMES, WEEKS_PER_YEAR, tses
 from .processes import persuasion as persuasion_process
 from .processes.mastery import ATTRIBUTION_NAMES
 from .processes.persuasion import reach_probability
@@ -147,28 +147,25 @@ class Leader(mesa.Agent):
         self._rng: np.random.Generator | None = None
 
     def contacts(self) -> np.ndarray:
-        """Which teachers the leader talks with in depth this week (1/0; shares without noise).
+        """Which teachers the leader talked with in depth this week (1/0; shares without noise).
 
-        Drawn from the model's stream, as part of the week's schedule.
+        Attention is finite: a leader of 150 teachers reaches each less often
+        than a leader of 30 (``processes.persuasion.leader_contacts``).
         """
-        model = self.model
-        return persuasion_process.leader_contacts(model.n_teachers, model.params, model.rng)
+        reached = getattr(self.model.school, "reached", None)
+        return np.zeros(self.model.n_teachers) if reached is None else reached.copy()
 
     def persuade(self, reached: np.ndarray, social: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray]:
-        """The pull of this week's talks on self-efficacy and on collective efficacy.
+        """The pull of talks on self-efficacy and on collective efficacy (before rates).
 
         A contacted teacher's belief moves by ``η_L (z_L - z)`` toward the
         belief the leader voices (``parameters.voiced_beliefs``); for
-        self-efficacy weighted by ``social`` (novices listen more). Before
-        malleability and the soft bound.
+        self-efficacy weighted by ``social`` (novices listen more).
         """
-        t, p = self.model.teachers, self.model.params
-        voiced_self, voiced_collective = voiced_beliefs(p.leader_confidence)
-        on_self = reached * p.leader_persuasion * social * (voiced_self - t.self_efficacy)
-        on_collective = reached * p.leader_persuasion * (voiced_collective
-                                                         - t.collective_efficacy)
-        return on_self, on_collective
+        t = self.model.teachers
+        return persuasion_process.leader_pull(reached, social, t.self_efficacy,
+                                              t.collective_efficacy, self.model.params)
 
     def step(self) -> None:
         """At a checkpoint, observe the school and apply the rules that are due."""

@@ -59,15 +59,41 @@ class Ties:
 
 @dataclass
 class Structure:
-    """A built structure: teams, houses, ties and the networkx view."""
+    """A built structure: teams, houses, ties, summaries and (on demand) a networkx view."""
 
     name: str
     team: np.ndarray
     house: np.ndarray
     ties: Ties
-    graph: nx.Graph
+    subject: np.ndarray
     density: float
     clustering: float
+    _graph: nx.Graph | None = None
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The weighted ``networkx.Graph`` of ties, built when first asked for.
+
+        Nodes carry ``team``, ``house`` and ``subject``; edges ``weight``,
+        ``visibility`` and ``kind``. The model itself works on the tie arrays,
+        so a run that never looks at the graph never pays for it.
+        """
+        if self._graph is None:
+            m = self.ties.src.size // 2
+            u, t = self.ties.src[:m], self.ties.dst[:m]
+            graph = nx.Graph()
+            graph.add_nodes_from(
+                (i, {"team": int(self.team[i]), "house": int(self.house[i]),
+                     "subject": SUBJECT_NAMES[int(self.subject[i])]})
+                for i in range(self.team.size))
+            graph.add_edges_from(
+                (int(a), int(b), {"weight": float(wi), "visibility": float(vi),
+                                  "kind": KIND_NAMES[int(k)]})
+                for a, b, wi, vi, k in zip(u, t, self.ties.weight[:m],
+                                           self.ties.visibility[:m], self.ties.kind[:m],
+                                           strict=True))
+            self._graph = graph
+        return self._graph
 
     @property
     def n_houses(self) -> int:
@@ -290,7 +316,7 @@ def assemble(name: str, team: np.ndarray, house: np.ndarray, subject: np.ndarray
              pairs: np.ndarray, kinds: np.ndarray, p: Parameters,
              weight: np.ndarray | None = None, visibility: np.ndarray | None = None
              ) -> Structure:
-    """Turn undirected pairs into tie arrays, a networkx graph and summaries.
+    """Turn undirected pairs into tie arrays and summaries (the networkx graph on demand).
 
     ``weight`` and ``visibility`` override the kind defaults where finite
     (custom files).
@@ -315,16 +341,8 @@ def assemble(name: str, team: np.ndarray, house: np.ndarray, subject: np.ndarray
         visibility=np.concatenate([v, v]),
         shared_goal=np.concatenate([shared_goal, shared_goal]),
     )
-    graph = nx.Graph()
-    graph.add_nodes_from(
-        (i, {"team": int(team[i]), "house": int(house[i]),
-             "subject": SUBJECT_NAMES[int(subject[i])]}) for i in range(n))
-    graph.add_edges_from(
-        (int(a), int(b), {"weight": float(wi), "visibility": float(vi),
-                          "kind": KIND_NAMES[int(k)]})
-        for a, b, wi, vi, k in zip(u, t, w, v, kinds, strict=True))
     density, clustering = density_and_clustering(n, u, t)
-    return Structure(name, team, house, ties, graph, density, clustering)
+    return Structure(name, team, house, ties, np.asarray(subject), density, clustering)
 
 
 def density_and_clustering(n: int, u: np.ndarray, v: np.ndarray) -> tuple[float, float]:

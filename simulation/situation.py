@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .networks import Structure
-from .parameters import WEEKS_PER_YEAR, Parameters
-from .processes import mastery, responsibility, teaching
+from .classes import Classes
+from .networks import Ties
+from .parameters import Parameters
+from .processes import responsibility
 from .processes.common import strength
-from .state import StudentState
 
 
 @dataclass
@@ -34,22 +34,11 @@ class TieView:
 
 
 @dataclass
-class ClassView:
-    """What the current classes are made of (per student, course or teacher)."""
-
-    baseline: np.ndarray  # per student: growth no teacher causes (SD/year)
-    extra: np.ndarray  # per (student, course): out of field and peers (SD/year)
-    index: np.ndarray  # per (student, course): index into the teacher-effect table
-    struggling: np.ndarray  # per student: below proficiency at the last look
-    struggling_share: np.ndarray  # per teacher: share of their students below it
-
-
-@dataclass
 class Situation:
     """Everything the weekly processes read that is not the state itself."""
 
     ties: TieView
-    classes: ClassView
+    classes: Classes  # what the current classes are made of
     overlap: np.ndarray  # per tie: share of i's students j also teaches
     extra_preps: np.ndarray  # per teacher: course preparations beyond one
     stress_target: np.ndarray  # per teacher: where their stress is heading
@@ -66,32 +55,18 @@ class Situation:
                    visible_gap=zeros.copy(), retention=retention)
 
 
-def tie_view(structure: Structure, overlap: np.ndarray, n: int, p: Parameters) -> TieView:
+def tie_view(ties: Ties, team: np.ndarray, overlap: np.ndarray, n: int, p: Parameters
+             ) -> TieView:
     """Ties under the levers in force: weights, visibility, exposure, collaboration."""
-    ties = structure.ties
     minutes = p.collaboration_minutes / 60.0
     weight = ties.weight * np.where(ties.structured, minutes, 1.0)
     boost = p.self_evaluation_visibility * float(p.self_evaluation)
     visible = weight * (ties.visibility + boost * (1.0 - ties.visibility))
     total = strength(ties.src, weight, n)
-    team = structure.team
     return TieView(
         weight=weight,
         visible=visible,
         exposure=total / (total + p.exposure_half),
         same_team=team[ties.src] == team[ties.dst],
         collaboration=responsibility.shared_work(ties, weight, overlap, n, p),
-    )
-
-
-def class_view(students: StudentState, n_teachers: int, p: Parameters, week: int, *,
-               in_field_only: bool, peers: bool) -> ClassView:
-    """Who is below proficiency at ``week`` of the year, and what each class is made of."""
-    struggling = teaching.below_proficiency(students, p, week / WEEKS_PER_YEAR)
-    return ClassView(
-        baseline=teaching.student_baseline(students, p),
-        extra=teaching.course_extra(students, p, in_field_only=in_field_only, peers=peers),
-        index=teaching.class_index(students, struggling),
-        struggling=struggling,
-        struggling_share=mastery.struggling_share(students, struggling, n_teachers),
     )

@@ -15,6 +15,7 @@ their courses from their house's teachers where one is in field.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -94,8 +95,8 @@ def place_in_houses(students: StudentState, n_houses: int, p: Parameters,
 
 
 def assign_courses(students: StudentState, staffing: Staffing, teacher_house: np.ndarray,
-                   specialisms: tuple[int, ...], rng: np.random.Generator,
-                   noise: bool) -> np.ndarray:
+                   specialisms: tuple[int, ...], rngs: Sequence[np.random.Generator],
+                   noise: bool, school_size: int | None = None) -> np.ndarray:
     """Assign every (student, subject) course to a teacher; return preparations.
 
     Students choose among a subject's courses in equal shares (demand does
@@ -103,37 +104,46 @@ def assign_courses(students: StudentState, staffing: Staffing, teacher_house: np
     subject's teachers takes an equal share of its students; a course's
     specialists take its students up to their share, and the students they
     cannot take are taught, out of field, by colleagues of the subject with
-    room left (any teacher when the school has none of the subject). So the
-    share of courses taught out of field falls smoothly as the staff of each
-    subject grows: with ``n`` teachers for ``m`` courses it is about
-    ``1 - n/m`` below ``n = m`` and a few percent of mismatch above
-    (Ingersoll 1999: out-of-field teaching is commonest in small schools).
-    Sets ``students.assign`` and ``students.out_of_field``.
+    room left (the school's teachers of the subject when the house has none,
+    any teacher of the school when the school has none). So the share of
+    courses taught out of field falls smoothly as the staff of each subject
+    grows: with ``n`` teachers for ``m`` courses it is about ``1 - n/m``
+    below ``n = m`` and a few percent of mismatch above (Ingersoll 1999:
+    out-of-field teaching is commonest in small schools). Sets
+    ``students.assign`` and ``students.out_of_field``.
+
+    Several schools of ``school_size`` teachers (and equal enrolment) may
+    share the arrays (teacher ids global, houses numbered within a school):
+    school ``r`` draws from ``rngs[r]`` only, subject by subject (its
+    students' courses, then the order they are dealt in), and nothing one
+    school's students get depends on another's.
 
     Returns
     -------
     numpy.ndarray
         Distinct course preparations per teacher.
     """
-    n = students.n
     n_teachers = staffing.subject.size
+    size = n_teachers if school_size is None else school_size
+    n_schools = n_teachers // size
+    per_school = students.n // n_schools
+    student_school = np.arange(students.n) // per_school
+    teacher_school = np.arange(n_teachers) // size
     n_houses = int(max(teacher_house.max(initial=0), students.house.max(initial=0))) + 1
+    group = student_school * n_houses + students.house
     max_spec = max(specialisms)
     prep_codes = []
     for s, m in enumerate(specialisms):
-        course = (rng.integers(0, m, n) if noise else np.arange(n) % m).astype(np.int64)
-        deal = rng.permutation(n) if noise else np.arange(n)
-        subject_teachers = np.flatnonzero(staffing.subject == s)
-        teacher = np.empty(n, dtype=np.int64)
-        for h in range(n_houses):
-            members = deal[students.house[deal] == h]
-            if members.size == 0:
-                continue
-            pool = subject_teachers[teacher_house[subject_teachers] == h]
-            if pool.size == 0:
-                pool = subject_teachers if subject_teachers.size else np.arange(n_teachers)
-            teacher[members] = _fill(members, course[members], pool,
-                                     staffing.specialism[pool], m)
+        course = np.empty(students.n, dtype=np.int64)
+        position = np.empty(students.n, dtype=np.int64)
+        for r, rng in enumerate(rngs):
+            rows = slice(r * per_school, (r + 1) * per_school)
+            course[rows] = rng.integers(0, m, per_school) if noise else \
+                np.arange(per_school) % m
+            deal = rng.permutation(per_school) if noise else np.arange(per_school)
+            position[rows.start + deal] = np.arange(per_school)
+        entries = _pool_entries(s, staffing, teacher_house, teacher_school, n_schools, n_houses)
+        teacher = _fill(group, course, position, entries, n_schools * n_houses, m)
         students.assign[:, s] = teacher
         students.out_of_field[:, s] = ((staffing.subject[teacher] != s)
                                        | (staffing.specialism[teacher] != course))
@@ -142,37 +152,84 @@ def assign_courses(students: StudentState, staffing: Staffing, teacher_house: np
     return np.bincount(codes // (len(specialisms) * max_spec), minlength=n_teachers)
 
 
-def _fill(members: np.ndarray, course: np.ndarray, pool: np.ndarray,
-          specialism: np.ndarray, n_courses: int) -> np.ndarray:
-    """Teachers (from ``pool``) for ``members`` in dealing order, each taking an equal share.
+def _pool_entries(subject: int, staffing: Staffing, teacher_house: np.ndarray,
+                  teacher_school: np.ndarray, n_schools: int, n_houses: int
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each (school, house) group's pool of teachers for ``subject``: group, teacher, specialism.
 
-    Specialists of each course take its students round-robin up to their
-    share; the rest go to the teachers with room left, the emptiest first.
+    The house's teachers of the subject; the school's, when the house has
+    none; any of the school's teachers, when the school has none. Pools are
+    listed group by group, teachers in id order within a group.
     """
-    share = -(-members.size // pool.size)  # ceiling: every student finds a place
-    load = np.zeros(pool.size, dtype=np.int64)
-    chosen = np.full(members.size, -1, dtype=np.int64)
-    for c in range(n_courses):
-        want = np.flatnonzero(course == c)
-        experts = np.flatnonzero(specialism == c)
-        if want.size == 0 or experts.size == 0:
-            continue
-        taken = min(want.size, experts.size * share)
-        slot = np.arange(taken) % experts.size
-        chosen[want[:taken]] = experts[slot]
-        load += np.bincount(experts[slot], minlength=pool.size)
+    of_subject = staffing.subject == subject
+    teachers = np.arange(staffing.subject.size)
+    groups, members = [], []
+    for r in range(n_schools):
+        mine = teacher_school == r
+        subject_teachers = teachers[mine & of_subject]
+        school_teachers = teachers[mine]
+        fallback = subject_teachers if subject_teachers.size else school_teachers
+        houses = teacher_house[subject_teachers]
+        for h in range(n_houses):
+            pool = subject_teachers[houses == h]
+            pool = pool if pool.size else fallback
+            groups.append(np.full(pool.size, r * n_houses + h))
+            members.append(pool)
+    members = np.concatenate(members)
+    return np.concatenate(groups), members, staffing.specialism[members]
+
+
+def _fill(group: np.ndarray, course: np.ndarray, position: np.ndarray,
+          entries: tuple[np.ndarray, np.ndarray, np.ndarray], n_groups: int, n_courses: int
+          ) -> np.ndarray:
+    """Teachers for the students of every group, each teacher taking an equal share.
+
+    In each group (students in dealing order ``position``), a course's
+    specialists take its students round-robin up to their share; the rest
+    go to the pool's teachers with room left, the emptiest first.
+    """
+    pool_group, pool_teacher, specialism = entries
+    pool_size = np.bincount(pool_group, minlength=n_groups)
+    students_in = np.bincount(group, minlength=n_groups)
+    share = -(-students_in // np.maximum(pool_size, 1))
+    # specialists of each (group, course), in pool order
+    cell = pool_group * n_courses + specialism
+    by_cell = np.argsort(cell, kind="stable")
+    experts = np.bincount(cell, minlength=n_groups * n_courses)
+    first_expert = np.cumsum(experts) - experts
+    # students of each (group, course) in dealing order, and their rank there
+    want = group * n_courses + course
+    order = np.lexsort((position, want))
+    sorted_want = want[order]
+    rank = np.arange(order.size) - np.searchsorted(sorted_want, sorted_want, side="left")
+    count = experts[sorted_want]
+    taken = rank < count * share[sorted_want // n_courses]
+    entry = np.full(order.size, -1)
+    entry[taken] = by_cell[first_expert[sorted_want[taken]]
+                           + rank[taken] % count[taken]]
+    chosen = np.full(group.size, -1)
+    chosen[order] = entry
+    # the rest: slots of room left, by how full the teacher already is
+    load = np.bincount(chosen[chosen >= 0], minlength=pool_group.size)
+    room = share[pool_group] - load
+    slot_entry = np.repeat(np.arange(pool_group.size), room)
+    within = np.arange(slot_entry.size) - np.repeat(np.cumsum(room) - room, room)
+    slot_rank = within + np.repeat(load, room)
+    slot_order = np.lexsort((slot_entry, slot_rank, pool_group[slot_entry]))
+    slots = slot_entry[slot_order]
+    slot_group = pool_group[slots]
+    slots_in = np.bincount(slot_group, minlength=n_groups)
+    first_slot = np.cumsum(slots_in) - slots_in
     left = np.flatnonzero(chosen < 0)
-    if left.size:
-        room = share - load
-        slots = np.repeat(np.arange(pool.size), room)
-        within = np.arange(slots.size) - np.repeat(np.cumsum(room) - room, room)
-        rank = within + np.repeat(load, room)
-        slots = slots[np.argsort(rank, kind="stable")]
-        chosen[left] = slots[:left.size]
-    return pool[chosen]
+    left = left[np.lexsort((position[left], group[left]))]
+    left_group = group[left]
+    left_rank = np.arange(left.size) - np.searchsorted(left_group, left_group, side="left")
+    chosen[left] = slots[first_slot[left_group] + left_rank]
+    return pool_teacher[chosen]
 
 
-def known_students(students: StudentState, ties, n_teachers: int) -> np.ndarray:
+def known_students(students: StudentState, ties, n_teachers: int,
+                   school_size: int | None = None) -> np.ndarray:
     """Whether each (student, course)'s teacher knows the student individually.
 
     Known means the teacher taught the student in an earlier year
@@ -181,20 +238,25 @@ def known_students(students: StudentState, ties, n_teachers: int) -> np.ndarray:
     1993; Lee & Smith 1997). In a small school students meet the same
     teachers again and their teachers know each other; in a house their
     teachers share a team.
+
+    ``school_size`` is the number of teachers per school when several
+    schools of equal staff share the arrays (teacher ids global): ties are
+    looked up in one adjacency table per school.
     """
     assign = students.assign
     known = assign == students.previous
     if ties.src.size == 0:
         return known
-    codes = np.unique(ties.src * n_teachers + ties.dst)
+    size = n_teachers if school_size is None else school_size
+    start = (assign[:, 0] // size) * size  # each student's school's first teacher
+    tied = np.zeros((n_teachers // size) * size * size, dtype=bool)
+    tied[ties.src * size + (ties.dst - (ties.src // size) * size)] = True
     n_courses = assign.shape[1]
     for c in range(n_courses):
-        for other in range(n_courses):
-            if other == c:
-                continue
-            pair = assign[:, c] * n_teachers + assign[:, other]
-            at = np.minimum(np.searchsorted(codes, pair), codes.size - 1)
-            known[:, c] |= codes[at] == pair
+        for other in range(c + 1, n_courses):
+            pair = tied[assign[:, c] * size + (assign[:, other] - start)]
+            known[:, c] |= pair
+            known[:, other] |= pair
     return known
 
 

@@ -59,6 +59,20 @@ class TeacherState:
         for f in fields(self):
             getattr(self, f.name)[row] = getattr(other, f.name)[other_row]
 
+    def take(self, rows: slice) -> TeacherState:
+        """A copy of teachers ``rows``."""
+        return TeacherState(**{f.name: getattr(self, f.name)[rows].copy()
+                               for f in fields(self)})
+
+    def put(self, rows: slice, local: TeacherState) -> None:
+        """Write ``local`` (from :meth:`take`) back into ``rows``."""
+        for f in fields(self):
+            getattr(self, f.name)[rows] = getattr(local, f.name)
+
+    def view(self, rows: slice) -> TeacherState:
+        """Teachers ``rows`` as views."""
+        return TeacherState(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+
 
 @dataclass
 class StudentState:
@@ -81,7 +95,6 @@ class StudentState:
     house: np.ndarray
     assign: np.ndarray
     out_of_field: np.ndarray
-    cycle_gain: np.ndarray
     fresh: np.ndarray
     fading: np.ndarray
     previous: np.ndarray
@@ -92,11 +105,38 @@ class StudentState:
         """Number of students."""
         return self.ses.size
 
-    @property
-    def course_weights(self) -> np.ndarray:
-        """Weights that average a (student, course) array over courses."""
-        n_courses = self.assign.shape[1]
-        return np.full(n_courses, 1.0 / n_courses)
+    def course_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean over courses of a (student, course) array, one student at a time.
+
+        A row sum, so a student's mean does not depend on how many other
+        students the array holds (a matrix product's can, in its last bit).
+        """
+        return values.sum(axis=1) * (1.0 / values.shape[1])
+
+    def take(self, rows: slice, shift: int = 0) -> StudentState:
+        """A copy of students ``rows`` with teacher ids made local (``- shift``)."""
+        copy = StudentState(**{f.name: getattr(self, f.name)[rows].copy()
+                               for f in fields(self)})
+        if shift:
+            copy.assign -= shift
+            copy.previous[:] = np.where(copy.previous >= 0, copy.previous - shift, -1)
+        return copy
+
+    def put(self, rows: slice, local: StudentState, shift: int = 0) -> None:
+        """Write ``local`` (from :meth:`take`) back into ``rows``, ids global again."""
+        for f in fields(self):
+            getattr(self, f.name)[rows] = getattr(local, f.name)
+        if shift:
+            self.assign[rows] += shift
+            self.previous[rows] = np.where(self.previous[rows] >= 0,
+                                           self.previous[rows] + shift, -1)
+
+    def view(self, rows: slice, achievement: np.ndarray | None = None) -> StudentState:
+        """Students ``rows`` as views (``achievement`` replaced if given)."""
+        part = StudentState(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})
+        if achievement is not None:
+            part.achievement = achievement
+        return part
 
 
 def _draw(rng: np.random.Generator, noise: bool, mean: float, sd: float, n: int,
@@ -223,7 +263,6 @@ def new_students(p: Parameters, rng: np.random.Generator, n_subjects: int) -> St
         house=np.zeros(n, dtype=np.int64),
         assign=np.zeros((n, n_subjects), dtype=np.int64),
         out_of_field=np.zeros((n, n_subjects), dtype=bool),
-        cycle_gain=np.zeros((n, n_subjects)),
         fresh=np.zeros(n),
         fading=np.zeros(n),
         previous=np.full((n, n_subjects), -1, dtype=np.int64),
@@ -251,4 +290,3 @@ def roll_over(students: StudentState, p: Parameters, rng: np.random.Generator) -
         students.disadvantaged[:] = students.ses < DISADVANTAGED_CUT
         students.advantaged[:] = students.ses > ADVANTAGED_CUT
     students.year_start[:] = students.achievement
-    students.cycle_gain[:] = 0.0

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation import Parameters, SchoolModel
+from simulation.classes import Classes
 from simulation.networks import TEAM, Ties
 from simulation.processes import expectations, mastery, teaching, turnover
 from simulation.staffing import known_students
@@ -32,14 +33,12 @@ def _students(n: int = 40, p: Parameters = P):
 
 def _year_of_teaching(students, p: Parameters, effect: float) -> None:
     """One school year in which every teacher adds ``effect`` SD/year, then its close."""
-    table = np.full((1, teaching.KINDS), effect)
-    index = np.zeros(students.assign.shape, dtype=np.int64)
-    baseline = np.zeros(students.n)
-    extra = np.zeros(students.assign.shape)
+    lasting = np.zeros(students.n)
+    induced = np.full(students.n, effect / WEEKS)
     retention = teaching.weekly_retention(p)
     for _ in range(WEEKS):
-        teaching.teach_week(students, table, baseline, extra, index)
-        teaching.fade_week(students, retention)
+        teaching.learn(students, lasting, induced)
+        teaching.fade(students, retention, 1)
     teaching.close_year(students, p)
 
 
@@ -209,9 +208,16 @@ def test_stronger_classmates_raise_a_course_gain():
     students.grade[:] = 0
     students.assign[:] = np.repeat([[0] * 6, [1] * 6], 10, axis=0)
     students.achievement[:] = np.repeat([1.0, -1.0], 10)
-    extra = teaching.course_extra(students, P, in_field_only=True, peers=True)
-    assert np.all(extra[:10] > 0) and np.all(extra[10:] < 0)
-    assert not teaching.course_extra(students, P, in_field_only=True, peers=False).any()
+    pairs = students.assign.shape[1]
+
+    def extra(peers):
+        classes = Classes(students, 2, P, out_of_field=False, peers=peers)
+        classes.see(students, P, 0.0, students.grade)
+        return classes.extra
+
+    with_peers = extra(True)
+    assert np.all(with_peers[:10 * pairs] > 0) and np.all(with_peers[10 * pairs:] < 0)
+    assert not extra(False).any()
 
 
 def test_houses_chosen_by_families_widen_the_ses_gap_through_peers():
@@ -253,7 +259,7 @@ def test_poverty_drives_moves_and_age_drives_leaving():
 def test_departures_split_into_movers_and_leavers_at_their_hazards(seed):
     n = 20_000
     h = turnover.Hazards(np.full(n, 0.08), np.full(n, 0.08))
-    gone = turnover.departures(h, P, np.random.default_rng(seed))
+    gone = turnover.departures(h, P, np.random.default_rng(seed).random(n))
     moved = np.mean(gone == turnover.MOVE)
     left = np.mean(gone == turnover.LEAVE)
     assert moved == pytest.approx(0.08, abs=0.01)

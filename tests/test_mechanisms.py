@@ -197,8 +197,9 @@ def test_a_leader_of_150_reaches_each_teacher_less_often_than_a_leader_of_30():
     assert persuasion.reach_probability(150, P) < persuasion.reach_probability(30, P)
     rng = np.random.default_rng(1)
     weeks = 200
-    large = sum(persuasion.leader_contacts(150, P, rng).mean() for _ in range(weeks))
-    small = sum(persuasion.leader_contacts(30, P, rng).mean() for _ in range(weeks))
+    large = sum(persuasion.leader_contacts(150, P, rng.random(150)).mean()
+                for _ in range(weeks))
+    small = sum(persuasion.leader_contacts(30, P, rng.random(30)).mean() for _ in range(weeks))
     assert large < small
 
 

@@ -50,7 +50,6 @@ from ..parameters import (
     WEEKS_PER_YEAR,
     Parameters,
 )
-from ..state import StudentState
 
 NONE, ABILITY, BACKGROUND, STRATEGY = 0, 1, 2, 3
 ATTRIBUTION_NAMES = ("none", "ability", "background", "strategy")
@@ -68,45 +67,31 @@ class ClassResults:
     gap: np.ndarray  # achievement of others minus disadvantaged, NaN if undefined
 
 
-def class_results(students: StudentState, struggling: np.ndarray, n_teachers: int,
+def class_results(gain_sum: np.ndarray, disadvantaged_gain_sum: np.ndarray,
+                  size: np.ndarray, n_disadvantaged: np.ndarray, achievement_sum: np.ndarray,
+                  disadvantaged_achievement_sum: np.ndarray, struggling_share: np.ndarray,
                   weeks: int) -> ClassResults:
-    """Aggregate the cycle's course gains by teacher (one pass of bincounts)."""
-    teacher = students.assign.ravel()
+    """What an assessment shows each teacher, from sums over their (student, course) pairs.
+
+    ``gain_sum`` (and its disadvantaged part) is the gain made since the last
+    assessment, ``weeks`` weeks ago; it is annualised. ``achievement_sum``
+    (and its disadvantaged part) is achievement now, for the gap a teacher
+    can see between their disadvantaged students and the others.
+    """
     scale = WEEKS_PER_YEAR / max(weeks, 1)
-    gain = students.cycle_gain.ravel() * scale
-    n_courses = students.assign.shape[1]
-    disadvantaged = np.repeat(students.disadvantaged, n_courses).astype(float)
-    achievement = np.repeat(students.achievement, n_courses)
-
-    def total(weights):
-        return np.bincount(teacher, weights=weights, minlength=n_teachers)
-
-    size = np.bincount(teacher, minlength=n_teachers).astype(float)
-    n_dis = total(disadvantaged)
     safe = np.maximum(size, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        dis_gain = total(gain * disadvantaged) / n_dis
-        mean_dis = total(achievement * disadvantaged) / n_dis
-        mean_other = total(achievement * (1 - disadvantaged)) / (size - n_dis)
+        dis_gain = disadvantaged_gain_sum * scale / n_disadvantaged
+        mean_dis = disadvantaged_achievement_sum / n_disadvantaged
+        mean_other = (achievement_sum - disadvantaged_achievement_sum) / (size - n_disadvantaged)
     return ClassResults(
-        gain=total(gain) / safe,
+        gain=gain_sum * scale / safe,
         size=size,
-        disadvantaged_share=n_dis / safe,
+        disadvantaged_share=n_disadvantaged / safe,
         disadvantaged_gain=dis_gain,
-        struggling_share=total(np.repeat(struggling, n_courses).astype(float)) / safe,
+        struggling_share=struggling_share,
         gap=mean_other - mean_dis,
     )
-
-
-def struggling_share(students: StudentState, struggling: np.ndarray, n_teachers: int
-                     ) -> np.ndarray:
-    """Each teacher's share of (student, course) pairs below proficiency (as class_results)."""
-    teacher = students.assign.ravel()
-    n_courses = students.assign.shape[1]
-    size = np.bincount(teacher, minlength=n_teachers).astype(float)
-    below = np.bincount(teacher, weights=np.repeat(struggling, n_courses).astype(float),
-                        minlength=n_teachers)
-    return below / np.maximum(size, 1.0)
 
 
 def goals(aspiration: np.ndarray, self_efficacy: np.ndarray,
@@ -209,12 +194,14 @@ def collective_weights(collective_efficacy: np.ndarray, p: Parameters
 
 
 def effects(m: np.ndarray, probabilities: np.ndarray | None, p: Parameters,
-            rng: np.random.Generator, self_efficacy: np.ndarray) -> MasteryEffects:
+            draw: np.ndarray | None, self_efficacy: np.ndarray) -> MasteryEffects:
     """Turn mastery signals into belief changes through attribution.
 
     ``probabilities`` None means attribution is switched off: failures are
-    blamed on ability. Without noise, each failure's consequences are the
-    probability-weighted mix of the three attributions.
+    blamed on ability. ``draw`` holds one uniform number per teacher that
+    picks the attribution (used only with noise and attribution on).
+    Without noise, each failure's consequences are the probability-weighted
+    mix of the three attributions.
     """
     n = m.size
     failure = np.maximum(-m, 0.0)
@@ -224,7 +211,6 @@ def effects(m: np.ndarray, probabilities: np.ndarray | None, p: Parameters,
         weights = np.zeros((n, 3))
         weights[:, 0] = 1.0
     elif p.noise:
-        draw = rng.random(n)
         choice = (draw[:, None] > np.cumsum(probabilities, axis=1)).sum(axis=1)
         choice = np.minimum(choice, 2)
         weights = np.eye(3)[choice]

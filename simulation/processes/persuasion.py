@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..networks import Ties
-from ..parameters import Parameters
+from ..parameters import Parameters, voiced_beliefs
 from .common import strength
 
 
@@ -39,15 +39,33 @@ def peer_pull(ties: Ties, weight: np.ndarray, credible: np.ndarray,
         strength(ties.src, weight, n) + p.exposure_half)
 
 
+def leader_pull(reached: np.ndarray, social: np.ndarray, self_efficacy: np.ndarray,
+                collective_efficacy: np.ndarray, p: Parameters
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The pull of the week's talks with the leader on the two beliefs (before rates).
+
+    ``η_L (z_L - z)`` toward the beliefs the leader voices
+    (``parameters.voiced_beliefs``) for the teachers ``reached``; for
+    self-efficacy weighted by ``social`` (novices listen more).
+    """
+    voiced_self, voiced_collective = voiced_beliefs(p.leader_confidence)
+    on_self = reached * p.leader_persuasion * social * (voiced_self - self_efficacy)
+    on_collective = reached * p.leader_persuasion * (voiced_collective - collective_efficacy)
+    return on_self, on_collective
+
+
 def reach_probability(n_teachers: int, p: Parameters) -> float:
     """Chance that the leader talks in depth with a given teacher this week."""
     return min(1.0, p.leader_attention / max(n_teachers, 1))
 
 
-def leader_contacts(n_teachers: int, p: Parameters, rng: np.random.Generator) -> np.ndarray:
-    """Which teachers the leader reaches this week (expected share if no noise)."""
+def leader_contacts(n_teachers: int, p: Parameters, draw: np.ndarray | None) -> np.ndarray:
+    """Which teachers the leader reaches this week (expected share if no noise).
+
+    ``draw`` holds one uniform number per teacher (None without noise).
+    """
     probability = reach_probability(n_teachers, p)
     if not p.noise:
-        return np.full(n_teachers, probability)
-    return (rng.random(n_teachers) < probability).astype(float)
+        return np.full(draw.size if draw is not None else n_teachers, probability)
+    return (draw < probability).astype(float)
 

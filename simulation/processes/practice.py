@@ -103,15 +103,15 @@ def support(ties: Ties, weight: np.ndarray, trainer: np.ndarray, coached: np.nda
 
 def update(uses: np.ndarray, fidelity: np.ndarray, try_p: np.ndarray,
            expert_support: np.ndarray, trainer: np.ndarray, collective: np.ndarray,
-           p: Parameters, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+           p: Parameters, draw: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """One cycle of trying, practising and abandoning; returns (uses, fidelity).
 
-    Fidelity grows with expert support times ``(c/c*)^k``: implementing a
-    practice well takes sustained effort, which collective efficacy brings
-    (Donohoo & Katz 2020).
+    ``draw`` holds one uniform number per teacher (None without noise: a
+    teacher then tries when more likely to than not). Fidelity grows with
+    expert support times ``(c/c*)^k``: implementing a practice well takes
+    sustained effort, which collective efficacy brings (Donohoo & Katz 2020).
     """
-    n = uses.size
-    trying = rng.random(n) < try_p if p.noise else try_p >= 0.5
+    trying = draw < try_p if p.noise else try_p >= 0.5
     if p.support_model == "train_the_trainer":
         trying |= trainer
     start = ~uses & trying

@@ -17,8 +17,7 @@ a student below proficiency at the last common assessment, ``P_i`` how fully
 the teacher's team runs a systematic intervention plan (``plan_reach``),
 ``oof_kj`` an out-of-field course, ``p_kj`` the peer composition of the
 class (its mean achievement relative to the student's grade in the school)
-and ``ε_kj`` a residual with annual SD σ, realised at each common assessment
-(``learning_noise``).
+and ``ε_kj`` a residual with annual SD σ, realised at each common assessment.
 
 ``K_kj`` is 1 when the teacher *knows the student*: taught them in an
 earlier year, or works with (has a tie to) another of their teachers. A
@@ -121,34 +120,16 @@ def student_baseline(students: StudentState, p: Parameters) -> np.ndarray:
     return p.baseline_growth + p.ses_growth * students.ses
 
 
-def standing(students: StudentState) -> np.ndarray:
-    """Each student's achievement relative to the mean of their grade in the school."""
-    grade = students.grade
+def standing(students: StudentState, group: np.ndarray | None = None) -> np.ndarray:
+    """Each student's achievement relative to the mean of their grade in the school.
+
+    ``group`` numbers each student's (school, grade) when several schools
+    share the arrays; by default the grade.
+    """
+    grade = students.grade if group is None else group
     total = np.bincount(grade, weights=students.achievement)
     count = np.maximum(np.bincount(grade), 1)
     return students.achievement - (total / count)[grade]
-
-
-def course_extra(students: StudentState, p: Parameters, in_field_only: bool,
-                 peers: bool) -> np.ndarray:
-    """Teacher-independent part of each (student, course) gain that fades.
-
-    Out-of-field teaching lowers it (Clotfelter, Ladd & Vigdor 2010); a class
-    of stronger classmates raises it (peer composition: the class's mean
-    standing in the grade; Hanushek et al. 2003).
-    """
-    extra = np.zeros(students.assign.shape)
-    if not in_field_only:
-        extra -= p.out_of_field_penalty * students.out_of_field
-    if peers and p.peer_effect:
-        n_teachers = int(students.assign.max(initial=0)) + 1
-        flat = students.assign.ravel()
-        n_courses = students.assign.shape[1]
-        rank = np.repeat(standing(students), n_courses)
-        mean = np.bincount(flat, weights=rank, minlength=n_teachers) / np.maximum(
-            np.bincount(flat, minlength=n_teachers), 1)
-        extra += p.peer_effect * mean[students.assign]
-    return extra
 
 
 def below_proficiency(students: StudentState, p: Parameters, year_fraction: float
@@ -156,26 +137,6 @@ def below_proficiency(students: StudentState, p: Parameters, year_fraction: floa
     """Students below the proficiency cut for their grade at this point of the year."""
     cut = p.proficiency_cut + NATIONAL_GROWTH * (students.grade + year_fraction)
     return students.achievement < cut
-
-
-def class_index(students: StudentState, struggling: np.ndarray) -> np.ndarray:
-    """Flat index into the (teacher, kind) table for every (student, course)."""
-    kind = 2 * students.disadvantaged.astype(np.int64) + struggling.astype(np.int64)
-    return students.assign * KINDS + 4 * students.known + kind[:, None]
-
-
-def teach_week(students: StudentState, table: np.ndarray, baseline: np.ndarray,
-               extra: np.ndarray, index: np.ndarray) -> None:
-    """Add one week's expected learning to every course, to achievement and to its fading part."""
-    induced = table.ravel()[index]
-    induced += extra
-    induced *= 1.0 / WEEKS_PER_YEAR
-    weekly_base = baseline * (1.0 / WEEKS_PER_YEAR)
-    students.cycle_gain += induced
-    students.cycle_gain += weekly_base[:, None]
-    mean_induced = induced @ students.course_weights
-    students.fresh += mean_induced
-    students.achievement += weekly_base + mean_induced
 
 
 def weekly_retention(p: Parameters) -> float:
@@ -191,14 +152,19 @@ def weekly_retention(p: Parameters) -> float:
     return float(max(kept, 0.0) ** (1.0 / WEEKS_PER_YEAR))
 
 
-def fade_week(students: StudentState, retention: float) -> None:
-    """One week's loss of earlier years' teacher-induced gains."""
-    if retention >= 1.0:
+def fade(students: StudentState, retention: float, weeks: int) -> None:
+    """Earlier years' teacher-induced gains fade over ``weeks`` weeks (``retention`` a week)."""
+    if retention >= 1.0 or weeks == 0:
         return
-    lost = students.fading * (1.0 - retention)
+    lost = students.fading * (1.0 - retention ** weeks)
     students.fading -= lost
     students.achievement -= lost
 
+
+def learn(students: StudentState, lasting: np.ndarray, induced: np.ndarray) -> None:
+    """Add learning: ``lasting`` (growth no teacher causes) and ``induced`` (which fades)."""
+    students.fresh += induced
+    students.achievement += lasting + induced
 
 def close_year(students: StudentState, p: Parameters) -> None:
     """Year end: the part of this year's induced gain that will not last starts fading."""
@@ -227,21 +193,8 @@ def settle_history(students: StudentState, induced: np.ndarray, p: Parameters) -
     students.prior[:] = students.achievement
 
 
-def learning_noise(students: StudentState, weeks: int, p: Parameters,
-                   rng: np.random.Generator) -> None:
-    """Realise the variation in learning that teachers do not cause.
+def noise_due(weeks: int, p: Parameters) -> bool:
+    """Whether an assessment after ``weeks`` weeks realises learning noise (draws are made)."""
+    return bool(p.noise and p.student_noise != 0 and weeks != 0)
 
-    Drawn at each common assessment for the ``weeks`` since the last one,
-    ``ε_kj ~ N(0, σ² weeks / W)``: the same distribution as weekly draws
-    summed, at a sixth of the cost, so the class gains teachers see carry
-    exactly the sampling noise they would. It fades like teacher-induced
-    gains (much of a year's luck on a test does not carry over).
-    """
-    if not p.noise or p.student_noise == 0 or weeks == 0:
-        return
-    sd = p.student_noise * np.sqrt(weeks / WEEKS_PER_YEAR)
-    noise = rng.standard_normal(students.cycle_gain.shape) * sd
-    students.cycle_gain += noise
-    mean_noise = noise @ students.course_weights
-    students.achievement += mean_noise
-    students.fresh += mean_noise
+

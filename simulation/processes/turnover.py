@@ -63,16 +63,15 @@ def leave_probability(self_efficacy, collective, stress, experience, poverty: fl
     return hazards(self_efficacy, collective, stress, experience, poverty, p).either
 
 
-def departures(h: Hazards, p: Parameters, rng: np.random.Generator) -> np.ndarray:
+def departures(h: Hazards, p: Parameters, draw: np.ndarray | None) -> np.ndarray:
     """Who goes and why: STAY, MOVE or LEAVE per teacher.
 
-    One uniform draw per teacher decides both: below ``P_move`` the teacher
-    moves, in the next ``(1 - P_move) P_leave`` they leave teaching. Without
-    noise, teachers more likely to go than stay go, for their likelier reason.
+    One uniform draw per teacher (``draw``) decides both: below ``P_move``
+    the teacher moves, in the next ``(1 - P_move) P_leave`` they leave
+    teaching. Without noise (``draw`` None), teachers more likely to go than
+    stay go, for their likelier reason.
     """
-    n = h.move.size
     if p.noise:
-        draw = rng.random(n)
         moves = draw < h.move
         leaves = ~moves & (draw < h.either)
     else:

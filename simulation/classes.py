@@ -1,0 +1,159 @@
+"""The school's classes: who teaches whom, and the sums that assessments read.
+
+A student takes one course per subject; each (student, course) pair has a
+teacher. Between assessments classes do not change, and what a teacher
+sees at an assessment is a sum over their pairs: the gains their students
+made, split by whether the student is disadvantaged. Those sums are linear
+in the weekly teacher effects, so :class:`Classes` keeps, per teacher, how
+many pairs of each kind they teach (``kind_counts``) and the sums of what
+does not depend on the teacher (baseline growth, out-of-field teaching,
+classmates), and a week of teaching costs teacher-sized work:
+``Σ_pairs gain = (weeks (B_t + X_t) + Σ_κ T_tκ N_tκ) / W``, with ``T`` the
+weeks' teacher-effect tables summed (``processes.teaching.teacher_effects``).
+
+Sums over a teacher's pairs use ``np.bincount`` over global teacher ids,
+which adds in input order, so a school's sums do not depend on other
+schools sharing the arrays (:mod:`simulation.schools`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .parameters import WEEKS_PER_YEAR, Parameters
+from .processes import teaching
+from .state import StudentState
+
+#: Which of the eight kinds of (student, course) are disadvantaged students
+#: (kind = 4 known + 2 disadvantaged + below proficiency).
+DISADVANTAGED_KINDS = np.array([False, False, True, True] * 2)
+
+
+class Classes:
+    """Pairs of (student, course) and their teachers, with the sums assessments need.
+
+    Built after every course assignment; :meth:`see` brings it up to date
+    with who is below proficiency and with classmates (at every
+    assessment).
+
+    Parameters
+    ----------
+    students : StudentState
+        With ``assign`` holding global teacher ids.
+    n_teachers : int
+        Teachers in the arrays (all schools).
+    p : Parameters
+    out_of_field : bool
+        Whether out-of-field teaching costs gains (the ``staffing`` process).
+    peers : bool
+        Whether classmates act on gains (the ``peers`` process).
+    """
+
+    def __init__(
+        self,
+        students: StudentState,
+        n_teachers: int,
+        p: Parameters,
+        *,
+        out_of_field: bool,
+        peers: bool,
+    ) -> None:
+        self.n_teachers = n_teachers
+        self.n_courses = students.assign.shape[1]
+        self.peers = peers and bool(p.peer_effect)
+        self.teacher = students.assign.ravel()
+        courses = self.n_courses
+        self.size = self.sum_over_pairs(None)
+        self.safe_size = np.maximum(self.size, 1.0)
+        self.disadvantaged = np.repeat(students.disadvantaged, courses).astype(float)
+        self.n_disadvantaged = self.sum_over_pairs(self.disadvantaged)
+        self.baseline = teaching.student_baseline(students, p)
+        base = np.repeat(self.baseline, courses)
+        self.base_sum = self.sum_over_pairs(base)
+        self.base_disadvantaged_sum = self.sum_over_pairs(base * self.disadvantaged)
+        penalty = (
+            p.out_of_field_penalty * students.out_of_field.ravel()
+            if out_of_field
+            else np.zeros(self.teacher.size)
+        )
+        self.penalty_sum = self.sum_over_pairs(penalty)
+        self.penalty_disadvantaged_sum = self.sum_over_pairs(penalty * self.disadvantaged)
+        self.penalty_mean = penalty.reshape(-1, courses).sum(axis=1) * (1.0 / courses)
+        self.penalty = penalty
+        self.kind_without_level = (
+            4 * students.known + 2 * students.disadvantaged.astype(np.int64)[:, None]
+        ).ravel()
+
+    def sum_over_pairs(self, values: np.ndarray | None) -> np.ndarray:
+        """Per teacher: the sum of ``values`` over their pairs (the count if None)."""
+        return np.bincount(self.teacher, weights=values, minlength=self.n_teachers).astype(float)
+
+    def see(
+        self, students: StudentState, p: Parameters, year_fraction: float, group: np.ndarray
+    ) -> None:
+        """Who is below proficiency now, what that makes of each class, and classmates.
+
+        ``group`` numbers each student's (school, grade): peers are compared
+        within a school's grade.
+        """
+        courses = self.n_courses
+        self.struggling = teaching.below_proficiency(students, p, year_fraction)
+        level = np.repeat(self.struggling, courses)
+        self.index = self.teacher * teaching.KINDS + self.kind_without_level + level
+        self.kind_counts = (
+            np.bincount(self.index, minlength=self.n_teachers * teaching.KINDS)
+            .reshape(self.n_teachers, teaching.KINDS)
+            .astype(float)
+        )
+        self.struggling_share = self.sum_over_pairs(level.astype(float)) / self.safe_size
+        if self.peers:
+            standing = np.repeat(teaching.standing(students, group), courses)
+            self.peer = p.peer_effect * (self.sum_over_pairs(standing) / self.safe_size)
+            peer_pairs = self.peer[self.teacher]
+            self.peer_mean = peer_pairs.reshape(-1, courses).sum(axis=1) * (1.0 / courses)
+        else:
+            self.peer = np.zeros(self.n_teachers)
+            peer_pairs = np.zeros(self.teacher.size)
+            self.peer_mean = np.zeros(students.n)
+        # teacher-independent gains of each pair that fade (out of field, classmates)
+        self.extra = peer_pairs - self.penalty
+        self.extra_sum = self.peer * self.size - self.penalty_sum
+        self.extra_disadvantaged_sum = (
+            self.peer * self.n_disadvantaged - self.penalty_disadvantaged_sum
+        )
+        self.extra_mean = self.peer_mean - self.penalty_mean
+
+    def effect_per_student(self, table: np.ndarray) -> np.ndarray:
+        """Each student's mean over courses of ``table[pair]`` plus the extra gains (SD/year)."""
+        gathered = table.ravel()[self.index].reshape(-1, self.n_courses)
+        return gathered.sum(axis=1) * (1.0 / self.n_courses) + self.extra_mean
+
+    def induced(self, table_sum: np.ndarray, weeks: int) -> np.ndarray:
+        """Each student's teacher-induced gain over ``weeks`` weeks (tables summed in ``table_sum``)."""
+        gathered = table_sum.ravel()[self.index].reshape(-1, self.n_courses)
+        return (gathered.sum(axis=1) * (1.0 / self.n_courses) + weeks * self.extra_mean) * (
+            1.0 / WEEKS_PER_YEAR
+        )
+
+    def gain_sums(self, table_sum: np.ndarray, weeks: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per teacher: the gain summed over their pairs, all and disadvantaged only.
+
+        Over ``weeks`` weeks taught with effect tables summing to
+        ``table_sum`` (noise not included).
+        """
+        taught = table_sum * self.kind_counts
+        induced = taught.sum(axis=1)
+        induced_disadvantaged = taught[:, DISADVANTAGED_KINDS].sum(axis=1)
+        scale = 1.0 / WEEKS_PER_YEAR
+        total = (weeks * (self.base_sum + self.extra_sum) + induced) * scale
+        disadvantaged = (
+            weeks * (self.base_disadvantaged_sum + self.extra_disadvantaged_sum)
+            + induced_disadvantaged
+        ) * scale
+        return total, disadvantaged
+
+    def expected_gain(self, table: np.ndarray) -> np.ndarray:
+        """Per teacher: the mean over their pairs of a year's expected gain (SD/year)."""
+        return (
+            (table * self.kind_counts).sum(axis=1) + self.extra_sum + self.base_sum
+        ) / self.safe_size
