@@ -27,6 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from simulation import InputError
+from simulation.outcomes import reported
 
 from .consoles import stderr_console, stdout_console
 from .progress import progress_display
@@ -244,7 +245,7 @@ def run(
         if plots_wanted:
             files["plots/overview.png"] = plots.overview_figure([results])
             files["plots/sources.png"] = plots.sources_by_year_figure(results)
-            for outcome in plots.RUN_PLOTS:
+            for outcome in reported():
                 files[f"plots/{outcome}.png"] = plots.outcome_figure([results], outcome)
         folder.commit(files, {
             "command": "run", "staffroom_version": version(),

@@ -15,10 +15,10 @@ import pandas as pd
 
 from scenarios import Scenario, load
 from simulation import SOURCES, InputError
+from simulation.outcomes import reported
 
 from .replicates import Results
 from .statistics import Interval, cumulative, differences
-from .wording import COMPARED
 
 
 @dataclass
@@ -34,7 +34,7 @@ class Comparison:
     plans : list of Results
         The others' runs.
     differences : DataFrame
-        Tidy: one row per plan, outcome (:data:`analysis.wording.COMPARED`)
+        Tidy: one row per plan, outcome (:func:`simulation.outcomes.reported`)
         and year: ``scenario``, ``outcome``, ``year``, ``baseline_mean``,
         ``plan_mean``, ``difference``, ``low``, ``high``, ``n``, ``method``,
         ``clear`` (plan minus baseline at the end of that year).
@@ -142,7 +142,7 @@ def compare(results: Sequence[Results], question: str = "") -> Comparison:
     base_sources = cumulative(baseline.summary, names)
     tables, source_tables = [], []
     for plan in plans:
-        table = differences(plan.summary, baseline.summary, COMPARED)
+        table = differences(plan.summary, baseline.summary, reported())
         table.insert(0, "scenario", plan.scenario.name)
         tables.append(table)
         for span, sums in (

@@ -15,20 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from simulation import DESCRIPTIONS, SOURCES, Parameters
-
-#: Units of the model's outcomes (:data:`simulation.OUTCOMES`).
-OUTCOME_UNITS = {
-    "self_efficacy": "0-1", "self_efficacy_tses": "TSES 1-9", "collective_efficacy": "0-1",
-    "responsibility": "0-1", "stress": "0-1", "skill": "SD/year", "practice_share": "share",
-    "turnover_rate": "share", "achievement": "SD", "annual_gain": "SD/year", "ses_gap": "SD",
-    "ses_gain_slope": "SD/year per SD of SES", "proficient_advantaged": "share",
-    "proficient_disadvantaged": "share", "network_density": "0-1",
-    "network_clustering": "0-1", "self_efficacy_sd": "TSES 1-9", "expectation_bias": "0-1",
-    "practice_fidelity": "0-1", "reflective_practice": "0-1", "out_of_field_share": "share",
-    "novice_share": "share", "proficient": "share", "year": "school year", "week": "week",
-    **{f"source_{name}": "0-1 per week" for name in SOURCES},
-}
+from simulation import SOURCES, Parameters
+from simulation.outcomes import REGISTRY
 
 #: Columns that identify a run or a row.
 IDENTIFIERS = {
@@ -52,12 +40,11 @@ def describe(column: str) -> tuple[str, str] | None:
     if column in IDENTIFIERS:
         return IDENTIFIERS[column]
     name = column.removeprefix("outcome_")
-    if name in DESCRIPTIONS:
-        return OUTCOME_UNITS.get(name, ""), DESCRIPTIONS[name]
+    if name in REGISTRY:
+        return REGISTRY[name].unit, REGISTRY[name].description
     stem, _, year = name.rpartition("_y")
-    if year.isdigit() and stem in DESCRIPTIONS:
-        return (OUTCOME_UNITS.get(stem, ""),
-                f"{DESCRIPTIONS[stem]}, at the end of year {year}")
+    if year.isdigit() and stem in REGISTRY:
+        return REGISTRY[stem].unit, f"{REGISTRY[stem].description}, at the end of year {year}"
     if name.startswith("source_") and name.endswith("_year"):
         source = name.removeprefix("source_").removesuffix("_year")
         if source in SOURCES:

@@ -25,17 +25,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from simulation import DESCRIPTIONS, SOURCES, WEEKS_PER_YEAR
+from simulation import SOURCES, WEEKS_PER_YEAR
+from simulation.outcomes import REGISTRY, reported
 
 from .compare import Comparison
 from .glyphs import make_drawable
 from .replicates import Results
-from .wording import COMPARED, PHRASES, SOURCE_NAMES, TSES_POINTS, label
+from .wording import SOURCE_NAMES, TSES_POINTS, label
 
-#: Outcomes that only mean something at the end of a year (annual test, turnover).
-YEARLY = frozenset({"annual_gain", "ses_gain_slope", "turnover_rate"})
-#: Outcomes ``staffroom run`` plots one by one.
-RUN_PLOTS = COMPARED
 COLOURS = ("#4d4d4d", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
            "#e377c2", "#17becf", "#bcbd22")
 DPI = 100
@@ -51,8 +48,14 @@ def png(figure: plt.Figure) -> bytes:
 
 
 def _scale(outcome: str) -> float:
-    phrase = PHRASES.get(outcome)
-    return phrase.scale if phrase else 1.0
+    entry = REGISTRY.get(outcome)
+    return entry.scale if entry else 1.0
+
+
+def _yearly(outcome: str) -> bool:
+    """Whether ``outcome`` only means something at the end of a year (annual test, turnover)."""
+    entry = REGISTRY.get(outcome)
+    return bool(entry and entry.yearly)
 
 
 def _grid(panels: int, height: float) -> tuple[plt.Figure, np.ndarray]:
@@ -97,7 +100,7 @@ def _panel(axis: plt.Axes, results: Sequence[Results], outcome: str,
     for k, result in enumerate(results):
         colour = COLOURS[k % len(COLOURS)]
         name = result.scenario.name
-        if outcome in YEARLY:
+        if _yearly(outcome):
             b = _bands(result.summary, "year", outcome)
             x = b["year"] + (k - (len(results) - 1) / 2) * 0.06
             if spread:
@@ -116,7 +119,7 @@ def _panel(axis: plt.Axes, results: Sequence[Results], outcome: str,
     axis.set_title(label(outcome), fontsize=10)
     axis.set_xlabel("school year")
     years = results[0].scenario.years
-    axis.set_xticks(range(0 if outcome not in YEARLY else 1, years + 1))
+    axis.set_xticks(range(1 if _yearly(outcome) else 0, years + 1))
     axis.grid(alpha=0.3)
 
 
@@ -126,7 +129,7 @@ def outcome_figure(results: Sequence[Results], outcome: str) -> bytes:
     _panel(axis, results, outcome, spread=len(results) == 1)
     axis.set_ylabel(label(outcome))
     axis.legend(fontsize=8, loc="best")
-    what = DESCRIPTIONS.get(outcome, outcome)
+    what = REGISTRY[outcome].description if outcome in REGISTRY else outcome
     if len(results) == 1:
         axis.set_title(f"{results[0].scenario.name}: {what}\n"
                        f"mean of {results[0].scenario.replicates} runs, 95% CI (dark), "
@@ -136,8 +139,9 @@ def outcome_figure(results: Sequence[Results], outcome: str) -> bytes:
     return png(figure)
 
 
-def overview_figure(results: Sequence[Results], outcomes: Sequence[str] = COMPARED) -> bytes:
-    """A grid of panels, one per outcome, for one or more scenarios."""
+def overview_figure(results: Sequence[Results], outcomes: Sequence[str] | None = None) -> bytes:
+    """A grid of panels, one per outcome (default: the reported ones), for scenarios."""
+    outcomes = reported() if outcomes is None else outcomes
     figure, axes = _grid(len(outcomes), 3.0)
     for axis, outcome in zip(axes.flat, outcomes, strict=False):
         _panel(axis, results, outcome, spread=len(results) == 1)
@@ -150,7 +154,7 @@ def overview_figure(results: Sequence[Results], outcomes: Sequence[str] = COMPAR
 
 def differences_figure(comparison: Comparison) -> bytes:
     """Each plan minus the baseline, by year, with 95% intervals, one panel per outcome."""
-    outcomes = COMPARED
+    outcomes = reported()
     figure, axes = _grid(len(outcomes), 2.8)
     table = comparison.differences
     plans = [p.scenario.name for p in comparison.plans]

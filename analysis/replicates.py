@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from scenarios import Scenario
-from simulation import OUTCOMES, SOURCES, WEEKS_PER_YEAR
+from simulation import SOURCES, WEEKS_PER_YEAR
+from simulation.outcomes import measured
 
 from .seeds import run_seed
 from .workers import as_finished, forkserver_context, interrupts_as_flag, pool_size
@@ -29,7 +30,6 @@ DECISION_COLUMNS = (*ID_COLUMNS, "rule", "rule_name", "year", "week", "step", "c
 #: change in self-efficacy summed over the school year's 36 weeks (mean over
 #: teachers, 0-1 scale; times 8 for TSES points).
 YEAR_SOURCES = tuple(f"source_{name}_year" for name in SOURCES)
-OUTCOME_COLUMNS = tuple(o for o in OUTCOMES if o not in ("year", "week"))
 
 
 def replicate_seeds(seed: int, replicates: int) -> list[int]:
@@ -249,7 +249,7 @@ def _tables(name: str, runs: Sequence[RunResult]
     trajectories = pd.concat(frames, ignore_index=True)
     trajectories["seed"] = trajectories["seed"].astype("int64")
     ends = trajectories[trajectories["week"] == WEEKS_PER_YEAR]
-    summary = ends[[*ID_COLUMNS, "year", *OUTCOME_COLUMNS]]
+    summary = ends[[*ID_COLUMNS, "year", *measured()]]
     summary = summary.assign(year=summary["year"].astype(int)).reset_index(drop=True)
     summary = summary.merge(pd.concat(years, ignore_index=True), on=["replicate", "year"],
                             how="left", validate="one_to_one")

@@ -14,7 +14,8 @@ from importlib import metadata
 
 from rich.table import Table
 
-from simulation import DESCRIPTIONS, OUTCOMES, SOURCES
+from simulation import SOURCES
+from simulation.outcomes import get, reported
 
 from . import plots
 from .blocks import (
@@ -35,7 +36,6 @@ from .replicates import Results
 from .statistics import Interval, differences, mean_interval
 from .summary import answers, chart, rule_notes
 from .wording import (
-    COMPARED,
     SOURCE_NAMES,
     TSES_POINTS,
     finding,
@@ -127,7 +127,7 @@ def _scenario_list(comparison: Comparison) -> Bullets:
 def _difference_table(comparison: Comparison, plan: str) -> TableBlock:
     years = range(1, comparison.years + 1)
     rows = []
-    for outcome in COMPARED:
+    for outcome in reported():
         cells = [label(outcome)]
         for year in years:
             interval = comparison.interval(plan, outcome, year)
@@ -139,7 +139,7 @@ def _difference_table(comparison: Comparison, plan: str) -> TableBlock:
 
 
 def _glossary() -> TableBlock:
-    rows = tuple((label(o), o, DESCRIPTIONS[o]) for o in COMPARED)
+    rows = tuple((label(o), o, get(o).description) for o in reported())
     return TableBlock(("outcome", "column", "meaning"), rows, name="glossary")
 
 
@@ -164,7 +164,7 @@ def _levels_table(comparison: Comparison) -> TableBlock:
     results = [comparison.baseline, *comparison.plans]
     year = comparison.years
     rows = []
-    for outcome in COMPARED:
+    for outcome in reported():
         cells = [label(outcome)]
         for result in results:
             values = result.summary.loc[result.summary["year"] == year, outcome]
@@ -246,7 +246,7 @@ def comparison_blocks(comparison: Comparison, prefix: str = "") -> list[Block]:
                                 "intervals (better: in the direction that helps students or "
                                 "teachers):"))
         blocks.append(Bullets(tuple(finding(o, comparison.interval(plan, o, year))
-                                    for o in COMPARED)))
+                                    for o in reported())))
         blocks.append(Paragraph(source_sentence(
             year, comparison.source_intervals(plan, year),
             comparison.start_difference(plan, "self_efficacy_tses"),
@@ -327,7 +327,7 @@ def terminal_table(comparison: Comparison) -> Table:
     table.add_column(base, justify="right", style="dim")
     for plan in comparison.plans:
         table.add_column(f"{plan.scenario.name} − baseline", justify="right")
-    for outcome in COMPARED:
+    for outcome in reported():
         values = comparison.baseline.summary.loc[
             comparison.baseline.summary["year"] == year, outcome]
         mean = mean_interval(values).estimate
@@ -343,11 +343,6 @@ def terminal_table(comparison: Comparison) -> Table:
     return table
 
 
-RUN_TABLE = ("collective_efficacy", "responsibility", "self_efficacy_tses", "stress",
-             "turnover_rate", "annual_gain", "ses_gap", "ses_gain_slope",
-             "proficient_advantaged", "proficient_disadvantaged", "practice_share")
-
-
 def run_table(results: Results) -> Table:
     """End-of-year means of the key outcomes with their 95% intervals."""
     s = results.scenario
@@ -356,9 +351,7 @@ def run_table(results: Results) -> Table:
     table.add_column("outcome")
     for year in range(1, s.years + 1):
         table.add_column(f"year {year}", justify="right")
-    for outcome in RUN_TABLE:
-        if outcome not in OUTCOMES:
-            continue
+    for outcome in reported():
         cells = [label(outcome)]
         for year in range(1, s.years + 1):
             interval = mean_interval(

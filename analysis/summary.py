@@ -17,14 +17,13 @@ from collections.abc import Sequence
 import pandas as pd
 
 from simulation import WEEKS_PER_YEAR
+from simulation.outcomes import get, headline, reported
 
 from .blocks import VERDICT_COLOURS, Answer, Chart, TableBlock
 from .compare import Comparison
 from .replicates import Results
 from .statistics import Interval
 from .wording import (
-    COMPARED,
-    PHRASES,
     SOURCE_NAMES,
     TSES_POINTS,
     change,
@@ -35,16 +34,13 @@ from .wording import (
     signed,
 )
 
-#: The outcomes on the one-page chart, in its order.
-KEY_OUTCOMES = ("annual_gain", "ses_gap", "proficient_disadvantaged", "collective_efficacy",
-                "responsibility", "self_efficacy_tses", "turnover_rate")
 LABEL_WIDTH, ROW, WIDE_ROW, HEADER = 205, 24, 38, 26
 #: One plan: bar and words on one line; several: a column per plan, words under the bar.
 ONE_BAR, ONE_TEXT, COLUMN = 270, 200, 205
 
 
 def _shown(interval: Interval, outcome: str) -> str:
-    phrase = PHRASES[outcome]
+    phrase = get(outcome)
     return number(interval.estimate * phrase.scale, decimals_for(interval, phrase), signed=True)
 
 
@@ -83,7 +79,7 @@ def _two_lines(name: str, width: int = 27) -> list[str]:
 
 
 def chart(comparison: Comparison) -> Chart:
-    """Each plan's difference from the baseline on :data:`KEY_OUTCOMES` (inline SVG).
+    """Each plan's difference from the baseline on the registry's headline outcomes (inline SVG).
 
     One row per outcome and, with several plans, one column per plan: the 95%
     interval as a bar, the estimate as a dot, a dashed line at zero (no
@@ -107,7 +103,7 @@ def chart(comparison: Comparison) -> Chart:
                          f'text-anchor="middle" font-weight="600">{spans}</text>')
         y += HEADER + 15 * (lines - 1)
     row = WIDE_ROW if several else ROW
-    for outcome in KEY_OUTCOMES:
+    for outcome in headline():
         intervals = {plan: comparison.interval(plan, outcome, year) for plan in plans}
         extent = max([abs(v) for i in intervals.values() for v in (i.low, i.high, i.estimate)
                       if math.isfinite(v)] or [0.0]) * 1.05 or 1.0
@@ -134,7 +130,7 @@ def chart(comparison: Comparison) -> Chart:
     header = ("outcome", *plans)
     rows = tuple((label(o), *(f"{signed(comparison.interval(p, o, year), o)} "
                               f"{judgement(comparison.interval(p, o, year), o)}"
-                              for p in plans)) for o in KEY_OUTCOMES)
+                              for p in plans)) for o in headline())
     base = comparison.baseline.scenario.name
     caption = (f"Difference from {base} at the end of year {year}, {comparison.replicates} "
                "runs each: the dot is the estimate, the bar its 95% interval. Green: better; "
@@ -156,18 +152,18 @@ def answer(comparison: Comparison, plan: str) -> Answer:
     """One plan's answer in a sentence, with what drove it and what its leader decided."""
     year = comparison.years
     base = comparison.baseline.scenario.name
-    finals = {o: comparison.interval(plan, o, year) for o in COMPARED}
+    finals = {o: comparison.interval(plan, o, year) for o in reported()}
     verdicts = {o: judgement(i, o) for o, i in finals.items()}
     better = sum(v == "better" for v in verdicts.values())
     worse = sum(v == "worse" for v in verdicts.values())
     verdict = overall(finals)
-    counts = f"better on {better}, worse on {worse} of {len(COMPARED)} outcomes"
-    clear = [o for o in KEY_OUTCOMES if verdicts[o] in ("better", "worse")]
+    counts = f"better on {better}, worse on {worse} of {len(reported())} outcomes"
+    clear = [o for o in headline() if verdicts[o] in ("better", "worse")]
     first_worse = [o for o in clear if verdicts[o] == "worse"][:1]
     chosen = (first_worse + [o for o in clear if o not in first_worse])[:2]
     if verdict == "no clear difference":
         text = (f"By the end of year {year} the simulation cannot tell it apart from {base} on "
-                f"any of the {len(COMPARED)} outcomes (more --replicates narrow the intervals).")
+                f"any of the {len(reported())} outcomes (more --replicates narrow the intervals).")
     elif chosen:
         clauses = " and ".join(change(o, finals[o]) for o in chosen)
         text = f"By the end of year {year}, {clauses} than in {base} ({counts})."

@@ -1,116 +1,19 @@
 """How each compared outcome is said in words a principal can read.
 
-One :class:`Phrasing` per outcome of :data:`COMPARED`: its name in a
-sentence, the verbs for a rise and a fall, the unit a difference is shown
-in, and which direction is better (for the summary marks). Labels for
-tables come from :data:`simulation.DESCRIPTIONS`.
+What each outcome is called in a sentence, its comparatives, the unit a
+difference is shown in and which direction is better all come from the
+outcome registry (:mod:`simulation.outcomes`); this module puts them
+together into numbers, sentences and verdicts.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-from simulation import DESCRIPTIONS, SOURCES
+from simulation import SOURCES
+from simulation.outcomes import REGISTRY, Outcome, get
 
 from .statistics import Interval
-
-#: Outcomes a comparison reports, in the order a report shows them.
-COMPARED = (
-    "annual_gain",
-    "ses_gap",
-    "ses_gain_slope",
-    "proficient_disadvantaged",
-    "proficient_advantaged",
-    "collective_efficacy",
-    "responsibility",
-    "self_efficacy_tses",
-    "stress",
-    "turnover_rate",
-    "practice_share",
-)
-
-
-@dataclass(frozen=True)
-class Phrasing:
-    """How one outcome is put into words.
-
-    Attributes
-    ----------
-    noun : str
-        The outcome as the subject of a sentence ("annual achievement gains").
-    plural : bool
-        Whether ``noun`` takes "are" rather than "is".
-    short : str
-        Column label for compact tables.
-    more, less : str
-        Comparatives for a rise and a fall ("higher", "narrower").
-    unit : str
-        Unit after a number (" SD", " percentage points").
-    scale_note : str
-        Said after the comparative for scores on a scale (" on the 0–1 scale").
-    scale : float
-        Multiplier from the model's unit to the shown one (100 for shares).
-    decimals : int
-        Fewest decimals shown (more when an interval is narrow).
-    better : int
-        +1 if higher is better, -1 if lower is better, 0 if neither.
-    """
-
-    noun: str
-    plural: bool
-    short: str
-    more: str
-    less: str
-    unit: str
-    scale: float = 1.0
-    decimals: int = 2
-    better: int = 0
-    scale_note: str = ""
-
-
-PHRASES: dict[str, Phrasing] = {
-    "annual_gain": Phrasing("annual achievement gains", True, "annual gain (SD)", "higher",
-                            "lower", " SD", decimals=3, better=1),
-    "ses_gap": Phrasing("the SES achievement gap", False, "SES gap (SD)", "wider", "narrower",
-                        " SD", decimals=3, better=-1),
-    "ses_gain_slope": Phrasing("the SES–gain slope (extra annual gain per SD of family SES)",
-                               False, "SES–gain slope", "steeper", "flatter", " SD",
-                               decimals=3, better=-1),
-    "proficient_disadvantaged": Phrasing("the share of disadvantaged students who are "
-                                         "proficient", False, "proficient, disadv. (%)",
-                                         "higher", "lower", " percentage points", 100.0, 1, 1),
-    "proficient_advantaged": Phrasing("the share of advantaged students who are proficient",
-                                      False, "proficient, adv. (%)", "higher", "lower",
-                                      " percentage points", 100.0, 1, 1),
-    "collective_efficacy": Phrasing("school collective efficacy", False,
-                                    "collective efficacy (0–1)", "higher", "lower", "",
-                                    decimals=3, better=1, scale_note=" on a 0–1 scale"),
-    "responsibility": Phrasing("collective responsibility", False, "responsibility (0–1)",
-                               "higher", "lower", "", decimals=3, better=1,
-                               scale_note=" on a 0–1 scale"),
-    "self_efficacy_tses": Phrasing("teachers' mean self-efficacy", False,
-                                   "self-efficacy (TSES 1–9)", "higher", "lower",
-                                   " TSES points", decimals=2, better=1),
-    "stress": Phrasing("teacher stress", False, "stress (0–1)", "higher", "lower", "",
-                       decimals=3, better=-1, scale_note=" on a 0–1 scale"),
-    "turnover_rate": Phrasing("teacher turnover (the share leaving at the end of the year)",
-                              False, "turnover (%)", "higher", "lower", " percentage points",
-                              100.0, 1, -1),
-    "practice_share": Phrasing("the share of teachers using the evidence-based practice",
-                               False, "using practice (%)", "higher", "lower",
-                               " percentage points", 100.0, 1, 1),
-    # shown in the Blueprint section (analysis.blueprint), not in COMPARED
-    "expectation_bias": Phrasing("teachers' expectation bias against disadvantaged students",
-                                 False, "expectation bias (0–1)", "higher", "lower", "",
-                                 decimals=3, better=-1, scale_note=" on a 0–1 scale"),
-    "reflective_practice": Phrasing("reflective practice", False, "reflective practice (0–1)",
-                                    "higher", "lower", "", decimals=3, better=1,
-                                    scale_note=" on a 0–1 scale"),
-    "network_clustering": Phrasing("the clustering of the collaboration network", False,
-                                   "network clustering (0–1)", "higher", "lower", "",
-                                   decimals=3, scale_note=" on a 0–1 scale"),
-}
 
 SOURCE_NAMES = {
     "mastery": "mastery experience",
@@ -123,12 +26,12 @@ TSES_POINTS = 8.0
 
 
 def label(outcome: str) -> str:
-    """A table label: the short phrase, or the model's description."""
-    phrase = PHRASES.get(outcome)
-    return phrase.short if phrase else DESCRIPTIONS.get(outcome, outcome)
+    """A table label: the registry's label (the outcome's name if it has no entry)."""
+    entry = REGISTRY.get(outcome)
+    return entry.label if entry else outcome
 
 
-def decimals_for(interval: Interval, phrase: Phrasing) -> int:
+def decimals_for(interval: Interval, phrase: Outcome) -> int:
     """Decimals that show an interval's width with at least two significant digits."""
     width = (interval.high - interval.low) * phrase.scale
     if not math.isfinite(width) or width <= 0:
@@ -149,7 +52,7 @@ def number(value: float, decimals: int, signed: bool = False) -> str:
 
 def signed(interval: Interval, outcome: str) -> str:
     """A difference with its interval, e.g. ``+0.041 [0.020, 0.062]``, in shown units."""
-    phrase = PHRASES[outcome]
+    phrase = get(outcome)
     d = decimals_for(interval, phrase)
     estimate = number(interval.estimate * phrase.scale, d, signed=True)
     if math.isnan(interval.low):
@@ -160,7 +63,7 @@ def signed(interval: Interval, outcome: str) -> str:
 
 def plus_minus(interval: Interval, outcome: str) -> str:
     """A difference and its interval's half-width, e.g. ``+0.041 ± 0.021`` (compact)."""
-    phrase = PHRASES[outcome]
+    phrase = get(outcome)
     d = decimals_for(interval, phrase)
     estimate = number(interval.estimate * phrase.scale, d, signed=True)
     if math.isnan(interval.low):
@@ -171,7 +74,7 @@ def plus_minus(interval: Interval, outcome: str) -> str:
 
 def level(value: float, outcome: str) -> str:
     """A level (not a difference) in the outcome's shown unit."""
-    phrase = PHRASES[outcome]
+    phrase = get(outcome)
     return number(value * phrase.scale, phrase.decimals)
 
 
@@ -183,7 +86,7 @@ def sentence(outcome: str, interval: Interval, plan: str, baseline: str, year: i
     "By the end of year 3, annual achievement gains are 0.041 SD higher in
     PLC teams than in Departments (95% CI 0.020–0.062)."
     """
-    phrase = PHRASES[outcome]
+    phrase = get(outcome)
     d = decimals_for(interval, phrase)
     scale = phrase.scale
     start = f"By the end of year {year}"
@@ -192,18 +95,18 @@ def sentence(outcome: str, interval: Interval, plan: str, baseline: str, year: i
         return f"{start}, {phrase.noun} cannot be compared (it is undefined in these runs)."
     if math.isnan(interval.low):
         return (f"{start}, {phrase.noun} differs by "
-                f"{number(interval.estimate * scale, d, signed=True)}{phrase.unit} between "
+                f"{number(interval.estimate * scale, d, signed=True)}{phrase.shown_unit} between "
                 f"{plan} and {baseline}, but {interval.n} replicate gives no interval: "
                 "run more replicates.")
     if not interval.clear:
         return (f"{start}, there is no clear difference in {phrase.noun} between {plan} and "
                 f"{baseline} (difference {number(interval.estimate * scale, d, signed=True)}"
-                f"{phrase.unit}, 95% CI {number(interval.low * scale, d)} to "
+                f"{phrase.shown_unit}, 95% CI {number(interval.low * scale, d)} to "
                 f"{number(interval.high * scale, d)}).")
     comparative = phrase.more if interval.estimate > 0 else phrase.less
     low, high = sorted((abs(interval.low) * scale, abs(interval.high) * scale))
     return (f"{start}, {phrase.noun} {verb} {number(abs(interval.estimate) * scale, d)}"
-            f"{phrase.unit} {comparative}{phrase.scale_note} in {plan} than in {baseline} "
+            f"{phrase.shown_unit} {comparative}{phrase.scale_note} in {plan} than in {baseline} "
             f"(95% CI {number(low, d)}–{number(high, d)}).")
 
 
@@ -214,13 +117,13 @@ def finding(outcome: str, interval: Interval) -> str:
     --------
     "Annual achievement gains are 0.041 SD higher (95% CI 0.020–0.062)."
     """
-    phrase = PHRASES[outcome]
+    phrase = get(outcome)
     d = decimals_for(interval, phrase)
     scale = phrase.scale
     noun = phrase.noun[0].upper() + phrase.noun[1:]
     if interval.n == 0 or math.isnan(interval.estimate):
         return f"{noun} cannot be compared (it is undefined in these runs)."
-    estimate = f"{number(interval.estimate * scale, d, signed=True)}{phrase.unit}"
+    estimate = f"{number(interval.estimate * scale, d, signed=True)}{phrase.shown_unit}"
     if math.isnan(interval.low):
         return (f"{noun} differs by {estimate}, but {interval.n} replicate gives no interval: "
                 "run more replicates.")
@@ -233,12 +136,12 @@ def finding(outcome: str, interval: Interval) -> str:
 
 def change(outcome: str, interval: Interval, capital: bool = False) -> str:
     """A clear difference as a clause: ``annual achievement gains are 0.041 SD higher``."""
-    phrase = PHRASES[outcome]
+    phrase = get(outcome)
     d = decimals_for(interval, phrase)
     noun = phrase.noun[0].upper() + phrase.noun[1:] if capital else phrase.noun
     comparative = phrase.more if interval.estimate > 0 else phrase.less
     return (f"{noun} {'are' if phrase.plural else 'is'} "
-            f"{number(abs(interval.estimate) * phrase.scale, d)}{phrase.unit} "
+            f"{number(abs(interval.estimate) * phrase.scale, d)}{phrase.shown_unit} "
             f"{comparative}{phrase.scale_note}")
 
 
@@ -267,7 +170,7 @@ def judgement(interval: Interval, outcome: str) -> str:
         return "undefined"
     if not interval.clear:
         return "no clear difference"
-    phrase = PHRASES[outcome]
+    phrase = get(outcome)
     up = interval.estimate > 0
     if phrase.better == 0:
         return "higher" if up else "lower"

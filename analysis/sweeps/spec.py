@@ -52,8 +52,9 @@ import scenarios
 from analysis import seeds
 from scenarios import Scenario
 from scenarios.schema import read_toml
-from simulation import OUTCOMES, InputError, Intervention, ParameterError, Parameters
+from simulation import InputError, Intervention, ParameterError, Parameters
 from simulation.networks import read_network_file
+from simulation.outcomes import measured
 from simulation.parameters import suggest
 from simulation.staffing import check_staff_ratio
 
@@ -70,7 +71,6 @@ DESIGN_OPTIONS: dict[str, dict[str, Any]] = {
     "morris": {"trajectories": None, "levels": 4},
 }
 FACTOR_KEYS = ("levels", "range", "distribution", "mean", "sd", "mode", "steps")
-OUTCOME_CHOICES = tuple(o for o in OUTCOMES if o not in ("year", "week"))
 MAIN_OUTCOMES = ("self_efficacy_tses", "collective_efficacy", "responsibility", "stress",
                  "practice_share", "turnover_rate", "achievement", "annual_gain", "ses_gap",
                  "ses_gain_slope", "proficient")
@@ -411,15 +411,15 @@ def _design_options(c: _Checker, kind: str, design_doc: Mapping[str, Any]) -> di
 
 def _outcomes(c: _Checker, value: Any) -> tuple[str, ...]:
     if value == "all":
-        return OUTCOME_CHOICES
+        return measured()
     if not isinstance(value, list) or not value:
         raise c.fail("outcomes", f"must be \"all\" or a list of outcome names, not {value!r}; "
-                     f"outcomes: {', '.join(OUTCOME_CHOICES)}")
+                     f"outcomes: {', '.join(measured())}")
     for name in value:
-        if name not in OUTCOME_CHOICES:
+        if name not in measured():
             raise c.fail("outcomes", f"unknown outcome {name!r}"
-                         f"{suggest(str(name), OUTCOME_CHOICES)}; outcomes: "
-                         f"{', '.join(OUTCOME_CHOICES)}")
+                         f"{suggest(str(name), measured())}; outcomes: "
+                         f"{', '.join(measured())}")
     if len(set(value)) != len(value):
         raise c.fail("outcomes", "lists an outcome twice")
     return tuple(value)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from simulation.outcomes import REGISTRY
+
 from .experiments import (
     ABLATION,
     CHANNEL_SIZES,
@@ -69,15 +71,6 @@ MARGIN_REASONS: dict[str, str] = {
     "ses_gap": "0.01 SD of achievement, about 1% of the gap (1.0-1.25 SD)",
     "practice_share": "5 percentage points of teachers",
     "self_efficacy_tses": "0.05 on the TSES 1-9 scale, about a twentieth of its SD (0.9)",
-}
-UNITS: dict[str, str] = {
-    "collective_efficacy": "0-1",
-    "responsibility": "0-1",
-    "annual_gain": "SD/year",
-    "ses_gain_slope": "SD/year per SD SES",
-    "ses_gap": "SD",
-    "practice_share": "share",
-    "self_efficacy_tses": "TSES",
 }
 LEARNING = ("annual_gain", "ses_gain_slope", "ses_gap")
 STATEMENTS = {
@@ -183,7 +176,7 @@ def _difference_claim(pattern: int, label: str, statement: str, table: pd.DataFr
             else f"mean of years {years[0]}-{years[-1]}")
     return Claim(pattern, label, statement, f"{column}: {a} − {b}, {when}",
                  arm_difference(table, a, b, column), direction,
-                 margin=MARGINS[column], unit=UNITS[column], diagnostic=diagnostic)
+                 margin=MARGINS[column], unit=REGISTRY[column].unit, diagnostic=diagnostic)
 
 
 def _slope_over_years(differences: pd.DataFrame) -> np.ndarray:
@@ -356,7 +349,7 @@ def pattern_3(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
             3, label, f"the difference in {what} grows over the years",
             f"per-replicate OLS slope of the yearly {column} difference (PLC − isolated) "
             f"over years 1-{STRUCTURE.years}", mean_ci(_slope_over_years(diff)), +1,
-            margin=MARGINS[column] / 5, unit=f"{UNITS[column]} per year"))
+            margin=MARGINS[column] / 5, unit=f"{REGISTRY[column].unit} per year"))
     diagnostics = [
         _difference_claim(3, "3x", "(diagnostic) structure alone, no intervention plan in "
                           "either: collective efficacy", t, "plc_no_plan", "isolated_no_plan",
