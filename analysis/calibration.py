@@ -26,8 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.replicates import replicate_seeds
-from analysis.validation.runner import Job, run_jobs, yearly
+from analysis.experiments.engines import run_all
+from analysis.experiments.runs import Run, yearly
+from analysis.experiments.seeds import replicate_seeds
 from simulation import WEEKS_PER_YEAR, SchoolModel
 from simulation.processes import teaching
 from simulation.processes.turnover import LEAVE, MOVE
@@ -68,13 +69,13 @@ class Target:
 # measurements made in the worker that ran the model (module level: picklable)
 # ---------------------------------------------------------------------------
 
-def with_teachers(model: SchoolModel, job: Job) -> tuple[pd.DataFrame, pd.DataFrame]:
+def with_teachers(model: SchoolModel, job: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Yearly outcomes and the per-teacher snapshots taken at each year end."""
     frame = yearly(model, job)
     return frame, model.teacher_dataframe()
 
 
-def teacher_effects(model: SchoolModel, job: Job) -> dict[str, float]:
+def teacher_effects(model: SchoolModel, job: Run) -> dict[str, float]:
     """Run, then the spread of teachers' effect and coached teachers' practice gain."""
     model.run(job.years)
     t, p = model.teachers, model.params
@@ -87,7 +88,7 @@ def teacher_effects(model: SchoolModel, job: Job) -> dict[str, float]:
             "practice_share": float(t.uses_practice.mean())}
 
 
-def network_shape(model: SchoolModel, job: Job) -> dict[str, float]:
+def network_shape(model: SchoolModel, job: Run) -> dict[str, float]:
     """Density and ties per teacher of the starting network."""
     return {"density": model.structure.density,
             "ties": model.structure.graph.number_of_edges() * 2 / model.n_teachers}
@@ -105,7 +106,7 @@ class Arm:
     years: int
     parameters: Mapping[str, Any]
     replicates: int
-    measure: Callable[[SchoolModel, Job], Any] | None = None
+    measure: Callable[[SchoolModel, Run], Any] | None = None
     interventions: tuple = ()
     record_teachers: int = 0  # weeks between per-teacher snapshots (0: none)
 
@@ -150,14 +151,14 @@ def _arms(reps: int) -> list[Arm]:
     return arms
 
 
-def _jobs(arms: Sequence[Arm], seed: int) -> list[Job]:
+def _jobs(arms: Sequence[Arm], seed: int) -> list[Run]:
     jobs = []
     for arm in arms:
         parameters = dict(arm.parameters)
         if arm.record_teachers:
             parameters["record_teachers_every"] = arm.record_teachers
         for r, s in enumerate(replicate_seeds(seed, arm.replicates)):
-            jobs.append(Job("calibration", arm.name, r, s, parameters, arm.years,
+            jobs.append(Run("calibration", arm.name, r, s, parameters, arm.years,
                             arm.interventions, measure=arm.measure))
     return jobs
 
@@ -212,7 +213,7 @@ def measure(reps: int = 8, workers: int = 1, seed: int = 1,
     """
     arms = _arms(reps)
     jobs = _jobs(arms, seed)
-    results = run_jobs(jobs, workers=workers, on_done=on_done)
+    results = run_all(jobs, workers=workers, on_done=on_done)
     by_arm: dict[str, list[Any]] = {}
     for job, result in zip(jobs, results, strict=True):
         by_arm.setdefault(job.arm, []).append(result)

@@ -15,10 +15,10 @@ import typer
 
 from analysis.commands import register
 from analysis.consoles import stderr_console, stdout_console
+from analysis.experiments.workers import STOPS, exit_status, interruption, terminate_like_interrupt
 from analysis.outputs import is_no_space
 from analysis.school import register as school_register
 from analysis.sweeps.commands import sensitivity, sweep
-from analysis.workers import STOPS, exit_status, interruption, terminate_like_interrupt
 from simulation import InputError
 
 app = typer.Typer(
@@ -50,8 +50,8 @@ def calibrate(
     Example: staffroom calibrate --replicates 8 > docs/calibration.md
     """
     from analysis.calibration import jobs_count, measure, to_markdown
+    from analysis.experiments.workers import usable_cores
     from analysis.validation.command import _progress, _tracker
-    from analysis.workers import usable_cores
 
     with _progress(errors) as progress:
         done, _ = _tracker(progress, "calibration", jobs_count(replicates))

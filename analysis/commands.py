@@ -30,8 +30,15 @@ from simulation import InputError
 from simulation.outcomes import reported
 
 from .consoles import stderr_console, stdout_console
+from .experiments.workers import (
+    STOPS,
+    exit_status,
+    interruption,
+    pool_size,
+    usable_cores,
+    worker_text,
+)
 from .progress import progress_display
-from .workers import STOPS, exit_status, interruption, pool_size, usable_cores, worker_text
 
 console = stdout_console()
 status = stderr_console()

@@ -9,19 +9,18 @@ random numbers, so that their difference is measured with less noise.
 
 from __future__ import annotations
 
-import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from scenarios import Scenario
-from simulation import SOURCES, WEEKS_PER_YEAR
+from simulation import SOURCES, WEEKS_PER_YEAR, SchoolModel
 from simulation.outcomes import measured
 
-from .seeds import run_seed
-from .workers import as_finished, forkserver_context, interrupts_as_flag, pool_size
+from .experiments.engines import run_all
+from .experiments.runs import Run, check_record_every, recorded
+from .experiments.seeds import replicate_seeds
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
 #: Columns of the table of the leader's decisions (rules that fired).
@@ -30,16 +29,6 @@ DECISION_COLUMNS = (*ID_COLUMNS, "rule", "rule_name", "year", "week", "step", "c
 #: change in self-efficacy summed over the school year's 36 weeks (mean over
 #: teachers, 0-1 scale; times 8 for TSES points).
 YEAR_SOURCES = tuple(f"source_{name}_year" for name in SOURCES)
-
-
-def replicate_seeds(seed: int, replicates: int) -> list[int]:
-    """Independent, reproducible model seeds for replicates ``0..replicates-1``.
-
-    Replicate ``r`` gets :func:`analysis.seeds.run_seed` ``(seed, r)``: the
-    seed a sweep with common random numbers gives its replicate ``r``, below
-    2**53 so that it survives a trip through R, Excel or JavaScript.
-    """
-    return [run_seed(seed, replicate) for replicate in range(replicates)]
 
 
 @dataclass
@@ -58,39 +47,14 @@ class RunResult:
     decisions: list[dict] = field(default_factory=list)
 
 
-def _check_record_every(record_every: int) -> None:
-    if (isinstance(record_every, bool) or not isinstance(record_every, int)
-            or record_every < 1 or WEEKS_PER_YEAR % record_every):
-        divisors = [d for d in range(1, WEEKS_PER_YEAR + 1) if WEEKS_PER_YEAR % d == 0]
-        raise ValueError(f"record_every must divide the {WEEKS_PER_YEAR}-week year (one of "
-                         f"{divisors}), so that every year end is recorded; got "
-                         f"{record_every!r}")
+def scenario_measure(model: SchoolModel, run: Run) -> RunResult:
+    """Run week by week: the trajectory, each year's row and the leader's decisions.
 
-
-def run_one(scenario: Scenario, replicate: int, seed: int, years: int | None = None,
-            record_every: int = 1) -> RunResult:
-    """Run one replicate of ``scenario`` with model seed ``seed``.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        What to run.
-    replicate : int
-        The replicate's number (carried into the result).
-    seed : int
-        The model seed (Mesa's ``rng``).
-    years : int, optional
-        School years to run (default: the scenario's).
-    record_every : int
-        Weeks between recorded rows; must divide 36 so that year ends are
-        recorded. The yearly source sums use every week whatever it is.
+    The yearly source sums use every week whatever ``run.record_every`` is.
     """
-    _check_record_every(record_every)
-    model = scenario.model(rng=seed, record_every=record_every)
-    weeks = (years or scenario.years) * WEEKS_PER_YEAR
     sums = dict.fromkeys(SOURCES, 0.0)
     yearly = []
-    for week in range(1, weeks + 1):
+    for week in range(1, run.years * WEEKS_PER_YEAR + 1):
         model.step()
         for name in SOURCES:
             values = model.source_changes[name]
@@ -99,7 +63,7 @@ def run_one(scenario: Scenario, replicate: int, seed: int, years: int | None = N
             yearly.append({"year": week // WEEKS_PER_YEAR,
                            **{f"source_{n}_year": sums[n] for n in SOURCES}})
             sums = dict.fromkeys(SOURCES, 0.0)
-    trajectory = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    trajectory = recorded(model).reset_index(drop=True)
     step = (trajectory["year"].astype(int) - 1) * WEEKS_PER_YEAR + trajectory["week"].astype(int)
     trajectory.insert(0, "step", step)
     annual = pd.DataFrame(model.annual_results)
@@ -108,7 +72,16 @@ def run_one(scenario: Scenario, replicate: int, seed: int, years: int | None = N
     decisions = [{"rule": d.rule, "rule_name": model.rules[d.rule - 1].label, "year": d.year,
                   "week": d.week, "step": d.step, "changes": _words(d.changes),
                   "seen": _words(d.seen)} for d in model.leader.decisions]
-    return RunResult(replicate, seed, trajectory, annual, decisions)
+    return RunResult(run.replicate, run.seed, trajectory, annual, decisions)
+
+
+def scenario_runs(scenario: Scenario, record_every: int = 1) -> list[Run]:
+    """The runs of a scenario's replicates, declared as data (seeds from its ``seed``)."""
+    check_record_every(record_every)
+    return [Run(scenario.name, "", r, seed, scenario.parameters, scenario.years,
+                scenario.interventions, rules=scenario.rules, network=scenario.network,
+                measure=scenario_measure, record_every=record_every)
+            for r, seed in enumerate(replicate_seeds(scenario.seed, scenario.replicates))]
 
 
 def _words(values: dict) -> str:
@@ -122,15 +95,6 @@ def _words(values: dict) -> str:
             return f"{value:.4g}"
         return f'"{value}"' if isinstance(value, str) else str(value)
     return ", ".join(f"{k} = {shown(v)}" for k, v in values.items())
-
-
-def _run(args) -> RunResult:
-    return run_one(*args)
-
-
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which cancels what is left."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @dataclass
@@ -204,32 +168,13 @@ def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int 
     list of Results
         In the order of ``scenarios``.
     """
-    _check_record_every(record_every)
-    jobs = [(k, (s, r, seed, s.years, record_every))
-            for k, s in enumerate(scenarios)
-            for r, seed in enumerate(replicate_seeds(s.seed, s.replicates))]
-    done: dict[tuple[int, int], RunResult] = {}
-
-    def finished(key: int, result: RunResult) -> None:
-        done[(key, result.replicate)] = result
-        if on_done:
-            on_done(len(done))
-
-    processes = pool_size(workers, len(jobs))
-    if not processes:
-        for key, job in jobs:
-            finished(key, _run(job))
-    else:
-        # workers fork from a server that has imported the model once already
-        context = forkserver_context(["analysis.replicates"])
-        pool = ProcessPoolExecutor(max_workers=processes, mp_context=context,
-                                   initializer=_ignore_interrupts)
-        with interrupts_as_flag() as interrupted, pool:
-            futures = {pool.submit(_run, job): key for key, job in jobs}
-            for future in as_finished(futures, interrupted):
-                finished(futures[future], future.result())
-    return [Results(s, *_tables(s.name, [done[(k, r)] for r in range(s.replicates)]))
-            for k, s in enumerate(scenarios)]
+    planned = [scenario_runs(s, record_every) for s in scenarios]
+    done = run_all([run for runs in planned for run in runs], workers, on_done=on_done)
+    results, first = [], 0
+    for s, runs in zip(scenarios, planned, strict=True):
+        results.append(Results(s, *_tables(s.name, done[first:first + len(runs)])))
+        first += len(runs)
+    return results
 
 
 def _tables(name: str, runs: Sequence[RunResult]

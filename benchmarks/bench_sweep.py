@@ -38,8 +38,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from analysis.experiments.engines import LocalPool
 from analysis.sweeps import Sweep, execute, load_sweep
-from analysis.sweeps.engine import LocalPool
 from analysis.sweeps.runner import PointJob, Task, run_model
 from simulation import SchoolModel
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.experiments.runs import recorded
 from analysis.statistics import mean_interval
 from simulation import SOURCES, WEEKS_PER_YEAR
 from simulation.processes import turnover
@@ -80,7 +81,7 @@ def run(scenario: str, seed: int, years: float, **settings) -> DashboardSchool:
 
 def year_ends(model: DashboardSchool) -> np.ndarray:
     """Outcomes (:data:`OUTCOME_COLUMNS`) at the start and at each year end: (years + 1, k)."""
-    table = model.datacollector.get_model_vars_dataframe()
+    table = recorded(model)
     rows = table[(table["week"] == WEEKS_PER_YEAR) | (table.index == 0)]
     return rows[list(OUTCOME_COLUMNS)].to_numpy(dtype=float)
 
@@ -126,7 +127,7 @@ def mastery_share_of_cycles(model: DashboardSchool) -> float:
 
 def school_net(model: DashboardSchool) -> dict[str, float]:
     """Net change of the school's mean self-efficacy from each source (TSES points)."""
-    table = model.datacollector.get_model_vars_dataframe()
+    table = recorded(model)
     return {name: 8.0 * float(table[f"source_{name}"].sum()) for name in SOURCES}
 
 

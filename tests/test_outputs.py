@@ -14,8 +14,7 @@ from cli_support import staffroom
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.replicates import replicate_seeds
-from analysis.seeds import run_seed
+from analysis.experiments.seeds import replicate_seeds, run_seed
 from analysis.sweeps import Sweep, execute, read_runs
 from analysis.sweeps import run_seed as sweep_seed
 from scenarios import load

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.replicates import replicate_seeds, run_replicates
+from analysis.experiments.seeds import replicate_seeds, run_replicates
 from scenarios import builtin_names, load
 from simulation import InputError
 

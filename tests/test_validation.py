@@ -19,6 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from analysis.cli import app
+from analysis.experiments.engines import run_all
+from analysis.experiments.runs import Run
 from analysis.validation import nels, robustness
 from analysis.validation.experiments import (
     EXPERIMENTS,
@@ -29,7 +31,6 @@ from analysis.validation.experiments import (
     typical_culture,
 )
 from analysis.validation.patterns import PATTERNS, pattern_2, pattern_7
-from analysis.validation.runner import Job, run_jobs
 from analysis.validation.stats import FAILS, HOLDS, INCONCLUSIVE
 from scenarios import load
 from simulation import Parameters
@@ -175,15 +176,15 @@ def test_robustness_variants_move_each_parameter_25_percent_within_range():
 
 
 def test_results_do_not_depend_on_the_number_of_workers():
-    jobs = [Job("t", "a", r, seed, {"n_students": 200}, 1) for r, seed in enumerate((3, 4, 5))]
-    one, two = run_jobs(jobs, workers=1), run_jobs(jobs, workers=2)
+    jobs = [Run("t", "a", r, seed, {"n_students": 200}, 1) for r, seed in enumerate((3, 4, 5))]
+    one, two = run_all(jobs, workers=1), run_all(jobs, workers=2)
     for a, b in zip(one, two, strict=True):
         pd.testing.assert_frame_equal(a, b)
 
 
 def test_nels_observes_the_cohort_that_entered_in_the_first_study_year():
     job = nels.jobs(nels.NelsSettings(schools=1, students_per_school=500))[0]
-    job = Job(job.experiment, job.arm, 0, 7, {**job.parameters, "n_students": 400},
+    job = Run(job.experiment, job.arm, 0, 7, {**job.parameters, "n_students": 400},
               job.years, measure=job.measure,
               options={**job.options, "students_per_school": 500, "survey_noise": 0.0})
     school, students = nels.observe(load("departments").model(rng=7, **job.parameters), job)

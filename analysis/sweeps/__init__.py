@@ -14,9 +14,9 @@ worker runs), :mod:`.engine` (local processes or a Dask cluster),
 Analysis of the results is in :mod:`analysis.sensitivity`.
 """
 
+from ..experiments.engines import SweepError
 from .api import Outcome, default_output, execute, run_sweep
 from .design import DESIGNS, DISTRIBUTIONS, Design, Factor, make_design
-from .engine import SweepError
 from .spec import Sweep, builtin_sweeps, load_sweep, resolve_sweep, run_seed
 from .store import read_design, read_manifest, read_runs
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..experiments.engines import Engine, check_scheduler_address, make_engine
+from ..experiments.engines import execute as run_tasks
 from ..outputs import is_no_space, no_space, size_text
 from .design import Design
-from .engine import Engine, check_scheduler_address, make_engine
-from .engine import execute as run_tasks
 from .runner import PointJob, Task, TaskResult
 from .spec import Sweep, load_sweep
 from .store import ResultStore, new_manifest, read_runs

@@ -26,8 +26,8 @@ from rich.text import Text
 from simulation import InputError
 
 from ..consoles import stderr_console, stdout_console
+from ..experiments.workers import STOPS, exit_status, interruption
 from ..progress import progress_display
-from ..workers import STOPS, exit_status, interruption
 
 console = stdout_console()
 errors = stderr_console()
@@ -79,8 +79,8 @@ def sweep(
     staffroom sweep my_sweep.toml --workers 2;
     staffroom sweep my_sweep.toml --scheduler tcp://10.0.0.5:8786
     """
+    from ..experiments.engines import SweepError
     from .api import default_output, execute
-    from .engine import SweepError
     from .spec import load_sweep
 
     if output_format not in ("parquet", "csv"):

@@ -2,8 +2,9 @@
 
 A :class:`Task` holds one or more design points, each with all of its
 replicates still to run; it carries plain data only (parameters, seeds),
-so it can go to a local worker process or a Dask worker alike, and
-:func:`run_task` is the only function a worker calls.
+so it can go to a local worker process or a Dask worker alike. Each run is
+a :class:`~analysis.experiments.runs.Run` performed by the one
+:func:`~analysis.experiments.runs.execute`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from simulation import WEEKS_PER_YEAR, Intervention, SchoolModel
+
+from ..experiments.runs import Run, execute, recorded_columns
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,10 @@ class Task:
         """Number of model runs in the task."""
         return sum(len(job.replicates) for job in self.jobs)
 
+    def run(self) -> TaskResult:
+        """Run every replicate of every design point (what a worker does)."""
+        return run_task(self)
+
 
 @dataclass
 class TaskResult:
@@ -61,23 +68,31 @@ class TaskResult:
     seconds: float
 
 
-def run_model(parameters: dict[str, Any], interventions: tuple[Intervention, ...], years: int,
-              seed: int, outcomes: tuple[str, ...], trajectories: bool
-              ) -> tuple[np.ndarray, dict[str, list[float]] | None]:
-    """One run: the outcomes at each year end, and the weekly trajectory if asked.
+def point_measure(model: SchoolModel, run: Run
+                  ) -> tuple[np.ndarray, dict[str, list[float]] | None]:
+    """Run; the outcomes at each year end, and the weekly trajectory if asked.
 
     The model records every week for a trajectory and every 36th week
     otherwise (Mesa's data collector records at step 0 and at the end of
     each year, before the cohort rolls over); recording draws no random
     numbers, so the summary is the same either way.
     """
-    every = 1 if trajectories else WEEKS_PER_YEAR
-    model = SchoolModel(**parameters, interventions=interventions, rng=seed, record_every=every)
-    model.run(years)
-    recorded = model.datacollector.model_vars
-    ends = [year * WEEKS_PER_YEAR // every for year in range(1, years + 1)]
-    yearly = np.array([[recorded[name][i] for name in outcomes] for i in ends], dtype=float)
-    return yearly, (dict(recorded) if trajectories else None)
+    model.run(run.years)
+    columns = recorded_columns(model)
+    every = run.record_every
+    ends = [year * WEEKS_PER_YEAR // every for year in range(1, run.years + 1)]
+    yearly = np.array([[columns[name][i] for name in run.options["outcomes"]] for i in ends],
+                      dtype=float)
+    return yearly, (dict(columns) if every == 1 else None)
+
+
+def run_model(parameters: dict[str, Any], interventions: tuple[Intervention, ...], years: int,
+              seed: int, outcomes: tuple[str, ...], trajectories: bool
+              ) -> tuple[np.ndarray, dict[str, list[float]] | None]:
+    """One design point's run (:func:`point_measure`), declared as a :class:`Run`."""
+    return execute(Run("sweep", "", 0, seed, parameters, years, interventions,
+                       measure=point_measure, options={"outcomes": outcomes},
+                       record_every=1 if trajectories else WEEKS_PER_YEAR))
 
 
 def run_task(task: Task) -> TaskResult:

@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 import scenarios
-from analysis import seeds
+from analysis.experiments import seeds
 from scenarios import Scenario
 from scenarios.schema import read_toml
 from simulation import InputError, Intervention, ParameterError, Parameters
@@ -186,7 +186,7 @@ def run_seed(seed: int, point: int, replicate: int, common: bool = False) -> int
     whatever order runs are done in. With common random numbers it is
     ``(replicate,)``: replicate ``r`` has the same seed at every design point,
     the seed ``staffroom run`` and ``compare`` give their replicate ``r``
-    (:mod:`analysis.seeds`), which makes differences between points less
+    (:mod:`analysis.experiments.seeds`), which makes differences between points less
     noisy.
     """
     return seeds.run_seed(seed, replicate) if common else seeds.run_seed(seed, point, replicate)

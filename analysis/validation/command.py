@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,16 +16,16 @@ from rich.table import Table
 from simulation import InputError
 
 from ..consoles import stdout_console
+from ..experiments.engines import CpuClock, LocalPool
+from ..experiments.workers import usable_cores, worker_text
 from ..outputs import write_bytes, write_text, write_with
 from ..progress import LogProgress, progress_display
-from ..workers import usable_cores, worker_text
 from . import nels as nels_module
 from . import plots
 from . import robustness as robustness_module
 from .experiments import FULL, QUICK, Settings
 from .patterns import PatternResult
 from .report import Provenance, relative, render
-from .runner import CpuClock, worker_pool
 from .suite import pattern_jobs, run_patterns
 
 PARTS = ("patterns", "nels", "robustness")
@@ -195,21 +195,21 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
     started = time.perf_counter()
     with ExitStack() as stack:
         progress = stack.enter_context(_progress(console, quiet))
-        pool = stack.enter_context(worker_pool(workers)) if workers > 1 else None
+        engine = stack.enter_context(closing(LocalPool(workers))) if workers > 1 else None
         if "patterns" in parts:
             done, _ = _tracker(progress, "patterns", len(pattern_jobs(settings)))
             with _timing(timings, "seven patterns") as clock:
-                tables, results = run_patterns(settings, workers, done, pool=pool,
+                tables, results = run_patterns(settings, workers, done, engine=engine,
                                                clock=clock)
         if "nels" in parts:
             done, _ = _tracker(progress, "synthetic NELS", nels_settings.schools)
             with _timing(timings, "synthetic NELS") as clock:
-                nels = nels_module.run(nels_settings, workers, done, pool, clock)
+                nels = nels_module.run(nels_settings, workers, done, engine, clock)
         if "robustness" in parts:
             done, planned = _tracker(progress, "robustness", None)
             with _timing(timings, "robustness") as clock:
                 robustness = robustness_module.run(robust_settings, robust_parameters,
-                                                   workers, done, planned, pool, clock)
+                                                   workers, done, planned, engine, clock)
     total = time.perf_counter() - started
     timings["total"] = {k: sum(t[k] for t in timings.values())
                         for k in ("wall", "runs_cpu", "main_cpu")} | {"wall": total}

@@ -4,7 +4,7 @@ An experiment is a set of arms (conditions) run for the same number of
 years with the same replicate seeds (common random numbers), or, for the
 school population, many schools drawn to differ. Each experiment turns a
 :class:`Settings` and optional calibration ``overrides`` (used by the
-robustness analysis) into :class:`~analysis.validation.runner.Job` values;
+robustness analysis) into :class:`~analysis.validation.runner.Run` values;
 nothing here runs a model or looks at a result, so nothing here can tune a
 parameter to a result. Arms are built from the built-in scenario library
 (``scenarios/``) where one fits, changed only where the experiment's design
@@ -20,11 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.replicates import replicate_seeds
+from analysis.experiments.seeds import replicate_seeds
 from scenarios import load
 from simulation import Intervention, Parameters
 
-from .runner import Job
+from ..experiments.runs import Run
 
 CULTURE = ("initial_self_efficacy", "initial_collective_efficacy", "initial_responsibility",
            "initial_expectation_bias", "initial_stress", "novice_share")
@@ -109,7 +109,7 @@ class ArmExperiment:
         return max(3, round(settings.replicates * self.share))
 
     def jobs(self, settings: Settings, overrides: Mapping[str, Any] | None = None,
-             diagnostics: bool = True) -> list[Job]:
+             diagnostics: bool = True) -> list[Run]:
         """One job per arm and replicate; replicate r of every arm shares a seed."""
         overrides = dict(overrides or {})
         seeds = replicate_seeds(settings.seed, self.replicates(settings))
@@ -119,7 +119,7 @@ class ArmExperiment:
                 continue
             parameters = {**arm.parameters, **overrides, **arm.fixed}
             Parameters.build(parameters)
-            jobs.extend(Job(self.name, arm.name, r, seed, parameters, self.years,
+            jobs.extend(Run(self.name, arm.name, r, seed, parameters, self.years,
                             arm.interventions, arm.disabled)
                         for r, seed in enumerate(seeds))
         return jobs
@@ -275,7 +275,7 @@ class PopulationExperiment:
         return design
 
     def jobs(self, settings: Settings, overrides: Mapping[str, Any] | None = None,
-             diagnostics: bool = True) -> list[Job]:
+             diagnostics: bool = True) -> list[Run]:
         """One job per school."""
         overrides = dict(overrides or {})
         design = self.design(settings)
@@ -283,7 +283,7 @@ class PopulationExperiment:
         for row in design.to_dict("records"):
             parameters = {k: v for k, v in row.items() if k not in ("replicate", "seed")}
             parameters = {**parameters, **overrides}
-            jobs.append(Job(self.name, "school", int(row["replicate"]), int(row["seed"]),
+            jobs.append(Run(self.name, "school", int(row["replicate"]), int(row["seed"]),
                             parameters, self.years))
         return jobs
 

@@ -50,17 +50,17 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.replicates import replicate_seeds
+from analysis.experiments.seeds import replicate_seeds
 from simulation import WEEKS_PER_YEAR, SchoolModel
 
-from .runner import CpuClock, Job, run_jobs
+from ..experiments.engines import CpuClock, Engine, run_all
+from ..experiments.runs import Run
 from .stats import Claim, Estimate
 
 BURN_IN_YEARS = 1
@@ -112,7 +112,7 @@ def draw_school(rng: np.random.Generator) -> dict[str, Any]:
     }
 
 
-def observe(model: SchoolModel, job: Job) -> tuple[dict[str, float], pd.DataFrame]:
+def observe(model: SchoolModel, job: Run) -> tuple[dict[str, float], pd.DataFrame]:
     """Run burn-in and study years; survey teachers; sample the tracked cohort.
 
     Returns the school's row (survey result, true means, size, SES) and its
@@ -140,14 +140,14 @@ def observe(model: SchoolModel, job: Job) -> tuple[dict[str, float], pd.DataFram
     return school, students
 
 
-def jobs(settings: NelsSettings) -> list[Job]:
+def jobs(settings: NelsSettings) -> list[Run]:
     """One job per school."""
     rng = np.random.default_rng(np.random.SeedSequence([settings.seed, 1996]))
     seeds = replicate_seeds(settings.seed + 20_000, settings.schools)
     options = {"students_per_school": settings.students_per_school,
                "teachers_surveyed": settings.teachers_surveyed,
                "survey_noise": settings.survey_noise}
-    return [Job("nels", "school", k, seed, draw_school(rng),
+    return [Run("nels", "school", k, seed, draw_school(rng),
                 BURN_IN_YEARS + STUDY_YEARS, measure=observe, options=options)
             for k, seed in enumerate(seeds)]
 
@@ -160,7 +160,7 @@ def size_band(n_students: np.ndarray) -> np.ndarray:
     return labels
 
 
-def assemble(study_jobs: list[Job], results: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+def assemble(study_jobs: list[Run], results: list) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Tidy tables: schools (one row each, design and survey) and students."""
     schools, students = [], []
     for job, (school, sample) in zip(study_jobs, results, strict=True):
@@ -311,10 +311,10 @@ def analyse(settings: NelsSettings, schools: pd.DataFrame, students: pd.DataFram
 
 
 def run(settings: NelsSettings = NelsSettings(), workers: int = 1,
-        on_done: Callable[[int], None] | None = None, pool: Executor | None = None,
+        on_done: Callable[[int], None] | None = None, engine: Engine | None = None,
         clock: CpuClock | None = None) -> NelsResult:
     """Draw, run and observe the schools, then fit the models."""
     study = jobs(settings)
-    results = run_jobs(study, workers, on_done, pool, clock)
+    results = run_all(study, workers, engine=engine, on_done=on_done, clock=clock)
     schools, students = assemble(study, results)
     return analyse(settings, schools, students)

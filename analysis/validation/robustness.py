@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,9 +29,10 @@ import pandas as pd
 
 from simulation import Parameters
 
+from ..experiments.engines import CpuClock, Engine, run_all
+from ..experiments.runs import Run
 from .experiments import Settings
 from .patterns import PATTERNS, PatternResult
-from .runner import CpuClock, Job, run_jobs
 from .suite import analyse, pattern_jobs, tables_from
 
 PARAMETERS: tuple[str, ...] = (
@@ -177,7 +177,7 @@ def _rows(variant: Variant, results: Sequence[PatternResult]) -> tuple[list, lis
 
 def run(settings: Settings = ROBUST, parameters: Iterable[str] = PARAMETERS,
         workers: int = 1, on_done: Callable[[int], None] | None = None,
-        on_planned: Callable[[int], None] | None = None, pool: Executor | None = None,
+        on_planned: Callable[[int], None] | None = None, engine: Engine | None = None,
         clock: CpuClock | None = None) -> RobustnessResult:
     """Run every pattern under every variant, in one pool of workers.
 
@@ -186,14 +186,14 @@ def run(settings: Settings = ROBUST, parameters: Iterable[str] = PARAMETERS,
     on_planned : callable, optional
         Called once with the number of runs planned (for a progress bar).
     """
-    planned: list[tuple[Variant, list[Job]]] = []
+    planned: list[tuple[Variant, list[Run]]] = []
     for variant in variants(parameters):
         planned.append((variant, pattern_jobs(settings, variant.overrides,
                                               diagnostics=False)))
     everything = [job for _, jobs in planned for job in jobs]
     if on_planned:
         on_planned(len(everything))
-    results = run_jobs(everything, workers, on_done, pool, clock)
+    results = run_all(everything, workers, engine=engine, on_done=on_done, clock=clock)
     verdicts, claims = [], []
     start = 0
     for variant, jobs in planned:

@@ -3,27 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Executor
 from typing import Any
 
 import pandas as pd
 
+from ..experiments.engines import CpuClock, Engine, run_all
+from ..experiments.runs import Run, tidy
 from .experiments import EXPERIMENTS, POPULATION, Settings
 from .patterns import EXPERIMENTS_OF, PATTERNS, PatternResult
-from .runner import CpuClock, Job, run_jobs, tidy
 
 
 def pattern_jobs(settings: Settings, overrides: Mapping[str, Any] | None = None,
                  experiments: Iterable[str] = tuple(EXPERIMENTS),
-                 diagnostics: bool = True) -> list[Job]:
+                 diagnostics: bool = True) -> list[Run]:
     """Every run the experiments need, with calibration ``overrides`` applied."""
-    jobs: list[Job] = []
+    jobs: list[Run] = []
     for name in experiments:
         jobs.extend(EXPERIMENTS[name].jobs(settings, overrides, diagnostics))
     return jobs
 
 
-def tables_from(jobs: list[Job], results: list[pd.DataFrame], settings: Settings
+def tables_from(jobs: list[Run], results: list[pd.DataFrame], settings: Settings
                 ) -> dict[str, pd.DataFrame]:
     """Tidy tables by experiment, plus the population's design table."""
     table = tidy(jobs, results)
@@ -42,13 +42,13 @@ def analyse(tables: Mapping[str, pd.DataFrame], settings: Settings,
 
 def run_patterns(settings: Settings, workers: int = 1,
                  on_done: Callable[[int], None] | None = None,
-                 patterns: Iterable[int] = tuple(PATTERNS), pool: Executor | None = None,
+                 patterns: Iterable[int] = tuple(PATTERNS), engine: Engine | None = None,
                  clock: CpuClock | None = None
                  ) -> tuple[dict[str, pd.DataFrame], list[PatternResult]]:
     """Run the experiments the ``patterns`` need, then analyse them."""
     patterns = tuple(patterns)
     needed = tuple(dict.fromkeys(e for p in patterns for e in EXPERIMENTS_OF[p]))
     jobs = pattern_jobs(settings, experiments=needed)
-    results = run_jobs(jobs, workers, on_done, pool, clock)
+    results = run_all(jobs, workers, engine=engine, on_done=on_done, clock=clock)
     tables = tables_from(jobs, results, settings)
     return tables, analyse(tables, settings, patterns)

@@ -31,3 +31,12 @@ def run_seed(seed: int, *key: int) -> int:
     """
     state = np.random.SeedSequence(seed, spawn_key=key).generate_state(1, np.uint64)[0]
     return int(state >> np.uint64(64 - SEED_BITS))
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[int]:
+    """Model seeds of replicates ``0..replicates-1`` under ``seed``: :func:`run_seed` ``(seed, r)``.
+
+    The seeds a sweep with common random numbers gives its replicates; two
+    scenarios (or arms) with the same seed share them.
+    """
+    return [run_seed(seed, replicate) for replicate in range(replicates)]

@@ -19,11 +19,9 @@ from __future__ import annotations
 import multiprocessing
 import multiprocessing.forkserver
 import os
-import queue
 import signal
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import Future
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.context import BaseContext
 
@@ -176,41 +174,3 @@ def interrupts_as_flag() -> Iterator[Interruption]:
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
-
-
-def as_finished(futures: Iterable[Future], interrupted: Interruption) -> Iterator[Future]:
-    """Yield ``futures`` as they finish; on Ctrl-C cancel the rest and raise KeyboardInterrupt.
-
-    Each future reports to a queue when it is done, so waiting costs the
-    same however many are queued (``concurrent.futures.wait`` visits every
-    pending future on each call: with thousands of queued runs the main
-    process spent a third of a core on it). Futures not yet yielded are
-    cancelled when the caller stops early, fails or is interrupted.
-
-    Parameters
-    ----------
-    futures
-        Submitted work.
-    interrupted
-        The flag of :func:`interrupts_as_flag`, checked every
-        :data:`POLL_SECONDS` and after each finished future.
-    """
-    finished: queue.SimpleQueue[Future] = queue.SimpleQueue()
-    waiting = set(futures)
-    for future in waiting:
-        future.add_done_callback(finished.put)
-    try:
-        while waiting:
-            if interrupted.is_set():
-                raise interrupted.stop()
-            try:
-                future = finished.get(timeout=POLL_SECONDS)
-            except queue.Empty:
-                continue
-            waiting.discard(future)
-            if interrupted.is_set():  # a signal that also stopped a worker: not its failure
-                raise interrupted.stop()
-            yield future
-    finally:
-        for future in waiting:
-            future.cancel()

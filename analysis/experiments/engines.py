@@ -1,10 +1,12 @@
-"""Where tasks run: this process, local worker processes, or an existing Dask cluster.
+"""Where runs go: this process, local worker processes, or an existing Dask cluster.
 
 Every engine offers the same two things: ``submit(task)`` returning a
-:class:`concurrent.futures.Future`, and ``slots``, how many tasks to keep
-in flight. :func:`execute` keeps that many submitted (never the whole
-sweep, so memory stays flat however many tasks there are) and hands each
-batch of finished results to a callback, in completion order.
+:class:`concurrent.futures.Future` of ``task.run()``, and ``slots``, how many
+tasks to keep in flight. :func:`execute` keeps that many submitted (never
+the whole list, so memory stays flat however many tasks there are) and
+hands each batch of finished results to a callback, in completion order.
+:func:`run_all` is the common case: a list of :class:`~analysis.experiments.runs.Run`
+in, their measurements out, in the same order, identical for any engine.
 
 Local workers are the standard library's process pool (the lowest overhead
 per task measured here, see ``/work/shared/MESA.md``), started with the
@@ -28,22 +30,24 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from simulation import InputError
 
-from ..workers import (
+from .runs import Run, timed
+from .workers import (
     POLL_SECONDS,
     Interruption,
     forkserver_context,
     interrupts_as_flag,
+    pool_size,
     usable_cores,
     worker_text,
 )
-from .runner import Task, TaskResult, run_task
 
 CONNECT_TIMEOUT = "15s"
 #: Seconds a sweep waits while its Dask scheduler has no worker, before giving up.
@@ -55,6 +59,17 @@ RESUME = "the finished runs are saved: run the same command to resume"
 
 class SweepError(RuntimeError):
     """The sweep could not run (a scheduler out of reach, a failed run)."""
+
+
+class Task(Protocol):
+    """Plain data a worker can run (picklable): ``task.run()`` returns its results."""
+
+    def run(self) -> Any: ...
+
+
+def perform(task: Task) -> Any:
+    """What a worker does with a task."""
+    return task.run()
 
 
 class Engine(Protocol):
@@ -84,7 +99,7 @@ class InProcess:
         """Run ``task`` now and return its finished future."""
         future: Future = Future()
         try:
-            future.set_result(run_task(task))
+            future.set_result(perform(task))
         except Exception as error:  # delivered through the future, as a pool would
             future.set_exception(error)
         return future
@@ -125,13 +140,13 @@ class LocalPool:
         self.slots = 2 * workers
         self.label = worker_text(workers).removeprefix("on ")
         # the fork server imports the model once; each worker starts as a fork of it
-        context = forkserver_context(["analysis.sweeps.runner"])
+        context = forkserver_context(["analysis.experiments.engines"])
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                          initializer=_watch_main, initargs=(os.getpid(),))
 
     def submit(self, task: Task) -> Future:
         """Queue ``task`` for a worker."""
-        return self._pool.submit(run_task, task)
+        return self._pool.submit(perform, task)
 
     def check(self) -> None:
         """A dead worker shows as a broken pool; nothing to check."""
@@ -206,7 +221,7 @@ class DaskCluster:
     def submit(self, task: Task) -> Future:
         """Send ``task`` to the cluster."""
         try:
-            return self._executor.submit(run_task, task)
+            return self._executor.submit(perform, task)
         except Exception as error:  # the client closed under us: the scheduler went away
             raise SweepError(self.lost()) from error
 
@@ -256,15 +271,16 @@ def make_engine(workers: int | None = None, scheduler: str | None = None) -> Eng
     return InProcess() if workers == 0 else LocalPool(workers)
 
 
-def execute(engine: Engine, tasks: Iterable[Task],
-            on_results: Callable[[list[TaskResult]], None]) -> None:
+def execute(engine: Engine, tasks: Iterable[Task], on_results: Callable[[list[Any]], None],
+            close: bool = True) -> None:
     """Run ``tasks`` on ``engine``, keeping ``engine.slots`` in flight.
 
     ``on_results`` receives every batch of results that finished together,
     as soon as they finish (after the freed slots are refilled, so workers
     do not wait on it). A failed task stops the sweep after the batch's
-    other results are handed over; its error is raised. On any exit the
-    engine is closed; an interrupted sweep cancels what is still queued.
+    other results are handed over; its error is raised. On the way out the
+    engine is closed (unless ``close`` is False: a shared engine, closed by
+    its owner); an interruption or a failure cancels what is still queued.
     """
     queue: Iterator[Task] = iter(tasks)
     pending: set[Future] = set()
@@ -278,11 +294,12 @@ def execute(engine: Engine, tasks: Iterable[Task],
     finally:
         for future in pending:
             future.cancel()
-        engine.close(cancel=not clean)
+        if close or not clean:
+            engine.close(cancel=not clean)
 
 
 def _collect(engine: Engine, queue: Iterator[Task], pending: set[Future],
-             on_results: Callable[[list[TaskResult]], None], interrupted: Interruption
+             on_results: Callable[[list[Any]], None], interrupted: Interruption
              ) -> None:
     """Wait a moment for finished tasks, refill the freed slots, hand the results over."""
     done, still = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
@@ -335,3 +352,71 @@ def _fill(engine: Engine, queue: Iterator[Task], pending: set[Future]) -> bool:
         except BrokenProcessPool:
             return False
     return True
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Runs with their positions in the caller's list: a task for :func:`run_all`."""
+
+    items: tuple[tuple[int, Run], ...]
+
+    def run(self) -> list[tuple[int, Any, float]]:
+        """Each run's position, measurement and CPU seconds."""
+        return [(index, *timed(run)) for index, run in self.items]
+
+
+class CpuClock:
+    """Adds up the CPU seconds of the runs it is given (wherever they ran).
+
+    Wall-clock time on a shared machine depends on what else runs; the CPU
+    time of the model runs does not, so it is reported beside it.
+    """
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+
+def local_engine(workers: int, runs: int) -> Engine:
+    """This process for one worker or one run, else a pool of up to ``workers`` processes."""
+    processes = pool_size(workers, runs)
+    return LocalPool(processes) if processes else InProcess()
+
+
+def run_all(runs: Sequence[Run], workers: int = 1, *, engine: Engine | None = None,
+            on_done: Callable[[int], None] | None = None,
+            clock: CpuClock | None = None) -> list[Any]:
+    """Execute ``runs`` and return their measurements in the same order.
+
+    Parameters
+    ----------
+    runs : sequence of Run
+        What to run; the longest start first.
+    workers : int
+        Worker processes when no ``engine`` is given (1 runs here). Results
+        do not depend on it.
+    engine : Engine, optional
+        An open engine to share between calls (its owner closes it).
+    on_done : callable, optional
+        Called with the number of runs finished so far (progress bars).
+    clock : CpuClock, optional
+        Receives the CPU seconds of the runs.
+    """
+    results: list[Any] = [None] * len(runs)
+    order = sorted(range(len(runs)), key=lambda i: -runs[i].cost)
+    finished = 0
+
+    def collect(batches: list[list[tuple[int, Any, float]]]) -> None:
+        nonlocal finished
+        for batch in batches:
+            for index, result, seconds in batch:
+                results[index] = result
+                finished += 1
+                if clock is not None:
+                    clock.seconds += seconds
+                if on_done:
+                    on_done(finished)
+
+    own = engine is None
+    execute(engine or local_engine(workers, len(runs)),
+            (Batch(((i, runs[i]),)) for i in order), collect, close=own)
+    return results
