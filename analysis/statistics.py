@@ -36,7 +36,7 @@ LEVEL = 0.95
 
 @dataclass(frozen=True)
 class Interval:
-    """An estimate with its confidence interval.
+    """An estimate with its confidence interval: the one interval type of the project.
 
     Attributes
     ----------
@@ -47,14 +47,18 @@ class Interval:
     n : int
         Values (pairs) used.
     method : str
-        ``"paired t"``, ``"Welch t"`` or ``"t"`` (a single sample's mean).
+        ``"paired t"``, ``"Welch t"`` or ``"t"`` (a single sample's mean), or
+        empty (Fisher z, HC3 and bootstrap intervals of the validation).
     """
 
     estimate: float
     low: float
     high: float
-    n: int
-    method: str
+    n: int = 0
+    method: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.estimate:.4g} [{self.low:.4g}, {self.high:.4g}]"
 
     @property
     def clear(self) -> bool:

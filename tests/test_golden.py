@@ -143,7 +143,7 @@ def test_validation_patterns():
     check_json("validate_claims", [
         {"pattern": r.number, "verdict": r.verdict,
          "claims": [{"label": c.label, "verdict": c.verdict,
-                     "estimate": [_finite(c.estimate.value), _finite(c.estimate.low),
+                     "estimate": [_finite(c.estimate.estimate), _finite(c.estimate.low),
                                   _finite(c.estimate.high)]} for c in r.claims]}
         for r in results])
 
@@ -167,6 +167,6 @@ def test_teaching_measurements():
         "turnaround": activities.turnaround(seeds, years=2),
     }
     check_json("teaching", {
-        activity: {key: [_finite(e.mean), _finite(e.low), _finite(e.high), e.n]
+        activity: {key: [_finite(e.estimate), _finite(e.low), _finite(e.high), e.n]
                    for key, e in estimates.items()}
         for activity, estimates in measured.items()})

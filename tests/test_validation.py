@@ -224,7 +224,7 @@ def test_pattern_2_analysis_finds_a_known_size_effect_and_a_known_absence():
     assert verdicts["2a"] == HOLDS and verdicts["2b"] == HOLDS
     assert verdicts["2c"] == FAILS  # no slope difference, tight interval
     assert result.verdict == FAILS
-    assert result.claims[0].estimate.value == pytest.approx(0.05, abs=0.01)
+    assert result.claims[0].estimate.estimate == pytest.approx(0.05, abs=0.01)
 
 
 def test_pattern_7_analysis_measures_the_share_of_a_deficit_left():
@@ -237,7 +237,7 @@ def test_pattern_7_analysis_measures_the_share_of_a_deficit_left():
     result = pattern_7({"stickiness": _fake_table(arms, 30, 6)},
                        Settings(replicates=30, bootstrap=300))
     share = next(c for c in result.claims if c.label == "7a")
-    assert share.estimate.value == pytest.approx(1 - 3 * 0.02 / 0.2, abs=0.03)
+    assert share.estimate.estimate == pytest.approx(1 - 3 * 0.02 / 0.2, abs=0.03)
     assert share.verdict == HOLDS
 
 

@@ -108,7 +108,7 @@ def print_table(console: Console, results: list[PatternResult]) -> None:
                 continue
             e = c.estimate
             table.add_row(f"{r.number} [{style}]{r.verdict}[/]" if first else "",
-                          f"{c.label} {c.statement}", f"{e.value:.3g} {c.unit}",
+                          f"{c.label} {c.statement}", f"{e.estimate:.3g} {c.unit}",
                           f"[{e.low:.3g}, {e.high:.3g}]",
                           f"[{VERDICT_STYLE[c.verdict]}]{c.verdict}[/]")
             first = False

@@ -61,7 +61,7 @@ from simulation import WEEKS_PER_YEAR, SchoolModel
 
 from ..experiments.engines import CpuClock, Engine, run_all
 from ..experiments.runs import Run
-from .stats import Claim, Estimate
+from .stats import Claim, Interval
 
 BURN_IN_YEARS = 1
 STUDY_YEARS = 2
@@ -191,10 +191,10 @@ class MixedFit:
     converged: bool
     warnings: tuple[str, ...] = ()
 
-    def estimate(self, term: str) -> Estimate:
-        """One fixed effect as an :class:`Estimate`."""
+    def estimate(self, term: str) -> Interval:
+        """One fixed effect as an :class:`Interval`."""
         row = self.coefficients.set_index("term").loc[term]
-        return Estimate(float(row["estimate"]), float(row["low"]), float(row["high"]),
+        return Interval(float(row["estimate"]), float(row["low"]), float(row["high"]),
                         self.n_schools)
 
 
@@ -281,7 +281,7 @@ def size_curve(fit: MixedFit, schools: pd.DataFrame) -> pd.DataFrame:
             rows.append({"band": label, "effect": 0.0, "low": 0.0, "high": 0.0})
         elif term in set(fit.coefficients["term"]):
             e = fit.estimate(term)
-            rows.append({"band": label, "effect": e.value, "low": e.low, "high": e.high})
+            rows.append({"band": label, "effect": e.estimate, "low": e.low, "high": e.high})
         else:
             rows.append({"band": label, "effect": np.nan, "low": np.nan, "high": np.nan})
         rows[-1]["schools"] = int(counts.get(label, 0))
@@ -302,7 +302,7 @@ def analyse(settings: NelsSettings, schools: pd.DataFrame, students: pd.DataFram
             continue
         comparisons.append(Claim(
             0, f"band {row['band']}", f"gain in schools of {row['band']} vs 601-900",
-            "lower (Lee & Smith 1997)", Estimate(row["effect"], row["low"], row["high"]), -1,
+            "lower (Lee & Smith 1997)", Interval(row["effect"], row["low"], row["high"]), -1,
             margin=GAIN_MARGIN, unit="SD over two years"))
     true, measured = schools["cr_true"], schools["cr"]
     reliability = float(np.corrcoef(true, measured)[0, 1] ** 2)

@@ -39,7 +39,7 @@ from .experiments import (
 )
 from .stats import (
     Claim,
-    Estimate,
+    Interval,
     bootstrap_ci,
     combine,
     correlation_ci,
@@ -163,7 +163,7 @@ def trajectory(table: pd.DataFrame, arm: str, column: str) -> pd.DataFrame:
     return rows.pivot(index="replicate", columns="year", values=column).sort_index()
 
 
-def arm_difference(table: pd.DataFrame, a: str, b: str, column: str) -> Estimate:
+def arm_difference(table: pd.DataFrame, a: str, b: str, column: str) -> Interval:
     """Paired difference ``a - b`` of a measure over replicates."""
     return paired_difference(per_replicate(table, a, column), per_replicate(table, b, column))
 
@@ -194,7 +194,7 @@ def _yearly_means(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     for (arm, year), group in table.groupby(["arm", "year"]):
         for column in columns:
             e = mean_ci(group[column])
-            rows.append({"arm": arm, "year": int(year), "measure": column, "mean": e.value,
+            rows.append({"arm": arm, "year": int(year), "measure": column, "mean": e.estimate,
                          "low": e.low, "high": e.high, "n": e.n})
     return pd.DataFrame(rows)
 
@@ -299,7 +299,7 @@ def size_curve(table: pd.DataFrame) -> pd.DataFrame:
             for column in CURVE_MEASURES:
                 e = mean_ci(per_replicate(table, arm, column))
                 rows.append({"structure": structure, "students": n, "measure": column,
-                             "mean": e.value, "low": e.low, "high": e.high})
+                             "mean": e.estimate, "low": e.low, "high": e.high})
     return pd.DataFrame(rows)
 
 
@@ -317,10 +317,10 @@ def channel_shares(table: pd.DataFrame) -> pd.DataFrame:
         for channel in SIZE_CHANNELS:
             without = arm_difference(table, f"departments_{small}_no_{channel}",
                                      f"departments_{large}_no_{channel}", column)
-            share = 1.0 - without.value / full.value if full.value else float("nan")
-            rows.append({"measure": column, "channel": channel, "difference": full.value,
+            share = 1.0 - without.estimate / full.estimate if full.estimate else float("nan")
+            rows.append({"measure": column, "channel": channel, "difference": full.estimate,
                          "difference_low": full.low, "difference_high": full.high,
-                         "without": without.value, "without_low": without.low,
+                         "without": without.estimate, "without_low": without.low,
                          "without_high": without.high, "share": share})
     return pd.DataFrame(rows)
 
@@ -368,7 +368,7 @@ def pattern_3(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
             for year in diff.columns:
                 e = mean_ci(diff[year])
                 yearly.append({"contrast": f"{a} − {b}", "measure": column, "year": int(year),
-                               "difference": e.value, "low": e.low, "high": e.high})
+                               "difference": e.estimate, "low": e.low, "high": e.high})
     return PatternResult(
         3, f"{STRUCTURE.description} (both run the PLC scenario's intervention plan); "
         f"{STRUCTURE.years} years; {settings.replicates} replicates per arm", claims,
@@ -424,12 +424,12 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
                              draws=settings.bootstrap, seed=settings.seed + k)
         final_mean, final_sd = mean_ci(means[source][:, -1]), mean_ci(spreads[source][:, -1])
         rows.append({"source removed": source,
-                     "impact": both.value, "impact_low": both.low, "impact_high": both.high,
-                     "mean_impact": level.value, "mean_impact_low": level.low,
+                     "impact": both.estimate, "impact_low": both.low, "impact_high": both.high,
+                     "mean_impact": level.estimate, "mean_impact_low": level.low,
                      "mean_impact_high": level.high,
-                     "final_mean_difference": final_mean.value,
+                     "final_mean_difference": final_mean.estimate,
                      "final_mean_low": final_mean.low, "final_mean_high": final_mean.high,
-                     "final_sd_difference": final_sd.value, "final_sd_low": final_sd.low,
+                     "final_sd_difference": final_sd.estimate, "final_sd_low": final_sd.low,
                      "final_sd_high": final_sd.high})
     details = pd.DataFrame(rows)
     strongest = details.loc[details["impact"].idxmax(), "source removed"]
@@ -503,13 +503,13 @@ def pattern_5(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
               unit="r", diagnostic=True),
     ]
     spread = schools["annual_gain"].std(ddof=1)
-    narrower = 1.0 - gap_high.value / gap_low.value if gap_low.value else float("nan")
+    narrower = 1.0 - gap_high.estimate / gap_low.estimate if gap_low.estimate else float("nan")
     return PatternResult(
         5, f"{settings.schools} schools, {POPULATION.description}; 4 years; measures "
         "averaged over years 3-4", claims, details={"schools": schools},
         notes=[f"SES gap in the top quarter of schools by collective efficacy: "
-               f"{gap_high.value:.3f} SD [{gap_high.low:.3f}, {gap_high.high:.3f}]; in the "
-               f"bottom quarter: {gap_low.value:.3f} [{gap_low.low:.3f}, {gap_low.high:.3f}] "
+               f"{gap_high.estimate:.3f} SD [{gap_high.low:.3f}, {gap_high.high:.3f}]; in the "
+               f"bottom quarter: {gap_low.estimate:.3f} [{gap_low.low:.3f}, {gap_low.high:.3f}] "
                f"({narrower:.1%} narrower). Goddard, Skrla & Salloum (2017) found a "
                "conditional (growth) Black–White gap about half as large per SD of "
                "collective efficacy; the status gap here is set mostly at entry.",

@@ -48,7 +48,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]
 
 def claim_rows(claims: Sequence[Claim]) -> list[list[str]]:
     """Rows of a claims table: label, statement, measure, effect, interval, verdict."""
-    return [[c.label, c.statement, c.measure, f"{fmt(c.estimate.value)} {c.unit}",
+    return [[c.label, c.statement, c.measure, f"{fmt(c.estimate.estimate)} {c.unit}",
              f"[{fmt(c.estimate.low)}, {fmt(c.estimate.high)}]", c.prediction,
              f"**{c.verdict}**" if not c.diagnostic else f"{c.verdict} (diagnostic)"]
             for c in claims]
@@ -66,7 +66,7 @@ def summary_table(results: Sequence[PatternResult]) -> list[str]:
             if c.diagnostic:
                 continue
             rows.append([f"{r.number}", c.label, c.statement,
-                         f"{fmt(c.estimate.value)} {c.unit}",
+                         f"{fmt(c.estimate.estimate)} {c.unit}",
                          f"[{fmt(c.estimate.low)}, {fmt(c.estimate.high)}]", c.verdict,
                          f"**{r.verdict}**"])
     return _table(("pattern", "claim", "prediction", "effect", "95% interval",
@@ -115,7 +115,7 @@ def _decision_rule() -> list[str]:
 def _instead(claim: Claim) -> str:
     """One sentence on a failing claim: the opposite happens, or nothing does."""
     e = claim.estimate
-    measured = f"{fmt(e.value)} {claim.unit} [{fmt(e.low)}, {fmt(e.high)}]"
+    measured = f"{fmt(e.estimate)} {claim.unit} [{fmt(e.low)}, {fmt(e.high)}]"
     if claim.band is not None:
         side = "below" if e.high < claim.band[0] else "above"
         return (f"{claim.label}: {measured}, wholly {side} the published band "
@@ -221,7 +221,7 @@ def nels_section(result: NelsResult, figures: Sequence[str]) -> list[str]:
     for c in result.comparisons:
         if c.label.startswith("band"):
             continue
-        rows.append([f"`{c.label}`", c.statement, fmt(c.estimate.value),
+        rows.append([f"`{c.label}`", c.statement, fmt(c.estimate.estimate),
                      f"[{fmt(c.estimate.low)}, {fmt(c.estimate.high)}]", c.measure,
                      c.verdict])
     lines += _table(("term", "meaning", "coefficient", "95% interval",

@@ -168,7 +168,7 @@ def _rows(variant: Variant, results: Sequence[PatternResult]) -> tuple[list, lis
                 continue
             claims.append({"parameter": variant.parameter, "direction": variant.direction,
                            "value": variant.value, "pattern": result.number,
-                           "claim": c.label, "estimate": c.estimate.value,
+                           "claim": c.label, "estimate": c.estimate.estimate,
                            "low": c.estimate.low, "high": c.estimate.high,
                            "threshold": c.threshold, "predicted": c.direction,
                            "verdict": c.verdict})

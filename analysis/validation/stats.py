@@ -1,6 +1,6 @@
 """Statistics for the validation: interval estimates and the verdict rule.
 
-Every effect the validation reports is an :class:`Estimate` (a value and a
+Every effect the validation reports is an :class:`Interval` (a value and a
 95% interval). A :class:`Claim` pairs an estimate with the direction a
 pattern of ``MODEL.md`` §8 predicts and turns it into a verdict:
 
@@ -31,26 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as sps
 
-from analysis.statistics import mean_interval
+from analysis.statistics import Interval, mean_interval
 
 LEVEL = 0.95
 HOLDS, FAILS, INCONCLUSIVE = "holds", "fails", "inconclusive"
 
 
-@dataclass(frozen=True)
-class Estimate:
-    """A point estimate with a two-sided interval (``low`` <= ``high``)."""
-
-    value: float
-    low: float
-    high: float
-    n: int = 0
-
-    def __str__(self) -> str:
-        return f"{self.value:.4g} [{self.low:.4g}, {self.high:.4g}]"
-
-
-def mean_ci(values: Sequence[float], level: float = LEVEL) -> Estimate:
+def mean_ci(values: Sequence[float], level: float = LEVEL) -> Interval:
     """Mean with its Student-t interval (NaN values are dropped).
 
     Parameters
@@ -62,10 +49,10 @@ def mean_ci(values: Sequence[float], level: float = LEVEL) -> Estimate:
         Coverage of the interval.
     """
     interval = mean_interval(np.asarray(values, dtype=float), level)
-    return Estimate(interval.estimate, interval.low, interval.high, interval.n)
+    return Interval(interval.estimate, interval.low, interval.high, interval.n)
 
 
-def paired_difference(a: Sequence[float], b: Sequence[float], level: float = LEVEL) -> Estimate:
+def paired_difference(a: Sequence[float], b: Sequence[float], level: float = LEVEL) -> Interval:
     """Mean of ``a - b`` over replicate pairs, with its t interval.
 
     Replicate ``r`` of two arms runs with the same seed (common random
@@ -75,22 +62,22 @@ def paired_difference(a: Sequence[float], b: Sequence[float], level: float = LEV
     return mean_ci(np.asarray(a, dtype=float) - np.asarray(b, dtype=float), level)
 
 
-def correlation_ci(x: Sequence[float], y: Sequence[float], level: float = LEVEL) -> Estimate:
+def correlation_ci(x: Sequence[float], y: Sequence[float], level: float = LEVEL) -> Interval:
     """Pearson correlation with Fisher's z interval."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     keep = np.isfinite(x) & np.isfinite(y)
     x, y = x[keep], y[keep]
     n = x.size
     if n < 4:
-        return Estimate(np.nan, np.nan, np.nan, n)
+        return Interval(np.nan, np.nan, np.nan, n)
     r = float(np.corrcoef(x, y)[0, 1])
     z = np.arctanh(np.clip(r, -0.999999, 0.999999))
     half = sps.norm.ppf(0.5 + level / 2) / np.sqrt(n - 3)
-    return Estimate(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
+    return Interval(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
 
 
 def partial_correlation_ci(x: Sequence[float], y: Sequence[float],
-                           controls: Sequence[Sequence[float]], level: float = LEVEL) -> Estimate:
+                           controls: Sequence[Sequence[float]], level: float = LEVEL) -> Interval:
     """Pearson correlation of ``x`` and ``y`` after removing ``controls`` (OLS residuals).
 
     Fisher's z interval with ``n - 3 - k`` degrees of freedom for ``k`` controls.
@@ -101,7 +88,7 @@ def partial_correlation_ci(x: Sequence[float], y: Sequence[float],
     x, y, c = x[keep], y[keep], c[keep]
     n, k = x.size, c.shape[1]
     if n < k + 5:
-        return Estimate(np.nan, np.nan, np.nan, n)
+        return Interval(np.nan, np.nan, np.nan, n)
     design = np.column_stack([np.ones(n), c])
 
     def residual(v: np.ndarray) -> np.ndarray:
@@ -110,11 +97,11 @@ def partial_correlation_ci(x: Sequence[float], y: Sequence[float],
     r = float(np.corrcoef(residual(x), residual(y))[0, 1])
     z = np.arctanh(np.clip(r, -0.999999, 0.999999))
     half = sps.norm.ppf(0.5 + level / 2) / np.sqrt(n - 3 - k)
-    return Estimate(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
+    return Interval(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
 
 
 def regression_coefficient(y: Sequence[float], predictors: dict[str, Sequence[float]],
-                           name: str, level: float = LEVEL) -> Estimate:
+                           name: str, level: float = LEVEL) -> Interval:
     """OLS coefficient of ``predictors[name]`` (with an intercept), HC3 interval.
 
     Parameters
@@ -135,11 +122,11 @@ def regression_coefficient(y: Sequence[float], predictors: dict[str, Sequence[fl
     fit = sm.OLS(y[keep], sm.add_constant(x[keep], has_constant="add")).fit(cov_type="HC3")
     k = columns.index(name) + 1
     low, high = fit.conf_int(alpha=1 - level)[k]
-    return Estimate(float(fit.params[k]), float(low), float(high), int(keep.sum()))
+    return Interval(float(fit.params[k]), float(low), float(high), int(keep.sum()))
 
 
 def bootstrap_ci(statistic: Callable[[np.ndarray], float], n_units: int, *,
-                 draws: int = 2000, seed: int = 0, level: float = LEVEL) -> Estimate:
+                 draws: int = 2000, seed: int = 0, level: float = LEVEL) -> Interval:
     """Percentile bootstrap over units (replicates) for any statistic.
 
     Parameters
@@ -157,12 +144,12 @@ def bootstrap_ci(statistic: Callable[[np.ndarray], float], n_units: int, *,
     samples = np.array([statistic(rng.integers(0, n_units, n_units)) for _ in range(draws)])
     samples = samples[np.isfinite(samples)]
     if samples.size < draws / 2:
-        return Estimate(value, np.nan, np.nan, n_units)
+        return Interval(value, np.nan, np.nan, n_units)
     low, high = np.quantile(samples, [0.5 - level / 2, 0.5 + level / 2])
-    return Estimate(value, float(low), float(high), n_units)
+    return Interval(value, float(low), float(high), n_units)
 
 
-def decide(estimate: Estimate, direction: int, threshold: float = 0.0,
+def decide(estimate: Interval, direction: int, threshold: float = 0.0,
            margin: float = 0.0) -> str:
     """The verdict rule (module docstring) for one estimate.
 
@@ -188,7 +175,7 @@ def decide(estimate: Estimate, direction: int, threshold: float = 0.0,
     return INCONCLUSIVE
 
 
-def decide_band(estimate: Estimate, band: tuple[float, float]) -> str:
+def decide_band(estimate: Interval, band: tuple[float, float]) -> str:
     """The verdict against a published band: inside, outside, or straddling an edge."""
     low, high = estimate.low, estimate.high
     if not (np.isfinite(low) and np.isfinite(high)):
@@ -223,7 +210,7 @@ class Claim:
         What the pattern predicts, in words.
     measure : str
         How the effect is measured.
-    estimate : Estimate
+    estimate : Interval
         The measured effect and its 95% interval.
     direction : int
         +1: predicted above ``threshold``; -1: below.
@@ -246,7 +233,7 @@ class Claim:
     label: str
     statement: str
     measure: str
-    estimate: Estimate
+    estimate: Interval
     direction: int
     threshold: float = 0.0
     margin: float = 0.0
