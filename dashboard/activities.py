@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.experiments.runs import recorded
-from analysis.statistics import Interval, mean_interval
+from analysis.statistics.intervals import Interval, mean_interval
 from simulation import SOURCES, WEEKS_PER_YEAR
 from simulation.processes import turnover
 from simulation.processes.mastery import (

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from cli_support import files_in, staffroom
 
-from analysis import outputs
-from analysis.cli import main
-from analysis.commands import DEMO_QUESTIONS
+from analysis.cli.app import main
+from analysis.cli.commands import DEMO_QUESTIONS
+from analysis.experiments import files as outputs
 from simulation.outcomes import reported
 
 

@@ -133,8 +133,8 @@ def _finite(value: float) -> float | None:
 
 
 def test_validation_patterns():
-    from analysis.validation.experiments import Settings
-    from analysis.validation.suite import run_patterns
+    from analysis.experiments.validation import Settings
+    from analysis.statistics.validation.suite import run_patterns
 
     tables, results = run_patterns(Settings(replicates=3, schools=8, bootstrap=50),
                                    workers=2, patterns=(1, 3, 6))
@@ -149,7 +149,7 @@ def test_validation_patterns():
 
 
 def test_calibration():
-    from analysis.calibration import measure
+    from analysis.statistics.calibration import measure
 
     targets = measure(reps=2, workers=2)
     check_json("calibrate", [{"name": t.name, "role": t.role, "value": _finite(t.value),

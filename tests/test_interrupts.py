@@ -34,7 +34,7 @@ def test_the_fork_server_ignores_ctrl_c_from_its_first_instant():
     # In a fresh interpreter, so that this call starts the server; its mask
     # is read at once, while the server is still importing its preload.
     code = ("import multiprocessing.forkserver as f, analysis.experiments.workers as w, sys;"
-            "w.forkserver_context(['analysis.replicates']);"
+            "w.forkserver_context(['analysis.experiments.replicates']);"
             "print(f._forkserver._forkserver_pid, flush=True); sys.stdin.read()")
     with subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
                           stdout=subprocess.PIPE, text=True) as parent:

@@ -10,8 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 from cli_support import staffroom
 
-from analysis.metadata import describe
-from analysis.wording import label
+from analysis.experiments.metadata import describe
+from analysis.reports.wording import label
 from simulation import SchoolModel, metrics
 from simulation.outcomes import REGISTRY, Outcome, headline, measured, names, reported
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.blocks import Section, to_html, to_markdown
-from analysis.blueprint import ITEMS, NOT_MODELLED
-from analysis.compare import compare
-from analysis.replicates import DECISION_COLUMNS, Results, run_many
-from analysis.report import report_blocks
-from analysis.statistics import Interval
-from analysis.summary import overall, rule_notes
-from analysis.wording import judgement, source_sentence
+from analysis.experiments.replicates import DECISION_COLUMNS, Results, run_many
+from analysis.reports.blocks import Section, to_html, to_markdown
+from analysis.reports.blueprint import ITEMS, NOT_MODELLED
+from analysis.reports.comparison import report_blocks
+from analysis.reports.summary import overall, rule_notes
+from analysis.reports.wording import judgement, source_sentence
+from analysis.statistics.compare import compare
+from analysis.statistics.intervals import Interval
 from scenarios import load
 from simulation import OUTCOMES, SOURCES
 from simulation.outcomes import headline, reported

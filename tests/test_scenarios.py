@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.experiments.replicates import run_replicates
 from analysis.experiments.seeds import replicate_seeds
-from analysis.replicates import run_replicates
 from scenarios import builtin_names, load
 from simulation import InputError
 

@@ -14,7 +14,7 @@ from cli_support import files_in, staffroom
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from analysis.school import EXAMPLE, EXAMPLE_FILES
+from analysis.cli.school import EXAMPLE, EXAMPLE_FILES
 from scenarios import load
 from simulation import NetworkFileError
 from simulation.networks import read_network_file

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from analysis.sweeps import Sweep, builtin_sweeps, load_sweep
+from analysis.experiments.sweeps import Sweep, builtin_sweeps, load_sweep
 from simulation import InputError
 
 
@@ -132,7 +132,7 @@ def test_bad_sweep_files_get_one_line_naming_file_key_and_what_is_allowed(
 def test_the_command_line_refuses_a_bad_sweep_with_exit_2_and_no_traceback(tmp_path):
     path = write(tmp_path, 'scenario = "departments"\n[design]\ntype = "factorial"\n'
                            '[factors]\nn_students = [5]\n')
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", "sweep", str(path)],
+    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", "sweep", str(path)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
@@ -141,7 +141,7 @@ def test_the_command_line_refuses_a_bad_sweep_with_exit_2_and_no_traceback(tmp_p
 
 
 def test_plan_shows_the_runs_and_runs_nothing(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", "sweep", "size_by_structure",
+    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", "sweep", "size_by_structure",
                            "--plan", "--output", str(tmp_path / "out")],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

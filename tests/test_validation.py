@@ -16,13 +16,13 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from analysis.statistics.intervals.validation import nels, robustness
 from typer.testing import CliRunner
 
-from analysis.cli import app
+from analysis.cli.app import app
 from analysis.experiments.engines import run_all
 from analysis.experiments.runs import Run
-from analysis.validation import nels, robustness
-from analysis.validation.experiments import (
+from analysis.experiments.validation import (
     EXPERIMENTS,
     POPULATION,
     STICKINESS,
@@ -30,8 +30,8 @@ from analysis.validation.experiments import (
     Settings,
     typical_culture,
 )
-from analysis.validation.patterns import PATTERNS, pattern_2, pattern_7
-from analysis.validation.stats import FAILS, HOLDS, INCONCLUSIVE
+from analysis.statistics.validation.patterns import PATTERNS, pattern_2, pattern_7
+from analysis.statistics.validation.stats import FAILS, HOLDS, INCONCLUSIVE
 from scenarios import load
 from simulation import Parameters
 
@@ -101,7 +101,7 @@ def test_every_claim_interval_contains_its_estimate(quick_run):
 
 
 def test_bad_only_value_is_one_line_and_exit_status_2(tmp_path):
-    process = subprocess.run([sys.executable, "-m", "analysis.cli", "validate", "--only",
+    process = subprocess.run([sys.executable, "-m", "analysis.cli.app", "validate", "--only",
                               "everything", "--out", str(tmp_path)],
                              capture_output=True, text=True, timeout=120)
     assert process.returncode == 2

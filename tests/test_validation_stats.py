@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from analysis.statistics.intervals.validation import nels
 
-from analysis.validation import nels
-from analysis.validation.stats import (
+from analysis.statistics.validation.stats import (
     FAILS,
     HOLDS,
     INCONCLUSIVE,

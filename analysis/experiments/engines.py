@@ -36,10 +36,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from simulation import InputError
-
-from .runs import Run, timed
-from .workers import (
+from analysis.experiments.runs import Run, timed
+from analysis.experiments.workers import (
     POLL_SECONDS,
     Interruption,
     forkserver_context,
@@ -48,6 +46,7 @@ from .workers import (
     usable_cores,
     worker_text,
 )
+from simulation import InputError
 
 CONNECT_TIMEOUT = "15s"
 #: Seconds a sweep waits while its Dask scheduler has no worker, before giving up.

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.cli import main
+from analysis.cli.app import main
 from simulation.outcomes import headline
 
 CHROMIUM = os.environ.get("STAFFROOM_CHROMIUM", "/usr/bin/chromium")

@@ -1,6 +1,6 @@
 """Parameter sweeps: experiments declared in files, run in parallel, stored as Parquet.
 
->>> from analysis.sweeps import load_sweep, run_sweep
+>>> from analysis.experiments.sweeps import load_sweep, run_sweep
 >>> sweep = load_sweep("size_by_structure")          # a built-in example, or a path
 >>> sweep.runs                                       # design points x replicates
 150
@@ -11,14 +11,20 @@ The parts: :mod:`.spec` (the sweep file, checked), :mod:`.design`
 (factorial, Latin hypercube, Sobol and Morris designs), :mod:`.runner` (what a
 worker runs), :mod:`.engine` (local processes or a Dask cluster),
 :mod:`.store` (the results folder) and :mod:`.api` (running a sweep).
-Analysis of the results is in :mod:`analysis.sensitivity`.
+Analysis of the results is in :mod:`analysis.statistics.sensitivity`.
 """
 
-from ..experiments.engines import SweepError
-from .api import Outcome, default_output, execute, run_sweep
-from .design import DESIGNS, DISTRIBUTIONS, Design, Factor, make_design
-from .spec import Sweep, builtin_sweeps, load_sweep, resolve_sweep, run_seed
-from .store import read_design, read_manifest, read_runs
+from analysis.experiments.engines import SweepError
+from analysis.experiments.sweeps.api import Outcome, default_output, execute, run_sweep
+from analysis.experiments.sweeps.design import DESIGNS, DISTRIBUTIONS, Design, Factor, make_design
+from analysis.experiments.sweeps.spec import (
+    Sweep,
+    builtin_sweeps,
+    load_sweep,
+    resolve_sweep,
+    run_seed,
+)
+from analysis.experiments.sweeps.store import read_design, read_manifest, read_runs
 
 __all__ = [
     "DESIGNS",

@@ -33,7 +33,7 @@ measured and the analysis says so, as it says when a design is too small
 for its method (:func:`design_warnings`): a Sobol ranking from one run per
 point can change with the seed.
 
-Every function below takes plain arrays and a :class:`~analysis.sweeps.Design`,
+Every function below takes plain arrays and a :class:`~analysis.experiments.sweeps.Design`,
 so the same code analyses a test function with known indices (Ishigami) in
 the tests and the school model in ``staffroom sensitivity``.
 
@@ -55,11 +55,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.glyphs import make_drawable
-from analysis.outputs import write_with
-from analysis.statistics import mean_interval
-from analysis.sweeps.design import Design
-from analysis.sweeps.store import load_design, read_manifest, read_runs, run_columns
+from analysis.experiments.files import write_with
+from analysis.experiments.sweeps.design import Design
+from analysis.experiments.sweeps.store import load_design, read_manifest, read_runs, run_columns
+from analysis.statistics.glyphs import make_drawable
+from analysis.statistics.intervals import mean_interval
 from simulation import InputError
 
 CONF_LEVEL = 0.95
@@ -288,7 +288,7 @@ def grid(frame: pd.DataFrame, x: str, y: str, column: str, *,
 
 def grid_intervals(frame: pd.DataFrame, x: str, y: str, column: str) -> pd.DataFrame:
     """Every cell of ``x`` by ``y``: mean, 95% t interval and runs (tidy, one row per cell)."""
-    from analysis.statistics import mean_interval
+    from analysis.statistics.intervals import mean_interval
 
     rows = []
     for (y_value, x_value), values in frame.groupby([y, x], sort=False, observed=True)[column]:

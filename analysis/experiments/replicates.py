@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from analysis.experiments.engines import run_all
+from analysis.experiments.runs import Run, check_record_every, recorded
+from analysis.experiments.seeds import replicate_seeds
 from scenarios import Scenario
 from simulation import SOURCES, WEEKS_PER_YEAR, SchoolModel
 from simulation.outcomes import measured
-
-from .experiments.engines import run_all
-from .experiments.runs import Run, check_record_every, recorded
-from .experiments.seeds import replicate_seeds
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
 #: Columns of the table of the leader's decisions (rules that fired).

@@ -25,13 +25,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.experiments.replicates import Results
+from analysis.reports.wording import SOURCE_NAMES, TSES_POINTS, label
+from analysis.statistics.compare import Comparison
+from analysis.statistics.glyphs import make_drawable
 from simulation import SOURCES, WEEKS_PER_YEAR
 from simulation.outcomes import REGISTRY, reported
-
-from .compare import Comparison
-from .glyphs import make_drawable
-from .replicates import Results
-from .wording import SOURCE_NAMES, TSES_POINTS, label
 
 COLOURS = ("#4d4d4d", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
            "#e377c2", "#17becf", "#bcbd22")

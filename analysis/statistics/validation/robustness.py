@@ -27,13 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.experiments.engines import CpuClock, Engine, run_all
+from analysis.experiments.runs import Run
+from analysis.experiments.validation import Settings
+from analysis.statistics.validation.patterns import PATTERNS, PatternResult
+from analysis.statistics.validation.suite import analyse, pattern_jobs, tables_from
 from simulation import Parameters
-
-from ..experiments.engines import CpuClock, Engine, run_all
-from ..experiments.runs import Run
-from .experiments import Settings
-from .patterns import PATTERNS, PatternResult
-from .suite import analyse, pattern_jobs, tables_from
 
 PARAMETERS: tuple[str, ...] = (
     # teaching: how beliefs and practice act on learning

@@ -312,7 +312,7 @@ def output_folder(folder: str | os.PathLike, command: str, *, option: str = "--o
 def parquet_bytes(frame: pd.DataFrame, metadata: Mapping[str, Mapping[str, str]] | None = None
                   ) -> bytes:
     """A table as Parquet (zstd); ``metadata`` gives columns' units and descriptions."""
-    from .metadata import to_parquet
+    from analysis.experiments.metadata import to_parquet
 
     buffer = io.BytesIO()
     to_parquet(frame, buffer, metadata)

@@ -16,14 +16,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from simulation import WEEKS_PER_YEAR
-from simulation.outcomes import get, headline, reported
-
-from .blocks import VERDICT_COLOURS, Answer, Chart, TableBlock
-from .compare import Comparison
-from .replicates import Results
-from .statistics import Interval
-from .wording import (
+from analysis.experiments.replicates import Results
+from analysis.reports.blocks import VERDICT_COLOURS, Answer, Chart, TableBlock
+from analysis.reports.wording import (
     SOURCE_NAMES,
     TSES_POINTS,
     change,
@@ -33,6 +28,10 @@ from .wording import (
     number,
     signed,
 )
+from analysis.statistics.compare import Comparison
+from analysis.statistics.intervals import Interval
+from simulation import WEEKS_PER_YEAR
+from simulation.outcomes import get, headline, reported
 
 LABEL_WIDTH, ROW, WIDE_ROW, HEADER = 205, 24, 38, 26
 #: One plan: bar and words on one line; several: a column per plan, words under the bar.

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import math
 
+from analysis.statistics.intervals import Interval
 from simulation import SOURCES
 from simulation.outcomes import REGISTRY, Outcome, get
-
-from .statistics import Interval
 
 SOURCE_NAMES = {
     "mastery": "mastery experience",

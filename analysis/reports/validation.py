@@ -9,11 +9,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from .experiments import Settings
-from .nels import NelsResult
-from .patterns import MARGIN_REASONS, MARGINS, STICKY_SHARE, STICKY_YEARS, PatternResult
-from .robustness import STEP, RobustnessResult
-from .stats import Claim
+from analysis.experiments.validation import Settings
+from analysis.statistics.validation.nels import NelsResult
+from analysis.statistics.validation.patterns import (
+    MARGIN_REASONS,
+    MARGINS,
+    STICKY_SHARE,
+    STICKY_YEARS,
+    PatternResult,
+)
+from analysis.statistics.validation.robustness import STEP, RobustnessResult
+from analysis.statistics.validation.stats import Claim
 
 SYMBOLS = {"holds": "✓", "fails": "✗", "inconclusive": "?"}
 

@@ -3,7 +3,7 @@
 A sweep file (TOML) names a base scenario, the factors to vary, the design,
 the replicates, the years and the outcomes to keep. :func:`load_sweep`
 reads and checks it and returns a :class:`Sweep`; nothing runs until
-:func:`analysis.sweeps.run_sweep`. Every problem is an
+:func:`analysis.experiments.sweeps.run_sweep`. Every problem is an
 :class:`simulation.InputError` whose one-line message names the file, the
 key and what is allowed, as for scenario files.
 
@@ -50,6 +50,14 @@ from typing import Any
 
 import scenarios
 from analysis.experiments import seeds
+from analysis.experiments.sweeps.design import (
+    DESIGNS,
+    DISTRIBUTIONS,
+    Design,
+    Factor,
+    expected_size,
+    make_design,
+)
 from scenarios import Scenario
 from scenarios.schema import read_toml
 from simulation import InputError, Intervention, ParameterError, Parameters
@@ -57,8 +65,6 @@ from simulation.networks import read_network_file
 from simulation.outcomes import measured
 from simulation.parameters import suggest
 from simulation.staffing import check_staff_ratio
-
-from .design import DESIGNS, DISTRIBUTIONS, Design, Factor, expected_size, make_design
 
 LIBRARY = scenarios.LIBRARY / "sweeps"
 FORMAT = 1

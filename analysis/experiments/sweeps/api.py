@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..experiments.engines import Engine, check_scheduler_address, make_engine
-from ..experiments.engines import execute as run_tasks
-from ..outputs import is_no_space, no_space, size_text
-from .design import Design
-from .runner import PointJob, Task, TaskResult
-from .spec import Sweep, load_sweep
-from .store import ResultStore, new_manifest, read_runs
+from analysis.experiments.engines import Engine, check_scheduler_address, make_engine
+from analysis.experiments.engines import execute as run_tasks
+from analysis.experiments.files import is_no_space, no_space, size_text
+from analysis.experiments.sweeps.design import Design
+from analysis.experiments.sweeps.runner import PointJob, Task, TaskResult
+from analysis.experiments.sweeps.spec import Sweep, load_sweep
+from analysis.experiments.sweeps.store import ResultStore, new_manifest, read_runs
 
 Progress = Callable[[int, int], None]
 
@@ -236,7 +236,7 @@ def run_sweep(sweep: Sweep | str | Path, output: str | Path | None = None, *,
 
     Examples
     --------
-    >>> from analysis.sweeps import run_sweep
+    >>> from analysis.experiments.sweeps import run_sweep
     >>> runs = run_sweep("size_by_structure", workers=2)      # doctest: +SKIP
     >>> runs.groupby(["n_students", "structure"])["annual_gain"].mean()  # doctest: +SKIP
     """

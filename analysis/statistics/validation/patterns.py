@@ -1,9 +1,9 @@
 """The seven patterns of ``MODEL.md`` §8: what each experiment's results say.
 
 Each ``pattern_N(tables, settings)`` reads the tidy tables of the
-experiments (:mod:`analysis.validation.experiments`) and returns a
+experiments (:mod:`analysis.experiments.validation`) and returns a
 :class:`PatternResult`: the pattern's claims, each a measured effect with
-its 95% interval and a verdict (:mod:`analysis.validation.stats`), plus
+its 95% interval and a verdict (:mod:`analysis.statistics.validation.stats`), plus
 detail tables for the report. Measures are fixed in advance:
 
 * culture (collective efficacy, responsibility, self-efficacy, practice)
@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from simulation.outcomes import REGISTRY
-
-from .experiments import (
+from analysis.experiments.validation import (
     ABLATION,
     CHANNEL_SIZES,
     CURVE_SIZES,
@@ -37,7 +35,7 @@ from .experiments import (
     SUPPORT,
     Settings,
 )
-from .stats import (
+from analysis.statistics.validation.stats import (
     Claim,
     Interval,
     bootstrap_ci,
@@ -48,6 +46,7 @@ from .stats import (
     partial_correlation_ci,
     regression_coefficient,
 )
+from simulation.outcomes import REGISTRY
 
 # Smallest effects of interest: an interval wholly inside ± this around the
 # threshold means the predicted effect is absent (see stats.decide).

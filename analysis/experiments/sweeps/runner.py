@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from analysis.experiments.runs import Run, execute, recorded_columns
 from simulation import WEEKS_PER_YEAR, Intervention, SchoolModel
-
-from ..experiments.runs import Run, execute, recorded_columns
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 
 The first scenario is the baseline. Every scenario runs the same number of
 years and replicates with the same seed, so replicate ``r`` of each uses
-the same model seed (common random numbers, :mod:`analysis.replicates`);
-:mod:`analysis.statistics` then pairs them by replicate.
+the same model seed (common random numbers, :mod:`analysis.experiments.replicates`);
+:mod:`analysis.statistics.intervals` then pairs them by replicate.
 """
 
 from __future__ import annotations
@@ -13,12 +13,11 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from analysis.experiments.replicates import Results
+from analysis.statistics.intervals import Interval, cumulative, differences
 from scenarios import Scenario, load
 from simulation import SOURCES, InputError
 from simulation.outcomes import reported
-
-from .replicates import Results
-from .statistics import Interval, cumulative, differences
 
 
 @dataclass

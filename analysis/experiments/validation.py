@@ -4,7 +4,7 @@ An experiment is a set of arms (conditions) run for the same number of
 years with the same replicate seeds (common random numbers), or, for the
 school population, many schools drawn to differ. Each experiment turns a
 :class:`Settings` and optional calibration ``overrides`` (used by the
-robustness analysis) into :class:`~analysis.validation.runner.Run` values;
+robustness analysis) into :class:`~analysis.statistics.validation.runner.Run` values;
 nothing here runs a model or looks at a result, so nothing here can tune a
 parameter to a result. Arms are built from the built-in scenario library
 (``scenarios/``) where one fits, changed only where the experiment's design
@@ -20,11 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.experiments.runs import Run
 from analysis.experiments.seeds import replicate_seeds
 from scenarios import load
 from simulation import Intervention, Parameters
-
-from ..experiments.runs import Run
 
 CULTURE = ("initial_self_efficacy", "initial_collective_efficacy", "initial_responsibility",
            "initial_expectation_bias", "initial_stress", "novice_share")
@@ -47,7 +46,7 @@ class Settings:
         Bootstrap resamples for statistics without a closed-form interval.
     seed : int
         Base seed; every arm of every experiment uses replicate seeds
-        derived from it (``analysis.replicates.replicate_seeds``).
+        derived from it (``analysis.experiments.replicates.replicate_seeds``).
     """
 
     replicates: int = 100

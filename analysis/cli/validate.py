@@ -13,20 +13,19 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from analysis.cli.consoles import stdout_console
+from analysis.cli.progress import LogProgress, progress_display
+from analysis.experiments.engines import CpuClock, LocalPool
+from analysis.experiments.files import write_bytes, write_text, write_with
+from analysis.experiments.validation import FULL, QUICK, Settings
+from analysis.experiments.workers import usable_cores, worker_text
+from analysis.reports import validation_plots as plots
+from analysis.reports.validation import Provenance, relative, render
+from analysis.statistics.intervals.validation import nels as nels_module
+from analysis.statistics.intervals.validation import robustness as robustness_module
+from analysis.statistics.validation.patterns import PatternResult
+from analysis.statistics.validation.suite import pattern_jobs, run_patterns
 from simulation import InputError
-
-from ..consoles import stdout_console
-from ..experiments.engines import CpuClock, LocalPool
-from ..experiments.workers import usable_cores, worker_text
-from ..outputs import write_bytes, write_text, write_with
-from ..progress import LogProgress, progress_display
-from . import nels as nels_module
-from . import plots
-from . import robustness as robustness_module
-from .experiments import FULL, QUICK, Settings
-from .patterns import PatternResult
-from .report import Provenance, relative, render
-from .suite import pattern_jobs, run_patterns
 
 PARTS = ("patterns", "nels", "robustness")
 VERDICT_STYLE = {"holds": "green", "fails": "red", "inconclusive": "yellow"}

@@ -13,12 +13,12 @@ from typing import Annotated
 
 import typer
 
-from analysis.commands import register
-from analysis.consoles import stderr_console, stdout_console
+from analysis.cli.commands import register
+from analysis.cli.consoles import stderr_console, stdout_console
+from analysis.cli.school import register as school_register
+from analysis.cli.sweeps import sensitivity, sweep
+from analysis.experiments.files import is_no_space
 from analysis.experiments.workers import STOPS, exit_status, interruption, terminate_like_interrupt
-from analysis.outputs import is_no_space
-from analysis.school import register as school_register
-from analysis.sweeps.commands import sensitivity, sweep
 from simulation import InputError
 
 app = typer.Typer(
@@ -49,9 +49,9 @@ def calibrate(
 
     Example: staffroom calibrate --replicates 8 > docs/calibration.md
     """
-    from analysis.calibration import jobs_count, measure, to_markdown
+    from analysis.cli.validate import _progress, _tracker
     from analysis.experiments.workers import usable_cores
-    from analysis.validation.command import _progress, _tracker
+    from analysis.statistics.calibration import jobs_count, measure, to_markdown
 
     with _progress(errors) as progress:
         done, _ = _tracker(progress, "calibration", jobs_count(replicates))
@@ -118,7 +118,7 @@ def validate(
 
     Example: staffroom validate --quick --out validation
     """
-    from analysis.validation.command import validate as run_validation
+    from analysis.cli.validate import validate as run_validation
 
     try:
         run_validation(quick=quick, workers=workers, out=out, docs=docs, only=only,

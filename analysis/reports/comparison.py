@@ -1,9 +1,9 @@
 """Reports: a comparison as Markdown, as self-contained HTML, and as terminal tables.
 
-A report opens with the one-page answer (:mod:`analysis.summary`), then
+A report opens with the one-page answer (:mod:`analysis.reports.summary`), then
 reads each plan against its baseline once (sentences, tables, sources,
 the leader's decisions, the Blueprint's evidence of practice), then the
-method. Blocks and their renderings are in :mod:`analysis.blocks`.
+method. Blocks and their renderings are in :mod:`analysis.reports.blocks`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from importlib import metadata
 
 from rich.table import Table
 
-from simulation import SOURCES
-from simulation.outcomes import get, reported
-
-from . import plots
-from .blocks import (
+from analysis.experiments.replicates import Results
+from analysis.reports import plots
+from analysis.reports.blocks import (
     Block,
     Bullets,
     Figure,
@@ -30,12 +28,9 @@ from .blocks import (
     to_html,
     to_markdown,
 )
-from .blueprint import ITEMS, NOT_MODELLED
-from .compare import Comparison
-from .replicates import Results
-from .statistics import Interval, differences, mean_interval
-from .summary import answers, chart, rule_notes
-from .wording import (
+from analysis.reports.blueprint import ITEMS, NOT_MODELLED
+from analysis.reports.summary import answers, chart, rule_notes
+from analysis.reports.wording import (
     SOURCE_NAMES,
     TSES_POINTS,
     finding,
@@ -47,6 +42,10 @@ from .wording import (
     signed,
     source_sentence,
 )
+from analysis.statistics.compare import Comparison
+from analysis.statistics.intervals import Interval, differences, mean_interval
+from simulation import SOURCES
+from simulation.outcomes import get, reported
 
 __all__ = ["figures", "report_blocks", "run_table", "terminal_table", "to_html", "to_markdown",
            "version"]
@@ -180,7 +179,7 @@ def _end_mean(result: Results, outcome: str, year: int) -> float:
 def blueprint_blocks(comparison: Comparison) -> list[Block]:
     """"What you would see in the building": the Blueprint's eight items, per plan.
 
-    Each item shows the model outcomes that stand for it (``analysis.blueprint``)
+    Each item shows the model outcomes that stand for it (``analysis.reports.blueprint``)
     at the end of the run, for the baseline and every plan, with each plan's
     difference and its verdict; items the model has nothing to say about
     are marked "not modelled".

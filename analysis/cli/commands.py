@@ -2,9 +2,9 @@
 
 Each command checks everything a user typed (scenario files, options, the
 output folder) before running anything, so a mistake ends at once with one
-line and exit status 2 (:func:`analysis.cli.main`) and nothing written.
-Runs go to worker processes (:mod:`analysis.replicates`), then tables,
-plots and reports are written atomically (:mod:`analysis.outputs`).
+line and exit status 2 (:func:`analysis.cli.app.main`) and nothing written.
+Runs go to worker processes (:mod:`analysis.experiments.replicates`), then tables,
+plots and reports are written atomically (:mod:`analysis.experiments.files`).
 """
 
 from __future__ import annotations
@@ -26,11 +26,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from simulation import InputError
-from simulation.outcomes import reported
-
-from .consoles import stderr_console, stdout_console
-from .experiments.workers import (
+from analysis.cli.consoles import stderr_console, stdout_console
+from analysis.cli.progress import progress_display
+from analysis.experiments.workers import (
     STOPS,
     exit_status,
     interruption,
@@ -38,7 +36,8 @@ from .experiments.workers import (
     usable_cores,
     worker_text,
 )
-from .progress import progress_display
+from simulation import InputError
+from simulation.outcomes import reported
 
 console = stdout_console()
 status = stderr_console()
@@ -228,11 +227,11 @@ def run(
 
     Example: staffroom run plc --replicates 20 --years 3 --out results/plc
     """
+    from analysis.experiments import files as outputs
+    from analysis.experiments.replicates import run_many
+    from analysis.reports import plots
+    from analysis.reports.comparison import run_table, version
     from scenarios import load
-
-    from . import outputs, plots
-    from .replicates import run_many
-    from .report import run_table, version
 
     planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
     count = _workers(workers)
@@ -274,12 +273,12 @@ def run(
 def _write_report(folder, comparisons, title: str, intro: str, about: dict) -> Path:
     """Write report.md, report.html, plots/, tables and run.json; return the HTML path.
 
-    ``folder`` is the command's :class:`analysis.outputs.OutputFolder`.
+    ``folder`` is the command's :class:`analysis.experiments.files.OutputFolder`.
     """
     import pandas as pd
 
-    from . import outputs
-    from .report import figures, report_blocks, to_html, to_markdown
+    from analysis.experiments import files as outputs
+    from analysis.reports.comparison import figures, report_blocks, to_html, to_markdown
 
     blocks = report_blocks(comparisons, title, intro)
     files = {}
@@ -343,11 +342,11 @@ def compare(
 
     Example: staffroom compare departments plc plc_coaching --replicates 30
     """
-    from . import outputs
-    from .compare import common_run
-    from .compare import compare as differences
-    from .replicates import run_many
-    from .report import terminal_table, version
+    from analysis.experiments import files as outputs
+    from analysis.experiments.replicates import run_many
+    from analysis.reports.comparison import terminal_table, version
+    from analysis.statistics.compare import common_run
+    from analysis.statistics.compare import compare as differences
 
     planned = common_run(scenarios, years=years, replicates=replicates, seed=seed)
     count = _workers(workers)
@@ -407,12 +406,11 @@ def demo(
 
     Example: staffroom demo --replicates 30
     """
+    from analysis.experiments import files as outputs
+    from analysis.experiments.replicates import run_many
+    from analysis.reports.comparison import terminal_table, version
+    from analysis.statistics.compare import compare as differences
     from scenarios import load
-
-    from . import outputs
-    from .compare import compare as differences
-    from .replicates import run_many
-    from .report import terminal_table, version
 
     if replicates < 2:
         raise InputError(f"--replicates {replicates} is too few; allowed: 2 or more",

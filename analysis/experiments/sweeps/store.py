@@ -15,7 +15,7 @@ so a run counts as done only when both are on disk. When a sweep is
 complete the parts are merged (compacted) into one file per dataset,
 streaming, a part at a time.
 
-The manifest records the sweep's :meth:`~analysis.sweeps.Sweep.identity`:
+The manifest records the sweep's :meth:`~analysis.experiments.sweeps.Sweep.identity`:
 re-running a sweep resumes only if it is the same experiment (more
 replicates are allowed: they are added); a changed sweep file is refused
 with what changed, unless ``overwrite`` discards the old results.
@@ -35,12 +35,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.experiments.files import lock, write_with
+from analysis.experiments.metadata import with_metadata
+from analysis.experiments.sweeps.design import UNIT_PREFIX, Design, Factor, make_design
+from analysis.experiments.sweeps.runner import TaskResult
 from simulation import InputError
-
-from ..metadata import with_metadata
-from ..outputs import lock, write_with
-from .design import UNIT_PREFIX, Design, Factor, make_design
-from .runner import TaskResult
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"

@@ -1,4 +1,4 @@
-"""The ``staffroom sweep`` and ``staffroom sensitivity`` commands (registered in analysis.cli).
+"""The ``staffroom sweep`` and ``staffroom sensitivity`` commands (registered in analysis.cli.app).
 
 Heavy imports (pyarrow, SALib, dask, matplotlib) happen inside the
 commands, so ``staffroom --help`` stays quick.
@@ -23,11 +23,10 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from analysis.cli.consoles import stderr_console, stdout_console
+from analysis.cli.progress import progress_display
+from analysis.experiments.workers import STOPS, exit_status, interruption
 from simulation import InputError
-
-from ..consoles import stderr_console, stdout_console
-from ..experiments.workers import STOPS, exit_status, interruption
-from ..progress import progress_display
 
 console = stdout_console()
 errors = stderr_console()
@@ -79,9 +78,9 @@ def sweep(
     staffroom sweep my_sweep.toml --workers 2;
     staffroom sweep my_sweep.toml --scheduler tcp://10.0.0.5:8786
     """
-    from ..experiments.engines import SweepError
-    from .api import default_output, execute
-    from .spec import load_sweep
+    from analysis.experiments.engines import SweepError
+    from analysis.experiments.sweeps.api import default_output, execute
+    from analysis.experiments.sweeps.spec import load_sweep
 
     if output_format not in ("parquet", "csv"):
         raise InputError(f"--format {output_format!r} is not a format; allowed: parquet, csv",
@@ -205,7 +204,7 @@ def sensitivity(
     Example: staffroom sensitivity staffroom-out/sweeps/belief_dynamics_sobol
     --outcome collective_efficacy
     """
-    from analysis.sensitivity import analyse
+    from analysis.statistics.sensitivity import analyse
 
     analysis = analyse(results, outcome, x=x, y=y, output=output)
     for note in analysis.notes:
@@ -219,7 +218,8 @@ def sensitivity(
                            "replicates)",
                "factorial": "Main effects (share of variance explained by level means)"}
     table = Table(title=f"{heading[analysis.method]}: {analysis.column}, mean of "
-                  f"{analysis.replicates} replicate(s) at {analysis.points} design points",
+                  f"{analysis.replicates} replicate(s) at {analysis.points} "
+                  "design points",
                   title_justify="left")
     shown = analysis.table
     for column in shown.columns:

@@ -56,12 +56,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis.experiments.engines import CpuClock, Engine, run_all
+from analysis.experiments.runs import Run
 from analysis.experiments.seeds import replicate_seeds
+from analysis.statistics.validation.stats import Claim, Interval
 from simulation import WEEKS_PER_YEAR, SchoolModel
-
-from ..experiments.engines import CpuClock, Engine, run_all
-from ..experiments.runs import Run
-from .stats import Claim, Interval
 
 BURN_IN_YEARS = 1
 STUDY_YEARS = 2
@@ -73,7 +72,7 @@ REFERENCE_BAND = "601-900"
 STRUCTURE_MIX = (("departments", 0.5), ("isolated", 0.2), ("plc", 0.15), ("houses", 0.1),
                  ("networked_plc", 0.05))
 # Smallest effects of interest for two-year gains (twice the annual 0.01 SD
-# and 0.002 SD/SD of analysis.validation.patterns).
+# and 0.002 SD/SD of analysis.statistics.validation.patterns).
 GAIN_MARGIN = 0.02
 SLOPE_MARGIN = 0.004
 

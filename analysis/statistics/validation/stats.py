@@ -31,7 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as sps
 
-from analysis.statistics import Interval, mean_interval
+from analysis.statistics.intervals import Interval, mean_interval
 
 LEVEL = 0.95
 HOLDS, FAILS, INCONCLUSIVE = "holds", "fails", "inconclusive"

@@ -7,10 +7,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..experiments.engines import CpuClock, Engine, run_all
-from ..experiments.runs import Run, tidy
-from .experiments import EXPERIMENTS, POPULATION, Settings
-from .patterns import EXPERIMENTS_OF, PATTERNS, PatternResult
+from analysis.experiments.engines import CpuClock, Engine, run_all
+from analysis.experiments.runs import Run, tidy
+from analysis.experiments.validation import EXPERIMENTS, POPULATION, Settings
+from analysis.statistics.validation.patterns import EXPERIMENTS_OF, PATTERNS, PatternResult
 
 
 def pattern_jobs(settings: Settings, overrides: Mapping[str, Any] | None = None,

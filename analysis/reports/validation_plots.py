@@ -16,10 +16,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..outputs import write_with
-from .nels import NelsResult
-from .patterns import PatternResult
-from .robustness import RobustnessResult
+from analysis.experiments.files import write_with
+from analysis.statistics.validation.nels import NelsResult
+from analysis.statistics.validation.patterns import PatternResult
+from analysis.statistics.validation.robustness import RobustnessResult
 
 DPI = 110
 VERDICT_COLOURS = {"holds": "#1a9850", "inconclusive": "#fee08b", "fails": "#d73027"}

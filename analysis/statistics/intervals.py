@@ -147,7 +147,7 @@ def differences(plan: pd.DataFrame, baseline: pd.DataFrame, outcomes: Iterable[s
     Parameters
     ----------
     plan, baseline : DataFrame
-        Per-replicate summaries (:attr:`analysis.replicates.Results.summary`):
+        Per-replicate summaries (:attr:`analysis.experiments.replicates.Results.summary`):
         one row per replicate and year, with ``replicate``, ``seed``,
         ``year`` and the outcome columns.
     outcomes : iterable of str
