@@ -1,8 +1,8 @@
 """The claims of docs/teaching.md hold for the model as built (a few seeds; directions).
 
-The guide quotes numbers from ``python -m dashboard.activities --replicates
-20``; these tests re-run the same measurements with four seeds and check
-what each activity asks a class to notice: directions and orderings, never
+The guide quotes numbers from ``staffroom teach --replicates 20``; these
+tests re-run the same measurements with four seeds and check what each
+activity asks a class to notice: directions and orderings, never
 the quoted numbers themselves.
 """
 
