@@ -37,7 +37,6 @@ from analysis.experiments.workers import (
     worker_text,
 )
 from simulation import InputError
-from simulation.outcomes import reported
 
 console = stdout_console()
 status = stderr_console()
@@ -107,12 +106,6 @@ def _ran(total: int, elapsed: float, requested: int) -> str:
 def _stem(reference: str) -> str:
     name = Path(reference).name.removesuffix(".toml")
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "scenario"
-
-
-def _scenario_about(scenario) -> dict:
-    return {"name": scenario.name, "file": str(scenario.path) if scenario.path else None,
-            "years": scenario.years, "replicates": scenario.replicates,
-            "seed": scenario.seed}
 
 
 # ---------------------------------------------------------------------------
@@ -227,38 +220,22 @@ def run(
 
     Example: staffroom run plc --replicates 20 --years 3 --out results/plc
     """
-    from analysis.experiments import files as outputs
+    from analysis.experiments.files import output_folder
     from analysis.experiments.replicates import run_many
-    from analysis.reports import plots
-    from analysis.reports.comparison import run_table, version
+    from analysis.reports.comparison import run_table
+    from analysis.reports.outputs import about, replicate_seeds, run_files
     from scenarios import load
 
     planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
     count = _workers(workers)
     target = out if out is not None else Path("staffroom-out") / _stem(scenario)
-    with outputs.output_folder(target, "run", overwrite=overwrite) as folder:
+    with output_folder(target, "run", overwrite=overwrite) as folder:
         started = time.perf_counter()
         with _progress(planned.replicates, f"{planned.name}", quiet) as on_done:
             (results,) = run_many([planned], workers=count, on_done=on_done)
         elapsed = time.perf_counter() - started
-
-        files = {
-            "trajectories.parquet": outputs.parquet_bytes(results.trajectories),
-            "summary.csv": outputs.csv_bytes(results.summary),
-        }
-        if planned.rules:
-            files["decisions.csv"] = outputs.csv_bytes(results.decisions)
-        if plots_wanted:
-            files["plots/overview.png"] = plots.overview_figure([results])
-            files["plots/sources.png"] = plots.sources_by_year_figure(results)
-            for outcome in reported():
-                files[f"plots/{outcome}.png"] = plots.outcome_figure([results], outcome)
-        folder.commit(files, {
-            "command": "run", "staffroom_version": version(),
-            "scenario": _scenario_about(planned),
-            "replicate_seeds": [int(s) for s in
-                                results.summary.drop_duplicates("replicate")["seed"]],
-        })
+        folder.commit(run_files(results, plots_wanted),
+                      about("run", [planned]) | {"replicate_seeds": replicate_seeds(results)})
     console.print(run_table(results))
     status.print(_ran(planned.replicates, elapsed, count), highlight=False)
     written = "trajectories.parquet, summary.csv, " + ("plots/, " if plots_wanted else "")
@@ -269,48 +246,6 @@ def run(
 # ---------------------------------------------------------------------------
 # staffroom compare
 # ---------------------------------------------------------------------------
-
-def _write_report(folder, comparisons, title: str, intro: str, about: dict) -> Path:
-    """Write report.md, report.html, plots/, tables and run.json; return the HTML path.
-
-    ``folder`` is the command's :class:`analysis.experiments.files.OutputFolder`.
-    """
-    import pandas as pd
-
-    from analysis.experiments import files as outputs
-    from analysis.reports.comparison import figures, report_blocks, to_html, to_markdown
-
-    blocks = report_blocks(comparisons, title, intro)
-    files = {}
-    for name, data in figures(blocks).items():
-        files[f"plots/{name}"] = data
-    tables = {
-        "differences.csv": pd.concat([c.differences.assign(baseline=c.baseline.scenario.name)
-                                      for c in comparisons], ignore_index=True),
-        "sources.csv": pd.concat([c.sources.assign(baseline=c.baseline.scenario.name)
-                                  for c in comparisons], ignore_index=True),
-    }
-    seen, summaries, trajectories = set(), [], []
-    for c in comparisons:
-        for r in [c.baseline, *c.plans]:
-            if r.scenario.name not in seen:
-                seen.add(r.scenario.name)
-                summaries.append(r.summary)
-                trajectories.append(r.trajectories)
-    tables["summary.csv"] = pd.concat(summaries, ignore_index=True)
-    decisions = [r.decisions for c in comparisons for r in [c.baseline, *c.plans]
-                 if r.scenario.rules]
-    if decisions:  # the leader's rules: which fired, in which run, when, on what it saw
-        tables["decisions.csv"] = pd.concat(decisions, ignore_index=True).drop_duplicates(
-            ["scenario", "replicate", "rule", "step"])
-    for name, frame in tables.items():
-        files[name] = outputs.csv_bytes(frame)
-    files["trajectories.parquet"] = outputs.parquet_bytes(pd.concat(trajectories,
-                                                                    ignore_index=True))
-    files["report.md"] = to_markdown(blocks).encode("utf-8")
-    files["report.html"] = to_html(blocks, title).encode("utf-8")
-    return folder.commit(files, about)["report.html"]
-
 
 def compare(
     scenarios: Annotated[list[str], typer.Argument(
@@ -342,17 +277,18 @@ def compare(
 
     Example: staffroom compare departments plc plc_coaching --replicates 30
     """
-    from analysis.experiments import files as outputs
+    from analysis.experiments.files import output_folder
     from analysis.experiments.replicates import run_many
-    from analysis.reports.comparison import terminal_table, version
+    from analysis.reports.comparison import terminal_table
+    from analysis.reports.outputs import about, report_files
     from analysis.statistics.compare import common_run
     from analysis.statistics.compare import compare as differences
 
     planned = common_run(scenarios, years=years, replicates=replicates, seed=seed)
     count = _workers(workers)
     default = Path("staffroom-out") / ("compare-" + "-".join(_stem(s) for s in scenarios))[:100]
-    with outputs.output_folder(out if out is not None else default, "compare",
-                               overwrite=overwrite) as folder:
+    with output_folder(out if out is not None else default, "compare",
+                       overwrite=overwrite) as folder:
         started = time.perf_counter()
         total = sum(s.replicates for s in planned)
         with _progress(total, f"{len(planned)} scenarios", quiet) as on_done:
@@ -362,9 +298,8 @@ def compare(
         names = [s.name for s in planned]
         title = (f"{names[1]} compared with {names[0]}" if len(names) == 2
                  else f"{len(names) - 1} plans compared with {names[0]}")
-        report = _write_report(folder, [comparison], title, "", {
-            "command": "compare", "staffroom_version": version(),
-            "scenarios": [_scenario_about(s) for s in planned]})
+        report = folder.commit(report_files([comparison], title),
+                               about("compare", planned))["report.html"]
     console.print(terminal_table(comparison))
     status.print(_ran(total, elapsed, count), highlight=False)
     console.print(f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)",
@@ -385,6 +320,10 @@ DEMO_QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Support for a new practice: train-the-trainer against job-embedded coaching",
      ("plc_train_the_trainer", "plc_coaching")),
 )
+DEMO_INTRO = ("Three classic questions about school culture, each answered by comparing "
+              "built-in scenarios of the staffroom model over three school years. Write "
+              "your own scenarios and compare them with `staffroom compare` (see the "
+              "README).")
 DEMO_REPLICATES = 20
 DEMO_OUT = Path("staffroom-demo")
 
@@ -406,9 +345,10 @@ def demo(
 
     Example: staffroom demo --replicates 30
     """
-    from analysis.experiments import files as outputs
+    from analysis.experiments.files import output_folder
     from analysis.experiments.replicates import run_many
-    from analysis.reports.comparison import terminal_table, version
+    from analysis.reports.comparison import terminal_table
+    from analysis.reports.outputs import about, report_files
     from analysis.statistics.compare import compare as differences
     from scenarios import load
 
@@ -418,7 +358,7 @@ def demo(
     names = list(dict.fromkeys(n for _, group in DEMO_QUESTIONS for n in group))
     planned = {n: load(n).for_run(replicates=replicates) for n in names}
     count = _workers(workers)
-    with outputs.output_folder(out, "demo", overwrite=overwrite) as folder:
+    with output_folder(out, "demo", overwrite=overwrite) as folder:
         started = time.perf_counter()
         total = sum(s.replicates for s in planned.values())
         with _progress(total, f"{len(planned)} scenarios", quiet) as on_done:
@@ -427,14 +367,8 @@ def demo(
         elapsed = time.perf_counter() - started
         comparisons = [differences([runs[n] for n in group], question)
                        for question, group in DEMO_QUESTIONS]
-        intro = ("Three classic questions about school culture, each answered by comparing "
-                 "built-in scenarios of the staffroom model over three school years. Write "
-                 "your own scenarios and compare them with `staffroom compare` (see the "
-                 "README).")
-        report = _write_report(folder, comparisons, "staffroom demo: three classic questions",
-                               intro, {"command": "demo", "staffroom_version": version(),
-                                       "scenarios": [_scenario_about(s)
-                                                     for s in planned.values()]})
+        files = report_files(comparisons, "staffroom demo: three classic questions", DEMO_INTRO)
+        report = folder.commit(files, about("demo", list(planned.values())))["report.html"]
     for comparison in comparisons:
         console.print(terminal_table(comparison))
     status.print(_ran(total, elapsed, count), highlight=False)

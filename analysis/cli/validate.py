@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, contextmanager
@@ -16,7 +15,7 @@ from rich.table import Table
 from analysis.cli.consoles import stdout_console
 from analysis.cli.progress import LogProgress, progress_display
 from analysis.experiments.engines import CpuClock, LocalPool
-from analysis.experiments.files import write_bytes, write_text, write_with
+from analysis.experiments.files import version, write_bytes, write_text, write_with
 from analysis.experiments.validation import FULL, QUICK, Settings
 from analysis.experiments.workers import usable_cores, worker_text
 from analysis.reports import validation_plots as plots
@@ -41,29 +40,6 @@ def parse_parts(only: str) -> tuple[str, ...]:
         raise InputError(f"--only: unknown part {', '.join(unknown) or repr(only)}; "
                          f"choose 'all' or a comma list of {', '.join(PARTS)}", key="only")
     return names
-
-
-def version() -> str:
-    """The package version, with the git commit (and '-dirty') when available."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as package_version
-
-    try:
-        release = package_version("staffroom")
-    except PackageNotFoundError:  # running from a source tree
-        release = "source tree"
-    root = Path(__file__).resolve().parents[2]
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
-                                capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=root, capture_output=True, text=True,
-                               timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return release
-    if not commit:
-        return release
-    return f"{release}, commit {commit}{'-dirty' if dirty else ''}"
 
 
 def command_line(quick: bool, only: str, out: Path, docs: Path | None) -> str:
@@ -221,7 +197,7 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
                       f"{inter}; highest gains at {peak} students.")
 
     provenance = Provenance(
-        command_line(quick, only, out, docs), version(), workers, settings,
+        command_line(quick, only, out, docs), version(commit=True), workers, settings,
         nels_settings.schools if nels is not None else None,
         robust_settings if robustness is not None else None, timings,
         datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))

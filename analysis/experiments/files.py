@@ -32,6 +32,7 @@ import io
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -359,3 +360,30 @@ def write_text(path: Path, text: str) -> Path:
 def checksum(path: Path) -> str:
     """SHA-256 of a file."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def version(commit: bool = False) -> str:
+    """The installed staffroom version; with ``commit``, the git commit (and ``-dirty``) too.
+
+    ``source tree`` when run from a checkout that is not installed. Every
+    manifest, report and table that records a version asks here.
+    """
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        release = package_version("staffroom")
+    except PackageNotFoundError:  # pragma: no cover - a bare checkout
+        release = "source tree"
+    if not commit:
+        return release
+    root = Path(__file__).resolve().parents[2]
+    try:
+        found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return release
+    return f"{release}, commit {found}{'-dirty' if dirty else ''}" if found else release

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from importlib import metadata
 
 from rich.table import Table
 
+from analysis.experiments.files import version
 from analysis.experiments.replicates import Results
 from analysis.reports import plots
 from analysis.reports.blocks import (
@@ -47,16 +47,7 @@ from analysis.statistics.intervals import Interval, differences, mean_interval
 from simulation import SOURCES
 from simulation.outcomes import get, reported
 
-__all__ = ["figures", "report_blocks", "run_table", "terminal_table", "to_html", "to_markdown",
-           "version"]
-
-
-def version() -> str:
-    """The installed staffroom version (``unknown`` when run from a bare checkout)."""
-    try:
-        return metadata.version("staffroom")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+__all__ = ["figures", "report_blocks", "run_table", "terminal_table", "to_html", "to_markdown"]
 
 
 # ---------------------------------------------------------------------------

@@ -480,12 +480,9 @@ def check(reps: int = 8, workers: int = 1) -> list[Target]:
 
 def to_markdown(targets: list[Target], replicates: int | None = None) -> str:
     """A Markdown report: fitted targets, then held-out checks with pass/fail."""
-    from importlib.metadata import PackageNotFoundError, version
+    from analysis.experiments.files import version
 
-    try:
-        release = version("staffroom")
-    except PackageNotFoundError:  # running from a source tree
-        release = "source tree"
+    release = version()
     fitted = [t for t in targets if t.role == FITTED]
     held = [t for t in targets if t.role == HELD_OUT]
     restating = sum(bool(t.restates) for t in targets)

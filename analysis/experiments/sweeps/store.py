@@ -28,14 +28,13 @@ import json
 import os
 import uuid
 from collections.abc import Iterable, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.experiments.files import lock, write_with
+from analysis.experiments.files import lock, version, write_with
 from analysis.experiments.metadata import with_metadata
 from analysis.experiments.sweeps.design import UNIT_PREFIX, Design, Factor, make_design
 from analysis.experiments.sweeps.runner import TaskResult
@@ -100,13 +99,6 @@ def trajectories_schema(manifest: dict[str, Any]):
     ids = [pa.field(n, pa.int64()) for n in ("point", "replicate", "step", "year", "week")]
     return with_metadata(pa.schema(ids + [pa.field(c, pa.float64())
                                           for c in manifest["columns"]["outcomes"].values()]))
-
-
-def _version() -> str:
-    try:
-        return metadata.version("staffroom")
-    except metadata.PackageNotFoundError:  # pragma: no cover - running from a checkout
-        return "unknown"
 
 
 def parquet_files(folder: Path) -> list[Path]:
@@ -546,7 +538,7 @@ def new_manifest(*, name: str, description: str, identity: dict[str, Any], desig
         "description": description,
         "sweep_file": source,
         "created": datetime.datetime.now().isoformat(timespec="seconds"),
-        "staffroom": _version(),
+        "staffroom": version(),
         "identity": identity,
         "design": {"type": design.kind, **design.options,
                    "factors": [f.as_dict() for f in design.factors]},
