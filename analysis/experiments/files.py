@@ -326,7 +326,13 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def write_with(path: Path, writer: Callable[[Path], None]) -> Path:
-    """Write ``path`` atomically: ``writer`` fills a temporary file, then it is moved in."""
+    """Write ``path`` atomically: ``writer`` fills a temporary file, then it is moved in.
+
+    The one way a single file is written (reports, tables, a sweep's parts and
+    manifest): a file with its final name is always complete. The temporary
+    file (``.NAME.*.part``, hidden) is removed on any failure; a full disk
+    raises the OSError, which the caller turns into its own advice.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
                                          suffix=".part")
@@ -337,12 +343,9 @@ def write_with(path: Path, writer: Callable[[Path], None]) -> Path:
             os.fsync(stream.fileno())
         os.chmod(temporary, _file_mode())
         os.replace(temporary, path)
-    except BaseException as error:
+    except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-        if is_no_space(error):
-            raise no_space(f"writing {path.name}", path.parent, None,
-                           "free some space or choose another folder") from None
         raise
     return path
 

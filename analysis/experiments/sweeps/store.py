@@ -8,7 +8,8 @@ Layout::
     OUT/trajectories/*.parquet   with --trajectories: one row per run and week
 
 Runs are written as they finish, each batch to its own part file, written
-under a hidden temporary name and renamed into place (atomic on POSIX), so
+under a hidden temporary name and renamed into place
+(:func:`analysis.experiments.files.write_with`), so
 a reader never sees half a file and a killed sweep loses only the runs
 still in flight. A batch's trajectory part is renamed before its runs part,
 so a run counts as done only when both are on disk. When a sweep is
@@ -26,7 +27,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.experiments.files import lock, version, write_with
+from analysis.experiments.files import lock, version, write_text, write_with
 from analysis.experiments.metadata import with_metadata
 from analysis.experiments.sweeps.design import UNIT_PREFIX, Design, Factor, make_design
 from analysis.experiments.sweeps.runner import TaskResult
@@ -107,25 +107,13 @@ def parquet_files(folder: Path) -> list[Path]:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        tmp.write_text(json.dumps(data, indent=2) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_text(path, json.dumps(data, indent=2) + "\n")
 
 
 def _write_table(table, path: Path) -> None:
     import pyarrow.parquet as pq
 
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_with(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -282,7 +270,7 @@ class ResultStore:
         import pyarrow.parquet as pq
 
         runs = self.path / RUNS
-        for leftover in runs.glob(".*.tmp"):
+        for leftover in runs.glob(".*.part"):
             leftover.unlink()
         finished: set[tuple[int, int]] = set()
         names = set()
@@ -299,7 +287,7 @@ class ResultStore:
                                 table.column("replicate").to_pylist(), strict=True))
         trajectories = self.path / TRAJECTORIES
         if trajectories.is_dir():
-            for leftover in trajectories.glob(".*.tmp"):
+            for leftover in trajectories.glob(".*.part"):
                 leftover.unlink()
             for part in trajectories.glob("part-*.parquet"):
                 if part.name not in names:  # its runs part never made it: redo those runs
@@ -389,14 +377,8 @@ def _compact(folder: Path, schema, session: str) -> None:
     files = parquet_files(folder)
     if len(files) <= 1:
         return
-    target = folder / f"data-{session}.parquet"
-    tmp = folder / f".{target.name}.tmp"
-    try:
-        _merge(files, tmp, schema)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    os.replace(tmp, target)
+    target = write_with(folder / f"data-{session}.parquet",
+                        lambda tmp: _merge(files, tmp, schema))
     for file in files:
         if file != target:
             file.unlink()
