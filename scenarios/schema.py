@@ -620,8 +620,9 @@ def _check_restructuring(base: Parameters, interventions: list[Intervention],
         raise fail("[structure] network_file", "needed when type = 'custom': the path of a "
                    "GraphML, CSV or edge-list file of teacher pairs", "structure")
     network = (read(base.network_file, "[structure] network_file", "structure",
-                    "network_file") if base.network_file and base.structure == "custom"
-               else None)
+                    "network_file") if base.network_file else None)
+    if base.structure != "custom":
+        network = None  # checked, but the school's structure does not use it
     staff = staff_size(base, network)
     if base.structure == "custom":
         try:

@@ -356,6 +356,7 @@ def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sw
         fixed=fixed, scenarios=sweep_scenarios, path=path)
     _check_custom_networks(c, sweep)
     _check_plans(c, sweep)
+    _check_points(c, sweep)
     return sweep
 
 
@@ -495,8 +496,8 @@ def _levels_factor(c: _Checker, name: str, levels: Any, key: str
             checked.append(value)
         else:
             value = _resolve_path(c, name, value)
-            try:
-                checked.append(getattr(Parameters().replace(**{name: value}), name))
+            try:  # a rule between parameters is judged at each design point (_check_points)
+                checked.append(Parameters.check(name, value))
             except ParameterError as error:
                 raise c.fail(key, f"level {value!r}: {_plain(error)}") from None
     if len({json.dumps(v) for v in checked}) != len(checked):
@@ -585,36 +586,34 @@ def _check_custom_networks(c: _Checker, sweep: Sweep) -> None:
         if not has_file:
             raise c.fail("[factors] structure", "level 'custom' needs a network_file (in "
                          "[parameters], a factor, or the scenario)")
-    _check_staff_ratios(c, sweep, bases)
 
 
-def _check_staff_ratios(c: _Checker, sweep: Sweep, bases: list[Scenario]) -> None:
-    """Students per teacher stay in range wherever a custom network sets the staff."""
-    custom = (sweep.fixed.get("structure") == "custom"
-              or any(s.parameters.get("structure") == "custom" for s in bases)
-              or any(f.name == "structure" and "custom" in f.levels for f in sweep.factors))
-    if not custom:
-        return
-    files = {sweep.fixed.get("network_file")} | {s.parameters.get("network_file")
-                                                 for s in bases}
-    sizes: dict[str, Any] = {"n_students": {sweep.fixed.get("n_students")}
-                             | {s.parameters.get("n_students", 900) for s in bases}}
-    for factor in sweep.factors:
-        if factor.name == "network_file":
-            files = set(factor.levels)
-        if factor.name == "n_students":
-            sizes["n_students"] = (set(factor.levels) if factor.discrete
-                                   else {int(factor.low), int(factor.high)})
-    for file in sorted(f for f in files if f):
+def _check_points(c: _Checker, sweep: Sweep) -> None:
+    """Every design point's parameters are allowed, together (before anything runs).
+
+    Each point's parameters are built as the model builds them, so a rule
+    between parameters (e.g. ``persistence_long_run`` at most
+    ``persistence_one_year``) and the students per teacher of a custom
+    network are checked at every point; the first point that breaks one is
+    refused, naming the point, its factor values and the rule.
+    """
+    design = sweep.design()
+    staff: dict[str, int] = {}
+    for point in range(design.size):
+        values = design.values(point)
+        parameters, _, _ = sweep.setup(values)
         try:
-            teachers = read_network_file(file).n
-        except InputError as error:
+            p = Parameters.build(parameters)
+            if p.structure == "custom" and p.network_file:
+                file = str(p.network_file)
+                if file not in staff:
+                    staff[file] = read_network_file(file).n
+                check_staff_ratio(p.n_students, staff[file], p)
+        except ParameterError as error:
+            shown = ", ".join(f"{k} = {v!r}" for k, v in values.items())
+            raise c.fail(f"design point {point}", f"({shown}): {error.message}") from None
+        except InputError as error:  # a network file that cannot be read
             raise c.fail("network_file", error.message) from None
-        for students in sorted(n for n in sizes["n_students"] if n is not None):
-            try:
-                check_staff_ratio(int(students), teachers, Parameters())
-            except ParameterError as error:
-                raise c.fail("n_students", f"{students} with {file}: {error.message}") from None
 
 
 def _scenario_identity(scenario: Scenario) -> dict[str, Any]:
