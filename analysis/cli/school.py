@@ -2,30 +2,19 @@
 
 ``from-survey`` reads a survey (and advice pairs), checks everything, then
 writes the scenario and its network file together: both or neither
-(:mod:`scenarios.survey` does the reading). ``example`` copies the shipped
+(:mod:`scenarios.school_files`). ``example`` copies the shipped
 synthetic survey, advice pairs and two plans, to try it on.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
-import networkx as nx
 import typer
 from rich.console import Console
 
-from scenarios import LIBRARY
-from simulation import InputError
-
 console = Console()
-EXAMPLE = LIBRARY / "survey"
-EXAMPLE_FILES = ("staff_survey.csv", "advice_pairs.csv", "plan_train_the_trainer.toml",
-                 "plan_coaching_if_needed.toml")
 
 school_app = typer.Typer(
     help="Build a scenario of your own school from its staff survey.\n\n"
@@ -39,16 +28,6 @@ school_app = typer.Typer(
 def register(app: typer.Typer) -> None:
     """Add ``staffroom school`` to the app."""
     app.add_typer(school_app, name="school")
-
-
-def _refuse_existing(paths: list[Path], overwrite: bool) -> None:
-    for path in paths:
-        if path.is_dir():
-            raise InputError(f"{path} is a folder; allowed: a file name such as "
-                             "our_school.toml", key="--out")
-        if path.exists() and not overwrite:
-            raise InputError(f"{path} exists; choose another --out, or add --overwrite to "
-                             "replace it", key="--out")
 
 
 @school_app.command("from-survey")
@@ -83,53 +62,21 @@ def from_survey(
 
     Example: staffroom school from-survey staff_survey.csv --network advice_pairs.csv
     """
-    from scenarios import load
-    from scenarios.survey import enrolment, read_school, scenario_text
-    from scenarios.survey import network as graph_of
+    from scenarios.school_files import write_school
 
-    out = out.expanduser()
-    if out.suffix != ".toml":
-        raise InputError(f"--out {str(out)!r} must end in .toml (a scenario file)", key="--out")
-    graph_file = out.with_name(f"{out.stem}_network.graphml")
-    _refuse_existing([out, *([graph_file] if network is not None else [])], overwrite)
-    school = read_school(survey, network, collective_efficacy)
-    count, ratio = enrolment(school, students)
-    if not 6 <= ratio <= 40 or not 20 <= count <= 200_000:
-        raise InputError(f"--students {count} gives {ratio:g} students per teacher for "
-                         f"{len(school.teachers)} teachers; allowed: 6 to 40 per teacher "
-                         f"({6 * len(school.teachers)} to {40 * len(school.teachers)} students)",
-                         key="--students")
-    text = scenario_text(school, survey, network, graph_file.name if network else None,
-                         students, name)
-    if not out.parent.exists():
-        raise InputError(f"--out {str(out)!r}: the folder {out.parent} does not exist",
-                         key="--out")
-    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".from-survey-") as staging:
-        staged = Path(staging) / out.name
-        staged.write_text(text, encoding="utf-8")
-        if network is not None:
-            nx.write_graphml(graph_of(school), Path(staging) / graph_file.name)
-        scenario = load(staged)  # the files must make a valid scenario, or nothing is kept
-        model = scenario.model(rng=0)
-        moved = []
-        try:
-            if network is not None:
-                os.replace(Path(staging) / graph_file.name, graph_file)
-                moved.append(graph_file)
-            os.replace(staged, out)
-        except BaseException:
-            for path in moved:
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-            raise
+    written = write_school(survey, network, out, students=students,
+                           collective_efficacy=collective_efficacy, name=name,
+                           overwrite=overwrite)
+    school = written.school
     console.print(f"Read {survey}: {len(school.teachers)} teachers in "
                   f"{len(school.departments)} departments ({', '.join(school.departments)}).",
                   highlight=False, soft_wrap=True)
     for note in school.notes:
         console.print(f"  {note}", highlight=False, soft_wrap=True)
-    wrote = f"{out}" + (f" and {graph_file}" if network is not None else "")
-    console.print(f"Wrote {wrote}: {model.n_teachers} teachers, {count} students. Check it "
-                  f"with `staffroom scenarios show {out}`; plans `extends = \"{out.name}\"`.",
+    scenario = written.files[0]
+    console.print(f"Wrote {' and '.join(str(f) for f in written.files)}: {written.teachers} "
+                  f"teachers, {written.students} students. Check it with `staffroom scenarios "
+                  f"show {scenario}`; plans `extends = \"{scenario.name}\"`.",
                   highlight=False, soft_wrap=True)
 
 
@@ -146,14 +93,9 @@ def example(
 
     Example: staffroom school example our_school/
     """
-    folder = folder.expanduser()
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"{folder} is a file; allowed: a folder", key="FOLDER")
-    targets = [folder / name for name in EXAMPLE_FILES]
-    _refuse_existing(targets, overwrite)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, target in zip(EXAMPLE_FILES, targets, strict=True):
-        shutil.copyfile(EXAMPLE / name, target)
+    from scenarios.school_files import EXAMPLE_FILES, copy_example
+
+    copy_example(folder, overwrite)
     where = "this folder" if folder == Path(".") else f"{folder}/"
     console.print(f"Wrote {', '.join(EXAMPLE_FILES)} in {where}. Next:\n"
                   "  staffroom school from-survey staff_survey.csv --network advice_pairs.csv "
