@@ -168,7 +168,7 @@ def sobol(args) -> None:
     print(f"\n## Sobol, 8 factors, N = {n}: {sweep.runs} runs of 900 students x 3 years, "
           f"{args.workers} workers\n")
     with tempfile.TemporaryDirectory() as folder:
-        from analysis.statistics.sensitivity import analyse
+        from analysis.reports.sensitivity import analyse
 
         start = time.perf_counter()
         outcome = execute(sweep, Path(folder) / "out", workers=args.workers)

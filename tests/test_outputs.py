@@ -106,8 +106,8 @@ def test_a_sweep_also_writes_csv_when_asked(tmp_path, tiny_sweep, capsys, monkey
 def test_any_scenario_name_draws_without_missing_glyphs(name, tmp_path):
     from matplotlib.figure import Figure
 
+    from analysis.reports.glyphs import drawable
     from analysis.reports.plots import png
-    from analysis.statistics.glyphs import drawable
 
     figure = Figure()
     axes = figure.add_subplot()

@@ -14,8 +14,8 @@ import pytest
 from analysis.experiments.sweeps import Factor, Sweep, execute, make_design
 from analysis.experiments.sweeps.runner import TaskResult
 from analysis.experiments.sweeps.store import ResultStore, new_manifest
+from analysis.reports.sensitivity import analyse
 from analysis.statistics.sensitivity import (
-    analyse,
     main_effects,
     morris_indices,
     rbd_fast_indices,

@@ -41,34 +41,37 @@ class RunsPerSecond(ProgressColumn):
         return Text(f"{speed:.1f} runs/s" if speed else "- runs/s", style="progress.data.speed")
 
 
-def sweep(
-    sweep_file: Annotated[str, typer.Argument(
-        metavar="SWEEP", help="Sweep file (TOML), or a built-in sweep's name.")],
-    output: Annotated[Path | None, typer.Option(
-        "--out", "--output", "-o",
-        help="Results folder (default: staffroom-out/sweeps/<sweep file name>).")] = None,
-    workers: Annotated[int | None, typer.Option(
-        "--workers", "-w", min=0,
-        help="Local worker processes (default: every core; 0 runs in this process).")] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
-        "(needs the optional dask extra).")] = None,
-    trajectories: Annotated[bool, typer.Option(
-        "--trajectories", help="Also keep every run's weekly outcomes.")] = False,
-    overwrite: Annotated[bool, typer.Option(
-        "--overwrite",
-        help="Replace the results of a different sweep in the output folder.")] = False,
-    plan: Annotated[bool, typer.Option(
-        "--plan", help="Show what would run, and run nothing.")] = False,
-    runs_per_task: Annotated[int | None, typer.Option(
-        "--runs-per-task", min=1, help="Group design points into tasks of at least this "
-        "many runs (default: 1-8, by sweep size).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
-    output_format: Annotated[str, typer.Option(
-        "--format", help="parquet, or csv: also write runs.csv (and trajectories.csv) when "
-        "the sweep is complete, as BehaviorSpace does (the Parquet dataset stays: resuming "
-        "reads it).")] = "parquet",
-) -> None:
+SweepFile = Annotated[str, typer.Argument(
+    metavar="SWEEP", help="Sweep file (TOML), or a built-in sweep's name.")]
+SweepOut = Annotated[Path | None, typer.Option(
+    "--out", "--output", "-o",
+    help="Results folder (default: staffroom-out/sweeps/<sweep file name>).")]
+SweepWorkers = Annotated[int | None, typer.Option(
+    "--workers", "-w", min=0,
+    help="Local worker processes (default: every core; 0 runs in this process).")]
+Scheduler = Annotated[str | None, typer.Option(
+    "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+    "(needs the optional dask extra).")]
+Trajectories = Annotated[bool, typer.Option(
+    "--trajectories", help="Also keep every run's weekly outcomes.")]
+SweepOverwrite = Annotated[bool, typer.Option(
+    "--overwrite", help="Replace the results of a different sweep in the output folder.")]
+Plan = Annotated[bool, typer.Option("--plan", help="Show what would run, and run nothing.")]
+RunsPerTask = Annotated[int | None, typer.Option(
+    "--runs-per-task", min=1, help="Group design points into tasks of at least this "
+    "many runs (default: 1-8, by sweep size).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+Format = Annotated[str, typer.Option(
+    "--format", help="parquet, or csv: also write runs.csv (and trajectories.csv) when "
+    "the sweep is complete, as BehaviorSpace does (the Parquet dataset stays: resuming "
+    "reads it).")]
+
+
+def sweep(sweep_file: SweepFile, output: SweepOut = None, workers: SweepWorkers = None,
+          scheduler: Scheduler = None, trajectories: Trajectories = False,
+          overwrite: SweepOverwrite = False, plan: Plan = False,
+          runs_per_task: RunsPerTask = None, quiet: Quiet = False,
+          output_format: Format = "parquet") -> None:
     """Run a parameter sweep (resumable) into a Parquet dataset (and CSV with --format csv).
 
     Re-running the same command resumes: finished runs are kept, the rest
@@ -78,8 +81,7 @@ def sweep(
     staffroom sweep my_sweep.toml --workers 2;
     staffroom sweep my_sweep.toml --scheduler tcp://10.0.0.5:8786
     """
-    from analysis.experiments.engines import SweepError
-    from analysis.experiments.sweeps.api import default_output, execute
+    from analysis.experiments.sweeps.api import default_output
     from analysis.experiments.sweeps.spec import load_sweep
 
     if output_format not in ("parquet", "csv"):
@@ -93,6 +95,29 @@ def sweep(
     if plan:
         _print_plan(spec, folder)
         return
+    outcome = _execute(spec, folder, quiet, workers=workers, scheduler=scheduler,
+                       trajectories=trajectories, overwrite=overwrite,
+                       runs_per_task=runs_per_task, csv=output_format == "csv")
+    if outcome.note:
+        errors.print(outcome.note, markup=False, highlight=False, soft_wrap=True)
+    rate = f", {outcome.new / outcome.seconds:.1f} runs/s" if outcome.new else ""
+    console.print(f"{outcome.done} runs ({outcome.new} new) in {outcome.seconds:.1f} s with "
+                  f"{outcome.engine}{rate}", markup=False, highlight=False)
+    csv = output_format == "csv" and outcome.complete
+    console.print(f"results: {outcome.path}/runs (Parquet, one row per run)"
+                  + (f"; trajectories: {outcome.path}/trajectories" if trajectories else "")
+                  + (f"; CSV: {outcome.path}/runs.csv"
+                     + (" and trajectories.csv" if trajectories else "") if csv else ""),
+                  markup=False, highlight=False, soft_wrap=True)
+    console.print(f"next: staffroom sensitivity {outcome.path}", markup=False,
+                  highlight=False, soft_wrap=True)
+
+
+def _execute(spec, folder: Path, quiet: bool, **options):
+    """Run the sweep with a progress bar; an interruption says what is saved (exit 130/143)."""
+    from analysis.experiments.engines import SweepError
+    from analysis.experiments.sweeps.api import execute
+
     progress = progress_display(errors, TextColumn("[bold]{task.description}"), BarColumn(),
                                 MofNCompleteColumn(), TextColumn("runs"), RunsPerSecond(),
                                 TimeElapsedColumn(), TextColumn("left"),
@@ -113,10 +138,7 @@ def sweep(
 
     try:
         with progress:
-            outcome = execute(spec, folder, workers=workers, scheduler=scheduler,
-                              trajectories=trajectories, overwrite=overwrite,
-                              runs_per_task=runs_per_task, on_start=start, on_progress=advance,
-                              csv=output_format == "csv")
+            return execute(spec, folder, on_start=start, on_progress=advance, **options)
     except STOPS as stop:
         errors.print(f"{interruption(stop)}: {saved['done']} of {saved['total']} runs are "
                      f"saved in {folder}; run the same command to resume", markup=False,
@@ -125,19 +147,6 @@ def sweep(
     except SweepError as error:
         errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
-    if outcome.note:
-        errors.print(outcome.note, markup=False, highlight=False, soft_wrap=True)
-    rate = f", {outcome.new / outcome.seconds:.1f} runs/s" if outcome.new else ""
-    console.print(f"{outcome.done} runs ({outcome.new} new) in {outcome.seconds:.1f} s with "
-                  f"{outcome.engine}{rate}", markup=False, highlight=False)
-    console.print(f"results: {outcome.path}/runs (Parquet, one row per run)"
-                  + (f"; trajectories: {outcome.path}/trajectories" if trajectories else "")
-                  + (f"; CSV: {outcome.path}/runs.csv"
-                     + (" and trajectories.csv" if trajectories else "")
-                     if output_format == "csv" and outcome.complete else ""),
-                  markup=False, highlight=False, soft_wrap=True)
-    console.print(f"next: staffroom sensitivity {outcome.path}", markup=False,
-                  highlight=False, soft_wrap=True)
 
 
 def _print_plan(spec, folder: Path) -> None:
@@ -204,49 +213,15 @@ def sensitivity(
     Example: staffroom sensitivity staffroom-out/sweeps/belief_dynamics_sobol
     --outcome collective_efficacy
     """
-    from analysis.statistics.sensitivity import analyse
+    from analysis.reports.sensitivity import analyse, csv_text, terminal_tables
 
     analysis = analyse(results, outcome, x=x, y=y, output=output)
     for note in analysis.notes:
         errors.print(note, markup=False, highlight=False, soft_wrap=True)
     if csv:
-        sys.stdout.write(analysis.table.to_csv(index=False))
+        sys.stdout.write(csv_text(analysis))
         return
-    heading = {"sobol": "Sobol indices (95% intervals: design and replicates)",
-               "morris": "Morris screening (95% intervals of mu*: design and replicates)",
-               "rbd_fast": "RBD-FAST first-order indices (95% intervals: design and "
-                           "replicates)",
-               "factorial": "Main effects (share of variance explained by level means)"}
-    table = Table(title=f"{heading[analysis.method]}: {analysis.column}, mean of "
-                  f"{analysis.replicates} replicate(s) at {analysis.points} "
-                  "design points",
-                  title_justify="left")
-    shown = analysis.table
-    for column in shown.columns:
-        table.add_column(column, justify="left" if column == "factor" else "right")
-    for row in shown.itertuples(index=False):
-        table.add_row(*(_cell(v) for v in row))
-    console.print(table)
-    conf = [c for c in ("S1_conf", "ST_conf") if c in shown.columns]
-    if conf and float(shown[conf].max().max()) > 0.1:
-        console.print("some 95% intervals are wider than 0.1: a larger design (n, samples) "
-                      "or more replicates would narrow them", markup=False, highlight=False)
-    if "grid_half_width" in analysis.extra:
-        cells, half = analysis.extra["grid"], analysis.extra["grid_half_width"]
-        grid_table = Table(title=f"mean {analysis.column} ± half-width of the 95% interval "
-                           "over replicates", title_justify="left")
-        grid_table.add_column(f"{cells.index.name}")
-        for column in cells.columns:
-            grid_table.add_column(str(column), justify="right")
-        for (index, row), (_, widths) in zip(cells.iterrows(), half.iterrows(), strict=True):
-            grid_table.add_row(str(index), *(_cell(v) + (f" ± {w:.2g}" if w == w else "")
-                                             for v, w in zip(row, widths, strict=True)))
-        console.print(grid_table)
+    for shown in terminal_tables(analysis):
+        console.print(shown, markup=False, highlight=False)
     for file in analysis.files:
         console.print(f"wrote {file}", markup=False, highlight=False, soft_wrap=True)
-
-
-def _cell(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    return str(value)

@@ -26,9 +26,9 @@ import pandas as pd
 from scipy import stats
 
 from analysis.experiments.replicates import Results
+from analysis.reports.glyphs import make_drawable
 from analysis.reports.wording import SOURCE_NAMES, TSES_POINTS, label
 from analysis.statistics.compare import Comparison
-from analysis.statistics.glyphs import make_drawable
 from simulation import SOURCES, WEEKS_PER_YEAR
 from simulation.outcomes import REGISTRY, reported
 
