@@ -80,7 +80,7 @@ def test_a_lost_scheduler_is_one_line_and_the_sweep_resumes(local_dask, tmp_path
 @pytest.mark.slow
 def test_a_cluster_without_workers_gives_up_after_a_time_out(local_dask, tmp_path, capsys,
                                                              monkeypatch):
-    from analysis.experiments import engines as engine
+    from analysis.experiments import clusters as engine
 
     monkeypatch.setattr(engine, "WORKER_TIMEOUT", 3.0)
     sweep_file = tmp_path / "cluster.toml"

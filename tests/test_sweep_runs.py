@@ -225,7 +225,7 @@ def test_a_sweep_on_a_dask_cluster_gives_the_local_results(tiny, tmp_path, dask_
 
 def test_an_unreachable_scheduler_is_one_clear_error(tiny, tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    from analysis.experiments import engines as engine
+    from analysis.experiments import clusters as engine
     from analysis.experiments.sweeps import SweepError
 
     monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "1s")

@@ -16,7 +16,6 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from analysis.statistics.intervals.validation import nels, robustness
 from typer.testing import CliRunner
 
 from analysis.cli.app import app
@@ -30,6 +29,7 @@ from analysis.experiments.validation import (
     Settings,
     typical_culture,
 )
+from analysis.statistics.validation import nels, robustness
 from analysis.statistics.validation.patterns import PATTERNS, pattern_2, pattern_7
 from analysis.statistics.validation.stats import FAILS, HOLDS, INCONCLUSIVE
 from scenarios import load

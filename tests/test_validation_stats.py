@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from analysis.statistics.intervals.validation import nels
 
+from analysis.statistics.validation import nels
 from analysis.statistics.validation.stats import (
     FAILS,
     HOLDS,

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack, closing, contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,19 +12,14 @@ from rich.table import Table
 
 from analysis.cli.consoles import stdout_console
 from analysis.cli.progress import LogProgress, progress_display
-from analysis.experiments.engines import CpuClock, LocalPool
-from analysis.experiments.files import version, write_bytes, write_text, write_with
-from analysis.experiments.validation import FULL, QUICK, Settings
+from analysis.experiments.files import version
 from analysis.experiments.workers import usable_cores, worker_text
-from analysis.reports import validation_plots as plots
-from analysis.reports.validation import Provenance, relative, render
-from analysis.statistics.intervals.validation import nels as nels_module
-from analysis.statistics.intervals.validation import robustness as robustness_module
+from analysis.reports.validation import Provenance
+from analysis.reports.validation_output import write_report
 from analysis.statistics.validation.patterns import PatternResult
-from analysis.statistics.validation.suite import pattern_jobs, run_patterns
+from analysis.statistics.validation.suite import PARTS, Validation, run_parts
 from simulation import InputError
 
-PARTS = ("patterns", "nels", "robustness")
 VERDICT_STYLE = {"holds": "green", "fails": "red", "inconclusive": "yellow"}
 
 
@@ -90,131 +83,33 @@ def print_table(console: Console, results: list[PatternResult]) -> None:
     console.print(table)
 
 
-def _write_data(folder: Path, tables: dict, nels, robustness) -> None:
-    named = {f"{name}.csv": table for name, table in tables.items()}
-    if nels is not None:
-        named |= {"nels_schools.csv": nels.schools, "nels_students.csv": nels.students,
-                  "nels_coefficients.csv": nels.main.coefficients,
-                  "nels_size_curve.csv": nels.size_curve}
-    if robustness is not None:
-        named |= {"robustness_verdicts.csv": robustness.verdicts,
-                  "robustness_claims.csv": robustness.claims}
-    for name, table in named.items():
-        write_with(folder / name, lambda path, table=table: table.to_csv(path, index=False))
-
-
-def _figures(folder: Path, results: list[PatternResult], nels, robustness) -> dict[str, Path]:
-    folder.mkdir(parents=True, exist_ok=True)
-    by_number = {r.number: r for r in results}
-    made: dict[str, Path] = {}
-    if 1 in by_number:
-        made["pattern_1"] = plots.population(by_number[1].details["schools"],
-                                             folder / "population.png")
-        made["pattern_5"] = made["pattern_1"]
-    if 2 in by_number:
-        made["pattern_2"] = plots.yearly_arms(
-            by_number[2], ["collective_efficacy", "annual_gain", "ses_gain_slope"],
-            {"small": "600 students", "large": "2,400 students"}, folder / "size.png",
-            "Pattern 2: small vs large school (departments)")
-        if "curve" in by_number[2].details:
-            made["size_curve"] = plots.size_curve(by_number[2].details["curve"],
-                                                  folder / "size_curve.png")
-    if 3 in by_number:
-        made["pattern_3"] = plots.structure_growth(by_number[3], folder / "structure.png")
-    if 4 in by_number:
-        made["pattern_4"] = plots.ablation(by_number[4], folder / "ablation.png")
-    if 6 in by_number:
-        made["pattern_6"] = plots.yearly_arms(
-            by_number[6], ["practice_share", "annual_gain"],
-            {"coaching": "coaching", "train_the_trainer": "train-the-trainer"},
-            folder / "support.png", "Pattern 6: support for the practice from year 2")
-    if 7 in by_number:
-        made["pattern_7"] = plots.stickiness(by_number[7], folder / "stickiness.png")
-    if nels is not None:
-        made["nels_size"] = plots.nels_size_curve(nels, folder / "nels_size.png")
-        made["nels_cr"] = plots.nels_responsibility(nels, folder / "nels_responsibility.png")
-    if robustness is not None:
-        made["robustness"] = plots.robustness(robustness, folder / "robustness.png")
-    return made
-
-
-@contextmanager
-def _timing(timings: dict[str, dict[str, float]], part: str) -> Iterator[CpuClock]:
-    """Record a part's wall time, its runs' CPU time and this process's CPU time."""
-    clock = CpuClock()
-    wall, main = time.perf_counter(), time.process_time()
-    yield clock
-    timings[part] = {"wall": time.perf_counter() - wall, "runs_cpu": clock.seconds,
-                     "main_cpu": time.process_time() - main}
-
-
 def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validation"),
              docs: Path | None = None, only: str = "all",
-             console: Console | None = None, quiet: bool = False) -> dict:
+             console: Console | None = None, quiet: bool = False) -> Validation:
     """Run the validation parts, print the pattern table and write the report.
 
-    Returns a dictionary with the results of each part (for tests and scripts).
+    Returns the results of each part (for tests and scripts).
     """
     console = console or stdout_console()
     parts = parse_parts(only)
     workers = workers or usable_cores()
-    settings: Settings = QUICK if quick else FULL
-    nels_settings = nels_module.QUICK_NELS if quick else nels_module.NelsSettings()
-    robust_settings = robustness_module.QUICK_ROBUST if quick else robustness_module.ROBUST
-    robust_parameters = (robustness_module.QUICK_PARAMETERS if quick
-                         else robustness_module.PARAMETERS)
-    timings: dict[str, dict[str, float]] = {}
-    tables: dict = {}
-    results: list[PatternResult] = []
-    nels = robustness = None
-    started = time.perf_counter()
-    with ExitStack() as stack:
-        progress = stack.enter_context(_progress(console, quiet))
-        engine = stack.enter_context(closing(LocalPool(workers))) if workers > 1 else None
-        if "patterns" in parts:
-            done, _ = _tracker(progress, "patterns", len(pattern_jobs(settings)))
-            with _timing(timings, "seven patterns") as clock:
-                tables, results = run_patterns(settings, workers, done, engine=engine,
-                                               clock=clock)
-        if "nels" in parts:
-            done, _ = _tracker(progress, "synthetic NELS", nels_settings.schools)
-            with _timing(timings, "synthetic NELS") as clock:
-                nels = nels_module.run(nels_settings, workers, done, engine, clock)
-        if "robustness" in parts:
-            done, planned = _tracker(progress, "robustness", None)
-            with _timing(timings, "robustness") as clock:
-                robustness = robustness_module.run(robust_settings, robust_parameters,
-                                                   workers, done, planned, engine, clock)
-    total = time.perf_counter() - started
-    timings["total"] = {k: sum(t[k] for t in timings.values())
-                        for k in ("wall", "runs_cpu", "main_cpu")} | {"wall": total}
-    if results:
-        print_table(console, results)
-    if nels is not None:
-        peak = nels.peak_band
-        cr, inter = nels.main.estimate("cr_z"), nels.main.estimate("ses:cr_z")
+    with _progress(console, quiet) as progress:
+        done = run_parts(parts, quick, workers, lambda what, total: _tracker(progress, what,
+                                                                             total))
+    if done.results:
+        print_table(console, done.results)
+    if done.nels is not None:
+        cr, inter = done.nels.main.estimate("cr_z"), done.nels.main.estimate("ses:cr_z")
         console.print(f"Synthetic NELS: responsibility on gains {cr}, on the SES slope "
-                      f"{inter}; highest gains at {peak} students.")
-
+                      f"{inter}; highest gains at {done.nels.peak_band} students.")
     provenance = Provenance(
-        command_line(quick, only, out, docs), version(commit=True), workers, settings,
-        nels_settings.schools if nels is not None else None,
-        robust_settings if robustness is not None else None, timings,
+        command_line(quick, only, out, docs), version(commit=True), workers, done.settings,
+        done.nels_settings.schools if done.nels is not None else None,
+        done.robust_settings if done.robustness is not None else None, done.timings,
         datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
-    figures = _figures(out / "figures", results, nels, robustness)
-    _write_data(out / "data", tables, nels, robustness)
-    report = write_text(out / "report.md", render(
-        provenance, results, {k: relative(v, out) for k, v in figures.items()}, nels,
-        robustness))
-    written = [report]
-    if docs is not None:
-        beside = docs.parent / docs.stem
-        copied = {k: write_bytes(beside / v.name, v.read_bytes()) for k, v in figures.items()}
-        write_text(docs, render(provenance, results,
-                                {k: relative(v, docs.parent) for k, v in copied.items()},
-                                nels, robustness))
-        written.append(docs)
+    written = write_report(out, docs, provenance, done)
     console.print(f"Report: {', '.join(str(w) for w in written)}; figures and tidy tables "
-                  f"in {out}. Took {total:.0f} s {worker_text(workers if workers > 1 else 0)}.")
-    return {"tables": tables, "patterns": results, "nels": nels, "robustness": robustness,
-            "timings": timings, "report": report}
+                  f"in {out}. Took {done.timings['total']['wall']:.0f} s "
+                  f"{worker_text(workers if workers > 1 else 0)}.")
+    done.report = written[0]
+    return done

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.experiments.engines import Engine, check_scheduler_address, make_engine
+from analysis.experiments.clusters import check_scheduler_address, make_engine
+from analysis.experiments.engines import Engine
 from analysis.experiments.engines import execute as run_tasks
 from analysis.experiments.files import is_no_space, no_space, size_text
 from analysis.experiments.sweeps.design import Design
