@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from analysis.experiments.sweeps import Factor, Sweep, execute, make_design
+from analysis.experiments.sweeps.results import new_manifest
 from analysis.experiments.sweeps.runner import TaskResult
-from analysis.experiments.sweeps.store import ResultStore, new_manifest
+from analysis.experiments.sweeps.store import ResultStore
 from analysis.reports.sensitivity import analyse
 from analysis.statistics.sensitivity import (
     main_effects,

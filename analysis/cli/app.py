@@ -50,8 +50,10 @@ def calibrate(
     Example: staffroom calibrate --replicates 8 > docs/calibration.md
     """
     from analysis.cli.validate import _progress, _tracker
+    from analysis.experiments.calibration import jobs_count
     from analysis.experiments.workers import usable_cores
-    from analysis.statistics.calibration import jobs_count, measure, to_markdown
+    from analysis.reports.calibration import to_markdown
+    from analysis.statistics.calibration import measure
 
     with _progress(errors) as progress:
         done, _ = _tracker(progress, "calibration", jobs_count(replicates))

@@ -16,7 +16,12 @@ from rich.table import Table
 
 from analysis.experiments.files import write_with
 from analysis.experiments.sweeps.design import Design
-from analysis.experiments.sweeps.store import load_design, read_manifest, read_runs, run_columns
+from analysis.experiments.sweeps.results import (
+    load_design,
+    read_manifest,
+    read_runs,
+    run_columns,
+)
 from analysis.reports.glyphs import make_drawable
 from analysis.statistics.intervals import mean_interval
 from analysis.statistics.sensitivity import (

@@ -14,22 +14,22 @@ pass/fail. ``docs/calibration.md`` records what ``staffroom calibrate``
 reported; the patterns of MODEL.md §8 are judged separately, against
 published bands, by ``staffroom validate``.
 
-Run ``staffroom calibrate`` (``--replicates``, ``--workers``).
+Run ``staffroom calibrate`` (``--replicates``, ``--workers``). The runs are declared in
+:mod:`analysis.experiments.calibration`; the report is :mod:`analysis.reports.calibration`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from analysis.experiments.calibration import arms, runs
 from analysis.experiments.engines import run_all
-from analysis.experiments.runs import Run, yearly
-from analysis.experiments.seeds import replicate_seeds
-from simulation import WEEKS_PER_YEAR, SchoolModel
+from simulation import WEEKS_PER_YEAR
 from simulation.processes import teaching
 from simulation.processes.turnover import LEAVE, MOVE
 
@@ -39,9 +39,6 @@ FITTED, HELD_OUT = "fitted", "held out"
 # reliability (Spearman's attenuation), so that is what published
 # correlations are compared with.
 TSES_RELIABILITY = 0.9
-# A high-poverty school for the turnover comparison: 60% of students below
-# the national bottom quartile of SES (ses_mean -0.9 with ses_sd 0.9).
-HIGH_POVERTY_SES = -0.9
 
 
 @dataclass
@@ -63,104 +60,6 @@ class Target:
     def within(self) -> bool:
         """Whether the model's value lies in the published range."""
         return bool(self.low <= self.value <= self.high)
-
-
-# ---------------------------------------------------------------------------
-# measurements made in the worker that ran the model (module level: picklable)
-# ---------------------------------------------------------------------------
-
-def with_teachers(model: SchoolModel, job: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Yearly outcomes and the per-teacher snapshots taken at each year end."""
-    frame = yearly(model, job)
-    return frame, model.teacher_dataframe()
-
-
-def teacher_effects(model: SchoolModel, job: Run) -> dict[str, float]:
-    """Run, then the spread of teachers' effect and coached teachers' practice gain."""
-    model.run(job.years)
-    t, p = model.teachers, model.params
-    table = model._teacher_table()
-    typical = table[:, 0]  # an advantaged-or-middle student not struggling, unknown
-    users = t.uses_practice & (t.coached > 0)
-    practice_gain = p.practice_effect * float(t.fidelity[users].mean()) if users.any() else 0.0
-    return {"effect_sd": float(np.std(typical)), "practice_gain": practice_gain,
-            "practice_share_trainees": float(t.uses_practice[~t.trainer].mean()),
-            "practice_share": float(t.uses_practice.mean())}
-
-
-def network_shape(model: SchoolModel, job: Run) -> dict[str, float]:
-    """Density and ties per teacher of the starting network."""
-    return {"density": model.structure.density,
-            "ties": model.structure.graph.number_of_edges() * 2 / model.n_teachers}
-
-
-# ---------------------------------------------------------------------------
-# experiments: declared as jobs, measured after all have run
-# ---------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Arm:
-    """A set of replicate runs: parameters, years, and what to measure."""
-
-    name: str
-    years: int
-    parameters: Mapping[str, Any]
-    replicates: int
-    measure: Callable[[SchoolModel, Run], Any] | None = None
-    interventions: tuple = ()
-    record_teachers: int = 0  # weeks between per-teacher snapshots (0: none)
-
-
-def _arms(reps: int) -> list[Arm]:
-    from scenarios import builtin_names, load
-
-    arms = [
-        Arm("default", 3, {}, reps, with_teachers, record_teachers=1),
-        Arm("default_long", 20, {}, max(4, reps // 2)),
-        Arm("none", 5, {}, 3 * reps),
-        Arm("coaching2", 5, {"support_model": "coaching", "coaches": 2}, 3 * reps),
-        Arm("coaching_full", 3, {"support_model": "coaching", "coaches": 5}, reps,
-            teacher_effects),
-        Arm("trainers", 3, {"support_model": "train_the_trainer"}, reps, teacher_effects),
-        Arm("effects", 3, {}, reps, teacher_effects),
-        Arm("poverty", 6, {"ses_mean": HIGH_POVERTY_SES}, reps, with_teachers,
-            record_teachers=WEEKS_PER_YEAR),
-        Arm("typical6", 6, {}, 2 * reps, with_teachers, record_teachers=WEEKS_PER_YEAR),
-        Arm("slow", 5, {"baseline_growth": 0.12}, 2 * reps),
-        Arm("fast", 5, {"baseline_growth": 0.32}, 2 * reps),
-        Arm("usual", 5, {"baseline_growth": 0.22}, 2 * reps),
-        Arm("isolated_novices", 4, {"structure": "isolated", "novice_share": 0.3}, 2 * reps,
-            with_teachers, record_teachers=WEEKS_PER_YEAR),
-        Arm("plc_novices", 4, {"structure": "plc", "novice_share": 0.3}, 2 * reps,
-            with_teachers, record_teachers=WEEKS_PER_YEAR),
-        Arm("career_isolated", 2, {"structure": "isolated"}, reps, with_teachers,
-            record_teachers=WEEKS_PER_YEAR),
-        Arm("career_plc", 2, {"structure": "plc"}, reps, with_teachers,
-            record_teachers=WEEKS_PER_YEAR),
-    ]
-    arms += [Arm(f"network_{s}", 0, {"structure": s}, 2, network_shape)
-             for s in ("departments", "plc", "houses", "networked_plc")]
-    for name in builtin_names():
-        if name == "template":
-            continue
-        scenario = load(name)
-        if scenario.parameters.get("structure") == "custom":
-            continue  # its network file is read relative to the library; covered by tests
-        arms.append(Arm(f"scenario:{name}", max(6, scenario.years), dict(scenario.parameters),
-                        max(3, reps // 2), interventions=tuple(scenario.interventions)))
-    return arms
-
-
-def _jobs(arms: Sequence[Arm], seed: int) -> list[Run]:
-    jobs = []
-    for arm in arms:
-        parameters = dict(arm.parameters)
-        if arm.record_teachers:
-            parameters["record_teachers_every"] = arm.record_teachers
-        for r, s in enumerate(replicate_seeds(seed, arm.replicates)):
-            jobs.append(Run("calibration", arm.name, r, s, parameters, arm.years,
-                            arm.interventions, measure=arm.measure))
-    return jobs
 
 
 def _yearly(results: list[Any]) -> pd.DataFrame:
@@ -211,18 +110,12 @@ def measure(reps: int = 8, workers: int = 1, seed: int = 1,
     on_done : callable, optional
         Progress callback, called with the number of runs finished.
     """
-    arms = _arms(reps)
-    jobs = _jobs(arms, seed)
+    jobs = runs(arms(reps), seed)
     results = run_all(jobs, workers=workers, on_done=on_done)
     by_arm: dict[str, list[Any]] = {}
     for job, result in zip(jobs, results, strict=True):
         by_arm.setdefault(job.arm, []).append(result)
     return fitted_targets(by_arm) + held_out_targets(by_arm)
-
-
-def jobs_count(reps: int = 8, seed: int = 1) -> int:
-    """How many model runs :func:`measure` makes (for progress bars)."""
-    return len(_jobs(_arms(reps), seed))
 
 
 def fitted_targets(by_arm: Mapping[str, list[Any]]) -> list[Target]:
@@ -471,44 +364,3 @@ def _hire_start() -> float:
     from simulation.parameters import from_tses
 
     return float(from_tses(Parameters().hire_self_efficacy))
-
-
-def check(reps: int = 8, workers: int = 1) -> list[Target]:
-    """Measure every calibration target (kept for scripts: :func:`measure`)."""
-    return measure(reps, workers)
-
-
-def to_markdown(targets: list[Target], replicates: int | None = None) -> str:
-    """A Markdown report: fitted targets, then held-out checks with pass/fail."""
-    from analysis.experiments.files import version
-
-    release = version()
-    fitted = [t for t in targets if t.role == FITTED]
-    held = [t for t in targets if t.role == HELD_OUT]
-    restating = sum(bool(t.restates) for t in targets)
-    lines = ["# Calibration of the default model", "",
-             f"Generated by `staffroom calibrate"
-             f"{f' --replicates {replicates}' if replicates else ''}` (staffroom {release}).",
-             "",
-             f"**Held out: {sum(t.within for t in held)} of {len(held)} checks pass.** "
-             f"Fitted: {sum(t.within for t in fitted)} of {len(fitted)} targets met. "
-             f"{restating} targets only restate an input. See docs/ODD.md §7.14.",
-             "",
-             "A *fitted* target was used to set the parameters it names; meeting it shows "
-             "the fit, not that the model is right. A *held-out* target was never used to "
-             "set a parameter: it is a check. A target that *restates* an input measures "
-             "that input back.",
-             "", "## Held-out checks", "",
-             "| check | published | source | model | passes |", "|---|---|---|---|---|"]
-    for t in held:
-        lines.append(f"| {t.name} | {t.published} | {t.source} | {t.value:.3g} {t.unit} | "
-                     f"{'yes' if t.within else '**no**'} |")
-    lines += ["", "## Fitted targets", "",
-              "| target | published | source | model | met | pins | restates |",
-              "|---|---|---|---|---|---|---|"]
-    for t in fitted:
-        pins = ", ".join(f"`{p}`" for p in t.pins)
-        lines.append(f"| {t.name} | {t.published} | {t.source} | {t.value:.3g} {t.unit} | "
-                     f"{'yes' if t.within else '**no**'} | {pins} | {t.restates or ''} |")
-    return "\n".join(lines) + "\n"
-

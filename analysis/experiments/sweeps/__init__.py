@@ -17,6 +17,7 @@ Analysis of the results is in :mod:`analysis.statistics.sensitivity`.
 from analysis.experiments.engines import SweepError
 from analysis.experiments.sweeps.api import Outcome, default_output, execute, run_sweep
 from analysis.experiments.sweeps.design import DESIGNS, DISTRIBUTIONS, Design, Factor, make_design
+from analysis.experiments.sweeps.results import read_design, read_manifest, read_runs
 from analysis.experiments.sweeps.spec import (
     Sweep,
     builtin_sweeps,
@@ -24,7 +25,6 @@ from analysis.experiments.sweeps.spec import (
     resolve_sweep,
     run_seed,
 )
-from analysis.experiments.sweeps.store import read_design, read_manifest, read_runs
 
 __all__ = [
     "DESIGNS",

@@ -22,9 +22,10 @@ from analysis.experiments.engines import Engine
 from analysis.experiments.engines import execute as run_tasks
 from analysis.experiments.files import is_no_space, no_space, size_text
 from analysis.experiments.sweeps.design import Design
+from analysis.experiments.sweeps.results import new_manifest, read_runs
 from analysis.experiments.sweeps.runner import PointJob, Task, TaskResult
 from analysis.experiments.sweeps.spec import Sweep, load_sweep
-from analysis.experiments.sweeps.store import ResultStore, new_manifest, read_runs
+from analysis.experiments.sweeps.store import ResultStore
 
 Progress = Callable[[int, int], None]
 
