@@ -52,17 +52,26 @@ import scenarios
 from analysis.experiments import seeds
 from analysis.experiments.sweeps.design import (
     DESIGNS,
-    DISTRIBUTIONS,
     Design,
     Factor,
     expected_size,
     make_design,
 )
+from analysis.experiments.sweeps.factors import (
+    SPECIAL_FACTORS,
+    YEARS,
+    Checker,
+    design_options,
+    kind_of,
+    outcome_list,
+    plain,
+    read_factor,
+    resolve_path,
+)
 from scenarios import Scenario
 from scenarios.schema import read_toml
 from simulation import InputError, Intervention, ParameterError, Parameters
 from simulation.networks import read_network_file
-from simulation.outcomes import measured
 from simulation.parameters import suggest
 from simulation.staffing import check_staff_ratio
 
@@ -70,19 +79,9 @@ LIBRARY = scenarios.LIBRARY / "sweeps"
 FORMAT = 1
 TOP_LEVEL = ("name", "description", "scenario", "years", "replicates", "seed",
              "common_random_numbers", "outcomes", "yearly", "design", "parameters", "factors")
-DESIGN_OPTIONS: dict[str, dict[str, Any]] = {
-    "factorial": {},
-    "lhs": {"samples": None},
-    "sobol": {"n": None, "second_order": True},
-    "morris": {"trajectories": None, "levels": 4},
-}
-FACTOR_KEYS = ("levels", "range", "distribution", "mean", "sd", "mode", "steps")
 MAIN_OUTCOMES = ("self_efficacy_tses", "collective_efficacy", "responsibility", "stress",
                  "practice_share", "turnover_rate", "achievement", "annual_gain", "ses_gap",
                  "ses_gain_slope", "proficient")
-SPECIAL_FACTORS = ("years", "scenario")
-NOT_FACTORS = ("specialisms_per_subject",)
-YEARS = (1, 50)
 
 
 @dataclass(frozen=True)
@@ -224,62 +223,11 @@ def load_sweep(reference: str | Path) -> Sweep:
 
 
 # ---------------------------------------------------------------------------
-# checking
+# checking (the parts are read in analysis.experiments.sweeps.factors)
 # ---------------------------------------------------------------------------
 
-def _kind(value: Any) -> str:
-    return {bool: "true/false", int: "a whole number", float: "a number", str: "text",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-class _Checker:
-    """Carries the file name so every message names it."""
-
-    def __init__(self, path: Path | None, base_dir: Path):
-        self.source = str(path) if path else "<sweep>"
-        self.base_dir = base_dir
-
-    def fail(self, key: str, message: str) -> InputError:
-        return InputError(f"{key}: {message}", source=self.source, key=key)
-
-    def whole(self, document: Mapping[str, Any], key: str, default: int | None, low: int,
-              high: int) -> int | None:
-        value = document.get(key, default)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"must be a whole number, not {_kind(value)} ({value!r})")
-        if not low <= value <= high:
-            raise self.fail(key, f"= {value} is out of range; allowed: {low} to {high}")
-        return value
-
-    def flag(self, document: Mapping[str, Any], key: str, default: bool) -> bool:
-        value = document.get(key, default)
-        if not isinstance(value, bool):
-            raise self.fail(key, f"must be true or false, not {_kind(value)} ({value!r})")
-        return value
-
-    def scenario(self, reference: Any, key: str) -> Scenario:
-        if not isinstance(reference, str):
-            raise self.fail(key, f"must name a scenario (text), not {_kind(reference)}")
-        try:
-            path = scenarios.resolve(reference, self.base_dir)
-        except InputError as error:
-            raise self.fail(key, error.message) from None
-        loaded = scenarios.load(path)
-        if loaded.rules:
-            raise self.fail(key, f"{reference!r} has leader rules ([[rule]]), which sweeps do "
-                            "not run; compare it with `staffroom compare`, or sweep a copy "
-                            "without its rules")
-        return loaded
-
-
 def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sweep:
-    c = _Checker(path, base_dir)
+    c = Checker(path, base_dir)
     if not isinstance(document, Mapping):
         raise InputError("a sweep must be a TOML table", source=c.source)
     for key in document:
@@ -288,7 +236,7 @@ def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sw
                          f"{', '.join(TOP_LEVEL)}")
     for key in ("name", "description"):
         if not isinstance(document.get(key, ""), str):
-            raise c.fail(key, f"must be text, not {_kind(document[key])}")
+            raise c.fail(key, f"must be text, not {kind_of(document[key])}")
 
     factors_doc = document.get("factors")
     if not isinstance(factors_doc, Mapping) or not factors_doc:
@@ -310,24 +258,24 @@ def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sw
     if kind not in DESIGNS:
         raise c.fail("[design] type", f"is {kind!r}{suggest(str(kind), DESIGNS)}; designs: "
                      f"{', '.join(DESIGNS)}")
-    options = _design_options(c, kind, design_doc)
+    options = design_options(c, kind, design_doc)
 
     years = c.whole(document, "years", None, *YEARS)
     replicates = c.whole(document, "replicates", 1, 1, 100_000)
     seed = c.whole(document, "seed", 1, 0, 2**63 - 1)
     yearly = c.flag(document, "yearly", True)
     common = c.flag(document, "common_random_numbers", False)
-    outcomes = _outcomes(c, document.get("outcomes", list(MAIN_OUTCOMES)))
+    outcomes = outcome_list(c, document.get("outcomes", list(MAIN_OUTCOMES)))
 
     fixed_doc = document.get("parameters", {})
     if not isinstance(fixed_doc, Mapping):
-        raise c.fail("parameters", f"must be a table ([parameters]), not {_kind(fixed_doc)}")
-    fixed = {name: _resolve_path(c, name, value) for name, value in fixed_doc.items()}
+        raise c.fail("parameters", f"must be a table ([parameters]), not {kind_of(fixed_doc)}")
+    fixed = {name: resolve_path(c, name, value) for name, value in fixed_doc.items()}
     probe = base.parameters if base is not None else {}
     try:
         checked = Parameters.build({**probe, **fixed})
     except ParameterError as error:
-        raise c.fail(f"[parameters] {error.key}", _plain(error)) from None
+        raise c.fail(f"[parameters] {error.key}", plain(error)) from None
     fixed = {name: getattr(checked, name) for name in fixed}
 
     factors: list[Factor] = []
@@ -335,7 +283,7 @@ def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sw
     for name, spec in factors_doc.items():
         if name in fixed:
             raise c.fail(f"[factors] {name}", "is also set in [parameters]; set it in one place")
-        factor, loaded = _factor(c, name, spec, kind)
+        factor, loaded = read_factor(c, name, spec, kind)
         factors.append(factor)
         sweep_scenarios.update(loaded)
     if base is None:
@@ -360,7 +308,7 @@ def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sw
     return sweep
 
 
-def _check_plans(c: _Checker, sweep: Sweep) -> None:
+def _check_plans(c: Checker, sweep: Sweep) -> None:
     """Every run is long enough for its scenario's interventions (as ``compare --years``)."""
     years_factor = next((f for f in sweep.factors if f.name == "years"), None)
     bases = list(sweep.scenarios.items()) or [(sweep.scenario.name, sweep.scenario)]
@@ -383,197 +331,7 @@ def _check_plans(c: _Checker, sweep: Sweep) -> None:
                          f"{last} years or more for this scenario")
 
 
-def _design_options(c: _Checker, kind: str, design_doc: Mapping[str, Any]) -> dict[str, Any]:
-    allowed = DESIGN_OPTIONS[kind]
-    for key in design_doc:
-        if key != "type" and key not in allowed:
-            listed = ", ".join(allowed) if allowed else "none"
-            raise c.fail(f"[design] {key}", f"unknown for a {kind} design{suggest(key, allowed)}"
-                         f"; options of {kind}: {listed}")
-    options: dict[str, Any] = {}
-    for key, default in allowed.items():
-        if key not in design_doc and default is None:
-            example = {"samples": 100, "n": 256, "trajectories": 20}[key]
-            raise c.fail(f"[design] {key}", f"missing: a {kind} design needs {key}, e.g. "
-                         f"{key} = {example}")
-    if kind == "lhs":
-        options["samples"] = c.whole(design_doc, "samples", None, 2, 10_000_000)
-    elif kind == "sobol":
-        n = c.whole(design_doc, "n", None, 1, 2**24)
-        if n & (n - 1):
-            low = 1 << (n.bit_length() - 1)
-            raise c.fail("[design] n", f"= {n} is not a power of 2 (Sobol sequences need one); "
-                         f"e.g. {low} or {low * 2}")
-        options["n"] = n
-        options["second_order"] = c.flag(design_doc, "second_order", True)
-    elif kind == "morris":
-        options["trajectories"] = c.whole(design_doc, "trajectories", None, 2, 1_000_000)
-        levels = c.whole(design_doc, "levels", 4, 2, 100)
-        if levels % 2:
-            raise c.fail("[design] levels", f"= {levels} must be even (Morris grids use an "
-                         "even number of levels), e.g. 4 or 6")
-        options["levels"] = levels
-    return options
-
-
-def _outcomes(c: _Checker, value: Any) -> tuple[str, ...]:
-    if value == "all":
-        return measured()
-    if not isinstance(value, list) or not value:
-        raise c.fail("outcomes", f"must be \"all\" or a list of outcome names, not {value!r}; "
-                     f"outcomes: {', '.join(measured())}")
-    for name in value:
-        if name not in measured():
-            raise c.fail("outcomes", f"unknown outcome {name!r}"
-                         f"{suggest(str(name), measured())}; outcomes: "
-                         f"{', '.join(measured())}")
-    if len(set(value)) != len(value):
-        raise c.fail("outcomes", "lists an outcome twice")
-    return tuple(value)
-
-
-def _plain(error: ParameterError) -> str:
-    name = error.key or ""
-    for prefix in (f"parameter {name!r} ", f"{name!r} "):
-        if error.message.startswith(prefix):
-            return error.message[len(prefix):]
-    return error.message
-
-
-def _resolve_path(c: _Checker, name: str, value: Any) -> Any:
-    if name == "network_file" and isinstance(value, str):
-        return str((c.base_dir / value).resolve())
-    return value
-
-
-def _factor(c: _Checker, name: str, spec: Any, kind: str) -> tuple[Factor, dict[str, Scenario]]:
-    key = f"[factors] {name}"
-    allowed_names = (*SPECIAL_FACTORS, *(n for n in Parameters.names() if n not in NOT_FACTORS))
-    if name in NOT_FACTORS:
-        raise c.fail(key, "cannot be a factor (it is a list); vary it through scenario files "
-                     "and a `scenario` factor")
-    if name not in allowed_names:
-        raise c.fail(key, f"unknown factor{suggest(name, allowed_names)}; a factor is a model "
-                     "parameter (`staffroom parameters`), years or scenario")
-    if isinstance(spec, list):
-        spec = {"levels": spec}
-    if not isinstance(spec, Mapping):
-        raise c.fail(key, f"must be a list of levels or a table (levels = [...] or range = "
-                     f"[low, high]), not {_kind(spec)}")
-    for item in spec:
-        if item not in FACTOR_KEYS:
-            raise c.fail(f"{key} {item}", f"unknown key{suggest(item, FACTOR_KEYS)}; allowed: "
-                         f"{', '.join(FACTOR_KEYS)}")
-    if ("levels" in spec) == ("range" in spec):
-        raise c.fail(key, "give either levels = [...] or range = [low, high]")
-    if "levels" in spec:
-        for item in ("distribution", "mean", "sd", "mode", "steps"):
-            if item in spec:
-                raise c.fail(f"{key} {item}", "applies to a range, not to levels")
-        return _levels_factor(c, name, spec["levels"], key)
-    if name == "scenario":
-        raise c.fail(key, "scenarios are levels, not a range: scenario = [\"departments\", "
-                     "\"plc\"]")
-    return _range_factor(c, name, spec, kind, key), {}
-
-
-def _levels_factor(c: _Checker, name: str, levels: Any, key: str
-                   ) -> tuple[Factor, dict[str, Scenario]]:
-    if not isinstance(levels, list) or not levels:
-        raise c.fail(f"{key} levels", f"must be a non-empty list, not {levels!r}")
-    loaded: dict[str, Scenario] = {}
-    checked: list[Any] = []
-    for value in levels:
-        if name == "scenario":
-            scenario = c.scenario(value, key)  # refuses anything but a name or a path
-            loaded[value] = scenario
-            checked.append(value)
-        elif name == "years":
-            if isinstance(value, bool) or not isinstance(value, int) or not (
-                    YEARS[0] <= value <= YEARS[1]):
-                raise c.fail(key, f"level {value!r} is not a number of years; allowed: "
-                             f"whole numbers {YEARS[0]} to {YEARS[1]}")
-            checked.append(value)
-        else:
-            value = _resolve_path(c, name, value)
-            try:  # a rule between parameters is judged at each design point (_check_points)
-                checked.append(Parameters.check(name, value))
-            except ParameterError as error:
-                raise c.fail(key, f"level {value!r}: {_plain(error)}") from None
-    if len({json.dumps(v) for v in checked}) != len(checked):
-        raise c.fail(key, "lists a level twice")
-    return Factor(name, levels=tuple(checked)), loaded
-
-
-def _range_factor(c: _Checker, name: str, spec: Mapping[str, Any], kind: str, key: str
-                  ) -> Factor:
-    if name == "years":
-        integer, low_limit, high_limit, unit = True, float(YEARS[0]), float(YEARS[1]), "years"
-    else:
-        prm = Parameters.spec(name)
-        ftype = Parameters.__dataclass_fields__[name].type
-        if ftype not in ("int", "float", int, float):
-            allowed = prm.allowed() if prm.choices else "true, false"
-            raise c.fail(key, f"is not a number, so it takes levels (e.g. levels = [...]), not a "
-                         f"range; allowed values: {allowed}")
-        integer, low_limit, high_limit, unit = ftype in ("int", int), prm.low, prm.high, prm.unit
-    bounds = spec["range"]
-    if (not isinstance(bounds, list) or len(bounds) != 2
-            or not all(_is_number(b) for b in bounds)):
-        raise c.fail(f"{key} range", f"must be [low, high] (two numbers), not {bounds!r}")
-    low, high = float(bounds[0]), float(bounds[1])
-    if not low < high:
-        raise c.fail(f"{key} range", f"low ({bounds[0]}) must be below high ({bounds[1]})")
-    allowed = f"allowed: {low_limit:g} to {high_limit:g}{f' {unit}' if unit else ''}"
-    if low < low_limit or high > high_limit:
-        raise c.fail(f"{key} range", f"[{low:g}, {high:g}] leaves the parameter's range; "
-                     f"{allowed}")
-    distribution = spec.get("distribution", "uniform")
-    if distribution not in DISTRIBUTIONS:
-        raise c.fail(f"{key} distribution", f"is {distribution!r}"
-                     f"{suggest(str(distribution), DISTRIBUTIONS)}; allowed: "
-                     f"{', '.join(DISTRIBUTIONS)}")
-    needs = {"normal": ("mean", "sd"), "triangular": ("mode",)}.get(distribution, ())
-    for item in ("mean", "sd", "mode"):
-        if item in spec and item not in needs:
-            raise c.fail(f"{key} {item}", f"does not apply to a {distribution} distribution")
-        if item in needs:
-            if item not in spec:
-                raise c.fail(f"{key} {item}", f"missing: a {distribution} distribution needs "
-                             f"{' and '.join(needs)}")
-            if not _is_number(spec[item]):
-                raise c.fail(f"{key} {item}", f"must be a number, not {spec[item]!r}")
-    if distribution == "loguniform" and low <= 0:
-        raise c.fail(f"{key} range", "a loguniform range must be above 0")
-    if distribution == "normal" and spec["sd"] <= 0:
-        raise c.fail(f"{key} sd", f"must be above 0, not {spec['sd']!r}")
-    if distribution == "triangular" and not low <= spec["mode"] <= high:
-        raise c.fail(f"{key} mode", f"= {spec['mode']} must lie in the range [{low:g}, "
-                     f"{high:g}]")
-    steps = spec.get("steps")
-    if kind == "factorial":
-        if steps is None:
-            raise c.fail(key, "a range in a factorial design needs steps = N (N evenly spaced "
-                         "levels), or give levels = [...]")
-        if isinstance(steps, bool) or not isinstance(steps, int) or not 2 <= steps <= 10_000:
-            raise c.fail(f"{key} steps", f"must be a whole number 2 to 10000, not {steps!r}")
-    elif steps is not None:
-        raise c.fail(f"{key} steps", f"applies to factorial designs; a {kind} design samples "
-                     "the range")
-    factor = Factor(name, low=low, high=high, distribution=distribution,
-                    mean=_maybe_float(spec.get("mean")), sd=_maybe_float(spec.get("sd")),
-                    mode=_maybe_float(spec.get("mode")), integer=integer, steps=steps)
-    if kind == "factorial" and len(set(factor.grid())) != steps:
-        raise c.fail(f"{key} steps", f"= {steps} gives repeated whole-number levels over "
-                     f"[{low:g}, {high:g}]; use fewer steps or levels = [...]")
-    return factor
-
-
-def _maybe_float(value: Any) -> float | None:
-    return None if value is None else float(value)
-
-
-def _check_custom_networks(c: _Checker, sweep: Sweep) -> None:
+def _check_custom_networks(c: Checker, sweep: Sweep) -> None:
     """A custom structure needs a network file at every design point that uses it."""
     structures = {"structure": [sweep.fixed.get("structure")]}
     for factor in sweep.factors:
@@ -588,7 +346,7 @@ def _check_custom_networks(c: _Checker, sweep: Sweep) -> None:
                          "[parameters], a factor, or the scenario)")
 
 
-def _check_points(c: _Checker, sweep: Sweep) -> None:
+def _check_points(c: Checker, sweep: Sweep) -> None:
     """Every design point's parameters are allowed, together (before anything runs).
 
     Each point's parameters are built as the model builds them, so a rule
