@@ -16,8 +16,8 @@ from analysis.experiments.files import version
 from analysis.experiments.workers import usable_cores, worker_text
 from analysis.reports.validation import Provenance
 from analysis.reports.validation_output import write_report
+from analysis.statistics.validation.claims import PatternResult
 from analysis.statistics.validation.parts import PARTS, Validation, run_parts
-from analysis.statistics.validation.patterns import PatternResult
 from simulation import InputError
 
 VERDICT_STYLE = {"holds": "green", "fails": "red", "inconclusive": "yellow"}

@@ -10,14 +10,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.experiments.validation import Settings
-from analysis.statistics.validation.nels import NelsResult
-from analysis.statistics.validation.patterns import (
+from analysis.statistics.validation.claims import (
     MARGIN_REASONS,
     MARGINS,
     STICKY_SHARE,
     STICKY_YEARS,
     PatternResult,
 )
+from analysis.statistics.validation.nels import NelsResult
 from analysis.statistics.validation.robustness import STEP, RobustnessResult
 from analysis.statistics.validation.stats import Claim
 

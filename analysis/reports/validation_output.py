@@ -11,8 +11,8 @@ from pathlib import Path
 from analysis.experiments.files import write_bytes, write_text, write_with
 from analysis.reports import validation_plots as plots
 from analysis.reports.validation import Provenance, relative, render
+from analysis.statistics.validation.claims import PatternResult
 from analysis.statistics.validation.parts import Validation
-from analysis.statistics.validation.patterns import PatternResult
 
 
 def write_data(folder: Path, tables: dict, nels, robustness) -> None:

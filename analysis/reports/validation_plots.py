@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.experiments.files import write_with
+from analysis.statistics.validation.claims import PatternResult
 from analysis.statistics.validation.nels import NelsResult
-from analysis.statistics.validation.patterns import PatternResult
 from analysis.statistics.validation.robustness import RobustnessResult
 
 DPI = 110

@@ -18,7 +18,7 @@ from analysis.experiments.engines import CpuClock, LocalPool
 from analysis.experiments.validation import FULL, QUICK, Settings
 from analysis.statistics.validation import nels as nels_module
 from analysis.statistics.validation import robustness as robustness_module
-from analysis.statistics.validation.patterns import PatternResult
+from analysis.statistics.validation.claims import PatternResult
 from analysis.statistics.validation.suite import pattern_jobs, run_patterns
 
 PARTS = ("patterns", "nels", "robustness")

@@ -14,20 +14,15 @@ detail tables for the report. Measures are fixed in advance:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from analysis.experiments.validation import (
     ABLATION,
-    CHANNEL_SIZES,
-    CURVE_SIZES,
-    CURVE_STRUCTURES,
     POPULATION,
     SIZE,
-    SIZE_CHANNELS,
     SIZE_CURVE,
     SOURCE_ARMS,
     STICKINESS,
@@ -35,195 +30,46 @@ from analysis.experiments.validation import (
     SUPPORT,
     Settings,
 )
+from analysis.statistics.validation.claims import (
+    BANDS,
+    MARGINS,
+    STICKY_SHARE,
+    STICKY_YEARS,
+    PatternResult,
+    band,
+    difference_claim,
+    slope_over_years,
+    trajectory,
+    yearly_means,
+)
+from analysis.statistics.validation.measures import (
+    ablation_differences,
+    channel_shares,
+    half_life,
+    impact,
+    remaining_share,
+    school_measures,
+    size_curve,
+    zscore,
+)
 from analysis.statistics.validation.stats import (
     Claim,
-    Interval,
     bootstrap_ci,
-    combine,
     correlation_ci,
     mean_ci,
-    paired_difference,
     partial_correlation_ci,
     regression_coefficient,
 )
 from simulation.outcomes import REGISTRY
 
-# Smallest effects of interest: an interval wholly inside ± this around the
-# threshold means the predicted effect is absent (see stats.decide).
-MARGINS: dict[str, float] = {
-    "collective_efficacy": 0.01,
-    "responsibility": 0.01,
-    "annual_gain": 0.01,
-    "ses_gain_slope": 0.002,
-    "ses_gap": 0.01,
-    "practice_share": 0.05,
-    "self_efficacy_tses": 0.05,
-}
-MARGIN_REASONS: dict[str, str] = {
-    "collective_efficacy": "a hundredth of the 0-1 scale (an eighth of the SD among a "
-                           "school's teachers, 0.08)",
-    "responsibility": "a hundredth of the 0-1 scale",
-    "annual_gain": "0.01 SD a year, about 4% of a year's growth (0.25 SD) or a week and "
-                   "a half of school",
-    "ses_gain_slope": "0.002 SD a year per SD of SES, about 7% of the default slope "
-                      "(0.027)",
-    "ses_gap": "0.01 SD of achievement, about 1% of the gap (1.0-1.25 SD)",
-    "practice_share": "5 percentage points of teachers",
-    "self_efficacy_tses": "0.05 on the TSES 1-9 scale, about a twentieth of its SD (0.9)",
-}
-LEARNING = ("annual_gain", "ses_gain_slope", "ses_gap")
-STATEMENTS = {
-    1: "Higher emergent collective responsibility goes with higher mean gains and a "
-       "flatter SES–gain slope.",
-    2: "Under the same structure and policies, a small school (~600 students) ends with "
-       "higher collective efficacy, higher gains and a flatter SES–gain slope than a "
-       "large one (~2,400).",
-    3: "PLC teams beat isolated teachers on collective efficacy and gains, and the "
-       "difference grows over years rather than appearing at once.",
-    4: "Mastery is the strongest source: removing it changes efficacy trajectories more "
-       "than removing any other single source.",
-    5: "Across many simulated schools, school collective efficacy correlates strongly and "
-       "positively with mean achievement gain, and schools with higher collective "
-       "efficacy have smaller SES gaps.",
-    6: "Run-embedded coaching yields more sustained evidence-based practice than "
-       "train-the-trainer.",
-    7: "Efficacy culture is sticky: a school that starts with low collective efficacy "
-       "recovers slowly even after strong interventions.",
-}
-STICKY_YEARS = 3
-STICKY_SHARE = 0.5
-
-# Published magnitude bands (with where they come from). Bands marked
-# "estimate" rest on the paper's direction and design but on a magnitude read
-# from secondary sources, not its tables (docs/ODD.md §7.15).
-BANDS: dict[str, tuple[tuple[float, float], str]] = {
-    "responsibility_gain": (
-        (0.02, 0.10), "Lee & Smith 1996 (NELS:88, grades 8-10): about 0.05-0.15 SD of "
-        "two-year gain per SD of collective responsibility (estimate; tables unverified)"),
-    "size_gain": (
-        (0.01, 0.06), "Lee & Smith 1997 (NELS:88, grades 8-12): 0.05-0.25 SD over four "
-        "years between 600-900 and over 2,100 students (estimate; tables unverified)"),
-    "ce_gain_r": (
-        (0.35, 0.75), "Eells 2011: r = .54-.63; Çoğaltay & Karadağ 2017: r = .52 "
-        "(school level, achievement, SES-confounded)"),
-    "ce_gain_slope": (
-        (0.05, 0.20), "Goddard, Skrla & Salloum 2017: +0.1 SD of math per SD of "
-        "collective efficacy, prior achievement controlled (grades 4-5)"),
-}
-
-
-def _band(key: str) -> dict[str, object]:
-    band, source = BANDS[key]
-    return {"band": band, "band_source": source}
-
-
-@dataclass
-class PatternResult:
-    """What one pattern's experiment found."""
-
-    number: int
-    design: str
-    claims: list[Claim]
-    details: dict[str, pd.DataFrame] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def statement(self) -> str:
-        """The pattern as MODEL.md §8 states it."""
-        return STATEMENTS[self.number]
-
-    @property
-    def verdict(self) -> str:
-        """holds if every (non-diagnostic) claim holds, fails if any fails."""
-        return combine([c.verdict for c in self.claims if not c.diagnostic])
-
-
-# ---------------------------------------------------------------------------
-# reading the tidy tables
-# ---------------------------------------------------------------------------
-
-def last_years(table: pd.DataFrame, column: str) -> list[int]:
-    """The years a measure is read in: the last (culture) or last two (learning)."""
-    final = int(table["year"].max())
-    return [final - 1, final] if column in LEARNING else [final]
-
-
-def per_replicate(table: pd.DataFrame, arm: str, column: str,
-                  years: Sequence[int] | None = None) -> pd.Series:
-    """One value per replicate of ``arm``: ``column`` averaged over ``years``."""
-    years = last_years(table, column) if years is None else years
-    rows = table[(table["arm"] == arm) & table["year"].isin(years)]
-    return rows.groupby("replicate")[column].mean().sort_index()
-
-
-def trajectory(table: pd.DataFrame, arm: str, column: str) -> pd.DataFrame:
-    """Replicates by years (0 = start) of ``column`` for ``arm``."""
-    rows = table[table["arm"] == arm]
-    return rows.pivot(index="replicate", columns="year", values=column).sort_index()
-
-
-def arm_difference(table: pd.DataFrame, a: str, b: str, column: str) -> Interval:
-    """Paired difference ``a - b`` of a measure over replicates."""
-    return paired_difference(per_replicate(table, a, column), per_replicate(table, b, column))
-
-
-def _difference_claim(pattern: int, label: str, statement: str, table: pd.DataFrame,
-                      a: str, b: str, column: str, direction: int,
-                      diagnostic: bool = False) -> Claim:
-    years = last_years(table, column)
-    when = (f"end of year {years[-1]}" if len(years) == 1
-            else f"mean of years {years[0]}-{years[-1]}")
-    return Claim(pattern, label, statement, f"{column}: {a} − {b}, {when}",
-                 arm_difference(table, a, b, column), direction,
-                 margin=MARGINS[column], unit=REGISTRY[column].unit, diagnostic=diagnostic)
-
-
-def _slope_over_years(differences: pd.DataFrame) -> np.ndarray:
-    """Per-replicate OLS slope of a yearly difference on year (years >= 1)."""
-    d = differences.loc[:, differences.columns >= 1]
-    years = d.columns.to_numpy(dtype=float)
-    centred = years - years.mean()
-    return (d.to_numpy() - d.to_numpy().mean(axis=1, keepdims=True)) @ centred / (
-        centred @ centred)
-
-
-def _yearly_means(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    """Mean and 95% interval by arm and year (tidy), for plots and reports."""
-    rows = []
-    for (arm, year), group in table.groupby(["arm", "year"]):
-        for column in columns:
-            e = mean_ci(group[column])
-            rows.append({"arm": arm, "year": int(year), "measure": column, "mean": e.estimate,
-                         "low": e.low, "high": e.high, "n": e.n})
-    return pd.DataFrame(rows)
-
-
 # ---------------------------------------------------------------------------
 # the seven patterns
 # ---------------------------------------------------------------------------
 
-def school_measures(table: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
-    """One row per school of the population: its design and its measures.
-
-    Culture and learning are both averaged over the last two years (years 3
-    and 4 of the run) to reduce noise in single schools.
-    """
-    final = int(table["year"].max())
-    recent = table[table["year"].isin([final - 1, final])]
-    measures = recent.groupby("replicate")[
-        ["collective_efficacy", "responsibility", "self_efficacy_tses", "annual_gain",
-         "ses_gain_slope", "ses_gap", "practice_share"]].mean()
-    return design.set_index("replicate").join(measures).reset_index()
-
-
-def _z(x: pd.Series) -> pd.Series:
-    return (x - x.mean()) / x.std(ddof=1)
-
-
 def pattern_1(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
     """Responsibility with gains and equity, across the school population."""
     schools = school_measures(tables["population"], tables["population_design"])
-    resp = _z(schools["responsibility"])
+    resp = zscore(schools["responsibility"])
     claims = [
         Claim(1, "1a", "schools with higher responsibility have higher mean gains",
               "annual_gain on z(responsibility), adjusted for mean SES (OLS, HC3)",
@@ -231,7 +77,7 @@ def pattern_1(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
                                      {"responsibility": resp, "ses": schools["ses_mean"]},
                                      "responsibility"), +1,
               margin=MARGINS["annual_gain"], unit="SD/year per SD",
-              **_band("responsibility_gain")),
+              **band("responsibility_gain")),
         Claim(1, "1b", "schools with higher responsibility have flatter SES–gain slopes",
               "ses_gain_slope on z(responsibility), adjusted for mean SES (OLS, HC3)",
               regression_coefficient(schools["ses_gain_slope"],
@@ -257,17 +103,17 @@ def pattern_2(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
     """Small vs large school, same structure and policies."""
     t = tables["size"]
     claims = [
-        _difference_claim(2, "2a", "the small school ends with higher collective efficacy",
+        difference_claim(2, "2a", "the small school ends with higher collective efficacy",
                           t, "small", "large", "collective_efficacy", +1),
-        _banded(_difference_claim(2, "2b", "the small school has higher gains", t, "small",
+        _banded(difference_claim(2, "2b", "the small school has higher gains", t, "small",
                                   "large", "annual_gain", +1), "size_gain"),
-        _difference_claim(2, "2c", "the small school has a flatter SES–gain slope", t,
+        difference_claim(2, "2c", "the small school has a flatter SES–gain slope", t,
                           "small", "large", "ses_gain_slope", -1),
-        _difference_claim(2, "2x", "(diagnostic) the small school ends with higher "
+        difference_claim(2, "2x", "(diagnostic) the small school ends with higher "
                           "responsibility", t, "small", "large", "responsibility", +1,
                           diagnostic=True),
     ]
-    details = {"yearly": _yearly_means(t, ["collective_efficacy", "annual_gain",
+    details = {"yearly": yearly_means(t, ["collective_efficacy", "annual_gain",
                                             "ses_gain_slope", "responsibility"])}
     notes = []
     if "size_curve" in tables:
@@ -285,45 +131,6 @@ def pattern_2(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
         details=details, notes=notes)
 
 
-CURVE_MEASURES = ("annual_gain", "ses_gain_slope", "collective_efficacy", "responsibility",
-                  "out_of_field_share", "known_share")
-
-
-def size_curve(table: pd.DataFrame) -> pd.DataFrame:
-    """Per structure and size: each measure's mean and 95% interval (tidy)."""
-    rows = []
-    for structure in CURVE_STRUCTURES:
-        for n in CURVE_SIZES:
-            arm = f"{structure}_{n}"
-            for column in CURVE_MEASURES:
-                e = mean_ci(per_replicate(table, arm, column))
-                rows.append({"structure": structure, "students": n, "measure": column,
-                             "mean": e.estimate, "low": e.low, "high": e.high})
-    return pd.DataFrame(rows)
-
-
-def channel_shares(table: pd.DataFrame) -> pd.DataFrame:
-    """How much of the small-large difference each channel of size carries.
-
-    For each measure, the paired difference (600 − 2,400 students, departments)
-    with all channels on, with one channel off, and the channel's share: the
-    part of the difference that goes when it is switched off.
-    """
-    small, large = CHANNEL_SIZES
-    rows = []
-    for column in ("annual_gain", "ses_gain_slope", "collective_efficacy"):
-        full = arm_difference(table, f"departments_{small}", f"departments_{large}", column)
-        for channel in SIZE_CHANNELS:
-            without = arm_difference(table, f"departments_{small}_no_{channel}",
-                                     f"departments_{large}_no_{channel}", column)
-            share = 1.0 - without.estimate / full.estimate if full.estimate else float("nan")
-            rows.append({"measure": column, "channel": channel, "difference": full.estimate,
-                         "difference_low": full.low, "difference_high": full.high,
-                         "without": without.estimate, "without_low": without.low,
-                         "without_high": without.high, "share": share})
-    return pd.DataFrame(rows)
-
-
 def _banded(claim: Claim, key: str) -> Claim:
     """The same claim judged against a published band."""
     from dataclasses import replace
@@ -336,9 +143,9 @@ def pattern_3(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
     """PLC vs egg-crate: the difference, and whether it grows."""
     t = tables["structure"]
     claims = [
-        _difference_claim(3, "3a", "PLC teams end with higher collective efficacy", t,
+        difference_claim(3, "3a", "PLC teams end with higher collective efficacy", t,
                           "plc", "isolated", "collective_efficacy", +1),
-        _difference_claim(3, "3b", "PLC teams have higher gains", t, "plc", "isolated",
+        difference_claim(3, "3b", "PLC teams have higher gains", t, "plc", "isolated",
                           "annual_gain", +1),
     ]
     for label, column, what in (("3c", "collective_efficacy", "collective efficacy"),
@@ -347,13 +154,13 @@ def pattern_3(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
         claims.append(Claim(
             3, label, f"the difference in {what} grows over the years",
             f"per-replicate OLS slope of the yearly {column} difference (PLC − isolated) "
-            f"over years 1-{STRUCTURE.years}", mean_ci(_slope_over_years(diff)), +1,
+            f"over years 1-{STRUCTURE.years}", mean_ci(slope_over_years(diff)), +1,
             margin=MARGINS[column] / 5, unit=f"{REGISTRY[column].unit} per year"))
     diagnostics = [
-        _difference_claim(3, "3x", "(diagnostic) structure alone, no intervention plan in "
+        difference_claim(3, "3x", "(diagnostic) structure alone, no intervention plan in "
                           "either: collective efficacy", t, "plc_no_plan", "isolated_no_plan",
                           "collective_efficacy", +1, diagnostic=True),
-        _difference_claim(3, "3y", "(diagnostic) structure alone, no intervention plan in "
+        difference_claim(3, "3y", "(diagnostic) structure alone, no intervention plan in "
                           "either: gains", t, "plc_no_plan", "isolated_no_plan",
                           "annual_gain", +1, diagnostic=True),
     ] if {"plc_no_plan", "isolated_no_plan"} <= set(t["arm"]) else []
@@ -377,29 +184,6 @@ def pattern_3(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
                "verdict."])
 
 
-def ablation_differences(table: pd.DataFrame, column: str) -> tuple[dict[str, np.ndarray],
-                                                                     list[int]]:
-    """Per-replicate yearly ``column`` of each ablated arm minus the full model's."""
-    full = trajectory(table, "full", column)
-    years = [y for y in full.columns if y >= 1]
-    diffs = {source: (trajectory(table, f"no_{source}", column)[years]
-                      - full[years]).to_numpy() for source in SOURCE_ARMS}
-    return diffs, years
-
-
-def _impact(idx: np.ndarray, *parts: np.ndarray) -> float:
-    """Root mean square over years of the distance between mean trajectories.
-
-    Each part is a (replicates, years) array of paired differences; the
-    distance in a year is the Euclidean norm of their means over the
-    replicates ``idx``. With the differences in the mean and in the SD of
-    teachers' TSES it is the 2-Wasserstein distance between normal
-    approximations of the two distributions of teachers' self-efficacy.
-    """
-    squared = sum(part[idx].mean(axis=0) ** 2 for part in parts)
-    return float(np.sqrt(np.mean(squared)))
-
-
 def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
     """Ablation of the four sources of self-efficacy."""
     t = tables["ablation"]
@@ -411,15 +195,15 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
     def contrast(*measures: dict[str, np.ndarray]) -> Callable[[np.ndarray], float]:
         def statistic(idx: np.ndarray) -> float:
             def one(source: str) -> float:
-                return _impact(idx, *(m[source] for m in measures))
+                return impact(idx, *(m[source] for m in measures))
             return one("mastery") - max(one(s) for s in others)
         return statistic
 
     rows = []
     for k, source in enumerate(SOURCE_ARMS):
-        both = bootstrap_ci(lambda idx, s=source: _impact(idx, means[s], spreads[s]), n,
+        both = bootstrap_ci(lambda idx, s=source: impact(idx, means[s], spreads[s]), n,
                             draws=settings.bootstrap, seed=settings.seed + k)
-        level = bootstrap_ci(lambda idx, s=source: _impact(idx, means[s]), n,
+        level = bootstrap_ci(lambda idx, s=source: impact(idx, means[s]), n,
                              draws=settings.bootstrap, seed=settings.seed + k)
         final_mean, final_sd = mean_ci(means[source][:, -1]), mean_ci(spreads[source][:, -1])
         rows.append({"source removed": source,
@@ -468,7 +252,7 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
 def pattern_5(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
     """Collective efficacy, gains and gaps across the school population."""
     schools = school_measures(tables["population"], tables["population_design"])
-    ce = _z(schools["collective_efficacy"])
+    ce = zscore(schools["collective_efficacy"])
     high = schools["collective_efficacy"] >= schools["collective_efficacy"].quantile(0.75)
     low = schools["collective_efficacy"] <= schools["collective_efficacy"].quantile(0.25)
     gap_high, gap_low = mean_ci(schools.loc[high, "ses_gap"]), mean_ci(
@@ -479,7 +263,7 @@ def pattern_5(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
               "(Fisher z)", partial_correlation_ci(schools["collective_efficacy"],
                                                    schools["annual_gain"],
                                                    [schools["ses_mean"]]), +1,
-              unit="r", **_band("ce_gain_r")),
+              unit="r", **band("ce_gain_r")),
         Claim(5, "5b", "schools with higher collective efficacy have smaller SES gaps",
               "ses_gap on z(collective_efficacy), adjusted for mean SES (OLS, HC3)",
               regression_coefficient(schools["ses_gap"], {"ce": ce, "ses": schools["ses_mean"]},
@@ -489,7 +273,7 @@ def pattern_5(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
               "amount", "annual_gain on z(collective_efficacy) + mean SES (OLS, HC3)",
               regression_coefficient(schools["annual_gain"],
                                      {"ce": ce, "ses": schools["ses_mean"]}, "ce"), +1,
-              margin=MARGINS["annual_gain"], unit="SD/year per SD", **_band("ce_gain_slope")),
+              margin=MARGINS["annual_gain"], unit="SD/year per SD", **band("ce_gain_slope")),
         Claim(5, "5x", "(diagnostic) the SES–gain slope on collective efficacy",
               "ses_gain_slope on z(collective_efficacy) + mean SES (OLS, HC3)",
               regression_coefficient(schools["ses_gain_slope"],
@@ -522,37 +306,20 @@ def pattern_6(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
     """Coaching vs train-the-trainer: practice still in use at the end."""
     t = tables["support"]
     claims = [
-        _difference_claim(6, "6a", "coaching sustains more evidence-based practice", t,
+        difference_claim(6, "6a", "coaching sustains more evidence-based practice", t,
                           "coaching", "train_the_trainer", "practice_share", +1),
-        _difference_claim(6, "6x", "(diagnostic) and higher gains", t, "coaching",
+        difference_claim(6, "6x", "(diagnostic) and higher gains", t, "coaching",
                           "train_the_trainer", "annual_gain", +1, diagnostic=True),
     ]
     return PatternResult(
         6, f"{SUPPORT.description} (scenarios plc_coaching, plc_train_the_trainer); "
         f"{SUPPORT.years} years (support in force for 4); {settings.replicates} replicates "
         "per arm", claims,
-        details={"yearly": _yearly_means(t, ["practice_share", "annual_gain"])},
+        details={"yearly": yearly_means(t, ["practice_share", "annual_gain"])},
         notes=["This pattern is not independent evidence: the practice use reached with "
                "coaching and after training alone (Joyce & Showers 2002) was used to set "
                "the adoption and fidelity parameters (docs/calibration.md, fitted targets). "
                "It shows the mechanism at work in a PLC school, nothing more."])
-
-
-def remaining_share(low: pd.DataFrame, typical: pd.DataFrame, year: int
-                    ) -> Callable[[np.ndarray], float]:
-    """Statistic: share of the starting deficit (typical − low) left at ``year``."""
-    def share(idx: np.ndarray) -> float:
-        start = typical[0].to_numpy()[idx].mean() - low[0].to_numpy()[idx].mean()
-        later = typical[year].to_numpy()[idx].mean() - low[year].to_numpy()[idx].mean()
-        return later / start if start > 0 else np.nan
-    return share
-
-
-def half_life(low: pd.DataFrame, typical: pd.DataFrame) -> float:
-    """First year by whose end half of the mean deficit is gone (inf if never)."""
-    deficit = typical.mean() - low.mean()
-    closed = [y for y in deficit.index if y >= 1 and deficit[y] <= 0.5 * deficit[0]]
-    return float(closed[0]) if closed else float("inf")
 
 
 def pattern_7(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
@@ -594,7 +361,7 @@ def pattern_7(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
         "from year 3; the comparator is turnaround_baseline with the default culture); "
         f"{STICKINESS.years} years; {settings.replicates} replicates per arm",
         claims,
-        details={"yearly": _yearly_means(t, ["collective_efficacy", "responsibility",
+        details={"yearly": yearly_means(t, ["collective_efficacy", "responsibility",
                                               "self_efficacy_tses", "annual_gain"])},
         notes=[f"'Slowly' is defined before running: more than {STICKY_SHARE:.0%} of the "
                f"starting deficit left after {y} years (a half-life longer than {y} years, "

@@ -30,7 +30,8 @@ import pandas as pd
 from analysis.experiments.engines import CpuClock, Engine, run_all
 from analysis.experiments.runs import Run
 from analysis.experiments.validation import Settings
-from analysis.statistics.validation.patterns import PATTERNS, PatternResult
+from analysis.statistics.validation.claims import PatternResult
+from analysis.statistics.validation.patterns import PATTERNS
 from analysis.statistics.validation.suite import analyse, pattern_jobs, tables_from
 from simulation import Parameters
 

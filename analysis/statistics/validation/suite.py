@@ -10,7 +10,8 @@ import pandas as pd
 from analysis.experiments.engines import CpuClock, Engine, run_all
 from analysis.experiments.runs import Run, tidy
 from analysis.experiments.validation import EXPERIMENTS, POPULATION, Settings
-from analysis.statistics.validation.patterns import EXPERIMENTS_OF, PATTERNS, PatternResult
+from analysis.statistics.validation.claims import PatternResult
+from analysis.statistics.validation.patterns import EXPERIMENTS_OF, PATTERNS
 
 
 def pattern_jobs(settings: Settings, overrides: Mapping[str, Any] | None = None,
