@@ -2,7 +2,7 @@
 
 Loading the libraries takes about a second; Ctrl-C in that second ends the
 program quietly (exit status 130) instead of with a traceback from whichever
-import it interrupted. Everything else is :func:`analysis.cli.main`.
+import it interrupted. Everything else is :func:`analysis.cli.app.main`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sys
 def main() -> None:
     """Load the command line and run it."""
     try:
-        from analysis.cli import main as run_command_line
+        from analysis.cli.app import main as run_command_line
     except KeyboardInterrupt:
         sys.exit(130)
     run_command_line()

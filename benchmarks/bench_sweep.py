@@ -38,9 +38,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from analysis.sweeps import Sweep, execute, load_sweep
-from analysis.sweeps.engine import LocalPool
-from analysis.sweeps.runner import PointJob, Task, run_model
+from analysis.experiments.engines import LocalPool
+from analysis.experiments.sweeps import Sweep, execute, load_sweep
+from analysis.experiments.sweeps.runner import PointJob, Task, run_model
 from simulation import SchoolModel
 
 OUTCOMES = ["self_efficacy_tses", "collective_efficacy", "responsibility", "annual_gain",
@@ -168,7 +168,7 @@ def sobol(args) -> None:
     print(f"\n## Sobol, 8 factors, N = {n}: {sweep.runs} runs of 900 students x 3 years, "
           f"{args.workers} workers\n")
     with tempfile.TemporaryDirectory() as folder:
-        from analysis.sensitivity import analyse
+        from analysis.reports.sensitivity import analyse
 
         start = time.perf_counter()
         outcome = execute(sweep, Path(folder) / "out", workers=args.workers)

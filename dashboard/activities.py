@@ -10,7 +10,7 @@ show what a mechanism does: evidence weighed even-handedly
 (:func:`even_handed`, what belief-consistent weighing does) and gains that
 last (:func:`lasting`, what the fading of learning does). Run::
 
-    python -m dashboard.activities --replicates 20
+    staffroom teach --replicates 20
 
 to print the measured numbers (means with 95% intervals over seeds) that
 the guide quotes; ``tests/test_teaching.py`` checks the claims' direction
@@ -19,15 +19,14 @@ with fewer seeds. No visualization is imported.
 
 from __future__ import annotations
 
-import argparse
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from analysis.statistics import mean_interval
+from analysis.experiments.runs import recorded
+from analysis.statistics.intervals import Interval, mean_interval
 from simulation import SOURCES, WEEKS_PER_YEAR
 from simulation.processes import turnover
 from simulation.processes.mastery import (
@@ -46,28 +45,19 @@ OUTCOME_COLUMNS = ("collective_efficacy", "responsibility", "self_efficacy_tses"
                    "ses_gain_slope", "expectation_bias")
 
 
-@dataclass(frozen=True)
-class Estimate:
-    """A mean over seeds with its 95% interval (t distribution)."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-    def __str__(self) -> str:
-        return f"{self.mean:+.3f} [{self.low:+.3f}, {self.high:+.3f}]"
-
-    @property
-    def plain(self) -> str:
-        """Mean and interval without signs (for levels rather than differences)."""
-        return f"{self.mean:.3f} [{self.low:.3f}, {self.high:.3f}]"
-
-
-def estimate(values: Sequence[float]) -> Estimate:
+def estimate(values: Sequence[float]) -> Interval:
     """Mean and 95% interval of ``values`` (NaN ignored)."""
-    interval = mean_interval(np.asarray(values, dtype=float))
-    return Estimate(interval.estimate, interval.low, interval.high, interval.n)
+    return mean_interval(np.asarray(values, dtype=float))
+
+
+def signed(interval: Interval) -> str:
+    """A difference with its interval, signs shown: ``+0.041 [+0.020, +0.062]``."""
+    return f"{interval.estimate:+.3f} [{interval.low:+.3f}, {interval.high:+.3f}]"
+
+
+def plain(interval: Interval) -> str:
+    """A level with its interval: ``0.641 [0.630, 0.652]``."""
+    return f"{interval.estimate:.3f} [{interval.low:.3f}, {interval.high:.3f}]"
 
 
 def run(scenario: str, seed: int, years: float, **settings) -> DashboardSchool:
@@ -79,7 +69,7 @@ def run(scenario: str, seed: int, years: float, **settings) -> DashboardSchool:
 
 def year_ends(model: DashboardSchool) -> np.ndarray:
     """Outcomes (:data:`OUTCOME_COLUMNS`) at the start and at each year end: (years + 1, k)."""
-    table = model.datacollector.get_model_vars_dataframe()
+    table = recorded(model)
     rows = table[(table["week"] == WEEKS_PER_YEAR) | (table.index == 0)]
     return rows[list(OUTCOME_COLUMNS)].to_numpy(dtype=float)
 
@@ -125,7 +115,7 @@ def mastery_share_of_cycles(model: DashboardSchool) -> float:
 
 def school_net(model: DashboardSchool) -> dict[str, float]:
     """Net change of the school's mean self-efficacy from each source (TSES points)."""
-    table = model.datacollector.get_model_vars_dataframe()
+    table = recorded(model)
     return {name: 8.0 * float(table[f"source_{name}"].sum()) for name in SOURCES}
 
 
@@ -205,7 +195,7 @@ def attribution_shares(model: DashboardSchool) -> dict[str, float]:
 # 1. mastery versus persuasion
 # ---------------------------------------------------------------------------
 
-def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Estimate]:
+def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Interval]:
     """Departments school, one year: which source moves teachers' self-efficacy most?
 
     Returns, over seeds: each source's yearly movement per teacher (TSES
@@ -259,7 +249,7 @@ EGG_CRATE_ARMS = ("plc", "noplan", "isolated")
 """PLC teams, PLC teams without the intervention plan, and the egg crate."""
 
 
-def egg_crate(seeds: Sequence[int], years: int = 3) -> dict[str, Estimate]:
+def egg_crate(seeds: Sequence[int], years: int = 3) -> dict[str, Interval]:
     """PLC scenario against the same school with structure 'isolated', year by year.
 
     Returns, at the start (year 0) and at each year end, PLC minus egg crate
@@ -305,7 +295,7 @@ def egg_crate(seeds: Sequence[int], years: int = 3) -> dict[str, Estimate]:
 # ---------------------------------------------------------------------------
 
 def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
-                      structure: str | None = None) -> dict[str, Estimate]:
+                      structure: str | None = None) -> dict[str, Interval]:
     """One cynical veteran (TSES 2) against the same run without, over one year.
 
     Returns, in week 35 (the last week before the year-end turnover): the
@@ -474,7 +464,7 @@ PAIRED_COLUMNS = ("collective_efficacy", "responsibility", "annual_gain", "ses_g
 """Outcomes of the paired differences."""
 
 
-def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Estimate]:
+def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Interval]:
     """The turnaround scenario year by year, against no interventions and a typical school.
 
     Returns year-end levels (year 0 is the start) of :data:`OUTCOME_COLUMNS`
@@ -533,11 +523,11 @@ def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Estimate]:
 # report
 # ---------------------------------------------------------------------------
 
-def _table(results: dict[str, Estimate], keys: Sequence[str], plain: bool = False) -> str:
+def _table(results: dict[str, Interval], keys: Sequence[str], levels: bool = False) -> str:
+    shown = plain if levels else signed
     lines = ["| measure | mean [95% interval] |", "|---|---|"]
     for key in keys:
-        value = results[key]
-        lines.append(f"| `{key}` | {value.plain if plain else value} |")
+        lines.append(f"| `{key}` | {shown(results[key])} |")
     return "\n".join(lines)
 
 
@@ -545,7 +535,7 @@ def report(replicates: int) -> str:
     """All four activities' measurements as Markdown (seeds 1 to ``replicates``)."""
     seeds = list(range(1, replicates + 1))
     parts = ["# Teaching activities: the measurements\n",
-             f"Generated by `python -m dashboard.activities --replicates {replicates} > "
+             f"Generated by `staffroom teach --replicates {replicates} > "
              "docs/teaching_measurements.md` and quoted in [teaching.md](teaching.md). "
              "Differences compare runs with the same seeds (common random numbers). "
              "Regenerate after changing the model.\n",
@@ -559,7 +549,7 @@ def report(replicates: int) -> str:
               "Without the intervention plan (PLC structure only, minus isolated):\n",
               _table(two, [k for k in two if k.startswith("noplan_")]), "",
               "Share of teachers' assessment results that met their goal, per year:\n",
-              _table(two, [k for k in two if k.startswith("success_share_")], plain=True), "",
+              _table(two, [k for k in two if k.startswith("success_share_")], levels=True), "",
               "Gains that last from week 1 on (no fading of what students gain from then "
               "on; what they brought from earlier years fades as before: a counterfactual "
               "of the model, not a dashboard setting; PLC minus isolated):\n",
@@ -579,33 +569,21 @@ def report(replicates: int) -> str:
     paired = [f"{pair}_y{year}_{name}" for pair in PAIRS for year in range(1, 7)
               for name in PAIRED_COLUMNS]
     parts += ["### 4. Why a turnaround is slow (year-end levels)\n",
-              _table(four, keys, plain=True), "",
+              _table(four, keys, levels=True), "",
               "How much a success and a failure of the faculty counted for its "
               "collective efficacy (mean over the year's assessments and the teachers; "
               "1 at the typical belief 0.6):\n",
-              _table(four, weighed, plain=True), "",
+              _table(four, weighed, levels=True), "",
               "Evidence weighed even-handedly (`confirmation` 0: a counterfactual of the "
               "model, not a dashboard setting), year-end levels:\n",
-              _table(four, even, plain=True), "",
+              _table(four, even, levels=True), "",
               "The plan and the school without interventions with gains that last from "
               "week 1 on (a counterfactual), year-end annual gain:\n",
               _table(four, [f"lasting_{arm}_y{year}_annual_gain" for arm in ("plan", "none")
-                            for year in range(7)], plain=True), "",
+                            for year in range(7)], levels=True), "",
               "Paired differences on the same seeds: `lift` plan minus no interventions, "
               "`talk` no interventions minus the same with a silent principal, "
               "`head_start` everything from week 1 minus the plan, `even_lift` the plan's "
               "lift with even-handed weighing:\n",
               _table(four, paired), ""]
     return "\n".join(parts)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Print :func:`report` (``python -m dashboard.activities --replicates 20``)."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=20)
-    args = parser.parse_args(argv)
-    print(report(args.replicates))
-
-
-if __name__ == "__main__":
-    main()

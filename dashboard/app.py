@@ -25,6 +25,7 @@ from mesa.visualization import SolaraViz, solara_viz
 from mesa.visualization.utils import force_update, update_counter
 
 import scenarios
+from analysis.experiments.runs import recorded
 from simulation import STRUCTURES, SUPPORT_MODELS, WEEKS_PER_YEAR, Teacher
 from simulation.parameters import SUBJECT_NAMES
 
@@ -232,7 +233,7 @@ def TeacherCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
             state += " · <b>the cynic</b>"
         _html(f"{who} · {state}")
         SvgView.element(svg=teacher_chart(table, agent_id, model.params.cycle_weeks,
-                                          school=model.datacollector.get_model_vars_dataframe(),
+                                          school=recorded(model),
                                           title=f"Teacher #{agent_id}"), name="teacher")
         if agent is not None and isinstance(model, DashboardSchool):
             def cynical() -> None:
@@ -247,7 +248,7 @@ def TeacherCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
 def OutcomesCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
     """School outcomes over time, with the run's settings."""
     update_counter.get()
-    table = model.datacollector.get_model_vars_dataframe()
+    table = recorded(model)
     plan = scheduled_changes(model)
     marks = [(step - 1) / WEEKS_PER_YEAR for step, _ in plan]
     with solara.Column(style=CARD):
@@ -284,7 +285,7 @@ def SourcesCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
     """The four sources' contributions to self-efficacy, stacked per cycle."""
     update_counter.get()
     table = _teacher_table(model)
-    outcomes = model.datacollector.get_model_vars_dataframe()
+    outcomes = recorded(model)
     end = float(school_years(outcomes)[-1]) if len(outcomes) else 0.0
     with solara.Column(style=CARD):
         SvgView.element(svg=sources_chart(table, model.params.cycle_weeks, end=end),

@@ -53,7 +53,7 @@ from simulation import (
     Rule,
     SchoolModel,
 )
-from simulation.networks import read_network_file
+from simulation.networks import NetworkFile, read_network_file
 from simulation.parameters import suggest
 from simulation.staffing import check_staff_ratio, staff_size
 from simulation.state import DISADVANTAGED_CUT
@@ -144,17 +144,19 @@ class Scenario:
     path: Path | None = None
     source: Mapping[str, Any] = field(default_factory=dict, repr=False)
     rules: tuple[Rule, ...] = ()
+    network: NetworkFile | None = field(default=None, repr=False, compare=False)
 
     def model(self, rng: int, **overrides: Any) -> SchoolModel:
         """A fresh :class:`SchoolModel` of this scenario with seed ``rng``."""
         return SchoolModel(**{**self.parameters, **overrides}, interventions=self.interventions,
-                           rules=self.rules, rng=rng)
+                           rules=self.rules, network=self.network, rng=rng)
 
     def with_parameters(self, **changes: Any) -> Scenario:
         """A copy with some model parameters changed (validated)."""
         merged = {**self.parameters, **changes}
         Parameters.build(merged)
-        return replace(self, parameters=merged)
+        network = None if "network_file" in changes else self.network  # the model reads it
+        return replace(self, parameters=merged, network=network)
 
     def for_run(self, years: int | None = None, replicates: int | None = None,
                 seed: int | None = None) -> Scenario:
@@ -528,7 +530,7 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
             item, f"[[intervention]] {number}", top["years"],
             lambda key, message, i=index: fail(key, message, "intervention", i)))
 
-    staff = _check_restructuring(checked, interventions, origins, fail)
+    staff, network = _check_restructuring(checked, interventions, origins, fail)
 
     def number(index: int) -> int:
         where = origins.get(("rule", index))
@@ -544,7 +546,7 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
                       numbers)
     return Scenario(top["name"] or (path.stem if path else "scenario"), top["description"],
                     parameters, tuple(interventions), top["years"], top["replicates"],
-                    top["seed"], path, dict(document), rules)
+                    top["seed"], path, dict(document), rules, network)
 
 
 def _plain(error: ParameterError, key: str) -> str:
@@ -597,32 +599,31 @@ def _intervention(item: Any, label: str, years: int,
     return Intervention(year, week, changes)
 
 
-def _teachers(p: Parameters, network_teachers: int | None) -> int:
-    """Staff size as :class:`simulation.SchoolModel` sets it."""
-    if network_teachers is not None:
-        return network_teachers
-    return staff_size(p)
-
-
 def _check_restructuring(base: Parameters, interventions: list[Intervention],
-                         origins: Origins, fail) -> int:
-    """Network files exist and parse; restructuring keeps the staff size; return it.
+                         origins: Origins, fail) -> tuple[int, NetworkFile | None]:
+    """Network files exist and parse; restructuring keeps the staff size.
+
+    Returns the staff size and the starting network, read once here and
+    handed to every model of the scenario (None unless the structure is
+    custom).
 
     Interventions apply in order of their week; each one's parameters are
     the previous ones' with its changes, as in the model.
     """
-    def network_size(file: str, key: str, *where: Any) -> int:
+    def read(file: str, key: str, *where: Any) -> NetworkFile:
         try:
-            return read_network_file(file).n
+            return read_network_file(file)
         except NetworkFileError as error:
             raise fail(key, f"{error.message} ({file})", *where) from None
 
     if base.structure == "custom" and base.network_file is None:
         raise fail("[structure] network_file", "needed when type = 'custom': the path of a "
                    "GraphML, CSV or edge-list file of teacher pairs", "structure")
-    file_teachers = (network_size(base.network_file, "[structure] network_file", "structure",
-                                  "network_file") if base.network_file else None)
-    staff = _teachers(base, file_teachers if base.structure == "custom" else None)
+    network = (read(base.network_file, "[structure] network_file", "structure",
+                    "network_file") if base.network_file else None)
+    if base.structure != "custom":
+        network = None  # checked, but the school's structure does not use it
+    staff = staff_size(base, network)
     if base.structure == "custom":
         try:
             check_staff_ratio(base.n_students, staff, base)
@@ -646,10 +647,9 @@ def _check_restructuring(base: Parameters, interventions: list[Intervention],
         if current.network_file is None:
             raise fail(f"{label} type", "'custom' needs network_file, the path of a "
                        "GraphML, CSV or edge-list file of teacher pairs", "intervention", index)
-        size = network_size(current.network_file, f"{label} network_file", "intervention",
-                            index)
+        size = read(current.network_file, f"{label} network_file", "intervention", index).n
         if size != staff:
             raise fail(f"{label} network_file", f"the file has {size} teachers but the school "
                        f"has {staff}; staff size cannot change during a run, so the file must "
                        f"list {staff} teachers", "intervention", index)
-    return staff
+    return staff, network

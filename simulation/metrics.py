@@ -1,88 +1,30 @@
 """Model-level outcomes (MODEL.md §7), computed from the arrays each week.
 
-The names in :data:`OUTCOMES` are the project's vocabulary: model reporters,
-tables and reports all use them.
+Their names, meanings and units are the registry's (:mod:`simulation.outcomes`):
+``OUTCOMES`` is its names in column order, ``DESCRIPTIONS`` its descriptions.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from . import outcomes as registry
 from .parameters import NATIONAL_GROWTH, WEEKS_PER_YEAR, Parameters, tses
 from .state import StudentState, TeacherState
 
-OUTCOMES = (
-    "self_efficacy",
-    "self_efficacy_tses",
-    "collective_efficacy",
-    "responsibility",
-    "stress",
-    "skill",
-    "practice_share",
-    "turnover_rate",
-    "move_rate",
-    "leave_rate",
-    "achievement",
-    "annual_gain",
-    "ses_gap",
-    "ses_gain_slope",
-    "proficient_advantaged",
-    "proficient_disadvantaged",
-    "network_density",
-    "network_clustering",
-    "source_mastery",
-    "source_vicarious",
-    "source_persuasion",
-    "source_affect",
-    # beyond MODEL.md §7
-    "self_efficacy_sd",
-    "expectation_bias",
-    "practice_fidelity",
-    "reflective_practice",
-    "out_of_field_share",
-    "known_share",
-    "novice_share",
-    "proficient",
-    "year",
-    "week",
-)
 
-DESCRIPTIONS = {
-    "self_efficacy": "mean teacher self-efficacy (0-1)",
-    "self_efficacy_tses": "mean teacher self-efficacy on the TSES 1-9 scale",
-    "collective_efficacy": "school collective efficacy: mean perceived collective efficacy (0-1)",
-    "responsibility": "mean collective responsibility (0-1)",
-    "stress": "mean teacher stress (0-1)",
-    "skill": "mean teacher skill (SD of student gain per year)",
-    "practice_share": "share of teachers using the evidence-based practice",
-    "turnover_rate": "share of teachers who left at the most recent year end",
-    "move_rate": "share of teachers who moved to another school at the most recent year end",
-    "leave_rate": "share of teachers who left teaching (retirement included) at the most "
-                  "recent year end",
-    "achievement": "mean student achievement (SD, vertical scale)",
-    "annual_gain": "mean student gain this school year, annualised (SD/year)",
-    "ses_gap": "achievement gap, advantaged minus disadvantaged students (SD)",
-    "ses_gain_slope": "OLS slope of annualised gain on SES (SD/year per SD of SES)",
-    "proficient_advantaged": "share of advantaged students at or above proficiency",
-    "proficient_disadvantaged": "share of disadvantaged students at or above proficiency",
-    "network_density": "density of the collaboration network",
-    "network_clustering": "average clustering of the collaboration network",
-    "source_mastery": "this week's mean change in self-efficacy from mastery",
-    "source_vicarious": "this week's mean change in self-efficacy from vicarious experience",
-    "source_persuasion": "this week's mean change in self-efficacy from persuasion",
-    "source_affect": "this week's mean change in self-efficacy from affective states",
-    "self_efficacy_sd": "SD of teacher self-efficacy on the TSES 1-9 scale",
-    "expectation_bias": "mean expectation bias against disadvantaged students (0-1)",
-    "practice_fidelity": "mean fidelity among teachers using the practice (0 if none)",
-    "reflective_practice": "mean engagement in reflective practice (0-1)",
-    "out_of_field_share": "share of courses taught out of field",
-    "known_share": "share of courses whose teacher knows the student (taught them before, "
-                   "or works with another of their teachers)",
-    "novice_share": "share of teachers in their first three years",
-    "proficient": "share of all students at or above proficiency",
-    "year": "school year (1-based; the step-0 row is year 1, week 0)",
-    "week": "week of the school year (1-36)",
-}
+def __getattr__(name: str):
+    """``OUTCOMES`` and ``DESCRIPTIONS``, read from the registry when asked for.
+
+    Looked up at each use (the model builds its reporters from
+    ``metrics.OUTCOMES``), so an entry added to the registry reaches the
+    data collector.
+    """
+    if name == "OUTCOMES":
+        return registry.names()
+    if name == "DESCRIPTIONS":
+        return registry.descriptions()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _mean(values: np.ndarray) -> float:
@@ -100,7 +42,7 @@ def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
              p: Parameters, *, step: int, density: float, clustering: float,
              sources: dict[str, np.ndarray], turnover_rate: float, move_rate: float = 0.0,
              leave_rate: float = 0.0) -> dict[str, float]:
-    """All outcomes of :data:`OUTCOMES` for the current state, as Python floats.
+    """Every registered outcome (:mod:`simulation.outcomes`) for the current state, as floats.
 
     Undefined values are NaN, never a made-up number: ``ses_gap`` and the
     proficiency of a group when the school has no student in that group;

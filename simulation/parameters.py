@@ -710,6 +710,16 @@ class Parameters:
         check_names(values)
         return cls(**values)
 
+    @classmethod
+    def check(cls, name: str, value: Any) -> Any:
+        """``value`` checked as parameter ``name`` on its own (type and allowed range).
+
+        Rules between parameters are left to :meth:`build`, which sees them all
+        (a sweep checks a factor's levels here, then every design point whole).
+        """
+        check_names({name: value})
+        return _checked(_FIELDS[name], value)
+
     def replace(self, **changes: Any) -> Parameters:
         """Return a copy with ``changes`` applied and validated."""
         check_names(changes)

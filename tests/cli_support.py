@@ -1,6 +1,6 @@
 """Driving the real ``staffroom`` command line from tests.
 
-:func:`staffroom` runs :func:`analysis.cli.main` in this process with
+:func:`staffroom` runs :func:`analysis.cli.app.main` in this process with
 ``sys.argv`` set, exactly as the console script does (so a user's mistake
 exits with status 2 through the same code), and returns the exit status
 and what was printed. :func:`staffroom_process` runs it as a separate
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.cli import main
+from analysis.cli.app import main
 
 
 @dataclass
@@ -41,8 +41,8 @@ def staffroom(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch,
 
 
 def staffroom_process(*args: str, cwd: Path | None = None) -> Outcome:
-    """Run ``python -m analysis.cli ARGS`` as its own process."""
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", *map(str, args)],
+    """Run ``python -m analysis.cli.app ARGS`` as its own process."""
+    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, timeout=300)
     return Outcome(done.returncode, done.stdout, done.stderr)
 

@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 from cli_support import files_in, staffroom
 
-from analysis import outputs
-from analysis.cli import main
-from analysis.commands import DEMO_QUESTIONS
-from analysis.wording import COMPARED
+from analysis.cli.app import main
+from analysis.cli.commands import DEMO_QUESTIONS
+from analysis.experiments import files as outputs
+from simulation.outcomes import reported
 
 
 def test_compare_of_a_scenario_with_itself_reports_no_difference(tmp_path, capsys,
@@ -25,14 +25,14 @@ def test_compare_of_a_scenario_with_itself_reports_no_difference(tmp_path, capsy
                      "-w", "1", "--out", str(out))
     assert done.code == 0, done.err
     table = pd.read_csv(out / "differences.csv")
-    assert set(table["outcome"]) == set(COMPARED)
+    assert set(table["outcome"]) == set(reported())
     assert (table["difference"].fillna(0) == 0).all()
     assert not table["clear"].any()
     report = (out / "report.md").read_text()
     section = report.split("### ", 1)[1]
-    assert section.count("No clear difference in") == len(COMPARED)
+    assert section.count("No clear difference in") == len(reported())
     findings = section.split("\n\n")[2]  # the bullets, one per outcome
-    assert findings.count("\n* ") == len(COMPARED) - 1
+    assert findings.count("\n* ") == len(reported()) - 1
     assert " higher" not in findings and " lower" not in findings
     assert "**PLC teams (2): no clear difference.**" in report  # the second copy told apart
     assert "cannot tell it apart from PLC teams on any of the 11 outcomes" in report

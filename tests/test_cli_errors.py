@@ -128,7 +128,7 @@ def test_output_is_kept_as_an_alias_of_out(tmp_path, capsys, monkeypatch, tiny_s
 
 def test_the_worker_count_says_how_many_processes_and_cores_really_ran(tmp_path, capsys,
                                                                         monkeypatch):
-    from analysis.workers import usable_cores
+    from analysis.experiments.workers import usable_cores
 
     done = staffroom(capsys, monkeypatch, "run", "small_school", "-r", "3", "--years", "1",
                      "--workers", "500", "-q", "--no-plots", "-o", str(tmp_path / "out"))

@@ -219,7 +219,7 @@ def test_every_control_is_a_keyword_of_the_school():
 
 
 def test_the_model_and_the_teaching_checks_never_import_the_visualization():
-    code = ("import sys, simulation, scenarios, analysis.cli, dashboard.school, "
+    code = ("import sys, simulation, scenarios, analysis.cli.app, dashboard.school, "
             "dashboard.activities, dashboard.charts, dashboard.network_view, dashboard.serve; "
             "print(sorted(m for m in ('solara', 'ipyvue', 'mesa.visualization') "
             "if m in sys.modules))")
@@ -231,7 +231,8 @@ def test_the_model_and_the_teaching_checks_never_import_the_visualization():
 # ---------------------------------------------------------------- the command
 
 def staffroom(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from analysis.cli import main; main()", *args],
+    code = "from analysis.cli.app import main; main()"
+    return subprocess.run([sys.executable, "-c", code, *args],
                           capture_output=True, text=True, timeout=120)
 
 

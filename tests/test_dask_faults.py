@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from cli_support import staffroom
 
-from analysis.sweeps import Sweep, execute, read_runs
+from analysis.experiments.sweeps import Sweep, execute, read_runs
 from scenarios.dump import dumps
 
 SWEEP = {
@@ -80,7 +80,7 @@ def test_a_lost_scheduler_is_one_line_and_the_sweep_resumes(local_dask, tmp_path
 @pytest.mark.slow
 def test_a_cluster_without_workers_gives_up_after_a_time_out(local_dask, tmp_path, capsys,
                                                              monkeypatch):
-    from analysis.sweeps import engine
+    from analysis.experiments import clusters as engine
 
     monkeypatch.setattr(engine, "WORKER_TIMEOUT", 3.0)
     sweep_file = tmp_path / "cluster.toml"
@@ -102,7 +102,7 @@ def test_an_address_that_is_not_a_schedulers_is_refused_at_once(address, tmp_pat
     pytest.importorskip("distributed")
     sweep_file = tmp_path / "cluster.toml"
     sweep_file.write_text(dumps(SWEEP))
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", "sweep", str(sweep_file),
+    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", "sweep", str(sweep_file),
                            "--out", str(tmp_path / "out"), "--scheduler", address],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2

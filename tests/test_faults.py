@@ -16,8 +16,8 @@ from cli_support import staffroom
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis import outputs
-from analysis.sweeps import Sweep, execute, read_runs
+from analysis.experiments import files as outputs
+from analysis.experiments.sweeps import Sweep, execute, read_runs
 
 KB = 1024
 

@@ -12,7 +12,7 @@ from cli_support import staffroom
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.sweeps import Sweep, load_sweep
+from analysis.experiments.sweeps import Sweep, load_sweep
 from scenarios import load
 from simulation import InputError, ParameterError, SchoolModel
 

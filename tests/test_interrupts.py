@@ -11,15 +11,13 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from analysis.sweeps.engine import LocalPool
-from analysis.workers import Interruption, as_finished, interrupts_as_flag
+from analysis.experiments.engines import LocalPool
+from analysis.experiments.workers import interrupts_as_flag
 
 LAUNCH = [sys.executable, "-c", "from analysis.launch import main; main()"]
 
@@ -35,8 +33,8 @@ def sigint_ignored(pid: int) -> bool:
 def test_the_fork_server_ignores_ctrl_c_from_its_first_instant():
     # In a fresh interpreter, so that this call starts the server; its mask
     # is read at once, while the server is still importing its preload.
-    code = ("import multiprocessing.forkserver as f, analysis.workers as w, sys;"
-            "w.forkserver_context(['analysis.replicates']);"
+    code = ("import multiprocessing.forkserver as f, analysis.experiments.workers as w, sys;"
+            "w.forkserver_context(['analysis.experiments.replicates']);"
             "print(f._forkserver._forkserver_pid, flush=True); sys.stdin.read()")
     # a job started in the background (nohup, `&` in a script) inherits Ctrl-C
     # ignored; start the interpreter with the default, as from a terminal
@@ -61,34 +59,6 @@ def test_ctrl_c_inside_a_pool_sets_the_flag_instead_of_raising():
             time.sleep(0.01)
         assert interrupted.is_set()
     assert signal.getsignal(signal.SIGINT) is previous
-
-
-def test_as_finished_yields_every_future_once_in_the_order_they_finish():
-    gates = [threading.Event() for _ in range(4)]
-    order = [3, 1, 0, 2]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = [pool.submit(gate.wait, 10) for gate in gates]
-        gates[order[0]].set()
-        seen = []
-        for future in as_finished(futures, Interruption()):
-            assert future.result() is True  # finished by its gate, not by the time-out
-            seen.append(futures.index(future))
-            if len(seen) < len(order):
-                gates[order[len(seen)]].set()
-    assert seen == order
-
-
-def test_an_interruption_cancels_what_is_queued_and_raises():
-    interrupted = Interruption()
-    release = threading.Event()
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        futures = [pool.submit(release.wait, 10) for _ in range(5)]
-        interrupted.set()
-        with pytest.raises(KeyboardInterrupt):
-            for _ in as_finished(futures, interrupted):
-                pass
-        release.set()
-    assert sum(f.cancelled() for f in futures) == 4  # all but the one running
 
 
 def test_cancelling_a_local_pool_stops_its_busy_workers_instead_of_waiting_for_them():

@@ -14,10 +14,9 @@ from cli_support import staffroom
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.replicates import replicate_seeds
-from analysis.seeds import run_seed
-from analysis.sweeps import Sweep, execute, read_runs
-from analysis.sweeps import run_seed as sweep_seed
+from analysis.experiments.seeds import replicate_seeds, run_seed
+from analysis.experiments.sweeps import Sweep, execute, read_runs
+from analysis.experiments.sweeps import run_seed as sweep_seed
 from scenarios import load
 from simulation import SchoolModel
 
@@ -107,8 +106,8 @@ def test_a_sweep_also_writes_csv_when_asked(tmp_path, tiny_sweep, capsys, monkey
 def test_any_scenario_name_draws_without_missing_glyphs(name, tmp_path):
     from matplotlib.figure import Figure
 
-    from analysis.glyphs import drawable
-    from analysis.plots import png
+    from analysis.reports.glyphs import drawable
+    from analysis.reports.plots import png
 
     figure = Figure()
     axes = figure.add_subplot()

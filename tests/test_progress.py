@@ -7,7 +7,7 @@ import io
 from rich.console import Console
 from rich.progress import Progress
 
-from analysis.progress import LogProgress, progress_display
+from analysis.cli.progress import LogProgress, progress_display
 
 
 class FakeClock:

@@ -10,15 +10,15 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analysis import outputs
-from analysis.statistics import (
+from analysis.experiments import files as outputs
+from analysis.reports.wording import judgement, sentence, tally
+from analysis.statistics.intervals import (
     Interval,
     differences,
     mean_interval,
     paired_difference,
     welch_difference,
 )
-from analysis.wording import judgement, sentence, tally
 from simulation import InputError
 
 

@@ -9,16 +9,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.blocks import Section, to_html, to_markdown
-from analysis.blueprint import ITEMS, NOT_MODELLED
-from analysis.compare import compare
-from analysis.replicates import DECISION_COLUMNS, Results, run_many
-from analysis.report import report_blocks
-from analysis.statistics import Interval
-from analysis.summary import KEY_OUTCOMES, overall, rule_notes
-from analysis.wording import COMPARED, judgement, source_sentence
+from analysis.experiments.replicates import DECISION_COLUMNS, Results, run_many
+from analysis.reports.blocks import Section, to_html, to_markdown
+from analysis.reports.blueprint import ITEMS, NOT_MODELLED
+from analysis.reports.comparison import report_blocks
+from analysis.reports.summary import overall, rule_notes
+from analysis.reports.wording import judgement, source_sentence
+from analysis.statistics.compare import compare
+from analysis.statistics.intervals import Interval
 from scenarios import load
 from simulation import OUTCOMES, SOURCES
+from simulation.outcomes import headline, reported
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 
@@ -65,7 +66,7 @@ def test_the_chart_shows_every_key_outcome_for_every_plan_with_its_verdict(compa
     marks = {(a["data-outcome"], a["data-plan"]): a["data-verdict"]
              for tag, a in parser.found if tag == "g" and "data-outcome" in a}
     plans = [p.scenario.name for p in comparison.plans]
-    assert set(marks) == {(o, p) for o in KEY_OUTCOMES for p in plans}
+    assert set(marks) == {(o, p) for o in headline() for p in plans}
     for (outcome, plan), verdict in marks.items():
         assert verdict == judgement(comparison.interval(plan, outcome, 2), outcome)
     groups = re.findall(r'<g data-outcome="[^"]+" data-plan="[^"]+" data-verdict="([^"]+)">'
@@ -78,7 +79,7 @@ def test_each_plan_gets_one_answer_whose_verdict_matches_the_table(comparison, p
     _, html, markdown = page
     for plan in comparison.plans:
         name = plan.scenario.name
-        finals = {o: comparison.interval(name, o, 2) for o in COMPARED}
+        finals = {o: comparison.interval(name, o, 2) for o in reported()}
         verdict = overall(finals)
         assert html.count(f'data-answer="{name}"') == 1
         assert f'data-answer="{name}" data-verdict="{verdict}"' in html

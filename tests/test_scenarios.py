@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.replicates import replicate_seeds, run_replicates
+from analysis.experiments.replicates import run_replicates
+from analysis.experiments.seeds import replicate_seeds
 from scenarios import builtin_names, load
 from simulation import InputError
 

@@ -11,16 +11,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.sensitivity import (
-    analyse,
+from analysis.experiments.sweeps import Factor, Sweep, execute, make_design
+from analysis.experiments.sweeps.results import new_manifest
+from analysis.experiments.sweeps.runner import TaskResult
+from analysis.experiments.sweeps.store import ResultStore
+from analysis.reports.sensitivity import analyse
+from analysis.statistics.sensitivity import (
     main_effects,
     morris_indices,
     rbd_fast_indices,
     sobol_indices,
 )
-from analysis.sweeps import Factor, Sweep, execute, make_design
-from analysis.sweeps.runner import TaskResult
-from analysis.sweeps.store import ResultStore, new_manifest
 from simulation import InputError
 
 PI = math.pi
@@ -72,7 +73,7 @@ def test_sobol_indices_of_the_ishigami_function_are_recovered():
 def test_the_sensitivity_command_recovers_ishigami_from_a_results_folder(tmp_path):
     design = make_design("sobol", ISHIGAMI, n=1024, second_order=False, seed=3)
     write_results(tmp_path / "ishigami", design, ishigami(design.points))
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", "sensitivity",
+    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", "sensitivity",
                            str(tmp_path / "ishigami"), "--outcome", "y", "--csv"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -154,7 +155,7 @@ def test_an_unfinished_sweep_is_not_analysed(tiny_sweep, tmp_path):
 
 def test_replicate_noise_is_in_the_intervals_as_wide_as_it_really_is(tmp_path):
     """The bootstrap over replicates matches the spread of indices over fresh noise."""
-    from analysis.sensitivity import replicate_uncertainty
+    from analysis.statistics.sensitivity import replicate_uncertainty
 
     design = make_design("sobol", ISHIGAMI, n=128, second_order=False, seed=4)
     exact = ishigami(design.points)
@@ -190,8 +191,8 @@ def test_a_big_enough_latin_hypercube_has_real_intervals_and_no_warning(tmp_path
 
 
 def test_the_built_in_sobol_sweep_measures_its_noise_and_is_big_enough():
-    from analysis.sensitivity import design_warnings
-    from analysis.sweeps import load_sweep
+    from analysis.experiments.sweeps import load_sweep
+    from analysis.statistics.sensitivity import design_warnings
 
     sweep = load_sweep("belief_dynamics_sobol")
     assert sweep.replicates >= 2

@@ -14,8 +14,8 @@ from cli_support import files_in, staffroom
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from analysis.school import EXAMPLE, EXAMPLE_FILES
 from scenarios import load
+from scenarios.school_files import EXAMPLE, EXAMPLE_FILES
 from simulation import NetworkFileError
 from simulation.networks import read_network_file
 

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from analysis.sweeps import Factor, Sweep, make_design, run_seed
+from analysis.experiments.sweeps import Factor, Sweep, make_design, run_seed
 
 UNIFORM = [Factor("a", low=0.0, high=1.0), Factor("b", low=-2.0, high=3.0),
            Factor("c", low=10.0, high=20.0)]

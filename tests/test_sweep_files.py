@@ -6,8 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from cli_support import staffroom
 
-from analysis.sweeps import Sweep, builtin_sweeps, load_sweep
+from analysis.experiments.sweeps import Sweep, builtin_sweeps, load_sweep
 from simulation import InputError
 
 
@@ -132,7 +133,7 @@ def test_bad_sweep_files_get_one_line_naming_file_key_and_what_is_allowed(
 def test_the_command_line_refuses_a_bad_sweep_with_exit_2_and_no_traceback(tmp_path):
     path = write(tmp_path, 'scenario = "departments"\n[design]\ntype = "factorial"\n'
                            '[factors]\nn_students = [5]\n')
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", "sweep", str(path)],
+    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", "sweep", str(path)],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
@@ -141,9 +142,27 @@ def test_the_command_line_refuses_a_bad_sweep_with_exit_2_and_no_traceback(tmp_p
 
 
 def test_plan_shows_the_runs_and_runs_nothing(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "analysis.cli", "sweep", "size_by_structure",
+    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", "sweep", "size_by_structure",
                            "--plan", "--output", str(tmp_path / "out")],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "30 design points x 5 replicates = 150 runs" in done.stdout
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("plan", [True, False])
+def test_a_design_point_that_breaks_a_rule_between_parameters_is_refused_before_running(
+        plan, tmp_path, capsys, monkeypatch):
+    sweep = tmp_path / "joint.toml"
+    sweep.write_text('name = "joint"\nscenario = "departments"\nyears = 1\nreplicates = 1\n'
+                     '[design]\ntype = "factorial"\n[factors]\n'
+                     'persistence_one_year = [0.3, 0.5]\npersistence_long_run = [0.25, 0.4]\n')
+    out = tmp_path / "out"
+    done = staffroom(capsys, monkeypatch, "sweep", sweep, "--out", out,
+                     *(["--plan"] if plan else []))
+    assert done.code == 2 and "Traceback" not in done.err
+    line = done.err.strip()
+    assert "\n" not in line and str(sweep) in line
+    assert "design point 1" in line and "persistence_one_year = 0.3" in line
+    assert "persistence_long_run = 0.4" in line and "persistence_one_year" in line
+    assert not out.exists()

@@ -14,7 +14,14 @@ import pandas as pd
 import pytest
 from conftest import free_port
 
-from analysis.sweeps import Sweep, execute, read_manifest, read_runs, run_seed, run_sweep
+from analysis.experiments.sweeps import (
+    Sweep,
+    execute,
+    read_manifest,
+    read_runs,
+    run_seed,
+    run_sweep,
+)
 from simulation import InputError, SchoolModel
 
 
@@ -170,7 +177,7 @@ def test_a_killed_sweep_resumes_to_exactly_the_uninterrupted_results(tmp_path):
     sweep_file = tmp_path / "kill.toml"
     sweep_file.write_text(KILL_SWEEP)
     out = tmp_path / "killed"
-    command = [sys.executable, "-m", "analysis.cli", "sweep", str(sweep_file), "--output",
+    command = [sys.executable, "-m", "analysis.cli.app", "sweep", str(sweep_file), "--output",
                str(out), "--workers", "2", "--runs-per-task", "2", "--quiet"]
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
@@ -218,7 +225,8 @@ def test_a_sweep_on_a_dask_cluster_gives_the_local_results(tiny, tmp_path, dask_
 
 def test_an_unreachable_scheduler_is_one_clear_error(tiny, tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    from analysis.sweeps import SweepError, engine
+    from analysis.experiments import clusters as engine
+    from analysis.experiments.sweeps import SweepError
 
     monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "1s")
 

@@ -1,8 +1,8 @@
 """The claims of docs/teaching.md hold for the model as built (a few seeds; directions).
 
-The guide quotes numbers from ``python -m dashboard.activities --replicates
-20``; these tests re-run the same measurements with four seeds and check
-what each activity asks a class to notice: directions and orderings, never
+The guide quotes numbers from ``staffroom teach --replicates 20``; these
+tests re-run the same measurements with four seeds and check what each
+activity asks a class to notice: directions and orderings, never
 the quoted numbers themselves.
 """
 
@@ -26,35 +26,35 @@ def mastery():
 
 
 def test_mastery_moves_teachers_most_in_every_cycle(mastery):
-    moved = {name: mastery[f"moved_{name}"].mean for name in SOURCE_NAMES}
+    moved = {name: mastery[f"moved_{name}"].estimate for name in SOURCE_NAMES}
     others = [moved[name] for name in SOURCE_NAMES if name != "mastery"]
     assert moved["mastery"] > 3 * max(others)
     assert moved["affect"] < min(moved["vicarious"], moved["persuasion"])
-    assert mastery["cycles_mastery_moves_most"].mean == 1.0
+    assert mastery["cycles_mastery_moves_most"].estimate == 1.0
 
 
 def test_switching_mastery_off_changes_teachers_most(mastery):
-    off = {name: mastery[f"switch_off_{name}"].mean for name in SOURCE_NAMES}
+    off = {name: mastery[f"switch_off_{name}"].estimate for name in SOURCE_NAMES}
     assert off["mastery"] > 2 * max(off["vicarious"], off["persuasion"], off["affect"])
     assert min(off.values()) > 0
 
 
 def test_mastery_nets_out_slightly_upward_because_few_failures_are_blamed_on_ability(mastery):
-    net, moved = mastery["net_mastery"].mean, mastery["moved_mastery"].mean
+    net, moved = mastery["net_mastery"].estimate, mastery["moved_mastery"].estimate
     assert 0 < net < 0.4 * moved  # small next to how far it moves teachers, and upward
-    assert 0.35 < mastery["success_share"].mean < 0.65  # about half the results are failures
-    blamed = {cause: mastery[f"failures_blamed_on_{cause}"].mean
+    assert 0.35 < mastery["success_share"].estimate < 0.65  # about half the results are failures
+    blamed = {cause: mastery[f"failures_blamed_on_{cause}"].estimate
               for cause in ("ability", "background", "strategy")}
     assert blamed["ability"] < 0.25
     assert blamed["strategy"] > 0.5
     assert blamed["strategy"] > blamed["background"] > blamed["ability"]
-    assert abs(mastery["net_persuasion"].mean) < 0.05
+    assert abs(mastery["net_persuasion"].estimate) < 0.05
     # and a success counts only in part: a typical teacher credits about 60% of it
-    assert 0.4 < mastery["success_credited"].mean < 0.8
+    assert 0.4 < mastery["success_credited"].estimate < 0.8
 
 
 def test_a_persuasive_leader_lifts_the_mean_a_little_and_narrows_the_spread(mastery):
-    assert 0 < mastery["leader_0.5_mean_tses"].mean < 0.3
+    assert 0 < mastery["leader_0.5_mean_tses"].estimate < 0.3
     assert mastery["leader_0.5_sd_tses"].high < 0
 
 
@@ -71,42 +71,42 @@ def test_the_plcs_students_start_ahead_by_what_its_plan_gave_them_before(egg_cra
     result = egg_crate
     # the same staff with the same beliefs at the start ...
     for name in ("collective_efficacy", "responsibility", "self_efficacy_tses", "stress"):
-        assert result[f"y0_{name}"].mean == pytest.approx(0.0, abs=1e-9)
+        assert result[f"y0_{name}"].estimate == pytest.approx(0.0, abs=1e-9)
     # ... but students who have had earlier years of each school's teaching: the PLC's
     # plan has been helping its struggling students, so they start ahead and a little
     # less unequal; PLC teams without the plan gave them no such start
     assert result["y0_achievement"].low > 0
-    assert result["y0_ses_gap"].mean < 0
-    assert abs(result["noplan_y0_achievement"].mean) < 0.25 * result["y0_achievement"].mean
+    assert result["y0_ses_gap"].estimate < 0
+    assert abs(result["noplan_y0_achievement"].estimate) < 0.25 * result["y0_achievement"].estimate
 
 
 def test_beliefs_diverge_for_years_while_the_gain_advantage_grows_only_in_year_two(egg_crate):
     result = egg_crate
     for year in (1, 2, 3):
         assert result[f"y{year}_stress"].high < -0.1
-        assert result[f"y{year}_annual_gain"].mean > 0
+        assert result[f"y{year}_annual_gain"].estimate > 0
         assert result[f"y{year}_responsibility"].low > 0
-        assert result[f"y{year}_collective_efficacy"].mean > 0
+        assert result[f"y{year}_collective_efficacy"].estimate > 0
     # stress differs at once; responsibility, collective efficacy and self-efficacy grow
-    assert abs(result["y3_stress"].mean) < 1.3 * abs(result["y1_stress"].mean)
-    assert result["y3_responsibility"].mean > 1.5 * result["y1_responsibility"].mean
-    assert result["y3_collective_efficacy"].mean > result["y1_collective_efficacy"].mean
-    assert result["y3_self_efficacy_tses"].mean > result["y1_self_efficacy_tses"].mean > 0
+    assert abs(result["y3_stress"].estimate) < 1.3 * abs(result["y1_stress"].estimate)
+    assert result["y3_responsibility"].estimate > 1.5 * result["y1_responsibility"].estimate
+    assert result["y3_collective_efficacy"].estimate > result["y1_collective_efficacy"].estimate
+    assert result["y3_self_efficacy_tses"].estimate > result["y1_self_efficacy_tses"].estimate > 0
     # the gain advantage grows in year 2 (why not in year 3: the next test); the students'
     # lead in achievement builds up from where it started
-    assert result["y2_annual_gain"].mean > result["y1_annual_gain"].mean
-    assert (result["y2_achievement"].mean > result["y1_achievement"].mean
-            > result["y0_achievement"].mean > 0)
-    assert result["y3_achievement"].mean > result["y1_achievement"].mean
+    assert result["y2_annual_gain"].estimate > result["y1_annual_gain"].estimate
+    assert (result["y2_achievement"].estimate > result["y1_achievement"].estimate
+            > result["y0_achievement"].estimate > 0)
+    assert result["y3_achievement"].estimate > result["y1_achievement"].estimate
     # and a slightly narrower SES gap
-    assert sum(result[f"y{year}_ses_gap"].mean for year in (1, 2, 3)) < 0
+    assert sum(result[f"y{year}_ses_gap"].estimate for year in (1, 2, 3)) < 0
 
 
 def test_the_gain_advantage_stops_growing_because_learning_fades(egg_crate):
     result = egg_crate
 
     def lead(prefix: str, year: int, name: str = "annual_gain") -> float:
-        return result[f"{prefix}y{year}_{name}"].mean
+        return result[f"{prefix}y{year}_{name}"].estimate
 
     # with gains that last from week 1 on (a counterfactual; what students brought from
     # earlier years fades in both) the advantage is the same in year 1 and larger after
@@ -123,22 +123,23 @@ def test_structure_alone_brings_the_beliefs_the_plan_brings_the_learning(egg_cra
     result = egg_crate
     # PLC structure without the intervention plan: calmer, more responsible, more
     # confident, nearly as much collective efficacy ...
-    assert result["noplan_y3_stress"].mean < -0.1
-    assert result["noplan_y3_responsibility"].mean > 0.8 * result["y3_responsibility"].mean
-    assert result["noplan_y3_self_efficacy_tses"].mean > 0.5 * result["y3_self_efficacy_tses"].mean
-    assert (result["noplan_y3_collective_efficacy"].mean
-            > 0.5 * result["y3_collective_efficacy"].mean)
+    assert result["noplan_y3_stress"].estimate < -0.1
+    assert result["noplan_y3_responsibility"].estimate > 0.8 * result["y3_responsibility"].estimate
+    assert (result["noplan_y3_self_efficacy_tses"].estimate
+            > 0.5 * result["y3_self_efficacy_tses"].estimate)
+    assert (result["noplan_y3_collective_efficacy"].estimate
+            > 0.5 * result["y3_collective_efficacy"].estimate)
     # ... but only about half of the extra learning and less of the narrower SES gap
-    assert (sum(result[f"noplan_y{year}_annual_gain"].mean for year in (1, 2, 3))
-            < 0.6 * sum(result[f"y{year}_annual_gain"].mean for year in (1, 2, 3)))
-    assert (sum(result[f"noplan_y{year}_ses_gap"].mean for year in (1, 2, 3))
-            > sum(result[f"y{year}_ses_gap"].mean for year in (1, 2, 3)))
+    assert (sum(result[f"noplan_y{year}_annual_gain"].estimate for year in (1, 2, 3))
+            < 0.6 * sum(result[f"y{year}_annual_gain"].estimate for year in (1, 2, 3)))
+    assert (sum(result[f"noplan_y{year}_ses_gap"].estimate for year in (1, 2, 3))
+            > sum(result[f"y{year}_ses_gap"].estimate for year in (1, 2, 3)))
 
 
 def test_better_results_are_not_read_as_more_success_because_aspirations_follow(egg_crate):
     result = egg_crate
     for year in (1, 2, 3):
-        shares = [result[f"success_share_y{year}_{arm}"].mean
+        shares = [result[f"success_share_y{year}_{arm}"].estimate
                   for arm in activities.EGG_CRATE_ARMS]
         assert min(shares) > 0.4 and max(shares) < 0.65
         assert max(shares) - min(shares) < 0.1
@@ -156,62 +157,65 @@ def cynic():
 
 def test_the_cynic_pulls_teammates_down_by_talk_results_and_the_teams_effort(cynic):
     result = cynic[None]
-    assert -0.3 < result["teammates_tses_change"].mean < result["teammates_tses_change"].high < 0
-    assert result["teammates_tses_change"].mean < result["tie_partners_tses_change"].mean
-    assert abs(result["everyone_else_tses_change"].mean) < 0.01
+    change = result["teammates_tses_change"]
+    assert -0.3 < change.estimate < change.high < 0
+    assert result["teammates_tses_change"].estimate < result["tie_partners_tses_change"].estimate
+    assert abs(result["everyone_else_tses_change"].estimate) < 0.01
     # collective efficacy falls too, slightly, and the team's mean (the cynic included) more
-    assert -0.1 < result["teammates_collective_change"].mean < 0
+    assert -0.1 < result["teammates_collective_change"].estimate < 0
     assert result["teammates_collective_change"].high < 0
-    assert result["team_collective_change"].mean < result["teammates_collective_change"].mean
+    assert (result["team_collective_change"].estimate
+            < result["teammates_collective_change"].estimate)
     # by talk and by what they see of the cynic's classes; and the team's goal stretches
     # less and its help for struggling students flags, so the teammates' own students
     # learn a little less (their own results move their beliefs less than talk and sight)
-    talk = result["teammates_source_persuasion"].mean
-    seen = result["teammates_source_vicarious"].mean
+    talk = result["teammates_source_persuasion"].estimate
+    seen = result["teammates_source_vicarious"].estimate
     assert talk < 0 and seen < 0
-    assert abs(result["teammates_source_mastery"].mean) < abs(talk + seen)
-    assert -0.1 < result["teammates_class_gain_change"].mean < 0
+    assert abs(result["teammates_source_mastery"].estimate) < abs(talk + seen)
+    assert -0.1 < result["teammates_class_gain_change"].estimate < 0
 
 
 def test_the_cynic_climbs_a_little_and_their_students_pay_for_their_doubt(cynic):
     result = cynic[None]
-    climb = result["cynic_tses_week35"].mean - 2.0  # from TSES 2
+    climb = result["cynic_tses_week35"].estimate - 2.0  # from TSES 2
     assert climb > 0.2
     # per person the team lifts the cynic more than the cynic lowers a teammate;
     # summed over the teammates it is about even
-    loss = abs(result["teammates_tses_change"].mean)
+    loss = abs(result["teammates_tses_change"].estimate)
     assert climb > 2 * loss
-    assert 0.5 < result["teammates"].mean * loss / climb < 2
-    assert result["cynic_tses_week35"].mean < result["same_teacher_without_cynicism"].mean - 2
-    sources = {name: result[f"cynic_source_{name}"].mean for name in SOURCE_NAMES}
+    assert 0.5 < result["teammates"].estimate * loss / climb < 2
+    assert (result["cynic_tses_week35"].estimate
+            < result["same_teacher_without_cynicism"].estimate - 2)
+    sources = {name: result[f"cynic_source_{name}"].estimate for name in SOURCE_NAMES}
     # the cynic rises mostly through colleagues' talk; next to nothing from mastery: a
     # doubter credits little of a success to their teaching
     assert sources["persuasion"] > max(sources["vicarious"], sources["mastery"], 0)
     assert abs(sources["mastery"]) < 0.25 * sources["persuasion"]
-    assert (result["cynic_success_credited"].mean
-            < 0.5 * result["same_teacher_success_credited"].mean)
+    assert (result["cynic_success_credited"].estimate
+            < 0.5 * result["same_teacher_success_credited"].estimate)
     # doubt costs effort: the cynic's classes learn less and meet their goal less often
     assert result["cynic_class_gain_change"].high < -0.05
-    assert result["cynic_success_share"].mean < result["same_teacher_success_share"].mean
+    assert result["cynic_success_share"].estimate < result["same_teacher_success_share"].estimate
 
 
 def test_a_close_team_lifts_the_cynic_most_and_feels_the_cynic_most(cynic):
     plc, departments, isolated = cynic[None], cynic["departments"], cynic["isolated"]
-    assert plc["cynic_tses_week35"].mean > isolated["cynic_tses_week35"].mean
-    assert (plc["cynic_source_persuasion"].mean
-            > isolated["cynic_source_persuasion"].mean)
-    assert departments["teammates_tses_change"].mean < 0
-    assert plc["teammates_tses_change"].mean < departments["teammates_tses_change"].mean
-    assert plc["team_collective_change"].mean < departments["team_collective_change"].mean
-    assert isolated["tie_partners_tses_change"].mean < 0
-    assert abs(isolated["cynic_source_vicarious"].mean) < 0.05
+    assert plc["cynic_tses_week35"].estimate > isolated["cynic_tses_week35"].estimate
+    assert (plc["cynic_source_persuasion"].estimate
+            > isolated["cynic_source_persuasion"].estimate)
+    assert departments["teammates_tses_change"].estimate < 0
+    assert plc["teammates_tses_change"].estimate < departments["teammates_tses_change"].estimate
+    assert plc["team_collective_change"].estimate < departments["team_collective_change"].estimate
+    assert isolated["tie_partners_tses_change"].estimate < 0
+    assert abs(isolated["cynic_source_vicarious"].estimate) < 0.05
     # the cynic goes at the end of the year in some runs, not in all (12 runs); doubt
     # makes it likelier than for the same veteran without cynicism, in every structure
-    goes = [result["cynic_leaves_at_year_end"].mean for result in cynic.values()]
+    goes = [result["cynic_leaves_at_year_end"].estimate for result in cynic.values()]
     assert 0 < sum(goes) / len(goes) < 1
     for result in cynic.values():
-        assert (result["cynic_chance_of_going"].mean
-                > result["same_teacher_chance_of_going"].mean + 0.1)
+        assert (result["cynic_chance_of_going"].estimate
+                > result["same_teacher_chance_of_going"].estimate + 0.1)
 
 
 # ---------------------------------------------------------------------------
@@ -224,7 +228,7 @@ def turnaround():
 
 
 def _level(result, arm: str, year: int, name: str) -> float:
-    return result[f"{arm}_y{year}_{name}"].mean
+    return result[f"{arm}_y{year}_{name}"].estimate
 
 
 def test_a_turnaround_shows_little_in_year_one_and_responsibility_lags_for_years(turnaround):
@@ -238,14 +242,14 @@ def test_a_turnaround_shows_little_in_year_one_and_responsibility_lags_for_years
 
     # year 1 shows little: collective efficacy a little above doing nothing, gains no
     # higher, and well below a typical school's
-    assert result["lift_y1_collective_efficacy"].mean >= 0
-    assert (result["lift_y1_collective_efficacy"].mean
-            < 0.25 * result["lift_y2_collective_efficacy"].mean)
-    assert abs(result["lift_y1_annual_gain"].mean) < 0.02
+    assert result["lift_y1_collective_efficacy"].estimate >= 0
+    assert (result["lift_y1_collective_efficacy"].estimate
+            < 0.25 * result["lift_y2_collective_efficacy"].estimate)
+    assert abs(result["lift_y1_annual_gain"].estimate) < 0.02
     assert level("plan", 1, "annual_gain") < level("typical", 1, "annual_gain") - 0.03
     # results come from year 2, beliefs pass a typical school's in year 3
-    assert (result["lift_y2_annual_gain"].mean
-            > result["lift_y1_annual_gain"].mean + 0.05)
+    assert (result["lift_y2_annual_gain"].estimate
+            > result["lift_y1_annual_gain"].estimate + 0.05)
     assert result["lift_y2_annual_gain"].low > 0
     assert level("plan", 2, "annual_gain") > level("typical", 2, "annual_gain")
     assert level("plan", 2, "collective_efficacy") < level("typical", 2, "collective_efficacy")
@@ -273,16 +277,16 @@ def test_a_turnaround_shows_little_in_year_one_and_responsibility_lags_for_years
     # seeds; its causes are not): the plan's staff expect more of disadvantaged students,
     # whose gains then depend less on their background
     assert result["lift_y6_expectation_bias"].high < 0
-    assert sum(result[f"lift_y{year}_ses_gain_slope"].mean for year in range(3, 7)) < 0
+    assert sum(result[f"lift_y{year}_ses_gain_slope"].estimate for year in range(3, 7)) < 0
     # everything from week 1: a head start in beliefs and results, hardly in responsibility;
     # gains still below a typical school's; the head start is gone by year 6
-    head = {year: result[f"head_start_y{year}_collective_efficacy"].mean for year in (1, 6)}
+    head = {year: result[f"head_start_y{year}_collective_efficacy"].estimate for year in (1, 6)}
     assert head[1] > 0.02
     assert abs(head[6]) < 0.5 * head[1]
-    assert result["head_start_y1_annual_gain"].mean > 0
+    assert result["head_start_y1_annual_gain"].estimate > 0
     assert level("all", 1, "annual_gain") < level("typical", 1, "annual_gain")
-    assert result["head_start_y1_responsibility"].mean < 0.02
-    assert abs(result["head_start_y6_annual_gain"].mean) < 0.03
+    assert result["head_start_y1_responsibility"].estimate < 0.02
+    assert abs(result["head_start_y6_annual_gain"].estimate) < 0.03
 
 
 def test_a_discouraged_staff_reads_its_results_pessimistically(turnaround):
@@ -300,8 +304,8 @@ def test_a_discouraged_staff_reads_its_results_pessimistically(turnaround):
             assert abs(level("typical", year, name) - 1) < 0.15
     # weighed even-handedly (a counterfactual), the first two years go faster (the
     # first year's lift is larger); later the bias holds confidence up
-    assert (result["even_lift_y1_collective_efficacy"].mean
-            > result["lift_y1_collective_efficacy"].mean + 0.005)
+    assert (result["even_lift_y1_collective_efficacy"].estimate
+            > result["lift_y1_collective_efficacy"].estimate + 0.005)
     for year in (1, 2):
         assert (level("even_plan", year, "collective_efficacy")
                 > level("plan", year, "collective_efficacy") + 0.01)
@@ -321,8 +325,8 @@ def test_talk_lifts_beliefs_but_hardly_learning_and_a_silent_staff_stays_stuck(t
     assert level("none", 6, "collective_efficacy") > level("none", 0, "collective_efficacy") + 0.1
     assert level("none", 6, "collective_efficacy") < level("typical", 6, "collective_efficacy")
     assert result["talk_y6_collective_efficacy"].low > 0.05
-    assert (sum(result[f"talk_y{year}_annual_gain"].mean for year in (4, 5, 6))
-            < 0.4 * sum(result[f"lift_y{year}_annual_gain"].mean for year in (4, 5, 6)))
+    assert (sum(result[f"talk_y{year}_annual_gain"].estimate for year in (4, 5, 6))
+            < 0.4 * sum(result[f"lift_y{year}_annual_gain"].estimate for year in (4, 5, 6)))
     assert level("none", 6, "annual_gain") < level("plan", 6, "annual_gain") - 0.05
     assert level("none", 6, "turnover_rate") > level("typical", 6, "turnover_rate")
     # a silent principal: collective efficacy stays near where it started although

@@ -18,9 +18,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from analysis.cli import app
-from analysis.validation import nels, robustness
-from analysis.validation.experiments import (
+from analysis.cli.app import app
+from analysis.experiments.engines import run_all
+from analysis.experiments.runs import Run
+from analysis.experiments.validation import (
     EXPERIMENTS,
     POPULATION,
     STICKINESS,
@@ -28,9 +29,9 @@ from analysis.validation.experiments import (
     Settings,
     typical_culture,
 )
-from analysis.validation.patterns import PATTERNS, pattern_2, pattern_7
-from analysis.validation.runner import Job, run_jobs
-from analysis.validation.stats import FAILS, HOLDS, INCONCLUSIVE
+from analysis.statistics.validation import nels, robustness
+from analysis.statistics.validation.patterns import PATTERNS, pattern_2, pattern_7
+from analysis.statistics.validation.stats import FAILS, HOLDS, INCONCLUSIVE
 from scenarios import load
 from simulation import Parameters
 
@@ -100,7 +101,7 @@ def test_every_claim_interval_contains_its_estimate(quick_run):
 
 
 def test_bad_only_value_is_one_line_and_exit_status_2(tmp_path):
-    process = subprocess.run([sys.executable, "-m", "analysis.cli", "validate", "--only",
+    process = subprocess.run([sys.executable, "-m", "analysis.cli.app", "validate", "--only",
                               "everything", "--out", str(tmp_path)],
                              capture_output=True, text=True, timeout=120)
     assert process.returncode == 2
@@ -175,15 +176,15 @@ def test_robustness_variants_move_each_parameter_25_percent_within_range():
 
 
 def test_results_do_not_depend_on_the_number_of_workers():
-    jobs = [Job("t", "a", r, seed, {"n_students": 200}, 1) for r, seed in enumerate((3, 4, 5))]
-    one, two = run_jobs(jobs, workers=1), run_jobs(jobs, workers=2)
+    jobs = [Run("t", "a", r, seed, {"n_students": 200}, 1) for r, seed in enumerate((3, 4, 5))]
+    one, two = run_all(jobs, workers=1), run_all(jobs, workers=2)
     for a, b in zip(one, two, strict=True):
         pd.testing.assert_frame_equal(a, b)
 
 
 def test_nels_observes_the_cohort_that_entered_in_the_first_study_year():
     job = nels.jobs(nels.NelsSettings(schools=1, students_per_school=500))[0]
-    job = Job(job.experiment, job.arm, 0, 7, {**job.parameters, "n_students": 400},
+    job = Run(job.experiment, job.arm, 0, 7, {**job.parameters, "n_students": 400},
               job.years, measure=job.measure,
               options={**job.options, "students_per_school": 500, "survey_noise": 0.0})
     school, students = nels.observe(load("departments").model(rng=7, **job.parameters), job)
@@ -223,7 +224,7 @@ def test_pattern_2_analysis_finds_a_known_size_effect_and_a_known_absence():
     assert verdicts["2a"] == HOLDS and verdicts["2b"] == HOLDS
     assert verdicts["2c"] == FAILS  # no slope difference, tight interval
     assert result.verdict == FAILS
-    assert result.claims[0].estimate.value == pytest.approx(0.05, abs=0.01)
+    assert result.claims[0].estimate.estimate == pytest.approx(0.05, abs=0.01)
 
 
 def test_pattern_7_analysis_measures_the_share_of_a_deficit_left():
@@ -236,7 +237,7 @@ def test_pattern_7_analysis_measures_the_share_of_a_deficit_left():
     result = pattern_7({"stickiness": _fake_table(arms, 30, 6)},
                        Settings(replicates=30, bootstrap=300))
     share = next(c for c in result.claims if c.label == "7a")
-    assert share.estimate.value == pytest.approx(1 - 3 * 0.02 / 0.2, abs=0.03)
+    assert share.estimate.estimate == pytest.approx(1 - 3 * 0.02 / 0.2, abs=0.03)
     assert share.verdict == HOLDS
 
 

@@ -11,13 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.validation import nels
-from analysis.validation.stats import (
+from analysis.statistics.validation import nels
+from analysis.statistics.validation.stats import (
     FAILS,
     HOLDS,
     INCONCLUSIVE,
     Claim,
-    Estimate,
+    Interval,
     bootstrap_ci,
     combine,
     correlation_ci,
@@ -50,8 +50,8 @@ def test_t_interval_is_narrower_with_more_replicates_and_centred_on_the_mean():
     x = rng.normal(2.0, 1.0, 400)
     small, large = mean_ci(x[:20]), mean_ci(x)
     assert large.high - large.low < small.high - small.low
-    assert large.value == pytest.approx(x.mean())
-    assert large.low < large.value < large.high
+    assert large.estimate == pytest.approx(x.mean())
+    assert large.low < large.estimate < large.high
 
 
 def test_fisher_interval_covers_the_true_correlation():
@@ -90,16 +90,16 @@ def test_bootstrap_interval_covers_a_ratio_of_means():
 
 
 @pytest.mark.parametrize("estimate, direction, threshold, margin, verdict", [
-    (Estimate(0.5, 0.2, 0.8), +1, 0.0, 0.0, HOLDS),
-    (Estimate(-0.5, -0.8, -0.2), +1, 0.0, 0.0, FAILS),
-    (Estimate(0.1, -0.2, 0.4), +1, 0.0, 0.0, INCONCLUSIVE),
-    (Estimate(-0.5, -0.8, -0.2), -1, 0.0, 0.0, HOLDS),
-    (Estimate(0.001, -0.004, 0.006), +1, 0.0, 0.01, FAILS),  # absent, tight interval
-    (Estimate(0.003, 0.001, 0.005), +1, 0.0, 0.01, FAILS),  # real but negligible
-    (Estimate(0.01, -0.004, 0.024), +1, 0.0, 0.01, INCONCLUSIVE),
-    (Estimate(0.7, 0.6, 0.8), +1, 0.5, 0.0, HOLDS),
-    (Estimate(0.3, 0.2, 0.4), +1, 0.5, 0.0, FAILS),
-    (Estimate(0.3, np.nan, np.nan), +1, 0.0, 0.0, INCONCLUSIVE),
+    (Interval(0.5, 0.2, 0.8), +1, 0.0, 0.0, HOLDS),
+    (Interval(-0.5, -0.8, -0.2), +1, 0.0, 0.0, FAILS),
+    (Interval(0.1, -0.2, 0.4), +1, 0.0, 0.0, INCONCLUSIVE),
+    (Interval(-0.5, -0.8, -0.2), -1, 0.0, 0.0, HOLDS),
+    (Interval(0.001, -0.004, 0.006), +1, 0.0, 0.01, FAILS),  # absent, tight interval
+    (Interval(0.003, 0.001, 0.005), +1, 0.0, 0.01, FAILS),  # real but negligible
+    (Interval(0.01, -0.004, 0.024), +1, 0.0, 0.01, INCONCLUSIVE),
+    (Interval(0.7, 0.6, 0.8), +1, 0.5, 0.0, HOLDS),
+    (Interval(0.3, 0.2, 0.4), +1, 0.5, 0.0, FAILS),
+    (Interval(0.3, np.nan, np.nan), +1, 0.0, 0.0, INCONCLUSIVE),
 ])
 def test_verdict_rule(estimate, direction, threshold, margin, verdict):
     assert decide(estimate, direction, threshold, margin) == verdict
@@ -118,7 +118,7 @@ def test_a_pattern_holds_only_when_every_claim_holds():
     assert combine([HOLDS, HOLDS]) == HOLDS
     assert combine([HOLDS, INCONCLUSIVE]) == INCONCLUSIVE
     assert combine([HOLDS, INCONCLUSIVE, FAILS]) == FAILS
-    claim = Claim(1, "1a", "x", "y", Estimate(1.0, 0.5, 1.5), -1)
+    claim = Claim(1, "1a", "x", "y", Interval(1.0, 0.5, 1.5), -1)
     assert claim.verdict == FAILS and claim.prediction == "< 0"
 
 

@@ -63,7 +63,7 @@ def staffroom_command() -> list[str]:
     script = Path(sys.executable).with_name("staffroom")
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-c", "from analysis.cli import main; main()"]
+    return [sys.executable, "-c", "from analysis.cli.app import main; main()"]
 
 
 def wait_for_server(dashboard: Dashboard) -> None:

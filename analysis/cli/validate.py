@@ -1,0 +1,115 @@
+"""``staffroom validate``: run the parts, show the pattern table, write the report."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from analysis.cli.consoles import stdout_console
+from analysis.cli.progress import LogProgress, progress_display
+from analysis.experiments.files import version
+from analysis.experiments.workers import usable_cores, worker_text
+from analysis.reports.validation import Provenance
+from analysis.reports.validation_output import write_report
+from analysis.statistics.validation.claims import PatternResult
+from analysis.statistics.validation.parts import PARTS, Validation, run_parts
+from simulation import InputError
+
+VERDICT_STYLE = {"holds": "green", "fails": "red", "inconclusive": "yellow"}
+
+
+def parse_parts(only: str) -> tuple[str, ...]:
+    """The parts named by ``--only`` (``all`` or a comma list of :data:`PARTS`)."""
+    if only.strip() == "all":
+        return PARTS
+    names = tuple(dict.fromkeys(n.strip() for n in only.split(",") if n.strip()))
+    unknown = [n for n in names if n not in PARTS]
+    if unknown or not names:
+        raise InputError(f"--only: unknown part {', '.join(unknown) or repr(only)}; "
+                         f"choose 'all' or a comma list of {', '.join(PARTS)}", key="only")
+    return names
+
+
+def command_line(quick: bool, only: str, out: Path, docs: Path | None) -> str:
+    """The command as a user would type it (worker count left out: it changes nothing)."""
+    words = ["staffroom validate"]
+    if quick:
+        words.append("--quick")
+    if only.strip() != "all":
+        words.append(f"--only {only}")
+    if out != Path("validation"):
+        words.append(f"--out {out}")
+    if docs is not None:
+        words.append(f"--docs {docs}")
+    return " ".join(words)
+
+
+def _progress(console: Console, quiet: bool = False) -> Progress | LogProgress:
+    return progress_display(console, TextColumn("{task.description}"), BarColumn(),
+                            MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
+                            disable=quiet)
+
+
+def _tracker(progress: Progress | LogProgress, description: str, total: int | None
+             ) -> tuple[Callable[[int], None], Callable[[int], None]]:
+    task = progress.add_task(description, total=total)
+    return (lambda done: progress.update(task, completed=done),
+            lambda planned: progress.update(task, total=planned))
+
+
+def print_table(console: Console, results: list[PatternResult]) -> None:
+    """The pattern table on the terminal."""
+    table = Table(title="Patterns of MODEL.md §8 under the default calibration")
+    for name, justify in (("pattern", "left"), ("claim", "left"), ("effect", "right"),
+                          ("95% interval", "right"), ("verdict", "left")):
+        table.add_column(name, justify=justify)
+    for r in results:
+        style = VERDICT_STYLE[r.verdict]
+        first = True
+        for c in r.claims:
+            if c.diagnostic:
+                continue
+            e = c.estimate
+            table.add_row(f"{r.number} [{style}]{r.verdict}[/]" if first else "",
+                          f"{c.label} {c.statement}", f"{e.estimate:.3g} {c.unit}",
+                          f"[{e.low:.3g}, {e.high:.3g}]",
+                          f"[{VERDICT_STYLE[c.verdict]}]{c.verdict}[/]")
+            first = False
+    console.print(table)
+
+
+def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validation"),
+             docs: Path | None = None, only: str = "all",
+             console: Console | None = None, quiet: bool = False) -> Validation:
+    """Run the validation parts, print the pattern table and write the report.
+
+    Returns the results of each part (for tests and scripts).
+    """
+    console = console or stdout_console()
+    parts = parse_parts(only)
+    workers = workers or usable_cores()
+    with _progress(console, quiet) as progress:
+        done = run_parts(parts, quick, workers, lambda what, total: _tracker(progress, what,
+                                                                             total))
+    if done.results:
+        print_table(console, done.results)
+    if done.nels is not None:
+        cr, inter = done.nels.main.estimate("cr_z"), done.nels.main.estimate("ses:cr_z")
+        console.print(f"Synthetic NELS: responsibility on gains {cr}, on the SES slope "
+                      f"{inter}; highest gains at {done.nels.peak_band} students.")
+    provenance = Provenance(
+        command_line(quick, only, out, docs), version(commit=True), workers, done.settings,
+        done.nels_settings.schools if done.nels is not None else None,
+        done.robust_settings if done.robustness is not None else None, done.timings,
+        datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    written = write_report(out, docs, provenance, done)
+    console.print(f"Report: {', '.join(str(w) for w in written)}; figures and tidy tables "
+                  f"in {out}. Took {done.timings['total']['wall']:.0f} s "
+                  f"{worker_text(workers if workers > 1 else 0)}.")
+    done.report = written[0]
+    return done

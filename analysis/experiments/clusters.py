@@ -1,0 +1,132 @@
+"""Runs on an existing Dask cluster, and the engine a sweep's options ask for.
+
+A Dask cluster is reached through ``dask.distributed`` (an optional extra,
+``pip install 'staffroom[dask]'``); its workers need staffroom installed.
+Every way a cluster can fail ends the sweep with one line that says what
+happened and how to resume (the finished runs are on disk): an address that
+is not a scheduler's, a scheduler out of reach or lost mid-sweep, and no
+worker left for :data:`WORKER_TIMEOUT` seconds (tasks would otherwise wait
+for ever).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from concurrent.futures import Future
+
+from analysis.experiments.engines import (
+    RESUME,
+    Engine,
+    InProcess,
+    LocalPool,
+    SweepError,
+    Task,
+    perform,
+)
+from analysis.experiments.workers import usable_cores
+from simulation import InputError
+
+CONNECT_TIMEOUT = "15s"
+#: Seconds a sweep waits while its Dask scheduler has no worker, before giving up.
+WORKER_TIMEOUT = 120.0
+#: Seconds between looks at the Dask cluster's workers.
+CHECK_SECONDS = 2.0
+
+
+def check_scheduler_address(address: str) -> None:
+    """Refuse what cannot be a Dask scheduler's address (e.g. the dashboard's http:// one)."""
+    try:
+        from distributed.comm.registry import backends
+    except ImportError:
+        raise InputError("--scheduler needs dask.distributed; install it with: pip install "
+                         "'staffroom[dask]'", key="scheduler") from None
+
+    schemes = sorted(backends)
+    allowed = ("allowed: tcp://HOST:PORT, the scheduler's address (port 8786 unless changed; "
+               f"not the dashboard's http:// address), or {', '.join(s + '://' for s in schemes)}")
+    scheme, separator, rest = address.partition("://")
+    if not separator:
+        scheme, rest = "tcp", address
+    if scheme not in backends:
+        raise InputError(f"--scheduler {address!r}: {scheme}:// is not a Dask scheduler "
+                         f"address; {allowed}", key="--scheduler")
+    if scheme in ("tcp", "tls", "ws", "wss") and not rest.strip("/"):
+        raise InputError(f"--scheduler {address!r} names no host; {allowed}",
+                         key="--scheduler")
+
+
+class DaskCluster:
+    """An existing Dask cluster, reached at its scheduler's address."""
+
+    def __init__(self, address: str, worker_timeout: float | None = None):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise InputError("--scheduler needs dask.distributed; install it with: pip install "
+                             "'staffroom[dask]'", key="scheduler") from None
+        check_scheduler_address(address)
+        self.address = address
+        self.worker_timeout = WORKER_TIMEOUT if worker_timeout is None else worker_timeout
+        try:
+            self._client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise SweepError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+        threads = sum(self._client.nthreads().values())
+        self.workers = max(threads, 1)
+        self.slots = max(4, 4 * threads)
+        self.label = f"Dask cluster at {address} ({threads} worker threads)"
+        self._executor = self._client.get_executor(pure=False)
+        self._checked = self._seen_workers = time.monotonic()
+
+    def submit(self, task: Task) -> Future:
+        """Send ``task`` to the cluster."""
+        try:
+            return self._executor.submit(perform, task)
+        except Exception as error:  # the client closed under us: the scheduler went away
+            raise SweepError(self.lost()) from error
+
+    def lost(self) -> str:
+        """The message when the cluster cancelled tasks: its scheduler went away."""
+        return (f"lost the connection to the Dask scheduler at {self.address} (stopped or "
+                f"unreachable); {RESUME} once it is back")
+
+    def check(self) -> None:
+        """Give up when the scheduler is gone or has had no worker for ``worker_timeout`` s."""
+        now = time.monotonic()
+        if now - self._checked < CHECK_SECONDS:
+            return
+        self._checked = now
+        if self._client.status in ("closed", "closing", "failed"):
+            raise SweepError(self.lost())
+        try:
+            workers = self._client.scheduler_info(n_workers=-1).get("workers", {})
+        except Exception as error:
+            raise SweepError(self.lost()) from error
+        if workers:
+            self._seen_workers = now
+        elif now - self._seen_workers > self.worker_timeout:
+            raise SweepError(f"the Dask scheduler at {self.address} has had no worker for "
+                             f"{self.worker_timeout:.0f} s; start workers (dask worker "
+                             f"{self.address}), then run the same command to resume "
+                             "(the finished runs are saved)")
+
+    def close(self, cancel: bool = False) -> None:
+        """Cancel what is left (if asked) and disconnect, without waiting on a lost scheduler."""
+        # a cluster that is gone has nothing to cancel and cannot be told goodbye
+        with contextlib.suppress(Exception):
+            self._executor.shutdown(wait=not cancel)
+        with contextlib.suppress(Exception):
+            self._client.close(timeout=5)
+
+
+def make_engine(workers: int | None = None, scheduler: str | None = None) -> Engine:
+    """The engine for ``--workers N`` (0: this process) or ``--scheduler ADDRESS``."""
+    if scheduler:
+        return DaskCluster(scheduler)
+    if workers is None:
+        workers = usable_cores()
+    if workers < 0:
+        raise InputError(f"--workers must be 0 (this process) or more, not {workers}",
+                         key="workers")
+    return InProcess() if workers == 0 else LocalPool(workers)

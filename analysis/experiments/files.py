@@ -1,0 +1,392 @@
+"""Writing results: an output folder checked and locked up front, its files committed at once.
+
+A command that writes a folder of results (``run``, ``compare``, ``demo``)
+opens it with :class:`OutputFolder` before any run starts: the folder is
+created if needed, checked for writing, locked against another command
+writing into it at the same time, and refused when it holds another
+command's results (unless ``--overwrite``). When the runs are done the
+command hands every file to :meth:`OutputFolder.commit`, which
+
+1. checks that the device has room for all of them (a full disk is one
+   line saying what, where and how much space is needed, exit status 2);
+2. writes them into a hidden staging folder inside the output folder;
+3. moves them into place (renames, which need no space) and writes
+   ``run.json`` (what was run, with which version, and a checksum of every
+   file) last.
+
+So a failure or an interruption before the last step leaves the folder as
+it was (a previous complete run stays complete, a new folder is removed),
+and the presence of ``run.json`` means the folder holds one complete run.
+
+Single files are written with :func:`write_with` (a temporary file in the
+same folder, then :func:`os.replace`), so a file with its final name is
+always complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import IO, Any
+
+import pandas as pd
+
+from simulation import InputError
+
+try:  # POSIX: one writer per folder
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
+
+MANIFEST = "run.json"
+LOCK = ".lock"
+SWEEP_MANIFEST = "manifest.json"
+STAGING_PREFIX = ".staging-"
+
+
+class NoSpaceError(InputError):
+    """The disk (or quota) is full: says what was being written, where, and how much is needed."""
+
+
+def size_text(count: float) -> str:
+    """A byte count for people: ``"3.2 MB"``."""
+    for unit in ("bytes", "kB", "MB", "GB", "TB"):
+        if count < 1000 or unit == "TB":
+            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1000
+    raise AssertionError("unreachable")
+
+
+def free_space(folder: Path) -> int:
+    """Bytes free for this user on the device holding ``folder``."""
+    return shutil.disk_usage(folder).free
+
+
+def is_no_space(error: BaseException) -> bool:
+    """Whether ``error`` says the disk or the quota is full (pyarrow's errors included)."""
+    if not isinstance(error, OSError):
+        return False
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return "No space left on device" in str(error) or "Disk quota exceeded" in str(error)
+
+
+def no_space(what: str, folder: Path, needed: float | None, advice: str) -> NoSpaceError:
+    """The one-line message for a full disk."""
+    try:
+        free = f"{size_text(free_space(folder))} free"
+    except OSError:
+        free = "no free space"
+    need = f"about {size_text(needed)} needed, " if needed else ""
+    return NoSpaceError(f"no space left on the device: {what} in {folder}: {need}{free}; "
+                        f"{advice}", key="disk")
+
+
+def _file_mode() -> int:
+    """The mode an ordinary new file gets (0o666 less the umask); mkstemp uses 0o600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def lock(folder: Path, who: str, option: str) -> IO[str]:
+    """Lock ``folder`` for one writer; returns the open lock file (close it to release).
+
+    Raises
+    ------
+    InputError
+        If another staffroom command holds the lock.
+    """
+    handle = (folder / LOCK).open("a")
+    if fcntl is None:  # pragma: no cover - Windows
+        return handle
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        raise InputError(f"another {who} is writing to {folder} (the folder is locked); wait "
+                         f"for it to finish or choose another {option}", key=option) from None
+    return handle
+
+
+def _create(path: Path, option: str) -> bool:
+    """Create ``path`` (and parents) if needed; True if this call created it."""
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{option} {str(path)!r} is a file, not a folder; allowed: a folder "
+                         "(it is created if missing)", key=option)
+    created = not path.exists()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"{option} {str(path)!r}: cannot create the folder "
+                         f"({error.strerror or error})", key=option) from None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".write-check-"):
+            pass
+    except OSError as error:
+        if created:
+            with contextlib.suppress(OSError):
+                path.rmdir()
+        if is_no_space(error):
+            raise no_space("the output", path, None, "free some space or choose another "
+                           f"{option}") from None
+        raise InputError(f"{option} {str(path)!r}: cannot write there "
+                         f"({error.strerror or error})", key=option) from None
+    return created
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        content = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return content if isinstance(content, dict) else None
+
+
+def others_results(folder: Path, command: str) -> tuple[str, list[Path]] | None:
+    """Results of another staffroom command in ``folder``: a description and their files.
+
+    ``run.json`` names the command that wrote a folder; ``manifest.json`` (or
+    ``design.parquet``) marks a sweep's results.
+    """
+    if (folder / SWEEP_MANIFEST).exists() or (folder / "design.parquet").exists():
+        files = [folder / name for name in (SWEEP_MANIFEST, "design.parquet", "runs",
+                                            "trajectories", "runs.csv", "trajectories.csv")]
+        files += sorted(folder.glob("sensitivity-*"))
+        return "the results of a sweep (staffroom sweep)", [f for f in files if f.exists()]
+    manifest = _read_json(folder / MANIFEST)
+    if manifest is not None and manifest.get("command") not in (None, command):
+        listed = [folder / name for name in manifest.get("files", {})]
+        return (f"the results of `staffroom {manifest['command']}`",
+                [f for f in [*listed, folder / MANIFEST] if f.exists()])
+    return None
+
+
+class OutputFolder:
+    """An output folder for one command: checked and locked now, written by :meth:`commit`.
+
+    Parameters
+    ----------
+    folder : path
+        The output folder (created if missing).
+    command : str
+        The command writing it (``"compare"``), recorded in ``run.json`` and
+        checked against what the folder already holds.
+    option : str
+        The option that named the folder, for messages.
+    overwrite : bool
+        Replace another command's results instead of refusing.
+
+    Raises
+    ------
+    InputError
+        If the folder cannot be created or written, another command is
+        writing to it, or it holds another command's results.
+    """
+
+    def __init__(self, folder: str | os.PathLike, command: str, *, option: str = "--out",
+                 overwrite: bool = False):
+        path = Path(folder).expanduser()
+        self.command = command
+        self.option = option
+        self.created = _create(path, option)
+        self.path = path.resolve()
+        self._lock = None
+        try:
+            self._lock = lock(self.path, "staffroom command", option)
+            other = others_results(self.path, command)
+            if other is not None and not overwrite:
+                raise InputError(f"{option} {str(path)!r} holds {other[0]}; choose another "
+                                 f"{option}, or add --overwrite to replace them", key=option)
+            self._replaced = other[1] if other is not None else []
+        except BaseException:
+            self.close(failed=True)
+            raise
+
+    def __enter__(self) -> OutputFolder:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self.close(failed=error is not None)
+
+    def close(self, failed: bool = False) -> None:
+        """Release the lock; after a failure, remove a folder this command created."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+        if failed and self.created and self.path.is_dir():
+            leftovers = [p for p in self.path.iterdir() if p.name != LOCK]
+            if not leftovers:
+                shutil.rmtree(self.path, ignore_errors=True)
+
+    def commit(self, files: Mapping[str, bytes], about: Mapping[str, Any]) -> dict[str, Path]:
+        """Write ``files`` (relative name -> content) and then ``run.json``, all or nothing.
+
+        Returns the final path of every file (``run.json`` included).
+
+        Raises
+        ------
+        NoSpaceError
+            If the device cannot hold the files; the folder is left as it was.
+        """
+        needed = sum(len(data) for data in files.values()) + 4096 * (len(files) + 2)
+        advice = f"free some space or choose another {self.option}; nothing was written"
+        what = f"the {self.command} output ({len(files)} files)"
+        try:
+            free = free_space(self.path)
+        except OSError:
+            free = None
+        if free is not None and free < needed:
+            raise no_space(what, self.path, needed, advice)
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.path))
+        try:
+            for name, data in files.items():
+                target = staging / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with open(target, "wb") as stream:
+                    stream.write(data)
+                    stream.flush()
+                    os.fsync(stream.fileno())
+                os.chmod(target, _file_mode())
+            manifest = {**about, "command": about.get("command", self.command),
+                        "files": {name: hashlib.sha256(data).hexdigest()
+                                  for name, data in sorted(files.items())}}
+            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True)
+                                            + "\n", encoding="utf-8")
+            os.chmod(staging / MANIFEST, _file_mode())
+        except OSError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            if is_no_space(error):
+                raise no_space(what, self.path, needed, advice) from None
+            raise
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return self._move_in(staging, list(files))
+
+    def _move_in(self, staging: Path, names: list[str]) -> dict[str, Path]:
+        """Replace the folder's results by the staged files; ``run.json`` last."""
+        old = _read_json(self.path / MANIFEST) or {}
+        with contextlib.suppress(FileNotFoundError):
+            (self.path / MANIFEST).unlink()
+        for item in self._replaced:
+            if item.is_dir():
+                shutil.rmtree(item)
+            else:
+                with contextlib.suppress(FileNotFoundError):
+                    item.unlink()
+        placed: dict[str, Path] = {}
+        for name in names:
+            target = self.path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name, target)
+            placed[name] = target
+        for name in old.get("files", {}):  # the previous run's files this run does not make
+            if name not in placed and ".." not in Path(name).parts:
+                with contextlib.suppress(OSError):
+                    (self.path / name).unlink()
+        os.replace(staging / MANIFEST, self.path / MANIFEST)
+        placed[MANIFEST] = self.path / MANIFEST
+        shutil.rmtree(staging, ignore_errors=True)
+        return placed
+
+
+@contextlib.contextmanager
+def output_folder(folder: str | os.PathLike, command: str, *, option: str = "--out",
+                  overwrite: bool = False) -> Iterator[OutputFolder]:
+    """:class:`OutputFolder` as a context: the lock is released (and a new, unused folder
+    removed) on the way out."""
+    opened = OutputFolder(folder, command, option=option, overwrite=overwrite)
+    with opened:
+        yield opened
+
+
+def parquet_bytes(frame: pd.DataFrame, metadata: Mapping[str, Mapping[str, str]] | None = None
+                  ) -> bytes:
+    """A table as Parquet (zstd); ``metadata`` gives columns' units and descriptions."""
+    from analysis.experiments.metadata import to_parquet
+
+    buffer = io.BytesIO()
+    to_parquet(frame, buffer, metadata)
+    return buffer.getvalue()
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV."""
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+def write_with(path: Path, writer: Callable[[Path], None]) -> Path:
+    """Write ``path`` atomically: ``writer`` fills a temporary file, then it is moved in.
+
+    The one way a single file is written (reports, tables, a sweep's parts and
+    manifest): a file with its final name is always complete. The temporary
+    file (``.NAME.*.part``, hidden) is removed on any failure; a full disk
+    raises the OSError, which the caller turns into its own advice.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".part")
+    os.close(handle)
+    try:
+        writer(Path(temporary))
+        with open(temporary, "rb+") as stream:
+            os.fsync(stream.fileno())
+        os.chmod(temporary, _file_mode())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    return path
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write bytes atomically."""
+    return write_with(path, lambda p: p.write_bytes(data))
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write UTF-8 text atomically."""
+    return write_with(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def checksum(path: Path) -> str:
+    """SHA-256 of a file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def version(commit: bool = False) -> str:
+    """The installed staffroom version; with ``commit``, the git commit (and ``-dirty``) too.
+
+    ``source tree`` when run from a checkout that is not installed. Every
+    manifest, report and table that records a version asks here.
+    """
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        release = package_version("staffroom")
+    except PackageNotFoundError:  # pragma: no cover - a bare checkout
+        release = "source tree"
+    if not commit:
+        return release
+    root = Path(__file__).resolve().parents[2]
+    try:
+        found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=root, capture_output=True, text=True,
+                               timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return release
+    return f"{release}, commit {found}{'-dirty' if dirty else ''}" if found else release

@@ -1,0 +1,202 @@
+"""Running a scenario's replicates: seeds, worker processes, tidy results.
+
+Replicate ``r`` of a scenario with seed ``S`` always runs with the same
+model seed (:func:`replicate_seeds`), whichever process runs it and in
+whatever order runs finish, so results are identical for any number of
+workers. Two scenarios with the same seed share replicate seeds: common
+random numbers, so that their difference is measured with less noise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from analysis.experiments.engines import run_all
+from analysis.experiments.runs import Run, check_record_every, recorded
+from analysis.experiments.seeds import replicate_seeds
+from scenarios import Scenario
+from simulation import SOURCES, WEEKS_PER_YEAR, SchoolModel
+from simulation.outcomes import measured
+
+ID_COLUMNS = ("scenario", "replicate", "seed")
+#: Columns of the table of the leader's decisions (rules that fired).
+DECISION_COLUMNS = (*ID_COLUMNS, "rule", "rule_name", "year", "week", "step", "changes", "seen")
+#: Summary columns added to the outcomes: each source's contribution to the
+#: change in self-efficacy summed over the school year's 36 weeks (mean over
+#: teachers, 0-1 scale; times 8 for TSES points).
+YEAR_SOURCES = tuple(f"source_{name}_year" for name in SOURCES)
+
+
+@dataclass
+class RunResult:
+    """One run: its recorded trajectory and one row per school year.
+
+    ``annual`` holds the annual test (``model.annual_results``) and each
+    source's contribution to self-efficacy summed over the year
+    (:data:`YEAR_SOURCES`); ``decisions`` the leader's rules that fired.
+    """
+
+    replicate: int
+    seed: int
+    trajectory: pd.DataFrame
+    annual: pd.DataFrame
+    decisions: list[dict] = field(default_factory=list)
+
+
+def scenario_measure(model: SchoolModel, run: Run) -> RunResult:
+    """Run week by week: the trajectory, each year's row and the leader's decisions.
+
+    The yearly source sums use every week whatever ``run.record_every`` is.
+    """
+    sums = dict.fromkeys(SOURCES, 0.0)
+    yearly = []
+    for week in range(1, run.years * WEEKS_PER_YEAR + 1):
+        model.step()
+        for name in SOURCES:
+            values = model.source_changes[name]
+            sums[name] += float(values.sum()) / values.size
+        if week % WEEKS_PER_YEAR == 0:
+            yearly.append({"year": week // WEEKS_PER_YEAR,
+                           **{f"source_{n}_year": sums[n] for n in SOURCES}})
+            sums = dict.fromkeys(SOURCES, 0.0)
+    trajectory = recorded(model).reset_index(drop=True)
+    step = (trajectory["year"].astype(int) - 1) * WEEKS_PER_YEAR + trajectory["week"].astype(int)
+    trajectory.insert(0, "step", step)
+    annual = pd.DataFrame(model.annual_results)
+    annual["year"] = annual["year"].astype(int)
+    annual = annual.merge(pd.DataFrame(yearly), on="year", how="left")
+    decisions = [{"rule": d.rule, "rule_name": model.rules[d.rule - 1].label, "year": d.year,
+                  "week": d.week, "step": d.step, "changes": _words(d.changes),
+                  "seen": _words(d.seen)} for d in model.leader.decisions]
+    return RunResult(run.replicate, run.seed, trajectory, annual, decisions)
+
+
+def scenario_runs(scenario: Scenario, record_every: int = 1) -> list[Run]:
+    """The runs of a scenario's replicates, declared as data (seeds from its ``seed``)."""
+    check_record_every(record_every)
+    return [Run(scenario.name, "", r, seed, scenario.parameters, scenario.years,
+                scenario.interventions, rules=scenario.rules, network=scenario.network,
+                measure=scenario_measure, record_every=record_every)
+            for r, seed in enumerate(replicate_seeds(scenario.seed, scenario.replicates))]
+
+
+def _words(values: dict) -> str:
+    """``a = 1, b = "x"``: a decision's changes or observations, as one cell."""
+    def shown(value) -> str:
+        if value is None:
+            return "not seen"
+        if isinstance(value, bool):
+            return str(value).lower()
+        if isinstance(value, float):
+            return f"{value:.4g}"
+        return f'"{value}"' if isinstance(value, str) else str(value)
+    return ", ".join(f"{k} = {shown(v)}" for k, v in values.items())
+
+
+@dataclass
+class Results:
+    """Replicates of one scenario as tidy tables.
+
+    ``trajectories``: one row per replicate and recorded step.
+    ``summary``: one row per replicate and school year, the outcomes at the
+    end of that year (week 36), plus :data:`YEAR_SOURCES`.
+    ``decisions``: one row per rule that fired in a run
+    (:data:`DECISION_COLUMNS`; empty without rules).
+    """
+
+    scenario: Scenario
+    trajectories: pd.DataFrame
+    summary: pd.DataFrame
+    decisions: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(DECISION_COLUMNS)))
+
+
+def run_replicates(scenario: Scenario, replicates: int | None = None, seed: int | None = None,
+                   years: int | None = None, workers: int = 1, record_every: int = 1,
+                   on_done: Callable[[int], None] | None = None) -> Results:
+    """Run a scenario's replicates, in parallel over ``workers`` processes.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What to run; ``replicates``, ``seed`` and ``years`` override its own
+        (checked: an intervention after the last year is an error).
+    workers : int
+        Worker processes (1 runs in this process). Results do not depend on it.
+    record_every : int
+        Weeks between recorded rows (36 keeps one row a year); must divide 36.
+    on_done : callable, optional
+        Called with the number of runs finished so far, for progress bars.
+
+    Raises
+    ------
+    simulation.InputError
+        If ``years`` leaves an intervention outside the run, or a value is
+        out of range.
+    """
+    planned = scenario.for_run(years=years, replicates=replicates, seed=seed)
+    return run_many([planned], workers=workers, record_every=record_every,
+                    on_done=on_done)[0]
+
+
+def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int = 1,
+             on_done: Callable[[int], None] | None = None) -> list[Results]:
+    """Run several scenarios' replicates on one pool of worker processes.
+
+    Each scenario runs its own ``replicates`` for its own ``years`` with the
+    seeds of its own ``seed`` (use :meth:`Scenario.for_run` to set them);
+    scenarios with the same seed share replicate seeds (common random
+    numbers).
+
+    Parameters
+    ----------
+    scenarios : sequence of Scenario
+        What to run.
+    workers : int
+        Worker processes (1 runs in this process). Results do not depend on it.
+    record_every : int
+        Weeks between recorded rows; must divide 36.
+    on_done : callable, optional
+        Called with the number of runs finished so far (over all scenarios).
+
+    Returns
+    -------
+    list of Results
+        In the order of ``scenarios``.
+    """
+    planned = [scenario_runs(s, record_every) for s in scenarios]
+    done = run_all([run for runs in planned for run in runs], workers, on_done=on_done)
+    results, first = [], 0
+    for s, runs in zip(scenarios, planned, strict=True):
+        results.append(Results(s, *_tables(s.name, done[first:first + len(runs)])))
+        first += len(runs)
+    return results
+
+
+def _tables(name: str, runs: Sequence[RunResult]
+            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    frames, years = [], []
+    decisions = [{"scenario": name, "replicate": run.replicate, "seed": run.seed, **d}
+                 for run in runs for d in run.decisions]
+    for run in runs:
+        frame = run.trajectory.copy()
+        frame.insert(0, "seed", run.seed)
+        frame.insert(0, "replicate", run.replicate)
+        frame.insert(0, "scenario", name)
+        frames.append(frame)
+        annual = run.annual[["year", *YEAR_SOURCES]].copy()
+        annual.insert(0, "replicate", run.replicate)
+        years.append(annual)
+    trajectories = pd.concat(frames, ignore_index=True)
+    trajectories["seed"] = trajectories["seed"].astype("int64")
+    ends = trajectories[trajectories["week"] == WEEKS_PER_YEAR]
+    summary = ends[[*ID_COLUMNS, "year", *measured()]]
+    summary = summary.assign(year=summary["year"].astype(int)).reset_index(drop=True)
+    summary = summary.merge(pd.concat(years, ignore_index=True), on=["replicate", "year"],
+                            how="left", validate="one_to_one")
+    decided = pd.DataFrame(decisions, columns=list(DECISION_COLUMNS))
+    decided["seed"] = decided["seed"].astype("uint64")
+    return trajectories, summary, decided

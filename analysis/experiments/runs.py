@@ -1,0 +1,163 @@
+"""One model run described as data, and the one function that performs it.
+
+A :class:`Run` says what to build (parameters, interventions, leader rules,
+processes switched off, a loaded network), with which seed, for how long,
+how often to record, and what to measure. :func:`execute` builds the model,
+runs it and measures it; it depends on nothing but the run, so a run gives
+the same result in this process, a local worker or a Dask worker, in any
+order. Every command (``run``, ``compare``, ``demo``, ``sweep``,
+``validate``, ``calibrate``, the teaching measurements) declares its runs
+this way and hands them to an engine (:mod:`analysis.experiments.engines`).
+
+:func:`recorded` is the only code that reads the model's data collector.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from simulation import WEEKS_PER_YEAR, Intervention, SchoolModel
+
+
+@dataclass(frozen=True)
+class Run:
+    """One model run.
+
+    Parameters
+    ----------
+    experiment, arm : str
+        Labels: which experiment (or scenario) and which arm the run belongs to.
+    replicate : int
+        Replicate number within the arm (or school number in a population).
+    seed : int
+        Model seed (:mod:`analysis.experiments.seeds`).
+    parameters : Mapping
+        Keyword arguments of :class:`simulation.SchoolModel`.
+    years : int
+        School years to run.
+    interventions : tuple of Intervention
+        Scheduled lever changes.
+    disabled : tuple of str
+        Processes switched off (ablation).
+    measure : callable, optional
+        ``measure(model, run) -> object``: runs the built model and returns
+        what the caller needs (a module-level function, so that it can be
+        sent to a worker); default :func:`yearly`.
+    options : Mapping
+        Extra settings for ``measure``.
+    rules : tuple
+        The leader's rules (``simulation.Rule``).
+    network : NetworkFile, optional
+        An already loaded custom network.
+    record_every : int
+        Weeks between recorded rows; must divide 36, so every year end is recorded.
+    """
+
+    experiment: str
+    arm: str
+    replicate: int
+    seed: int
+    parameters: Mapping[str, Any]
+    years: int
+    interventions: tuple[Intervention, ...] = ()
+    disabled: tuple[str, ...] = ()
+    measure: Callable[[SchoolModel, Run], Any] | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    rules: tuple = ()
+    network: Any = None
+    record_every: int = WEEKS_PER_YEAR
+
+    @property
+    def cost(self) -> float:
+        """Rough relative cost (student-years), to start long runs first."""
+        return float(self.parameters.get("n_students", 900)) * self.years
+
+
+def check_record_every(record_every: int) -> None:
+    """Refuse a recording interval that would miss a year end."""
+    if (isinstance(record_every, bool) or not isinstance(record_every, int)
+            or record_every < 1 or WEEKS_PER_YEAR % record_every):
+        divisors = [d for d in range(1, WEEKS_PER_YEAR + 1) if WEEKS_PER_YEAR % d == 0]
+        raise ValueError(f"record_every must divide the {WEEKS_PER_YEAR}-week year (one of "
+                         f"{divisors}), so that every year end is recorded; got "
+                         f"{record_every!r}")
+
+
+def build(run: Run) -> SchoolModel:
+    """The run's model, before its first week."""
+    return SchoolModel(**run.parameters, interventions=run.interventions, disabled=run.disabled,
+                       rules=run.rules, network=run.network, rng=run.seed,
+                       record_every=run.record_every)
+
+
+def execute(run: Run) -> Any:
+    """Build the run's model, run it and measure it."""
+    return (run.measure or yearly)(build(run), run)
+
+
+def timed(run: Run) -> tuple[Any, float]:
+    """:func:`execute`, and the CPU seconds it took in the process that ran it."""
+    start = time.process_time()
+    result = execute(run)
+    return result, time.process_time() - start
+
+
+# ---------------------------------------------------------------------------
+# reading what the model recorded (the only reader of the data collector)
+# ---------------------------------------------------------------------------
+
+def recorded(model: SchoolModel) -> pd.DataFrame:
+    """Every recorded row of the model's outcomes (row 0 is the start)."""
+    return model.datacollector.get_model_vars_dataframe()
+
+
+def recorded_columns(model: SchoolModel) -> Mapping[str, list]:
+    """The recorded rows as columns of plain lists (cheap: no DataFrame)."""
+    return model.datacollector.model_vars
+
+
+def year_end_rows(model: SchoolModel, columns: Sequence[str]) -> pd.DataFrame:
+    """``columns`` at the start (year 0) and at each year's end, one row each."""
+    frame = recorded(model)
+    ends = frame["week"] == WEEKS_PER_YEAR
+    ends.iloc[0] = True
+    out = frame.loc[ends, ["year", *columns]].reset_index(drop=True)
+    out["year"] = out["year"].astype(int)
+    out.loc[0, "year"] = 0
+    return out
+
+
+#: What :func:`yearly` keeps: the outcomes the validation and calibration analyse.
+YEARLY_COLUMNS = ("collective_efficacy", "responsibility", "self_efficacy",
+                  "self_efficacy_tses", "annual_gain", "ses_gap", "ses_gain_slope",
+                  "practice_share", "turnover_rate", "achievement", "stress",
+                  "self_efficacy_sd", "expectation_bias", "move_rate", "leave_rate",
+                  "known_share", "out_of_field_share")
+
+
+def yearly(model: SchoolModel, run: Run) -> pd.DataFrame:
+    """Run ``run.years`` years; :data:`YEARLY_COLUMNS` at the start and each year's end."""
+    model.run(run.years)
+    return year_end_rows(model, YEARLY_COLUMNS)
+
+
+def tidy(runs: Sequence[Run], results: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """One table of per-run tables: experiment, arm, replicate, seed, then the run's rows."""
+    frames = []
+    for run, result in zip(runs, results, strict=True):
+        frame = result.copy()
+        frame.insert(0, "seed", run.seed)
+        frame.insert(0, "replicate", run.replicate)
+        frame.insert(0, "arm", run.arm)
+        frame.insert(0, "experiment", run.experiment)
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame()
+    table = pd.concat(frames, ignore_index=True)
+    table["seed"] = table["seed"].astype("int64")
+    return table

@@ -1,0 +1,42 @@
+"""Every run's model seed, from one scheme for ``run``, ``compare``, ``sweep`` and validation.
+
+A run's seed is drawn from ``numpy.random.SeedSequence(seed, spawn_key=key)``:
+``key = (replicate,)`` for replicate ``r`` of a scenario (``run``,
+``compare``; a sweep with common random numbers) and ``(point, replicate)``
+for a sweep's design point. Streams of different keys do not overlap, and a
+seed depends only on its key, never on the number of workers or the order
+runs finish in.
+
+Seeds are below 2**53, so that they survive every tool a table may pass
+through: R's arrow and ``read.csv``, Excel and JavaScript hold numbers as
+doubles, and a 19-digit seed would come back rounded, giving a different
+run when fed back to ``SchoolModel(rng=seed)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+#: Seeds are whole numbers in ``[0, 2**SEED_BITS)``: exact as doubles.
+SEED_BITS = 53
+
+
+def run_seed(seed: int, *key: int) -> int:
+    """The model seed of the run with ``key`` under sweep or scenario seed ``seed``.
+
+    Examples
+    --------
+    >>> run_seed(1, 0) == run_seed(1, 0) < 2**53
+    True
+    """
+    state = np.random.SeedSequence(seed, spawn_key=key).generate_state(1, np.uint64)[0]
+    return int(state >> np.uint64(64 - SEED_BITS))
+
+
+def replicate_seeds(seed: int, replicates: int) -> list[int]:
+    """Model seeds of replicates ``0..replicates-1`` under ``seed``: :func:`run_seed` ``(seed, r)``.
+
+    The seeds a sweep with common random numbers gives its replicates; two
+    scenarios (or arms) with the same seed share them.
+    """
+    return [run_seed(seed, replicate) for replicate in range(replicates)]

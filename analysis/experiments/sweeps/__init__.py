@@ -1,0 +1,48 @@
+"""Parameter sweeps: experiments declared in files, run in parallel, stored as Parquet.
+
+>>> from analysis.experiments.sweeps import load_sweep, run_sweep
+>>> sweep = load_sweep("size_by_structure")          # a built-in example, or a path
+>>> sweep.runs                                       # design points x replicates
+150
+>>> runs = run_sweep(sweep, workers=2)               # doctest: +SKIP
+>>> runs.groupby(["n_students", "structure"])["annual_gain"].mean()  # doctest: +SKIP
+
+The parts: :mod:`.spec` (the sweep file, checked), :mod:`.design`
+(factorial, Latin hypercube, Sobol and Morris designs), :mod:`.runner` (what a
+worker runs), :mod:`.engine` (local processes or a Dask cluster),
+:mod:`.store` (the results folder) and :mod:`.api` (running a sweep).
+Analysis of the results is in :mod:`analysis.statistics.sensitivity`.
+"""
+
+from analysis.experiments.engines import SweepError
+from analysis.experiments.sweeps.api import Outcome, default_output, execute, run_sweep
+from analysis.experiments.sweeps.design import DESIGNS, DISTRIBUTIONS, Design, Factor, make_design
+from analysis.experiments.sweeps.results import read_design, read_manifest, read_runs
+from analysis.experiments.sweeps.spec import (
+    Sweep,
+    builtin_sweeps,
+    load_sweep,
+    resolve_sweep,
+    run_seed,
+)
+
+__all__ = [
+    "DESIGNS",
+    "DISTRIBUTIONS",
+    "Design",
+    "Factor",
+    "Outcome",
+    "Sweep",
+    "SweepError",
+    "builtin_sweeps",
+    "default_output",
+    "execute",
+    "load_sweep",
+    "make_design",
+    "read_design",
+    "read_manifest",
+    "read_runs",
+    "resolve_sweep",
+    "run_seed",
+    "run_sweep",
+]

@@ -1,0 +1,252 @@
+"""Running a sweep: from a checked :class:`Sweep` to a results folder (and a DataFrame).
+
+:func:`execute` is what ``staffroom sweep`` does: open (or resume) the
+results folder, work out which runs are missing, send them to an engine as
+tasks and write each batch as it finishes. :func:`run_sweep` does the same
+and returns the runs as a pandas DataFrame, for notebooks.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.experiments.clusters import check_scheduler_address, make_engine
+from analysis.experiments.engines import Engine
+from analysis.experiments.engines import execute as run_tasks
+from analysis.experiments.files import is_no_space, no_space, size_text
+from analysis.experiments.sweeps.design import Design
+from analysis.experiments.sweeps.results import new_manifest, read_runs
+from analysis.experiments.sweeps.runner import PointJob, Task, TaskResult
+from analysis.experiments.sweeps.spec import Sweep, load_sweep
+from analysis.experiments.sweeps.store import ResultStore
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Outcome:
+    """What one call of :func:`execute` did."""
+
+    path: Path
+    total: int
+    before: int
+    done: int
+    seconds: float
+    model_seconds: float
+    engine: str
+    note: str | None
+
+    @property
+    def new(self) -> int:
+        """Runs made in this call."""
+        return self.done - self.before
+
+    @property
+    def complete(self) -> bool:
+        """Whether every run of the sweep is on disk."""
+        return self.done >= self.total
+
+
+def default_output(sweep: Sweep) -> Path:
+    """``staffroom-out/sweeps/<sweep file name>`` in the current folder."""
+    stem = sweep.path.stem if sweep.path else "".join(
+        ch if ch.isalnum() else "_" for ch in sweep.name.lower())
+    return Path("staffroom-out") / "sweeps" / stem
+
+
+def manifest_for(sweep: Sweep, design: Design, trajectories: bool) -> dict:
+    """The results manifest of ``sweep``."""
+    return new_manifest(name=sweep.name, description=sweep.description,
+                        identity=sweep.identity(), design=design,
+                        replicates=sweep.replicates, outcomes=sweep.outcomes,
+                        yearly=sweep.yearly, max_years=sweep.max_years,
+                        trajectories=trajectories,
+                        source=str(sweep.path) if sweep.path else None)
+
+
+def tasks_for(sweep: Sweep, design: Design, done: set[tuple[int, int]], runs_per_task: int,
+              trajectories: bool, max_runs: int | None = None) -> Iterator[Task]:
+    """The missing runs as tasks, generated lazily, in design order.
+
+    A design point's replicates go together in one task, and points with
+    few replicates are grouped until a task has ``runs_per_task`` runs. Only
+    a point with more than ``max_runs`` replicates to run is split (so that a
+    sweep of a few points with many replicates still spreads over every
+    worker).
+    """
+    limit = max(max_runs or 0, runs_per_task) if max_runs else None
+    jobs: list[PointJob] = []
+    runs = 0
+    for point in range(design.size):
+        missing = [r for r in range(sweep.replicates) if (point, r) not in done]
+        if not missing:
+            continue
+        parameters, interventions, years = sweep.setup(design.values(point))
+        size = limit or len(missing)
+        for first in range(0, len(missing), size):
+            piece = tuple(missing[first:first + size])
+            jobs.append(PointJob(point, parameters, interventions, years, piece,
+                                 tuple(sweep.seed_of(point, r) for r in piece)))
+            runs += len(piece)
+            if runs >= runs_per_task:
+                yield Task(tuple(jobs), sweep.outcomes, trajectories)
+                jobs, runs = [], 0
+    if jobs:
+        yield Task(tuple(jobs), sweep.outcomes, trajectories)
+
+
+def auto_runs_per_task(missing: int, workers: int) -> int:
+    """Runs to group in a task: 1 to 8, leaving at least 16 tasks per worker."""
+    return max(1, min(8, missing // (16 * max(workers, 1))))
+
+
+def auto_max_runs(missing: int, workers: int) -> int:
+    """Largest task: at least 4 tasks per worker however few the design points."""
+    return max(1, math.ceil(missing / (4 * max(workers, 1))))
+
+
+def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
+            workers: int | None = None, scheduler: str | None = None,
+            trajectories: bool = False, overwrite: bool = False,
+            runs_per_task: int | None = None, on_start: Progress | None = None,
+            on_progress: Progress | None = None, engine: Engine | None = None,
+            csv: bool = False) -> Outcome:
+    """Run (or resume) a sweep into a results folder.
+
+    Parameters
+    ----------
+    sweep : Sweep, or a sweep file / built-in sweep name
+    output : path, optional
+        Results folder (default :func:`default_output`).
+    workers : int, optional
+        Local worker processes (default: the cores available; 0: this process).
+    scheduler : str, optional
+        Address of an existing Dask scheduler, e.g. ``tcp://10.0.0.5:8786``.
+    trajectories : bool
+        Also keep every run's weekly outcomes.
+    overwrite : bool
+        Discard results of a different sweep in ``output`` instead of refusing.
+    runs_per_task : int, optional
+        Minimum runs per task (default :func:`auto_runs_per_task`).
+    on_start, on_progress : callable, optional
+        Called with (runs done, runs in the sweep) before the first and after
+        every written batch.
+    csv : bool
+        Also write ``runs.csv`` (and ``trajectories.csv``) when the sweep is
+        complete; the Parquet datasets stay (resuming reads them).
+
+    Returns
+    -------
+    Outcome
+    """
+    if not isinstance(sweep, Sweep):
+        sweep = load_sweep(sweep)
+    output = Path(output) if output is not None else default_output(sweep)
+    design = sweep.design()
+    start = time.perf_counter()
+    manifest = manifest_for(sweep, design, trajectories)
+    if scheduler and engine is None:
+        check_scheduler_address(scheduler)  # before anything is written
+    try:
+        store, note = ResultStore.prepare(output, manifest, design, overwrite=overwrite)
+    except OSError as error:
+        if is_no_space(error):
+            raise no_space("the sweep's manifest and design", output, None,
+                           "free some space or choose another --out") from None
+        raise
+    try:
+        done = store.done()
+        if store.damaged:
+            names = ", ".join(p.name for p in store.damaged[:3])
+            note = "; ".join(filter(None, [note, f"{len(store.damaged)} damaged result "
+                                           f"file(s) set aside ({names}) in {store.path / 'runs'};"
+                                           " their runs are done again"]))
+        total = store.manifest["runs"]
+        before = count = len(done)
+        if on_start:
+            on_start(count, total)
+        model_seconds = 0.0
+        label = "nothing to run"
+        if count < total:
+            engine = engine or make_engine(workers, scheduler)
+            label = engine.label
+            per_task = runs_per_task or auto_runs_per_task(total - count, engine.workers)
+            tasks = tasks_for(sweep, store.design, done, per_task, trajectories,
+                              max_runs=auto_max_runs(total - count, engine.workers))
+
+            def write(results: list[TaskResult]) -> None:
+                nonlocal count, model_seconds
+                try:
+                    count += store.write(results)
+                except OSError as error:
+                    if not is_no_space(error):
+                        raise
+                    raise _full(store.path, count, total) from None
+                model_seconds += sum(r.seconds for r in results)
+                if on_progress:
+                    on_progress(count, total)
+
+            run_tasks(engine, tasks, write)
+        try:
+            store.compact()
+        except OSError as error:
+            if not is_no_space(error):
+                raise
+            raise no_space(f"merging the {count} finished runs into one file", store.path,
+                           _bytes(store.path), "every run is saved; free some space and run "
+                           "the same command to finish") from None
+        if csv and count >= total:
+            store.export_csv()
+        return Outcome(output, total, before, count, time.perf_counter() - start,
+                       model_seconds, label, note)
+    finally:
+        store.close()
+
+
+def _bytes(folder: Path) -> int:
+    """Bytes of the result files under ``folder``."""
+    return sum(p.stat().st_size for p in folder.rglob("*.parquet") if p.is_file())
+
+
+def _full(folder: Path, saved: int, total: int):
+    """The message for a sweep that filled the disk: what is saved, what is needed to resume."""
+    left = total - saved
+    per_run = _bytes(folder) / saved if saved else None
+    needed = per_run * left if per_run else None
+    estimate = f", about {size_text(per_run)} each" if per_run else ""
+    return no_space(f"writing the sweep's {left} runs left{estimate}", folder, needed,
+                    f"{saved} of {total} runs are saved; free some space and run the same "
+                    "command to resume")
+
+
+def run_sweep(sweep: Sweep | str | Path, output: str | Path | None = None, *,
+              workers: int | None = None, scheduler: str | None = None,
+              trajectories: bool = False, overwrite: bool = False,
+              on_progress: Progress | None = None) -> pd.DataFrame:
+    """Run a sweep and return its runs as a DataFrame (one row per run).
+
+    Without ``output`` the results go to a temporary folder that is removed
+    afterwards; with one, they stay there and a repeated call resumes (see
+    :func:`execute` for the arguments).
+
+    Examples
+    --------
+    >>> from analysis.experiments.sweeps import run_sweep
+    >>> runs = run_sweep("size_by_structure", workers=2)      # doctest: +SKIP
+    >>> runs.groupby(["n_students", "structure"])["annual_gain"].mean()  # doctest: +SKIP
+    """
+    if output is None:
+        with tempfile.TemporaryDirectory(prefix="staffroom-sweep-") as folder:
+            execute(sweep, Path(folder) / "results", workers=workers, scheduler=scheduler,
+                    trajectories=trajectories, on_progress=on_progress)
+            return read_runs(Path(folder) / "results")
+    outcome = execute(sweep, output, workers=workers, scheduler=scheduler,
+                      trajectories=trajectories, overwrite=overwrite, on_progress=on_progress)
+    return read_runs(outcome.path)

@@ -1,0 +1,358 @@
+"""A sweep's results folder: manifest, design, and runs as a Parquet dataset.
+
+Layout::
+
+    OUT/manifest.json        what was run: the sweep's identity, replicates, columns
+    OUT/design.parquet       the design points (factor values; unit coordinates)
+    OUT/runs/*.parquet       one row per run (a Parquet dataset: read the folder)
+    OUT/trajectories/*.parquet   with --trajectories: one row per run and week
+
+Runs are written as they finish, each batch to its own part file, written
+under a hidden temporary name and renamed into place
+(:func:`analysis.experiments.files.write_with`), so
+a reader never sees half a file and a killed sweep loses only the runs
+still in flight. A batch's trajectory part is renamed before its runs part,
+so a run counts as done only when both are on disk. When a sweep is
+complete the parts are merged (compacted) into one file per dataset,
+streaming, a part at a time.
+
+Reading a folder (manifest, design, runs) is :mod:`analysis.experiments.sweeps.results`.
+The manifest records the sweep's :meth:`~analysis.experiments.sweeps.Sweep.identity`:
+re-running a sweep resumes only if it is the same experiment (more
+replicates are allowed: they are added); a changed sweep file is refused
+with what changed, unless ``overwrite`` discards the old results.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analysis.experiments.files import lock, write_text, write_with
+from analysis.experiments.sweeps.design import Design
+from analysis.experiments.sweeps.results import (
+    DESIGN,
+    KIND,
+    MANIFEST,
+    RUNS,
+    TRAJECTORIES,
+    load_design,
+    parquet_files,
+    read_runs,
+    runs_schema,
+    trajectories_schema,
+    write_design,
+)
+from analysis.experiments.sweeps.runner import TaskResult
+from simulation import InputError
+
+ROW_GROUP = 65_536
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    write_text(path, json.dumps(data, indent=2) + "\n")
+
+
+def _write_table(table, path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    write_with(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
+
+
+def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """Top-level keys whose values differ between two identities."""
+    return [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+
+
+class ResultStore:
+    """A results folder being written by one sweep (holds the folder's lock)."""
+
+    def __init__(self, path: Path, manifest: dict[str, Any], design: Design):
+        self.path = path
+        self.manifest = manifest
+        self.design = design
+        self._session = f"{datetime.datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}"
+        self._sequence = 0
+        self._lock_handle = None
+        self.notes: list[str] = []
+        self.damaged: list[Path] = []
+        self._schema = runs_schema(manifest)
+        self._trajectory_schema = trajectories_schema(manifest)
+        self._factor_values = {f.name: design.points[f.name].to_numpy() for f in design.factors}
+
+    # ------------------------------------------------------------ opening
+    @classmethod
+    def prepare(cls, path: str | Path, manifest: dict[str, Any], design: Design, *,
+                overwrite: bool = False) -> tuple[ResultStore, str | None]:
+        """Create the folder, or check it holds results of the same sweep.
+
+        Returns the store (locked) and a note for the user when something
+        was done about the folder (results kept, replicates added), or None.
+        Raises :class:`InputError` when the folder holds other results.
+        """
+        path = Path(path)
+        if path.exists() and not path.is_dir():
+            raise InputError(f"{path} is a file, not a results folder", key="output")
+        path.mkdir(parents=True, exist_ok=True)
+        store = cls(path, manifest, design)
+        store._lock()
+        try:
+            note = store._adopt(overwrite)
+        except BaseException:
+            store.close()
+            raise
+        return store, note
+
+    def _lock(self) -> None:
+        self._lock_handle = lock(self.path, "staffroom command", "--out")
+
+    def close(self) -> None:
+        """Release the folder's lock."""
+        if self._lock_handle is not None:
+            self._lock_handle.close()
+            self._lock_handle = None
+
+    def _adopt(self, overwrite: bool) -> str | None:
+        manifest_path = self.path / MANIFEST
+        old = None
+        if manifest_path.exists():
+            try:
+                old = json.loads(manifest_path.read_text())
+                problem = None if isinstance(old, dict) else "not a JSON object"
+            except (OSError, UnicodeDecodeError, ValueError) as error:
+                problem = f"unreadable: {str(error).splitlines()[0][:80]}"
+            if problem is None and old.get("kind") != KIND:
+                problem = "not a staffroom sweep manifest"
+            if problem is not None and not overwrite:
+                raise InputError(f"{manifest_path} is damaged ({problem}), so the results in "
+                                 f"{self.path} cannot be checked against this sweep; add "
+                                 "--overwrite to discard them and start again, or choose "
+                                 "another --out", key="output")
+            if problem is not None:
+                old = {}
+        else:
+            others = [p.name for p in self.path.iterdir() if p.name != ".lock"]
+            if others:
+                raise InputError(f"{self.path} is not empty and holds no sweep results "
+                                 f"({', '.join(sorted(others)[:3])}...); choose another "
+                                 "--out", key="output")
+        if old is not None and (overwrite or not old):
+            self._clear()
+            old = None
+        if old is None:
+            self._create()
+            return None
+        return self._resume(old)
+
+    def _clear(self) -> None:
+        for name in (RUNS, TRAJECTORIES):
+            folder = self.path / name
+            if folder.is_dir():
+                for item in folder.iterdir():
+                    item.unlink()
+                folder.rmdir()
+        for item in self.path.iterdir():
+            if (item.name in (MANIFEST, DESIGN, "runs.csv", "trajectories.csv")
+                    or item.name.startswith("sensitivity-")):
+                item.unlink()
+
+    def _create(self) -> None:
+        write_design(self.path, self.design)
+        (self.path / RUNS).mkdir(exist_ok=True)
+        if self.manifest["trajectories"]:
+            (self.path / TRAJECTORIES).mkdir(exist_ok=True)
+        _write_json(self.path / MANIFEST, self.manifest)
+
+    def _resume(self, old: dict[str, Any]) -> str | None:
+        new = self.manifest
+        where = self.path
+        changed = differences(old.get("identity", {}), new["identity"])
+        if changed:
+            raise InputError(
+                f"{where} holds results of a different sweep (changed: {', '.join(changed)}); "
+                "use another --out, or --overwrite to discard those results",
+                key="output")
+        if old.get("trajectories") != new["trajectories"]:
+            had = "with" if old.get("trajectories") else "without"
+            raise InputError(f"{where} holds results made {had} --trajectories; run the same "
+                             "way to resume, or use another --out", key="trajectories")
+        if new["replicates"] < old["replicates"]:
+            raise InputError(
+                f"{where} holds {old['replicates']} replicates per point but the sweep asks for "
+                f"{new['replicates']}; fewer replicates cannot resume these results (use "
+                "another --out, or --overwrite)", key="replicates")
+        if not (self.path / DESIGN).exists():
+            self._create()
+        else:
+            self.design, note = load_design(self.path, old, repair=True)
+            if note:
+                self.notes.append(note)
+            self._factor_values = {f.name: self.design.points[f.name].to_numpy()
+                                   for f in self.design.factors}
+        (self.path / RUNS).mkdir(exist_ok=True)
+        if new["trajectories"]:
+            (self.path / TRAJECTORIES).mkdir(exist_ok=True)
+        if new["replicates"] > old["replicates"]:
+            self.manifest = {**old, "replicates": new["replicates"], "runs": new["runs"]}
+            _write_json(self.path / MANIFEST, self.manifest)
+            self.notes.append(f"replicates raised from {old['replicates']} to "
+                              f"{new['replicates']}: the new replicates are added to the "
+                              "results")
+        else:
+            self.manifest = old
+        return "; ".join(self.notes) or None
+
+    # ------------------------------------------------------------ state
+    def done(self) -> set[tuple[int, int]]:
+        """The (point, replicate) pairs already on disk; tidies what a kill left.
+
+        A part file that cannot be read (a disk fault, power loss) is renamed
+        ``.damaged-<name>``, kept for inspection, and its runs are redone;
+        :attr:`damaged` lists the renamed files for the user.
+        """
+        import pyarrow.parquet as pq
+
+        runs = self.path / RUNS
+        for leftover in runs.glob(".*.part"):
+            leftover.unlink()
+        finished: set[tuple[int, int]] = set()
+        names = set()
+        for part in parquet_files(runs):
+            try:
+                table = pq.read_table(part, columns=["point", "replicate"])
+            except Exception:  # a damaged file (e.g. power loss): redo its runs
+                kept = part.with_name(f".damaged-{part.name}")
+                part.rename(kept)
+                self.damaged.append(kept)
+                continue
+            names.add(part.name)
+            finished.update(zip(table.column("point").to_pylist(),
+                                table.column("replicate").to_pylist(), strict=True))
+        trajectories = self.path / TRAJECTORIES
+        if trajectories.is_dir():
+            for leftover in trajectories.glob(".*.part"):
+                leftover.unlink()
+            for part in trajectories.glob("part-*.parquet"):
+                if part.name not in names:  # its runs part never made it: redo those runs
+                    part.unlink()
+        return finished
+
+    # ------------------------------------------------------------ writing
+    def write(self, results: Iterable[TaskResult]) -> int:
+        """Write finished runs (one part file per dataset); returns the number of runs."""
+        import pyarrow as pa
+
+        results = list(results)
+        if not results:
+            return 0
+        self._sequence += 1
+        name = f"part-{self._session}-{self._sequence:06d}.parquet"
+        if self.manifest["trajectories"]:
+            columns = {field.name: np.concatenate([r.trajectory[field.name] for r in results])
+                       for field in self._trajectory_schema}
+            _write_table(pa.Table.from_pydict(columns, schema=self._trajectory_schema),
+                         self.path / TRAJECTORIES / name)
+        table = self._runs_table(results)
+        _write_table(table, self.path / RUNS / name)
+        return table.num_rows
+
+    def _runs_table(self, results: list[TaskResult]):
+        import pyarrow as pa
+
+        m = self.manifest
+        point = np.concatenate([r.point for r in results])
+        yearly = [y for r in results for y in r.yearly]
+        columns: dict[str, Any] = {"point": point}
+        for name, values in self._factor_values.items():
+            columns[name] = values[point]
+        columns["replicate"] = np.concatenate([r.replicate for r in results])
+        columns["seed"] = np.concatenate([r.seed for r in results])
+        years = np.array([len(y) for y in yearly], dtype=np.int64)
+        if "years" not in columns:
+            columns["years"] = years
+        names = list(m["columns"]["outcomes"].values())
+        final = np.array([y[-1] for y in yearly])
+        for j, column in enumerate(names):
+            columns[column] = final[:, j]
+        if m["yearly"]:
+            full = np.full((len(yearly), m["max_years"], len(names)), np.nan)
+            for i, y in enumerate(yearly):
+                full[i, :len(y)] = y
+            for year in range(m["max_years"]):
+                for j, column in enumerate(names):
+                    columns[f"{column}_y{year + 1}"] = full[:, year, j]
+        return pa.Table.from_pydict({f.name: columns[f.name] for f in self._schema},
+                                    schema=self._schema)
+
+    def export_csv(self) -> list[Path]:
+        """Write ``runs.csv`` (and ``trajectories.csv``) beside the Parquet datasets.
+
+        For spreadsheet and BehaviorSpace users; the Parquet datasets stay, as
+        resuming reads them. Runs are sorted by point and replicate;
+        trajectories are streamed a batch at a time (they can be large).
+        """
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+        import pyarrow.parquet as pq
+
+        written = [write_with(self.path / "runs.csv",
+                              lambda tmp: read_runs(self.path).to_csv(tmp, index=False))]
+        if self.manifest["trajectories"]:
+            def stream(tmp: Path) -> None:
+                with pacsv.CSVWriter(tmp, self._trajectory_schema) as writer:
+                    for part in parquet_files(self.path / TRAJECTORIES):
+                        for batch in pq.ParquetFile(part).iter_batches():
+                            writer.write_table(pa.Table.from_batches([batch]).cast(
+                                self._trajectory_schema))
+
+            written.append(write_with(self.path / "trajectories.csv", stream))
+        return written
+
+    def compact(self) -> None:
+        """Merge the part files of each dataset into one file, a part at a time."""
+        if self.manifest["trajectories"]:
+            _compact(self.path / TRAJECTORIES, self._trajectory_schema, self._session)
+        _compact(self.path / RUNS, self._schema, self._session)
+
+
+def _compact(folder: Path, schema, session: str) -> None:
+
+    files = parquet_files(folder)
+    if len(files) <= 1:
+        return
+    target = write_with(folder / f"data-{session}.parquet",
+                        lambda tmp: _merge(files, tmp, schema))
+    for file in files:
+        if file != target:
+            file.unlink()
+
+
+def _merge(files: list[Path], tmp: Path, schema) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    seen: set[tuple[int, int]] = set()
+    buffered: list = []
+    rows = 0
+    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
+        for file in files:
+            table = pq.read_table(file, schema=schema)
+            keys = list(zip(table.column("point").to_pylist(),
+                            table.column("replicate").to_pylist(), strict=True))
+            fresh = [k not in seen for k in keys]
+            if not all(fresh):  # a run already merged (a compaction cut short earlier)
+                table = table.filter(pa.array(fresh))
+            seen.update(keys)
+            buffered.append(table)
+            rows += table.num_rows
+            if rows >= ROW_GROUP:
+                writer.write_table(pa.concat_tables(buffered))
+                buffered, rows = [], 0
+        if buffered:
+            writer.write_table(pa.concat_tables(buffered))

@@ -1,0 +1,176 @@
+"""Worker processes that start with the model imported and leave Ctrl-C to the parent.
+
+Every pool of the project (replicates, validation, local sweeps) forks its
+workers from Python's fork server, which imports the model once so that a
+worker starts in milliseconds. While a pool runs, Ctrl-C only sets a flag
+that the waiting loop checks, so the interruption never lands inside the
+executor's own code (where it can leave a pool deadlocked or a half-started
+worker behind); the loop then cancels what is queued and raises
+KeyboardInterrupt itself.
+
+SIGTERM (what ``kill`` and batch schedulers such as Slurm send) is handled
+the same way and raises :class:`Terminated`, so every command stops as
+cleanly as on Ctrl-C (catch :data:`STOPS`); it exits with status 143
+(128 + 15) instead of 130.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.forkserver
+import os
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from multiprocessing.context import BaseContext
+
+#: Seconds between looks at the interrupt flag while waiting for workers.
+POLL_SECONDS = 0.2
+
+
+class Terminated(BaseException):
+    """SIGTERM, handled like Ctrl-C (exit status 143 instead of 130).
+
+    Not a KeyboardInterrupt, which the command-line library turns into a
+    silent exit status 130 wherever it is not caught.
+    """
+
+
+#: What an interruption raises: catch these to stop cleanly.
+STOPS = (KeyboardInterrupt, Terminated)
+
+
+def exit_status(stop: BaseException) -> int:
+    """The exit status after an interruption: 143 for SIGTERM, 130 for Ctrl-C."""
+    return 128 + signal.SIGTERM if isinstance(stop, Terminated) else 128 + signal.SIGINT
+
+
+def interruption(stop: BaseException) -> str:
+    """``"terminated"`` (SIGTERM) or ``"interrupted"`` (Ctrl-C), to start a message."""
+    return "terminated" if isinstance(stop, Terminated) else "interrupted"
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated
+
+
+@contextmanager
+def terminate_like_interrupt() -> Iterator[None]:
+    """While in the block, SIGTERM raises :class:`Terminated` in the main thread (as Ctrl-C
+    raises KeyboardInterrupt). The command line runs every command in it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def worker_text(processes: int) -> str:
+    """Where work ran, honestly: ``"on 3 worker processes using 2 cores"``.
+
+    ``processes`` is the number of worker processes started (0: the work
+    ran in this process). More processes than the cores this process may
+    use share those cores, and are no faster.
+    """
+    if processes <= 0:
+        return "in this process (1 core)"
+    cores = usable_cores()
+    used = min(processes, cores)
+    text = (f"on {processes} worker process{'es' if processes != 1 else ''} using {used} "
+            f"core{'s' if used != 1 else ''}")
+    if processes > cores:
+        text += " (more workers than cores run no faster)"
+    return text
+
+
+def pool_size(workers: int, runs: int) -> int:
+    """Worker processes a pool of ``workers`` starts for ``runs`` runs (0: none, runs here)."""
+    return 0 if workers <= 1 or runs <= 1 else min(workers, runs)
+
+
+def usable_cores() -> int:
+    """The number of CPUs this process may use (its affinity, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def forkserver_context(preload: Sequence[str]) -> BaseContext:
+    """The fork-server context, its server started with ``preload`` imported and deaf to Ctrl-C.
+
+    Python's fork server shields itself from Ctrl-C only after importing its
+    preload modules, and Ctrl-C in a terminal reaches every process of the
+    command, so an interruption in the first second of a run killed the
+    server with a traceback. A signal ignored when a program starts stays
+    ignored, so the server is started here with SIGINT ignored (for the
+    milliseconds the start takes); the parent's own handling is restored at
+    once and stays in charge of stopping the work. Workers forked from the
+    server ignore Ctrl-C too.
+
+    Parameters
+    ----------
+    preload
+        Modules the server imports once (the first call in a process decides).
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    return context
+
+
+class Interruption(threading.Event):
+    """A flag set by Ctrl-C or SIGTERM; remembers which, to raise the right exception."""
+
+    signum: int = signal.SIGINT
+
+    def catch(self, signum: int, frame=None) -> None:
+        """Signal handler: remember the signal and set the flag."""
+        self.signum = signum
+        self.set()
+
+    def stop(self) -> KeyboardInterrupt | Terminated:
+        """The exception to raise for the signal received."""
+        return Terminated() if self.signum == signal.SIGTERM else KeyboardInterrupt()
+
+
+@contextmanager
+def interrupts_as_flag() -> Iterator[Interruption]:
+    """Turn Ctrl-C and SIGTERM into a flag while a pool runs, so it can shut down cleanly.
+
+    The caller waits for its futures with a timeout of :data:`POLL_SECONDS`,
+    and when the flag is set, cancels what has not started and raises
+    ``flag.stop()`` (KeyboardInterrupt, or :class:`Terminated`). Outside the
+    main thread (where signals cannot be handled) the flag is never set and
+    the signals behave as usual.
+
+    A signal sent to the whole process group (a batch scheduler's SIGTERM)
+    also stops the fork server and the workers, so the pool may fail in its
+    own way (a broken pool, an EOF from the fork server) before the flag is
+    looked at: any error raised in the block once the flag is set is the
+    interruption, and is raised as such.
+    """
+    flag = Interruption()
+    if threading.current_thread() is not threading.main_thread():
+        yield flag
+        return
+    previous = {number: signal.signal(number, flag.catch)
+                for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield flag
+    except Exception:
+        if flag.is_set():
+            raise flag.stop() from None
+        raise
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -1,0 +1,156 @@
+"""Comparing scenarios: a common run plan, then differences from the first.
+
+The first scenario is the baseline. Every scenario runs the same number of
+years and replicates with the same seed, so replicate ``r`` of each uses
+the same model seed (common random numbers, :mod:`analysis.experiments.replicates`);
+:mod:`analysis.statistics.intervals` then pairs them by replicate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from analysis.experiments.replicates import Results
+from analysis.statistics.intervals import Interval, cumulative, differences
+from scenarios import Scenario, load
+from simulation import SOURCES, InputError
+from simulation.outcomes import reported
+
+
+@dataclass
+class Comparison:
+    """Plans compared with a baseline.
+
+    Attributes
+    ----------
+    question : str
+        What the comparison answers (a heading), may be empty.
+    baseline : Results
+        The first scenario's runs.
+    plans : list of Results
+        The others' runs.
+    differences : DataFrame
+        Tidy: one row per plan, outcome (:func:`simulation.outcomes.reported`)
+        and year: ``scenario``, ``outcome``, ``year``, ``baseline_mean``,
+        ``plan_mean``, ``difference``, ``low``, ``high``, ``n``, ``method``,
+        ``clear`` (plan minus baseline at the end of that year).
+    sources : DataFrame
+        Tidy: one row per plan, source, year and ``span``: the difference in
+        that source's contribution to teachers' self-efficacy (0-1 scale;
+        times 8 for TSES points) summed over the weeks of that year
+        (``span == "year"``) or from year 1 to that year (``"to date"``),
+        with its interval.
+    """
+
+    question: str
+    baseline: Results
+    plans: list[Results]
+    differences: pd.DataFrame
+    sources: pd.DataFrame
+
+    @property
+    def years(self) -> int:
+        """School years run."""
+        return self.baseline.scenario.years
+
+    @property
+    def replicates(self) -> int:
+        """Replicates per scenario."""
+        return self.baseline.scenario.replicates
+
+    def interval(self, plan: str, outcome: str, year: int) -> Interval:
+        """One difference as an :class:`Interval`."""
+        row = self.differences[(self.differences["scenario"] == plan)
+                               & (self.differences["outcome"] == outcome)
+                               & (self.differences["year"] == year)].iloc[0]
+        return Interval(row["difference"], row["low"], row["high"], int(row["n"]),
+                        row["method"])
+
+    def result(self, plan: str) -> Results:
+        """The runs of the scenario named ``plan`` (a plan or the baseline)."""
+        return next(r for r in [self.baseline, *self.plans] if r.scenario.name == plan)
+
+    def start_difference(self, plan: str, outcome: str) -> float:
+        """Plan minus baseline mean of ``outcome`` before the first week (step 0)."""
+        def start(result: Results) -> float:
+            frame = result.trajectories
+            return float(frame.loc[frame["step"] == 0, outcome].mean())
+        return start(self.result(plan)) - start(self.baseline)
+
+    def source_intervals(self, plan: str, year: int, span: str = "to date"
+                         ) -> dict[str, Interval]:
+        """Each source's difference in ``year`` (span ``"year"``) or up to it, as intervals."""
+        table = self.sources
+        rows = table[(table["scenario"] == plan) & (table["year"] == year)
+                     & (table["span"] == span)]
+        return {r["source"]: Interval(r["difference"], r["low"], r["high"], int(r["n"]),
+                                      r["method"]) for _, r in rows.iterrows()}
+
+
+def common_run(references: Sequence[str], years: int | None = None,
+               replicates: int | None = None, seed: int | None = None) -> list[Scenario]:
+    """Load scenarios and give them one run plan, for a fair comparison.
+
+    Parameters
+    ----------
+    references : sequence of str
+        Built-in names or paths; the first is the baseline.
+    years : int, optional
+        Default: the longest of the scenarios' own ``years``.
+    replicates : int, optional
+        Default: the largest of their own ``replicates`` (at least 2).
+    seed : int, optional
+        Default: the baseline's seed. All scenarios share it (CRN).
+
+    Raises
+    ------
+    InputError
+        For a bad file, fewer than two scenarios, or fewer than 2 replicates.
+    """
+    if len(references) < 2:
+        raise InputError("compare needs at least two scenarios: a baseline, then one or more "
+                         "plans, e.g. `staffroom compare departments plc`", key="SCENARIO")
+    loaded = [load(reference) for reference in references]
+    if replicates is not None and replicates < 2:
+        raise InputError(f"--replicates {replicates} is too few to compare; allowed: 2 or "
+                         "more (an interval needs at least two runs)", key="--replicates")
+    years = years if years is not None else max(s.years for s in loaded)
+    replicates = replicates if replicates is not None else max(2, *(s.replicates
+                                                                    for s in loaded))
+    seed = seed if seed is not None else loaded[0].seed
+    planned = [s.for_run(years=years, replicates=replicates, seed=seed) for s in loaded]
+    return _unique_names(planned)
+
+
+def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
+    seen: dict[str, int] = {}
+    out = []
+    for s in scenarios:
+        seen[s.name] = seen.get(s.name, 0) + 1
+        out.append(s if seen[s.name] == 1 else replace(s, name=f"{s.name} ({seen[s.name]})"))
+    return out
+
+
+def compare(results: Sequence[Results], question: str = "") -> Comparison:
+    """Differences of each scenario from the first, by outcome and year."""
+    baseline, plans = results[0], list(results[1:])
+    names = [f"source_{name}_year" for name in SOURCES]
+    base_sources = cumulative(baseline.summary, names)
+    tables, source_tables = [], []
+    for plan in plans:
+        table = differences(plan.summary, baseline.summary, reported())
+        table.insert(0, "scenario", plan.scenario.name)
+        tables.append(table)
+        for span, sums in (
+                ("year", differences(plan.summary, baseline.summary, names)),
+                ("to date", differences(cumulative(plan.summary, names), base_sources, names))):
+            sums.insert(0, "scenario", plan.scenario.name)
+            sums.insert(1, "span", span)
+            sums.insert(2, "source", sums.pop("outcome").str.removeprefix(
+                "source_").str.removesuffix("_year"))
+            source_tables.append(sums)
+    return Comparison(question, baseline, plans, pd.concat(tables, ignore_index=True),
+                      pd.concat(source_tables, ignore_index=True))

@@ -1,0 +1,120 @@
+"""Measures the patterns derive from the experiments' tables before judging them.
+
+School-level measures of a population, the school-size curve and its
+channels, the ablation differences, and how much of a starting deficit is
+left (:mod:`analysis.statistics.validation.patterns` turns them into claims).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from analysis.experiments.validation import (
+    CHANNEL_SIZES,
+    CURVE_SIZES,
+    CURVE_STRUCTURES,
+    SIZE_CHANNELS,
+    SOURCE_ARMS,
+)
+from analysis.statistics.validation.claims import arm_difference, per_replicate, trajectory
+from analysis.statistics.validation.stats import mean_ci
+
+
+def school_measures(table: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
+    """One row per school of the population: its design and its measures.
+
+    Culture and learning are both averaged over the last two years (years 3
+    and 4 of the run) to reduce noise in single schools.
+    """
+    final = int(table["year"].max())
+    recent = table[table["year"].isin([final - 1, final])]
+    measures = recent.groupby("replicate")[
+        ["collective_efficacy", "responsibility", "self_efficacy_tses", "annual_gain",
+         "ses_gain_slope", "ses_gap", "practice_share"]].mean()
+    return design.set_index("replicate").join(measures).reset_index()
+
+
+def zscore(x: pd.Series) -> pd.Series:
+    return (x - x.mean()) / x.std(ddof=1)
+
+
+CURVE_MEASURES = ("annual_gain", "ses_gain_slope", "collective_efficacy", "responsibility",
+                  "out_of_field_share", "known_share")
+
+
+def size_curve(table: pd.DataFrame) -> pd.DataFrame:
+    """Per structure and size: each measure's mean and 95% interval (tidy)."""
+    rows = []
+    for structure in CURVE_STRUCTURES:
+        for n in CURVE_SIZES:
+            arm = f"{structure}_{n}"
+            for column in CURVE_MEASURES:
+                e = mean_ci(per_replicate(table, arm, column))
+                rows.append({"structure": structure, "students": n, "measure": column,
+                             "mean": e.estimate, "low": e.low, "high": e.high})
+    return pd.DataFrame(rows)
+
+
+def channel_shares(table: pd.DataFrame) -> pd.DataFrame:
+    """How much of the small-large difference each channel of size carries.
+
+    For each measure, the paired difference (600 − 2,400 students, departments)
+    with all channels on, with one channel off, and the channel's share: the
+    part of the difference that goes when it is switched off.
+    """
+    small, large = CHANNEL_SIZES
+    rows = []
+    for column in ("annual_gain", "ses_gain_slope", "collective_efficacy"):
+        full = arm_difference(table, f"departments_{small}", f"departments_{large}", column)
+        for channel in SIZE_CHANNELS:
+            without = arm_difference(table, f"departments_{small}_no_{channel}",
+                                     f"departments_{large}_no_{channel}", column)
+            share = 1.0 - without.estimate / full.estimate if full.estimate else float("nan")
+            rows.append({"measure": column, "channel": channel, "difference": full.estimate,
+                         "difference_low": full.low, "difference_high": full.high,
+                         "without": without.estimate, "without_low": without.low,
+                         "without_high": without.high, "share": share})
+    return pd.DataFrame(rows)
+
+
+def ablation_differences(table: pd.DataFrame, column: str) -> tuple[dict[str, np.ndarray],
+                                                                     list[int]]:
+    """Per-replicate yearly ``column`` of each ablated arm minus the full model's."""
+    full = trajectory(table, "full", column)
+    years = [y for y in full.columns if y >= 1]
+    diffs = {source: (trajectory(table, f"no_{source}", column)[years]
+                      - full[years]).to_numpy() for source in SOURCE_ARMS}
+    return diffs, years
+
+
+def impact(idx: np.ndarray, *parts: np.ndarray) -> float:
+    """Root mean square over years of the distance between mean trajectories.
+
+    Each part is a (replicates, years) array of paired differences; the
+    distance in a year is the Euclidean norm of their means over the
+    replicates ``idx``. With the differences in the mean and in the SD of
+    teachers' TSES it is the 2-Wasserstein distance between normal
+    approximations of the two distributions of teachers' self-efficacy.
+    """
+    squared = sum(part[idx].mean(axis=0) ** 2 for part in parts)
+    return float(np.sqrt(np.mean(squared)))
+
+
+def remaining_share(low: pd.DataFrame, typical: pd.DataFrame, year: int
+                    ) -> Callable[[np.ndarray], float]:
+    """Statistic: share of the starting deficit (typical − low) left at ``year``."""
+    def share(idx: np.ndarray) -> float:
+        start = typical[0].to_numpy()[idx].mean() - low[0].to_numpy()[idx].mean()
+        later = typical[year].to_numpy()[idx].mean() - low[year].to_numpy()[idx].mean()
+        return later / start if start > 0 else np.nan
+    return share
+
+
+def half_life(low: pd.DataFrame, typical: pd.DataFrame) -> float:
+    """First year by whose end half of the mean deficit is gone (inf if never)."""
+    deficit = typical.mean() - low.mean()
+    closed = [y for y in deficit.index if y >= 1 and deficit[y] <= 0.5 * deficit[0]]
+    return float(closed[0]) if closed else float("inf")

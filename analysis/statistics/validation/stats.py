@@ -1,0 +1,258 @@
+"""Statistics for the validation: interval estimates and the verdict rule.
+
+Every effect the validation reports is an :class:`Interval` (a value and a
+95% interval). A :class:`Claim` pairs an estimate with the direction a
+pattern of ``MODEL.md`` §8 predicts and turns it into a verdict:
+
+* **holds** — the interval lies wholly on the predicted side of the
+  threshold (0 for a difference);
+* **fails** — the interval lies wholly on the other side, or the whole
+  interval lies within the *smallest effect of interest* around the
+  threshold (the predicted difference is absent, and the interval is tight
+  enough to say so);
+* **inconclusive** — otherwise.
+
+A claim with a published magnitude band is judged against the band
+instead: it **holds** when its interval lies inside the band, **fails** when
+the interval lies wholly outside it (too small, too large or the wrong
+sign), and is **inconclusive** when the interval straddles an edge.
+
+The intervals: a Student-t interval for a mean (of paired differences when
+two arms share replicate seeds), Fisher's z for a correlation, HC3
+heteroskedasticity-robust intervals for regression coefficients, and the
+percentile bootstrap for statistics with no closed form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats as sps
+
+from analysis.statistics.intervals import Interval, mean_interval
+
+LEVEL = 0.95
+HOLDS, FAILS, INCONCLUSIVE = "holds", "fails", "inconclusive"
+
+
+def mean_ci(values: Sequence[float], level: float = LEVEL) -> Interval:
+    """Mean with its Student-t interval (NaN values are dropped).
+
+    Parameters
+    ----------
+    values : sequence of float
+        Independent replicates (e.g. one value per replicate run, or paired
+        differences of two arms that share replicate seeds).
+    level : float
+        Coverage of the interval.
+    """
+    interval = mean_interval(np.asarray(values, dtype=float), level)
+    return Interval(interval.estimate, interval.low, interval.high, interval.n)
+
+
+def paired_difference(a: Sequence[float], b: Sequence[float], level: float = LEVEL) -> Interval:
+    """Mean of ``a - b`` over replicate pairs, with its t interval.
+
+    Replicate ``r`` of two arms runs with the same seed (common random
+    numbers), so the pairs are independent of each other and the paired
+    interval is valid whether or not the seeds make the arms correlated.
+    """
+    return mean_ci(np.asarray(a, dtype=float) - np.asarray(b, dtype=float), level)
+
+
+def correlation_ci(x: Sequence[float], y: Sequence[float], level: float = LEVEL) -> Interval:
+    """Pearson correlation with Fisher's z interval."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
+    n = x.size
+    if n < 4:
+        return Interval(np.nan, np.nan, np.nan, n)
+    r = float(np.corrcoef(x, y)[0, 1])
+    z = np.arctanh(np.clip(r, -0.999999, 0.999999))
+    half = sps.norm.ppf(0.5 + level / 2) / np.sqrt(n - 3)
+    return Interval(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
+
+
+def partial_correlation_ci(x: Sequence[float], y: Sequence[float],
+                           controls: Sequence[Sequence[float]], level: float = LEVEL) -> Interval:
+    """Pearson correlation of ``x`` and ``y`` after removing ``controls`` (OLS residuals).
+
+    Fisher's z interval with ``n - 3 - k`` degrees of freedom for ``k`` controls.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    c = np.column_stack([np.asarray(v, dtype=float) for v in controls])
+    keep = np.isfinite(x) & np.isfinite(y) & np.isfinite(c).all(axis=1)
+    x, y, c = x[keep], y[keep], c[keep]
+    n, k = x.size, c.shape[1]
+    if n < k + 5:
+        return Interval(np.nan, np.nan, np.nan, n)
+    design = np.column_stack([np.ones(n), c])
+
+    def residual(v: np.ndarray) -> np.ndarray:
+        return v - design @ np.linalg.lstsq(design, v, rcond=None)[0]
+
+    r = float(np.corrcoef(residual(x), residual(y))[0, 1])
+    z = np.arctanh(np.clip(r, -0.999999, 0.999999))
+    half = sps.norm.ppf(0.5 + level / 2) / np.sqrt(n - 3 - k)
+    return Interval(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
+
+
+def regression_coefficient(y: Sequence[float], predictors: dict[str, Sequence[float]],
+                           name: str, level: float = LEVEL) -> Interval:
+    """OLS coefficient of ``predictors[name]`` (with an intercept), HC3 interval.
+
+    Parameters
+    ----------
+    y : sequence of float
+        Outcome, one value per unit (school).
+    predictors : dict
+        Named columns; all enter the regression.
+    name : str
+        The coefficient to report.
+    """
+    import statsmodels.api as sm
+
+    columns = list(predictors)
+    x = np.column_stack([np.asarray(predictors[c], dtype=float) for c in columns])
+    y = np.asarray(y, dtype=float)
+    keep = np.isfinite(y) & np.isfinite(x).all(axis=1)
+    fit = sm.OLS(y[keep], sm.add_constant(x[keep], has_constant="add")).fit(cov_type="HC3")
+    k = columns.index(name) + 1
+    low, high = fit.conf_int(alpha=1 - level)[k]
+    return Interval(float(fit.params[k]), float(low), float(high), int(keep.sum()))
+
+
+def bootstrap_ci(statistic: Callable[[np.ndarray], float], n_units: int, *,
+                 draws: int = 2000, seed: int = 0, level: float = LEVEL) -> Interval:
+    """Percentile bootstrap over units (replicates) for any statistic.
+
+    Parameters
+    ----------
+    statistic : callable
+        Takes an integer array of unit indices (a resample, with
+        repetition) and returns the statistic computed on those units. All
+        arms of an experiment are resampled with the same indices, which
+        keeps replicate pairs together.
+    n_units : int
+        Number of units to resample.
+    """
+    rng = np.random.default_rng(seed)
+    value = float(statistic(np.arange(n_units)))
+    samples = np.array([statistic(rng.integers(0, n_units, n_units)) for _ in range(draws)])
+    samples = samples[np.isfinite(samples)]
+    if samples.size < draws / 2:
+        return Interval(value, np.nan, np.nan, n_units)
+    low, high = np.quantile(samples, [0.5 - level / 2, 0.5 + level / 2])
+    return Interval(value, float(low), float(high), n_units)
+
+
+def decide(estimate: Interval, direction: int, threshold: float = 0.0,
+           margin: float = 0.0) -> str:
+    """The verdict rule (module docstring) for one estimate.
+
+    Parameters
+    ----------
+    direction : {+1, -1}
+        +1 when the pattern predicts a value above ``threshold``, -1 below.
+    margin : float
+        Smallest effect of interest: an interval wholly inside
+        ``threshold ± margin`` means the predicted effect is absent (0 turns
+        this test off).
+    """
+    low, high = estimate.low, estimate.high
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return INCONCLUSIVE
+    if margin > 0 and threshold - margin <= low and high <= threshold + margin:
+        return FAILS
+    above, below = low > threshold, high < threshold
+    if (direction > 0 and above) or (direction < 0 and below):
+        return HOLDS
+    if (direction > 0 and below) or (direction < 0 and above):
+        return FAILS
+    return INCONCLUSIVE
+
+
+def decide_band(estimate: Interval, band: tuple[float, float]) -> str:
+    """The verdict against a published band: inside, outside, or straddling an edge."""
+    low, high = estimate.low, estimate.high
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return INCONCLUSIVE
+    if band[0] <= low and high <= band[1]:
+        return HOLDS
+    if high < band[0] or low > band[1]:
+        return FAILS
+    return INCONCLUSIVE
+
+
+def combine(verdicts: Sequence[str]) -> str:
+    """A pattern's verdict from its claims': all hold, any fails, else inconclusive."""
+    if verdicts and all(v == HOLDS for v in verdicts):
+        return HOLDS
+    if any(v == FAILS for v in verdicts):
+        return FAILS
+    return INCONCLUSIVE
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One testable part of a pattern: what is predicted and what was measured.
+
+    Parameters
+    ----------
+    pattern : int
+        Pattern number in ``MODEL.md`` §8.
+    label : str
+        Short id, e.g. ``"2a"``.
+    statement : str
+        What the pattern predicts, in words.
+    measure : str
+        How the effect is measured.
+    estimate : Interval
+        The measured effect and its 95% interval.
+    direction : int
+        +1: predicted above ``threshold``; -1: below.
+    threshold : float
+        0 for a difference; otherwise the value the effect must pass.
+    margin : float
+        Smallest effect of interest (see :func:`decide`).
+    unit : str
+        Unit of the effect.
+    diagnostic : bool
+        Reported for insight, not counted in the pattern's verdict.
+    band : tuple of float, optional
+        A published magnitude the effect must lie in (then the verdict is
+        :func:`decide_band`, not the side of ``threshold``).
+    band_source : str
+        Where the band comes from.
+    """
+
+    pattern: int
+    label: str
+    statement: str
+    measure: str
+    estimate: Interval
+    direction: int
+    threshold: float = 0.0
+    margin: float = 0.0
+    unit: str = ""
+    diagnostic: bool = False
+    band: tuple[float, float] | None = None
+    band_source: str = ""
+
+    @property
+    def verdict(self) -> str:
+        """holds / fails / inconclusive (:func:`decide_band` or :func:`decide`)."""
+        if self.band is not None:
+            return decide_band(self.estimate, self.band)
+        return decide(self.estimate, self.direction, self.threshold, self.margin)
+
+    @property
+    def prediction(self) -> str:
+        """The prediction as a comparison, e.g. ``"> 0"`` or ``"in [0.05, 0.2]"``."""
+        if self.band is not None:
+            return f"in [{self.band[0]:g}, {self.band[1]:g}]"
+        sign = ">" if self.direction > 0 else "<"
+        return f"{sign} {self.threshold:g}"

@@ -1,0 +1,172 @@
+"""Golden outputs: every command's tidy results, bit for bit, for fixed seeds.
+
+The files in ``tests/golden/`` are what ``run``, ``compare``, ``demo``,
+``sweep``, ``sensitivity``, the validation's patterns, ``calibrate`` and the
+teaching measurements produced (small versions, through the same code)
+before the experiment engine was re-laid (issue 12). A refactor that does
+not mean to change results must leave them identical; a change of the model
+that does mean to change them regenerates them on purpose::
+
+    STAFFROOM_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+
+and the diff of ``tests/golden/`` shows what moved. A failure names the file
+and shows the first cells or lines that differ.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from cli_support import staffroom
+
+GOLDEN = Path(__file__).parent / "golden"
+UPDATE = os.environ.get("STAFFROOM_UPDATE_GOLDEN") == "1"
+SHOWN = 12
+
+
+def _differing_cells(expected: str, actual: str) -> str:
+    """The first cells that differ between two CSV texts, as lines for a message."""
+    a = pd.read_csv(io.StringIO(expected), float_precision="round_trip", dtype=str)
+    b = pd.read_csv(io.StringIO(actual), float_precision="round_trip", dtype=str)
+    if list(a.columns) != list(b.columns) or len(a) != len(b):
+        return (f"shape or columns differ: expected {a.shape} {list(a.columns)}, "
+                f"got {b.shape} {list(b.columns)}")
+    lines = []
+    for column in a.columns:
+        differ = a[column].fillna("<NA>") != b[column].fillna("<NA>")
+        for row in differ[differ].index:
+            lines.append(f"row {row}, {column}: expected {a.at[row, column]}, "
+                         f"got {b.at[row, column]}")
+    return "\n".join(lines[:SHOWN]) + (f"\n... {len(lines) - SHOWN} more" if len(lines) > SHOWN
+                                       else "")
+
+
+def _check(name: str, actual: str, explain) -> None:
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_text(actual, encoding="utf-8")
+        return
+    assert path.exists(), f"{path} is missing: run with STAFFROOM_UPDATE_GOLDEN=1 to make it"
+    expected = path.read_text(encoding="utf-8")
+    if actual != expected:
+        pytest.fail(f"{name} differs from the golden output:\n{explain(expected, actual)}",
+                    pytrace=False)
+
+
+def check_table(name: str, frame: pd.DataFrame) -> None:
+    """``frame`` as CSV (floats at full precision) equals ``golden/<name>.csv``."""
+    _check(f"{name}.csv", frame.to_csv(index=False), _differing_cells)
+
+
+def check_text(name: str, text: str) -> None:
+    """``text`` equals ``golden/<name>``."""
+    def explain(expected: str, actual: str) -> str:
+        diff = difflib.unified_diff(expected.splitlines(), actual.splitlines(), "golden",
+                                    "now", lineterm="", n=1)
+        return "\n".join(list(diff)[:4 * SHOWN])
+    _check(name, text, explain)
+
+
+def check_json(name: str, value) -> None:
+    """``value`` as JSON (floats at full precision, keys sorted) equals ``golden/<name>.json``."""
+    check_text(f"{name}.json", json.dumps(value, indent=1, sort_keys=True) + "\n")
+
+
+def _folder_tables(folder: Path, prefix: str, names: tuple[str, ...]) -> None:
+    for name in names:
+        check_table(f"{prefix}_{name}", pd.read_csv(folder / f"{name}.csv"))
+
+
+def _ok(outcome) -> None:
+    assert outcome.code == 0, outcome.err
+
+
+def test_run(capsys, monkeypatch, tmp_path):
+    out = tmp_path / "run"
+    _ok(staffroom(capsys, monkeypatch, "run", "maine_township", "--years", "2",
+                  "--replicates", "2", "--seed", "3", "--workers", "1", "--no-plots", "-q",
+                  "--out", out))
+    _folder_tables(out, "run", ("summary", "decisions"))
+    check_table("run_trajectories", pd.read_parquet(out / "trajectories.parquet"))
+    metadata = pq.read_schema(out / "trajectories.parquet").metadata[b"staffroom"]
+    check_json("run_parquet_metadata", json.loads(metadata))
+
+
+def test_compare(capsys, monkeypatch, tmp_path):
+    out = tmp_path / "compare"
+    _ok(staffroom(capsys, monkeypatch, "compare", "departments", "plc", "egg_crate",
+                  "--years", "2", "--replicates", "3", "--seed", "4", "--workers", "2", "-q",
+                  "--out", out))
+    _folder_tables(out, "compare", ("differences", "sources", "summary"))
+    check_text("compare_report.md", (out / "report.md").read_text(encoding="utf-8"))
+
+
+def test_demo(capsys, monkeypatch, tmp_path):
+    out = tmp_path / "demo"
+    _ok(staffroom(capsys, monkeypatch, "demo", "--replicates", "2", "--workers", "2", "-q",
+                  "--out", out))
+    _folder_tables(out, "demo", ("differences", "sources", "summary"))
+    check_text("demo_report.md", (out / "report.md").read_text(encoding="utf-8"))
+
+
+def test_sweep_and_sensitivity(capsys, monkeypatch, tmp_path):
+    out = tmp_path / "sweep"
+    _ok(staffroom(capsys, monkeypatch, "sweep", GOLDEN / "tiny_sweep.toml", "--out", out,
+                  "--workers", "0", "--format", "csv", "-q"))
+    check_table("sweep_runs", pd.read_csv(out / "runs.csv"))
+    analysed = staffroom(capsys, monkeypatch, "sensitivity", out, "--outcome", "annual_gain",
+                         "--csv")
+    _ok(analysed)
+    check_table("sensitivity", pd.read_csv(io.StringIO(analysed.out)))
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def test_validation_patterns():
+    from analysis.experiments.validation import Settings
+    from analysis.statistics.validation.suite import run_patterns
+
+    tables, results = run_patterns(Settings(replicates=3, schools=8, bootstrap=50),
+                                   workers=2, patterns=(1, 3, 6))
+    for name, table in tables.items():
+        check_table(f"validate_{name}", table)
+    check_json("validate_claims", [
+        {"pattern": r.number, "verdict": r.verdict,
+         "claims": [{"label": c.label, "verdict": c.verdict,
+                     "estimate": [_finite(c.estimate.estimate), _finite(c.estimate.low),
+                                  _finite(c.estimate.high)]} for c in r.claims]}
+        for r in results])
+
+
+def test_calibration():
+    from analysis.statistics.calibration import measure
+
+    targets = measure(reps=2, workers=2)
+    check_json("calibrate", [{"name": t.name, "role": t.role, "value": _finite(t.value),
+                              "within": t.within} for t in targets])
+
+
+def test_teaching_measurements():
+    from dashboard import activities
+
+    seeds = [1, 2]
+    measured = {
+        "mastery_versus_persuasion": activities.mastery_versus_persuasion(seeds),
+        "egg_crate": activities.egg_crate(seeds, years=2),
+        "cynical_colleague": activities.cynical_colleague(seeds),
+        "turnaround": activities.turnaround(seeds, years=2),
+    }
+    check_json("teaching", {
+        activity: {key: [_finite(e.estimate), _finite(e.low), _finite(e.high), e.n]
+                   for key, e in estimates.items()}
+        for activity, estimates in measured.items()})
