@@ -129,7 +129,7 @@ class Classes:
         return gathered.sum(axis=1) * (1.0 / self.n_courses) + self.extra_mean
 
     def induced(self, table_sum: np.ndarray, weeks: int) -> np.ndarray:
-        """Each student's teacher-induced gain over ``weeks`` weeks (tables summed in ``table_sum``)."""
+        """Each student's teacher-induced gain over ``weeks`` weeks, from summed tables."""
         gathered = table_sum.ravel()[self.index].reshape(-1, self.n_courses)
         return (gathered.sum(axis=1) * (1.0 / self.n_courses) + weeks * self.extra_mean) * (
             1.0 / WEEKS_PER_YEAR

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import networks
+from . import metrics, networks
 from .model import _check_changes, _checked_processes, _intervention
 from .parameters import WEEKS_PER_YEAR, Parameters
 from .schools import Schools
@@ -116,6 +116,32 @@ class SchoolEnsemble:
     def outcomes(self) -> list[dict[str, float]]:
         """Every replicate's outcomes now (as ``SchoolModel.outcomes``)."""
         return self.school.outcomes(self.steps)
+
+    def recorded_columns(self, replicate: int) -> dict[str, list[float]]:
+        """One replicate's recorded outcomes as columns of plain lists.
+
+        The same columns, in the same order, as ``SchoolModel``'s data
+        collector (``model.datacollector.model_vars``) for that seed.
+        """
+        return {
+            name: [per_school[replicate][name] for _, per_school in self._records]
+            for name in metrics.OUTCOMES
+        }
+
+    def recorded(self, replicate: int) -> pd.DataFrame:
+        """One replicate's recorded outcomes (as the model's ``get_model_vars_dataframe()``)."""
+        return pd.DataFrame(self.recorded_columns(replicate))
+
+    def source_means(self) -> list[dict[str, float]]:
+        """This week's mean change in self-efficacy from each source, one dict per replicate."""
+        out = []
+        for r in range(len(self.seeds)):
+            ts = self.school.teacher_slice(r)
+            out.append({
+                name: float(values[ts].sum()) / values[ts].size
+                for name, values in self.school.source_changes.items()
+            })
+        return out
 
     def dataframe(self) -> pd.DataFrame:
         """The recorded outcomes, tidy: replicate, seed, step, then the outcomes."""

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from analysis.cli.commands import register
+from analysis.cli.commands import Ensemble, register
 from analysis.cli.consoles import stderr_console, stdout_console
 from analysis.cli.school import register as school_register
 from analysis.cli.sweeps import sensitivity, sweep
@@ -41,6 +41,7 @@ def calibrate(
                                    "multiple)."),
     workers: int = typer.Option(0, min=0, help="Worker processes (0: one per CPU). Results "
                                 "do not depend on it."),
+    ensemble: Ensemble = True,
 ) -> None:
     """Check the default calibration against published magnitudes (Markdown on stdout).
 
@@ -51,13 +52,15 @@ def calibrate(
     """
     from analysis.cli.validate import _progress, _tracker
     from analysis.experiments.calibration import jobs_count
+    from analysis.experiments.runs import ensembles
     from analysis.experiments.workers import usable_cores
     from analysis.reports.calibration import to_markdown
     from analysis.statistics.calibration import measure
 
     with _progress(errors) as progress:
         done, _ = _tracker(progress, "calibration", jobs_count(replicates))
-        targets = measure(replicates, workers=workers or usable_cores(), on_done=done)
+        with ensembles(ensemble):
+            targets = measure(replicates, workers=workers or usable_cores(), on_done=done)
     sys.stdout.write(to_markdown(targets, replicates))
 
 
@@ -128,6 +131,7 @@ def validate(
     only: str = typer.Option("all", help="Parts to run: all, or a comma list of patterns, "
                              "nels, robustness."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    ensemble: Ensemble = True,
 ) -> None:
     """Check the model against the empirical patterns it must reproduce.
 
@@ -138,10 +142,12 @@ def validate(
     Example: staffroom validate --quick --out validation
     """
     from analysis.cli.validate import validate as run_validation
+    from analysis.experiments.runs import ensembles
 
     try:
-        run_validation(quick=quick, workers=workers, out=out, docs=docs, only=only,
-                       console=console, quiet=quiet)
+        with ensembles(ensemble):
+            run_validation(quick=quick, workers=workers, out=out, docs=docs, only=only,
+                           console=console, quiet=quiet)
     except STOPS as stop:  # the report is written only at the end
         errors.print(f"{interruption(stop)}: nothing was written", markup=False)
         raise typer.Exit(exit_status(stop)) from None

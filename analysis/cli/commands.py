@@ -55,6 +55,10 @@ Overwrite = Annotated[bool, typer.Option(
     "--overwrite", help="Replace another command's results (a sweep's, or another "
                         "command's run.json) in the output folder instead of refusing.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+Ensemble = Annotated[bool, typer.Option(
+    "--ensemble/--no-ensemble", help="Run replicates that differ only in their seed together, "
+    "as one ensemble of schools (faster); --no-ensemble runs each as its own SchoolModel. "
+    "Results are identical.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -98,9 +102,16 @@ def _progress(total: int, what: str, quiet: bool = False) -> Iterator[Callable[[
         raise typer.Exit(exit_status(stop)) from None
 
 
-def _ran(total: int, elapsed: float, requested: int) -> str:
+def _ran(scenarios: list, elapsed: float, requested: int, ensemble: bool) -> str:
     """``"40 runs in 3.1 s on 2 worker processes (2 cores)"``: what really ran where."""
-    return f"{total} runs in {elapsed:.1f} s {worker_text(pool_size(requested, total))}."
+    from analysis.experiments.replicates import scenario_runs
+    from analysis.experiments.runs import batches
+
+    runs = [run for s in scenarios for run in scenario_runs(s)]
+    tasks = len(batches(runs, ensemble))
+    together = f" as {tasks} ensembles" if ensemble and tasks < len(runs) else ""
+    where = worker_text(pool_size(requested, tasks))
+    return f"{len(runs)} runs{together} in {elapsed:.1f} s {where}."
 
 
 def _stem(reference: str) -> str:
@@ -209,6 +220,7 @@ def run(
         "--plots/--no-plots", help="Draw the PNG plots (a few seconds).")] = True,
     overwrite: Overwrite = False,
     quiet: Quiet = False,
+    ensemble: Ensemble = True,
 ) -> None:
     """Run a scenario's replicates and write tables and plots.
 
@@ -222,6 +234,7 @@ def run(
     """
     from analysis.experiments.files import output_folder
     from analysis.experiments.replicates import run_many
+    from analysis.experiments.runs import ensembles
     from analysis.reports.comparison import run_table
     from analysis.reports.outputs import about, replicate_seeds, run_files
     from scenarios import load
@@ -231,13 +244,14 @@ def run(
     target = out if out is not None else Path("staffroom-out") / _stem(scenario)
     with output_folder(target, "run", overwrite=overwrite) as folder:
         started = time.perf_counter()
-        with _progress(planned.replicates, f"{planned.name}", quiet) as on_done:
+        with _progress(planned.replicates, planned.name, quiet) as on_done, \
+                ensembles(ensemble):
             (results,) = run_many([planned], workers=count, on_done=on_done)
         elapsed = time.perf_counter() - started
         folder.commit(run_files(results, plots_wanted),
                       about("run", [planned]) | {"replicate_seeds": replicate_seeds(results)})
     console.print(run_table(results))
-    status.print(_ran(planned.replicates, elapsed, count), highlight=False)
+    status.print(_ran([planned], elapsed, count, ensemble), highlight=False)
     written = "trajectories.parquet, summary.csv, " + ("plots/, " if plots_wanted else "")
     console.print(f"Wrote {folder.path}/ ({written}run.json)", highlight=False,
                   soft_wrap=True)
@@ -263,6 +277,7 @@ def compare(
     workers: Workers = None,
     overwrite: Overwrite = False,
     quiet: Quiet = False,
+    ensemble: Ensemble = True,
 ) -> None:
     """Compare plans with a baseline and write a report a principal can read.
 
@@ -279,6 +294,7 @@ def compare(
     """
     from analysis.experiments.files import output_folder
     from analysis.experiments.replicates import run_many
+    from analysis.experiments.runs import ensembles
     from analysis.reports.comparison import terminal_table
     from analysis.reports.outputs import about, report_files
     from analysis.statistics.compare import common_run
@@ -291,7 +307,8 @@ def compare(
                        overwrite=overwrite) as folder:
         started = time.perf_counter()
         total = sum(s.replicates for s in planned)
-        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done:
+        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done, \
+                ensembles(ensemble):
             results = run_many(planned, workers=count, on_done=on_done)
         elapsed = time.perf_counter() - started
         comparison = differences(results)
@@ -301,7 +318,7 @@ def compare(
         report = folder.commit(report_files([comparison], title),
                                about("compare", planned))["report.html"]
     console.print(terminal_table(comparison))
-    status.print(_ran(total, elapsed, count), highlight=False)
+    status.print(_ran(planned, elapsed, count, ensemble), highlight=False)
     console.print(f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)",
                   highlight=False, soft_wrap=True)
 
@@ -335,6 +352,7 @@ def demo(
     workers: Workers = None,
     overwrite: Overwrite = False,
     quiet: Quiet = False,
+    ensemble: Ensemble = True,
 ) -> None:
     """Answer three classic questions with built-in scenarios, and write a report.
 
@@ -347,6 +365,7 @@ def demo(
     """
     from analysis.experiments.files import output_folder
     from analysis.experiments.replicates import run_many
+    from analysis.experiments.runs import ensembles
     from analysis.reports.comparison import terminal_table
     from analysis.reports.outputs import about, report_files
     from analysis.statistics.compare import compare as differences
@@ -361,7 +380,8 @@ def demo(
     with output_folder(out, "demo", overwrite=overwrite) as folder:
         started = time.perf_counter()
         total = sum(s.replicates for s in planned.values())
-        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done:
+        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done, \
+                ensembles(ensemble):
             runs = dict(zip(names, run_many(list(planned.values()), workers=count,
                                             on_done=on_done), strict=True))
         elapsed = time.perf_counter() - started
@@ -371,6 +391,6 @@ def demo(
         report = folder.commit(files, about("demo", list(planned.values())))["report.html"]
     for comparison in comparisons:
         console.print(terminal_table(comparison))
-    status.print(_ran(total, elapsed, count), highlight=False)
+    status.print(_ran(list(planned.values()), elapsed, count, ensemble), highlight=False)
     console.print(f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)",
                   highlight=False, soft_wrap=True)

@@ -23,6 +23,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from analysis.cli.commands import Ensemble
 from analysis.cli.consoles import stderr_console, stdout_console
 from analysis.cli.progress import progress_display
 from analysis.experiments.workers import STOPS, exit_status, interruption
@@ -71,7 +72,7 @@ def sweep(sweep_file: SweepFile, output: SweepOut = None, workers: SweepWorkers 
           scheduler: Scheduler = None, trajectories: Trajectories = False,
           overwrite: SweepOverwrite = False, plan: Plan = False,
           runs_per_task: RunsPerTask = None, quiet: Quiet = False,
-          output_format: Format = "parquet") -> None:
+          output_format: Format = "parquet", ensemble: Ensemble = True) -> None:
     """Run a parameter sweep (resumable) into a Parquet dataset (and CSV with --format csv).
 
     Re-running the same command resumes: finished runs are kept, the rest
@@ -97,7 +98,8 @@ def sweep(sweep_file: SweepFile, output: SweepOut = None, workers: SweepWorkers 
         return
     outcome = _execute(spec, folder, quiet, workers=workers, scheduler=scheduler,
                        trajectories=trajectories, overwrite=overwrite,
-                       runs_per_task=runs_per_task, csv=output_format == "csv")
+                       runs_per_task=runs_per_task, csv=output_format == "csv",
+                       ensemble=ensemble)
     if outcome.note:
         errors.print(outcome.note, markup=False, highlight=False, soft_wrap=True)
     rate = f", {outcome.new / outcome.seconds:.1f} runs/s" if outcome.new else ""

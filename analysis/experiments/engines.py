@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from analysis.experiments.runs import Run, timed
+from analysis.experiments.runs import Run, batches, timed_many
 from analysis.experiments.workers import (
     POLL_SECONDS,
     Interruption,
@@ -243,13 +243,20 @@ def _fill(engine: Engine, queue: Iterator[Task], pending: set[Future]) -> bool:
 
 @dataclass(frozen=True)
 class Batch:
-    """Runs with their positions in the caller's list: a task for :func:`run_all`."""
+    """Runs with their positions in the caller's list: a task for :func:`run_all`.
+
+    The runs are performed together (one ensemble) when they can be
+    (:func:`analysis.experiments.runs.execute_many`).
+    """
 
     items: tuple[tuple[int, Run], ...]
 
     def run(self) -> list[tuple[int, Any, float]]:
-        """Each run's position, measurement and CPU seconds."""
-        return [(index, *timed(run)) for index, run in self.items]
+        """Each run's position, measurement and CPU seconds (the batch's, shared evenly)."""
+        results, seconds = timed_many([run for _, run in self.items])
+        share = seconds / len(self.items)
+        return [(index, result, share)
+                for (index, _), result in zip(self.items, results, strict=True)]
 
 
 class CpuClock:
@@ -277,7 +284,9 @@ def run_all(runs: Sequence[Run], workers: int = 1, *, engine: Engine | None = No
     Parameters
     ----------
     runs : sequence of Run
-        What to run; the longest start first.
+        What to run; replicates that differ only in their seed run together
+        as ensembles (:func:`analysis.experiments.runs.batches`), the
+        longest batches first.
     workers : int
         Worker processes when no ``engine`` is given (1 runs here). Results
         do not depend on it.
@@ -289,7 +298,7 @@ def run_all(runs: Sequence[Run], workers: int = 1, *, engine: Engine | None = No
         Receives the CPU seconds of the runs.
     """
     results: list[Any] = [None] * len(runs)
-    order = sorted(range(len(runs)), key=lambda i: -runs[i].cost)
+    groups = sorted(batches(runs), key=lambda group: -sum(runs[i].cost for i in group))
     finished = 0
 
     def collect(batches: list[list[tuple[int, Any, float]]]) -> None:
@@ -304,6 +313,6 @@ def run_all(runs: Sequence[Run], workers: int = 1, *, engine: Engine | None = No
                     on_done(finished)
 
     own = engine is None
-    execute(engine or local_engine(workers, len(runs)),
-            (Batch(((i, runs[i]),)) for i in order), collect, close=own)
+    execute(engine or local_engine(workers, len(groups)),
+            (Batch(tuple((i, runs[i]) for i in group)) for group in groups), collect, close=own)
     return results

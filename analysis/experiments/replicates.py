@@ -18,7 +18,7 @@ from analysis.experiments.engines import run_all
 from analysis.experiments.runs import Run, check_record_every, recorded
 from analysis.experiments.seeds import replicate_seeds
 from scenarios import Scenario
-from simulation import SOURCES, WEEKS_PER_YEAR, SchoolModel
+from simulation import SOURCES, WEEKS_PER_YEAR, SchoolEnsemble, SchoolModel
 from simulation.outcomes import measured
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
@@ -51,26 +51,58 @@ def scenario_measure(model: SchoolModel, run: Run) -> RunResult:
 
     The yearly source sums use every week whatever ``run.record_every`` is.
     """
-    sums = dict.fromkeys(SOURCES, 0.0)
-    yearly = []
-    for week in range(1, run.years * WEEKS_PER_YEAR + 1):
+    sources = _SourceSums(1)
+    for _ in range(run.years * WEEKS_PER_YEAR):
         model.step()
-        for name in SOURCES:
-            values = model.source_changes[name]
-            sums[name] += float(values.sum()) / values.size
-        if week % WEEKS_PER_YEAR == 0:
-            yearly.append({"year": week // WEEKS_PER_YEAR,
-                           **{f"source_{n}_year": sums[n] for n in SOURCES}})
-            sums = dict.fromkeys(SOURCES, 0.0)
-    trajectory = recorded(model).reset_index(drop=True)
-    step = (trajectory["year"].astype(int) - 1) * WEEKS_PER_YEAR + trajectory["week"].astype(int)
-    trajectory.insert(0, "step", step)
-    annual = pd.DataFrame(model.annual_results)
-    annual["year"] = annual["year"].astype(int)
-    annual = annual.merge(pd.DataFrame(yearly), on="year", how="left")
+        sources.add([{name: float(values.sum()) / values.size
+                      for name, values in model.source_changes.items()}])
     decisions = [{"rule": d.rule, "rule_name": model.rules[d.rule - 1].label, "year": d.year,
                   "week": d.week, "step": d.step, "changes": _words(d.changes),
                   "seen": _words(d.seen)} for d in model.leader.decisions]
+    return _result(run, recorded(model), model.annual_results, sources.years[0], decisions)
+
+
+def _scenario_ensemble(ensemble: SchoolEnsemble, runs: Sequence[Run]) -> list[RunResult]:
+    """:func:`scenario_measure` for replicates run as one ensemble (no leader rules)."""
+    sources = _SourceSums(len(runs))
+    for _ in range(runs[0].years * WEEKS_PER_YEAR):
+        ensemble.step()
+        sources.add(ensemble.source_means())
+    return [_result(run, ensemble.recorded(r), ensemble.annual_results[r], sources.years[r], [])
+            for r, run in enumerate(runs)]
+
+
+scenario_measure.for_ensemble = _scenario_ensemble
+
+
+class _SourceSums:
+    """Each source's weekly mean change in self-efficacy, summed over each school year."""
+
+    def __init__(self, schools: int) -> None:
+        self.weeks = 0
+        self.sums = [dict.fromkeys(SOURCES, 0.0) for _ in range(schools)]
+        self.years: list[list[dict]] = [[] for _ in range(schools)]
+
+    def add(self, means: Sequence[dict[str, float]]) -> None:
+        self.weeks += 1
+        for sums, school in zip(self.sums, means, strict=True):
+            for name in SOURCES:
+                sums[name] += school[name]
+        if self.weeks % WEEKS_PER_YEAR == 0:
+            for school, sums in enumerate(self.sums):
+                self.years[school].append({"year": self.weeks // WEEKS_PER_YEAR,
+                                           **{f"source_{n}_year": sums[n] for n in SOURCES}})
+            self.sums = [dict.fromkeys(SOURCES, 0.0) for _ in self.sums]
+
+
+def _result(run: Run, recorded_rows: pd.DataFrame, annual_results: list[dict],
+            yearly_sources: list[dict], decisions: list[dict]) -> RunResult:
+    trajectory = recorded_rows.reset_index(drop=True)
+    step = (trajectory["year"].astype(int) - 1) * WEEKS_PER_YEAR + trajectory["week"].astype(int)
+    trajectory.insert(0, "step", step)
+    annual = pd.DataFrame(annual_results)
+    annual["year"] = annual["year"].astype(int)
+    annual = annual.merge(pd.DataFrame(yearly_sources), on="year", how="left")
     return RunResult(run.replicate, run.seed, trajectory, annual, decisions)
 
 

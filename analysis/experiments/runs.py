@@ -9,19 +9,36 @@ order. Every command (``run``, ``compare``, ``demo``, ``sweep``,
 ``validate``, ``calibrate``, the teaching measurements) declares its runs
 this way and hands them to an engine (:mod:`analysis.experiments.engines`).
 
+Runs that differ only in their seed (the replicates of one arm) are
+performed together as one :class:`simulation.SchoolEnsemble` of at most
+:data:`ENSEMBLE_SIZE` schools by :func:`execute_many`, when their measure
+has an ensemble form (``measure.for_ensemble``). Replicate r of an ensemble
+gives exactly what its own ``SchoolModel`` gives (bit for bit, tested), so
+the results do not depend on how runs are grouped; the grouping depends on
+the list of runs only, never on the workers. ``ensembles(False)`` (the
+command line's ``--no-ensemble``) runs every run as its own ``SchoolModel``.
+
 :func:`recorded` is the only code that reads the model's data collector.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from simulation import WEEKS_PER_YEAR, Intervention, SchoolModel
+from simulation import WEEKS_PER_YEAR, Intervention, Parameters, SchoolEnsemble, SchoolModel
+
+#: The most schools one ensemble holds: enough to share each numpy call among
+#: many schools, few enough that a sweep still has batches for every worker.
+ENSEMBLE_SIZE = 32
+
+_ENSEMBLES = contextvars.ContextVar("ensembles", default=True)
 
 
 @dataclass(frozen=True)
@@ -100,11 +117,91 @@ def execute(run: Run) -> Any:
     return (run.measure or yearly)(build(run), run)
 
 
-def timed(run: Run) -> tuple[Any, float]:
-    """:func:`execute`, and the CPU seconds it took in the process that ran it."""
+# ---------------------------------------------------------------------------
+# ensembles: runs that differ only in their seed, performed together
+# ---------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def ensembles(enabled: bool) -> Iterator[None]:
+    """Within the block, run replicates as ensembles (default) or each on its own."""
+    token = _ENSEMBLES.set(enabled)
+    try:
+        yield
+    finally:
+        _ENSEMBLES.reset(token)
+
+
+def ensembles_enabled() -> bool:
+    """Whether replicates run as ensembles here (see :func:`ensembles`)."""
+    return _ENSEMBLES.get()
+
+
+_MODEL_ONLY = frozenset(Parameters.names()) | {"n_students", "structure"}
+
+
+def ensemble_key(run: Run) -> tuple | None:
+    """What runs must share to be performed as one ensemble; None if ``run`` cannot join one.
+
+    A run joins an ensemble when its measure has an ensemble form and it
+    has no leader rules (rules act school by school). Runs with equal keys
+    differ at most in their labels, replicate number and seed.
+    """
+    measure = run.measure or yearly
+    if getattr(measure, "for_ensemble", None) is None or run.rules:
+        return None
+    if not set(run.parameters) <= _MODEL_ONLY:
+        return None
+    return (measure, repr(sorted(run.parameters.items())), run.years, repr(run.interventions),
+            run.disabled, id(run.network), run.record_every, repr(sorted(run.options.items())))
+
+
+def batches(runs: Sequence[Run], enabled: bool | None = None) -> list[list[int]]:
+    """Positions of ``runs`` grouped into ensembles (one position each when off).
+
+    Runs with the same :func:`ensemble_key` are grouped in their order in
+    ``runs`` and cut into groups of at most :data:`ENSEMBLE_SIZE`; the
+    grouping depends on ``runs`` alone.
+    """
+    if not (ensembles_enabled() if enabled is None else enabled):
+        return [[i] for i in range(len(runs))]
+    groups: dict[Any, list[int]] = {}
+    alone: list[list[int]] = []
+    for i, run in enumerate(runs):
+        key = ensemble_key(run)
+        if key is None:
+            alone.append([i])
+        else:
+            groups.setdefault(key, []).append(i)
+    cut = [group[start:start + ENSEMBLE_SIZE] for group in groups.values()
+           for start in range(0, len(group), ENSEMBLE_SIZE)]
+    return cut + alone
+
+
+def build_ensemble(runs: Sequence[Run]) -> SchoolEnsemble:
+    """One ensemble of ``runs`` (which share an :func:`ensemble_key`), before its first week."""
+    first = runs[0]
+    return SchoolEnsemble([run.seed for run in runs], **first.parameters,
+                          interventions=first.interventions, disabled=first.disabled,
+                          network=first.network, record_every=first.record_every)
+
+
+def execute_many(runs: Sequence[Run]) -> list[Any]:
+    """:func:`execute` for each of ``runs``; as one ensemble when they share a key.
+
+    The results are the same as ``[execute(run) for run in runs]``.
+    """
+    key = ensemble_key(runs[0])
+    if len(runs) == 1 or key is None or any(ensemble_key(run) != key for run in runs[1:]):
+        return [execute(run) for run in runs]
+    measure = runs[0].measure or yearly
+    return measure.for_ensemble(build_ensemble(runs), runs)
+
+
+def timed_many(runs: Sequence[Run]) -> tuple[list[Any], float]:
+    """:func:`execute_many`, and the CPU seconds it took in the process that ran it."""
     start = time.process_time()
-    result = execute(run)
-    return result, time.process_time() - start
+    results = execute_many(runs)
+    return results, time.process_time() - start
 
 
 # ---------------------------------------------------------------------------
@@ -123,7 +220,11 @@ def recorded_columns(model: SchoolModel) -> Mapping[str, list]:
 
 def year_end_rows(model: SchoolModel, columns: Sequence[str]) -> pd.DataFrame:
     """``columns`` at the start (year 0) and at each year's end, one row each."""
-    frame = recorded(model)
+    return year_ends(recorded(model), columns)
+
+
+def year_ends(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The rows of a recorded table at the start (year 0) and at each year's end."""
     ends = frame["week"] == WEEKS_PER_YEAR
     ends.iloc[0] = True
     out = frame.loc[ends, ["year", *columns]].reset_index(drop=True)
@@ -144,6 +245,14 @@ def yearly(model: SchoolModel, run: Run) -> pd.DataFrame:
     """Run ``run.years`` years; :data:`YEARLY_COLUMNS` at the start and each year's end."""
     model.run(run.years)
     return year_end_rows(model, YEARLY_COLUMNS)
+
+
+def _yearly_ensemble(ensemble: SchoolEnsemble, runs: Sequence[Run]) -> list[pd.DataFrame]:
+    ensemble.run(runs[0].years)
+    return [year_ends(ensemble.recorded(r), YEARLY_COLUMNS) for r in range(len(runs))]
+
+
+yearly.for_ensemble = _yearly_ensemble
 
 
 def tidy(runs: Sequence[Run], results: Sequence[pd.DataFrame]) -> pd.DataFrame:

@@ -8,7 +8,6 @@ and returns the runs as a pandas DataFrame, for notebooks.
 
 from __future__ import annotations
 
-import math
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -21,6 +20,7 @@ from analysis.experiments.clusters import check_scheduler_address, make_engine
 from analysis.experiments.engines import Engine
 from analysis.experiments.engines import execute as run_tasks
 from analysis.experiments.files import is_no_space, no_space, size_text
+from analysis.experiments.runs import ENSEMBLE_SIZE, ensembles_enabled
 from analysis.experiments.sweeps.design import Design
 from analysis.experiments.sweeps.results import new_manifest, read_runs
 from analysis.experiments.sweeps.runner import PointJob, Task, TaskResult
@@ -72,16 +72,15 @@ def manifest_for(sweep: Sweep, design: Design, trajectories: bool) -> dict:
 
 
 def tasks_for(sweep: Sweep, design: Design, done: set[tuple[int, int]], runs_per_task: int,
-              trajectories: bool, max_runs: int | None = None) -> Iterator[Task]:
+              trajectories: bool, ensemble: bool = True) -> Iterator[Task]:
     """The missing runs as tasks, generated lazily, in design order.
 
-    A design point's replicates go together in one task, and points with
-    few replicates are grouped until a task has ``runs_per_task`` runs. Only
-    a point with more than ``max_runs`` replicates to run is split (so that a
-    sweep of a few points with many replicates still spreads over every
-    worker).
+    A design point's replicates go in blocks of :data:`ENSEMBLE_SIZE` by
+    replicate number (replicates 0-31, 32-63, ...), each block one ensemble
+    (unless ``ensemble`` is False): the blocks depend on the design alone,
+    never on the workers. Blocks are grouped until a task has
+    ``runs_per_task`` runs.
     """
-    limit = max(max_runs or 0, runs_per_task) if max_runs else None
     jobs: list[PointJob] = []
     runs = 0
     for point in range(design.size):
@@ -89,17 +88,18 @@ def tasks_for(sweep: Sweep, design: Design, done: set[tuple[int, int]], runs_per
         if not missing:
             continue
         parameters, interventions, years = sweep.setup(design.values(point))
-        size = limit or len(missing)
-        for first in range(0, len(missing), size):
-            piece = tuple(missing[first:first + size])
-            jobs.append(PointJob(point, parameters, interventions, years, piece,
-                                 tuple(sweep.seed_of(point, r) for r in piece)))
-            runs += len(piece)
+        blocks: dict[int, list[int]] = {}
+        for replicate in missing:
+            blocks.setdefault(replicate // ENSEMBLE_SIZE, []).append(replicate)
+        for block in blocks.values():
+            jobs.append(PointJob(point, parameters, interventions, years, tuple(block),
+                                 tuple(sweep.seed_of(point, r) for r in block)))
+            runs += len(block)
             if runs >= runs_per_task:
-                yield Task(tuple(jobs), sweep.outcomes, trajectories)
+                yield Task(tuple(jobs), sweep.outcomes, trajectories, ensemble)
                 jobs, runs = [], 0
     if jobs:
-        yield Task(tuple(jobs), sweep.outcomes, trajectories)
+        yield Task(tuple(jobs), sweep.outcomes, trajectories, ensemble)
 
 
 def auto_runs_per_task(missing: int, workers: int) -> int:
@@ -107,17 +107,12 @@ def auto_runs_per_task(missing: int, workers: int) -> int:
     return max(1, min(8, missing // (16 * max(workers, 1))))
 
 
-def auto_max_runs(missing: int, workers: int) -> int:
-    """Largest task: at least 4 tasks per worker however few the design points."""
-    return max(1, math.ceil(missing / (4 * max(workers, 1))))
-
-
 def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
             workers: int | None = None, scheduler: str | None = None,
             trajectories: bool = False, overwrite: bool = False,
             runs_per_task: int | None = None, on_start: Progress | None = None,
             on_progress: Progress | None = None, engine: Engine | None = None,
-            csv: bool = False) -> Outcome:
+            csv: bool = False, ensemble: bool | None = None) -> Outcome:
     """Run (or resume) a sweep into a results folder.
 
     Parameters
@@ -141,6 +136,11 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
     csv : bool
         Also write ``runs.csv`` (and ``trajectories.csv``) when the sweep is
         complete; the Parquet datasets stay (resuming reads them).
+    ensemble : bool, optional
+        Run each design point's replicates as ensembles (default, unless
+        switched off with :func:`analysis.experiments.runs.ensembles`);
+        False runs every run as its own ``SchoolModel``. Results are the
+        same either way.
 
     Returns
     -------
@@ -179,7 +179,7 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
             label = engine.label
             per_task = runs_per_task or auto_runs_per_task(total - count, engine.workers)
             tasks = tasks_for(sweep, store.design, done, per_task, trajectories,
-                              max_runs=auto_max_runs(total - count, engine.workers))
+                              ensembles_enabled() if ensemble is None else ensemble)
 
             def write(results: list[TaskResult]) -> None:
                 nonlocal count, model_seconds
@@ -229,7 +229,7 @@ def _full(folder: Path, saved: int, total: int):
 def run_sweep(sweep: Sweep | str | Path, output: str | Path | None = None, *,
               workers: int | None = None, scheduler: str | None = None,
               trajectories: bool = False, overwrite: bool = False,
-              on_progress: Progress | None = None) -> pd.DataFrame:
+              on_progress: Progress | None = None, ensemble: bool | None = None) -> pd.DataFrame:
     """Run a sweep and return its runs as a DataFrame (one row per run).
 
     Without ``output`` the results go to a temporary folder that is removed
@@ -245,8 +245,9 @@ def run_sweep(sweep: Sweep | str | Path, output: str | Path | None = None, *,
     if output is None:
         with tempfile.TemporaryDirectory(prefix="staffroom-sweep-") as folder:
             execute(sweep, Path(folder) / "results", workers=workers, scheduler=scheduler,
-                    trajectories=trajectories, on_progress=on_progress)
+                    trajectories=trajectories, on_progress=on_progress, ensemble=ensemble)
             return read_runs(Path(folder) / "results")
     outcome = execute(sweep, output, workers=workers, scheduler=scheduler,
-                      trajectories=trajectories, overwrite=overwrite, on_progress=on_progress)
+                      trajectories=trajectories, overwrite=overwrite, on_progress=on_progress,
+                      ensemble=ensemble)
     return read_runs(outcome.path)

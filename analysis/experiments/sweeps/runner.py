@@ -10,13 +10,14 @@ a :class:`~analysis.experiments.runs.Run` performed by the one
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from analysis.experiments.runs import Run, execute, recorded_columns
-from simulation import WEEKS_PER_YEAR, Intervention, SchoolModel
+from analysis.experiments.runs import Run, batches, execute_many, recorded_columns
+from simulation import WEEKS_PER_YEAR, Intervention, SchoolEnsemble, SchoolModel
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Task:
     jobs: tuple[PointJob, ...]
     outcomes: tuple[str, ...]
     trajectories: bool = False
+    ensemble: bool = True
 
     @property
     def runs(self) -> int:
@@ -77,7 +79,21 @@ def point_measure(model: SchoolModel, run: Run
     numbers, so the summary is the same either way.
     """
     model.run(run.years)
-    columns = recorded_columns(model)
+    return _point_summary(recorded_columns(model), run)
+
+
+def _point_ensemble(ensemble: SchoolEnsemble, runs: Sequence[Run]
+                    ) -> list[tuple[np.ndarray, dict[str, list[float]] | None]]:
+    """:func:`point_measure` for a design point's replicates run as one ensemble."""
+    ensemble.run(runs[0].years)
+    return [_point_summary(ensemble.recorded_columns(r), run) for r, run in enumerate(runs)]
+
+
+point_measure.for_ensemble = _point_ensemble
+
+
+def _point_summary(columns: Mapping[str, list[float]], run: Run
+                   ) -> tuple[np.ndarray, dict[str, list[float]] | None]:
     every = run.record_every
     ends = [year * WEEKS_PER_YEAR // every for year in range(1, run.years + 1)]
     yearly = np.array([[columns[name][i] for name in run.options["outcomes"]] for i in ends],
@@ -85,13 +101,30 @@ def point_measure(model: SchoolModel, run: Run
     return yearly, (dict(columns) if every == 1 else None)
 
 
-def run_model(parameters: dict[str, Any], interventions: tuple[Intervention, ...], years: int,
-              seed: int, outcomes: tuple[str, ...], trajectories: bool
-              ) -> tuple[np.ndarray, dict[str, list[float]] | None]:
-    """One design point's run (:func:`point_measure`), declared as a :class:`Run`."""
-    return execute(Run("sweep", "", 0, seed, parameters, years, interventions,
-                       measure=point_measure, options={"outcomes": outcomes},
-                       record_every=1 if trajectories else WEEKS_PER_YEAR))
+def point_runs(job: PointJob, outcomes: tuple[str, ...], trajectories: bool) -> list[Run]:
+    """One design point's replicates, declared as runs of :func:`point_measure`."""
+    return [Run("sweep", str(job.point), replicate, seed, job.parameters, job.years,
+                job.interventions, measure=point_measure, options={"outcomes": outcomes},
+                record_every=1 if trajectories else WEEKS_PER_YEAR)
+            for replicate, seed in zip(job.replicates, job.seeds, strict=True)]
+
+
+def _run_point(job: PointJob, task: Task) -> list:
+    """Every replicate of one design point: as ensembles unless the task says not to."""
+    runs = point_runs(job, task.outcomes, task.trajectories)
+    results: list = [None] * len(runs)
+    for group in batches(runs, task.ensemble):
+        try:
+            done = execute_many([runs[i] for i in group])
+        except Exception as error:
+            seeds = [runs[i].seed for i in group]
+            error.add_note(f"in design point {job.point}, replicates "
+                           f"{[runs[i].replicate for i in group]} (seeds {seeds}) with "
+                           f"{job.parameters}")
+            raise
+        for i, result in zip(group, done, strict=True):
+            results[i] = result
+    return results
 
 
 def run_task(task: Task) -> TaskResult:
@@ -103,14 +136,8 @@ def run_task(task: Task) -> TaskResult:
         columns = {"point": [], "replicate": [], "step": [], "year": [], "week": [],
                    **{name: [] for name in task.outcomes}}
     for job in task.jobs:
-        for replicate, seed in zip(job.replicates, job.seeds, strict=True):
-            try:
-                values, recorded = run_model(job.parameters, job.interventions, job.years, seed,
-                                             task.outcomes, task.trajectories)
-            except Exception as error:
-                error.add_note(f"in design point {job.point}, replicate {replicate} "
-                               f"(seed {seed}) with {job.parameters}")
-                raise
+        for replicate, seed, (values, recorded) in zip(job.replicates, job.seeds,
+                                                        _run_point(job, task), strict=True):
             points.append(job.point)
             replicates.append(replicate)
             seeds.append(seed)

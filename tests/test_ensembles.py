@@ -1,0 +1,147 @@
+"""Ensembles: many schools in one set of arrays give what each school gives alone.
+
+``SchoolEnsemble`` replicate r must equal ``SchoolModel(..., rng=seeds[r])``
+bit for bit (not merely to a tolerance): every recorded outcome at every
+recorded week, the annual results, and everything the engine measures.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_properties import parameter_sets
+
+from analysis.experiments.engines import run_all
+from analysis.experiments.replicates import run_many, scenario_runs
+from analysis.experiments.runs import ENSEMBLE_SIZE, Run, batches, ensembles
+from analysis.experiments.sweeps.api import run_sweep
+from scenarios import load
+from simulation import OUTCOMES, Intervention, SchoolEnsemble, SchoolModel
+from simulation.parameters import STRUCTURES
+
+
+def _same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+def _assert_replicates_match(ensemble: SchoolEnsemble, kwargs: dict, years: int) -> None:
+    for r, seed in enumerate(ensemble.seeds):
+        alone = SchoolModel(**kwargs, rng=seed, record_every=ensemble.record_every)
+        alone.run(years)
+        columns = alone.datacollector.model_vars
+        together = ensemble.recorded_columns(r)
+        assert list(together) == list(OUTCOMES)
+        for name in OUTCOMES:
+            assert len(columns[name]) == len(together[name])
+            differ = [i for i, (a, b) in enumerate(zip(columns[name], together[name],
+                                                      strict=True)) if not _same(a, b)]
+            assert not differ, f"replicate {r} (seed {seed}), {name}, rows {differ[:5]}"
+        pd.testing.assert_frame_equal(pd.DataFrame(alone.annual_results),
+                                      pd.DataFrame(ensemble.annual_results[r]),
+                                      check_exact=True)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=parameter_sets(), seeds=st.lists(st.integers(0, 2**31 - 1), min_size=2,
+                                                max_size=4, unique=True),
+       years=st.integers(1, 2), record_every=st.sampled_from([1, 4, 36]))
+def test_every_replicate_of_an_ensemble_equals_its_own_model_bit_for_bit(
+        values, seeds, years, record_every):
+    ensemble = SchoolEnsemble(seeds, **values, record_every=record_every)
+    ensemble.run(years)
+    _assert_replicates_match(ensemble, values, years)
+
+
+@pytest.mark.parametrize("structure", [s for s in STRUCTURES if s != "custom"])
+def test_each_structure_at_a_realistic_size_matches_over_three_years(structure):
+    kwargs = {"n_students": 700, "structure": structure}
+    ensemble = SchoolEnsemble([3, 17, 4242], **kwargs)
+    ensemble.run(3)
+    _assert_replicates_match(ensemble, kwargs, 3)
+
+
+def test_interventions_and_restructuring_reach_every_replicate_as_they_reach_one_model():
+    plan = [Intervention(year=1, week=20, changes={"coaches": 2, "support_model": "coaching"}),
+            Intervention(year=2, week=4, changes={"structure": "plc"})]
+    kwargs = {"n_students": 500, "structure": "departments", "interventions": plan}
+    ensemble = SchoolEnsemble([5, 6], **kwargs)
+    ensemble.run(2)
+    _assert_replicates_match(ensemble, kwargs, 2)
+
+
+def test_a_replicate_does_not_depend_on_the_other_schools_in_its_ensemble():
+    few = SchoolEnsemble([11, 12], n_students=400, structure="plc")
+    many = SchoolEnsemble([99, 12, 7, 11], n_students=400, structure="plc")
+    few.run(2)
+    many.run(2)
+    pd.testing.assert_frame_equal(few.recorded(1), many.recorded(1), check_exact=True)
+    pd.testing.assert_frame_equal(few.recorded(0), many.recorded(3), check_exact=True)
+
+
+# ---------------------------------------------------------------------------
+# the engine: ensembles on or off give the same tables
+# ---------------------------------------------------------------------------
+
+def _runs() -> list[Run]:
+    return [Run("e", structure, r, 1000 + r, {"n_students": 300, "structure": structure}, 2)
+            for structure in ("plc", "departments") for r in range(3)]
+
+
+def test_the_engine_gives_the_same_results_with_ensembles_on_and_off():
+    runs = _runs()
+    together = run_all(runs)
+    with ensembles(False):
+        alone = run_all(runs, workers=2)
+    for a, b in zip(together, alone, strict=True):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_runs_are_grouped_by_what_they_share_in_blocks_fixed_by_the_runs_alone():
+    runs = [Run("e", "a", r, r, {"n_students": 300}, 1) for r in range(ENSEMBLE_SIZE + 5)]
+    runs.insert(3, Run("e", "b", 0, 7, {"n_students": 400}, 1))
+    groups = batches(runs)
+    assert sorted(i for group in groups for i in group) == list(range(len(runs)))
+    assert [len(g) for g in groups] == [ENSEMBLE_SIZE, 5, 1]
+    for group in groups:
+        assert len({runs[i].parameters["n_students"] for i in group}) == 1
+    assert batches(runs, False) == [[i] for i in range(len(runs))]
+
+
+def test_runs_with_leader_rules_or_a_per_model_measure_run_one_by_one():
+    scenario = load("turnaround").for_run(replicates=3)
+    ruled = scenario_runs(scenario)
+    assert all(len(group) == 1 for group in batches(ruled)) == bool(scenario.rules)
+    custom = [Run("e", "a", r, r, {"n_students": 300}, 1, measure=_mean_self_efficacy)
+              for r in range(3)]
+    assert batches(custom) == [[0], [1], [2]]
+
+
+def _mean_self_efficacy(model: SchoolModel, run: Run) -> float:
+    model.run(run.years)
+    return float(np.mean(model.teachers.self_efficacy))
+
+
+def test_scenario_replicates_give_the_same_tables_as_an_ensemble_and_one_by_one():
+    planned = [load(name).for_run(replicates=3, years=2) for name in ("plc", "small_school")]
+    together = run_many(planned)
+    with ensembles(False):
+        alone = run_many(planned)
+    for a, b in zip(together, alone, strict=True):
+        pd.testing.assert_frame_equal(a.trajectories, b.trajectories, check_exact=True)
+        pd.testing.assert_frame_equal(a.summary, b.summary, check_exact=True)
+
+
+def test_a_sweep_gives_the_same_runs_with_ensembles_on_and_off(tmp_path):
+    sweep = tmp_path / "s.toml"
+    sweep.write_text('name = "tiny"\nscenario = "departments"\nyears = 1\nreplicates = 3\n'
+                     'seed = 5\noutcomes = ["annual_gain", "self_efficacy_tses"]\n'
+                     '[design]\ntype = "factorial"\n'
+                     '[factors]\nn_students = [200, 300]\nstructure = ["plc", "houses"]\n')
+    together = run_sweep(sweep, workers=0)
+    alone = run_sweep(sweep, workers=2, ensemble=False)
+    pd.testing.assert_frame_equal(together, alone, check_exact=True)
