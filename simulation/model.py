@@ -155,6 +155,19 @@ class SchoolModel(mesa.Model):
 
     # ------------------------------------------------------------------ API
     @property
+    def params(self) -> Parameters:
+        """The parameters in force (``apply``, interventions and rules change the levers)."""
+        return self._params
+
+    @params.setter
+    def params(self, value: Parameters) -> None:
+        """Replace the parameters; every process reads them from the next stage on."""
+        self._params = value
+        school = self.__dict__.get("school")
+        if school is not None:
+            school.params = value
+
+    @property
     def teachers(self) -> state.TeacherState:
         """The teachers' state arrays (one row per teacher)."""
         return self.school.teachers

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from simulation import SchoolModel
+
+# pytest-xdist's workers run with COLUMNS=80 in their environment, which the
+# command line's consoles (created when their module is first imported) would
+# take as the window's width; a plain `pytest` run has no COLUMNS. Tests of the
+# off-terminal layout expect what a user's log file gets, so drop xdist's value.
+if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("COLUMNS") == "80":
+    del os.environ["COLUMNS"]
 
 
 @pytest.fixture

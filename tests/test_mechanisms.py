@@ -318,7 +318,7 @@ def _practice_after(support_model: str, cycles: int = 18) -> float:
         expert = np.where(trainer, 1.0, 0.0) if support_model == "train_the_trainer" \
             else coached
         uses, fidelity = practice.update(uses, fidelity, try_p, expert, trainer,
-                                         np.full(n, 0.6), p, rng)
+                                         np.full(n, 0.6), p, rng.random(n))
     return float(uses[~trainer].mean())
 
 

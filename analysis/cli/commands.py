@@ -109,7 +109,8 @@ def _ran(scenarios: list, elapsed: float, requested: int, ensemble: bool) -> str
 
     runs = [run for s in scenarios for run in scenario_runs(s)]
     tasks = len(batches(runs, ensemble))
-    together = f" as {tasks} ensembles" if ensemble and tasks < len(runs) else ""
+    together = (f" as {tasks} ensemble{'s' if tasks > 1 else ''}"
+                if ensemble and tasks < len(runs) else "")
     where = worker_text(pool_size(requested, tasks))
     return f"{len(runs)} runs{together} in {elapsed:.1f} s {where}."
 
