@@ -1,6 +1,7 @@
 """Entry point of the ``staffroom`` program.
 
-Loading the libraries takes about a second; Ctrl-C in that second ends the
+Loading the command line takes a fraction of a second (each command imports
+the heavy libraries it needs when it runs); Ctrl-C during that load ends the
 program quietly (exit status 130) instead of with a traceback from whichever
 import it interrupted. Everything else is :func:`analysis.cli.app.main`.
 """

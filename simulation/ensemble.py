@@ -17,15 +17,17 @@ runs school by school (:class:`simulation.SchoolModel`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from . import metrics, networks
-from .model import _check_changes, _checked_processes, _intervention
+from .interventions import as_intervention, check_changes, checked_processes
 from .parameters import WEEKS_PER_YEAR, Parameters
 from .schools import Schools
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class SchoolEnsemble:
@@ -58,10 +60,11 @@ class SchoolEnsemble:
         self.params = Parameters.build(
             {"n_students": n_students, "structure": structure, **parameters}
         )
-        self.disabled = frozenset(_checked_processes(disabled))
-        self.interventions = sorted((_intervention(i) for i in interventions), key=lambda i: i.step)
+        self.disabled = frozenset(checked_processes(disabled))
+        self.interventions = sorted((as_intervention(i) for i in interventions),
+                                    key=lambda i: i.step)
         for item in self.interventions:
-            _check_changes(self.params, item.changes)
+            check_changes(self.params, item.changes)
         self.seeds = [int(seed) for seed in seeds]
         self.record_every = record_every
         self.school = Schools(
@@ -130,6 +133,8 @@ class SchoolEnsemble:
 
     def recorded(self, replicate: int) -> pd.DataFrame:
         """One replicate's recorded outcomes (as the model's ``get_model_vars_dataframe()``)."""
+        import pandas as pd
+
         return pd.DataFrame(self.recorded_columns(replicate))
 
     def source_means(self) -> list[dict[str, float]]:
@@ -145,6 +150,8 @@ class SchoolEnsemble:
 
     def dataframe(self) -> pd.DataFrame:
         """The recorded outcomes, tidy: replicate, seed, step, then the outcomes."""
+        import pandas as pd
+
         rows = [
             {"replicate": r, "seed": self.seeds[r], "step": step, **values}
             for step, per_school in self._records

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -30,48 +29,9 @@ from . import metrics, networks, state
 from . import rules as leader_rules
 from .agents import Leader, Teacher
 from .errors import ParameterError
-from .parameters import WEEKS_PER_YEAR, Parameters, suggest, tses
-from .processes import PROCESSES
+from .interventions import Intervention, as_intervention, check_changes, checked_processes
+from .parameters import WEEKS_PER_YEAR, Parameters, tses
 from .schools import SOURCES, Schools
-
-
-@dataclass(frozen=True)
-class Intervention:
-    """A change of levers at the start of a given week.
-
-    Parameters
-    ----------
-    year : int
-        School year, from 1.
-    week : int
-        Week of that year, 1-36; the change applies before that week is taught.
-    changes : Mapping[str, Any]
-        Lever names (``Parameters.levers()``) and their new values.
-    """
-
-    year: int
-    week: int = 1
-    changes: Mapping[str, Any] = field(default_factory=dict)
-
-    @property
-    def step(self) -> int:
-        """The model step (1-based) at whose start the change applies."""
-        return (self.year - 1) * WEEKS_PER_YEAR + self.week
-
-
-def _intervention(item: Intervention | Mapping[str, Any]) -> Intervention:
-    if isinstance(item, Intervention):
-        return item
-    item = dict(item)
-    year, week = item.pop("year", None), item.pop("week", 1)
-    changes = item.pop("changes", None) or item
-    if not isinstance(year, int) or isinstance(year, bool) or year < 1:
-        raise ParameterError(f"an intervention needs a year of at least 1, not {year!r}",
-                             key="year")
-    if not isinstance(week, int) or isinstance(week, bool) or not 1 <= week <= WEEKS_PER_YEAR:
-        raise ParameterError(f"an intervention's week must be 1 to {WEEKS_PER_YEAR}, "
-                             f"not {week!r}", key="week")
-    return Intervention(year, week, changes)
 
 
 class SchoolModel(mesa.Model):
@@ -127,8 +87,8 @@ class SchoolModel(mesa.Model):
         super().__init__(rng=rng)
         self.params = Parameters.build(
             {"n_students": n_students, "structure": structure, **parameters})
-        self.disabled = frozenset(_checked_processes(disabled))
-        self.interventions = sorted((_intervention(i) for i in interventions),
+        self.disabled = frozenset(checked_processes(disabled))
+        self.interventions = sorted((as_intervention(i) for i in interventions),
                                     key=lambda i: i.step)
         for item in self.interventions:
             self._check_changes(item.changes)
@@ -325,7 +285,7 @@ class SchoolModel(mesa.Model):
         return process not in self.disabled
 
     def _check_changes(self, changes: Mapping[str, Any]) -> None:
-        _check_changes(self.params, changes)
+        check_changes(self.params, changes)
 
     def _record(self) -> None:
         if self.record_every and self.steps % self.record_every == 0:
@@ -364,20 +324,6 @@ class SchoolModel(mesa.Model):
         return snapshot
 
 
-def _check_changes(params: Parameters, changes: Mapping[str, Any]) -> None:
-    """Refuse names that are not levers, and values out of range."""
-    levers = Parameters.levers()
-    for name in changes:
-        if name not in levers:
-            if name in Parameters.names():
-                raise ParameterError(
-                    f"{name!r} cannot change during a run; levers that can: "
-                    f"{', '.join(levers)}", key=name)
-            raise ParameterError(f"unknown lever {name!r}{suggest(name, levers)}; "
-                                 f"levers: {', '.join(levers)}", key=name)
-    params.replace(**changes)
-
-
 def _outcome(model: SchoolModel, name: str) -> float:
     return model.outcomes()[name]
 
@@ -409,18 +355,6 @@ class OutcomeCollector(mesa.DataCollector):
             column.append(outcomes[name])
         if self.agent_reporters:
             self._agent_records[model.time] = list(self._record_agents(model))
-
-
-def _checked_processes(disabled: Iterable[str]) -> list[str]:
-    if isinstance(disabled, str):
-        disabled = (disabled,)
-    names = list(disabled)
-    for name in names:
-        if name not in PROCESSES:
-            raise ParameterError(f"cannot disable unknown process {name!r}"
-                                 f"{suggest(name, PROCESSES)}; processes: "
-                                 f"{', '.join(PROCESSES)}", key="disabled")
-    return names
 
 
 def _signature() -> inspect.Signature:

@@ -22,13 +22,16 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
 from .errors import NetworkFileError, ParameterError
 from .parameters import SUBJECT_NAMES, Parameters
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 TEAM, BRIDGE, COLLEAGUE, INFORMAL = 0, 1, 2, 3
 #: GraphML node attributes that set a teacher's starting state, with their
@@ -81,6 +84,8 @@ class Structure:
         if self._graph is None:
             m = self.ties.src.size // 2
             u, t = self.ties.src[:m], self.ties.dst[:m]
+            import networkx as nx  # only when asked for: the model never needs it
+
             graph = nx.Graph()
             graph.add_nodes_from(
                 (i, {"team": int(self.team[i]), "house": int(self.house[i]),
@@ -526,6 +531,8 @@ class _Collector:
 
 
 def _read_graphml(path: str) -> NetworkFile:
+    import networkx as nx
+
     try:
         g = nx.read_graphml(path)
     except Exception as error:  # networkx raises several parser errors

@@ -17,14 +17,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 from analysis.cli.consoles import stderr_console, stdout_console
 from analysis.cli.progress import progress_display
@@ -90,6 +82,14 @@ def _progress(total: int, what: str, quiet: bool = False) -> Iterator[Callable[[
     leaves nothing behind; the user is told so (exit status 130, or 143 for
     SIGTERM, as for any interrupted command).
     """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("runs"), TimeElapsedColumn(), TextColumn("left"),
                TimeRemainingColumn())
@@ -135,6 +135,8 @@ def scenarios(ctx: typer.Context) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
+    from rich.table import Table
+
     from scenarios import builtin_names, load
 
     table = Table(title="Built-in scenarios (staffroom scenarios show NAME prints one)",

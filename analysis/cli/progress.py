@@ -14,9 +14,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import Progress, ProgressColumn
+if TYPE_CHECKING:  # rich.progress is imported when a bar is shown, not at start-up
+    from rich.console import Console
+    from rich.progress import Progress, ProgressColumn
 
 EVERY_SECONDS = 30.0
 
@@ -42,6 +44,8 @@ def progress_display(console: Console, *columns: str | ProgressColumn, transient
         What is counted, for the log lines (``"runs"``).
     """
     if disable or console.is_terminal:
+        from rich.progress import Progress
+
         return Progress(*columns, console=console, transient=transient, disable=disable)
     return LogProgress(console, every=every, unit=unit)
 

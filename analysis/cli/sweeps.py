@@ -12,16 +12,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    ProgressColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
-from rich.text import Text
 
 from analysis.cli.commands import Ensemble
 from analysis.cli.consoles import stderr_console, stdout_console
@@ -31,15 +21,6 @@ from simulation import InputError
 
 console = stdout_console()
 errors = stderr_console()
-
-
-class RunsPerSecond(ProgressColumn):
-    """Runs per second over the last half minute."""
-
-    def render(self, task) -> Text:
-        """The rate, or a dash before the first batch."""
-        speed = task.speed
-        return Text(f"{speed:.1f} runs/s" if speed else "- runs/s", style="progress.data.speed")
 
 
 SweepFile = Annotated[str, typer.Argument(
@@ -117,6 +98,15 @@ def sweep(sweep_file: SweepFile, output: SweepOut = None, workers: SweepWorkers 
 
 def _execute(spec, folder: Path, quiet: bool, **options):
     """Run the sweep with a progress bar; an interruption says what is saved (exit 130/143)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from analysis.cli.columns import RunsPerSecond
     from analysis.experiments.engines import SweepError
     from analysis.experiments.sweeps.api import execute
 
@@ -152,6 +142,8 @@ def _execute(spec, folder: Path, quiet: bool, **options):
 
 
 def _print_plan(spec, folder: Path) -> None:
+    from rich.table import Table
+
     table = Table(title=f"{spec.name}: {spec.design_type} design", title_justify="left")
     table.add_column("factor")
     table.add_column("values")

@@ -39,6 +39,10 @@ from analysis.experiments.workers import (
     worker_text,
 )
 
+#: What the fork server imports before forking workers: the engine and the ensemble
+#: kernel (numpy, scipy.sparse), not Mesa or pandas, which most runs never need.
+PRELOAD = ("analysis.experiments.engines", "simulation.ensemble")
+
 RESUME = "the finished runs are saved: run the same command to resume"
 
 
@@ -124,8 +128,9 @@ class LocalPool:
         self.workers = workers
         self.slots = 2 * workers
         self.label = worker_text(workers).removeprefix("on ")
-        # the fork server imports the model once; each worker starts as a fork of it
-        context = forkserver_context(["analysis.experiments.engines"])
+        # the fork server imports the ensemble kernel once; each worker starts as a fork
+        # of it (and imports Mesa or pandas only if its runs need them)
+        context = forkserver_context(PRELOAD)
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                          initializer=_watch_main, initargs=(os.getpid(),))
 

@@ -36,11 +36,12 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
-
-import pandas as pd
+from typing import IO, TYPE_CHECKING, Any
 
 from simulation import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 try:  # POSIX: one writer per folder
     import fcntl

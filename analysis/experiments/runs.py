@@ -28,11 +28,14 @@ import contextvars
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+from simulation import WEEKS_PER_YEAR, Intervention, Parameters
 
-from simulation import WEEKS_PER_YEAR, Intervention, Parameters, SchoolEnsemble, SchoolModel
+if TYPE_CHECKING:  # pandas and the Mesa model are imported where a run needs them
+    import pandas as pd
+
+    from simulation import SchoolEnsemble, SchoolModel
 
 #: The most schools one ensemble holds: enough to share each numpy call among
 #: many schools, few enough that a sweep still has batches for every worker.
@@ -107,6 +110,8 @@ def check_record_every(record_every: int) -> None:
 
 def build(run: Run) -> SchoolModel:
     """The run's model, before its first week."""
+    from simulation import SchoolModel
+
     return SchoolModel(**run.parameters, interventions=run.interventions, disabled=run.disabled,
                        rules=run.rules, network=run.network, rng=run.seed,
                        record_every=run.record_every)
@@ -179,6 +184,8 @@ def batches(runs: Sequence[Run], enabled: bool | None = None) -> list[list[int]]
 
 def build_ensemble(runs: Sequence[Run]) -> SchoolEnsemble:
     """One ensemble of ``runs`` (which share an :func:`ensemble_key`), before its first week."""
+    from simulation import SchoolEnsemble
+
     first = runs[0]
     return SchoolEnsemble([run.seed for run in runs], **first.parameters,
                           interventions=first.interventions, disabled=first.disabled,
@@ -257,6 +264,8 @@ yearly.for_ensemble = _yearly_ensemble
 
 def tidy(runs: Sequence[Run], results: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """One table of per-run tables: experiment, arm, replicate, seed, then the run's rows."""
+    import pandas as pd
+
     frames = []
     for run, result in zip(runs, results, strict=True):
         frame = result.copy()

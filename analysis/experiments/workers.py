@@ -16,14 +16,15 @@ cleanly as on Ctrl-C (catch :data:`STOPS`); it exits with status 143
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.forkserver
 import os
 import signal
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from multiprocessing.context import BaseContext
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
 
 #: Seconds between looks at the interrupt flag while waiting for workers.
 POLL_SECONDS = 0.2
@@ -117,6 +118,9 @@ def forkserver_context(preload: Sequence[str]) -> BaseContext:
     preload
         Modules the server imports once (the first call in a process decides).
     """
+    import multiprocessing  # here: the command line's start does not need it
+    import multiprocessing.forkserver
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(list(preload))
     if threading.current_thread() is threading.main_thread():

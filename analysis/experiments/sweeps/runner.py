@@ -12,12 +12,15 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from analysis.experiments.runs import Run, batches, execute_many, recorded_columns
-from simulation import WEEKS_PER_YEAR, Intervention, SchoolEnsemble, SchoolModel
+from simulation import WEEKS_PER_YEAR, Intervention
+
+if TYPE_CHECKING:
+    from simulation import SchoolEnsemble, SchoolModel
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,94 @@
+"""Start-up imports only what it needs: ``staffroom --help``, ``import simulation``, a worker.
+
+What is imported, never how long it takes (speed is measured in benchmarks/):
+each check runs a fresh interpreter and lists the heavy libraries it loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pandas", "pyarrow", "scipy", "matplotlib", "mesa", "networkx", "dask", "solara",
+         "SALib", "statsmodels", "rich.progress")
+
+
+def loaded_after(code: str) -> list[str]:
+    """The heavy modules a fresh interpreter has loaded after running ``code``."""
+    probe = (f"import json, sys\n{code}\n"
+             f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+HELP = """
+from analysis.launch import main
+sys.argv = ["staffroom", {args}"--help"]
+try:
+    main()
+except SystemExit as stop:
+    assert stop.code in (0, None), stop.code
+"""
+
+
+@pytest.mark.parametrize("args", ["", "'run', ", "'sweep', ", "'validate', "])
+def test_help_imports_no_heavy_library(args):
+    assert loaded_after(HELP.format(args=args)) == []
+
+
+def test_importing_simulation_imports_nothing_heavy():
+    assert loaded_after("import simulation") == []
+
+
+def test_a_worker_runs_an_ensemble_without_mesa_or_pandas():
+    # what the fork server preloads, then a sweep point's runs as one ensemble
+    code = """
+from analysis.experiments.engines import PRELOAD
+for name in PRELOAD:
+    __import__(name)
+from analysis.experiments.runs import Run, execute_many
+from analysis.experiments.sweeps.runner import point_measure
+runs = [Run("e", "a", r, seed=r + 1, parameters={"n_students": 120}, years=1,
+            measure=point_measure, options={"outcomes": ("annual_gain",)}) for r in range(2)]
+results = execute_many(runs)
+assert len(results) == 2
+"""
+    loaded = loaded_after(code)
+    assert "scipy" in loaded  # the kernel's sparse overlap and clustering
+    assert not {"mesa", "pandas", "pyarrow", "networkx", "matplotlib"} & set(loaded), loaded
+
+
+def test_the_lazy_names_are_the_same_objects():
+    import simulation
+    from simulation.ensemble import SchoolEnsemble
+    from simulation.interventions import Intervention
+    from simulation.model import Intervention as ModelIntervention
+    from simulation.model import SchoolModel
+
+    assert simulation.SchoolModel is SchoolModel
+    assert simulation.SchoolEnsemble is SchoolEnsemble
+    assert simulation.Intervention is Intervention is ModelIntervention
+    assert set(simulation.__all__) <= set(dir(simulation))
+    for name in simulation.__all__:
+        assert getattr(simulation, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'Nothing'"):
+        _ = simulation.Nothing
+
+
+def test_the_sweeps_package_names_resolve():
+    from analysis.experiments import sweeps
+    from analysis.experiments.sweeps.spec import load_sweep
+
+    assert sweeps.load_sweep is load_sweep
+    for name in sweeps.__all__:
+        assert getattr(sweeps, name) is not None
