@@ -1,7 +1,9 @@
-"""Many replicates of one school, run as one set of arrays.
+"""Many schools of one design, run as one set of arrays.
 
-:class:`SchoolEnsemble` runs R schools of the same parameters and plan that
-differ only in their seeds, with the same numpy calls for all of them
+:class:`SchoolEnsemble` runs R schools of the same size, structure and plan
+that differ in their seeds (and, if asked, in the parameters of
+:data:`VARYING`: starting culture, network drawing, process rates), with
+the same numpy calls for all of them
 (:class:`simulation.schools.Schools`). Replicate r gives exactly what
 ``SchoolModel(..., rng=seeds[r])`` gives, bit for bit (tested), at a
 fraction of the cost: a week costs about as many numpy calls for 50 schools
@@ -16,18 +18,70 @@ runs school by school (:class:`simulation.SchoolModel`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import metrics, networks
+from .errors import ParameterError
 from .interventions import as_intervention, check_changes, checked_processes
 from .parameters import WEEKS_PER_YEAR, Parameters
 from .schools import Schools
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+#: Parameters that may differ between the schools of one ensemble: the starting
+#: culture and population, how networks are drawn, and the rates and weights of
+#: the weekly processes. Each was checked school by school against its own
+#: ``SchoolModel`` (tests/test_ensembles.py draws them at random). Structure,
+#: school size, the levers that switch processes or restructure (support model,
+#: coaches, data review, ...) and parameters read on other shapes than teachers
+#: (students, ties, classes) are shared.
+VARYING = frozenset({
+    # starting culture, staff and students
+    "initial_self_efficacy", "initial_self_efficacy_sd", "initial_collective_efficacy",
+    "initial_collective_efficacy_sd", "initial_responsibility", "initial_responsibility_sd",
+    "initial_expectation_bias", "initial_expectation_bias_sd", "initial_stress",
+    "novice_share", "max_experience", "skill_sd", "ses_mean", "ses_sd", "ses_achievement_slope",
+    # how the network is drawn
+    "department_ties", "informal_ties", "isolated_ties", "bridge_ties", "hub_share", "hub_ties",
+    "team_tie_weight", "colleague_tie_weight", "informal_tie_weight", "bridge_tie_weight",
+    "team_visibility", "colleague_visibility", "informal_visibility", "bridge_visibility",
+    # teaching
+    "efficacy_effort", "expectation_effect", "responsibility_effort", "goal_effort",
+    "practice_effect", "intervention_effect",
+    # skill
+    "experience_deficit", "experience_scale", "support_growth", "peer_learning_rate",
+    # mastery, goals and attribution
+    "aspiration_rate", "aspiration_social", "goal_efficacy", "goal_collective", "goal_discount",
+    "mastery_rate", "success_credit", "confirmation", "attribution_ability",
+    "attribution_background", "attribution_strategy", "attribution_support", "background_shift",
+    "strategy_adoption", "challenge_rate",
+    # vicarious experience and persuasion
+    "vicarious_rate", "persuasion_rate", "credibility_floor", "credibility_experience",
+    "exposure_half", "novice_social_weight", "novice_scale", "malleability_scale",
+    "leader_persuasion",
+    # affect
+    "stress_rate", "stress_reference", "stress_base", "stress_workload", "stress_struggling",
+    "stress_failure", "stress_support", "stress_leader", "stress_success", "stress_late_career",
+    "late_career_onset", "affect_rate",
+    # collective efficacy, expectations, responsibility
+    "collective_rate", "mood_rate", "expectation_collective", "responsibility_rate",
+    "responsibility_floor", "responsibility_erosion", "colleague_shared_goal",
+    "defensiveness_threshold", "data_review_rate", "reflective_rate",
+    # practice
+    "adoption_base", "adoption_self_efficacy", "adoption_collective", "adoption_training",
+    "adoption_coaching", "adoption_evidence", "fidelity_start", "fidelity_expert",
+    "fidelity_rate", "fidelity_decay", "persistence_collective", "fidelity_floor",
+    "monitoring_effect", "trainer_share", "coach_caseload",
+    # turnover and hiring
+    "move_base", "leave_base", "turnover_efficacy", "turnover_collective", "turnover_stress",
+    "turnover_poverty", "turnover_novice", "retirement_onset", "retirement_rate",
+    "hire_novice_share", "hire_self_efficacy", "hire_expectation_bias",
+})
 
 
 class SchoolEnsemble:
@@ -41,6 +95,10 @@ class SchoolEnsemble:
         As for :class:`simulation.SchoolModel`; shared by every replicate.
     record_every : int
         Record every replicate's outcomes every this many weeks (0: never).
+    varying : mapping of str to sequence of float, optional
+        Parameters that differ between the schools: one value per seed, for
+        parameters in :data:`VARYING` (rates and weights of the weekly
+        processes). Every other parameter is shared.
     **parameters
         Any field of :class:`simulation.Parameters`.
     """
@@ -55,16 +113,26 @@ class SchoolEnsemble:
         interventions: Iterable[Any] = (),
         network: networks.NetworkFile | None = None,
         record_every: int = WEEKS_PER_YEAR,
+        varying: Mapping[str, Sequence[float]] | None = None,
         **parameters: Any,
     ) -> None:
         self.params = Parameters.build(
             {"n_students": n_students, "structure": structure, **parameters}
         )
+        varying = dict(varying or {})
+        _check_varying(varying, len(seeds), self.params)
+        self.varying = varying
         self.disabled = frozenset(checked_processes(disabled))
         self.interventions = sorted((as_intervention(i) for i in interventions),
                                     key=lambda i: i.step)
         for item in self.interventions:
             check_changes(self.params, item.changes)
+            for name in set(item.changes) & set(varying):
+                raise ParameterError(
+                    f"an intervention changes {name}, which differs between the schools "
+                    "of this ensemble; vary it or change it, not both",
+                    key=name,
+                )
         self.seeds = [int(seed) for seed in seeds]
         self.record_every = record_every
         self.school = Schools(
@@ -72,6 +140,7 @@ class SchoolEnsemble:
             [np.random.default_rng(seed) for seed in self.seeds],
             self.disabled,
             network,
+            varying,
         )
         self.steps = 0
         self.annual_results: list[list[dict[str, float]]] = [[] for _ in self.seeds]
@@ -103,7 +172,8 @@ class SchoolEnsemble:
         for item in self.interventions:
             if item.step == self.steps:
                 old = self.params
-                self.params = self.school.params = old.replace(**item.changes)
+                self.params = old.replace(**item.changes)
+                self.school.set_params(self.params)
                 self.school.apply(old, item.changes, self.week % WEEKS_PER_YEAR)
         self.school.week_of_teaching(self.week)
         year_end = self.week == WEEKS_PER_YEAR
@@ -162,3 +232,21 @@ class SchoolEnsemble:
     def _record(self) -> None:
         if self.record_every and self.steps % self.record_every == 0:
             self._records.append((self.steps, self.school.outcomes(self.steps)))
+
+
+def _check_varying(varying: Mapping[str, Sequence[float]], schools: int, base: Parameters) -> None:
+    """Refuse a parameter that may not differ, or a list of values of the wrong length."""
+    for name, values in varying.items():
+        if name not in VARYING:
+            raise ParameterError(
+                f"{name!r} cannot differ between the schools of an ensemble; parameters that "
+                f"can: {', '.join(sorted(VARYING))}",
+                key=name,
+            )
+        if len(values) != schools:
+            raise ParameterError(
+                f"{name} has {len(values)} values for {schools} schools; give one per seed",
+                key=name,
+            )
+    for r in range(schools):  # each school's parameters are checked whole
+        base.replace(**{name: values[r] for name, values in varying.items()})

@@ -125,7 +125,7 @@ class SchoolModel(mesa.Model):
         self._params = value
         school = self.__dict__.get("school")
         if school is not None:
-            school.params = value
+            school.set_params(value)
 
     @property
     def teachers(self) -> state.TeacherState:
@@ -202,11 +202,11 @@ class SchoolModel(mesa.Model):
         self._check_changes(changes)
         self._summer_if_due()
         old = self.params
-        self.params = self.school.params = old.replace(**changes)
+        self.params = old.replace(**changes)
         try:
             self.school.apply(old, changes, self.week % WEEKS_PER_YEAR)
         except ParameterError:
-            self.params = self.school.params = old
+            self.params = old
             raise
 
     def schedule(self, changes: Mapping[str, Any], step: int) -> None:

@@ -32,6 +32,7 @@ effect tables (``teaching.catch_up``), not every week.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -134,6 +135,11 @@ class Schools:
         Processes switched off (``simulation.PROCESSES``).
     network : NetworkFile, optional
         A loaded custom network, shared by every school.
+    school_values : mapping of str to array, optional
+        Parameters that differ between schools: one value per school. Code
+        that works on all schools at once reads them as per-teacher arrays
+        (``self.params``); code that works school by school reads the
+        school's own :class:`Parameters` (:meth:`params_of`).
     """
 
     def __init__(
@@ -142,12 +148,41 @@ class Schools:
         rngs: Sequence[np.random.Generator],
         disabled: frozenset[str] = frozenset(),
         network: networks.NetworkFile | None = None,
+        school_values: Mapping[str, Sequence[float]] | None = None,
     ) -> None:
-        self.params = params
         self.rngs = list(rngs)
+        self.school_values = {
+            name: np.asarray(values, dtype=float) for name, values in (school_values or {}).items()
+        }
+        self.params = self.base_params = params
+        self._school_params = [params] * len(self.rngs)
         self.disabled = disabled
         self.network_file = networks.custom_network(params, network)
         self._build()
+
+    def set_params(self, base: Parameters) -> None:
+        """Parameters in force: ``base`` with each school's own values where they differ.
+
+        Raises ``ParameterError`` if a school's values break a rule of
+        :class:`Parameters` (each school is checked whole).
+        """
+        self.base_params = base
+        if not self.school_values:
+            self.params = base
+            self._school_params = [base] * self.count
+            return
+        self._school_params = [
+            base.replace(**{name: float(v[r]) for name, v in self.school_values.items()})
+            for r in range(self.count)
+        ]
+        params = copy.copy(base)
+        for name, values in self.school_values.items():
+            object.__setattr__(params, name, np.repeat(values, self.n_per_school))
+        self.params = params
+
+    def params_of(self, r: int) -> Parameters:
+        """School ``r``'s parameters (scalars)."""
+        return self._school_params[r]
 
     # ---------------------------------------------------------------- layout
     @property
@@ -235,28 +270,31 @@ class Schools:
         )
         teachers, students, structures = [], [], []
         self._layout(n_teachers, p.n_students)
+        self.set_params(p)
+        p = self.params
         self.structures = structures
         self.situation = Situation.empty(
             self.count * n_teachers, teaching.weekly_retention(p) if self._on("fading") else 1.0
         )
         for r, rng in enumerate(self.rngs):
-            t = state.new_teachers(n_teachers, p, rng)
+            pr = self.params_of(r)
+            t = state.new_teachers(n_teachers, pr, rng)
             if self.network_file is not None:  # a staff survey's teachers, one by one
                 state.set_starting(t, self.network_file.starting)
             t.subject[:] = roles.subject
             t.specialism[:] = roles.specialism
-            s = state.new_students(p, rng, len(p.specialisms_per_subject))
+            s = state.new_students(pr, rng, len(pr.specialisms_per_subject))
             structures.append(
                 networks.build(
-                    p.structure, roles.subject, roles.specialism, p, rng, self.network_file
+                    pr.structure, roles.subject, roles.specialism, pr, rng, self.network_file
                 )
             )
-            if p.support_model == "train_the_trainer":
+            if pr.support_model == "train_the_trainer":
                 t.trainer[:] = practice.choose_trainers(
-                    skill.skill(t.talent, t.effective_experience, t.peer_learned, p), p, rng
+                    skill.skill(t.talent, t.effective_experience, t.peer_learned, pr), pr, rng
                 )
-            t.coached[:] = practice.caseload(t.coached, p, rng)
-            staffing.place_in_houses(s, structures[r].n_houses, p, rng)
+            t.coached[:] = practice.caseload(t.coached, pr, rng)
+            staffing.place_in_houses(s, structures[r].n_houses, pr, rng)
             teachers.append(t)
             students.append(s)
         self.teachers = _concat_teachers(teachers)
@@ -742,7 +780,7 @@ class Schools:
 
     def _summer_school(self, r: int, leaving_all: np.ndarray) -> np.ndarray:
         """One school's summer on its own slice (its own draws, local ids)."""
-        p, rng = self.params, self.rngs[r]
+        p, rng = self.params_of(r), self.rngs[r]
         ts, ss = self.teacher_slice(r), self.student_slice(r)
         shift = int(self.t_bounds[r])
         t = self.teachers.take(ts)
@@ -800,7 +838,7 @@ class Schools:
                     p.structure,
                     self.teachers.subject[ts],
                     self.teachers.specialism[ts],
-                    p,
+                    self.params_of(r),
                     self.rngs[r],
                     network,
                 )
@@ -808,17 +846,19 @@ class Schools:
             for r in range(self.count):
                 ss = self.student_slice(r)
                 s = self.students.take(ss)
-                staffing.place_in_houses(s, self.structures[r].n_houses, p, self.rngs[r])
+                staffing.place_in_houses(
+                    s, self.structures[r].n_houses, self.params_of(r), self.rngs[r]
+                )
                 self.students.house[ss] = s.house
             self._assign()
             self._after_assignment(week_of_year)
         for r in range(self.count):
             ts = self.teacher_slice(r)
-            t = self.teachers
+            t, pr = self.teachers, self.params_of(r)
             if p.support_model == "train_the_trainer" and not t.trainer[ts].any():
-                t.trainer[ts] = practice.choose_trainers(self.skill_now()[ts], p, self.rngs[r])
+                t.trainer[ts] = practice.choose_trainers(self.skill_now()[ts], pr, self.rngs[r])
             if any(getattr(old, k) != getattr(p, k) for k in ("support_model", "coaches")):
-                t.coached[ts] = practice.caseload(t.coached[ts], p, self.rngs[r])
+                t.coached[ts] = practice.caseload(t.coached[ts], pr, self.rngs[r])
         self._see_ties()
 
     # ------------------------------------------------------------ outcomes
@@ -834,7 +874,7 @@ class Schools:
                     self.teachers.view(ts),
                     self.skill[ts],
                     self.students.view(ss, achievement[ss]),
-                    self.params,
+                    self.params_of(r),
                     step=step,
                     density=structure.density,
                     clustering=structure.clustering,

@@ -21,7 +21,9 @@ from analysis.experiments.replicates import run_many, scenario_runs
 from analysis.experiments.runs import ENSEMBLE_SIZE, Run, batches, ensembles
 from analysis.experiments.sweeps.api import run_sweep
 from scenarios import load
-from simulation import OUTCOMES, Intervention, SchoolEnsemble, SchoolModel
+from simulation import OUTCOMES, Intervention, Parameters, SchoolEnsemble, SchoolModel
+from simulation.ensemble import VARYING
+from simulation.errors import ParameterError
 from simulation.parameters import STRUCTURES
 
 
@@ -142,6 +144,74 @@ def test_a_sweep_gives_the_same_runs_with_ensembles_on_and_off(tmp_path):
                      'seed = 5\noutcomes = ["annual_gain", "self_efficacy_tses"]\n'
                      '[design]\ntype = "factorial"\n'
                      '[factors]\nn_students = [200, 300]\nstructure = ["plc", "houses"]\n')
+    together = run_sweep(sweep, workers=0)
+    alone = run_sweep(sweep, workers=2, ensemble=False)
+    pd.testing.assert_frame_equal(together, alone, check_exact=True)
+
+
+# ---------------------------------------------------------------------------
+# schools that differ in their parameters, not only their seeds
+# ---------------------------------------------------------------------------
+
+@st.composite
+def varied_ensembles(draw):
+    """A random shared design, and per-school values of some parameters that may differ."""
+    shared = draw(parameter_sets())
+    names = draw(st.lists(st.sampled_from(sorted(VARYING - set(shared))), min_size=1,
+                          max_size=6, unique=True))
+    schools = draw(st.integers(2, 3))
+    values = {}
+    for name in names:
+        spec = Parameters.spec(name)
+        values[name] = draw(st.lists(st.floats(spec.low, min(spec.high, spec.low + 100),
+                                               allow_nan=False),
+                                     min_size=schools, max_size=schools))
+    seeds = draw(st.lists(st.integers(0, 2**31 - 1), min_size=schools, max_size=schools))
+    return shared, values, seeds
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(design=varied_ensembles(), years=st.integers(1, 2))
+def test_schools_that_differ_in_parameters_each_equal_their_own_model(design, years):
+    shared, values, seeds = design
+    ensemble = SchoolEnsemble(seeds, **shared, varying=values)
+    ensemble.run(years)
+    for r, seed in enumerate(seeds):
+        own = {**shared, **{name: v[r] for name, v in values.items()}}
+        alone = SchoolModel(**own, rng=seed, record_every=ensemble.record_every)
+        alone.run(years)
+        together = ensemble.recorded_columns(r)
+        for name in OUTCOMES:
+            differ = [i for i, (a, b) in enumerate(zip(alone.datacollector.model_vars[name],
+                                                      together[name], strict=True))
+                      if not _same(a, b)]
+            assert not differ, f"school {r}: {name} differs at rows {differ[:5]} ({values})"
+
+
+def test_a_parameter_that_may_not_differ_is_refused_naming_those_that_may():
+    with pytest.raises(ParameterError, match="cannot differ.*mastery_rate"):
+        SchoolEnsemble([1, 2], n_students=200, varying={"n_teachers_typo": [1, 2]})
+    with pytest.raises(ParameterError, match="cannot differ"):
+        SchoolEnsemble([1, 2], n_students=200, varying={"collaboration_minutes": [30, 90]})
+    with pytest.raises(ParameterError, match="2 schools"):
+        SchoolEnsemble([1, 2], n_students=200, varying={"mastery_rate": [0.1]})
+    with pytest.raises(ParameterError, match="mastery_rate"):
+        SchoolEnsemble([1, 2], n_students=200, varying={"mastery_rate": [0.1, -5.0]})
+
+
+def test_a_lever_sweep_runs_its_points_together_and_gives_the_same_runs(tmp_path):
+    sweep = tmp_path / "levers.toml"
+    sweep.write_text('name = "levers"\nscenario = "plc"\nyears = 1\nreplicates = 2\n'
+                     'seed = 9\noutcomes = ["annual_gain", "collective_efficacy"]\n'
+                     '[parameters]\nn_students = 200\n'
+                     '[design]\ntype = "factorial"\n'
+                     '[factors]\nmastery_rate = [0.1, 0.3]\npersuasion_rate = [0.0, 0.02]\n')
+    from analysis.experiments.sweeps.api import tasks_for
+    from analysis.experiments.sweeps.spec import load_sweep
+
+    spec = load_sweep(sweep)
+    tasks = list(tasks_for(spec, spec.design(), set(), 1, False))
+    assert [task.runs for task in tasks] == [8], "four points x two replicates, one ensemble"
     together = run_sweep(sweep, workers=0)
     alone = run_sweep(sweep, workers=2, ensemble=False)
     pd.testing.assert_frame_equal(together, alone, check_exact=True)

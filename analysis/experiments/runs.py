@@ -9,7 +9,9 @@ order. Every command (``run``, ``compare``, ``demo``, ``sweep``,
 ``validate``, ``calibrate``, the teaching measurements) declares its runs
 this way and hands them to an engine (:mod:`analysis.experiments.engines`).
 
-Runs that differ only in their seed (the replicates of one arm) are
+Runs that differ only in their seed (the replicates of one arm), and in
+the parameters that may differ within an ensemble (process rates, starting
+culture: ``simulation.ensemble.VARYING``), are
 performed together as one :class:`simulation.SchoolEnsemble` of at most
 :data:`ENSEMBLE_SIZE` schools by :func:`execute_many`, when their measure
 has an ensemble form (``measure.for_ensemble``). Replicate r of an ensemble
@@ -149,15 +151,27 @@ def ensemble_key(run: Run) -> tuple | None:
 
     A run joins an ensemble when its measure has an ensemble form and it
     has no leader rules (rules act school by school). Runs with equal keys
-    differ at most in their labels, replicate number and seed.
+    differ at most in their labels, replicate number, seed and the
+    parameters that may differ within an ensemble
+    (``simulation.ensemble.VARYING``, unless an intervention changes them).
     """
     measure = run.measure or yearly
     if getattr(measure, "for_ensemble", None) is None or run.rules:
         return None
     if not set(run.parameters) <= _MODEL_ONLY:
         return None
-    return (measure, repr(sorted(run.parameters.items())), run.years, repr(run.interventions),
-            run.disabled, id(run.network), run.record_every, repr(sorted(run.options.items())))
+    free = _free(run)
+    shared = sorted((k, v) for k, v in run.parameters.items() if k not in free)
+    return (measure, repr(shared), run.years, repr(run.interventions), run.disabled,
+            id(run.network), run.record_every, repr(sorted(run.options.items())))
+
+
+def _free(run: Run) -> frozenset[str]:
+    """The parameters ``run`` may differ in from the other schools of its ensemble."""
+    from simulation.ensemble import VARYING
+
+    changed = {name for item in run.interventions for name in item.changes}
+    return VARYING - changed
 
 
 def batches(runs: Sequence[Run], enabled: bool | None = None) -> list[list[int]]:
@@ -187,9 +201,13 @@ def build_ensemble(runs: Sequence[Run]) -> SchoolEnsemble:
     from simulation import SchoolEnsemble
 
     first = runs[0]
+    full = [Parameters.build(run.parameters) for run in runs]
+    varying = {name: [getattr(p, name) for p in full] for name in sorted(_free(first))
+               if len({getattr(p, name) for p in full}) > 1}
     return SchoolEnsemble([run.seed for run in runs], **first.parameters,
                           interventions=first.interventions, disabled=first.disabled,
-                          network=first.network, record_every=first.record_every)
+                          network=first.network, record_every=first.record_every,
+                          varying=varying)
 
 
 def execute_many(runs: Sequence[Run]) -> list[Any]:

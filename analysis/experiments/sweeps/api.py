@@ -20,10 +20,10 @@ from analysis.experiments.clusters import check_scheduler_address, make_engine
 from analysis.experiments.engines import Engine
 from analysis.experiments.engines import execute as run_tasks
 from analysis.experiments.files import is_no_space, no_space, size_text
-from analysis.experiments.runs import ENSEMBLE_SIZE, ensembles_enabled
+from analysis.experiments.runs import ENSEMBLE_SIZE, ensemble_key, ensembles_enabled
 from analysis.experiments.sweeps.design import Design
 from analysis.experiments.sweeps.results import new_manifest, read_runs
-from analysis.experiments.sweeps.runner import PointJob, Task, TaskResult
+from analysis.experiments.sweeps.runner import PointJob, Task, TaskResult, point_runs
 from analysis.experiments.sweeps.spec import Sweep, load_sweep
 from analysis.experiments.sweeps.store import ResultStore
 
@@ -75,14 +75,17 @@ def tasks_for(sweep: Sweep, design: Design, done: set[tuple[int, int]], runs_per
               trajectories: bool, ensemble: bool = True) -> Iterator[Task]:
     """The missing runs as tasks, generated lazily, in design order.
 
-    A design point's replicates go in blocks of :data:`ENSEMBLE_SIZE` by
-    replicate number (replicates 0-31, 32-63, ...), each block one ensemble
-    (unless ``ensemble`` is False): the blocks depend on the design alone,
-    never on the workers. Blocks are grouped until a task has
+    With ensembles (the default) a task is one ensemble: the missing runs of
+    consecutive design points that may run together (the same parameters
+    but for those that may differ within an ensemble,
+    ``simulation.ensemble.VARYING``), at most :data:`ENSEMBLE_SIZE` runs; a
+    point's replicates are cut by replicate number (0-31, 32-63, ...). The
+    tasks depend on the design and the finished runs alone, never on the
+    workers. Without ensembles, points are grouped until a task has
     ``runs_per_task`` runs.
     """
     jobs: list[PointJob] = []
-    runs = 0
+    runs, key = 0, None
     for point in range(design.size):
         missing = [r for r in range(sweep.replicates) if (point, r) not in done]
         if not missing:
@@ -92,10 +95,18 @@ def tasks_for(sweep: Sweep, design: Design, done: set[tuple[int, int]], runs_per
         for replicate in missing:
             blocks.setdefault(replicate // ENSEMBLE_SIZE, []).append(replicate)
         for block in blocks.values():
-            jobs.append(PointJob(point, parameters, interventions, years, tuple(block),
-                                 tuple(sweep.seed_of(point, r) for r in block)))
+            job = PointJob(point, parameters, interventions, years, tuple(block),
+                           tuple(sweep.seed_of(point, r) for r in block))
+            if ensemble:
+                job_key = ensemble_key(point_runs(job, sweep.outcomes, trajectories)[0])
+                if jobs and (job_key is None or job_key != key
+                             or runs + len(block) > ENSEMBLE_SIZE):
+                    yield Task(tuple(jobs), sweep.outcomes, trajectories, ensemble)
+                    jobs, runs = [], 0
+                key = job_key
+            jobs.append(job)
             runs += len(block)
-            if runs >= runs_per_task:
+            if not ensemble and runs >= runs_per_task:
                 yield Task(tuple(jobs), sweep.outcomes, trajectories, ensemble)
                 jobs, runs = [], 0
     if jobs:

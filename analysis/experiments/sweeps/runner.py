@@ -112,18 +112,19 @@ def point_runs(job: PointJob, outcomes: tuple[str, ...], trajectories: bool) -> 
             for replicate, seed in zip(job.replicates, job.seeds, strict=True)]
 
 
-def _run_point(job: PointJob, task: Task) -> list:
-    """Every replicate of one design point: as ensembles unless the task says not to."""
-    runs = point_runs(job, task.outcomes, task.trajectories)
+def _run_all(task: Task) -> list:
+    """Every run of ``task``: as ensembles unless the task says not to."""
+    runs = [run for job in task.jobs for run in point_runs(job, task.outcomes, task.trajectories)]
     results: list = [None] * len(runs)
     for group in batches(runs, task.ensemble):
         try:
             done = execute_many([runs[i] for i in group])
         except Exception as error:
-            seeds = [runs[i].seed for i in group]
-            error.add_note(f"in design point {job.point}, replicates "
-                           f"{[runs[i].replicate for i in group]} (seeds {seeds}) with "
-                           f"{job.parameters}")
+            which = ", ".join(f"point {runs[i].arm} replicate {runs[i].replicate} "
+                              f"(seed {runs[i].seed})" for i in group[:4])
+            more = f" and {len(group) - 4} more" if len(group) > 4 else ""
+            error.add_note(f"in {which}{more}; parameters of the first: "
+                           f"{runs[group[0]].parameters}")
             raise
         for i, result in zip(group, done, strict=True):
             results[i] = result
@@ -138,9 +139,10 @@ def run_task(task: Task) -> TaskResult:
     if task.trajectories:
         columns = {"point": [], "replicate": [], "step": [], "year": [], "week": [],
                    **{name: [] for name in task.outcomes}}
+    results = iter(_run_all(task))
     for job in task.jobs:
-        for replicate, seed, (values, recorded) in zip(job.replicates, job.seeds,
-                                                        _run_point(job, task), strict=True):
+        for replicate, seed in zip(job.replicates, job.seeds, strict=True):
+            values, recorded = next(results)
             points.append(job.point)
             replicates.append(replicate)
             seeds.append(seed)
