@@ -189,7 +189,7 @@ def test_schools_that_differ_in_parameters_each_equal_their_own_model(design, ye
 
 
 def test_a_parameter_that_may_not_differ_is_refused_naming_those_that_may():
-    with pytest.raises(ParameterError, match="cannot differ.*mastery_rate"):
+    with pytest.raises(ParameterError, match=r"cannot differ.*mastery_rate"):
         SchoolEnsemble([1, 2], n_students=200, varying={"n_teachers_typo": [1, 2]})
     with pytest.raises(ParameterError, match="cannot differ"):
         SchoolEnsemble([1, 2], n_students=200, varying={"collaboration_minutes": [30, 90]})
