@@ -1,11 +1,8 @@
 """Progress of long work on stderr: a live bar in a terminal, plain lines in a log.
 
-Rich draws nothing while a bar runs when stderr is not a terminal (a batch
-job on a cluster, ``2> sweep.log``, CI), so an hour-long sweep would look
-hung until it ends. There, :func:`progress_display` returns a
-:class:`LogProgress` that takes the same calls and prints a plain line at
-most every ``every`` seconds and when a task finishes, e.g.
-``sweep: 1200/4608 runs (26%), 48.1 runs/s, 0:00:25 elapsed, about 0:01:10 left``.
+Rich draws nothing when stderr is not a terminal (a batch job, CI), so
+there :func:`progress_display` returns a :class:`LogProgress` that prints a
+plain line at most every ``every`` seconds and when a task finishes.
 """
 
 from __future__ import annotations

@@ -1,12 +1,8 @@
-"""Runs on an existing Dask cluster, and the engine a sweep's options ask for.
+"""Runs on an existing Dask cluster (the dask extra), and the engine a sweep asks for.
 
-A Dask cluster is reached through ``dask.distributed`` (an optional extra,
-``pip install 'staffroom[dask]'``); its workers need staffroom installed.
-Every way a cluster can fail ends the sweep with one line that says what
-happened and how to resume (the finished runs are on disk): an address that
-is not a scheduler's, a scheduler out of reach or lost mid-sweep, and no
-worker left for :data:`WORKER_TIMEOUT` seconds (tasks would otherwise wait
-for ever).
+Every way a cluster can fail (not a scheduler's address, out of reach,
+lost mid-sweep, no worker for :data:`WORKER_TIMEOUT` seconds) ends the sweep
+with one line saying what happened and how to resume.
 """
 
 from __future__ import annotations

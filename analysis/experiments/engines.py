@@ -1,20 +1,12 @@
 """Where runs go: this process, local worker processes, or an existing Dask cluster.
 
-Every engine offers the same two things: ``submit(task)`` returning a
-:class:`concurrent.futures.Future` of ``task.run()``, and ``slots``, how many
-tasks to keep in flight. :func:`execute` keeps that many submitted (never
-the whole list, so memory stays flat however many tasks there are) and
-hands each batch of finished results to a callback, in completion order.
-:func:`run_all` is the common case: a list of :class:`~analysis.experiments.runs.Run`
-in, their measurements out, in the same order, identical for any engine.
-
-Local workers are the standard library's process pool (the lowest overhead
-per task measured here, see ``/work/shared/MESA.md``), started with the
-``forkserver`` method. Each worker ignores Ctrl-C (the main process stops
-them) and watches the main process: if it is killed, the workers exit
-instead of running on as orphans.
-
-A Dask cluster is an engine too (:mod:`analysis.experiments.clusters`).
+Every engine offers ``submit(task)`` (a :class:`concurrent.futures.Future`
+of ``task.run()``) and ``slots``, the tasks to keep in flight.
+:func:`execute` keeps that many submitted and hands finished results to a
+callback; :func:`run_all` runs a list of
+:class:`~analysis.experiments.runs.Run` and returns their measurements in
+order. Local workers come from a ``forkserver`` process pool; each ignores
+Ctrl-C and exits if the main process dies.
 """
 
 from __future__ import annotations

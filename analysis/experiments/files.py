@@ -1,26 +1,11 @@
 """Writing results: an output folder checked and locked up front, its files committed at once.
 
-A command that writes a folder of results (``run``, ``compare``, ``demo``)
-opens it with :class:`OutputFolder` before any run starts: the folder is
-created if needed, checked for writing, locked against another command
-writing into it at the same time, and refused when it holds another
-command's results (unless ``--overwrite``). When the runs are done the
-command hands every file to :meth:`OutputFolder.commit`, which
-
-1. checks that the device has room for all of them (a full disk is one
-   line saying what, where and how much space is needed, exit status 2);
-2. writes them into a hidden staging folder inside the output folder;
-3. moves them into place (renames, which need no space) and writes
-   ``run.json`` (what was run, with which version, and a checksum of every
-   file) last.
-
-So a failure or an interruption before the last step leaves the folder as
-it was (a previous complete run stays complete, a new folder is removed),
-and the presence of ``run.json`` means the folder holds one complete run.
-
-Single files are written with :func:`write_with` (a temporary file in the
-same folder, then :func:`os.replace`), so a file with its final name is
-always complete.
+:class:`OutputFolder` creates, checks and locks the folder before any run
+and refuses another command's results (unless ``--overwrite``).
+:meth:`OutputFolder.commit` checks for room, writes every file into a
+hidden staging folder, moves them into place and writes ``run.json``
+last, so a folder with ``run.json`` holds one complete run and a failure
+leaves the folder as it was. Single files are written by :func:`write_with`.
 """
 
 from __future__ import annotations

@@ -1,25 +1,12 @@
 """One model run described as data, and the one function that performs it.
 
-A :class:`Run` says what to build (parameters, interventions, leader rules,
-processes switched off, a loaded network), with which seed, for how long,
-how often to record, and what to measure. :func:`execute` builds the model,
-runs it and measures it; it depends on nothing but the run, so a run gives
-the same result in this process, a local worker or a Dask worker, in any
-order. Every command (``run``, ``compare``, ``demo``, ``sweep``,
-``validate``, ``calibrate``, the teaching measurements) declares its runs
-this way and hands them to an engine (:mod:`analysis.experiments.engines`).
-
-Runs that differ only in their seed (the replicates of one arm), and in
-the parameters that may differ within an ensemble (process rates, starting
-culture: ``simulation.ensemble.VARYING``), are
-performed together as one :class:`simulation.SchoolEnsemble` of at most
-:data:`ENSEMBLE_SIZE` schools by :func:`execute_many`, when their measure
-has an ensemble form (``measure.for_ensemble``). Replicate r of an ensemble
-gives exactly what its own ``SchoolModel`` gives (bit for bit, tested), so
-the results do not depend on how runs are grouped; the grouping depends on
-the list of runs only, never on the workers. ``ensembles(False)`` (the
-command line's ``--no-ensemble``) runs every run as its own ``SchoolModel``.
-
+A :class:`Run` says what to build, with which seed, for how long, how often
+to record and what to measure; :func:`execute` depends on nothing but the
+run, so a run gives the same result in any process and order. Runs that
+differ only in their seed (and in ``simulation.ensemble.VARYING``) are
+performed together as one :class:`simulation.SchoolEnsemble` by
+:func:`execute_many` when their measure has an ensemble form
+(``measure.for_ensemble``), with results identical to separate models.
 :func:`recorded` is the only code that reads the model's data collector.
 """
 

@@ -1,16 +1,9 @@
 """Every run's model seed, from one scheme for ``run``, ``compare``, ``sweep`` and validation.
 
-A run's seed is drawn from ``numpy.random.SeedSequence(seed, spawn_key=key)``:
-``key = (replicate,)`` for replicate ``r`` of a scenario (``run``,
-``compare``; a sweep with common random numbers) and ``(point, replicate)``
-for a sweep's design point. Streams of different keys do not overlap, and a
-seed depends only on its key, never on the number of workers or the order
-runs finish in.
-
-Seeds are below 2**53, so that they survive every tool a table may pass
-through: R's arrow and ``read.csv``, Excel and JavaScript hold numbers as
-doubles, and a 19-digit seed would come back rounded, giving a different
-run when fed back to ``SchoolModel(rng=seed)``.
+A seed is drawn from ``numpy.random.SeedSequence(seed, spawn_key=key)``
+with ``key = (replicate,)`` or ``(point, replicate)``, so it depends only on
+its key, never on the workers. Seeds are below 2**53 so that they survive
+tools that hold numbers as doubles (R, Excel, JavaScript).
 """
 
 from __future__ import annotations

@@ -1,14 +1,9 @@
 """The validation's experiments, declared as data: arms, replicates, years.
 
-An experiment is a set of arms (conditions) run for the same number of
-years with the same replicate seeds (common random numbers), or, for the
-school population, many schools drawn to differ. Each experiment turns a
-:class:`Settings` and optional calibration ``overrides`` (used by the
-robustness analysis) into :class:`~analysis.experiments.runs.Run` values;
-nothing here runs a model or looks at a result, so nothing here can tune a
-parameter to a result. Arms are built from the built-in scenario library
-(``scenarios/``) where one fits, changed only where the experiment's design
-says so.
+Each experiment turns a :class:`Settings` (and calibration ``overrides``,
+for the robustness analysis) into :class:`~analysis.experiments.runs.Run`
+values, arms built from the scenario library; nothing here looks at a
+result, so nothing here can tune a parameter to one.
 """
 
 from __future__ import annotations

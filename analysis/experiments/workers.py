@@ -1,17 +1,9 @@
 """Worker processes that start with the model imported and leave Ctrl-C to the parent.
 
-Every pool of the project (replicates, validation, local sweeps) forks its
-workers from Python's fork server, which imports the model once so that a
-worker starts in milliseconds. While a pool runs, Ctrl-C only sets a flag
-that the waiting loop checks, so the interruption never lands inside the
-executor's own code (where it can leave a pool deadlocked or a half-started
-worker behind); the loop then cancels what is queued and raises
-KeyboardInterrupt itself.
-
-SIGTERM (what ``kill`` and batch schedulers such as Slurm send) is handled
-the same way and raises :class:`Terminated`, so every command stops as
-cleanly as on Ctrl-C (catch :data:`STOPS`); it exits with status 143
-(128 + 15) instead of 130.
+While a pool runs, Ctrl-C and SIGTERM only set a flag that the waiting loop
+checks (:func:`interrupts_as_flag`), so an interruption never lands inside
+the executor's code; the loop cancels what is queued and raises
+KeyboardInterrupt, or :class:`Terminated` for SIGTERM (exit status 143).
 """
 
 from __future__ import annotations

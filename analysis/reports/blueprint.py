@@ -1,11 +1,9 @@
 """The collective-responsibility Blueprint's evidence of practice, read off the model.
 
-The Blueprint's foundation, collective responsibility, lists eight things a
-visitor would see in a district whose culture is collegial, collaborative
-and professional. For each, :data:`ITEMS` names the model outcomes that
-stand for it, and why, or says it is not modelled: the model has no
-mechanism for it and none is invented to fill the row. ``docs/blueprint.md``
-gives the same mapping with its sources; a test keeps the two in step.
+For each of the Blueprint's eight items, :data:`ITEMS` names the model
+outcomes that stand for it, and why, or says it is not modelled.
+``docs/blueprint.md`` gives the same mapping with its sources; a test keeps
+the two in step.
 """
 
 from __future__ import annotations

@@ -1,13 +1,8 @@
 """Any scenario name in a plot: installed fonts that have its characters, or a plain mark.
 
-Matplotlib draws with DejaVu Sans, which has Latin, Greek and Cyrillic but
-not, say, Chinese or emoji; a scenario named ``学校 A`` came out as boxes
-with a warning per character. Before a figure is saved,
-:func:`make_drawable` looks for installed fonts that have the missing
-characters and adds them as fallbacks (so with a CJK font installed, e.g.
-Debian's ``fonts-noto-cjk``, the names are drawn as written), and replaces
-characters that no installed font has by ``?``: the figure stays readable
-and the report's text keeps the exact name.
+:func:`make_drawable` adds installed fonts that have the characters
+DejaVu Sans lacks (e.g. CJK) as fallbacks, and replaces characters no
+installed font has by ``?``; the report's text keeps the exact name.
 """
 
 from __future__ import annotations

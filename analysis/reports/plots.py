@@ -1,14 +1,8 @@
-"""Plots of runs and comparisons, as PNG bytes (matplotlib, Agg backend).
+"""Plots of runs and comparisons, as PNG bytes with no time stamp (same data, same file).
 
-Every figure is returned as PNG bytes with no time stamp in its metadata,
-so the same data give the same file; callers write them (atomically) or
-embed them in HTML.
-
-Bands: the line is the mean over replicates; the dark band its 95% t
-interval (the uncertainty about the mean); the light band the 10th-90th
-percentile of the runs (how much one school's outcome varies between runs).
-Outcomes measured by the annual test (annual gain, SES-gain slope, turnover)
-are shown at the end of each year; the others week by week.
+The line is the mean over replicates, the dark band its 95% t interval, the
+light band the 10th-90th percentile of the runs. Outcomes of the annual
+test are shown at year ends, the others week by week.
 """
 
 from __future__ import annotations

@@ -1,21 +1,10 @@
 """Calibration check: the default model against published magnitudes, fitted apart from held out.
 
-Every target is one published magnitude and what the model does. Each has a
-role, stated before it is measured:
-
-* **fitted**: the target was used to set the parameters it names (``pins``);
-  meeting it shows the fit worked, not that the model is right;
-* **held out**: no parameter was set with it; it is a check of the model.
-
-A target that only restates an input (the teacher-effect spread is
-``skill_sd``, coached practice is the adoption parameters) is marked as
-such, fitted or not. Held-out targets are reported in their own table with
-pass/fail. ``docs/calibration.md`` records what ``staffroom calibrate``
-reported; the patterns of MODEL.md §8 are judged separately, against
-published bands, by ``staffroom validate``.
-
-Run ``staffroom calibrate`` (``--replicates``, ``--workers``). The runs are declared in
-:mod:`analysis.experiments.calibration`; the report is :mod:`analysis.reports.calibration`.
+A **fitted** target set the parameters it names (``pins``): meeting it shows
+the fit worked. A **held-out** target set no parameter: it checks the
+model. The runs are declared in :mod:`analysis.experiments.calibration`,
+the report is :mod:`analysis.reports.calibration`, and
+``docs/calibration.md`` records what ``staffroom calibrate`` reported.
 """
 
 from __future__ import annotations

@@ -1,24 +1,10 @@
 """Differences between scenarios, with 95% intervals.
 
-A scenario run with replicate seeds ``s_1 .. s_n`` and a plan run with the
-same seeds (common random numbers, CRN) form ``n`` independent pairs; the
-difference of a pair removes the part of the noise the two runs share
-(the same students, the same starting staff and draws as far as the two
-runs consume random numbers alike). The interval for the mean difference
-is Student's t on the paired differences:
-
-    d_r = plan_r - baseline_r,   d̄ ± t_{0.975, n-1} · sd(d) / √n.
-
-Pairing is valid whether or not the streams stay aligned (the pairs are
-independent of each other either way); when they do not (a different
-school size draws a different number of students), the runs of a pair are
-simply uncorrelated and the interval is about as wide as an unpaired one.
-When the two sets of runs do not share seeds, the replicates are
-independent samples and Welch's t interval is used instead.
-
-A difference is *clear* when its interval excludes 0. Intervals are per
-outcome and year, not adjusted for the many outcomes and years a report
-shows: about one in twenty intervals misses the true difference.
+Runs of two scenarios with the same replicate seeds (common random numbers)
+form independent pairs, so the mean difference gets Student's t interval on
+the paired differences; without shared seeds, Welch's t interval. A
+difference is *clear* when its interval excludes 0. Intervals are per
+outcome and year, not adjusted for multiplicity.
 """
 
 from __future__ import annotations

@@ -1,50 +1,13 @@
 """Which factors matter: sensitivity indices from a sweep's design and outcomes.
 
-The analysis follows the design the sweep used:
-
-* **Sobol** (Saltelli sampling): first-order indices ``S1`` (the share of
-  the outcome's variance explained by a factor alone) and total indices
-  ``ST`` (including all its interactions), with bootstrap confidence
-  intervals; second-order indices when sampled (Saltelli et al. 2010;
-  Jansen's estimator for ``ST``, as in SALib).
-* **Morris**: ``mu*`` (mean absolute elementary effect: overall influence)
-  and ``sigma`` (their spread: non-linearity or interactions), with a
-  bootstrap interval for ``mu*`` (Morris 1991; Campolongo et al. 2007).
-  Effects are per unit of each factor's range (the unit-hypercube scale).
-* **Latin hypercube**: first-order indices by RBD-FAST (Tarantola et al.
-  2006; Plischke 2010), which needs no special sampling.
-* **Factorial grids**: the mean outcome in every cell of two factors (a
-  heat map) and each factor's main effect, the share of variance its level
-  means explain (eta squared).
-
-The outcome analysed is the mean over a design point's replicates, so
-simulation noise that replicates do not average out stays unexplained
-(``S1`` then sums to less than 1).
-
-**Two sources of uncertainty.** Each method's own bootstrap (over design
-points) says how far a finite design is from the exact indices. Replicates
-add a second: another set of simulation draws would give other point means
-and other indices. It is measured by resampling each point's replicates
-(:func:`replicate_uncertainty`, a bootstrap over replicates) and added in
-quadrature, so every interval shown (``S1_conf``, ``ST_conf``,
-``mu_star_conf``) holds both; the ``*_conf_replicates`` columns give the
-replicate part alone. With one replicate per point that part cannot be
-measured and the analysis says so, as it says when a design is too small
-for its method (:func:`design_warnings`): a Sobol ranking from one run per
-point can change with the seed.
-
-Every function below takes plain arrays and a :class:`~analysis.experiments.sweeps.Design`,
-so the same code analyses a test function with known indices (Ishigami) in
-the tests and the school model in ``staffroom sensitivity``
-(:mod:`analysis.reports.sensitivity` reads the results folder, draws and writes).
-
-References
-----------
-Campolongo, Cariboni & Saltelli (2007), Environmental Modelling & Software 22, 1509-1518.
-Morris (1991), Technometrics 33, 161-174.
-Plischke (2010), Reliability Engineering & System Safety 95, 354-360.
-Saltelli et al. (2010), Computer Physics Communications 181, 259-270.
-Tarantola, Gatelli & Mara (2006), Reliability Engineering & System Safety 91, 717-727.
+Sobol indices for Saltelli designs, Morris screening for trajectories,
+RBD-FAST for Latin hypercubes (all by SALib), and cell means with main
+effects for factorial grids; the README's sensitivity section explains each.
+The outcome analysed is a design point's mean over its replicates; every
+interval adds, in quadrature, the method's own bootstrap and the
+replicates' (:func:`replicate_uncertainty`). Functions take plain arrays
+and a :class:`~analysis.experiments.sweeps.Design`, so the tests check them
+on the Ishigami function.
 """
 
 from __future__ import annotations

@@ -5,13 +5,6 @@
 >>> sweep.runs                                       # design points x replicates
 150
 >>> runs = run_sweep(sweep, workers=2)               # doctest: +SKIP
->>> runs.groupby(["n_students", "structure"])["annual_gain"].mean()  # doctest: +SKIP
-
-The parts: :mod:`.spec` (the sweep file, checked), :mod:`.design`
-(factorial, Latin hypercube, Sobol and Morris designs), :mod:`.runner` (what a
-worker runs), :mod:`.engine` (local processes or a Dask cluster),
-:mod:`.store` (the results folder) and :mod:`.api` (running a sweep).
-Analysis of the results is in :mod:`analysis.statistics.sensitivity`.
 """
 
 from __future__ import annotations

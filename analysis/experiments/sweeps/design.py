@@ -1,35 +1,9 @@
 """Experimental designs: factors and the points a sweep runs, independent of the model.
 
-A :class:`Factor` is a name with either discrete ``levels`` or a continuous
-range with a distribution. :func:`make_design` turns factors into a
-:class:`Design`: the table of design points, and for sampled designs the
-coordinates of each point in the unit hypercube, from which the factor
-values were drawn through each factor's distribution (inverse transform).
-
-Designs
--------
-``factorial``
-    Every combination of every factor's levels (a range needs ``steps``).
-``lhs``
-    Latin hypercube of ``samples`` points (McKay, Beckman & Conover 1979).
-``sobol``
-    Saltelli's extension of the Sobol sequence, ``n (2k + 2)`` points with
-    second-order indices or ``n (k + 2)`` without (Saltelli 2002; Saltelli
-    et al. 2010), as sampled by SALib.
-``morris``
-    ``trajectories`` one-at-a-time trajectories on a ``levels``-level grid,
-    ``trajectories (k + 1)`` points (Morris 1991; Campolongo et al. 2007).
-
-Nothing here knows the school model: the same code samples the Ishigami
-test function in the tests.
-
-References
-----------
-McKay, Beckman & Conover (1979), Technometrics 21, 239-245.
-Morris (1991), Technometrics 33, 161-174.
-Saltelli (2002), Computer Physics Communications 145, 280-297.
-Saltelli et al. (2010), Computer Physics Communications 181, 259-270.
-Herman & Usher (2017), SALib, Journal of Open Source Software 2(9), 97.
+:func:`make_design` turns :class:`Factor` s into a :class:`Design`: full
+factorial, Latin hypercube, Saltelli's Sobol sampling or Morris
+trajectories (SALib). Sampled designs keep each point's unit-hypercube
+coordinates, from which the factor values come by inverse transform.
 """
 
 from __future__ import annotations

@@ -1,42 +1,10 @@
 """Sweep files: an experiment declared as data, checked before anything runs.
 
-A sweep file (TOML) names a base scenario, the factors to vary, the design,
-the replicates, the years and the outcomes to keep. :func:`load_sweep`
-reads and checks it and returns a :class:`Sweep`; nothing runs until
-:func:`analysis.experiments.sweeps.run_sweep`. Every problem is an
-:class:`simulation.InputError` whose one-line message names the file, the
-key and what is allowed, as for scenario files.
-
-Format::
-
-    name = "School size x structure"
-    description = "One line for `staffroom sweep --plan`."
-    scenario = "departments"   # base: built-in scenario name, or a path relative to this file
-    years = 3                  # default: the scenario's years
-    replicates = 5             # runs per design point (default 1)
-    seed = 1                   # the sweep seed: design sampling and every run's seed
-    common_random_numbers = false   # true: replicate r has the same seed at every point
-    outcomes = ["collective_efficacy", "annual_gain"]   # or "all"; default: a main set
-    yearly = true              # keep each outcome at the end of every year, not only the last
-
-    [design]
-    type = "factorial"   # or lhs (samples), sobol (n, second_order), morris (trajectories, levels)
-
-    [parameters]               # fixed model parameters for every run (full names)
-    collaboration_minutes = 90
-
-    [factors]
-    n_students = [300, 900, 2400]              # a list: the levels
-    structure = ["departments", "plc"]
-    persuasion_rate = { range = [0.0, 0.05] }  # a range: sampled designs, or `steps` levels
-    leader_persuasion = { range = [0.01, 0.5], distribution = "loguniform" }
-
-A factor is any model parameter by its full name (``staffroom parameters``;
-all but ``specialisms_per_subject``), ``years`` (run length) or
-``scenario`` (levels are scenario names or files, each with its own plan of
-interventions). Factors set a parameter's value from week 1; a scenario's
-interventions still change levers at their weeks. A scenario's own
-``replicates`` and ``seed`` are not used: the sweep's are.
+A sweep file (TOML, format in the README) names a base scenario, the
+factors to vary, the design, the replicates, the years and the outcomes to
+keep. :func:`load_sweep` reads and checks it and returns a :class:`Sweep`;
+every problem is an :class:`simulation.InputError` whose one-line message
+names the file, the key and what is allowed.
 """
 
 from __future__ import annotations

@@ -7,20 +7,11 @@ Layout::
     OUT/runs/*.parquet       one row per run (a Parquet dataset: read the folder)
     OUT/trajectories/*.parquet   with --trajectories: one row per run and week
 
-Runs are written as they finish, each batch to its own part file, written
-under a hidden temporary name and renamed into place
-(:func:`analysis.experiments.files.write_with`), so
-a reader never sees half a file and a killed sweep loses only the runs
-still in flight. A batch's trajectory part is renamed before its runs part,
-so a run counts as done only when both are on disk. When a sweep is
-complete the parts are merged (compacted) into one file per dataset,
-streaming, a part at a time.
-
-Reading a folder (manifest, design, runs) is :mod:`analysis.experiments.sweeps.results`.
-The manifest records the sweep's :meth:`~analysis.experiments.sweeps.Sweep.identity`:
-re-running a sweep resumes only if it is the same experiment (more
-replicates are allowed: they are added); a changed sweep file is refused
-with what changed, unless ``overwrite`` discards the old results.
+Each batch of finished runs is written atomically to its own part file (the
+trajectory part before the runs part, so a run counts as done only when
+both are on disk); a complete sweep's parts are merged into one file. A
+re-run resumes only the same sweep (more replicates are added); a changed
+sweep file is refused with what changed, unless ``overwrite``.
 """
 
 from __future__ import annotations

@@ -1,49 +1,11 @@
 """A synthetic NELS: Lee & Smith's analyses repeated on simulated high schools.
 
-Lee and Smith (1996) related students' gains from grade 8 to grade 10 in
-820 NELS:88 high schools to the collective responsibility their teachers
-reported: gains were higher, and less related to SES, where responsibility
-was high. Lee and Smith (1997) found learning highest in schools of about
-600-900 students. This module draws schools that differ as the NELS schools
-did, runs each, observes them as the study did and fits the same kind of
-two-level model.
-
-Design (choices the issue left open, all fixed before running):
-
-* **Schools.** Enrolment log-uniform on 200-3,000; mean SES normal (SD 0.5
-  national SD); within-school SES SD 0.7-1.0; structure mostly departments
-  (a 1990 high school), some isolated, houses and PLCs; leader attention
-  and confidence, collaboration time, data review and intervention plans
-  varied; starting culture (self- and collective efficacy, responsibility,
-  expectation bias) varied, since NELS schools had long histories.
-* **Time.** One year of burn-in, so that the culture has met the school's
-  structure, then the two years of the study: the cohort that enters grade 9
-  at the start of year 2 is tested at entry (its "grade 8" score, the
-  entry achievement) and at the end of year 3 (end of grade 10). Students
-  present both years are exactly that cohort: the model's cohorts do not
-  move between schools.
-* **Students.** Up to ``students_per_school`` (50) of the cohort are sampled
-  per school (NELS sampled about 15-25; more here, to measure the model's
-  effects, not to mimic NELS's sampling error).
-* **Survey.** In the last week of the study up to ``teachers_surveyed``
-  teachers are sampled; each reports their responsibility plus normal
-  measurement noise (SD ``survey_noise`` on the 0-1 scale); the school's
-  collective responsibility is the mean report, as in Lee & Smith's
-  aggregated teacher survey.
-* **Model.** ``gain ~ ses * cr + size + mean_ses`` with a random intercept
-  and a random SES slope by school (statsmodels ``MixedLM``, REML); ``cr``
-  is standardised across schools, ``size`` in thousands of students.
-* **Size curve.** The same students' gains on Lee & Smith's (1997) size
-  bands (601-900 the reference), adjusted for SES and mean SES, random
-  intercept and SES slope.
-
-References
-----------
-Lee, V. E., & Smith, J. B. (1996). Collective responsibility for learning
-and its effects on gains in achievement for early secondary school
-students. *American Journal of Education, 104*(2), 103-147.
-Lee, V. E., & Smith, J. B. (1997). High school size: Which works best and
-for whom? *Educational Evaluation and Policy Analysis, 19*(3), 205-227.
+Schools that differ as the NELS:88 schools did are drawn, run (one year of
+burn-in, then the two years of the study), observed as the study did (a
+sampled cohort, a noisy teacher survey) and fitted with the same kind of
+two-level model: ``gain ~ ses * cr + size + mean_ses`` (Lee & Smith 1996)
+and the size bands of Lee & Smith (1997). docs/validation.md gives the
+design and its reasons.
 """
 
 from __future__ import annotations

@@ -1,15 +1,9 @@
 """The seven patterns of ``MODEL.md`` §8: what each experiment's results say.
 
-Each ``pattern_N(tables, settings)`` reads the tidy tables of the
-experiments (:mod:`analysis.experiments.validation`) and returns a
-:class:`PatternResult`: the pattern's claims, each a measured effect with
-its 95% interval and a verdict (:mod:`analysis.statistics.validation.stats`), plus
-detail tables for the report. Measures are fixed in advance:
-
-* culture (collective efficacy, responsibility, self-efficacy, practice)
-  is read at the end of the experiment's last year;
-* learning (annual gain, SES–gain slope, SES gap) is averaged over the last
-  two years' annual tests, which halves the sampling noise of one test.
+Each ``pattern_N(tables, settings)`` returns a :class:`PatternResult`: its
+claims, each a measured effect with its 95% interval and a verdict, plus
+detail tables for the report. Culture is read at the end of the last year;
+learning is averaged over the last two years' annual tests.
 """
 
 from __future__ import annotations

@@ -1,21 +1,11 @@
 """Robustness: does each pattern survive moving one calibration parameter ±25%?
 
 One at a time, each parameter of :data:`PARAMETERS` is set to 75% and 125%
-of its default (kept inside its allowed range) and every pattern's
-experiment is run again with that value in every arm; the pattern's verdict
-is then decided by the same rule as in the main run. The baseline is the
-default calibration at the same, smaller replicate counts and the same
-seeds (common random numbers), so a verdict that changes is the
-parameter's doing, not a change of power.
-
-Which parameters: those that set belief dynamics (mastery, vicarious,
-persuasion, affect, collective efficacy, responsibility, malleability), how
-beliefs act on teaching, and the mechanisms the patterns rest on (intervention
-plan, practice support, out-of-field teaching, turnover). Starting-culture
-values, school descriptions and leadership levers are design, not
-calibration, and network tie counts are structure; they are left out. This
-keeps the ~60 variants within the time budget at 8 replicates per arm and
-48 schools (see ``ROBUST``).
+of its default and every pattern's experiment runs again, judged by the
+same rule. The baseline is the default calibration at the same replicate
+counts and seeds, so a verdict that changes is the parameter's doing, not a
+change of power. Starting culture, leadership levers and network tie
+counts are design, not calibration, and are left out.
 """
 
 from __future__ import annotations

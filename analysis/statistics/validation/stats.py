@@ -1,26 +1,13 @@
 """Statistics for the validation: interval estimates and the verdict rule.
 
-Every effect the validation reports is an :class:`Interval` (a value and a
-95% interval). A :class:`Claim` pairs an estimate with the direction a
-pattern of ``MODEL.md`` §8 predicts and turns it into a verdict:
-
-* **holds** — the interval lies wholly on the predicted side of the
-  threshold (0 for a difference);
-* **fails** — the interval lies wholly on the other side, or the whole
-  interval lies within the *smallest effect of interest* around the
-  threshold (the predicted difference is absent, and the interval is tight
-  enough to say so);
-* **inconclusive** — otherwise.
-
-A claim with a published magnitude band is judged against the band
-instead: it **holds** when its interval lies inside the band, **fails** when
-the interval lies wholly outside it (too small, too large or the wrong
-sign), and is **inconclusive** when the interval straddles an edge.
-
-The intervals: a Student-t interval for a mean (of paired differences when
-two arms share replicate seeds), Fisher's z for a correlation, HC3
-heteroskedasticity-robust intervals for regression coefficients, and the
-percentile bootstrap for statistics with no closed form.
+A :class:`Claim` pairs an :class:`Interval` with the direction a pattern of
+``MODEL.md`` §8 predicts. It **holds** when the interval lies wholly on the
+predicted side of the threshold, **fails** when it lies wholly on the other
+side or wholly within the smallest effect of interest around it, and is
+**inconclusive** otherwise; a claim with a published band holds inside the
+band and fails wholly outside it. Intervals: Student t for means, Fisher's
+z for correlations, HC3 for regression coefficients, the percentile
+bootstrap otherwise.
 """
 
 from __future__ import annotations
