@@ -61,9 +61,7 @@ def register(app: typer.Typer) -> None:
     app.command()(demo)
 
 
-# ---------------------------------------------------------------------------
 # helpers
-# ---------------------------------------------------------------------------
 
 def _workers(workers: int | None) -> int:
     if workers is None:
@@ -120,9 +118,7 @@ def _stem(reference: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "scenario"
 
 
-# ---------------------------------------------------------------------------
 # staffroom scenarios
-# ---------------------------------------------------------------------------
 
 @scenarios_app.callback(invoke_without_command=True)
 def scenarios(ctx: typer.Context) -> None:
@@ -202,9 +198,7 @@ def check(
                       + f"{scenario.replicates} replicates", highlight=False)
 
 
-# ---------------------------------------------------------------------------
 # staffroom run
-# ---------------------------------------------------------------------------
 
 def run(
     scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario "
@@ -260,9 +254,7 @@ def run(
                   soft_wrap=True)
 
 
-# ---------------------------------------------------------------------------
 # staffroom compare
-# ---------------------------------------------------------------------------
 
 def compare(
     scenarios: Annotated[list[str], typer.Argument(
@@ -326,9 +318,7 @@ def compare(
                   highlight=False, soft_wrap=True)
 
 
-# ---------------------------------------------------------------------------
 # staffroom demo
-# ---------------------------------------------------------------------------
 
 #: The classic questions and the built-in scenarios that answer them
 #: (the first of each is the baseline).

@@ -23,9 +23,7 @@ from simulation import WEEKS_PER_YEAR, SchoolModel
 HIGH_POVERTY_SES = -0.9
 
 
-# ---------------------------------------------------------------------------
 # measurements made in the worker that ran the model (module level: picklable)
-# ---------------------------------------------------------------------------
 
 def with_teachers(model: SchoolModel, job: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Yearly outcomes and the per-teacher snapshots taken at each year end."""
@@ -52,9 +50,7 @@ def network_shape(model: SchoolModel, job: Run) -> dict[str, float]:
             "ties": model.structure.graph.number_of_edges() * 2 / model.n_teachers}
 
 
-# ---------------------------------------------------------------------------
 # the arms
-# ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Arm:

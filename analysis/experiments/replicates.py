@@ -149,25 +149,12 @@ class Results:
 def run_replicates(scenario: Scenario, replicates: int | None = None, seed: int | None = None,
                    years: int | None = None, workers: int = 1, record_every: int = 1,
                    on_done: Callable[[int], None] | None = None) -> Results:
-    """Run a scenario's replicates, in parallel over ``workers`` processes.
-
-    Parameters
-    ----------
-    scenario : Scenario
-        What to run; ``replicates``, ``seed`` and ``years`` override its own
-        (checked: an intervention after the last year is an error).
-    workers : int
-        Worker processes (1 runs in this process). Results do not depend on it.
-    record_every : int
-        Weeks between recorded rows (36 keeps one row a year); must divide 36.
-    on_done : callable, optional
-        Called with the number of runs finished so far, for progress bars.
+    """Run one scenario's replicates (:func:`run_many`); the arguments override its own.
 
     Raises
     ------
     simulation.InputError
-        If ``years`` leaves an intervention outside the run, or a value is
-        out of range.
+        If ``years`` leaves an intervention outside the run, or a value is out of range.
     """
     planned = scenario.for_run(years=years, replicates=replicates, seed=seed)
     return run_many([planned], workers=workers, record_every=record_every,
@@ -178,10 +165,9 @@ def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int 
              on_done: Callable[[int], None] | None = None) -> list[Results]:
     """Run several scenarios' replicates on one pool of worker processes.
 
-    Each scenario runs its own ``replicates`` for its own ``years`` with the
-    seeds of its own ``seed`` (use :meth:`Scenario.for_run` to set them);
-    scenarios with the same seed share replicate seeds (common random
-    numbers).
+    Each scenario runs its own ``replicates`` and ``years`` with the seeds of
+    its own ``seed`` (:meth:`Scenario.for_run` sets them), so scenarios with
+    the same seed share replicate seeds (common random numbers).
 
     Parameters
     ----------

@@ -111,9 +111,7 @@ def execute(run: Run) -> Any:
     return (run.measure or yearly)(build(run), run)
 
 
-# ---------------------------------------------------------------------------
 # ensembles: runs that differ only in their seed, performed together
-# ---------------------------------------------------------------------------
 
 @contextlib.contextmanager
 def ensembles(enabled: bool) -> Iterator[None]:
@@ -216,9 +214,7 @@ def timed_many(runs: Sequence[Run]) -> tuple[list[Any], float]:
     return results, time.process_time() - start
 
 
-# ---------------------------------------------------------------------------
 # reading what the model recorded (the only reader of the data collector)
-# ---------------------------------------------------------------------------
 
 def recorded(model: SchoolModel) -> pd.DataFrame:
     """Every recorded row of the model's outcomes (row 0 is the start)."""

@@ -119,9 +119,7 @@ class ArmExperiment:
         return jobs
 
 
-# ---------------------------------------------------------------------------
 # the arm-based experiments
-# ---------------------------------------------------------------------------
 
 def _size_arms(overrides: Mapping[str, Any]) -> list[Arm]:
     return [scenario_arm("small", "small_school"),
@@ -218,9 +216,7 @@ SIZE_CURVE = ArmExperiment("size_curve", 5, _size_curve_arms,
                            "channel of size switched off in turn", share=0.3)
 
 
-# ---------------------------------------------------------------------------
 # the population of schools (patterns 1 and 5)
-# ---------------------------------------------------------------------------
 
 POPULATION_STRUCTURES = ("isolated", "departments", "plc", "houses", "networked_plc")
 SUPPORT_MIX = (("none", 0.6), ("train_the_trainer", 0.2), ("coaching", 0.2))

@@ -50,9 +50,7 @@ from simulation.outcomes import get, reported
 __all__ = ["figures", "report_blocks", "run_table", "terminal_table", "to_html", "to_markdown"]
 
 
-# ---------------------------------------------------------------------------
 # the comparison report
-# ---------------------------------------------------------------------------
 
 READING_GUIDE = (
     "Every number is a difference from the first scenario of its section (the baseline) "
@@ -157,8 +155,7 @@ def _levels_table(comparison: Comparison) -> TableBlock:
     for outcome in reported():
         cells = [label(outcome)]
         for result in results:
-            values = result.summary.loc[result.summary["year"] == year, outcome]
-            cells.append(level(mean_interval(values).estimate, outcome))
+            cells.append(level(_end_mean(result, outcome, year), outcome))
         rows.append(tuple(cells))
     return TableBlock(("outcome", *(r.scenario.name for r in results)), tuple(rows))
 
@@ -301,9 +298,7 @@ def report_blocks(comparisons: Sequence[Comparison], title: str,
     return blocks + _method(comparisons)
 
 
-# ---------------------------------------------------------------------------
 # terminal tables
-# ---------------------------------------------------------------------------
 
 def terminal_table(comparison: Comparison) -> Table:
     """A compact table: each plan's difference from the baseline in the last year."""
@@ -318,10 +313,7 @@ def terminal_table(comparison: Comparison) -> Table:
     for plan in comparison.plans:
         table.add_column(f"{plan.scenario.name} − baseline", justify="right")
     for outcome in reported():
-        values = comparison.baseline.summary.loc[
-            comparison.baseline.summary["year"] == year, outcome]
-        mean = mean_interval(values).estimate
-        cells = [label(outcome), level(mean, outcome)]
+        cells = [label(outcome), level(_end_mean(comparison.baseline, outcome, year), outcome)]
         for plan in comparison.plans:
             interval = comparison.interval(plan.scenario.name, outcome, year)
             verdict = judgement(interval, outcome)
@@ -346,7 +338,6 @@ def run_table(results: Results) -> Table:
         for year in range(1, s.years + 1):
             interval = mean_interval(
                 results.summary.loc[results.summary["year"] == year, outcome])
-            shown = plus_minus(interval, outcome)
-            cells.append(shown.removeprefix("+"))
+            cells.append(plus_minus(interval, outcome).removeprefix("+"))
         table.add_row(*cells)
     return table

@@ -44,9 +44,7 @@ def _save(figure, path: Path) -> Path:
     return write_with(path, lambda temporary: figure.savefig(temporary, dpi=120, format="png"))
 
 
-# ---------------------------------------------------------------------------
 # plots
-# ---------------------------------------------------------------------------
 
 def bar_chart(table: pd.DataFrame, kind: str, title: str, path: Path) -> Path:
     """Horizontal bars of the indices with their confidence intervals (PNG)."""
@@ -117,9 +115,7 @@ def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path,
     return _save(figure, path)
 
 
-# ---------------------------------------------------------------------------
 # a results folder
-# ---------------------------------------------------------------------------
 
 @dataclass
 class Analysis:

@@ -45,6 +45,11 @@ def fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
+def _ci(value: float, low: float, high: float) -> str:
+    """``value [low, high]``, each with :func:`fmt`."""
+    return f"{fmt(value)} [{fmt(low)}, {fmt(high)}]"
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
     """A Markdown table followed by a blank line."""
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
@@ -155,14 +160,11 @@ def pattern_section(result: PatternResult, figure: str | None) -> list[str]:
         lines += _table(
             ("source removed", "impact [95%]", "impact on the mean alone [95%]",
              "final mean difference [95%]", "final SD difference [95%]"),
-            [[r["source removed"],
-              f"{fmt(r['impact'])} [{fmt(r['impact_low'])}, {fmt(r['impact_high'])}]",
-              f"{fmt(r['mean_impact'])} [{fmt(r['mean_impact_low'])}, "
-              f"{fmt(r['mean_impact_high'])}]",
-              f"{fmt(r['final_mean_difference'])} [{fmt(r['final_mean_low'])}, "
-              f"{fmt(r['final_mean_high'])}]",
-              f"{fmt(r['final_sd_difference'])} [{fmt(r['final_sd_low'])}, "
-              f"{fmt(r['final_sd_high'])}]"] for r in d.to_dict("records")])
+            [[r["source removed"], _ci(r["impact"], r["impact_low"], r["impact_high"]),
+              _ci(r["mean_impact"], r["mean_impact_low"], r["mean_impact_high"]),
+              _ci(r["final_mean_difference"], r["final_mean_low"], r["final_mean_high"]),
+              _ci(r["final_sd_difference"], r["final_sd_low"], r["final_sd_high"])]
+             for r in d.to_dict("records")])
     instead = [_instead(c) for c in result.claims if not c.diagnostic and c.verdict == "fails"]
     if instead:
         lines += ["*What the model does instead:* " + " ".join(instead), ""]
@@ -181,7 +183,7 @@ def size_curve_lines(curve: pd.DataFrame, channels: pd.DataFrame) -> list[str]:
         measures = list(dict.fromkeys(group["measure"]))
         rows = []
         for n, by_size in group.groupby("students"):
-            cells = {r["measure"]: f"{fmt(r['mean'])} [{fmt(r['low'])}, {fmt(r['high'])}]"
+            cells = {r["measure"]: _ci(r["mean"], r["low"], r["high"])
                      for r in by_size.to_dict("records")}
             rows.append([f"{n:,}", *(cells[m] for m in measures)])
         lines += [f"*{structure}*", ""]
@@ -192,9 +194,8 @@ def size_curve_lines(curve: pd.DataFrame, channels: pd.DataFrame) -> list[str]:
               "to 1 when channels interact, and are unstable when the difference is near "
               "zero):", ""]
     rows = [[r["measure"], r["channel"],
-             f"{fmt(r['difference'])} [{fmt(r['difference_low'])}, "
-             f"{fmt(r['difference_high'])}]",
-             f"{fmt(r['without'])} [{fmt(r['without_low'])}, {fmt(r['without_high'])}]",
+             _ci(r["difference"], r["difference_low"], r["difference_high"]),
+             _ci(r["without"], r["without_low"], r["without_high"]),
              f"{r['share']:.0%}" if math.isfinite(r["share"]) else "–"]
             for r in channels.to_dict("records")]
     lines += _table(("measure", "channel off", "600 − 2,400, all on", "with it off",

@@ -89,7 +89,6 @@ def sentence(outcome: str, interval: Interval, plan: str, baseline: str, year: i
     d = decimals_for(interval, phrase)
     scale = phrase.scale
     start = f"By the end of year {year}"
-    verb = "are" if phrase.plural else "is"
     if interval.n == 0 or math.isnan(interval.estimate):
         return f"{start}, {phrase.noun} cannot be compared (it is undefined in these runs)."
     if math.isnan(interval.low):
@@ -102,10 +101,8 @@ def sentence(outcome: str, interval: Interval, plan: str, baseline: str, year: i
                 f"{baseline} (difference {number(interval.estimate * scale, d, signed=True)}"
                 f"{phrase.shown_unit}, 95% CI {number(interval.low * scale, d)} to "
                 f"{number(interval.high * scale, d)}).")
-    comparative = phrase.more if interval.estimate > 0 else phrase.less
     low, high = sorted((abs(interval.low) * scale, abs(interval.high) * scale))
-    return (f"{start}, {phrase.noun} {verb} {number(abs(interval.estimate) * scale, d)}"
-            f"{phrase.shown_unit} {comparative}{phrase.scale_note} in {plan} than in {baseline} "
+    return (f"{start}, {change(outcome, interval)} in {plan} than in {baseline} "
             f"(95% CI {number(low, d)}–{number(high, d)}).")
 
 

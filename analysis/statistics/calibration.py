@@ -80,9 +80,7 @@ def _year_ends(teachers: pd.DataFrame, year: int) -> pd.DataFrame:
     return teachers[teachers["Step"] == year * WEEKS_PER_YEAR]
 
 
-# ---------------------------------------------------------------------------
 # the targets
-# ---------------------------------------------------------------------------
 
 def measure(reps: int = 8, workers: int = 1, seed: int = 1,
             on_done: Callable[[int], None] | None = None) -> list[Target]:

@@ -61,15 +61,7 @@ def _finite(values: Iterable[float]) -> np.ndarray:
 
 
 def mean_interval(values: Iterable[float], level: float = LEVEL) -> Interval:
-    """Mean of ``values`` (NaN ignored) with its t interval.
-
-    Parameters
-    ----------
-    values : iterable of float
-        One value per replicate.
-    level : float
-        Confidence level.
-    """
+    """Mean of ``values`` (one per replicate, NaN ignored) with its t interval at ``level``."""
     x = _finite(values)
     return _t_interval(x, level, "t")
 

@@ -31,9 +31,7 @@ RBD_HARMONICS = 10
 ADVISED = {"lhs": ("samples", 100), "sobol": ("n", 64), "morris": ("trajectories", 10)}
 
 
-# ---------------------------------------------------------------------------
 # indices from (design, y)
-# ---------------------------------------------------------------------------
 
 def sobol_indices(design: Design, y: np.ndarray, *, seed: int = 1
                   ) -> tuple[pd.DataFrame, pd.DataFrame | None]:

@@ -190,9 +190,7 @@ def load_sweep(reference: str | Path) -> Sweep:
     return _check(read_toml(path), path, path.parent)
 
 
-# ---------------------------------------------------------------------------
 # checking (the parts are read in analysis.experiments.sweeps.factors)
-# ---------------------------------------------------------------------------
 
 def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sweep:
     c = Checker(path, base_dir)

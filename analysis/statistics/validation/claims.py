@@ -110,9 +110,7 @@ class PatternResult:
         return combine([c.verdict for c in self.claims if not c.diagnostic])
 
 
-# ---------------------------------------------------------------------------
 # reading the tidy tables
-# ---------------------------------------------------------------------------
 
 def last_years(table: pd.DataFrame, column: str) -> list[int]:
     """The years a measure is read in: the last (culture) or last two (learning)."""

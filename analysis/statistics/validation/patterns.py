@@ -56,9 +56,7 @@ from analysis.statistics.validation.stats import (
 )
 from simulation.outcomes import REGISTRY
 
-# ---------------------------------------------------------------------------
 # the seven patterns
-# ---------------------------------------------------------------------------
 
 def pattern_1(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
     """Responsibility with gains and equity, across the school population."""

@@ -13,7 +13,7 @@ bootstrap otherwise.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import stats as sps
@@ -25,18 +25,8 @@ HOLDS, FAILS, INCONCLUSIVE = "holds", "fails", "inconclusive"
 
 
 def mean_ci(values: Sequence[float], level: float = LEVEL) -> Interval:
-    """Mean with its Student-t interval (NaN values are dropped).
-
-    Parameters
-    ----------
-    values : sequence of float
-        Independent replicates (e.g. one value per replicate run, or paired
-        differences of two arms that share replicate seeds).
-    level : float
-        Coverage of the interval.
-    """
-    interval = mean_interval(np.asarray(values, dtype=float), level)
-    return Interval(interval.estimate, interval.low, interval.high, interval.n)
+    """Mean with its t interval (NaN dropped), with no method label."""
+    return replace(mean_interval(np.asarray(values, dtype=float), level), method="")
 
 
 def paired_difference(a: Sequence[float], b: Sequence[float], level: float = LEVEL) -> Interval:
@@ -57,9 +47,12 @@ def correlation_ci(x: Sequence[float], y: Sequence[float], level: float = LEVEL)
     n = x.size
     if n < 4:
         return Interval(np.nan, np.nan, np.nan, n)
-    r = float(np.corrcoef(x, y)[0, 1])
+    return _fisher_z(float(np.corrcoef(x, y)[0, 1]), n, n - 3, level)
+
+
+def _fisher_z(r: float, n: int, dof: int, level: float) -> Interval:
     z = np.arctanh(np.clip(r, -0.999999, 0.999999))
-    half = sps.norm.ppf(0.5 + level / 2) / np.sqrt(n - 3)
+    half = sps.norm.ppf(0.5 + level / 2) / np.sqrt(dof)
     return Interval(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
 
 
@@ -81,10 +74,7 @@ def partial_correlation_ci(x: Sequence[float], y: Sequence[float],
     def residual(v: np.ndarray) -> np.ndarray:
         return v - design @ np.linalg.lstsq(design, v, rcond=None)[0]
 
-    r = float(np.corrcoef(residual(x), residual(y))[0, 1])
-    z = np.arctanh(np.clip(r, -0.999999, 0.999999))
-    half = sps.norm.ppf(0.5 + level / 2) / np.sqrt(n - 3 - k)
-    return Interval(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
+    return _fisher_z(float(np.corrcoef(residual(x), residual(y))[0, 1]), n, n - 3 - k, level)
 
 
 def regression_coefficient(y: Sequence[float], predictors: dict[str, Sequence[float]],
