@@ -605,7 +605,17 @@ def summary() -> None:
         print(f"| {figure.what} | {figure.value} | {figure.target} | {figure.verdict} |")
 
 
+def commit() -> str:
+    """This checkout's commit, marked when the working tree has changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True,
+                              text=True).stdout.strip()
+    return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes"
+                                                 if git("status", "--porcelain") else "")
+
+
 def load() -> str:
+    """The 1-, 5- and 15-minute load averages."""
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
@@ -620,7 +630,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="interleaved tries of each sweep (default 3; 1 with --quick)")
     args = parser.parse_args(argv)
     args.repeats = args.repeats or (1 if args.quick else 3)
-    print(f"# Throughput benchmark{' (--quick)' if args.quick else ''}: {os.cpu_count()} cores; "
+    print(f"# Throughput benchmark{' (--quick)' if args.quick else ''}, "
+          f"{time.strftime('%Y-%m-%d %H:%M %Z')}, commit {commit()}: {os.cpu_count()} cores; "
           f"load average {load()} at start; Python {sys.version.split()[0]}; "
           f"{multiprocessing.get_start_method()} start method for EMA Workbench and SALib, "
           "spawn for mesa.batch_run")
