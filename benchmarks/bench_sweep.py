@@ -16,6 +16,10 @@ Prints, for a 900-student school over 3 years (the issue's reference run):
 * the main process's peak memory as a sweep grows (each size in a fresh
   process), to show that results stream to disk.
 
+The engine runs with ensembles off (``--no-ensemble``: each run its own
+``SchoolModel``), so that its overhead is measured against the same work;
+``bench_throughput.py`` measures what ensembles gain.
+
 Targets (issue 6, 2-core machine): parallel efficiency >= 0.8 on 2
 workers; engine overhead < 5% of run time; the 4,608-run Sobol analysis
 under 10 minutes; memory flat as a sweep grows.
@@ -39,8 +43,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from analysis.experiments.engines import LocalPool
+from analysis.experiments.runs import execute as execute_run
 from analysis.experiments.sweeps import Sweep, execute, load_sweep
-from analysis.experiments.sweeps.runner import PointJob, Task, run_model
+from analysis.experiments.sweeps.runner import PointJob, Task, point_runs
 from simulation import SchoolModel
 
 OUTCOMES = ["self_efficacy_tses", "collective_efficacy", "responsibility", "annual_gain",
@@ -73,7 +78,7 @@ def timed_sweep(sweep: Sweep, workers: int, *, warm: bool, runs_per_task: int | 
         engine = warm_pool(workers) if warm and workers > 0 else None
         start = time.perf_counter()
         outcome = execute(sweep, Path(folder) / "out", workers=workers, engine=engine,
-                          runs_per_task=runs_per_task)
+                          runs_per_task=runs_per_task, ensemble=False)
         return time.perf_counter() - start, outcome.model_seconds
 
 
@@ -83,14 +88,16 @@ def best(repeats: int, run):
 
 
 def bare_loop(sweep: Sweep) -> float:
-    """The same runs as a plain loop: build, run, read the year ends."""
+    """The same runs as a plain loop: build each model, run it, read the year ends."""
     design = sweep.design()
     start = time.perf_counter()
     for point in range(design.size):
         parameters, interventions, years = sweep.setup(design.values(point))
-        for replicate in range(sweep.replicates):
-            run_model(parameters, interventions, years, sweep.seed_of(point, replicate),
-                      sweep.outcomes, False)
+        replicates = tuple(range(sweep.replicates))
+        job = PointJob(point, parameters, interventions, years, replicates,
+                       tuple(sweep.seed_of(point, r) for r in replicates))
+        for run in point_runs(job, sweep.outcomes, False):
+            execute_run(run)
     return time.perf_counter() - start
 
 
