@@ -57,7 +57,7 @@ STATEMENTS = {
     5: "Across many simulated schools, school collective efficacy correlates strongly and "
        "positively with mean achievement gain, and schools with higher collective "
        "efficacy have smaller SES gaps.",
-    6: "Run-embedded coaching yields more sustained evidence-based practice than "
+    6: "Job-embedded coaching yields more sustained evidence-based practice than "
        "train-the-trainer.",
     7: "Efficacy culture is sticky: a school that starts with low collective efficacy "
        "recovers slowly even after strong interventions.",
