@@ -22,8 +22,15 @@ import time
 import urllib.request
 from pathlib import Path
 
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:
@@ -38,9 +45,12 @@ def one_run(browser, scenario: str) -> tuple[float, float]:
     url = f"http://127.0.0.1:{port}/"
     script = Path(sys.executable).with_name("staffroom")
     start = time.perf_counter()
-    process = subprocess.Popen([str(script), "app", scenario, "--port", str(port), "--no-open"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    process = subprocess.Popen(
+        [str(script), "app", scenario, "--port", str(port), "--no-open"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         while True:
             try:
@@ -53,8 +63,11 @@ def one_run(browser, scenario: str) -> tuple[float, float]:
         served = time.perf_counter() - start
         page = browser.new_page()
         page.goto(url)
-        for selector in ("[data-name=network] circle[data-id]", "[data-chart=outcomes]",
-                         "[data-chart=sources]"):
+        for selector in (
+            "[data-name=network] circle[data-id]",
+            "[data-chart=outcomes]",
+            "[data-chart=sources]",
+        ):
             page.wait_for_selector(selector, timeout=120_000)
         rendered = time.perf_counter() - start
         page.close()
@@ -77,8 +90,10 @@ def main() -> None:
         browser.close()
     for served, rendered in results:
         print(f"server answering {served:5.1f} s   page rendered {rendered:5.1f} s")
-    print(f"median: server {statistics.median(r[0] for r in results):.1f} s, "
-          f"page rendered {statistics.median(r[1] for r in results):.1f} s")
+    print(
+        f"median: server {statistics.median(r[0] for r in results):.1f} s, "
+        f"page rendered {statistics.median(r[1] for r in results):.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -52,8 +52,9 @@ def best_of(repeats: int, run) -> float:
 
 def year_of(n_students: int, record_every: int, structure: str, years: int = 1) -> float:
     """Seconds per simulated year over ``years`` years (construction excluded)."""
-    model = SchoolModel(n_students=n_students, structure=structure, rng=1,
-                        record_every=record_every)
+    model = SchoolModel(
+        n_students=n_students, structure=structure, rng=1, record_every=record_every
+    )
     start = time.perf_counter()
     model.run(years)
     return (time.perf_counter() - start) / years
@@ -93,8 +94,10 @@ def main(argv: list[str] | None = None) -> None:
     reference_sizes = (300, 900, 2400) if args.quick else (300, 900, 2400, 10_000)
 
     print(f"structure: {args.structure}; best of {repeats} repeats; seconds per simulated year")
-    header = (f"{'students':>9} {'teachers':>8} {'ties':>7} {'recorded':>9} {'kernel':>8} "
-              f"{'rec. +%':>7} {'us/unit':>8} {'per-agent':>10} {'speed-up':>9}")
+    header = (
+        f"{'students':>9} {'teachers':>8} {'ties':>7} {'recorded':>9} {'kernel':>8} "
+        f"{'rec. +%':>7} {'us/unit':>8} {'per-agent':>10} {'speed-up':>9}"
+    )
     print(header)
     print("-" * len(header))
     for n in SIZES:
@@ -109,15 +112,22 @@ def main(argv: list[str] | None = None) -> None:
             recorded = min(recorded, year_of(n, 1, args.structure, years))
             kernel = min(kernel, year_of(n, 0, args.structure, years))
         units = probe.n_teachers + n + ties
-        reference = (min(reference_year(n, args.structure) for _ in range(max(1, repeats // 2)))
-                     if n in reference_sizes else float("nan"))
+        reference = (
+            min(reference_year(n, args.structure) for _ in range(max(1, repeats // 2)))
+            if n in reference_sizes
+            else float("nan")
+        )
         speedup = reference / recorded
-        print(f"{n:>9,} {probe.n_teachers:>8,} {ties:>7,} {recorded:>9.4f} {kernel:>8.4f} "
-              f"{100 * (recorded / kernel - 1):>6.0f}% {1e6 * recorded / units:>8.2f} "
-              f"{reference:>10.3f} {speedup:>8.0f}x")
+        print(
+            f"{n:>9,} {probe.n_teachers:>8,} {ties:>7,} {recorded:>9.4f} {kernel:>8.4f} "
+            f"{100 * (recorded / kernel - 1):>6.0f}% {1e6 * recorded / units:>8.2f} "
+            f"{reference:>10.3f} {speedup:>8.0f}x"
+        )
     best, median = three_years_900(args.structure, 5 * repeats)
-    print(f"\n900 students x 3 years, weekly recording, construction included: best "
-          f"{best:.4f} s, median {median:.4f} s of {5 * repeats} (target < 0.05 s)")
+    print(
+        f"\n900 students x 3 years, weekly recording, construction included: best "
+        f"{best:.4f} s, median {median:.4f} s of {5 * repeats} (target < 0.05 s)"
+    )
 
 
 if __name__ == "__main__":

@@ -93,18 +93,30 @@ N_STUDENTS = 900
 YEARS = 3
 WEEKS = 36 * YEARS
 WORKERS = 2
-OUTCOMES = ("self_efficacy_tses", "collective_efficacy", "responsibility", "annual_gain",
-            "ses_gap", "achievement")
+OUTCOMES = (
+    "self_efficacy_tses",
+    "collective_efficacy",
+    "responsibility",
+    "annual_gain",
+    "ses_gap",
+    "achievement",
+)
 CHECK = "collective_efficacy"
 STARTUP_REPEATS = 5
 #: Children see this checkout first, whatever staffroom is installed.
-ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
-    filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-STAFFROOM = [sys.executable, "-c",
-             "import sys; sys.argv[0] = 'staffroom'; from analysis.launch import main; main()"]
+ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+}
+STAFFROOM = [
+    sys.executable,
+    "-c",
+    "import sys; sys.argv[0] = 'staffroom'; from analysis.launch import main; main()",
+]
 
 
 # ------------------------------------------------------------------ the summary
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -123,8 +135,15 @@ class Figure:
 SUMMARY: list[Figure] = []
 
 
-def judge(what: str, value: float, unit: str, *, at_least: float | None = None,
-          below: float | None = None, digits: int = 2) -> None:
+def judge(
+    what: str,
+    value: float,
+    unit: str,
+    *,
+    at_least: float | None = None,
+    below: float | None = None,
+    digits: int = 2,
+) -> None:
     """Add a figure to the closing table against a lower or an upper bound."""
     if at_least is not None:
         target, met = f">= {at_least:g}{unit}", value >= at_least
@@ -136,6 +155,7 @@ def judge(what: str, value: float, unit: str, *, at_least: float | None = None,
 
 
 # ------------------------------------------------------------------- the designs
+
 
 @dataclass(frozen=True)
 class Design:
@@ -150,8 +170,12 @@ class Design:
     @classmethod
     def grid(cls, name: str, n_mastery: int, n_persuasion: int, replicates: int) -> Design:
         """``n_mastery x n_persuasion`` evenly spaced points over plausible ranges."""
-        return cls(name, tuple(np.linspace(0.05, 0.5, n_mastery).round(6).tolist()),
-                   tuple(np.linspace(0.0, 0.04, n_persuasion).round(6).tolist()), replicates)
+        return cls(
+            name,
+            tuple(np.linspace(0.05, 0.5, n_mastery).round(6).tolist()),
+            tuple(np.linspace(0.0, 0.04, n_persuasion).round(6).tolist()),
+            replicates,
+        )
 
     @property
     def points(self) -> int:
@@ -163,19 +187,31 @@ class Design:
 
     @property
     def shape(self) -> str:
-        return (f"{len(self.mastery_rate)} x {len(self.persuasion_rate)} points x "
-                f"{self.replicates} replicates = {self.runs} runs")
+        return (
+            f"{len(self.mastery_rate)} x {len(self.persuasion_rate)} points x "
+            f"{self.replicates} replicates = {self.runs} runs"
+        )
 
     def toml(self) -> str:
         """The design as a ``staffroom sweep`` file."""
-        return "\n".join([
-            f'scenario = "{SCENARIO}"', f"years = {YEARS}", f"replicates = {self.replicates}",
-            f"seed = {self.seed}", "common_random_numbers = true",
-            f"outcomes = {list(OUTCOMES)!r}".replace("'", '"'),
-            "[design]", 'type = "factorial"',
-            "[factors]", f"mastery_rate = {list(self.mastery_rate)!r}",
-            f"persuasion_rate = {list(self.persuasion_rate)!r}",
-            "[parameters]", f"n_students = {N_STUDENTS}", ""])
+        return "\n".join(
+            [
+                f'scenario = "{SCENARIO}"',
+                f"years = {YEARS}",
+                f"replicates = {self.replicates}",
+                f"seed = {self.seed}",
+                "common_random_numbers = true",
+                f"outcomes = {list(OUTCOMES)!r}".replace("'", '"'),
+                "[design]",
+                'type = "factorial"',
+                "[factors]",
+                f"mastery_rate = {list(self.mastery_rate)!r}",
+                f"persuasion_rate = {list(self.persuasion_rate)!r}",
+                "[parameters]",
+                f"n_students = {N_STUDENTS}",
+                "",
+            ]
+        )
 
     def seeds(self) -> list[int]:
         """The model seed of each replicate, as ``staffroom sweep`` derives it."""
@@ -185,8 +221,9 @@ class Design:
 
     def rows(self) -> list[tuple[float, float, int]]:
         """Every run as (mastery_rate, persuasion_rate, seed)."""
-        return [(m, p, s) for s in self.seeds() for m in self.mastery_rate
-                for p in self.persuasion_rate]
+        return [
+            (m, p, s) for s in self.seeds() for m in self.mastery_rate for p in self.persuasion_rate
+        ]
 
 
 def designs(quick: bool) -> list[Design]:
@@ -206,8 +243,13 @@ def base_parameters() -> dict:
 
 def school_outcomes(mastery_rate: float, persuasion_rate: float, seed: int) -> dict[str, float]:
     """One run, recorded at year ends, and its outcomes at the end of the last year."""
-    model = SchoolModel(**base_parameters(), mastery_rate=mastery_rate,
-                        persuasion_rate=persuasion_rate, rng=int(seed), record_every=36)
+    model = SchoolModel(
+        **base_parameters(),
+        mastery_rate=mastery_rate,
+        persuasion_rate=persuasion_rate,
+        rng=int(seed),
+        record_every=36,
+    )
     model.run(YEARS)
     recorded = model.datacollector.model_vars
     return {name: recorded[name][-1] for name in OUTCOMES}
@@ -224,6 +266,7 @@ def salib_function(samples: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------ the command line
+
 
 def wall_time(command: list[str]) -> float:
     """Seconds from a subprocess's start to its exit (it must succeed)."""
@@ -243,25 +286,37 @@ def cli_sweep(design: Design, extra: tuple[str, ...] = ()) -> tuple[float, float
         path = Path(folder) / "bench.toml"
         path.write_text(design.toml())
         out = Path(folder) / "out"
-        seconds = wall_time([*STAFFROOM, "sweep", str(path), "-w", str(WORKERS), "-q",
-                             "--out", str(out), *extra])
+        seconds = wall_time(
+            [*STAFFROOM, "sweep", str(path), "-w", str(WORKERS), "-q", "--out", str(out), *extra]
+        )
         check = pd.read_parquet(out / "runs", columns=[CHECK])[CHECK].mean()
     return seconds, float(check)
 
+
 # ------------------------------------------------------------------- the peers
+
 
 def mesa_batch_run(design: Design) -> tuple[float, float]:
     """``mesa.batch_run`` over the same grid and seeds."""
     import mesa
 
-    parameters = {**base_parameters(), "record_every": 36,
-                  "mastery_rate": list(design.mastery_rate),
-                  "persuasion_rate": list(design.persuasion_rate)}
+    parameters = {
+        **base_parameters(),
+        "record_every": 36,
+        "mastery_rate": list(design.mastery_rate),
+        "persuasion_rate": list(design.persuasion_rate),
+    }
     method = multiprocessing.get_start_method()
     start = time.perf_counter()
-    results = mesa.batch_run(SchoolModel, parameters=parameters, rng=design.seeds(),
-                             max_steps=WEEKS, number_processes=WORKERS,
-                             data_collection_period=-1, display_progress=False)
+    results = mesa.batch_run(
+        SchoolModel,
+        parameters=parameters,
+        rng=design.seeds(),
+        max_steps=WEEKS,
+        number_processes=WORKERS,
+        data_collection_period=-1,
+        display_progress=False,
+    )
     seconds = time.perf_counter() - start
     # batch_run forces the spawn start method on the whole program; the other
     # peers run with the platform's default, as their users get it
@@ -281,16 +336,20 @@ def ema_workbench(design: Design) -> tuple[float, float]:
     )
 
     model = Model("staffroom", function=ema_function)
-    model.uncertainties = [RealParameter("mastery_rate", 0.0, 1.0),
-                           RealParameter("persuasion_rate", 0.0, 1.0),
-                           IntegerParameter("seed", 0, 2**62)]
+    model.uncertainties = [
+        RealParameter("mastery_rate", 0.0, 1.0),
+        RealParameter("persuasion_rate", 0.0, 1.0),
+        IntegerParameter("seed", 0, 2**62),
+    ]
     model.outcomes = [ScalarOutcome(name) for name in OUTCOMES]
     samples = [Sample(mastery_rate=m, persuasion_rate=p, seed=s) for m, p, s in design.rows()]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # fork() with EMA's logging thread running
         start = time.perf_counter()
-        with (MultiprocessingEvaluator(model, n_processes=WORKERS) as evaluator,
-              contextlib.redirect_stderr(io.StringIO())):  # its progress bar
+        with (
+            MultiprocessingEvaluator(model, n_processes=WORKERS) as evaluator,
+            contextlib.redirect_stderr(io.StringIO()),
+        ):  # its progress bar
             _, outcomes = evaluator.perform_experiments(scenarios=samples)
         seconds = time.perf_counter() - start
     return seconds, float(np.mean(outcomes[CHECK]))
@@ -300,9 +359,13 @@ def salib(design: Design) -> tuple[float, float]:
     """SALib's ``ProblemSpec.evaluate_parallel`` over the same rows."""
     from SALib import ProblemSpec
 
-    problem = ProblemSpec({"names": ["mastery_rate", "persuasion_rate", "seed"],
-                           "bounds": [[0.0, 1.0], [0.0, 1.0], [0, 2**62]],
-                           "outputs": list(OUTCOMES)})
+    problem = ProblemSpec(
+        {
+            "names": ["mastery_rate", "persuasion_rate", "seed"],
+            "bounds": [[0.0, 1.0], [0.0, 1.0], [0, 2**62]],
+            "outputs": list(OUTCOMES),
+        }
+    )
     problem.samples = np.array(design.rows(), dtype=float)  # seeds < 2**53: exact
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "Parallel evaluation is an experimental feature"
@@ -319,6 +382,7 @@ def installed(module: str) -> bool:
 
 # ------------------------------------------------------------ 1. throughput
 
+
 @dataclass
 class Timing:
     """The best of several tries: seconds, load average then, and the check outcome."""
@@ -328,8 +392,9 @@ class Timing:
     check: float = float("nan")
 
 
-def best_interleaved(methods: dict[str, Callable[[], tuple[float, float]]],
-                     repeats: int) -> dict[str, Timing]:
+def best_interleaved(
+    methods: dict[str, Callable[[], tuple[float, float]]], repeats: int
+) -> dict[str, Timing]:
     """Run every method ``repeats`` times, in turn, so that load changes hit all alike."""
     best = {label: Timing() for label in methods}
     for _ in range(repeats):
@@ -343,16 +408,19 @@ def best_interleaved(methods: dict[str, Callable[[], tuple[float, float]]],
 
 OURS = "staffroom sweep -w 2"
 UNBATCHED = "staffroom sweep -w 2 --no-ensemble"
-PEERS = {"mesa.batch_run, 2 processes": ("mesa", mesa_batch_run),
-         "EMA Workbench MultiprocessingEvaluator, 2 processes": ("ema_workbench", ema_workbench),
-         "SALib ProblemSpec.evaluate_parallel, nprocs=2": ("SALib", salib)}
+PEERS = {
+    "mesa.batch_run, 2 processes": ("mesa", mesa_batch_run),
+    "EMA Workbench MultiprocessingEvaluator, 2 processes": ("ema_workbench", ema_workbench),
+    "SALib ProblemSpec.evaluate_parallel, nprocs=2": ("SALib", salib),
+}
 
 
 def throughput(design: Design, args: argparse.Namespace) -> dict[str, Timing]:
     """Time one design through staffroom and the peers; print its table and ratios."""
     methods: dict[str, Callable[[], tuple[float, float]]] = {
         OURS: lambda: cli_sweep(design),
-        UNBATCHED: lambda: cli_sweep(design, ("--no-ensemble",))}
+        UNBATCHED: lambda: cli_sweep(design, ("--no-ensemble",)),
+    }
     missing = []
     for label, (module, method) in PEERS.items():
         if args.skip_peers:
@@ -364,14 +432,18 @@ def throughput(design: Design, args: argparse.Namespace) -> dict[str, Timing]:
     times = best_interleaved(methods, args.repeats)
 
     ensemble = min(design.replicates, 32)
-    print(f"\n## 1. Sweep throughput, {design.name}: {design.shape} (ensembles of {ensemble}); "
-          f"{N_STUDENTS} students x {YEARS} years, year-end recording, {WORKERS} processes; "
-          f"best of {args.repeats} interleaved tries\n")
+    print(
+        f"\n## 1. Sweep throughput, {design.name}: {design.shape} (ensembles of {ensemble}); "
+        f"{N_STUDENTS} students x {YEARS} years, year-end recording, {WORKERS} processes; "
+        f"best of {args.repeats} interleaved tries\n"
+    )
     print(f"| how | seconds | runs/s | load then | mean final {CHECK} |")
     print("|---|---|---|---|---|")
     for label, t in times.items():
-        print(f"| {label} | {t.seconds:.2f} | {design.runs / t.seconds:.1f} | {t.load:.1f} | "
-              f"{t.check:.6f} |")
+        print(
+            f"| {label} | {t.seconds:.2f} | {design.runs / t.seconds:.1f} | {t.load:.1f} | "
+            f"{t.check:.6f} |"
+        )
     for label in missing:
         print(f"| {label} | not installed | | | |")
     if args.skip_peers:
@@ -388,22 +460,30 @@ def throughput(design: Design, args: argparse.Namespace) -> dict[str, Timing]:
         fastest = min(peers, key=lambda label: times[label].seconds)
         ratio = times[fastest].seconds / ours
         print(f"staffroom sweep vs the fastest peer ({fastest}): {ratio:.2f}x the throughput")
-        judge(f"{design.name}: staffroom sweep vs fastest peer ({fastest.split(',')[0]})",
-              ratio, "x", at_least=5)
+        judge(
+            f"{design.name}: staffroom sweep vs fastest peer ({fastest.split(',')[0]})",
+            ratio,
+            "x",
+            at_least=5,
+        )
     else:
-        SUMMARY.append(Figure(f"{design.name}: staffroom sweep vs fastest peer",
-                              "not measured", ">= 5x", None))
+        SUMMARY.append(
+            Figure(f"{design.name}: staffroom sweep vs fastest peer", "not measured", ">= 5x", None)
+        )
     return times
 
 
 # ------------------------------------------------------------- 2. small sweep
 
+
 def small_sweep(args: argparse.Namespace) -> None:
     """An 80-run lever grid through the command line, with and without ensembles."""
     design = Design.grid("small lever grid", 8, 5, 2)
     repeats = max(3, args.repeats)
-    print(f"\n## 2. A {design.runs}-run sweep ({design.shape}) through the command line, "
-          f"start to finish ({repeats} tries each)\n")
+    print(
+        f"\n## 2. A {design.runs}-run sweep ({design.shape}) through the command line, "
+        f"start to finish ({repeats} tries each)\n"
+    )
     print("| how | best s | median s | load at start |")
     print("|---|---|---|---|")
     for label, extra in ((OURS, ()), (UNBATCHED, ("--no-ensemble",))):
@@ -411,11 +491,16 @@ def small_sweep(args: argparse.Namespace) -> None:
         seconds = sorted(cli_sweep(design, extra)[0] for _ in range(repeats))
         print(f"| {label} | {seconds[0]:.2f} | {statistics.median(seconds):.2f} | {load:.1f} |")
         if label == OURS:
-            judge(f"{design.runs}-run sweep through the CLI (best of {repeats})", seconds[0],
-                  " s", below=2)
+            judge(
+                f"{design.runs}-run sweep through the CLI (best of {repeats})",
+                seconds[0],
+                " s",
+                below=2,
+            )
 
 
 # -------------------------------------------------------------- 3. the floor
+
 
 def tie_matrix():
     """The real ``plc`` school's weighted tie matrix (CSR, one row per teacher) and its ties."""
@@ -459,19 +544,23 @@ def floor_week(matrix, schools: int) -> float:
 
 def model_week(repeats: int) -> float:
     """Seconds per school-week of one ``SchoolModel`` run here, construction included."""
+
     def run() -> float:
         start = time.perf_counter()
         SchoolModel(**base_parameters(), rng=1, record_every=36).run(YEARS)
         return time.perf_counter() - start
+
     return min(run() for _ in range(repeats)) / WEEKS
 
 
 def ensemble_week(schools: int, repeats: int) -> float:
     """Seconds per school-week of ``SchoolEnsemble`` of ``schools`` here, construction included."""
+
     def run() -> float:
         start = time.perf_counter()
         SchoolEnsemble(list(range(schools)), **base_parameters(), record_every=36).run(YEARS)
         return time.perf_counter() - start
+
     return min(run() for _ in range(repeats)) / schools / WEEKS
 
 
@@ -481,29 +570,45 @@ def floor(args: argparse.Namespace, sweeps: dict[Design, dict[str, Timing]]) -> 
     floors = {r: floor_week(matrix, r) for r in (1, 32, 50)}
     repeats = 1 if args.quick else 3
     rows: dict[str, float] = {f"numpy floor, R = {r}": seconds for r, seconds in floors.items()}
-    rows |= {"SchoolEnsemble of 32, this process": ensemble_week(32, repeats),
-             "SchoolEnsemble of 50, this process": ensemble_week(50, repeats),
-             "SchoolModel alone, this process": model_week(3 * repeats)}
+    rows |= {
+        "SchoolEnsemble of 32, this process": ensemble_week(32, repeats),
+        "SchoolEnsemble of 50, this process": ensemble_week(50, repeats),
+        "SchoolModel alone, this process": model_week(3 * repeats),
+    }
     for design, times in sweeps.items():
         for label in (OURS, UNBATCHED):
             rows[f"{label}, {design.name}, per core"] = (
-                WORKERS * times[label].seconds / design.runs / WEEKS)
-    print(f"\n## 3. Cost per school-week against the numpy floor ({N_STUDENTS} students, "
-          f"{matrix.shape[0]} teachers, {n_ties} ties; floor = 1 sparse mat-vec + 20 teacher "
-          "+ 5 student element-wise operations; per core = 2 x wall / runs / 108)\n")
+                WORKERS * times[label].seconds / design.runs / WEEKS
+            )
+    print(
+        f"\n## 3. Cost per school-week against the numpy floor ({N_STUDENTS} students, "
+        f"{matrix.shape[0]} teachers, {n_ties} ties; floor = 1 sparse mat-vec + 20 teacher "
+        "+ 5 student element-wise operations; per core = 2 x wall / runs / 108)\n"
+    )
     print("| what | us per school-week | x floor (R = 32) | x floor (R = 1) |")
     print("|---|---|---|---|")
     for label, value in rows.items():
-        print(f"| {label} | {1e6 * value:.2f} | {value / floors[32]:.1f} | "
-              f"{value / floors[1]:.2f} |")
+        print(
+            f"| {label} | {1e6 * value:.2f} | {value / floors[32]:.1f} | {value / floors[1]:.2f} |"
+        )
     for design in sweeps:
-        judge(f"{design.name}: staffroom sweep per core vs numpy floor (R = 32)",
-              rows[f"{OURS}, {design.name}, per core"] / floors[32], "x", below=3, digits=1)
-    judge("SchoolEnsemble of 32 vs numpy floor (R = 32)",
-          rows["SchoolEnsemble of 32, this process"] / floors[32], "x", digits=1)
+        judge(
+            f"{design.name}: staffroom sweep per core vs numpy floor (R = 32)",
+            rows[f"{OURS}, {design.name}, per core"] / floors[32],
+            "x",
+            below=3,
+            digits=1,
+        )
+    judge(
+        "SchoolEnsemble of 32 vs numpy floor (R = 32)",
+        rows["SchoolEnsemble of 32, this process"] / floors[32],
+        "x",
+        digits=1,
+    )
 
 
 # ----------------------------------------------------------------- 4. start-up
+
 
 def median_wall(command: list[str]) -> tuple[float, float]:
     """Median and best wall time of ``command`` over the start-up repeats."""
@@ -513,8 +618,13 @@ def median_wall(command: list[str]) -> tuple[float, float]:
 
 def heaviest_imports(module: str, count: int = 5) -> list[tuple[str, float]]:
     """The top-level packages that take longest to import under ``import module``."""
-    done = subprocess.run([sys.executable, "-X", "importtime", "-c", f"import {module}"],
-                          capture_output=True, text=True, check=True, env=ENV)
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=ENV,
+    )
     packages = {}
     for line in done.stderr.splitlines():
         if not line.startswith("import time:") or "cumulative" in line:
@@ -531,8 +641,11 @@ def startup() -> None:
     commands = {
         "python -c pass (bare interpreter)": [python, "-c", "pass"],
         "python -c 'import simulation' (worker start-up)": [python, "-c", "import simulation"],
-        "python -c 'import analysis.experiments.engines' (a sweep worker's preload)":
-            [python, "-c", "import analysis.experiments.engines"],
+        "python -c 'import analysis.experiments.engines' (a sweep worker's preload)": [
+            python,
+            "-c",
+            "import analysis.experiments.engines",
+        ],
         "python -c 'import analysis'": [python, "-c", "import analysis"],
         "staffroom --help": [*STAFFROOM, "--help"],
     }
@@ -546,8 +659,13 @@ def startup() -> None:
     heavy = ", ".join(f"{name} {1e3 * s:.0f} ms" for name, s in heaviest_imports("simulation"))
     print(f"\nheaviest imports under `import simulation` (-X importtime, cumulative): {heavy}")
     judge("staffroom --help (median)", medians["staffroom --help"], " s", below=0.5, digits=3)
-    judge("worker start-up: import simulation (median)",
-          medians["python -c 'import simulation' (worker start-up)"], " s", below=0.3, digits=3)
+    judge(
+        "worker start-up: import simulation (median)",
+        medians["python -c 'import simulation' (worker start-up)"],
+        " s",
+        below=0.3,
+        digits=3,
+    )
 
 
 # ------------------------------------------------------------------ 5. memory
@@ -572,29 +690,35 @@ print(baseline, week, peak(), built, time.perf_counter() - start - built)
 def memory(args: argparse.Namespace) -> None:
     """Print the peak memory of a fresh process holding a large ensemble."""
     schools = 100 if args.quick else 1000
-    print(f"\n## 5. Memory of an ensemble of {schools:,} {SCENARIO} schools of {N_STUDENTS} "
-          "students (peak resident memory of a fresh process, ru_maxrss)\n")
+    print(
+        f"\n## 5. Memory of an ensemble of {schools:,} {SCENARIO} schools of {N_STUDENTS} "
+        "students (peak resident memory of a fresh process, ru_maxrss)\n"
+    )
     code = MEMORY_CHILD.format(scenario=SCENARIO, schools=schools, students=N_STUDENTS)
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=3600, env=ENV)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=3600, env=ENV
+    )
     if done.returncode != 0:
         print(f"failed ({done.returncode}): {done.stderr.strip().splitlines()[-1:]}")
-        SUMMARY.append(Figure(f"memory, ensemble of {schools:,} schools", "failed", "< 2 GB",
-                              False))
+        SUMMARY.append(
+            Figure(f"memory, ensemble of {schools:,} schools", "failed", "< 2 GB", False)
+        )
         return
     values = [float(x) for x in done.stdout.split()]
     baseline, week, year = (kilobytes * 1024 / 1e9 for kilobytes in values[:3])
     built, ran = values[3:]
-    print("| after import | built, week 1 run | on to week 37 (summer rollover) | build s | "
-          "37 weeks s |")
+    print(
+        "| after import | built, week 1 run | on to week 37 (summer rollover) | build s | "
+        "37 weeks s |"
+    )
     print("|---|---|---|---|---|")
     print(f"| {baseline:.3f} GB | {week:.3f} GB | {year:.3f} GB | {built:.1f} | {ran:.1f} |")
-    judge(f"memory, ensemble of {schools:,} schools, built + 1 week (peak)", week, " GB",
-          below=2)
+    judge(f"memory, ensemble of {schools:,} schools, built + 1 week (peak)", week, " GB", below=2)
     judge("memory, the same on to week 37 (peak)", year, " GB", below=2)
 
 
 # --------------------------------------------------------------------- main
+
 
 def summary() -> None:
     """Print the closing table of figures against their targets."""
@@ -607,11 +731,15 @@ def summary() -> None:
 
 def commit() -> str:
     """This checkout's commit, marked when the working tree has changes."""
+
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True,
-                              text=True).stdout.strip()
-    return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes"
-                                                 if git("status", "--porcelain") else "")
+        return subprocess.run(
+            ["git", "-C", str(ROOT), *args], capture_output=True, text=True
+        ).stdout.strip()
+
+    return git("rev-parse", "--short", "HEAD") + (
+        " + uncommitted changes" if git("status", "--porcelain") else ""
+    )
 
 
 def load() -> str:
@@ -622,19 +750,31 @@ def load() -> str:
 def main(argv: list[str] | None = None) -> None:
     """Run every measurement and print its tables, then the summary."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="40- and 32-run designs, 1 try, 100-school ensemble: a smoke test")
-    parser.add_argument("--skip-peers", action="store_true",
-                        help="leave out mesa.batch_run, EMA Workbench and SALib")
-    parser.add_argument("--repeats", type=int, default=None,
-                        help="interleaved tries of each sweep (default 3; 1 with --quick)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="40- and 32-run designs, 1 try, 100-school ensemble: a smoke test",
+    )
+    parser.add_argument(
+        "--skip-peers",
+        action="store_true",
+        help="leave out mesa.batch_run, EMA Workbench and SALib",
+    )
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=None,
+        help="interleaved tries of each sweep (default 3; 1 with --quick)",
+    )
     args = parser.parse_args(argv)
     args.repeats = args.repeats or (1 if args.quick else 3)
-    print(f"# Throughput benchmark{' (--quick)' if args.quick else ''}, "
-          f"{time.strftime('%Y-%m-%d %H:%M %Z')}, commit {commit()}: {os.cpu_count()} cores; "
-          f"load average {load()} at start; Python {sys.version.split()[0]}; "
-          f"{multiprocessing.get_start_method()} start method for EMA Workbench and SALib, "
-          "spawn for mesa.batch_run")
+    print(
+        f"# Throughput benchmark{' (--quick)' if args.quick else ''}, "
+        f"{time.strftime('%Y-%m-%d %H:%M %Z')}, commit {commit()}: {os.cpu_count()} cores; "
+        f"load average {load()} at start; Python {sys.version.split()[0]}; "
+        f"{multiprocessing.get_start_method()} start method for EMA Workbench and SALib, "
+        "spawn for mesa.batch_run"
+    )
     sweeps = {design: throughput(design, args) for design in designs(args.quick)}
     small_sweep(args)
     floor(args, sweeps)

@@ -23,13 +23,18 @@ import sys
 import time
 from pathlib import Path
 
-HELP = ("import sys; from analysis.launch import main; sys.argv = ['staffroom', '--help']\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass")
-TYPER_HELP = ("import sys, typer\napp = typer.Typer(add_completion=False)\n"
-              "app.command('a')(lambda: None)\napp.command('b')(lambda: None)\n"
-              "sys.argv = ['x', '--help']\ntry:\n    app()\nexcept SystemExit:\n    pass")
-WORKER = ("from analysis.experiments.engines import PRELOAD\n"
-          "for name in PRELOAD:\n    __import__(name)")
+HELP = (
+    "import sys; from analysis.launch import main; sys.argv = ['staffroom', '--help']\n"
+    "try:\n    main()\nexcept SystemExit:\n    pass"
+)
+TYPER_HELP = (
+    "import sys, typer\napp = typer.Typer(add_completion=False)\n"
+    "app.command('a')(lambda: None)\napp.command('b')(lambda: None)\n"
+    "sys.argv = ['x', '--help']\ntry:\n    app()\nexcept SystemExit:\n    pass"
+)
+WORKER = (
+    "from analysis.experiments.engines import PRELOAD\nfor name in PRELOAD:\n    __import__(name)"
+)
 OLD_WORKER = "import analysis.experiments.engines"  # before engines.PRELOAD existed
 
 CASES = {
@@ -49,8 +54,14 @@ CASES = {
 def wall(code: str, root: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(root)}
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], cwd=root, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
@@ -60,8 +71,11 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parents[1])
     args = parser.parse_args()
     root = args.root.resolve()
-    worker = WORKER if "PRELOAD" in (root / "analysis/experiments/engines.py").read_text() \
+    worker = (
+        WORKER
+        if "PRELOAD" in (root / "analysis/experiments/engines.py").read_text()
         else OLD_WORKER
+    )
     print(f"root {root}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"{'':32} {'median':>8}  runs (s)")
     for label, code in CASES.items():

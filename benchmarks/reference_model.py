@@ -47,8 +47,11 @@ class ReferenceTeacher(mesa.Agent):
         p = self.model.p
         if not self.students:
             return
-        gain = sum(st[2] for st in self.students) / len(self.students) * (
-            WEEKS_PER_YEAR / p.cycle_weeks)
+        gain = (
+            sum(st[2] for st in self.students)
+            / len(self.students)
+            * (WEEKS_PER_YEAR / p.cycle_weeks)
+        )
         goal = self.aspiration + p.goal_efficacy * (self.s - REFERENCE_SELF_EFFICACY)
         self.mastery = math.tanh((gain - goal) / p.mastery_sensitivity)
         self.aspiration += p.aspiration_rate * (gain - self.aspiration)
@@ -83,8 +86,16 @@ class ReferenceTeacher(mesa.Agent):
             ds += p.leader_persuasion * (voiced_s - self.s)
             dc += p.leader_persuasion * (voiced_c - self.c)
         exposure = total / (total + p.exposure_half)
-        target = 1.0 / (1.0 + math.exp(-(p.stress_base - p.stress_support * exposure
-                                         + p.stress_failure * max(-self.mastery, 0.0))))
+        target = 1.0 / (
+            1.0
+            + math.exp(
+                -(
+                    p.stress_base
+                    - p.stress_support * exposure
+                    + p.stress_failure * max(-self.mastery, 0.0)
+                )
+            )
+        )
         self.stress += p.stress_rate * (target - self.stress)
         ds -= p.affect_rate * (self.stress - p.stress_reference)
         self._ds, self._dc = malleable * ds, malleable * dc
@@ -109,11 +120,18 @@ class ReferenceModel(mesa.Model):
         self.p = template.params
         t = template.teachers
         self.n = template.n_teachers
-        teachers = [ReferenceTeacher(self, float(t.self_efficacy[i]),
-                                     float(t.collective_efficacy[i]), float(t.stress[i]),
-                                     float(t.experience[i]), float(template.skill[i]),
-                                     int(template.structure.team[i]))
-                    for i in range(self.n)]
+        teachers = [
+            ReferenceTeacher(
+                self,
+                float(t.self_efficacy[i]),
+                float(t.collective_efficacy[i]),
+                float(t.stress[i]),
+                float(t.experience[i]),
+                float(template.skill[i]),
+                int(template.structure.team[i]),
+            )
+            for i in range(self.n)
+        ]
         for teacher, aspiration in zip(teachers, t.aspiration, strict=True):
             teacher.aspiration = float(aspiration)
         students = template.students

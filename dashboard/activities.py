@@ -40,9 +40,18 @@ from simulation.processes.teaching import team_collective
 
 from .school import DashboardSchool, most_experienced
 
-OUTCOME_COLUMNS = ("collective_efficacy", "responsibility", "self_efficacy_tses", "stress",
-                   "annual_gain", "ses_gap", "turnover_rate", "achievement",
-                   "ses_gain_slope", "expectation_bias")
+OUTCOME_COLUMNS = (
+    "collective_efficacy",
+    "responsibility",
+    "self_efficacy_tses",
+    "stress",
+    "annual_gain",
+    "ses_gap",
+    "turnover_rate",
+    "achievement",
+    "ses_gain_slope",
+    "expectation_bias",
+)
 
 
 def estimate(values: Sequence[float]) -> Interval:
@@ -119,8 +128,9 @@ def school_net(model: DashboardSchool) -> dict[str, float]:
     return {name: 8.0 * float(table[f"source_{name}"].sum()) for name in SOURCES}
 
 
-def assessments(teachers: pd.DataFrame, cycle_weeks: int,
-                rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def assessments(
+    teachers: pd.DataFrame, cycle_weeks: int, rows: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Each teacher's mastery signal and attribution at every assessment.
 
     From the per-teacher snapshots (``model.teacher_dataframe()``): the
@@ -130,8 +140,9 @@ def assessments(teachers: pd.DataFrame, cycle_weeks: int,
     (:data:`simulation.processes.mastery.ATTRIBUTION_NAMES` codes).
     """
     week = (teachers["Step"].to_numpy() - 1) % WEEKS_PER_YEAR + 1
-    keep = (teachers["Step"].to_numpy() > 0) & ((week % cycle_weeks == 0)
-                                                 | (week == WEEKS_PER_YEAR))
+    keep = (teachers["Step"].to_numpy() > 0) & (
+        (week % cycle_weeks == 0) | (week == WEEKS_PER_YEAR)
+    )
     if rows is not None:
         keep &= np.isin(teachers["row"].to_numpy(), rows)
     signal = teachers["last_mastery"].to_numpy(dtype=float)[keep]
@@ -184,16 +195,17 @@ def attribution_shares(model: DashboardSchool) -> dict[str, float]:
     signal, cause = assessments(model.teacher_dataframe(), model.params.cycle_weeks)
     failed = signal < 0
     out = {"success_share": float(np.mean(signal > 0)) if signal.size else math.nan}
-    for code, name in ((ABILITY, "ability"), (BACKGROUND, "background"),
-                       (STRATEGY, "strategy")):
-        out[f"failures_blamed_on_{name}"] = (float(np.mean(cause[failed] == code))
-                                             if failed.any() else math.nan)
+    for code, name in ((ABILITY, "ability"), (BACKGROUND, "background"), (STRATEGY, "strategy")):
+        out[f"failures_blamed_on_{name}"] = (
+            float(np.mean(cause[failed] == code)) if failed.any() else math.nan
+        )
     return out
 
 
 # ---------------------------------------------------------------------------
 # 1. mastery versus persuasion
 # ---------------------------------------------------------------------------
+
 
 def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Interval]:
     """Departments school, one year: which source moves teachers' self-efficacy most?
@@ -228,13 +240,17 @@ def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Interval]:
         add("success_credited", credited_share(base))
         for name in SOURCES:
             off = run("departments", seed, 1, switch_off=name)
-            add(f"switch_off_{name}", float(np.abs(1 + 8 * off.teachers.self_efficacy
-                                                   - base_tses).mean()))
+            add(
+                f"switch_off_{name}",
+                float(np.abs(1 + 8 * off.teachers.self_efficacy - base_tses).mean()),
+            )
         loud = run("departments", seed, 1, leader_persuasion=0.5)
         base_end, loud_end = year_ends(base)[-1], year_ends(loud)[-1]
         add("leader_0.5_mean_tses", loud_end[2] - base_end[2])
-        add("leader_0.5_sd_tses", float(np.std(1 + 8 * loud.teachers.self_efficacy)
-                                        - np.std(base_tses)))
+        add(
+            "leader_0.5_sd_tses",
+            float(np.std(1 + 8 * loud.teachers.self_efficacy) - np.std(base_tses)),
+        )
     return {key: estimate(values) for key, values in out.items()}
 
 
@@ -242,8 +258,16 @@ def mastery_versus_persuasion(seeds: Sequence[int]) -> dict[str, Interval]:
 # 2. the egg-crate school
 # ---------------------------------------------------------------------------
 
-EGG_CRATE_COLUMNS = ("collective_efficacy", "responsibility", "self_efficacy_tses", "stress",
-                     "annual_gain", "ses_gap", "achievement", "ses_gain_slope")
+EGG_CRATE_COLUMNS = (
+    "collective_efficacy",
+    "responsibility",
+    "self_efficacy_tses",
+    "stress",
+    "annual_gain",
+    "ses_gap",
+    "achievement",
+    "ses_gain_slope",
+)
 """Outcomes :func:`egg_crate` compares."""
 EGG_CRATE_ARMS = ("plc", "noplan", "isolated")
 """PLC teams, PLC teams without the intervention plan, and the egg crate."""
@@ -271,16 +295,19 @@ def egg_crate(seeds: Sequence[int], years: int = 3) -> dict[str, Interval]:
                     out.setdefault(f"{prefix}y{year}_{name}", []).append(a[year, k] - b[year, k])
 
     for seed in seeds:
-        models = {"plc": run("plc", seed, years),
-                  "noplan": run("plc", seed, years, intervention_plan=False),
-                  "isolated": run("plc", seed, years, structure="isolated")}
+        models = {
+            "plc": run("plc", seed, years),
+            "noplan": run("plc", seed, years, intervention_plan=False),
+            "isolated": run("plc", seed, years, structure="isolated"),
+        }
         ends = {arm: year_ends(model) for arm, model in models.items()}
         add_differences("", ends["plc"], ends["isolated"])
         add_differences("noplan_", ends["noplan"], ends["isolated"])
         for arm, model in models.items():
             for year in range(1, years + 1):
                 out.setdefault(f"success_share_y{year}_{arm}", []).append(
-                    success_share(model, year))
+                    success_share(model, year)
+                )
         kept = {}
         for arm, settings in (("plc", {}), ("isolated", {"structure": "isolated"})):
             model = lasting(DashboardSchool("plc", seed, **settings))
@@ -294,8 +321,10 @@ def egg_crate(seeds: Sequence[int], years: int = 3) -> dict[str, Interval]:
 # 3. one cynical colleague
 # ---------------------------------------------------------------------------
 
-def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
-                      structure: str | None = None) -> dict[str, Interval]:
+
+def cynical_colleague(
+    seeds: Sequence[int], scenario: str = "plc", structure: str | None = None
+) -> dict[str, Interval]:
     """One cynical veteran (TSES 2) against the same run without, over one year.
 
     Returns, in week 35 (the last week before the year-end turnover): the
@@ -328,13 +357,11 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
     def sources(model: DashboardSchool, rows: np.ndarray) -> dict[str, float]:
         teachers = model.teacher_dataframe()
         weekly = teachers[(teachers["Step"] > 0) & teachers["row"].isin(rows)]
-        return {name: 8.0 * float(weekly[f"source_{name}"].sum()) / rows.size
-                for name in SOURCES}
+        return {name: 8.0 * float(weekly[f"source_{name}"].sum()) / rows.size for name in SOURCES}
 
     def own_success_share(model: DashboardSchool, agent: int) -> float:
         teachers = model.teacher_dataframe()
-        signal, _ = assessments(teachers[teachers["AgentID"] == agent],
-                                model.params.cycle_weeks)
+        signal, _ = assessments(teachers[teachers["AgentID"] == agent], model.params.cycle_weeks)
         return float(np.mean(signal > 0)) if signal.size else math.nan
 
     def class_gains(model: DashboardSchool) -> np.ndarray:
@@ -345,9 +372,13 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
         teachers = model.teacher_dataframe()
         record = teachers[(teachers["AgentID"] == agent) & (teachers["Step"] == model.steps)]
         chance = turnover.leave_probability(
-            *(record[name].to_numpy(dtype=float) for name in
-              ("self_efficacy", "collective_efficacy", "stress", "experience")),
-            poverty, model.params)
+            *(
+                record[name].to_numpy(dtype=float)
+                for name in ("self_efficacy", "collective_efficacy", "stress", "experience")
+            ),
+            poverty,
+            model.params,
+        )
         return int(record["departure"].iloc[0]), float(chance[0])
 
     for seed in seeds:
@@ -365,29 +396,40 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
             without.step()
         a = 1 + 8 * with_cynic.teachers.self_efficacy
         b = 1 + 8 * without.teachers.self_efficacy
-        for key, rows in (("teammates", mates), ("tie_partners", partners),
-                          ("everyone_else", others)):
-            add(f"{key}_tses_change", float((a[rows] - b[rows]).mean()) if rows.size
-                else math.nan)
-        collective = (with_cynic.teachers.collective_efficacy[mates]
-                      - without.teachers.collective_efficacy[mates])
+        for key, rows in (
+            ("teammates", mates),
+            ("tie_partners", partners),
+            ("everyone_else", others),
+        ):
+            add(f"{key}_tses_change", float((a[rows] - b[rows]).mean()) if rows.size else math.nan)
+        collective = (
+            with_cynic.teachers.collective_efficacy[mates]
+            - without.teachers.collective_efficacy[mates]
+        )
         add("teammates_collective_change", float(collective.mean()) if mates.size else math.nan)
-        add("team_collective_change",
-            float(team_collective(with_cynic.teachers.collective_efficacy, team)[row]
-                  - team_collective(without.teachers.collective_efficacy, team)[row]))
+        add(
+            "team_collective_change",
+            float(
+                team_collective(with_cynic.teachers.collective_efficacy, team)[row]
+                - team_collective(without.teachers.collective_efficacy, team)[row]
+            ),
+        )
         gains = class_gains(with_cynic) - class_gains(without)
-        add("teammates_class_gain_change", float(gains[mates].mean()) if mates.size
-            else math.nan)
+        add("teammates_class_gain_change", float(gains[mates].mean()) if mates.size else math.nan)
         add("cynic_class_gain_change", float(gains[row]))
         mates_with = sources(with_cynic, mates) if mates.size else None
         mates_without = sources(without, mates) if mates.size else None
         for name in SOURCES:
-            add(f"teammates_source_{name}",
-                mates_with[name] - mates_without[name] if mates_with else math.nan)
+            add(
+                f"teammates_source_{name}",
+                mates_with[name] - mates_without[name] if mates_with else math.nan,
+            )
         add("cynic_tses_week35", float(a[row]))
         add("same_teacher_without_cynicism", float(b[row]))
-        poverty = {key: float(model.students.disadvantaged.mean())
-                   for key, model in (("cynic", with_cynic), ("same_teacher", without))}
+        poverty = {
+            key: float(model.students.disadvantaged.mean())
+            for key, model in (("cynic", with_cynic), ("same_teacher", without))
+        }
         with_cynic.step()
         without.step()
         teachers = with_cynic.teacher_dataframe()
@@ -398,8 +440,10 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
         add("same_teacher_success_share", own_success_share(without, same_teacher))
         add("cynic_success_credited", credited_share(with_cynic, agent))
         add("same_teacher_success_credited", credited_share(without, same_teacher))
-        for key, model, who in (("cynic", with_cynic, agent),
-                                ("same_teacher", without, same_teacher)):
+        for key, model, who in (
+            ("cynic", with_cynic, agent),
+            ("same_teacher", without, same_teacher),
+        ):
             gone, chance = departure(model, who, poverty[key])
             add(f"{key}_leaves_at_year_end", float(gone != turnover.STAY))
             add(f"{key}_moves_at_year_end", float(gone == turnover.MOVE))
@@ -413,8 +457,14 @@ def cynical_colleague(seeds: Sequence[int], scenario: str = "plc",
 # 4. why a turnaround is slow
 # ---------------------------------------------------------------------------
 
-ALL_AT_ONCE = {"structure": "plc", "collaboration_minutes": 90, "data_review": True,
-               "clear_cycle": True, "intervention_plan": True, "support_model": "coaching"}
+ALL_AT_ONCE = {
+    "structure": "plc",
+    "collaboration_minutes": 90,
+    "data_review": True,
+    "clear_cycle": True,
+    "intervention_plan": True,
+    "support_model": "coaching",
+}
 """The turnaround's levers that the sidebar holds, all from week 1."""
 
 
@@ -456,11 +506,21 @@ WEIGHED_ARMS = ("plan", "quiet", "typical")
 """Arms of :func:`turnaround` whose weighing of evidence the report shows."""
 EVEN_ARMS = ("even_plan", "even_none", "even_quiet")
 """Arms of :func:`turnaround` with evidence weighed even-handedly (a counterfactual)."""
-PAIRS = {"lift": ("plan", "none"), "talk": ("none", "quiet"), "head_start": ("all", "plan"),
-         "even_lift": ("even_plan", "even_none")}
+PAIRS = {
+    "lift": ("plan", "none"),
+    "talk": ("none", "quiet"),
+    "head_start": ("all", "plan"),
+    "even_lift": ("even_plan", "even_none"),
+}
 """Paired differences :func:`turnaround` reports: name -> (arm, minus arm), same seeds."""
-PAIRED_COLUMNS = ("collective_efficacy", "responsibility", "annual_gain", "ses_gap",
-                  "ses_gain_slope", "expectation_bias")
+PAIRED_COLUMNS = (
+    "collective_efficacy",
+    "responsibility",
+    "annual_gain",
+    "ses_gap",
+    "ses_gain_slope",
+    "expectation_bias",
+)
 """Outcomes of the paired differences."""
 
 
@@ -488,8 +548,9 @@ def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Interval]:
     arms: dict[str, Callable[[int], DashboardSchool]] = {
         "plan": lambda seed: DashboardSchool("turnaround", seed),
         "none": lambda seed: DashboardSchool("turnaround", seed, scheduled=False),
-        "quiet": lambda seed: DashboardSchool("turnaround", seed, scheduled=False,
-                                              leader_persuasion=0.0),
+        "quiet": lambda seed: DashboardSchool(
+            "turnaround", seed, scheduled=False, leader_persuasion=0.0
+        ),
         "all": lambda seed: DashboardSchool("turnaround", seed, **ALL_AT_ONCE),
         "typical": lambda seed: DashboardSchool("departments", seed),
     }
@@ -515,13 +576,15 @@ def turnaround(seeds: Sequence[int], years: int = 6) -> dict[str, Interval]:
                 for name in PAIRED_COLUMNS:
                     k = OUTCOME_COLUMNS.index(name)
                     out.setdefault(f"{pair}_y{year}_{name}", []).append(
-                        ends[arm][year, k] - ends[other][year, k])
+                        ends[arm][year, k] - ends[other][year, k]
+                    )
     return {key: estimate(values) for key, values in out.items()}
 
 
 # ---------------------------------------------------------------------------
 # report
 # ---------------------------------------------------------------------------
+
 
 def _table(results: dict[str, Interval], keys: Sequence[str], levels: bool = False) -> str:
     shown = plain if levels else signed
@@ -534,56 +597,101 @@ def _table(results: dict[str, Interval], keys: Sequence[str], levels: bool = Fal
 def report(replicates: int) -> str:
     """All four activities' measurements as Markdown (seeds 1 to ``replicates``)."""
     seeds = list(range(1, replicates + 1))
-    parts = ["# Teaching activities: the measurements\n",
-             f"Generated by `staffroom teach --replicates {replicates} > "
-             "docs/teaching_measurements.md` and quoted in [teaching.md](teaching.md). "
-             "Differences compare runs with the same seeds (common random numbers). "
-             "Regenerate after changing the model.\n",
-             f"Seeds 1-{replicates}; means with 95% intervals over seeds.\n"]
+    parts = [
+        "# Teaching activities: the measurements\n",
+        f"Generated by `staffroom teach --replicates {replicates} > "
+        "docs/teaching_measurements.md` and quoted in [teaching.md](teaching.md). "
+        "Differences compare runs with the same seeds (common random numbers). "
+        "Regenerate after changing the model.\n",
+        f"Seeds 1-{replicates}; means with 95% intervals over seeds.\n",
+    ]
     one = mastery_versus_persuasion(seeds)
-    parts += ["### 1. Mastery versus persuasion (departments, one year)\n",
-              _table(one, list(one)), ""]
+    parts += [
+        "### 1. Mastery versus persuasion (departments, one year)\n",
+        _table(one, list(one)),
+        "",
+    ]
     two = egg_crate(seeds)
-    parts += ["### 2. The egg-crate school (PLC minus isolated, same seeds)\n",
-              _table(two, [k for k in two if k.startswith("y")]), "",
-              "Without the intervention plan (PLC structure only, minus isolated):\n",
-              _table(two, [k for k in two if k.startswith("noplan_")]), "",
-              "Share of teachers' assessment results that met their goal, per year:\n",
-              _table(two, [k for k in two if k.startswith("success_share_")], levels=True), "",
-              "Gains that last from week 1 on (no fading of what students gain from then "
-              "on; what they brought from earlier years fades as before: a counterfactual "
-              "of the model, not a dashboard setting; PLC minus isolated):\n",
-              _table(two, [k for k in two if k.startswith("lasting_")]), ""]
+    parts += [
+        "### 2. The egg-crate school (PLC minus isolated, same seeds)\n",
+        _table(two, [k for k in two if k.startswith("y")]),
+        "",
+        "Without the intervention plan (PLC structure only, minus isolated):\n",
+        _table(two, [k for k in two if k.startswith("noplan_")]),
+        "",
+        "Share of teachers' assessment results that met their goal, per year:\n",
+        _table(two, [k for k in two if k.startswith("success_share_")], levels=True),
+        "",
+        "Gains that last from week 1 on (no fading of what students gain from then "
+        "on; what they brought from earlier years fades as before: a counterfactual "
+        "of the model, not a dashboard setting; PLC minus isolated):\n",
+        _table(two, [k for k in two if k.startswith("lasting_")]),
+        "",
+    ]
     for scenario, structure in (("plc", None), ("plc", "departments"), ("plc", "isolated")):
         three = cynical_colleague(seeds, scenario, structure)
-        parts += [f"### 3. One cynical colleague ({structure or 'plc'}; with minus "
-                  f"without)\n", _table(three, list(three)), ""]
+        parts += [
+            f"### 3. One cynical colleague ({structure or 'plc'}; with minus without)\n",
+            _table(three, list(three)),
+            "",
+        ]
     four = turnaround(seeds)
-    keys = [f"{arm}_y{year}_{name}" for arm in ("plan", "none", "quiet", "all", "typical")
-            for year in range(7) for name in ("collective_efficacy", "responsibility",
-                                              "annual_gain", "ses_gap", "turnover_rate")]
-    weighed = [f"{arm}_y{year}_{name}" for arm in WEIGHED_ARMS for year in range(1, 7)
-               for name in ("success_counts", "failure_counts")]
-    even = [f"{arm}_y{year}_{name}" for arm in EVEN_ARMS for year in range(7)
-            for name in ("collective_efficacy", "annual_gain")]
-    paired = [f"{pair}_y{year}_{name}" for pair in PAIRS for year in range(1, 7)
-              for name in PAIRED_COLUMNS]
-    parts += ["### 4. Why a turnaround is slow (year-end levels)\n",
-              _table(four, keys, levels=True), "",
-              "How much a success and a failure of the faculty counted for its "
-              "collective efficacy (mean over the year's assessments and the teachers; "
-              "1 at the typical belief 0.6):\n",
-              _table(four, weighed, levels=True), "",
-              "Evidence weighed even-handedly (`confirmation` 0: a counterfactual of the "
-              "model, not a dashboard setting), year-end levels:\n",
-              _table(four, even, levels=True), "",
-              "The plan and the school without interventions with gains that last from "
-              "week 1 on (a counterfactual), year-end annual gain:\n",
-              _table(four, [f"lasting_{arm}_y{year}_annual_gain" for arm in ("plan", "none")
-                            for year in range(7)], levels=True), "",
-              "Paired differences on the same seeds: `lift` plan minus no interventions, "
-              "`talk` no interventions minus the same with a silent principal, "
-              "`head_start` everything from week 1 minus the plan, `even_lift` the plan's "
-              "lift with even-handed weighing:\n",
-              _table(four, paired), ""]
+    keys = [
+        f"{arm}_y{year}_{name}"
+        for arm in ("plan", "none", "quiet", "all", "typical")
+        for year in range(7)
+        for name in (
+            "collective_efficacy",
+            "responsibility",
+            "annual_gain",
+            "ses_gap",
+            "turnover_rate",
+        )
+    ]
+    weighed = [
+        f"{arm}_y{year}_{name}"
+        for arm in WEIGHED_ARMS
+        for year in range(1, 7)
+        for name in ("success_counts", "failure_counts")
+    ]
+    even = [
+        f"{arm}_y{year}_{name}"
+        for arm in EVEN_ARMS
+        for year in range(7)
+        for name in ("collective_efficacy", "annual_gain")
+    ]
+    paired = [
+        f"{pair}_y{year}_{name}"
+        for pair in PAIRS
+        for year in range(1, 7)
+        for name in PAIRED_COLUMNS
+    ]
+    parts += [
+        "### 4. Why a turnaround is slow (year-end levels)\n",
+        _table(four, keys, levels=True),
+        "",
+        "How much a success and a failure of the faculty counted for its "
+        "collective efficacy (mean over the year's assessments and the teachers; "
+        "1 at the typical belief 0.6):\n",
+        _table(four, weighed, levels=True),
+        "",
+        "Evidence weighed even-handedly (`confirmation` 0: a counterfactual of the "
+        "model, not a dashboard setting), year-end levels:\n",
+        _table(four, even, levels=True),
+        "",
+        "The plan and the school without interventions with gains that last from "
+        "week 1 on (a counterfactual), year-end annual gain:\n",
+        _table(
+            four,
+            [f"lasting_{arm}_y{year}_annual_gain" for arm in ("plan", "none") for year in range(7)],
+            levels=True,
+        ),
+        "",
+        "Paired differences on the same seeds: `lift` plan minus no interventions, "
+        "`talk` no interventions minus the same with a silent principal, "
+        "`head_start` everything from week 1 minus the plan, `even_lift` the plan's "
+        "lift with even-handed weighing:\n",
+        _table(four, paired),
+        "",
+    ]
     return "\n".join(parts)

@@ -84,54 +84,109 @@ def model_params(scenario: scenarios.Scenario) -> dict[str, Any]:
     return {
         "from_scenario": str(scenario.path),
         "seed_fallback": scenario.seed,
-        "seed": {"type": "InputText", "value": str(scenario.seed),
-                 "label": "Seed: a whole number (same seed and settings, same run)"},
-        "structure": {"type": "Select", "value": value["structure"], "values": structures,
-                      "label": "Team structure"},
-        "n_students": {"type": "SliderInt", "value": int(value["n_students"]), "min": 100,
-                       "max": max(3000, int(value["n_students"])), "step": 100,
-                       "label": "School size (students)"},
-        "collaboration_minutes": {"type": "SliderInt",
-                                  "value": int(value["collaboration_minutes"]), "min": 0,
-                                  "max": max(180, int(value["collaboration_minutes"])),
-                                  "step": 15, "label": "Collaboration time (minutes/week)"},
-        "data_review": {"type": "Checkbox", "value": value["data_review"],
-                        "label": "Disaggregated data review"},
-        "clear_cycle": {"type": "Checkbox", "value": value["clear_cycle"],
-                        "label": "CLEAR reflective cycle"},
-        "intervention_plan": {"type": "Checkbox", "value": value["intervention_plan"],
-                              "label": "Systematic intervention plan"},
-        "support_model": {"type": "Select", "value": value["support_model"],
-                          "values": list(SUPPORT_MODELS),
-                          "label": "Support for the practice (coaching or train-the-trainer)"},
-        "leader_persuasion": {"type": "SliderFloat", "value": float(value["leader_persuasion"]),
-                              "min": 0.0, "max": persuasion_max, "step": 0.05,
-                              "label": "Leader persuasion (pull per contact)"},
-        "switch_off": {"type": "Select", "value": SWITCHABLE[0], "values": list(SWITCHABLE),
-                       "label": "Switch off one source of self-efficacy"},
-        "scheduled": {"type": "Checkbox", "value": True,
-                      "label": "Scenario's scheduled interventions"},
-        "cynic": {"type": "Checkbox", "value": False,
-                  "label": f"One cynical veteran (starts at TSES {CYNIC_TSES:g})"},
+        "seed": {
+            "type": "InputText",
+            "value": str(scenario.seed),
+            "label": "Seed: a whole number (same seed and settings, same run)",
+        },
+        "structure": {
+            "type": "Select",
+            "value": value["structure"],
+            "values": structures,
+            "label": "Team structure",
+        },
+        "n_students": {
+            "type": "SliderInt",
+            "value": int(value["n_students"]),
+            "min": 100,
+            "max": max(3000, int(value["n_students"])),
+            "step": 100,
+            "label": "School size (students)",
+        },
+        "collaboration_minutes": {
+            "type": "SliderInt",
+            "value": int(value["collaboration_minutes"]),
+            "min": 0,
+            "max": max(180, int(value["collaboration_minutes"])),
+            "step": 15,
+            "label": "Collaboration time (minutes/week)",
+        },
+        "data_review": {
+            "type": "Checkbox",
+            "value": value["data_review"],
+            "label": "Disaggregated data review",
+        },
+        "clear_cycle": {
+            "type": "Checkbox",
+            "value": value["clear_cycle"],
+            "label": "CLEAR reflective cycle",
+        },
+        "intervention_plan": {
+            "type": "Checkbox",
+            "value": value["intervention_plan"],
+            "label": "Systematic intervention plan",
+        },
+        "support_model": {
+            "type": "Select",
+            "value": value["support_model"],
+            "values": list(SUPPORT_MODELS),
+            "label": "Support for the practice (coaching or train-the-trainer)",
+        },
+        "leader_persuasion": {
+            "type": "SliderFloat",
+            "value": float(value["leader_persuasion"]),
+            "min": 0.0,
+            "max": persuasion_max,
+            "step": 0.05,
+            "label": "Leader persuasion (pull per contact)",
+        },
+        "switch_off": {
+            "type": "Select",
+            "value": SWITCHABLE[0],
+            "values": list(SWITCHABLE),
+            "label": "Switch off one source of self-efficacy",
+        },
+        "scheduled": {
+            "type": "Checkbox",
+            "value": True,
+            "label": "Scenario's scheduled interventions",
+        },
+        "cynic": {
+            "type": "Checkbox",
+            "value": False,
+            "label": f"One cynical veteran (starts at TSES {CYNIC_TSES:g})",
+        },
     }
 
 
 def settings(model) -> str:
     """The levers of this run in words, e.g. ``plc · 900 students · 60 min/week · ...``."""
     p = model.params
-    parts = [p.structure.replace("_", " "), f"{p.n_students} students ({model.n_teachers} "
-             f"teachers)", f"{p.collaboration_minutes:g} min/week"]
-    parts += [label for flag, label in ((p.data_review, "data review"),
-                                        (p.clear_cycle, "CLEAR"),
-                                        (p.intervention_plan, "intervention plan")) if flag]
+    parts = [
+        p.structure.replace("_", " "),
+        f"{p.n_students} students ({model.n_teachers} teachers)",
+        f"{p.collaboration_minutes:g} min/week",
+    ]
+    parts += [
+        label
+        for flag, label in (
+            (p.data_review, "data review"),
+            (p.clear_cycle, "CLEAR"),
+            (p.intervention_plan, "intervention plan"),
+        )
+        if flag
+    ]
     if p.support_model != "none":
         parts.append(p.support_model.replace("_", "-"))
     parts.append(f"leader persuasion {p.leader_persuasion:g}")
     off = getattr(model, "switch_off", "none")
     if off != "none":
         parts.append(f"{off} switched OFF")
-    if not model.interventions and getattr(model, "scenario_spec", None) is not None \
-            and model.scenario_spec.interventions:
+    if (
+        not model.interventions
+        and getattr(model, "scenario_spec", None) is not None
+        and model.scenario_spec.interventions
+    ):
         parts.append("scheduled interventions off")
     return " · ".join(parts)
 
@@ -175,9 +230,15 @@ def _now(model) -> str:
 def _layout(model):
     structure = model.structure
     return solara.use_memo(
-        lambda: team_layout(structure.team, structure.house, model.teachers.subject,
-                            width=WIDTH, height=NETWORK_HEIGHT),
-        [id(model), id(structure)])
+        lambda: team_layout(
+            structure.team,
+            structure.house,
+            model.teachers.subject,
+            width=WIDTH,
+            height=NETWORK_HEIGHT,
+        ),
+        [id(model), id(structure)],
+    )
 
 
 def _teacher_table(model):
@@ -195,8 +256,9 @@ def NetworkCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
     """The collaboration network; clicking a teacher follows them."""
     update_counter.get()
     layout = _layout(model)
-    svg = network_svg(model, layout, selected=followed.value,
-                      cynic=getattr(model, "cynic_id", None))
+    svg = network_svg(
+        model, layout, selected=followed.value, cynic=getattr(model, "cynic_id", None)
+    )
     with solara.Column(style=CARD):
         SvgView.element(svg=svg, name="network", on_pick=followed.set)
 
@@ -209,39 +271,58 @@ def TeacherCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
     agent_id = followed.value if followed.value is not None else getattr(model, "cynic_id", None)
     with solara.Column(style=CARD):
         if agent_id is None or table.empty or not (table["AgentID"] == agent_id).any():
-            _html("<h3>Follow a teacher</h3><p><b>Click a teacher</b> in the network to see "
-                  "their self-efficacy (TSES 1-9) week by week and how much each of the four "
-                  "sources (mastery, vicarious experience, social persuasion, affective "
-                  "states) contributed to it.</p>")
+            _html(
+                "<h3>Follow a teacher</h3><p><b>Click a teacher</b> in the network to see "
+                "their self-efficacy (TSES 1-9) week by week and how much each of the four "
+                "sources (mastery, vicarious experience, social persuasion, affective "
+                "states) contributed to it.</p>"
+            )
             return
         agent = _find(model, agent_id)
         own = table[table["AgentID"] == agent_id]
         last = own.iloc[-1]
         captions = {cell[0]: cell[5] for cell in _layout(model).cells}
-        who = (f"<b>Teacher #{agent_id}</b> · "
-               f"{SUBJECT_NAMES[int(last['subject'])].replace('_', ' ')} · "
-               f"{last['experience']:.0f} years · team: "
-               f"{escape(captions.get(int(last['team'])) or 'works alone')}")
+        who = (
+            f"<b>Teacher #{agent_id}</b> · "
+            f"{SUBJECT_NAMES[int(last['subject'])].replace('_', ' ')} · "
+            f"{last['experience']:.0f} years · team: "
+            f"{escape(captions.get(int(last['team'])) or 'works alone')}"
+        )
         if agent is None:
             left = int(last["Step"]) // WEEKS_PER_YEAR
             state = f"<b>left the school at the end of year {left}</b>"
         else:
-            state = (f"TSES <b>{agent.self_efficacy_tses:.1f}</b> · skill "
-                     f"{agent.skill:+.2f} SD/year · last failure blamed on: "
-                     f"{agent.last_attribution}")
+            state = (
+                f"TSES <b>{agent.self_efficacy_tses:.1f}</b> · skill "
+                f"{agent.skill:+.2f} SD/year · last failure blamed on: "
+                f"{agent.last_attribution}"
+            )
         if agent_id == getattr(model, "cynic_id", None):
             state += " · <b>the cynic</b>"
         _html(f"{who} · {state}")
-        SvgView.element(svg=teacher_chart(table, agent_id, model.params.cycle_weeks,
-                                          school=recorded(model),
-                                          title=f"Teacher #{agent_id}"), name="teacher")
+        SvgView.element(
+            svg=teacher_chart(
+                table,
+                agent_id,
+                model.params.cycle_weeks,
+                school=recorded(model),
+                title=f"Teacher #{agent_id}",
+            ),
+            name="teacher",
+        )
         if agent is not None and isinstance(model, DashboardSchool):
+
             def cynical() -> None:
                 make_cynical(agent)
                 force_update()
 
-            solara.Button(f"Make cynical now (TSES {CYNIC_TSES:g})", on_click=cynical,
-                          outlined=True, small=True, style={"align-self": "flex-start"})
+            solara.Button(
+                f"Make cynical now (TSES {CYNIC_TSES:g})",
+                on_click=cynical,
+                outlined=True,
+                small=True,
+                style={"align-self": "flex-start"},
+            )
 
 
 @solara.component
@@ -253,9 +334,11 @@ def OutcomesCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
     marks = [(step - 1) / WEEKS_PER_YEAR for step, _ in plan]
     with solara.Column(style=CARD):
         notice = getattr(model, "notice", "")
-        _html(f"<b>{escape(run_title(model))}</b> · {_now(model)} · "
-              f"seed {getattr(model, 'seed', '')}"
-              + (f' · <b style="color:#c0392b">{escape(notice)}</b>' if notice else ""))
+        _html(
+            f"<b>{escape(run_title(model))}</b> · {_now(model)} · "
+            f"seed {getattr(model, 'seed', '')}"
+            + (f' · <b style="color:#c0392b">{escape(notice)}</b>' if notice else "")
+        )
         SvgView.element(svg=outcomes_chart(table, marks), name="outcomes")
 
 
@@ -269,13 +352,16 @@ def AboutCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
     if spec is not None and spec.description:
         lines.insert(0, f"<b>{escape(spec.name)}</b>: {escape(spec.description)}")
     if plan:
-        lines.append("<b>Scheduled</b> (red dotted lines): "
-                     + escape("; ".join(text for _, text in plan)))
-    lines.append("<b>How to</b>: change controls in the sidebar, then press RESET (the same "
-                 "seed and settings give the same run) · STEP advances one week (or the weeks "
-                 "per Step) · ▶ plays · click a teacher to follow them · hide the sidebar with "
-                 "☰ and drag a card's corner to enlarge it on a projector · built with Mesa "
-                 "and Solara.")
+        lines.append(
+            "<b>Scheduled</b> (red dotted lines): " + escape("; ".join(text for _, text in plan))
+        )
+    lines.append(
+        "<b>How to</b>: change controls in the sidebar, then press RESET (the same "
+        "seed and settings give the same run) · STEP advances one week (or the weeks "
+        "per Step) · ▶ plays · click a teacher to follow them · hide the sidebar with "
+        "☰ and drag a card's corner to enlarge it on a projector · built with Mesa "
+        "and Solara."
+    )
     with solara.Column(style=CARD):
         _html("<br>".join(lines), size=14)
 
@@ -288,8 +374,7 @@ def SourcesCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
     outcomes = recorded(model)
     end = float(school_years(outcomes)[-1]) if len(outcomes) else 0.0
     with solara.Column(style=CARD):
-        SvgView.element(svg=sources_chart(table, model.params.cycle_weeks, end=end),
-                        name="sources")
+        SvgView.element(svg=sources_chart(table, model.params.cycle_weeks, end=end), name="sources")
 
 
 def scenario_from_environment() -> scenarios.Scenario:
@@ -331,8 +416,14 @@ def Page() -> None:  # noqa: N802 (Solara components are CamelCase)
     """One school per browser tab, in Mesa's SolaraViz."""
     scenario = solara.use_memo(scenario_from_environment, [])
     model = solara.use_memo(
-        lambda: DashboardSchool(from_scenario=str(scenario.path), seed=scenario.seed), [])
+        lambda: DashboardSchool(from_scenario=str(scenario.path), seed=scenario.seed), []
+    )
     solara.Style(PAGE_CSS)
-    SolaraViz(model, components=list(CARDS),
-              model_params=model_params(scenario), name=f"staffroom · {scenario.name}",
-              play_interval=150, render_interval=1)
+    SolaraViz(
+        model,
+        components=list(CARDS),
+        model_params=model_params(scenario),
+        name=f"staffroom · {scenario.name}",
+        play_interval=150,
+        render_interval=1,
+    )

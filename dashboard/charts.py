@@ -58,7 +58,8 @@ WIDTH, HEIGHT = 600.0, 420.0
 def school_years(table: pd.DataFrame) -> np.ndarray:
     """Time in school years (week 36 of year 1 is 1.0) from ``year`` and ``week`` columns."""
     return (table["year"].to_numpy(dtype=float) - 1.0) + table["week"].to_numpy(
-        dtype=float) / WEEKS_PER_YEAR
+        dtype=float
+    ) / WEEKS_PER_YEAR
 
 
 def _years(end: float) -> tuple[tuple[float, float], list[float]]:
@@ -122,11 +123,23 @@ def outcomes_chart(table: pd.DataFrame, marks: Sequence[float] = ()) -> str:
             ylim = limits
         else:
             ylim = _range(values[shown], 0.0, 0.4 if name == "annual_gain" else 1.2)
-        yticks = (list(range(int(ylim[0]), int(ylim[1]) + 1))
-                  if name == "self_efficacy_tses" else None)
-        frame = chart.axes(left, top, 148, 112, xlim=xlim, ylim=ylim, title=title,
-                           subtitle=unit, xticks=xticks, yticks=yticks, yticks_count=3,
-                           reading=latest(name, values[shown]))
+        yticks = (
+            list(range(int(ylim[0]), int(ylim[1]) + 1)) if name == "self_efficacy_tses" else None
+        )
+        frame = chart.axes(
+            left,
+            top,
+            148,
+            112,
+            xlim=xlim,
+            ylim=ylim,
+            title=title,
+            subtitle=unit,
+            xticks=xticks,
+            yticks=yticks,
+            yticks_count=3,
+            reading=latest(name, values[shown]),
+        )
         if spread is not None:
             chart.band(frame, t, values - spread, values + spread, LINE, 0.18)
         if name != "self_efficacy_tses" and limits is None:
@@ -163,8 +176,9 @@ def cycle_table(teachers: pd.DataFrame, cycle_weeks: int) -> tuple[pd.DataFrame,
         return empty, empty
     cycle = (weekly["Step"].to_numpy() - 1) // cycle_weeks
     columns = [f"source_{name}" for name in SOURCES]
-    per_teacher = (weekly[columns] * TSES_POINTS).groupby(
-        [cycle, weekly["AgentID"].to_numpy()]).sum()
+    per_teacher = (
+        (weekly[columns] * TSES_POINTS).groupby([cycle, weekly["AgentID"].to_numpy()]).sum()
+    )
     per_teacher.columns = list(SOURCES)
     levels = per_teacher.index.get_level_values(0)
     moved = per_teacher.abs().groupby(levels).mean()
@@ -198,8 +212,7 @@ def _stack_limits(table: pd.DataFrame, minimum: float) -> tuple[float, float]:
 
 
 def _source_legend(chart: Chart) -> None:
-    chart.legend(8, HEIGHT - 8, [("box", SOURCE_COLOURS[n], SOURCE_LABELS[n])
-                                 for n in SOURCES])
+    chart.legend(8, HEIGHT - 8, [("box", SOURCE_COLOURS[n], SOURCE_LABELS[n]) for n in SOURCES])
 
 
 def sources_chart(teachers: pd.DataFrame, cycle_weeks: int, end: float = 0.0) -> str:
@@ -222,22 +235,45 @@ def sources_chart(teachers: pd.DataFrame, cycle_weeks: int, end: float = 0.0) ->
     width = cycle_weeks / WEEKS_PER_YEAR
     xlim, xticks = _years(max(end, float(moved.index.max()) + width if len(moved) else 0.0))
     chart = Chart(WIDTH, HEIGHT, "sources")
-    top = chart.axes(62, 26, 526, 118, xlim=xlim, ylim=_stack_limits(moved, 0.05),
-                     title="How far teachers' self-efficacy moved (mean |change|)",
-                     ylabel="TSES points", xticks=xticks, yticks_count=4)
+    top = chart.axes(
+        62,
+        26,
+        526,
+        118,
+        xlim=xlim,
+        ylim=_stack_limits(moved, 0.05),
+        title="How far teachers' self-efficacy moved (mean |change|)",
+        ylabel="TSES points",
+        xticks=xticks,
+        yticks_count=4,
+    )
     _stacked(chart, top, moved, width)
-    bottom = chart.axes(62, 194, 526, 118, xlim=xlim, ylim=_stack_limits(net, 0.02),
-                        title="Change in the school's mean self-efficacy",
-                        ylabel="TSES points", xlabel=f"school year (one bar per "
-                        f"{cycle_weeks}-week assessment cycle)", xticks=xticks,
-                        yticks_count=4)
+    bottom = chart.axes(
+        62,
+        194,
+        526,
+        118,
+        xlim=xlim,
+        ylim=_stack_limits(net, 0.02),
+        title="Change in the school's mean self-efficacy",
+        ylabel="TSES points",
+        xlabel=f"school year (one bar per {cycle_weeks}-week assessment cycle)",
+        xticks=xticks,
+        yticks_count=4,
+    )
     _stacked(chart, bottom, net, width)
     _source_legend(chart)
     return chart.svg("sources of self-efficacy")
 
 
-def teacher_chart(teachers: pd.DataFrame, agent_id: int, cycle_weeks: int, *,
-                  school: pd.DataFrame | None = None, title: str = "") -> str:
+def teacher_chart(
+    teachers: pd.DataFrame,
+    agent_id: int,
+    cycle_weeks: int,
+    *,
+    school: pd.DataFrame | None = None,
+    title: str = "",
+) -> str:
     """One teacher's self-efficacy (TSES 1-9) and the four sources' contributions to it.
 
     Parameters
@@ -262,20 +298,44 @@ def teacher_chart(teachers: pd.DataFrame, agent_id: int, cycle_weeks: int, *,
     low = min(float(values.min()), 6.0) if values.size else 6.0
     high = max(float(values.max()), 8.0) if values.size else 8.0
     chart = Chart(WIDTH, HEIGHT, "teacher")
-    top = chart.axes(62, 26, 526, 118, xlim=xlim,
-                     ylim=(max(1.0, math.floor(low)), min(9.0, math.ceil(high))),
-                     title=(title or f"Teacher #{agent_id}") + " (blue); school mean (dashed)",
-                     ylabel="TSES 1-9", xticks=xticks, yticks_count=4)
+    top = chart.axes(
+        62,
+        26,
+        526,
+        118,
+        xlim=xlim,
+        ylim=(max(1.0, math.floor(low)), min(9.0, math.ceil(high))),
+        title=(title or f"Teacher #{agent_id}") + " (blue); school mean (dashed)",
+        ylabel="TSES 1-9",
+        xticks=xticks,
+        yticks_count=4,
+    )
     if school_t.size:
-        chart.line(top, school_t, school["self_efficacy_tses"].to_numpy(dtype=float), "#888",
-                   1.5, dash="5 4", role="school-mean")
+        chart.line(
+            top,
+            school_t,
+            school["self_efficacy_tses"].to_numpy(dtype=float),
+            "#888",
+            1.5,
+            dash="5 4",
+            role="school-mean",
+        )
     chart.line(top, t, values, LINE, 3.0, role="teacher")
     _, net = cycle_table(own, cycle_weeks)
     width = cycle_weeks / WEEKS_PER_YEAR
-    bottom = chart.axes(62, 194, 526, 118, xlim=xlim, ylim=_stack_limits(net, 0.1),
-                        title="Change from each source (per assessment cycle)",
-                        ylabel="TSES points", xlabel="school year", xticks=xticks,
-                        yticks_count=4)
+    bottom = chart.axes(
+        62,
+        194,
+        526,
+        118,
+        xlim=xlim,
+        ylim=_stack_limits(net, 0.1),
+        title="Change from each source (per assessment cycle)",
+        ylabel="TSES points",
+        xlabel="school year",
+        xticks=xticks,
+        yticks_count=4,
+    )
     _stacked(chart, bottom, net, width)
     _source_legend(chart)
     return chart.svg("one teacher's self-efficacy")

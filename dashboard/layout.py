@@ -38,8 +38,14 @@ class Layout:
     height: float
 
 
-def team_layout(team: np.ndarray, house: np.ndarray, subject: np.ndarray, *,
-                width: float = 800.0, height: float = 520.0) -> Layout:
+def team_layout(
+    team: np.ndarray,
+    house: np.ndarray,
+    subject: np.ndarray,
+    *,
+    width: float = 800.0,
+    height: float = 520.0,
+) -> Layout:
     """Place teachers grouped by team.
 
     Parameters
@@ -74,8 +80,7 @@ def team_layout(team: np.ndarray, house: np.ndarray, subject: np.ndarray, *,
         members = np.flatnonzero(team == t)
         # the ring sits below the caption, rotated so no teacher is under it
         radius = 0.0 if members.size == 1 else 0.31 * min(cell_w, cell_h - 14)
-        angle = (2 * np.pi * (np.arange(members.size) + 0.5) / max(members.size, 1)
-                 - np.pi / 2)
+        angle = 2 * np.pi * (np.arange(members.size) + 0.5) / max(members.size, 1) - np.pi / 2
         x[members] = cx + radius * np.cos(angle)
         y[members] = cy + (7 if members.size > 1 else 0) + radius * np.sin(angle)
         caption = "" if sizes[t] == 1 else captions[t]

@@ -80,8 +80,13 @@ def teachers_in_rows(model: SchoolModel) -> list[Teacher]:
     return sorted(model.agents_by_type[Teacher], key=lambda agent: agent.row)
 
 
-def network_svg(model: SchoolModel, layout: Layout | None = None, *,
-                selected: int | None = None, cynic: int | None = None) -> str:
+def network_svg(
+    model: SchoolModel,
+    layout: Layout | None = None,
+    *,
+    selected: int | None = None,
+    cynic: int | None = None,
+) -> str:
     """Draw the network of ``model`` now.
 
     Parameters
@@ -102,13 +107,20 @@ def network_svg(model: SchoolModel, layout: Layout | None = None, *,
     """
     structure = model.structure
     if layout is None:
-        layout = team_layout(structure.team, structure.house, model.teachers.subject,
-                             width=WIDTH, height=NETWORK_HEIGHT)
+        layout = team_layout(
+            structure.team,
+            structure.house,
+            model.teachers.subject,
+            width=WIDTH,
+            height=NETWORK_HEIGHT,
+        )
     total = HEADER + layout.height + LEGEND
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {layout.width:g} {total:g}" '
-             f'width="100%" font-family="sans-serif" role="img" '
-             f'aria-label="collaboration network" '
-             f'data-run="{getattr(model, "run_number", 0)}">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {layout.width:g} {total:g}" '
+        f'width="100%" font-family="sans-serif" role="img" '
+        f'aria-label="collaboration network" '
+        f'data-run="{getattr(model, "run_number", 0)}">'
+    ]
     parts.append(_header(model, layout.width))
     parts.append(f'<g transform="translate(0,{HEADER:g})">')
     parts.extend(_cells(layout))
@@ -122,20 +134,36 @@ def network_svg(model: SchoolModel, layout: Layout | None = None, *,
 
 def _header(model: SchoolModel, width: float) -> str:
     when = f"year {model.year}, week {model.week}" if model.steps else "start (week 0)"
-    title = (f"Collaboration network · {model.params.structure.replace('_', ' ')} · "
-             f"{model.n_teachers} teachers · {when}")
-    return (f'<text x="{width / 2:g}" y="19" text-anchor="middle" font-size="16" '
-            f'font-weight="bold" data-role="title">{escape(title)}</text>')
+    title = (
+        f"Collaboration network · {model.params.structure.replace('_', ' ')} · "
+        f"{model.n_teachers} teachers · {when}"
+    )
+    return (
+        f'<text x="{width / 2:g}" y="19" text-anchor="middle" font-size="16" '
+        f'font-weight="bold" data-role="title">{escape(title)}</text>'
+    )
 
 
 MIN_CAPTION = 9.0
 """Smallest legible caption (px, at the projector size the page is drawn for)."""
 
 
-SHORT = {"house ": "h", "team ": "t", "english": "Eng", "mathematics": "math",
-         "science": "sci", "social studies": "soc", "world languages": "lang",
-         "physical education": "PE", "technology": "tech", "electives": "elect",
-         "career": "career", "health": "health", "music": "music", "arts": "arts"}
+SHORT = {
+    "house ": "h",
+    "team ": "t",
+    "english": "Eng",
+    "mathematics": "math",
+    "science": "sci",
+    "social studies": "soc",
+    "world languages": "lang",
+    "physical education": "PE",
+    "technology": "tech",
+    "electives": "elect",
+    "career": "career",
+    "health": "health",
+    "music": "music",
+    "arts": "arts",
+}
 """Abbreviations of team captions, for narrow cells."""
 
 
@@ -157,33 +185,40 @@ def _cells(layout: Layout) -> list[str]:
     for _, x, y, w, h, caption in layout.cells:
         if not caption:
             continue
-        out.append(f'<rect x="{x + 2:.1f}" y="{y + 2:.1f}" width="{w - 4:.1f}" '
-                   f'height="{h - 4:.1f}" rx="6" fill="#f3f3f3" stroke="#d0d0d0">'
-                   f'<title>{escape(caption)}</title></rect>')
+        out.append(
+            f'<rect x="{x + 2:.1f}" y="{y + 2:.1f}" width="{w - 4:.1f}" '
+            f'height="{h - 4:.1f}" rx="6" fill="#f3f3f3" stroke="#d0d0d0">'
+            f"<title>{escape(caption)}</title></rect>"
+        )
         shown = caption
         if _caption_size(shown, w) < MIN_CAPTION:
             shown = short_caption(caption)
         size = _caption_size(shown, w)
         if size < MIN_CAPTION:
             continue
-        out.append(f'<text x="{x + w / 2:.1f}" y="{y + 4 + size:.1f}" text-anchor="middle" '
-                   f'font-size="{size:.1f}" fill="#444" data-role="caption">'
-                   f'<title>{escape(caption)}</title>{escape(shown)}</text>')
+        out.append(
+            f'<text x="{x + w / 2:.1f}" y="{y + 4 + size:.1f}" text-anchor="middle" '
+            f'font-size="{size:.1f}" fill="#444" data-role="caption">'
+            f"<title>{escape(caption)}</title>{escape(shown)}</text>"
+        )
     return out
 
 
 def _ties(model: SchoolModel, layout: Layout) -> list[str]:
     out = ['<g stroke="#555" stroke-opacity="0.45" stroke-linecap="round">']
     for u, v, strength, kind in tie_strength(model):
-        out.append(f'<line x1="{layout.x[u]:.1f}" y1="{layout.y[u]:.1f}" '
-                   f'x2="{layout.x[v]:.1f}" y2="{layout.y[v]:.1f}" '
-                   f'stroke-width="{tie_width(strength):.2f}" data-kind="{kind}"/>')
+        out.append(
+            f'<line x1="{layout.x[u]:.1f}" y1="{layout.y[u]:.1f}" '
+            f'x2="{layout.x[v]:.1f}" y2="{layout.y[v]:.1f}" '
+            f'stroke-width="{tie_width(strength):.2f}" data-kind="{kind}"/>'
+        )
     out.append("</g>")
     return out
 
 
-def _teachers(model: SchoolModel, layout: Layout, selected: int | None,
-              cynic: int | None) -> list[str]:
+def _teachers(
+    model: SchoolModel, layout: Layout, selected: int | None, cynic: int | None
+) -> list[str]:
     t = model.teachers
     scores = tses(t.self_efficacy)
     colours = tses_colour(scores)
@@ -193,24 +228,32 @@ def _teachers(model: SchoolModel, layout: Layout, selected: int | None,
     marked = []
     for row, agent in enumerate(agents):
         uid = agent.unique_id
-        tip = (f"Teacher #{uid} · {SUBJECT_NAMES[int(t.subject[row])].replace('_', ' ')}, "
-               f"{t.experience[row]:.0f} years\nself-efficacy {scores[row]:.1f} (TSES 1-9)\n"
-               f"skill {model.skill[row]:+.2f} SD/year\nlast failure blamed on: "
-               f"{agent.last_attribution}\nclick to follow this teacher")
-        out.append(f'<circle cx="{layout.x[row]:.1f}" cy="{layout.y[row]:.1f}" '
-                   f'r="{radii[row]:.1f}" fill="{colours[row]}" stroke="#333" '
-                   f'stroke-width="0.8" data-row="{row}" data-id="{uid}" '
-                   f'data-tses="{scores[row]:.3f}" style="cursor:pointer">'
-                   f'<title>{escape(tip)}</title></circle>')
+        tip = (
+            f"Teacher #{uid} · {SUBJECT_NAMES[int(t.subject[row])].replace('_', ' ')}, "
+            f"{t.experience[row]:.0f} years\nself-efficacy {scores[row]:.1f} (TSES 1-9)\n"
+            f"skill {model.skill[row]:+.2f} SD/year\nlast failure blamed on: "
+            f"{agent.last_attribution}\nclick to follow this teacher"
+        )
+        out.append(
+            f'<circle cx="{layout.x[row]:.1f}" cy="{layout.y[row]:.1f}" '
+            f'r="{radii[row]:.1f}" fill="{colours[row]}" stroke="#333" '
+            f'stroke-width="0.8" data-row="{row}" data-id="{uid}" '
+            f'data-tses="{scores[row]:.3f}" style="cursor:pointer">'
+            f"<title>{escape(tip)}</title></circle>"
+        )
         if uid == cynic:
-            marked.append(f'<circle cx="{layout.x[row]:.1f}" cy="{layout.y[row]:.1f}" '
-                          f'r="{radii[row] + 5:.1f}" fill="none" stroke="#000" '
-                          f'stroke-width="2" stroke-dasharray="4 3" data-role="cynic" '
-                          f'pointer-events="none"/>')
+            marked.append(
+                f'<circle cx="{layout.x[row]:.1f}" cy="{layout.y[row]:.1f}" '
+                f'r="{radii[row] + 5:.1f}" fill="none" stroke="#000" '
+                f'stroke-width="2" stroke-dasharray="4 3" data-role="cynic" '
+                f'pointer-events="none"/>'
+            )
         if uid == selected:
-            marked.append(f'<circle cx="{layout.x[row]:.1f}" cy="{layout.y[row]:.1f}" '
-                          f'r="{radii[row] + 2:.1f}" fill="none" stroke="#000" '
-                          f'stroke-width="3.5" data-role="selected" pointer-events="none"/>')
+            marked.append(
+                f'<circle cx="{layout.x[row]:.1f}" cy="{layout.y[row]:.1f}" '
+                f'r="{radii[row] + 2:.1f}" fill="none" stroke="#000" '
+                f'stroke-width="3.5" data-role="selected" pointer-events="none"/>'
+            )
     out.extend(marked)
     out.append("</g>")
     return out
@@ -220,35 +263,47 @@ def _legend(width: float, top: float, scale: float = 1.0) -> str:
     """Colour bar (TSES 1-9), circle sizes (skill) and line widths (tie strength)."""
     out = [f'<g transform="translate(0,{top:g})" font-size="14" fill="#222" data-role="legend">']
     bar_x, bar_w, bar_y = 12.0, 216.0, 26.0
-    stops = "".join(f'<stop offset="{(v - 1) / 8:.3f}" stop-color="{tses_colour(v)}"/>'
-                    for v in np.linspace(1, 9, 17))
+    stops = "".join(
+        f'<stop offset="{(v - 1) / 8:.3f}" stop-color="{tses_colour(v)}"/>'
+        for v in np.linspace(1, 9, 17)
+    )
     out.append(f'<defs><linearGradient id="tses-scale">{stops}</linearGradient></defs>')
     out.append(f'<text x="{bar_x:g}" y="18" font-weight="bold">Self-efficacy (TSES 1-9)</text>')
-    out.append(f'<rect x="{bar_x:g}" y="{bar_y:g}" width="{bar_w:g}" height="14" '
-               f'fill="url(#tses-scale)" stroke="#333" stroke-width="0.5"/>')
+    out.append(
+        f'<rect x="{bar_x:g}" y="{bar_y:g}" width="{bar_w:g}" height="14" '
+        f'fill="url(#tses-scale)" stroke="#333" stroke-width="0.5"/>'
+    )
     for value in range(1, 10):
         x = bar_x + bar_w * (value - 1) / 8
-        out.append(f'<line x1="{x:.1f}" y1="{bar_y + 14:g}" x2="{x:.1f}" y2="{bar_y + 18:g}" '
-                   f'stroke="#333"/><text x="{x:.1f}" y="{bar_y + 32:g}" '
-                   f'text-anchor="middle">{value}</text>')
+        out.append(
+            f'<line x1="{x:.1f}" y1="{bar_y + 14:g}" x2="{x:.1f}" y2="{bar_y + 18:g}" '
+            f'stroke="#333"/><text x="{x:.1f}" y="{bar_y + 32:g}" '
+            f'text-anchor="middle">{value}</text>'
+        )
     sx = 262.0
     out.append(f'<text x="{sx:g}" y="18" font-weight="bold">Skill (SD/year)</text>')
     for i, value in enumerate((-0.2, 0.0, 0.2)):
         cx = sx + 12 + i * 40
-        out.append(f'<circle cx="{cx:g}" cy="{bar_y + 7:g}" r="{skill_radius(value, scale):.1f}" '
-                   f'fill="#bbb" stroke="#333" stroke-width="0.8"/>'
-                   f'<text x="{cx:g}" y="{bar_y + 32:g}" text-anchor="middle">'
-                   f'{value:+.1f}</text>')
+        out.append(
+            f'<circle cx="{cx:g}" cy="{bar_y + 7:g}" r="{skill_radius(value, scale):.1f}" '
+            f'fill="#bbb" stroke="#333" stroke-width="0.8"/>'
+            f'<text x="{cx:g}" y="{bar_y + 32:g}" text-anchor="middle">'
+            f"{value:+.1f}</text>"
+        )
     tx = 410.0
     out.append(f'<text x="{tx:g}" y="18" font-weight="bold">Tie strength</text>')
     for i, value in enumerate((0.25, 1.0, 2.0)):
         x = tx + i * 60
-        out.append(f'<line x1="{x:g}" y1="{bar_y + 7:g}" x2="{x + 40:g}" y2="{bar_y + 7:g}" '
-                   f'stroke="#555" stroke-opacity="0.6" stroke-width="{tie_width(value):.2f}"/>'
-                   f'<text x="{x + 20:g}" y="{bar_y + 32:g}" text-anchor="middle">'
-                   f'{value:g}</text>')
-    out.append(f'<text x="{width / 2:g}" y="{bar_y + 56:g}" text-anchor="middle" font-size="13" '
-               f'fill="#444">Tie 1 = a team tie at 60 min/week · dashed ring: the cynic · '
-               f'click a teacher to follow them</text>')
+        out.append(
+            f'<line x1="{x:g}" y1="{bar_y + 7:g}" x2="{x + 40:g}" y2="{bar_y + 7:g}" '
+            f'stroke="#555" stroke-opacity="0.6" stroke-width="{tie_width(value):.2f}"/>'
+            f'<text x="{x + 20:g}" y="{bar_y + 32:g}" text-anchor="middle">'
+            f"{value:g}</text>"
+        )
+    out.append(
+        f'<text x="{width / 2:g}" y="{bar_y + 56:g}" text-anchor="middle" font-size="13" '
+        f'fill="#444">Tie 1 = a team tie at 60 min/week · dashed ring: the cynic · '
+        f"click a teacher to follow them</text>"
+    )
     out.append("</g>")
     return "".join(out)

@@ -76,25 +76,44 @@ intervention_plan, support_model, leader_persuasion
         Mesa's seed keyword; overrides ``seed`` when given.
     """
 
-    def __init__(self, from_scenario: str | Path = "departments", seed: int | str = 1, *,
-                 structure: str | None = None, n_students: int | None = None,
-                 collaboration_minutes: float | None = None,
-                 data_review: bool | None = None, clear_cycle: bool | None = None,
-                 intervention_plan: bool | None = None, support_model: str | None = None,
-                 leader_persuasion: float | None = None, switch_off: str = NO_SOURCE,
-                 scheduled: bool = True, cynic: bool = False,
-                 seed_fallback: int | None = None, rng: int | None = None) -> None:
+    def __init__(
+        self,
+        from_scenario: str | Path = "departments",
+        seed: int | str = 1,
+        *,
+        structure: str | None = None,
+        n_students: int | None = None,
+        collaboration_minutes: float | None = None,
+        data_review: bool | None = None,
+        clear_cycle: bool | None = None,
+        intervention_plan: bool | None = None,
+        support_model: str | None = None,
+        leader_persuasion: float | None = None,
+        switch_off: str = NO_SOURCE,
+        scheduled: bool = True,
+        cynic: bool = False,
+        seed_fallback: int | None = None,
+        rng: int | None = None,
+    ) -> None:
         plan = scenarios.load(from_scenario)
-        levers = {"structure": structure, "n_students": n_students,
-                  "collaboration_minutes": collaboration_minutes, "data_review": data_review,
-                  "clear_cycle": clear_cycle, "intervention_plan": intervention_plan,
-                  "support_model": support_model, "leader_persuasion": leader_persuasion}
+        levers = {
+            "structure": structure,
+            "n_students": n_students,
+            "collaboration_minutes": collaboration_minutes,
+            "data_review": data_review,
+            "clear_cycle": clear_cycle,
+            "intervention_plan": intervention_plan,
+            "support_model": support_model,
+            "leader_persuasion": leader_persuasion,
+        }
         parameters = {**plan.parameters, **{k: v for k, v in levers.items() if v is not None}}
         self.cynic_id: int | None = None
         self._cynic_at_start = bool(cynic)
         if switch_off not in SWITCHABLE:
-            raise ParameterError(f"switch_off must be one of {', '.join(SWITCHABLE)}, "
-                                 f"not {switch_off!r}", key="switch_off")
+            raise ParameterError(
+                f"switch_off must be one of {', '.join(SWITCHABLE)}, not {switch_off!r}",
+                key="switch_off",
+            )
         notice = ""
         if rng is not None:
             seed = rng
@@ -109,23 +128,34 @@ intervention_plan, support_model, leader_persuasion
         if seed_fallback is not None and parameters.get("structure") == "custom":
             # a school size the custom network cannot staff: keep the page, say why
             try:
-                check_staff_ratio(int(parameters.get("n_students", 900)),
-                                  read_network_file(parameters["network_file"]).n,
-                                  Parameters())
+                check_staff_ratio(
+                    int(parameters.get("n_students", 900)),
+                    read_network_file(parameters["network_file"]).n,
+                    Parameters(),
+                )
             except ParameterError as error:
                 parameters["n_students"] = plan.parameters.get("n_students", 900)
-                notice = "; ".join(filter(None, [notice, f"{error.message}; "
-                                                 f"{parameters['n_students']} students were "
-                                                 "used"]))
+                notice = "; ".join(
+                    filter(
+                        None,
+                        [notice, f"{error.message}; {parameters['n_students']} students were used"],
+                    )
+                )
         written = control_defaults(plan)
-        self.changed_levers = {k: parameters[k] for k, v in levers.items()
-                               if v is not None and parameters[k] != written[k]}
+        self.changed_levers = {
+            k: parameters[k]
+            for k, v in levers.items()
+            if v is not None and parameters[k] != written[k]
+        }
         """The sidebar's levers that differ from the scenario as written (for titles)."""
-        super().__init__(**parameters,
-                         disabled=() if switch_off == NO_SOURCE else (switch_off,),
-                         interventions=plan.interventions if scheduled else (),
-                         rules=plan.rules if scheduled else (),
-                         record_teachers_every=1, rng=seed)
+        super().__init__(
+            **parameters,
+            disabled=() if switch_off == NO_SOURCE else (switch_off,),
+            interventions=plan.interventions if scheduled else (),
+            rules=plan.rules if scheduled else (),
+            record_teachers_every=1,
+            rng=seed,
+        )
         self.scenario_spec = plan
         self.seed = seed
         self.notice = notice
@@ -158,8 +188,9 @@ def parse_seed(seed: int | str) -> int:
     else:
         text = str(seed).strip()
         if not text.isdigit():
-            raise ParameterError(f"the seed must be a whole number of 0 or more, not {seed!r}",
-                                 key="seed")
+            raise ParameterError(
+                f"the seed must be a whole number of 0 or more, not {seed!r}", key="seed"
+            )
         value = int(text)
     if value < 0:
         raise ParameterError(f"the seed must be 0 or more, not {value}", key="seed")

@@ -32,8 +32,10 @@ NEEDED = ("solara", "solara_assets", "altair", "ipyvue", "ipyvuetify")
 """Modules of the ``app`` extra that the dashboard cannot run without."""
 STOP_SECONDS = 5.0
 """Seconds the server has to stop after Ctrl-C or SIGTERM before it is killed."""
-INSTALL_HINT = ('the dashboard needs the app extra, which is not installed; install it with: '
-                'pip install "staffroom[app]"  (from a checkout: pip install ".[app]")')
+INSTALL_HINT = (
+    "the dashboard needs the app extra, which is not installed; install it with: "
+    'pip install "staffroom[app]"  (from a checkout: pip install ".[app]")'
+)
 
 
 def missing_modules() -> list[str]:
@@ -50,15 +52,27 @@ def check_port(host: str, port: int) -> None:
             probe.bind((host, port))
     except OSError as error:
         reason = "is in use" if error.errno in (98, 48, 10048) else f"cannot be used ({error})"
-        raise InputError(f"port {port} on {host} {reason}; choose another with --port",
-                         key="port") from None
+        raise InputError(
+            f"port {port} on {host} {reason}; choose another with --port", key="port"
+        ) from None
 
 
 def command(host: str, port: int, open_browser: bool) -> list[str]:
     """The server command line."""
-    return [sys.executable, "-m", "solara", "run", APP_MODULE, "--host", host, "--port",
-            str(port), "--production", "--no-check-version",
-            "--open" if open_browser else "--no-open"]
+    return [
+        sys.executable,
+        "-m",
+        "solara",
+        "run",
+        APP_MODULE,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-check-version",
+        "--open" if open_browser else "--no-open",
+    ]
 
 
 QUIET = "ignore:Cookies with samesite=none require https:UserWarning"
@@ -69,12 +83,17 @@ samesite=lax cookies, which is right for a local server); keep the terminal read
 def environment(scenario: Path) -> dict[str, str]:
     """The server's environment: the scenario to open, Solara's telemetry off."""
     warnings = ",".join(filter(None, (os.environ.get("PYTHONWARNINGS"), QUIET)))
-    return {**os.environ, SCENARIO_ENV: str(scenario),
-            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false", "PYTHONWARNINGS": warnings}
+    return {
+        **os.environ,
+        SCENARIO_ENV: str(scenario),
+        "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+        "PYTHONWARNINGS": warnings,
+    }
 
 
-def serve(reference: str, *, host: str = "127.0.0.1", port: int = 8765,
-          open_browser: bool = True) -> int:
+def serve(
+    reference: str, *, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True
+) -> int:
     """Serve the dashboard on ``host:port`` until interrupted.
 
     Parameters
@@ -105,10 +124,13 @@ def serve(reference: str, *, host: str = "127.0.0.1", port: int = 8765,
         return 1
     check_port(host, port)
     shown = f"http://{host}:{port}" if port else f"http://{host} (a free port)"
-    print(f"staffroom dashboard: {scenario.name}, at {shown}; works offline. "
-          "Press Ctrl+C to stop.", file=sys.stderr)
-    server = subprocess.Popen(command(host, port, open_browser),
-                              env=environment(scenario.path or Path(reference)))
+    print(
+        f"staffroom dashboard: {scenario.name}, at {shown}; works offline. Press Ctrl+C to stop.",
+        file=sys.stderr,
+    )
+    server = subprocess.Popen(
+        command(host, port, open_browser), env=environment(scenario.path or Path(reference))
+    )
     return supervise(server)
 
 
@@ -125,8 +147,7 @@ def supervise(server: subprocess.Popen) -> int:
         if server.poll() is None:
             server.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
 
-    previous = {number: signal.signal(number, stop)
-                for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         while server.poll() is None:
             if received:

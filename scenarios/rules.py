@@ -29,8 +29,12 @@ from simulation.rules import RULE_KEYS, RuleError, rule
 NEEDS = {"observed_practice_share": "fidelity_monitoring"}
 
 
-def read(items: Any, lever_keys: Mapping[str, str], numbers: Sequence[int],
-         fail: Callable[[int, str, str], InputError]) -> tuple[Rule, ...]:
+def read(
+    items: Any,
+    lever_keys: Mapping[str, str],
+    numbers: Sequence[int],
+    fail: Callable[[int, str, str], InputError],
+) -> tuple[Rule, ...]:
     """Check ``[[rule]]`` tables and build the rules.
 
     Parameters
@@ -53,12 +57,17 @@ def read(items: Any, lever_keys: Mapping[str, str], numbers: Sequence[int],
             raise fail(index, label, f"must be a table with {', '.join(RULE_KEYS)}")
         for key in item:
             if key not in RULE_KEYS:
-                raise fail(index, f"{label} {_shown(key)}",
-                           f"unknown key{suggest(str(key), RULE_KEYS)}; allowed in [[rule]]: "
-                           f"{', '.join(RULE_KEYS)}")
-        changes = _changes(item.get("then"), lever_keys,
-                           lambda key, message, i=index, lab=label: fail(i, f"{lab} {key}",
-                                                                          message))
+                raise fail(
+                    index,
+                    f"{label} {_shown(key)}",
+                    f"unknown key{suggest(str(key), RULE_KEYS)}; allowed in [[rule]]: "
+                    f"{', '.join(RULE_KEYS)}",
+                )
+        changes = _changes(
+            item.get("then"),
+            lever_keys,
+            lambda key, message, i=index, lab=label: fail(i, f"{lab} {key}", message),
+        )
         try:
             made.append(rule({**item, "then": changes}))
         except RuleError as error:
@@ -71,9 +80,10 @@ def _shown(key: Any) -> str:
     return text if text.isprintable() and " " not in text and len(text) <= 60 else repr(text[:60])
 
 
-def _changes(then: Any, lever_keys: Mapping[str, str],
-             fail: Callable[[str, str], InputError]) -> dict[str, Any]:
-    example = "then = { support_model = \"coaching\", coaches = 3 }"
+def _changes(
+    then: Any, lever_keys: Mapping[str, str], fail: Callable[[str, str], InputError]
+) -> dict[str, Any]:
+    example = 'then = { support_model = "coaching", coaches = 3 }'
     if not isinstance(then, Mapping):
         what = "missing" if then is None else f"must be a table, not {type(then).__name__}"
         raise fail("then", f"{what}; write the levers to change, e.g. {example}")
@@ -83,8 +93,10 @@ def _changes(then: Any, lever_keys: Mapping[str, str],
     for key, value in then.items():
         if key not in lever_keys:
             levers = sorted(lever_keys)
-            raise fail(f"then {_shown(key)}", f"unknown lever{suggest(str(key), levers)}; "
-                       f"levers: {', '.join(levers)}")
+            raise fail(
+                f"then {_shown(key)}",
+                f"unknown lever{suggest(str(key), levers)}; levers: {', '.join(levers)}",
+            )
         changes[lever_keys[key]] = value
     try:
         Parameters.build(changes)
@@ -98,9 +110,14 @@ def _changes(then: Any, lever_keys: Mapping[str, str],
     return changes
 
 
-def check(rules: Sequence[Rule], base: Parameters, scheduled: Sequence[Mapping[str, Any]],
-          staff: int, fail: Callable[[int, str, str], InputError],
-          numbers: Sequence[int]) -> None:
+def check(
+    rules: Sequence[Rule],
+    base: Parameters,
+    scheduled: Sequence[Mapping[str, Any]],
+    staff: int,
+    fail: Callable[[int, str, str], InputError],
+    numbers: Sequence[int],
+) -> None:
     """Refuse rules that could never fire or could not be applied.
 
     A rule reading ``observed_practice_share`` needs fidelity monitoring on
@@ -116,24 +133,34 @@ def check(rules: Sequence[Rule], base: Parameters, scheduled: Sequence[Mapping[s
         for name in sorted(item.condition.names):
             lever = NEEDS.get(name)
             if lever and lever not in turned_on:
-                raise fail(index, f"{label} if", f"{name} is seen only through classroom "
-                           f"walkthroughs, which need {lever} = true ([policies], an "
-                           "[[intervention]] or a rule's then); without it the rule never "
-                           "fires")
+                raise fail(
+                    index,
+                    f"{label} if",
+                    f"{name} is seen only through classroom "
+                    f"walkthroughs, which need {lever} = true ([policies], an "
+                    "[[intervention]] or a rule's then); without it the rule never "
+                    "fires",
+                )
         file = item.changes.get("network_file")
         if item.changes.get("structure") == "custom" and file is None:
             file = base.network_file
             if file is None:
-                raise fail(index, f"{label} then type", "'custom' needs network_file, the "
-                           "path of a GraphML, CSV or edge-list file of teacher pairs")
+                raise fail(
+                    index,
+                    f"{label} then type",
+                    "'custom' needs network_file, the "
+                    "path of a GraphML, CSV or edge-list file of teacher pairs",
+                )
         if file is None:
             continue
         try:
             size = read_network_file(file).n
         except NetworkFileError as error:
-            raise fail(index, f"{label} then network_file",
-                       f"{error.message} ({file})") from None
+            raise fail(index, f"{label} then network_file", f"{error.message} ({file})") from None
         if size != staff:
-            raise fail(index, f"{label} then network_file",
-                       f"the file has {size} teachers but the school has {staff}; staff size "
-                       f"cannot change during a run, so the file must list {staff} teachers")
+            raise fail(
+                index,
+                f"{label} then network_file",
+                f"the file has {size} teachers but the school has {staff}; staff size "
+                f"cannot change during a run, so the file must list {staff} teachers",
+            )

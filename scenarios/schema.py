@@ -94,12 +94,19 @@ SECTIONS: dict[str, dict[str, str]] = {
         "house_size": "house_size",
         "house_assignment": "house_assignment",
     },
-    "policies": {name: name for name in Parameters.levers()
-                 if name not in ("structure", "network_file", "house_assignment")},
+    "policies": {
+        name: name
+        for name in Parameters.levers()
+        if name not in ("structure", "network_file", "house_assignment")
+    },
     "calibration": {name: name for name in Parameters.names()},
 }
-INTERVENTION_KEYS = {**SECTIONS["policies"], "type": "structure",
-                     "network_file": "network_file", "house_assignment": "house_assignment"}
+INTERVENTION_KEYS = {
+    **SECTIONS["policies"],
+    "type": "structure",
+    "network_file": "network_file",
+    "house_assignment": "house_assignment",
+}
 LIMITS = {"years": (1, 50), "replicates": (1, 10_000), "seed": (0, 2**63 - 1)}
 DEFAULTS = {"years": 3, "replicates": 10, "seed": 1}
 MAX_BYTES = 1_000_000
@@ -148,8 +155,13 @@ class Scenario:
 
     def model(self, rng: int, **overrides: Any) -> SchoolModel:
         """A fresh :class:`SchoolModel` of this scenario with seed ``rng``."""
-        return SchoolModel(**{**self.parameters, **overrides}, interventions=self.interventions,
-                           rules=self.rules, network=self.network, rng=rng)
+        return SchoolModel(
+            **{**self.parameters, **overrides},
+            interventions=self.interventions,
+            rules=self.rules,
+            network=self.network,
+            rng=rng,
+        )
 
     def with_parameters(self, **changes: Any) -> Scenario:
         """A copy with some model parameters changed (validated)."""
@@ -158,8 +170,9 @@ class Scenario:
         network = None if "network_file" in changes else self.network  # the model reads it
         return replace(self, parameters=merged, network=network)
 
-    def for_run(self, years: int | None = None, replicates: int | None = None,
-                seed: int | None = None) -> Scenario:
+    def for_run(
+        self, years: int | None = None, replicates: int | None = None, seed: int | None = None
+    ) -> Scenario:
         """A copy with the run's years, replicates and seed changed (validated).
 
         Parameters
@@ -181,23 +194,33 @@ class Scenario:
                 continue
             low, high = LIMITS[key]
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-                raise InputError(f"--{key} {value!r} is not allowed; allowed: whole numbers "
-                                 f"{low} to {high}", key=f"--{key}")
+                raise InputError(
+                    f"--{key} {value!r} is not allowed; allowed: whole numbers {low} to {high}",
+                    key=f"--{key}",
+                )
         run_years = self.years if years is None else years
         late = [i for i in self.interventions if i.year > run_years]
         if late:
             last = max(i.year for i in self.interventions)
-            raise InputError(f"an [[intervention]] in year {late[0].year} is outside a "
-                             f"{run_years}-year run (--years {run_years}); allowed: --years "
-                             f"{last} or more for this scenario", source=source, key="--years")
-        return replace(self, years=run_years,
-                       replicates=self.replicates if replicates is None else replicates,
-                       seed=self.seed if seed is None else seed)
+            raise InputError(
+                f"an [[intervention]] in year {late[0].year} is outside a "
+                f"{run_years}-year run (--years {run_years}); allowed: --years "
+                f"{last} or more for this scenario",
+                source=source,
+                key="--years",
+            )
+        return replace(
+            self,
+            years=run_years,
+            replicates=self.replicates if replicates is None else replicates,
+            seed=self.seed if seed is None else seed,
+        )
 
 
 # ---------------------------------------------------------------------------
 # finding and reading files
 # ---------------------------------------------------------------------------
+
 
 def builtin_names() -> list[str]:
     """Names of the built-in scenarios (the TOML files shipped in this package)."""
@@ -226,8 +249,11 @@ def resolve(reference: str | Path, relative_to: Path | None = None) -> Path:
         except (OSError, ValueError):
             continue
     hint = suggest(Path(text).stem, builtin_names())
-    raise InputError(f"no scenario file or built-in scenario {text!r}{hint}; built-in: "
-                     f"{', '.join(builtin_names())}", key="scenario")
+    raise InputError(
+        f"no scenario file or built-in scenario {text!r}{hint}; built-in: "
+        f"{', '.join(builtin_names())}",
+        key="scenario",
+    )
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -240,9 +266,12 @@ def read_toml(path: Path) -> dict[str, Any]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise InputError(f"the file is {size / 1e6:.1f} MB; allowed: scenario and sweep "
-                             f"files of at most {MAX_BYTES // 1_000_000} MB (they are short "
-                             "text files: is this the right file?)", source=str(path))
+            raise InputError(
+                f"the file is {size / 1e6:.1f} MB; allowed: scenario and sweep "
+                f"files of at most {MAX_BYTES // 1_000_000} MB (they are short "
+                "text files: is this the right file?)",
+                source=str(path),
+            )
         data = path.read_bytes()
         return tomllib.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
@@ -254,8 +283,10 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 #: Keys that say the same thing two ways: a child setting one replaces the parent's other.
-ALTERNATIVES = {("school", "ses_mean"): "disadvantaged_share",
-                ("school", "disadvantaged_share"): "ses_mean"}
+ALTERNATIVES = {
+    ("school", "ses_mean"): "disadvantaged_share",
+    ("school", "disadvantaged_share"): "ses_mean",
+}
 
 
 def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
@@ -290,8 +321,10 @@ def ses_mean_for(share: float, ses_sd: float) -> float:
 def _disadvantaged_share(share: Any, ses_sd: Any, fail: Callable[[str], InputError]) -> float:
     """``[school] disadvantaged_share`` checked and turned into ``ses_mean``."""
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 < share < 1:
-        raise fail(f"= {share!r} is not a share; allowed: a number between 0 and 1 (0.6 for "
-                   "60% of students disadvantaged)")
+        raise fail(
+            f"= {share!r} is not a share; allowed: a number between 0 and 1 (0.6 for "
+            "60% of students disadvantaged)"
+        )
     if isinstance(ses_sd, bool) or not isinstance(ses_sd, int | float) or ses_sd <= 0:
         raise fail("needs ses_sd above 0 (with no spread of SES every student is alike)")
     mean = ses_mean_for(share, ses_sd)
@@ -299,9 +332,11 @@ def _disadvantaged_share(share: Any, ses_sd: Any, fail: Callable[[str], InputErr
     if not low <= mean <= high:
         lowest = NormalDist().cdf((DISADVANTAGED_CUT - high) / ses_sd)
         highest = NormalDist().cdf((DISADVANTAGED_CUT - low) / ses_sd)
-        raise fail(f"= {share:g} needs a mean SES of {mean:.2f} national SD, outside "
-                   f"{low:g} to {high:g}; allowed with ses_sd = {ses_sd:g}: {lowest:.3f} to "
-                   f"{highest:.3f}")
+        raise fail(
+            f"= {share:g} needs a mean SES of {mean:.2f} national SD, outside "
+            f"{low:g} to {high:g}; allowed with ses_sd = {ses_sd:g}: {lowest:.3f} to "
+            f"{highest:.3f}"
+        )
     return mean
 
 
@@ -311,8 +346,9 @@ def _anchor_network_files(document: dict[str, Any], folder: Path) -> None:
     items = document.get("intervention")
     tables += items if isinstance(items, list) else []
     items = document.get("rule")
-    tables += [r.get("then") for r in items if isinstance(r, dict)] if isinstance(items,
-                                                                                  list) else []
+    tables += (
+        [r.get("then") for r in items if isinstance(r, dict)] if isinstance(items, list) else []
+    )
     for table in tables:
         if isinstance(table, dict) and isinstance(table.get("network_file"), str):
             # left as written if it cannot be resolved; the network-file check reports it
@@ -354,21 +390,28 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origi
     """The document at ``path`` merged onto everything it extends."""
     if path in seen:
         chain = " -> ".join(p.name for p in (*seen, path))
-        raise InputError(f"'extends' goes round in a circle: {chain}", source=str(path),
-                         key="extends")
+        raise InputError(
+            f"'extends' goes round in a circle: {chain}", source=str(path), key="extends"
+        )
     document = read_toml(path)
     for key in LISTS:
         if key in document and not isinstance(document[key], list):
-            raise InputError(f"{key}: write each {key} as a [[{key}]] table (double brackets)",
-                             source=str(path), key=key)
+            raise InputError(
+                f"{key}: write each {key} as a [[{key}]] table (double brackets)",
+                source=str(path),
+                key=key,
+            )
     _anchor_network_files(document, path.parent)
     origins = _origins(document, path)
     parent = document.get("extends")
     if parent is None:
         return document, origins
     if not isinstance(parent, str):
-        raise InputError(f"extends: must name a scenario (text), not {_kind(parent)} "
-                         f"({parent!r})", source=str(path), key="extends")
+        raise InputError(
+            f"extends: must name a scenario (text), not {_kind(parent)} ({parent!r})",
+            source=str(path),
+            key="extends",
+        )
     try:
         parent_path = resolve(parent, path.parent)
     except InputError as error:
@@ -393,6 +436,7 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origi
 # checking
 # ---------------------------------------------------------------------------
 
+
 def _shown(key: str) -> str:
     """A key as a message shows it: bare if plain, else quoted (never a line break)."""
     plain = key and all(c.isprintable() and not c.isspace() for c in key) and len(key) <= 60
@@ -400,8 +444,14 @@ def _shown(key: str) -> str:
 
 
 def _kind(value: Any) -> str:
-    kinds = {bool: "true/false", int: "a whole number", float: "a number", str: "text",
-             list: "a list", dict: "a table"}
+    kinds = {
+        bool: "true/false",
+        int: "a whole number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a table",
+    }
     return kinds.get(type(value), f"a {type(value).__name__}")
 
 
@@ -431,8 +481,9 @@ def _where_else(key: str, section: str | None) -> str:
     return ""
 
 
-def from_document(document: Mapping[str, Any], path: Path | None = None,
-                  origins: Origins | None = None) -> Scenario:
+def from_document(
+    document: Mapping[str, Any], path: Path | None = None, origins: Origins | None = None
+) -> Scenario:
     """Check a parsed scenario document and build the :class:`Scenario`.
 
     Parameters
@@ -456,8 +507,9 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
         return default_source
 
     def fail(key: str, message: str, *where: Any) -> InputError:
-        return InputError(f"{key}: {message}", source=source_of(*where) if where
-                          else default_source, key=key)
+        return InputError(
+            f"{key}: {message}", source=source_of(*where) if where else default_source, key=key
+        )
 
     if not isinstance(document, Mapping):
         raise InputError("a scenario must be a TOML table", source=default_source)
@@ -465,8 +517,11 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
     for key in document:
         if key not in allowed:
             hint = _where_else(key, None) or suggest(key, allowed)
-            raise fail(_shown(key), f"unknown key{hint}; allowed at the top: "
-                       f"{', '.join(sorted(allowed))}", key)
+            raise fail(
+                _shown(key),
+                f"unknown key{hint}; allowed at the top: {', '.join(sorted(allowed))}",
+                key,
+            )
 
     top: dict[str, Any] = {}
     for key in ("name", "description"):
@@ -477,8 +532,11 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
     for key, (low, high) in LIMITS.items():
         value = document.get(key, DEFAULTS[key])
         if isinstance(value, bool) or not isinstance(value, int):
-            raise fail(key, f"must be a whole number, not {_kind(value)} ({value!r}); "
-                       f"allowed: {low} to {high}", key)
+            raise fail(
+                key,
+                f"must be a whole number, not {_kind(value)} ({value!r}); allowed: {low} to {high}",
+                key,
+            )
         if not low <= value <= high:
             raise fail(key, f"= {value} is out of range; allowed: {low} to {high}", key)
         top[key] = value
@@ -488,29 +546,46 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
     for section, keys in SECTIONS.items():
         table = document.get(section, {})
         if not isinstance(table, Mapping):
-            raise fail(section, f"must be a table ([{section}] on its own line, then "
-                       f"key = value lines), not {_kind(table)}", section)
+            raise fail(
+                section,
+                f"must be a table ([{section}] on its own line, then "
+                f"key = value lines), not {_kind(table)}",
+                section,
+            )
         for key, value in table.items():
             label = f"[{section}] {_shown(key)}"
             if key not in keys:
                 hint = _where_else(key, section) or suggest(key, keys)
-                raise fail(label, f"unknown key{hint}; allowed in [{section}]: "
-                           f"{', '.join(sorted(keys))}", section, key)
+                raise fail(
+                    label,
+                    f"unknown key{hint}; allowed in [{section}]: {', '.join(sorted(keys))}",
+                    section,
+                    key,
+                )
             name = keys[key]
-            if name in origin and {key, origin[name][2]} == {"ses_mean",
-                                                             "disadvantaged_share"}:
-                raise fail(label, f"and {origin[name][0]} both set the school's SES; set one "
-                           "of them", section, key)
+            if name in origin and {key, origin[name][2]} == {"ses_mean", "disadvantaged_share"}:
+                raise fail(
+                    label,
+                    f"and {origin[name][0]} both set the school's SES; set one of them",
+                    section,
+                    key,
+                )
             if name in origin:
-                raise fail(label, f"sets {name!r} again, already set by {origin[name][0]}; "
-                           "set it once", section, key)
+                raise fail(
+                    label,
+                    f"sets {name!r} again, already set by {origin[name][0]}; set it once",
+                    section,
+                    key,
+                )
             parameters[name] = value
             origin[name] = (label, section, key)
     if origin.get("ses_mean", ("", "", ""))[2] == "disadvantaged_share":
         label = origin["ses_mean"][0]
         parameters["ses_mean"] = _disadvantaged_share(
-            parameters["ses_mean"], parameters.get("ses_sd", Parameters().ses_sd),
-            lambda message: fail(label, message, "school", "disadvantaged_share"))
+            parameters["ses_mean"],
+            parameters.get("ses_sd", Parameters().ses_sd),
+            lambda message: fail(label, message, "school", "disadvantaged_share"),
+        )
     try:
         checked = Parameters.build(parameters)
     except ParameterError as error:
@@ -520,15 +595,23 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
 
     items = document.get("intervention", [])
     if not isinstance(items, list):
-        raise fail("intervention", "write each intervention as an [[intervention]] table "
-                   "(double brackets)", "intervention")
+        raise fail(
+            "intervention",
+            "write each intervention as an [[intervention]] table (double brackets)",
+            "intervention",
+        )
     interventions = []
     for index, item in enumerate(items):
         where = origins.get(("intervention", index))
         number = where[1] if isinstance(where, tuple) else index + 1
-        interventions.append(_intervention(
-            item, f"[[intervention]] {number}", top["years"],
-            lambda key, message, i=index: fail(key, message, "intervention", i)))
+        interventions.append(
+            _intervention(
+                item,
+                f"[[intervention]] {number}",
+                top["years"],
+                lambda key, message, i=index: fail(key, message, "intervention", i),
+            )
+        )
 
     staff, network = _check_restructuring(checked, interventions, origins, fail)
 
@@ -542,11 +625,20 @@ def from_document(document: Mapping[str, Any], path: Path | None = None,
     items = document.get("rule", [])
     numbers = [number(i) for i in range(len(items))] if isinstance(items, list) else []
     rules = rule_tables.read(items, INTERVENTION_KEYS, numbers, fail_rule)
-    rule_tables.check(rules, checked, [i.changes for i in interventions], staff, fail_rule,
-                      numbers)
-    return Scenario(top["name"] or (path.stem if path else "scenario"), top["description"],
-                    parameters, tuple(interventions), top["years"], top["replicates"],
-                    top["seed"], path, dict(document), rules, network)
+    rule_tables.check(rules, checked, [i.changes for i in interventions], staff, fail_rule, numbers)
+    return Scenario(
+        top["name"] or (path.stem if path else "scenario"),
+        top["description"],
+        parameters,
+        tuple(interventions),
+        top["years"],
+        top["replicates"],
+        top["seed"],
+        path,
+        dict(document),
+        rules,
+        network,
+    )
 
 
 def _plain(error: ParameterError, key: str) -> str:
@@ -555,12 +647,13 @@ def _plain(error: ParameterError, key: str) -> str:
     name = error.key or ""
     for prefix in (f"parameter {name!r} ", f"{name!r} "):
         if message.startswith(prefix):
-            return message[len(prefix):]
+            return message[len(prefix) :]
     return message
 
 
-def _intervention(item: Any, label: str, years: int,
-                  fail: Callable[[str, str], InputError]) -> Intervention:
+def _intervention(
+    item: Any, label: str, years: int, fail: Callable[[str, str], InputError]
+) -> Intervention:
     if not isinstance(item, Mapping):
         raise fail(label, f"must be a table, not {_kind(item)}")
     changes: dict[str, Any] = {}
@@ -572,22 +665,30 @@ def _intervention(item: Any, label: str, years: int,
             hint = suggest(key, levers)
             if not hint and any(key in keys for keys in SECTIONS.values()):
                 hint = " (not a lever: it cannot change during a run)"
-            raise fail(f"{label} {_shown(key)}", f"unknown lever{hint}; levers: "
-                       f"{', '.join(levers)}")
+            raise fail(
+                f"{label} {_shown(key)}", f"unknown lever{hint}; levers: {', '.join(levers)}"
+            )
         changes[INTERVENTION_KEYS[key]] = value
     year, week = item.get("year"), item.get("week", 1)
     if year is None:
-        raise fail(f"{label} year", f"missing; add year = 1 to {years} (the school year "
-                   "the change starts)")
+        raise fail(
+            f"{label} year", f"missing; add year = 1 to {years} (the school year the change starts)"
+        )
     if isinstance(year, bool) or not isinstance(year, int):
-        raise fail(f"{label} year", f"must be a whole number, not {_kind(year)} ({year!r}); "
-                   f"allowed: 1 to {years}")
+        raise fail(
+            f"{label} year",
+            f"must be a whole number, not {_kind(year)} ({year!r}); allowed: 1 to {years}",
+        )
     if not 1 <= year <= years:
-        raise fail(f"{label} year", f"= {year} is outside the run; allowed: 1 to {years} "
-                   f"(the scenario runs {years} years: raise `years` to plan further)")
+        raise fail(
+            f"{label} year",
+            f"= {year} is outside the run; allowed: 1 to {years} "
+            f"(the scenario runs {years} years: raise `years` to plan further)",
+        )
     if isinstance(week, bool) or not isinstance(week, int) or not 1 <= week <= WEEKS:
-        raise fail(f"{label} week", f"= {week!r} is not a week; allowed: whole numbers 1 "
-                   f"to {WEEKS}")
+        raise fail(
+            f"{label} week", f"= {week!r} is not a week; allowed: whole numbers 1 to {WEEKS}"
+        )
     if not changes:
         raise fail(label, "changes nothing; add a lever, e.g. data_review = true")
     try:
@@ -599,8 +700,9 @@ def _intervention(item: Any, label: str, years: int,
     return Intervention(year, week, changes)
 
 
-def _check_restructuring(base: Parameters, interventions: list[Intervention],
-                         origins: Origins, fail) -> tuple[int, NetworkFile | None]:
+def _check_restructuring(
+    base: Parameters, interventions: list[Intervention], origins: Origins, fail
+) -> tuple[int, NetworkFile | None]:
     """Network files exist and parse; restructuring keeps the staff size.
 
     Returns the staff size and the starting network, read once here and
@@ -610,6 +712,7 @@ def _check_restructuring(base: Parameters, interventions: list[Intervention],
     Interventions apply in order of their week; each one's parameters are
     the previous ones' with its changes, as in the model.
     """
+
     def read(file: str, key: str, *where: Any) -> NetworkFile:
         try:
             return read_network_file(file)
@@ -617,10 +720,17 @@ def _check_restructuring(base: Parameters, interventions: list[Intervention],
             raise fail(key, f"{error.message} ({file})", *where) from None
 
     if base.structure == "custom" and base.network_file is None:
-        raise fail("[structure] network_file", "needed when type = 'custom': the path of a "
-                   "GraphML, CSV or edge-list file of teacher pairs", "structure")
-    network = (read(base.network_file, "[structure] network_file", "structure",
-                    "network_file") if base.network_file else None)
+        raise fail(
+            "[structure] network_file",
+            "needed when type = 'custom': the path of a "
+            "GraphML, CSV or edge-list file of teacher pairs",
+            "structure",
+        )
+    network = (
+        read(base.network_file, "[structure] network_file", "structure", "network_file")
+        if base.network_file
+        else None
+    )
     if base.structure != "custom":
         network = None  # checked, but the school's structure does not use it
     staff = staff_size(base, network)
@@ -628,8 +738,9 @@ def _check_restructuring(base: Parameters, interventions: list[Intervention],
         try:
             check_staff_ratio(base.n_students, staff, base)
         except ParameterError as error:
-            raise fail("[school] students", f"= {base.n_students}: {error.message}", "school",
-                       "students") from None
+            raise fail(
+                "[school] students", f"= {base.n_students}: {error.message}", "school", "students"
+            ) from None
     current = base
     order = sorted(range(len(interventions)), key=lambda i: interventions[i].step)
     for index in order:
@@ -645,11 +756,21 @@ def _check_restructuring(base: Parameters, interventions: list[Intervention],
         if current.structure != "custom":
             continue
         if current.network_file is None:
-            raise fail(f"{label} type", "'custom' needs network_file, the path of a "
-                       "GraphML, CSV or edge-list file of teacher pairs", "intervention", index)
+            raise fail(
+                f"{label} type",
+                "'custom' needs network_file, the path of a "
+                "GraphML, CSV or edge-list file of teacher pairs",
+                "intervention",
+                index,
+            )
         size = read(current.network_file, f"{label} network_file", "intervention", index).n
         if size != staff:
-            raise fail(f"{label} network_file", f"the file has {size} teachers but the school "
-                       f"has {staff}; staff size cannot change during a run, so the file must "
-                       f"list {staff} teachers", "intervention", index)
+            raise fail(
+                f"{label} network_file",
+                f"the file has {size} teachers but the school "
+                f"has {staff}; staff size cannot change during a run, so the file must "
+                f"list {staff} teachers",
+                "intervention",
+                index,
+            )
     return staff, network

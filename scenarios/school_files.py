@@ -23,8 +23,12 @@ from scenarios.survey import School, enrolment, network, read_school, scenario_t
 from simulation import InputError
 
 EXAMPLE = LIBRARY / "survey"
-EXAMPLE_FILES = ("staff_survey.csv", "advice_pairs.csv", "plan_train_the_trainer.toml",
-                 "plan_coaching_if_needed.toml")
+EXAMPLE_FILES = (
+    "staff_survey.csv",
+    "advice_pairs.csv",
+    "plan_train_the_trainer.toml",
+    "plan_coaching_if_needed.toml",
+)
 
 
 @dataclass(frozen=True)
@@ -41,16 +45,26 @@ def refuse_existing(paths: list[Path], overwrite: bool) -> None:
     """Refuse a folder, or an existing file unless ``overwrite`` (exit status 2)."""
     for path in paths:
         if path.is_dir():
-            raise InputError(f"{path} is a folder; allowed: a file name such as "
-                             "our_school.toml", key="--out")
+            raise InputError(
+                f"{path} is a folder; allowed: a file name such as our_school.toml", key="--out"
+            )
         if path.exists() and not overwrite:
-            raise InputError(f"{path} exists; choose another --out, or add --overwrite to "
-                             "replace it", key="--out")
+            raise InputError(
+                f"{path} exists; choose another --out, or add --overwrite to replace it",
+                key="--out",
+            )
 
 
-def write_school(survey: Path, advice: Path | None, out: Path, *, students: int | None,
-                 collective_efficacy: float | None, name: str,
-                 overwrite: bool = False) -> Written:
+def write_school(
+    survey: Path,
+    advice: Path | None,
+    out: Path,
+    *,
+    students: int | None,
+    collective_efficacy: float | None,
+    name: str,
+    overwrite: bool = False,
+) -> Written:
     """Write ``out`` (and ``NAME_network.graphml`` beside it with ``advice``), all or nothing.
 
     Raises
@@ -66,15 +80,17 @@ def write_school(survey: Path, advice: Path | None, out: Path, *, students: int 
     school = read_school(survey, advice, collective_efficacy)
     count, ratio = enrolment(school, students)
     if not 6 <= ratio <= 40 or not 20 <= count <= 200_000:
-        raise InputError(f"--students {count} gives {ratio:g} students per teacher for "
-                         f"{len(school.teachers)} teachers; allowed: 6 to 40 per teacher "
-                         f"({6 * len(school.teachers)} to {40 * len(school.teachers)} students)",
-                         key="--students")
-    text = scenario_text(school, survey, advice, graph_file.name if advice else None,
-                         students, name)
+        raise InputError(
+            f"--students {count} gives {ratio:g} students per teacher for "
+            f"{len(school.teachers)} teachers; allowed: 6 to 40 per teacher "
+            f"({6 * len(school.teachers)} to {40 * len(school.teachers)} students)",
+            key="--students",
+        )
+    text = scenario_text(
+        school, survey, advice, graph_file.name if advice else None, students, name
+    )
     if not out.parent.exists():
-        raise InputError(f"--out {str(out)!r}: the folder {out.parent} does not exist",
-                         key="--out")
+        raise InputError(f"--out {str(out)!r}: the folder {out.parent} does not exist", key="--out")
     files = [*([graph_file] if advice is not None else []), out]
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".from-survey-") as staging:
         staged = Path(staging) / out.name

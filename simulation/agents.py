@@ -43,14 +43,13 @@ class Teacher(mesa.Agent):
 
     self_efficacy = _column("self_efficacy", "Self-efficacy on (0, 1).", writable=True)
     collective_efficacy = _column(
-        "collective_efficacy", "Perceived collective efficacy of the faculty (0-1).",
-        writable=True)
-    responsibility = _column("responsibility", "Collective responsibility (0-1).",
-                             writable=True)
+        "collective_efficacy", "Perceived collective efficacy of the faculty (0-1).", writable=True
+    )
+    responsibility = _column("responsibility", "Collective responsibility (0-1).", writable=True)
     stress = _column("stress", "Stress (0-1).", writable=True)
     expectation_bias = _column(
-        "expectation_bias", "Lower expectations for disadvantaged students (0-1).",
-        writable=True)
+        "expectation_bias", "Lower expectations for disadvantaged students (0-1).", writable=True
+    )
     experience = _column("experience", "Years of teaching.")
     tenure = _column("tenure", "Years in this school.")
     reflective = _column("reflective", "Engagement in reflective practice (0-1).")
@@ -92,12 +91,13 @@ class Teacher(mesa.Agent):
     @property
     def sources(self) -> dict[str, float]:
         """This week's change in self-efficacy from each of the four sources."""
-        return {name: float(values[self.row])
-                for name, values in self.model.source_changes.items()}
+        return {name: float(values[self.row]) for name, values in self.model.source_changes.items()}
 
     def __repr__(self) -> str:
-        return (f"Teacher(row={self.row}, subject={self.subject!r}, team={self.team}, "
-                f"tses={self.self_efficacy_tses:.2f})")
+        return (
+            f"Teacher(row={self.row}, subject={self.subject!r}, team={self.team}, "
+            f"tses={self.self_efficacy_tses:.2f})"
+        )
 
 
 #: Reliability assumed for survey scales (the TSES short form reports 0.90,
@@ -105,8 +105,13 @@ class Teacher(mesa.Agent):
 #: spread in that belief times sqrt((1 - r) / r).
 SURVEY_RELIABILITY = 0.90
 #: Results of the annual test the leader reads (``model.annual_results``).
-ANNUAL_OBSERVABLES = ("annual_gain", "ses_gap", "ses_gain_slope", "proficient_disadvantaged",
-                      "proficient_advantaged")
+ANNUAL_OBSERVABLES = (
+    "annual_gain",
+    "ses_gap",
+    "ses_gain_slope",
+    "proficient_disadvantaged",
+    "proficient_advantaged",
+)
 #: Spawn key of the leader's own random stream (walkthroughs, surveys), kept
 #: apart from the model's so that observing never changes a run.
 LEADER_STREAM = 0x1EAD
@@ -155,8 +160,7 @@ class Leader(mesa.Agent):
         reached = getattr(self.model.school, "reached", None)
         return np.zeros(self.model.n_teachers) if reached is None else reached.copy()
 
-    def persuade(self, reached: np.ndarray, social: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray]:
+    def persuade(self, reached: np.ndarray, social: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The pull of talks on self-efficacy and on collective efficacy (before rates).
 
         A contacted teacher's belief moves by ``η_L (z_L - z)`` toward the
@@ -164,8 +168,9 @@ class Leader(mesa.Agent):
         self-efficacy weighted by ``social`` (novices listen more).
         """
         t = self.model.teachers
-        return persuasion_process.leader_pull(reached, social, t.self_efficacy,
-                                              t.collective_efficacy, self.model.params)
+        return persuasion_process.leader_pull(
+            reached, social, t.self_efficacy, t.collective_efficacy, self.model.params
+        )
 
     def step(self) -> None:
         """At a checkpoint, observe the school and apply the rules that are due."""
@@ -176,8 +181,11 @@ class Leader(mesa.Agent):
         if week % model.params.cycle_weeks and week != WEEKS_PER_YEAR:
             return
         year_end = week == WEEKS_PER_YEAR
-        due = [k for k, r in enumerate(model.rules)
-               if (year_end or r.when == "cycle_end") and not (r.once and k in self._fired)]
+        due = [
+            k
+            for k, r in enumerate(model.rules)
+            if (year_end or r.when == "cycle_end") and not (r.once and k in self._fired)
+        ]
         if not due:
             return
         seen = self.observe()
@@ -186,9 +194,16 @@ class Leader(mesa.Agent):
             rule = model.rules[k]
             if rule.condition.holds(seen):
                 self._fired.add(k)
-                self.decisions.append(Decision(
-                    k + 1, model.year, week, model.steps, dict(rule.changes),
-                    {name: seen.get(name) for name in sorted(rule.condition.names)}))
+                self.decisions.append(
+                    Decision(
+                        k + 1,
+                        model.year,
+                        week,
+                        model.steps,
+                        dict(rule.changes),
+                        {name: seen.get(name) for name in sorted(rule.condition.names)},
+                    )
+                )
                 model.schedule(rule.changes, model.steps + 1)
 
     def observe(self) -> dict[str, float | None]:
@@ -212,8 +227,11 @@ class Leader(mesa.Agent):
         share = None
         if p.fidelity_monitoring and visits > 0:
             rate = float(np.mean(t.uses_practice * t.fidelity))
-            share = (float(self.random_stream().binomial(visits, min(max(rate, 0.0), 1.0)))
-                     / visits if p.noise else rate)
+            share = (
+                float(self.random_stream().binomial(visits, min(max(rate, 0.0), 1.0))) / visits
+                if p.noise
+                else rate
+            )
         seen["observed_practice_share"] = share
         seen["surveyed_self_efficacy"] = float(tses(self._survey(t.self_efficacy)))
         seen["surveyed_collective_efficacy"] = self._survey(t.collective_efficacy)
@@ -239,8 +257,10 @@ class Leader(mesa.Agent):
             sequence = getattr(self.model.rng.bit_generator, "seed_seq", None)
             if isinstance(sequence, np.random.SeedSequence):
                 sequence = np.random.SeedSequence(
-                    sequence.entropy, spawn_key=(*sequence.spawn_key, LEADER_STREAM),
-                    pool_size=sequence.pool_size)
+                    sequence.entropy,
+                    spawn_key=(*sequence.spawn_key, LEADER_STREAM),
+                    pool_size=sequence.pool_size,
+                )
             else:
                 sequence = np.random.SeedSequence(self.model.random.getrandbits(64))
             self._rng = np.random.default_rng(sequence)

@@ -40,48 +40,132 @@ if TYPE_CHECKING:
 #: school size, the levers that switch processes or restructure (support model,
 #: coaches, data review, ...) and parameters read on other shapes than teachers
 #: (students, ties, classes) are shared.
-VARYING = frozenset({
-    # starting culture, staff and students
-    "initial_self_efficacy", "initial_self_efficacy_sd", "initial_collective_efficacy",
-    "initial_collective_efficacy_sd", "initial_responsibility", "initial_responsibility_sd",
-    "initial_expectation_bias", "initial_expectation_bias_sd", "initial_stress",
-    "novice_share", "max_experience", "skill_sd", "ses_mean", "ses_sd", "ses_achievement_slope",
-    # how the network is drawn
-    "department_ties", "informal_ties", "isolated_ties", "bridge_ties", "hub_share", "hub_ties",
-    "team_tie_weight", "colleague_tie_weight", "informal_tie_weight", "bridge_tie_weight",
-    "team_visibility", "colleague_visibility", "informal_visibility", "bridge_visibility",
-    # teaching
-    "efficacy_effort", "expectation_effect", "responsibility_effort", "goal_effort",
-    "practice_effect", "intervention_effect",
-    # skill
-    "experience_deficit", "experience_scale", "support_growth", "peer_learning_rate",
-    # mastery, goals and attribution
-    "aspiration_rate", "aspiration_social", "goal_efficacy", "goal_collective", "goal_discount",
-    "mastery_rate", "success_credit", "confirmation", "attribution_ability",
-    "attribution_background", "attribution_strategy", "attribution_support", "background_shift",
-    "strategy_adoption", "challenge_rate",
-    # vicarious experience and persuasion
-    "vicarious_rate", "persuasion_rate", "credibility_floor", "credibility_experience",
-    "exposure_half", "novice_social_weight", "novice_scale", "malleability_scale",
-    "leader_persuasion",
-    # affect
-    "stress_rate", "stress_reference", "stress_base", "stress_workload", "stress_struggling",
-    "stress_failure", "stress_support", "stress_leader", "stress_success", "stress_late_career",
-    "late_career_onset", "affect_rate",
-    # collective efficacy, expectations, responsibility
-    "collective_rate", "mood_rate", "expectation_collective", "responsibility_rate",
-    "responsibility_floor", "responsibility_erosion", "colleague_shared_goal",
-    "defensiveness_threshold", "data_review_rate", "reflective_rate",
-    # practice
-    "adoption_base", "adoption_self_efficacy", "adoption_collective", "adoption_training",
-    "adoption_coaching", "adoption_evidence", "fidelity_start", "fidelity_expert",
-    "fidelity_rate", "fidelity_decay", "persistence_collective", "fidelity_floor",
-    "monitoring_effect", "trainer_share", "coach_caseload",
-    # turnover and hiring
-    "move_base", "leave_base", "turnover_efficacy", "turnover_collective", "turnover_stress",
-    "turnover_poverty", "turnover_novice", "retirement_onset", "retirement_rate",
-    "hire_novice_share", "hire_self_efficacy", "hire_expectation_bias",
-})
+VARYING = frozenset(
+    {
+        # starting culture, staff and students
+        "initial_self_efficacy",
+        "initial_self_efficacy_sd",
+        "initial_collective_efficacy",
+        "initial_collective_efficacy_sd",
+        "initial_responsibility",
+        "initial_responsibility_sd",
+        "initial_expectation_bias",
+        "initial_expectation_bias_sd",
+        "initial_stress",
+        "novice_share",
+        "max_experience",
+        "skill_sd",
+        "ses_mean",
+        "ses_sd",
+        "ses_achievement_slope",
+        # how the network is drawn
+        "department_ties",
+        "informal_ties",
+        "isolated_ties",
+        "bridge_ties",
+        "hub_share",
+        "hub_ties",
+        "team_tie_weight",
+        "colleague_tie_weight",
+        "informal_tie_weight",
+        "bridge_tie_weight",
+        "team_visibility",
+        "colleague_visibility",
+        "informal_visibility",
+        "bridge_visibility",
+        # teaching
+        "efficacy_effort",
+        "expectation_effect",
+        "responsibility_effort",
+        "goal_effort",
+        "practice_effect",
+        "intervention_effect",
+        # skill
+        "experience_deficit",
+        "experience_scale",
+        "support_growth",
+        "peer_learning_rate",
+        # mastery, goals and attribution
+        "aspiration_rate",
+        "aspiration_social",
+        "goal_efficacy",
+        "goal_collective",
+        "goal_discount",
+        "mastery_rate",
+        "success_credit",
+        "confirmation",
+        "attribution_ability",
+        "attribution_background",
+        "attribution_strategy",
+        "attribution_support",
+        "background_shift",
+        "strategy_adoption",
+        "challenge_rate",
+        # vicarious experience and persuasion
+        "vicarious_rate",
+        "persuasion_rate",
+        "credibility_floor",
+        "credibility_experience",
+        "exposure_half",
+        "novice_social_weight",
+        "novice_scale",
+        "malleability_scale",
+        "leader_persuasion",
+        # affect
+        "stress_rate",
+        "stress_reference",
+        "stress_base",
+        "stress_workload",
+        "stress_struggling",
+        "stress_failure",
+        "stress_support",
+        "stress_leader",
+        "stress_success",
+        "stress_late_career",
+        "late_career_onset",
+        "affect_rate",
+        # collective efficacy, expectations, responsibility
+        "collective_rate",
+        "mood_rate",
+        "expectation_collective",
+        "responsibility_rate",
+        "responsibility_floor",
+        "responsibility_erosion",
+        "colleague_shared_goal",
+        "defensiveness_threshold",
+        "data_review_rate",
+        "reflective_rate",
+        # practice
+        "adoption_base",
+        "adoption_self_efficacy",
+        "adoption_collective",
+        "adoption_training",
+        "adoption_coaching",
+        "adoption_evidence",
+        "fidelity_start",
+        "fidelity_expert",
+        "fidelity_rate",
+        "fidelity_decay",
+        "persistence_collective",
+        "fidelity_floor",
+        "monitoring_effect",
+        "trainer_share",
+        "coach_caseload",
+        # turnover and hiring
+        "move_base",
+        "leave_base",
+        "turnover_efficacy",
+        "turnover_collective",
+        "turnover_stress",
+        "turnover_poverty",
+        "turnover_novice",
+        "retirement_onset",
+        "retirement_rate",
+        "hire_novice_share",
+        "hire_self_efficacy",
+        "hire_expectation_bias",
+    }
+)
 
 
 class SchoolEnsemble:
@@ -123,8 +207,9 @@ class SchoolEnsemble:
         _check_varying(varying, len(seeds), self.params)
         self.varying = varying
         self.disabled = frozenset(checked_processes(disabled))
-        self.interventions = sorted((as_intervention(i) for i in interventions),
-                                    key=lambda i: i.step)
+        self.interventions = sorted(
+            (as_intervention(i) for i in interventions), key=lambda i: i.step
+        )
         for item in self.interventions:
             check_changes(self.params, item.changes)
             for name in set(item.changes) & set(varying):
@@ -212,10 +297,12 @@ class SchoolEnsemble:
         out = []
         for r in range(len(self.seeds)):
             ts = self.school.teacher_slice(r)
-            out.append({
-                name: float(values[ts].sum()) / values[ts].size
-                for name, values in self.school.source_changes.items()
-            })
+            out.append(
+                {
+                    name: float(values[ts].sum()) / values[ts].size
+                    for name, values in self.school.source_changes.items()
+                }
+            )
         return out
 
     def dataframe(self) -> pd.DataFrame:

@@ -47,11 +47,13 @@ def as_intervention(item: Intervention | Mapping[str, Any]) -> Intervention:
     year, week = item.pop("year", None), item.pop("week", 1)
     changes = item.pop("changes", None) or item
     if not isinstance(year, int) or isinstance(year, bool) or year < 1:
-        raise ParameterError(f"an intervention needs a year of at least 1, not {year!r}",
-                             key="year")
+        raise ParameterError(
+            f"an intervention needs a year of at least 1, not {year!r}", key="year"
+        )
     if not isinstance(week, int) or isinstance(week, bool) or not 1 <= week <= WEEKS_PER_YEAR:
-        raise ParameterError(f"an intervention's week must be 1 to {WEEKS_PER_YEAR}, "
-                             f"not {week!r}", key="week")
+        raise ParameterError(
+            f"an intervention's week must be 1 to {WEEKS_PER_YEAR}, not {week!r}", key="week"
+        )
     return Intervention(year, week, changes)
 
 
@@ -62,10 +64,13 @@ def check_changes(params: Parameters, changes: Mapping[str, Any]) -> None:
         if name not in levers:
             if name in Parameters.names():
                 raise ParameterError(
-                    f"{name!r} cannot change during a run; levers that can: "
-                    f"{', '.join(levers)}", key=name)
-            raise ParameterError(f"unknown lever {name!r}{suggest(name, levers)}; "
-                                 f"levers: {', '.join(levers)}", key=name)
+                    f"{name!r} cannot change during a run; levers that can: {', '.join(levers)}",
+                    key=name,
+                )
+            raise ParameterError(
+                f"unknown lever {name!r}{suggest(name, levers)}; levers: {', '.join(levers)}",
+                key=name,
+            )
     params.replace(**changes)
 
 
@@ -75,7 +80,10 @@ def checked_processes(disabled: Iterable[str]) -> list[str]:
     names = list(disabled)
     for name in names:
         if name not in PROCESSES:
-            raise ParameterError(f"cannot disable unknown process {name!r}"
-                                 f"{suggest(name, PROCESSES)}; processes: "
-                                 f"{', '.join(PROCESSES)}", key="disabled")
+            raise ParameterError(
+                f"cannot disable unknown process {name!r}"
+                f"{suggest(name, PROCESSES)}; processes: "
+                f"{', '.join(PROCESSES)}",
+                key="disabled",
+            )
     return names

@@ -38,10 +38,20 @@ def _share(mask: np.ndarray, among: np.ndarray | None = None) -> float:
     return float(np.count_nonzero(mask & among)) / count if count else float("nan")
 
 
-def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
-             p: Parameters, *, step: int, density: float, clustering: float,
-             sources: dict[str, np.ndarray], turnover_rate: float, move_rate: float = 0.0,
-             leave_rate: float = 0.0) -> dict[str, float]:
+def outcomes(
+    teachers: TeacherState,
+    skill: np.ndarray,
+    students: StudentState,
+    p: Parameters,
+    *,
+    step: int,
+    density: float,
+    clustering: float,
+    sources: dict[str, np.ndarray],
+    turnover_rate: float,
+    move_rate: float = 0.0,
+    leave_rate: float = 0.0,
+) -> dict[str, float]:
     """Every registered outcome (:mod:`simulation.outcomes`) for the current state, as floats.
 
     Undefined values are NaN, never a made-up number: ``ses_gap`` and the
@@ -60,8 +70,11 @@ def outcomes(teachers: TeacherState, skill: np.ndarray, students: StudentState,
     slope = float(centred @ annual) / n / ses_var if ses_var > 1e-12 else float("nan")
     adv, dis = students.advantaged, students.disadvantaged
     n_adv, n_dis = int(np.count_nonzero(adv)), int(np.count_nonzero(dis))
-    gap = (float(achievement @ adv) / n_adv - float(achievement @ dis) / n_dis
-           if n_adv and n_dis else float("nan"))
+    gap = (
+        float(achievement @ adv) / n_adv - float(achievement @ dis) / n_dis
+        if n_adv and n_dis
+        else float("nan")
+    )
     cut = p.proficiency_cut + NATIONAL_GROWTH * (students.grade + week / WEEKS_PER_YEAR)
     proficient = achievement >= cut
     users = teachers.uses_practice

@@ -79,38 +79,54 @@ class SchoolModel(mesa.Model):
     >>> df = model.datacollector.get_model_vars_dataframe()
     """
 
-    def __init__(self, n_students: int = 900, structure: str = "departments", *,
-                 disabled: Iterable[str] = (), interventions: Iterable[Any] = (),
-                 rules: Iterable[Any] = (), record_every: int = 1, record_teachers_every: int = 0,
-                 network: networks.NetworkFile | None = None, rng: int | None = None,
-                 **parameters: Any) -> None:
+    def __init__(
+        self,
+        n_students: int = 900,
+        structure: str = "departments",
+        *,
+        disabled: Iterable[str] = (),
+        interventions: Iterable[Any] = (),
+        rules: Iterable[Any] = (),
+        record_every: int = 1,
+        record_teachers_every: int = 0,
+        network: networks.NetworkFile | None = None,
+        rng: int | None = None,
+        **parameters: Any,
+    ) -> None:
         super().__init__(rng=rng)
         self.params = Parameters.build(
-            {"n_students": n_students, "structure": structure, **parameters})
+            {"n_students": n_students, "structure": structure, **parameters}
+        )
         self.disabled = frozenset(checked_processes(disabled))
-        self.interventions = sorted((as_intervention(i) for i in interventions),
-                                    key=lambda i: i.step)
+        self.interventions = sorted(
+            (as_intervention(i) for i in interventions), key=lambda i: i.step
+        )
         for item in self.interventions:
             self._check_changes(item.changes)
         self.rules = leader_rules.rules(rules)
         for rule in self.rules:
             self._check_changes(rule.changes)
-        for name, value in (("record_every", record_every),
-                            ("record_teachers_every", record_teachers_every)):
+        for name, value in (
+            ("record_every", record_every),
+            ("record_teachers_every", record_teachers_every),
+        ):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ParameterError(f"{name} must be a whole number of weeks (0 for never), "
-                                     f"not {value!r}", key=name)
+                raise ParameterError(
+                    f"{name} must be a whole number of weeks (0 for never), not {value!r}", key=name
+                )
         self.record_every = record_every
         self.record_teachers_every = record_teachers_every
         self.school = Schools(self.params, [self.rng], self.disabled, network)
         self.annual_results: list[dict[str, float]] = []
         self._teacher_records: list[dict[str, np.ndarray]] = []
         self._summer_due = False
-        self._teacher_agents = list(Teacher.create_agents(self, self.n_teachers,
-                                                          row=np.arange(self.n_teachers)))
+        self._teacher_agents = list(
+            Teacher.create_agents(self, self.n_teachers, row=np.arange(self.n_teachers))
+        )
         self.leader = Leader(self)
         self.datacollector = OutcomeCollector(
-            model_reporters={name: partial(_outcome, name=name) for name in metrics.OUTCOMES})
+            model_reporters={name: partial(_outcome, name=name) for name in metrics.OUTCOMES}
+        )
         self._record()
 
     # ------------------------------------------------------------------ API
@@ -216,10 +232,13 @@ class SchoolModel(mesa.Model):
         ``[[intervention]]`` of that week (after any already due that week).
         """
         self._check_changes(changes)
-        item = Intervention((step - 1) // WEEKS_PER_YEAR + 1, (step - 1) % WEEKS_PER_YEAR + 1,
-                            dict(changes))
-        later = next((k for k, i in enumerate(self.interventions) if i.step > item.step),
-                     len(self.interventions))
+        item = Intervention(
+            (step - 1) // WEEKS_PER_YEAR + 1, (step - 1) % WEEKS_PER_YEAR + 1, dict(changes)
+        )
+        later = next(
+            (k for k, i in enumerate(self.interventions) if i.step > item.step),
+            len(self.interventions),
+        )
         self.interventions.insert(later, item)
 
     def outcomes(self) -> dict[str, float]:
@@ -316,8 +335,11 @@ class SchoolModel(mesa.Model):
             "last_attribution": t.last_attribution.copy(),
             "aspiration": t.aspiration.copy(),
             "coached": t.coached > 0,
-            "departure": (school.departure.copy() if school.departure is not None
-                          else np.zeros(n, dtype=np.int8)),
+            "departure": (
+                school.departure.copy()
+                if school.departure is not None
+                else np.zeros(n, dtype=np.int8)
+            ),
         }
         for name in SOURCES:
             snapshot[f"source_{name}"] = school.source_changes[name].copy()
@@ -362,11 +384,20 @@ def _signature() -> inspect.Signature:
     base = inspect.signature(SchoolModel.__init__)
     fixed = [prm for prm in base.parameters.values() if prm.kind != prm.VAR_KEYWORD]
     known = {prm.name for prm in fixed}
-    extra = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
-                               default=Parameters.__dataclass_fields__[name].default)
-             for name in Parameters.names() if name not in known]
-    ordered = ([prm for prm in fixed if prm.kind != prm.KEYWORD_ONLY]
-               + [prm for prm in fixed if prm.kind == prm.KEYWORD_ONLY] + extra)
+    extra = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=Parameters.__dataclass_fields__[name].default,
+        )
+        for name in Parameters.names()
+        if name not in known
+    ]
+    ordered = (
+        [prm for prm in fixed if prm.kind != prm.KEYWORD_ONLY]
+        + [prm for prm in fixed if prm.kind == prm.KEYWORD_ONLY]
+        + extra
+    )
     return base.replace(parameters=ordered)
 
 

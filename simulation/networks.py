@@ -37,9 +37,13 @@ TEAM, BRIDGE, COLLEAGUE, INFORMAL = 0, 1, 2, 3
 #: GraphML node attributes that set a teacher's starting state, with their
 #: allowed range: experience in years, self-efficacy on the TSES 1-9 scale,
 #: the others on the model's 0-1 scale (``staffroom school from-survey``).
-STARTING = {"experience": (0.0, 60.0), "self_efficacy": (1.0, 9.0),
-            "collective_efficacy": (0.0, 1.0), "responsibility": (0.0, 1.0),
-            "stress": (0.0, 1.0)}
+STARTING = {
+    "experience": (0.0, 60.0),
+    "self_efficacy": (1.0, 9.0),
+    "collective_efficacy": (0.0, 1.0),
+    "responsibility": (0.0, 1.0),
+    "stress": (0.0, 1.0),
+}
 KIND_NAMES = ("team", "bridge", "colleague", "informal")
 
 
@@ -88,15 +92,31 @@ class Structure:
 
             graph = nx.Graph()
             graph.add_nodes_from(
-                (i, {"team": int(self.team[i]), "house": int(self.house[i]),
-                     "subject": SUBJECT_NAMES[int(self.subject[i])]})
-                for i in range(self.team.size))
+                (
+                    i,
+                    {
+                        "team": int(self.team[i]),
+                        "house": int(self.house[i]),
+                        "subject": SUBJECT_NAMES[int(self.subject[i])],
+                    },
+                )
+                for i in range(self.team.size)
+            )
             graph.add_edges_from(
-                (int(a), int(b), {"weight": float(wi), "visibility": float(vi),
-                                  "kind": KIND_NAMES[int(k)]})
-                for a, b, wi, vi, k in zip(u, t, self.ties.weight[:m],
-                                           self.ties.visibility[:m], self.ties.kind[:m],
-                                           strict=True))
+                (
+                    int(a),
+                    int(b),
+                    {"weight": float(wi), "visibility": float(vi), "kind": KIND_NAMES[int(k)]},
+                )
+                for a, b, wi, vi, k in zip(
+                    u,
+                    t,
+                    self.ties.weight[:m],
+                    self.ties.visibility[:m],
+                    self.ties.kind[:m],
+                    strict=True,
+                )
+            )
             self._graph = graph
         return self._graph
 
@@ -125,8 +145,10 @@ class NetworkFile:
 # random ties
 # ---------------------------------------------------------------------------
 
-def sample_pairs(members: np.ndarray, ties_per_member: float,
-                 rng: np.random.Generator) -> np.ndarray:
+
+def sample_pairs(
+    members: np.ndarray, ties_per_member: float, rng: np.random.Generator
+) -> np.ndarray:
     """Distinct random pairs among ``members``, about ``ties_per_member`` each.
 
     Returns an (m, 2) array with m = round(ties_per_member * len / 2), capped
@@ -161,8 +183,9 @@ def _complete(members: np.ndarray) -> np.ndarray:
     return np.column_stack([members[i], members[j]])
 
 
-def _within_groups(group: np.ndarray, per_member: float, rng: np.random.Generator,
-                   complete: bool = False) -> np.ndarray:
+def _within_groups(
+    group: np.ndarray, per_member: float, rng: np.random.Generator, complete: bool = False
+) -> np.ndarray:
     pieces = []
     for g in np.unique(group):
         members = np.flatnonzero(group == g)
@@ -178,6 +201,7 @@ def _split_into_teams(members: np.ndarray, size: int) -> list[np.ndarray]:
 # ---------------------------------------------------------------------------
 # builders: each returns (team, house, pairs, kinds)
 # ---------------------------------------------------------------------------
+
 
 def _isolated(subject, specialism, p, rng):
     n = subject.size
@@ -221,8 +245,11 @@ def _plc(subject, specialism, p, rng):
     team_pairs = _within_groups(team, 0, rng, complete=True)
     colleague = _outside_team_ties(subject, team, p, rng)
     informal = sample_pairs(np.arange(n), p.informal_ties, rng)
-    return team, np.zeros(n, dtype=np.int64), [
-        (team_pairs, TEAM), (colleague, COLLEAGUE), (informal, INFORMAL)]
+    return (
+        team,
+        np.zeros(n, dtype=np.int64),
+        [(team_pairs, TEAM), (colleague, COLLEAGUE), (informal, INFORMAL)],
+    )
 
 
 def _networked_plc(subject, specialism, p, rng):
@@ -235,8 +262,9 @@ def _networked_plc(subject, specialism, p, rng):
         from_team = np.arange(n_bridges) % n_teams
         to_team = (from_team + rng.integers(1, n_teams, n_bridges)) % n_teams
         for a, b in zip(from_team, to_team, strict=True):
-            bridges.append((rng.choice(np.flatnonzero(team == a)),
-                            rng.choice(np.flatnonzero(team == b))))
+            bridges.append(
+                (rng.choice(np.flatnonzero(team == a)), rng.choice(np.flatnonzero(team == b)))
+            )
     n_hubs = round(p.hub_share * n)
     for hub in rng.choice(n, n_hubs, replace=False) if n_hubs else []:
         others = np.flatnonzero(team != team[hub])
@@ -290,11 +318,14 @@ BUILDERS = {
 # assembling ties
 # ---------------------------------------------------------------------------
 
+
 def _kind_profiles(p: Parameters) -> tuple[np.ndarray, np.ndarray]:
-    weight = np.array([p.team_tie_weight, p.bridge_tie_weight,
-                       p.colleague_tie_weight, p.informal_tie_weight])
-    visibility = np.array([p.team_visibility, p.bridge_visibility,
-                           p.colleague_visibility, p.informal_visibility])
+    weight = np.array(
+        [p.team_tie_weight, p.bridge_tie_weight, p.colleague_tie_weight, p.informal_tie_weight]
+    )
+    visibility = np.array(
+        [p.team_visibility, p.bridge_visibility, p.colleague_visibility, p.informal_visibility]
+    )
     return weight, visibility
 
 
@@ -317,10 +348,17 @@ def _merge(n: int, groups) -> tuple[np.ndarray, np.ndarray]:
     return np.column_stack([code // n, code % n]), kinds
 
 
-def assemble(name: str, team: np.ndarray, house: np.ndarray, subject: np.ndarray,
-             pairs: np.ndarray, kinds: np.ndarray, p: Parameters,
-             weight: np.ndarray | None = None, visibility: np.ndarray | None = None
-             ) -> Structure:
+def assemble(
+    name: str,
+    team: np.ndarray,
+    house: np.ndarray,
+    subject: np.ndarray,
+    pairs: np.ndarray,
+    kinds: np.ndarray,
+    p: Parameters,
+    weight: np.ndarray | None = None,
+    visibility: np.ndarray | None = None,
+) -> Structure:
     """Turn undirected pairs into tie arrays and summaries (the networkx graph on demand).
 
     ``weight`` and ``visibility`` override the kind defaults where finite
@@ -335,8 +373,11 @@ def assemble(name: str, team: np.ndarray, house: np.ndarray, subject: np.ndarray
     if visibility is not None:
         v = np.where(np.isfinite(visibility), visibility, v)
     same_subject = subject[pairs[:, 0]] == subject[pairs[:, 1]] if len(pairs) else np.zeros(0, bool)
-    shared_goal = np.where(same_subject, np.where(kinds == TEAM, 1.0, np.where(
-        kinds == COLLEAGUE, p.colleague_shared_goal, 0.0)), 0.0)
+    shared_goal = np.where(
+        same_subject,
+        np.where(kinds == TEAM, 1.0, np.where(kinds == COLLEAGUE, p.colleague_shared_goal, 0.0)),
+        0.0,
+    )
     u, t = pairs[:, 0], pairs[:, 1]
     ties = Ties(
         src=np.concatenate([u, t]),
@@ -357,8 +398,9 @@ def density_and_clustering(n: int, u: np.ndarray, v: np.ndarray) -> tuple[float,
     density = 2.0 * u.size / (n * (n - 1))
     if u.size == 0:
         return density, 0.0
-    a = sp.coo_array((np.ones(2 * u.size), (np.concatenate([u, v]), np.concatenate([v, u]))),
-                     shape=(n, n)).tocsr()
+    a = sp.coo_array(
+        (np.ones(2 * u.size), (np.concatenate([u, v]), np.concatenate([v, u]))), shape=(n, n)
+    ).tocsr()
     degree = np.asarray(a.sum(axis=1)).ravel()
     triangles = np.asarray((a @ a).multiply(a).sum(axis=1)).ravel() / 2.0
     possible = degree * (degree - 1) / 2.0
@@ -366,20 +408,37 @@ def density_and_clustering(n: int, u: np.ndarray, v: np.ndarray) -> tuple[float,
     return float(density), float(local.mean())
 
 
-def build(name: str, subject: np.ndarray, specialism: np.ndarray, p: Parameters,
-          rng: np.random.Generator, network: NetworkFile | None = None) -> Structure:
+def build(
+    name: str,
+    subject: np.ndarray,
+    specialism: np.ndarray,
+    p: Parameters,
+    rng: np.random.Generator,
+    network: NetworkFile | None = None,
+) -> Structure:
     """Build the structure ``name`` for teachers of the given subjects."""
     n = subject.size
     if name == "custom":
         if network is None:
-            raise NetworkFileError("structure 'custom' needs a network_file",
-                                   key="network_file")
+            raise NetworkFileError("structure 'custom' needs a network_file", key="network_file")
         team = network.team if network.team is not None else subject.copy()
         pairs = network.pairs
-        kinds = np.where(team[pairs[:, 0]] == team[pairs[:, 1]], TEAM, COLLEAGUE) \
-            if len(pairs) else np.empty(0, dtype=np.int64)
-        return assemble(name, team, np.zeros(n, dtype=np.int64), subject, pairs, kinds, p,
-                        network.weight, network.visibility)
+        kinds = (
+            np.where(team[pairs[:, 0]] == team[pairs[:, 1]], TEAM, COLLEAGUE)
+            if len(pairs)
+            else np.empty(0, dtype=np.int64)
+        )
+        return assemble(
+            name,
+            team,
+            np.zeros(n, dtype=np.int64),
+            subject,
+            pairs,
+            kinds,
+            p,
+            network.weight,
+            network.visibility,
+        )
     team, house, groups = BUILDERS[name](subject, specialism, p, rng)
     pairs, kinds = _merge(n, groups)
     return assemble(name, team, house, subject, pairs, kinds, p)
@@ -388,6 +447,7 @@ def build(name: str, subject: np.ndarray, specialism: np.ndarray, p: Parameters,
 # ---------------------------------------------------------------------------
 # reading network files
 # ---------------------------------------------------------------------------
+
 
 def custom_network(p: Parameters, loaded: NetworkFile | None = None) -> NetworkFile | None:
     """The custom network a school of parameters ``p`` needs (None unless ``custom``).
@@ -400,9 +460,11 @@ def custom_network(p: Parameters, loaded: NetworkFile | None = None) -> NetworkF
     if loaded is not None:
         return loaded
     if p.network_file is None:
-        raise ParameterError("structure 'custom' needs network_file, the path of a "
-                             "GraphML, edge-list or CSV file of teacher pairs",
-                             key="network_file")
+        raise ParameterError(
+            "structure 'custom' needs network_file, the path of a "
+            "GraphML, edge-list or CSV file of teacher pairs",
+            key="network_file",
+        )
     return read_network_file(p.network_file)
 
 
@@ -428,9 +490,12 @@ def read_network_file(path: str | os.PathLike) -> NetworkFile:
     """
     path = os.fspath(path)
     if os.path.isdir(path):
-        raise NetworkFileError("is a folder, not a network file; allowed: a GraphML "
-                               "(.graphml), CSV (.csv) or edge-list file of teacher pairs",
-                               source=path, key="network_file")
+        raise NetworkFileError(
+            "is a folder, not a network file; allowed: a GraphML "
+            "(.graphml), CSV (.csv) or edge-list file of teacher pairs",
+            source=path,
+            key="network_file",
+        )
     if not os.path.isfile(path):
         raise NetworkFileError("network file not found", source=path, key="network_file")
     suffix = os.path.splitext(path)[1].lower()
@@ -489,8 +554,9 @@ class _Collector:
 
     def result(self) -> NetworkFile:
         if not self.pairs:
-            raise NetworkFileError("the file holds no ties between teachers",
-                                   source=self.path, key="network_file")
+            raise NetworkFileError(
+                "the file holds no ties between teachers", source=self.path, key="network_file"
+            )
         n = len(self.index)
         labels = list(self.index)
         pairs = np.sort(np.array(self.pairs, dtype=np.int64), axis=1)
@@ -508,7 +574,10 @@ class _Collector:
             if missing:
                 raise NetworkFileError(
                     f"teacher {missing[0]!r} has no team while others do; give every "
-                    "teacher a team or none", source=self.path, key="network_file")
+                    "teacher a team or none",
+                    source=self.path,
+                    key="network_file",
+                )
             _, team = np.unique([self.team[i] for i in range(n)], return_inverse=True)
         subject = None
         if self.subject:
@@ -518,7 +587,9 @@ class _Collector:
                 if name is None:
                     raise NetworkFileError(
                         f"teacher {labels[i]!r} has no subject while others do",
-                        source=self.path, key="network_file")
+                        source=self.path,
+                        key="network_file",
+                    )
                 codes.append(name)
             _, subject = np.unique(codes, return_inverse=True)
         starting = {}
@@ -536,8 +607,9 @@ def _read_graphml(path: str) -> NetworkFile:
     try:
         g = nx.read_graphml(path)
     except Exception as error:  # networkx raises several parser errors
-        raise NetworkFileError(f"not valid GraphML ({error})", source=path,
-                               key="network_file") from None
+        raise NetworkFileError(
+            f"not valid GraphML ({error})", source=path, key="network_file"
+        ) from None
     c = _Collector(path)
     for node, data in g.nodes(data=True):
         i = c.node(node)
@@ -547,8 +619,9 @@ def _read_graphml(path: str) -> NetworkFile:
             c.subject[i] = str(data["subject"])
         for name, (low, high) in STARTING.items():
             if name in data:
-                c.starting.setdefault(name, {})[i] = c.number(f"teacher {node}", name,
-                                                              data[name], low, high)
+                c.starting.setdefault(name, {})[i] = c.number(
+                    f"teacher {node}", name, data[name], low, high
+                )
     for a, b, data in g.edges(data=True):
         c.tie(f"tie {a}-{b}", a, b, data.get("weight"), data.get("visibility"))
     return c.result()
@@ -565,7 +638,9 @@ def _read_csv(path: str) -> NetworkFile:
                     "the first row must name the columns 'source' and 'target' "
                     "(optional: weight, visibility, team, source_team, target_team); "
                     f"found {', '.join(header) or 'nothing'}",
-                    source=path, key="network_file")
+                    source=path,
+                    key="network_file",
+                )
             reader.fieldnames = header
             for line, row in enumerate(reader, start=2):
                 if None in row:
@@ -576,17 +651,23 @@ def _read_csv(path: str) -> NetworkFile:
                     raise c.fail(where, "missing source or target")
                 c.tie(where, a, b, row.get("weight"), row.get("visibility"))
                 ia, ib = c.index[str(a).strip()], c.index[str(b).strip()]
-                for i, key in ((ia, "source_team"), (ib, "target_team"),
-                               (ia, "team"), (ib, "team")):
+                for i, key in (
+                    (ia, "source_team"),
+                    (ib, "target_team"),
+                    (ia, "team"),
+                    (ib, "team"),
+                ):
                     value = (row.get(key) or "").strip()
                     if value:
                         if c.team.get(i, value) != value and key != "team":
-                            raise c.fail(where, f"teacher {str(a if i == ia else b).strip()!r}"
-                                         f" is in team {c.team[i]!r} and {value!r}")
+                            raise c.fail(
+                                where,
+                                f"teacher {str(a if i == ia else b).strip()!r}"
+                                f" is in team {c.team[i]!r} and {value!r}",
+                            )
                         c.team.setdefault(i, value)
     except UnicodeDecodeError:
-        raise NetworkFileError("not a text CSV file", source=path,
-                               key="network_file") from None
+        raise NetworkFileError("not a text CSV file", source=path, key="network_file") from None
     return c.result()
 
 
@@ -600,10 +681,11 @@ def _read_edgelist(path: str) -> NetworkFile:
                     continue
                 parts = text.replace(",", " ").split()
                 if len(parts) not in (2, 3):
-                    raise c.fail(f"line {line}", "expected 'teacher teacher [weight]', "
-                                 f"found {len(parts)} values")
+                    raise c.fail(
+                        f"line {line}",
+                        f"expected 'teacher teacher [weight]', found {len(parts)} values",
+                    )
                 c.tie(f"line {line}", parts[0], parts[1], parts[2] if len(parts) == 3 else None)
     except UnicodeDecodeError:
-        raise NetworkFileError("not a text edge list", source=path,
-                               key="network_file") from None
+        raise NetworkFileError("not a text edge list", source=path, key="network_file") from None
     return c.result()

@@ -35,26 +35,44 @@ from .parameters import suggest
 #: What the leader can observe at a checkpoint: name -> (meaning, unit).
 OBSERVABLES: dict[str, tuple[str, str]] = {
     "year": ("the school year of the checkpoint (1 = the first)", "year"),
-    "cycle": ("the assessment cycle of the year that just ended (1 to 6 with 6-week cycles)",
-              "cycle"),
+    "cycle": (
+        "the assessment cycle of the year that just ended (1 to 6 with 6-week cycles)",
+        "cycle",
+    ),
     "observed_practice_share": (
         "share of classroom walkthroughs in the last cycle in which the evidence-based "
-        "practice was seen in use; only with fidelity_monitoring on", "0-1"),
-    "surveyed_self_efficacy": ("staff survey: mean teacher self-efficacy, with measurement "
-                               "error", "TSES 1-9"),
-    "surveyed_collective_efficacy": ("staff survey: mean perceived collective efficacy, with "
-                                     "measurement error", "0-1"),
-    "surveyed_responsibility": ("staff survey: mean collective responsibility, with "
-                                "measurement error", "0-1"),
+        "practice was seen in use; only with fidelity_monitoring on",
+        "0-1",
+    ),
+    "surveyed_self_efficacy": (
+        "staff survey: mean teacher self-efficacy, with measurement error",
+        "TSES 1-9",
+    ),
+    "surveyed_collective_efficacy": (
+        "staff survey: mean perceived collective efficacy, with measurement error",
+        "0-1",
+    ),
+    "surveyed_responsibility": (
+        "staff survey: mean collective responsibility, with measurement error",
+        "0-1",
+    ),
     "annual_gain": ("the latest annual test: mean student gain", "SD/year"),
-    "ses_gap": ("the latest annual test: achievement gap, advantaged minus disadvantaged "
-                "students", "SD"),
-    "ses_gain_slope": ("the latest annual test: extra annual gain per SD of family SES",
-                       "SD/year per SD"),
-    "proficient_disadvantaged": ("the latest annual test: share of disadvantaged students "
-                                 "at or above proficiency", "0-1"),
-    "proficient_advantaged": ("the latest annual test: share of advantaged students at or "
-                              "above proficiency", "0-1"),
+    "ses_gap": (
+        "the latest annual test: achievement gap, advantaged minus disadvantaged students",
+        "SD",
+    ),
+    "ses_gain_slope": (
+        "the latest annual test: extra annual gain per SD of family SES",
+        "SD/year per SD",
+    ),
+    "proficient_disadvantaged": (
+        "the latest annual test: share of disadvantaged students at or above proficiency",
+        "0-1",
+    ),
+    "proficient_advantaged": (
+        "the latest annual test: share of advantaged students at or above proficiency",
+        "0-1",
+    ),
     "turnover_rate": ("share of teachers who left at the latest year end", "0-1"),
 }
 #: Checkpoints a rule can be checked at.
@@ -64,14 +82,17 @@ MAX_LENGTH = 500
 MAX_DEPTH = 10
 MAX_COMPARISONS = 20
 OPERATORS = ("<", "<=", ">", ">=", "==", "!=")
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<space>\s+)
   | (?P<number>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?%?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op><=|>=|==|!=|<|>|=)
   | (?P<paren>[()])
   | (?P<minus>-)
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 
 class RuleError(ParameterError):
@@ -98,8 +119,9 @@ class Comparison:
         a, b = _value(self.left, seen), _value(self.right, seen)
         if a is None or b is None:
             return False
-        return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b,
-                "!=": a != b}[self.op]
+        return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b, "==": a == b, "!=": a != b}[
+            self.op
+        ]
 
     @property
     def names(self) -> frozenset[str]:
@@ -128,8 +150,9 @@ class Junction:
         return frozenset().union(*(part.names for part in self.parts))
 
     def __str__(self) -> str:
-        return f" {self.kind} ".join(f"({p})" if isinstance(p, Junction) else str(p)
-                                     for p in self.parts)
+        return f" {self.kind} ".join(
+            f"({p})" if isinstance(p, Junction) else str(p) for p in self.parts
+        )
 
 
 Condition = Comparison | Junction
@@ -149,6 +172,7 @@ def _text(operand: Operand) -> str:
 # ---------------------------------------------------------------------------
 # parsing
 # ---------------------------------------------------------------------------
+
 
 @dataclass
 class _Tokens:
@@ -184,8 +208,10 @@ def _tokenize(text: str) -> _Tokens:
         if match is None:
             char = text[position]
             hint = {"&": " (write 'and')", "|": " (write 'or')", "!": " (write !=)"}.get(char, "")
-            raise _fail(f"cannot read {char!r} at character {position + 1}{hint}; a condition "
-                        "compares observables with numbers, e.g. observed_practice_share < 0.3")
+            raise _fail(
+                f"cannot read {char!r} at character {position + 1}{hint}; a condition "
+                "compares observables with numbers, e.g. observed_practice_share < 0.3"
+            )
         kind = match.lastgroup or ""
         if kind != "space":
             value = match.group()
@@ -207,10 +233,11 @@ def parse_condition(text: Any) -> Condition:
     'observed_practice_share < 0.3 and year >= 1'
     """
     if not isinstance(text, str):
-        raise _fail(f"must be a condition in quotes, e.g. \"turnover_rate > 0.2\", not "
-                    f"{type(text).__name__}")
+        raise _fail(
+            f'must be a condition in quotes, e.g. "turnover_rate > 0.2", not {type(text).__name__}'
+        )
     if not text.strip():
-        raise _fail("is empty; write a condition, e.g. \"observed_practice_share < 0.3\"")
+        raise _fail('is empty; write a condition, e.g. "observed_practice_share < 0.3"')
     if len(text) > MAX_LENGTH:
         raise _fail(f"is {len(text)} characters long; allowed: up to {MAX_LENGTH}")
     tokens = _tokenize(text)
@@ -254,12 +281,15 @@ def _term(tokens: _Tokens, depth: int, counter: list[int]) -> Condition:
     op = tokens.take()
     if op[0] != "op":
         example = f"{left} < 0.3" if isinstance(left, str) else "turnover_rate > 0.2"
-        raise _fail(f"expected a comparison (<, <=, >, >=, ==, !=) but found {_shown(op)}; "
-                    f"e.g. {example}")
+        raise _fail(
+            f"expected a comparison (<, <=, >, >=, ==, !=) but found {_shown(op)}; e.g. {example}"
+        )
     right = _operand(tokens)
     if not isinstance(left, str) and not isinstance(right, str):
-        raise _fail(f"compares two numbers ({_text(left)} {op[1]} {_text(right)}); name an "
-                    f"observable: {', '.join(OBSERVABLES)}")
+        raise _fail(
+            f"compares two numbers ({_text(left)} {op[1]} {_text(right)}); name an "
+            f"observable: {', '.join(OBSERVABLES)}"
+        )
     return Comparison(left, op[1], right)
 
 
@@ -278,8 +308,10 @@ def _operand(tokens: _Tokens) -> Operand:
         return sign * value
     if kind == "name":
         if text not in OBSERVABLES:
-            raise _fail(f"unknown observable {text!r}{suggest(text, OBSERVABLES)}; "
-                        f"observables: {', '.join(OBSERVABLES)}")
+            raise _fail(
+                f"unknown observable {text!r}{suggest(text, OBSERVABLES)}; "
+                f"observables: {', '.join(OBSERVABLES)}"
+            )
         return text
     raise _fail(f"expected an observable or a number but found {_shown(token)}")
 
@@ -287,6 +319,7 @@ def _operand(tokens: _Tokens) -> Operand:
 # ---------------------------------------------------------------------------
 # rules
 # ---------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -350,25 +383,35 @@ def rule(item: Rule | Mapping[str, Any]) -> Rule:
     if isinstance(item, Rule):
         return item
     if not isinstance(item, Mapping):
-        raise RuleError(f"a rule must be a table with {', '.join(RULE_KEYS)}, not "
-                        f"{type(item).__name__}", key="rules")
+        raise RuleError(
+            f"a rule must be a table with {', '.join(RULE_KEYS)}, not {type(item).__name__}",
+            key="rules",
+        )
     for key in item:
         if key not in RULE_KEYS:
-            raise RuleError(f"unknown key {key!r} in a rule{suggest(str(key), RULE_KEYS)}; "
-                            f"allowed: {', '.join(RULE_KEYS)}", key=str(key))
+            raise RuleError(
+                f"unknown key {key!r} in a rule{suggest(str(key), RULE_KEYS)}; "
+                f"allowed: {', '.join(RULE_KEYS)}",
+                key=str(key),
+            )
     when = item.get("when", "year_end")
     if when not in WHEN:
         hint = suggest(when, WHEN) if isinstance(when, str) else ""
-        raise RuleError(f"= {when!r}{hint}; allowed: {', '.join(repr(w) for w in WHEN)}",
-                        key="when")
+        raise RuleError(
+            f"= {when!r}{hint}; allowed: {', '.join(repr(w) for w in WHEN)}", key="when"
+        )
     if "if" not in item:
-        raise RuleError("missing; write the condition, e.g. if = \"observed_practice_share "
-                        "< 0.3\"", key="if")
+        raise RuleError(
+            'missing; write the condition, e.g. if = "observed_practice_share < 0.3"', key="if"
+        )
     condition = parse_condition(item["if"])
     changes = item.get("then")
     if not isinstance(changes, Mapping) or not changes:
-        raise RuleError("must be a table of levers to change, e.g. then = { support_model = "
-                        "\"coaching\", coaches = 3 }", key="then")
+        raise RuleError(
+            "must be a table of levers to change, e.g. then = { support_model = "
+            '"coaching", coaches = 3 }',
+            key="then",
+        )
     once = item.get("once", True)
     if not isinstance(once, bool):
         raise RuleError(f"must be true or false, not {once!r}", key="once")

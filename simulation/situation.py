@@ -50,13 +50,19 @@ class Situation:
     def empty(cls, n_teachers: int, retention: float) -> Situation:
         """Before the first classes and ties are seen."""
         zeros = np.zeros(n_teachers)
-        return cls(ties=None, classes=None, overlap=np.zeros(0), extra_preps=zeros,
-                   stress_target=zeros.copy(), team_signal=zeros.copy(),
-                   visible_gap=zeros.copy(), retention=retention)
+        return cls(
+            ties=None,
+            classes=None,
+            overlap=np.zeros(0),
+            extra_preps=zeros,
+            stress_target=zeros.copy(),
+            team_signal=zeros.copy(),
+            visible_gap=zeros.copy(),
+            retention=retention,
+        )
 
 
-def tie_view(ties: Ties, team: np.ndarray, overlap: np.ndarray, n: int, p: Parameters
-             ) -> TieView:
+def tie_view(ties: Ties, team: np.ndarray, overlap: np.ndarray, n: int, p: Parameters) -> TieView:
     """Ties under the levers in force: weights, visibility, exposure, collaboration."""
     minutes = p.collaboration_minutes / 60.0
     weight = ties.weight * np.where(ties.structured, minutes, 1.0)

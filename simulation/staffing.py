@@ -45,8 +45,9 @@ def staff_size(p: Parameters, network: NetworkFile | None = None) -> int:
     return max(2, round(p.n_students / p.student_teacher_ratio))
 
 
-def allocate_subjects(n_teachers: int, specialisms: tuple[int, ...],
-                      subject: np.ndarray | None = None) -> Staffing:
+def allocate_subjects(
+    n_teachers: int, specialisms: tuple[int, ...], subject: np.ndarray | None = None
+) -> Staffing:
     """Give teachers subjects in proportion to demand, and specialisms in turn.
 
     Every student takes every subject, so demand is equal; the remainder goes
@@ -68,8 +69,13 @@ def allocate_subjects(n_teachers: int, specialisms: tuple[int, ...],
     return Staffing(subject, specialism)
 
 
-def place_in_houses(students: StudentState, n_houses: int, p: Parameters,
-                    rng: np.random.Generator, rows: np.ndarray | None = None) -> None:
+def place_in_houses(
+    students: StudentState,
+    n_houses: int,
+    p: Parameters,
+    rng: np.random.Generator,
+    rows: np.ndarray | None = None,
+) -> None:
     """Place students (all, or ``rows``) in houses, balanced in size.
 
     ``random``: a random balanced deal. ``choice``: families choose, which
@@ -94,9 +100,15 @@ def place_in_houses(students: StudentState, n_houses: int, p: Parameters,
     students.house[rows] = house
 
 
-def assign_courses(students: StudentState, staffing: Staffing, teacher_house: np.ndarray,
-                   specialisms: tuple[int, ...], rngs: Sequence[np.random.Generator],
-                   noise: bool, school_size: int | None = None) -> np.ndarray:
+def assign_courses(
+    students: StudentState,
+    staffing: Staffing,
+    teacher_house: np.ndarray,
+    specialisms: tuple[int, ...],
+    rngs: Sequence[np.random.Generator],
+    noise: bool,
+    school_size: int | None = None,
+) -> np.ndarray:
     """Assign every (student, subject) course to a teacher; return preparations.
 
     Students choose among a subject's courses in equal shares (demand does
@@ -138,23 +150,28 @@ def assign_courses(students: StudentState, staffing: Staffing, teacher_house: np
         position = np.empty(students.n, dtype=np.int64)
         for r, rng in enumerate(rngs):
             rows = slice(r * per_school, (r + 1) * per_school)
-            course[rows] = rng.integers(0, m, per_school) if noise else \
-                np.arange(per_school) % m
+            course[rows] = rng.integers(0, m, per_school) if noise else np.arange(per_school) % m
             deal = rng.permutation(per_school) if noise else np.arange(per_school)
             position[rows.start + deal] = np.arange(per_school)
         entries = _pool_entries(s, staffing, teacher_house, teacher_school, n_schools, n_houses)
         teacher = _fill(group, course, position, entries, n_schools * n_houses, m)
         students.assign[:, s] = teacher
-        students.out_of_field[:, s] = ((staffing.subject[teacher] != s)
-                                       | (staffing.specialism[teacher] != course))
+        students.out_of_field[:, s] = (staffing.subject[teacher] != s) | (
+            staffing.specialism[teacher] != course
+        )
         prep_codes.append(teacher * (len(specialisms) * max_spec) + s * max_spec + course)
     codes = np.unique(np.concatenate(prep_codes))
     return np.bincount(codes // (len(specialisms) * max_spec), minlength=n_teachers)
 
 
-def _pool_entries(subject: int, staffing: Staffing, teacher_house: np.ndarray,
-                  teacher_school: np.ndarray, n_schools: int, n_houses: int
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _pool_entries(
+    subject: int,
+    staffing: Staffing,
+    teacher_house: np.ndarray,
+    teacher_school: np.ndarray,
+    n_schools: int,
+    n_houses: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each (school, house) group's pool of teachers for ``subject``: group, teacher, specialism.
 
     The house's teachers of the subject; the school's, when the house has
@@ -179,9 +196,14 @@ def _pool_entries(subject: int, staffing: Staffing, teacher_house: np.ndarray,
     return np.concatenate(groups), members, staffing.specialism[members]
 
 
-def _fill(group: np.ndarray, course: np.ndarray, position: np.ndarray,
-          entries: tuple[np.ndarray, np.ndarray, np.ndarray], n_groups: int, n_courses: int
-          ) -> np.ndarray:
+def _fill(
+    group: np.ndarray,
+    course: np.ndarray,
+    position: np.ndarray,
+    entries: tuple[np.ndarray, np.ndarray, np.ndarray],
+    n_groups: int,
+    n_courses: int,
+) -> np.ndarray:
     """Teachers for the students of every group, each teacher taking an equal share.
 
     In each group (students in dealing order ``position``), a course's
@@ -205,8 +227,7 @@ def _fill(group: np.ndarray, course: np.ndarray, position: np.ndarray,
     count = experts[sorted_want]
     taken = rank < count * share[sorted_want // n_courses]
     entry = np.full(order.size, -1)
-    entry[taken] = by_cell[first_expert[sorted_want[taken]]
-                           + rank[taken] % count[taken]]
+    entry[taken] = by_cell[first_expert[sorted_want[taken]] + rank[taken] % count[taken]]
     chosen = np.full(group.size, -1)
     chosen[order] = entry
     # the rest: slots of room left, by how full the teacher already is
@@ -228,8 +249,9 @@ def _fill(group: np.ndarray, course: np.ndarray, position: np.ndarray,
     return pool_teacher[chosen]
 
 
-def known_students(students: StudentState, ties, n_teachers: int,
-                   school_size: int | None = None) -> np.ndarray:
+def known_students(
+    students: StudentState, ties, n_teachers: int, school_size: int | None = None
+) -> np.ndarray:
     """Whether each (student, course)'s teacher knows the student individually.
 
     Known means the teacher taught the student in an earlier year
@@ -277,9 +299,14 @@ def check_staff_ratio(n_students: int, n_teachers: int, p: Parameters) -> None:
     ratio = n_students / n_teachers
     if low <= ratio <= high:
         return
-    fits = (f"{math.ceil(n_teachers * low)} to {math.floor(n_teachers * high)} students for "
-            f"these {n_teachers} teachers, or a network of {math.ceil(n_students / high)} to "
-            f"{math.floor(n_students / low)} teachers for {n_students} students")
-    raise ParameterError(f"the network file lists {n_teachers} teachers, so {n_students} "
-                         f"students is {ratio:.1f} students per teacher; allowed: {low:g} to "
-                         f"{high:g} students per teacher ({fits})", key="n_students")
+    fits = (
+        f"{math.ceil(n_teachers * low)} to {math.floor(n_teachers * high)} students for "
+        f"these {n_teachers} teachers, or a network of {math.ceil(n_students / high)} to "
+        f"{math.floor(n_students / low)} teachers for {n_students} students"
+    )
+    raise ParameterError(
+        f"the network file lists {n_teachers} teachers, so {n_students} "
+        f"students is {ratio:.1f} students per teacher; allowed: {low:g} to "
+        f"{high:g} students per teacher ({fits})",
+        key="n_students",
+    )

@@ -61,8 +61,7 @@ class TeacherState:
 
     def take(self, rows: slice) -> TeacherState:
         """A copy of teachers ``rows``."""
-        return TeacherState(**{f.name: getattr(self, f.name)[rows].copy()
-                               for f in fields(self)})
+        return TeacherState(**{f.name: getattr(self, f.name)[rows].copy() for f in fields(self)})
 
     def put(self, rows: slice, local: TeacherState) -> None:
         """Write ``local`` (from :meth:`take`) back into ``rows``."""
@@ -115,8 +114,7 @@ class StudentState:
 
     def take(self, rows: slice, shift: int = 0) -> StudentState:
         """A copy of students ``rows`` with teacher ids made local (``- shift``)."""
-        copy = StudentState(**{f.name: getattr(self, f.name)[rows].copy()
-                               for f in fields(self)})
+        copy = StudentState(**{f.name: getattr(self, f.name)[rows].copy() for f in fields(self)})
         if shift:
             copy.assign -= shift
             copy.previous[:] = np.where(copy.previous >= 0, copy.previous - shift, -1)
@@ -128,8 +126,9 @@ class StudentState:
             getattr(self, f.name)[rows] = getattr(local, f.name)
         if shift:
             self.assign[rows] += shift
-            self.previous[rows] = np.where(self.previous[rows] >= 0,
-                                           self.previous[rows] + shift, -1)
+            self.previous[rows] = np.where(
+                self.previous[rows] >= 0, self.previous[rows] + shift, -1
+            )
 
     def view(self, rows: slice, achievement: np.ndarray | None = None) -> StudentState:
         """Students ``rows`` as views (``achievement`` replaced if given)."""
@@ -139,16 +138,29 @@ class StudentState:
         return part
 
 
-def _draw(rng: np.random.Generator, noise: bool, mean: float, sd: float, n: int,
-          low: float = BELIEF_FLOOR, high: float = 1 - BELIEF_FLOOR) -> np.ndarray:
+def _draw(
+    rng: np.random.Generator,
+    noise: bool,
+    mean: float,
+    sd: float,
+    n: int,
+    low: float = BELIEF_FLOOR,
+    high: float = 1 - BELIEF_FLOOR,
+) -> np.ndarray:
     """Normal draws clipped into (low, high); the mean itself when noise is off."""
     if not noise or sd == 0:
         return np.full(n, float(np.clip(mean, low, high)))
     return np.clip(rng.normal(mean, sd, n), low, high)
 
 
-def new_teachers(n: int, p: Parameters, rng: np.random.Generator, *,
-                 novice: np.ndarray | None = None, hires: bool = False) -> TeacherState:
+def new_teachers(
+    n: int,
+    p: Parameters,
+    rng: np.random.Generator,
+    *,
+    novice: np.ndarray | None = None,
+    hires: bool = False,
+) -> TeacherState:
     """Draw ``n`` teachers: the starting staff, or new hires when ``hires``.
 
     Starting staff follow the ``initial_*`` parameters and ``novice_share``;
@@ -178,10 +190,10 @@ def new_teachers(n: int, p: Parameters, rng: np.random.Generator, *,
     bias_mean = p.hire_expectation_bias if hires else p.initial_expectation_bias
     return TeacherState(
         self_efficacy=s,
-        collective_efficacy=_draw(rng, noise, p.initial_collective_efficacy,
-                                  p.initial_collective_efficacy_sd, n),
-        responsibility=_draw(rng, noise, p.initial_responsibility,
-                             p.initial_responsibility_sd, n),
+        collective_efficacy=_draw(
+            rng, noise, p.initial_collective_efficacy, p.initial_collective_efficacy_sd, n
+        ),
+        responsibility=_draw(rng, noise, p.initial_responsibility, p.initial_responsibility_sd, n),
         stress=np.full(n, float(np.clip(p.initial_stress, BELIEF_FLOOR, 1 - BELIEF_FLOOR))),
         expectation_bias=_draw(rng, noise, bias_mean, p.initial_expectation_bias_sd, n),
         talent=rng.normal(0.0, p.skill_sd, n) if noise else np.zeros(n),
@@ -223,8 +235,9 @@ def set_starting(teachers: TeacherState, values: dict[str, np.ndarray]) -> None:
         getattr(teachers, name)[known] = np.clip(value, BELIEF_FLOOR, 1 - BELIEF_FLOOR)
 
 
-def new_cohort(n: int, grade: int, p: Parameters, rng: np.random.Generator
-               ) -> tuple[np.ndarray, np.ndarray]:
+def new_cohort(
+    n: int, grade: int, p: Parameters, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
     """SES and achievement of ``n`` students entering at ``grade`` (0 = first year).
 
     Prior achievement is ``ses_achievement_slope * ses`` plus a residual that
@@ -238,8 +251,9 @@ def new_cohort(n: int, grade: int, p: Parameters, rng: np.random.Generator
     else:
         ses = np.full(n, p.ses_mean)
         residual = np.zeros(n)
-    achievement = (p.ses_achievement_slope * ses + residual
-                   + grade * (NATIONAL_GROWTH + p.ses_growth * ses))
+    achievement = (
+        p.ses_achievement_slope * ses + residual + grade * (NATIONAL_GROWTH + p.ses_growth * ses)
+    )
     return ses, achievement
 
 

@@ -28,8 +28,9 @@ class Outcome:
     err: str
 
 
-def staffroom(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch,
-              *args: str) -> Outcome:
+def staffroom(
+    capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch, *args: str
+) -> Outcome:
     """Run ``staffroom ARGS`` in this process; return its exit status and output."""
     capsys.readouterr()
     monkeypatch.setattr(sys, "argv", ["staffroom", *map(str, args)])
@@ -42,12 +43,20 @@ def staffroom(capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch,
 
 def staffroom_process(*args: str, cwd: Path | None = None) -> Outcome:
     """Run ``python -m analysis.cli.app ARGS`` as its own process."""
-    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis.cli.app", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
     return Outcome(done.returncode, done.stdout, done.stderr)
 
 
 def files_in(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by relative path, with its bytes (not the folder's lock)."""
-    return {str(p.relative_to(folder)): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".lock"}
+    return {
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }

@@ -76,8 +76,11 @@ def small_disk(tmp_path):
     def mount(size: str, name: str = "disk") -> Path:
         path = tmp_path / name
         path.mkdir()
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0777", "tmpfs",
-                               str(path)], capture_output=True, text=True)
+        done = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0777", "tmpfs", str(path)],
+            capture_output=True,
+            text=True,
+        )
         if done.returncode != 0:
             pytest.skip(f"cannot mount a small tmpfs here (needs root): {done.stderr.strip()}")
         mounted.append(path)
@@ -113,13 +116,41 @@ class LocalDask:
         port = free_port()
         self.address = f"tcp://127.0.0.1:{port}"
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-        self.scheduler = subprocess.Popen([sys.executable, "-m", "dask", "scheduler", "--host",
-                                           "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                                          **quiet)
-        self.workers = [subprocess.Popen(
-            [sys.executable, "-m", "dask", "worker", self.address, "--host", "127.0.0.1",
-             "--nthreads", "1", "--no-nanny", "--no-dashboard", "--death-timeout", "60"],
-            **quiet) for _ in range(workers)]
+        self.scheduler = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "dask",
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--no-dashboard",
+            ],
+            **quiet,
+        )
+        self.workers = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "dask",
+                    "worker",
+                    self.address,
+                    "--host",
+                    "127.0.0.1",
+                    "--nthreads",
+                    "1",
+                    "--no-nanny",
+                    "--no-dashboard",
+                    "--death-timeout",
+                    "60",
+                ],
+                **quiet,
+            )
+            for _ in range(workers)
+        ]
         try:
             with distributed.Client(self.address, timeout="60s") as client:
                 client.wait_for_workers(workers, timeout=120)

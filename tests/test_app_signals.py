@@ -37,7 +37,7 @@ def session_processes(session: int) -> list[int]:
                 stat = (entry / "stat").read_text()
             except OSError:
                 continue
-            fields = stat[stat.rindex(")") + 2:].split()
+            fields = stat[stat.rindex(")") + 2 :].split()
             if fields[0] != "Z" and int(fields[3]) == session:
                 found.append(int(entry.name))
     return found
@@ -52,9 +52,12 @@ def test_a_signal_to_the_command_alone_stops_the_server_and_frees_the_port(signu
     port = free_port()
     log = tmp_path / "app.log"
     with log.open("w") as out:
-        command = subprocess.Popen([*LAUNCH, "app", "departments", "--port", str(port),
-                                    "--no-open"], stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        command = subprocess.Popen(
+            [*LAUNCH, "app", "departments", "--port", str(port), "--no-open"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         deadline = time.monotonic() + 180
         while True:
@@ -84,14 +87,26 @@ def test_a_signal_to_the_command_alone_stops_the_server_and_frees_the_port(signu
 
 def test_a_server_that_ignores_the_signal_is_killed_after_the_grace_time(monkeypatch):
     monkeypatch.setattr(serve, "STOP_SECONDS", 0.5)
-    stubborn = subprocess.Popen([sys.executable, "-c", "import signal, time; "
-                                 "signal.signal(signal.SIGTERM, signal.SIG_IGN); "
-                                 "signal.signal(signal.SIGINT, signal.SIG_IGN); "
-                                 "print('ready', flush=True); time.sleep(600)"],
-                                stdout=subprocess.PIPE, text=True)
+    stubborn = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import signal, time; "
+            "signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+            "signal.signal(signal.SIGINT, signal.SIG_IGN); "
+            "print('ready', flush=True); time.sleep(600)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert stubborn.stdout.readline().strip() == "ready"
-    timer = subprocess.Popen([sys.executable, "-c", f"import os, signal, time; time.sleep(0.3); "
-                              f"os.kill({os.getpid()}, signal.SIGTERM)"])
+    timer = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import os, signal, time; time.sleep(0.3); os.kill({os.getpid()}, signal.SIGTERM)",
+        ]
+    )
     try:
         assert serve.supervise(stubborn) == 143
         assert stubborn.poll() == -signal.SIGKILL

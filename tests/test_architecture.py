@@ -20,9 +20,18 @@ PACKAGES = ("analysis", "dashboard", "scenarios")
 
 
 def test_the_layer_contracts_hold():
-    done = subprocess.run([str(Path(sys.executable).parent / "lint-imports"), "--config",
-                           str(ROOT / "pyproject.toml"), "--no-cache"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "lint-imports"),
+            "--config",
+            str(ROOT / "pyproject.toml"),
+            "--no-cache",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert "Contracts: 1 kept, 0 broken." in done.stdout
 
@@ -35,7 +44,11 @@ def test_no_module_of_analysis_dashboard_or_scenarios_is_in_an_import_cycle():
             imports.add_edge(module, imported)
     cycles = [c for c in nx.simple_cycles(imports) if all(m.startswith(PACKAGES) for m in c)]
     # a package's __init__ importing its own modules is not a cycle between modules
-    cycles = [c for c in cycles if not any(m in PACKAGES or (m.count(".") < 2
-                                           and any(o.startswith(m + ".") for o in c))
-                                           for m in c)]
+    cycles = [
+        c
+        for c in cycles
+        if not any(
+            m in PACKAGES or (m.count(".") < 2 and any(o.startswith(m + ".") for o in c)) for m in c
+        )
+    ]
     assert cycles == []

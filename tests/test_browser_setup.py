@@ -17,9 +17,14 @@ BROWSER_TESTS = Path(__file__).parent / "browser"
 def run_browser_tests(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "STAFFROOM_REQUIRE_BROWSER"}
     environment |= {"STAFFROOM_CHROMIUM": str(tmp_path / "no-chromium-here"), **env}
-    return subprocess.run([sys.executable, "-m", "pytest", str(BROWSER_TESTS), "-q", "-rs",
-                           "-p", "no:cacheprovider"], capture_output=True, text=True,
-                          env=environment, cwd=tmp_path, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", str(BROWSER_TESTS), "-q", "-rs", "-p", "no:cacheprovider"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+        timeout=300,
+    )
 
 
 def test_without_a_browser_the_browser_tests_skip_with_a_one_line_reason(tmp_path):
@@ -28,8 +33,9 @@ def test_without_a_browser_the_browser_tests_skip_with_a_one_line_reason(tmp_pat
     assert "error" not in done.stdout.lower(), done.stdout
     skipped = [line for line in done.stdout.splitlines() if line.startswith("SKIPPED")]
     assert skipped, done.stdout
-    assert all("no Chromium at" in line and "apt-get install chromium" in line
-               for line in skipped), skipped
+    assert all(
+        "no Chromium at" in line and "apt-get install chromium" in line for line in skipped
+    ), skipped
     assert " passed" not in done.stdout
 
 

@@ -18,11 +18,23 @@ from analysis.experiments import files as outputs
 from simulation.outcomes import reported
 
 
-def test_compare_of_a_scenario_with_itself_reports_no_difference(tmp_path, capsys,
-                                                                  monkeypatch):
+def test_compare_of_a_scenario_with_itself_reports_no_difference(tmp_path, capsys, monkeypatch):
     out = tmp_path / "same"
-    done = staffroom(capsys, monkeypatch, "compare", "plc", "plc", "-r", "3", "--years", "2",
-                     "-w", "1", "--out", str(out))
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "compare",
+        "plc",
+        "plc",
+        "-r",
+        "3",
+        "--years",
+        "2",
+        "-w",
+        "1",
+        "--out",
+        str(out),
+    )
     assert done.code == 0, done.err
     table = pd.read_csv(out / "differences.csv")
     assert set(table["outcome"]) == set(reported())
@@ -45,8 +57,24 @@ def plc_vs_departments(tmp_path_factory):
     out = tmp_path_factory.mktemp("compare") / "report"
     printed = io.StringIO()
     with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(printed):
-        patch.setattr(sys, "argv", ["staffroom", "compare", "departments", "plc", "-r", "5",
-                                    "--years", "2", "-w", "1", "--out", str(out)])
+        patch.setattr(
+            sys,
+            "argv",
+            [
+                "staffroom",
+                "compare",
+                "departments",
+                "plc",
+                "-r",
+                "5",
+                "--years",
+                "2",
+                "-w",
+                "1",
+                "--out",
+                str(out),
+            ],
+        )
         with pytest.raises(SystemExit) as stopped:
             main()
     assert stopped.value.code in (0, None)
@@ -58,15 +86,20 @@ def test_compare_writes_a_readable_report_with_intervals_and_sources(plc_vs_depa
     report = (out / "report.md").read_text()
     # the gains finding gives the interval, whichever way the difference falls
     section = report.split("### PLC teams compared with Departments (900 students)\n", 1)[1]
-    assert re.search(r"\n\* (Annual achievement gains are [0-9.]+ SD (higher|lower) \(95% CI "
-                     r"[0-9.]+–[0-9.]+\)|No clear difference in annual achievement gains "
-                     r"\(difference [+−][0-9.]+ SD, 95% CI [−0-9.]+ to [−0-9.]+\))\.\n",
-                     section)
+    assert re.search(
+        r"\n\* (Annual achievement gains are [0-9.]+ SD (higher|lower) \(95% CI "
+        r"[0-9.]+–[0-9.]+\)|No clear difference in annual achievement gains "
+        r"\(difference [+−][0-9.]+ SD, 95% CI [−0-9.]+ to [−0-9.]+\))\.\n",
+        section,
+    )
     sentences = section.split("Year by year", 1)[0]
     assert sentences.count("PLC teams") == 1  # named once, in the line that opens the section
     # the one-page answer: one sentence for the plan, with its overall verdict
-    assert re.search(r"\* \*\*PLC teams: (better|worse|mixed|no clear difference)\.\*\* "
-                     r"By the end of year 2", report)
+    assert re.search(
+        r"\* \*\*PLC teams: (better|worse|mixed|no clear difference)\.\*\* "
+        r"By the end of year 2",
+        report,
+    )
     assert "Summed over 2 years, the four sources of efficacy" in report
     assert "mastery experience" in report
     for line in re.findall(r"!\[[^]]*\]\((plots/[^)]+)\)", report):
@@ -92,17 +125,33 @@ def test_the_manifest_lists_every_file_with_its_checksum(plc_vs_departments):
     assert [s["seed"] for s in manifest["scenarios"]] == [1, 1]  # common random numbers
 
 
-@pytest.mark.parametrize("command", [
-    ["run", "departments_to_plc", "--no-plots"],
-    ["compare", "small_school", "departments_coaching"],
-    ["run", "maine_township", "--no-plots"],  # the leader's walkthroughs and decisions too
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "departments_to_plc", "--no-plots"],
+        ["compare", "small_school", "departments_coaching"],
+        ["run", "maine_township", "--no-plots"],  # the leader's walkthroughs and decisions too
+    ],
+)
 def test_identical_files_with_one_or_two_workers(command, tmp_path, capsys, monkeypatch):
     folders = []
     for workers in ("1", "2"):
         out = tmp_path / f"w{workers}"
-        done = staffroom(capsys, monkeypatch, *command, "-r", "3", "--years", "2",
-                         "--seed", "11", "-w", workers, "--out", str(out))
+        done = staffroom(
+            capsys,
+            monkeypatch,
+            *command,
+            "-r",
+            "3",
+            "--years",
+            "2",
+            "--seed",
+            "11",
+            "-w",
+            workers,
+            "--out",
+            str(out),
+        )
         assert "Traceback" not in done.err
         assert done.code == 0, done.err
         folders.append(files_in(out))
@@ -115,21 +164,40 @@ def test_identical_files_with_one_or_two_workers(command, tmp_path, capsys, monk
 
 def test_run_writes_tidy_tables(tmp_path, capsys, monkeypatch):
     out = tmp_path / "run"
-    done = staffroom(capsys, monkeypatch, "run", "small_school", "-r", "2", "--years", "2",
-                     "-w", "1", "--no-plots", "--out", str(out))
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "run",
+        "small_school",
+        "-r",
+        "2",
+        "--years",
+        "2",
+        "-w",
+        "1",
+        "--no-plots",
+        "--out",
+        str(out),
+    )
     assert done.code == 0
     trajectories = pd.read_parquet(out / "trajectories.parquet")
     assert len(trajectories) == 2 * (2 * 36 + 1)  # every week and the start, per replicate
     assert {"scenario", "replicate", "seed", "step", "collective_efficacy"} <= set(
-        trajectories.columns)
+        trajectories.columns
+    )
     summary = pd.read_csv(out / "summary.csv")
     assert list(summary[["replicate", "year"]].itertuples(index=False, name=None)) == [
-        (0, 1), (0, 2), (1, 1), (1, 2)]
+        (0, 1),
+        (0, 2),
+        (1, 1),
+        (1, 2),
+    ]
     assert {"source_mastery_year", "source_affect_year"} <= set(summary.columns)
 
 
-def test_demo_answers_the_three_questions_and_says_where_the_report_is(tmp_path, capsys,
-                                                                         monkeypatch):
+def test_demo_answers_the_three_questions_and_says_where_the_report_is(
+    tmp_path, capsys, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     done = staffroom(capsys, monkeypatch, "demo", "--replicates", "2")
     assert done.code == 0, done.err

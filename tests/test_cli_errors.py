@@ -13,23 +13,37 @@ SCENARIO_ERRORS = [
     ("[culture]\nself_efficacy = 12\n", "[culture] self_efficacy", "allowed: 1 to 9"),
     ("[policies]\nself_efficacy = 7\n", "[policies] self_efficacy", "belongs in [culture]"),
     ("years = 2.5\n", "years", "whole number"),
-    ("years = 2\n[[intervention]]\nyear = 3\ndata_review = true\n",
-     "[[intervention]] 1 year", "outside the run"),
-    ("[[intervention]]\nyear = 1\nweek = 40\ndata_review = true\n",
-     "[[intervention]] 1 week", "allowed: whole numbers 1 to 36"),
-    ("[[intervention]]\nyear = 1\nstudents = 300\n", "[[intervention]] 1 students",
-     "not a lever"),
+    (
+        "years = 2\n[[intervention]]\nyear = 3\ndata_review = true\n",
+        "[[intervention]] 1 year",
+        "outside the run",
+    ),
+    (
+        "[[intervention]]\nyear = 1\nweek = 40\ndata_review = true\n",
+        "[[intervention]] 1 week",
+        "allowed: whole numbers 1 to 36",
+    ),
+    ("[[intervention]]\nyear = 1\nstudents = 300\n", "[[intervention]] 1 students", "not a lever"),
     ("[intervention]\nyear = 1\ndata_review = true\n", "intervention", "[[intervention]]"),
-    ("[structure]\ntype = 'custom'\nnetwork_file = 'missing.csv'\n",
-     "[structure] network_file", "network file not found"),
-    ("[structure]\ntype = 'custom'\nnetwork_file = 'bad.csv'\n",
-     "[structure] network_file", "'source' and 'target'"),
+    (
+        "[structure]\ntype = 'custom'\nnetwork_file = 'missing.csv'\n",
+        "[structure] network_file",
+        "network file not found",
+    ),
+    (
+        "[structure]\ntype = 'custom'\nnetwork_file = 'bad.csv'\n",
+        "[structure] network_file",
+        "'source' and 'target'",
+    ),
     ("[structure]\ntype = 'custom'\n", "[structure] network_file", "needed when type = 'custom'"),
     ("[structure]\ntype = 'plcs'\n", "[structure] type", "did you mean 'plc'"),
     ("[school\nstudents = 3\n", None, "not valid TOML"),
     ("extends = 'departmens'\n", "extends", "did you mean 'departments'"),
-    ("[school]\nstudents = 900\n[calibration]\nn_students = 600\n",
-     "[calibration] n_students", "set it once"),
+    (
+        "[school]\nstudents = 900\n[calibration]\nn_students = 600\n",
+        "[calibration] n_students",
+        "set it once",
+    ),
 ]
 
 
@@ -45,7 +59,8 @@ def check_one_line_error(done, *fragments: str) -> None:
 
 @pytest.mark.parametrize("text, key, fragment", SCENARIO_ERRORS)
 def test_a_bad_scenario_file_gets_one_line_and_status_2_and_nothing_is_written(
-        text, key, fragment, tmp_path, capsys, monkeypatch):
+    text, key, fragment, tmp_path, capsys, monkeypatch
+):
     (tmp_path / "bad.csv").write_text("a,b\nt1,t2\n")
     path = tmp_path / "school.toml"
     path.write_text(text)
@@ -62,37 +77,39 @@ def test_an_error_in_a_file_that_is_extended_names_that_file(tmp_path, capsys, m
     check_one_line_error(done, str(tmp_path / "base.toml"), "[culture] stress", "0 to 1")
 
 
-def test_a_restructure_to_a_network_of_another_staff_size_is_refused(tmp_path, capsys,
-                                                                     monkeypatch):
-    (tmp_path / "ties.csv").write_text("source,target\n" + "".join(
-        f"t{i},t{i + 1}\n" for i in range(9)))
+def test_a_restructure_to_a_network_of_another_staff_size_is_refused(tmp_path, capsys, monkeypatch):
+    (tmp_path / "ties.csv").write_text(
+        "source,target\n" + "".join(f"t{i},t{i + 1}\n" for i in range(9))
+    )
     (tmp_path / "plan.toml").write_text(
         "[school]\nstudents = 900\n[[intervention]]\nyear = 2\ntype = 'custom'\n"
-        "network_file = 'ties.csv'\n")
+        "network_file = 'ties.csv'\n"
+    )
     done = staffroom(capsys, monkeypatch, "scenarios", "check", str(tmp_path / "plan.toml"))
     check_one_line_error(done, "[[intervention]] 1 network_file", "10 teachers", "58")
 
 
-@pytest.mark.parametrize("args, fragments", [
-    (["run", "plcc"], ["did you mean 'plc'", "built-in:"]),
-    (["run", "turnaround", "--years", "2"], ["turnaround.toml", "--years", "outside"]),
-    (["run", "plc", "--replicates", "0"], ["--replicates", "1 to 10000"]),
-    (["run", "plc", "--seed", "-1"], ["--seed"]),
-    (["run", "plc", "--workers", "0"], ["--workers", "1 or more"]),
-    (["compare", "plc"], ["at least two scenarios"]),
-    (["compare", "plc", "departments", "--replicates", "1"], ["--replicates", "2 or more"]),
-    (["demo", "--replicates", "1"], ["--replicates", "2 or more"]),
-])
-def test_bad_options_get_one_line_and_status_2(args, fragments, tmp_path, capsys,
-                                               monkeypatch):
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (["run", "plcc"], ["did you mean 'plc'", "built-in:"]),
+        (["run", "turnaround", "--years", "2"], ["turnaround.toml", "--years", "outside"]),
+        (["run", "plc", "--replicates", "0"], ["--replicates", "1 to 10000"]),
+        (["run", "plc", "--seed", "-1"], ["--seed"]),
+        (["run", "plc", "--workers", "0"], ["--workers", "1 or more"]),
+        (["compare", "plc"], ["at least two scenarios"]),
+        (["compare", "plc", "departments", "--replicates", "1"], ["--replicates", "2 or more"]),
+        (["demo", "--replicates", "1"], ["--replicates", "2 or more"]),
+    ],
+)
+def test_bad_options_get_one_line_and_status_2(args, fragments, tmp_path, capsys, monkeypatch):
     out = tmp_path / "out"
     done = staffroom(capsys, monkeypatch, *args, "--out", str(out))
     check_one_line_error(done, *fragments)
     assert not out.exists()
 
 
-def test_an_output_path_that_is_a_file_is_refused_before_running(tmp_path, capsys,
-                                                                 monkeypatch):
+def test_an_output_path_that_is_a_file_is_refused_before_running(tmp_path, capsys, monkeypatch):
     target = tmp_path / "taken"
     target.write_text("keep me")
     done = staffroom(capsys, monkeypatch, "run", "small_school", "--out", str(target))
@@ -121,25 +138,61 @@ def test_output_is_kept_as_an_alias_of_out(tmp_path, capsys, monkeypatch, tiny_s
 
     sweep_file = tmp_path / "tiny.toml"
     sweep_file.write_text(dumps(tiny_sweep()))
-    done = staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--plan", "--output",
-                     str(tmp_path / "elsewhere"))
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "sweep",
+        str(sweep_file),
+        "--plan",
+        "--output",
+        str(tmp_path / "elsewhere"),
+    )
     assert done.code == 0 and str(tmp_path / "elsewhere") in done.out
 
 
-def test_the_worker_count_says_how_many_processes_and_cores_really_ran(tmp_path, capsys,
-                                                                        monkeypatch):
+def test_the_worker_count_says_how_many_processes_and_cores_really_ran(
+    tmp_path, capsys, monkeypatch
+):
     from analysis.experiments.workers import usable_cores
 
-    done = staffroom(capsys, monkeypatch, "run", "small_school", "-r", "3", "--years", "1",
-                     "--workers", "500", "-q", "--no-plots", "--no-ensemble",
-                     "-o", str(tmp_path / "out"))
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "run",
+        "small_school",
+        "-r",
+        "3",
+        "--years",
+        "1",
+        "--workers",
+        "500",
+        "-q",
+        "--no-plots",
+        "--no-ensemble",
+        "-o",
+        str(tmp_path / "out"),
+    )
     assert done.code == 0, done.err
     cores = min(3, usable_cores())
     assert f"on 3 worker processes using {cores} core{'s' if cores > 1 else ''}" in done.err
     assert "500" not in done.err
     # as one ensemble, the three replicates are one task: no pool is started
-    together = staffroom(capsys, monkeypatch, "run", "small_school", "-r", "3", "--years", "1",
-                         "--workers", "500", "-q", "--no-plots", "--overwrite",
-                         "-o", str(tmp_path / "out"))
+    together = staffroom(
+        capsys,
+        monkeypatch,
+        "run",
+        "small_school",
+        "-r",
+        "3",
+        "--years",
+        "1",
+        "--workers",
+        "500",
+        "-q",
+        "--no-plots",
+        "--overwrite",
+        "-o",
+        str(tmp_path / "out"),
+    )
     assert together.code == 0, together.err
     assert "3 runs as 1 ensemble in" in together.err and "in this process" in together.err

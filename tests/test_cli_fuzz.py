@@ -13,25 +13,47 @@ from scenarios.dump import dumps
 from scenarios.schema import INTERVENTION_KEYS, SECTIONS, TOP_LEVEL
 from simulation import InputError
 
-KEYS = sorted(TOP_LEVEL | set(SECTIONS) | {"intervention", "year", "week"}
-              | {k for keys in SECTIONS.values() for k in keys} | set(INTERVENTION_KEYS))
+KEYS = sorted(
+    TOP_LEVEL
+    | set(SECTIONS)
+    | {"intervention", "year", "week"}
+    | {k for keys in SECTIONS.values() for k in keys}
+    | set(INTERVENTION_KEYS)
+)
 names = st.one_of(st.sampled_from(KEYS), st.text(min_size=1, max_size=12))
 scalars = st.one_of(
-    st.booleans(), st.integers(-(2**63), 2**63 - 1), st.integers(-3, 60),
-    st.floats(allow_nan=True, allow_infinity=True), st.floats(-3, 3),
-    st.text(max_size=20), st.sampled_from(["plc", "custom", "coaching", "choice", "none", "."]),
-    st.dates(), st.datetimes(timezones=st.just(dt.UTC)),
+    st.booleans(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.integers(-3, 60),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(-3, 3),
+    st.text(max_size=20),
+    st.sampled_from(["plc", "custom", "coaching", "choice", "none", "."]),
+    st.dates(),
+    st.datetimes(timezones=st.just(dt.UTC)),
 )
-values = st.recursive(scalars, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(names, inner, max_size=4)), max_leaves=8)
-sections = st.dictionaries(st.sampled_from([*sorted(SECTIONS), "intervention", "extra"]),
-                           st.dictionaries(names, values, max_size=5), max_size=4)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(names, inner, max_size=4)),
+    max_leaves=8,
+)
+sections = st.dictionaries(
+    st.sampled_from([*sorted(SECTIONS), "intervention", "extra"]),
+    st.dictionaries(names, values, max_size=5),
+    max_size=4,
+)
 interventions = st.lists(st.dictionaries(names, values, max_size=5), max_size=3)
 documents = st.builds(
     lambda top, tables, items: {**top, **tables, **({"intervention": items} if items else {})},
-    st.dictionaries(names, values, max_size=5), sections, interventions)
-FUZZ = settings(max_examples=100, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    st.dictionaries(names, values, max_size=5),
+    sections,
+    interventions,
+)
+FUZZ = settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 def loads_or_refuses(call) -> None:
@@ -52,8 +74,7 @@ def test_random_documents_give_a_scenario_or_an_input_error(document):
 
 @FUZZ
 @given(documents)
-def test_random_documents_written_as_toml_files_load_or_are_refused(tmp_path_factory,
-                                                                     document):
+def test_random_documents_written_as_toml_files_load_or_are_refused(tmp_path_factory, document):
     path = tmp_path_factory.mktemp("fuzz") / "scenario.toml"
     path.write_text(dumps(document), encoding="utf-8")
     loads_or_refuses(lambda: load(path))

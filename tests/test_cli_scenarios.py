@@ -12,8 +12,18 @@ from cli_support import files_in, staffroom
 from scenarios import LIBRARY, builtin_names, load
 from scenarios.dump import dumps
 
-REQUIRED = ("large_comprehensive", "large_houses", "small_school", "plc", "plc_coaching",
-            "plc_train_the_trainer", "egg_crate", "networked_plc", "turnaround", "departments")
+REQUIRED = (
+    "large_comprehensive",
+    "large_houses",
+    "small_school",
+    "plc",
+    "plc_coaching",
+    "plc_train_the_trainer",
+    "egg_crate",
+    "networked_plc",
+    "turnaround",
+    "departments",
+)
 
 
 def test_the_library_holds_the_scenarios_the_issue_asks_for():
@@ -22,8 +32,10 @@ def test_the_library_holds_the_scenarios_the_issue_asks_for():
     levers = {k for i in turnaround.interventions for k in i.changes}
     assert {"support_model", "clear_cycle", "data_review"} <= levers
     assert turnaround.parameters["ses_mean"] < -0.5
-    assert load("large_houses").parameters["n_students"] == load(
-        "large_comprehensive").parameters["n_students"]
+    assert (
+        load("large_houses").parameters["n_students"]
+        == load("large_comprehensive").parameters["n_students"]
+    )
 
 
 def test_listing_shows_every_builtin_with_its_description(capsys, monkeypatch):
@@ -53,24 +65,37 @@ def test_show_merged_is_toml_that_runs_the_same_scenario(capsys, monkeypatch, tm
     assert merged.parameters == original.parameters
     assert merged.interventions == original.interventions
     assert (merged.years, merged.replicates, merged.seed) == (
-        original.years, original.replicates, original.seed)
+        original.years,
+        original.replicates,
+        original.seed,
+    )
 
 
 def test_the_template_copied_elsewhere_is_a_valid_scenario(capsys, monkeypatch, tmp_path):
     done = staffroom(capsys, monkeypatch, "scenarios", "show", "template")
     mine = tmp_path / "my_school.toml"
-    mine.write_text(done.out.replace('students = 900', 'students = 1200'))
+    mine.write_text(done.out.replace("students = 900", "students = 1200"))
     checked = staffroom(capsys, monkeypatch, "scenarios", "check", str(mine))
     assert checked.code == 0
     assert "ok:" in checked.out and "77 teachers" in checked.out
 
 
 @pytest.mark.parametrize("name", builtin_names())
-def test_every_builtin_scenario_runs_from_the_command_line(name, capsys, monkeypatch,
-                                                           tmp_path):
+def test_every_builtin_scenario_runs_from_the_command_line(name, capsys, monkeypatch, tmp_path):
     out = tmp_path / name
-    done = staffroom(capsys, monkeypatch, "run", name, "--replicates", "1", "--workers", "1",
-                     "--no-plots", "--out", str(out))
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "run",
+        name,
+        "--replicates",
+        "1",
+        "--workers",
+        "1",
+        "--no-plots",
+        "--out",
+        str(out),
+    )
     assert done.code == 0, done.err
     scenario = load(name)
     written = files_in(out)
@@ -83,8 +108,11 @@ def test_every_builtin_scenario_runs_from_the_command_line(name, capsys, monkeyp
 def test_package_data_ships_every_library_file():
     pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
     patterns = pyproject["tool"]["setuptools"]["package-data"]["scenarios"]
-    shipped = [p for p in LIBRARY.rglob("*") if p.is_file() and p.suffix != ".py"
-               and "__pycache__" not in p.parts]
+    shipped = [
+        p
+        for p in LIBRARY.rglob("*")
+        if p.is_file() and p.suffix != ".py" and "__pycache__" not in p.parts
+    ]
     assert any(p.suffix == ".csv" for p in shipped)
     for path in shipped:
         relative = str(path.relative_to(LIBRARY))
@@ -92,14 +120,22 @@ def test_package_data_ships_every_library_file():
 
 
 def test_dump_round_trips_awkward_values():
-    document = {"name": 'quote " and \\ and é', "years": 3, "x": 0.1, "flag": True,
-                "[odd key]": [1, 2], "school": {"students": 900},
-                "intervention": [{"year": 1, "data_review": True}]}
+    document = {
+        "name": 'quote " and \\ and é',
+        "years": 3,
+        "x": 0.1,
+        "flag": True,
+        "[odd key]": [1, 2],
+        "school": {"students": 900},
+        "intervention": [{"year": 1, "data_review": True}],
+    }
     assert tomllib.loads(dumps(document)) == document
 
 
-@pytest.mark.parametrize("command", [["run"], ["compare"], ["demo"], ["scenarios"],
-                                     ["scenarios", "show"], ["scenarios", "check"]])
+@pytest.mark.parametrize(
+    "command",
+    [["run"], ["compare"], ["demo"], ["scenarios"], ["scenarios", "show"], ["scenarios", "check"]],
+)
 def test_every_command_explains_itself_with_an_example(command, capsys, monkeypatch):
     done = staffroom(capsys, monkeypatch, *command, "--help")
     assert done.code == 0

@@ -44,10 +44,10 @@ def _year_of_teaching(students, p: Parameters, effect: float) -> None:
 
 # --- learning that fades --------------------------------------------------------------
 
+
 @settings(max_examples=40, deadline=None)
 @given(one_year=st.floats(0.0, 0.6), long_share=st.floats(0.0, 1.0))
-def test_a_one_year_boost_leaves_the_published_share_after_a_year_and_settles(
-        one_year, long_share):
+def test_a_one_year_boost_leaves_the_published_share_after_a_year_and_settles(one_year, long_share):
     p = P.replace(persistence_one_year=one_year, persistence_long_run=long_share * one_year)
     students = _students(p=p)
     _year_of_teaching(students, p, 0.2)
@@ -75,14 +75,21 @@ def test_a_sustained_boost_raises_achievement_by_a_bounded_amount():
 
 def test_without_fading_coaching_accumulates_more():
     def cumulative(disabled):
-        models = [SchoolModel(rng=seed, support_model="coaching", coaches=4, disabled=disabled,
-                              record_every=0) for seed in range(2)]
-        baseline = [SchoolModel(rng=seed, disabled=disabled, record_every=0)
-                    for seed in range(2)]
+        models = [
+            SchoolModel(
+                rng=seed, support_model="coaching", coaches=4, disabled=disabled, record_every=0
+            )
+            for seed in range(2)
+        ]
+        baseline = [SchoolModel(rng=seed, disabled=disabled, record_every=0) for seed in range(2)]
         for m in models + baseline:
             m.run(3)
-        return np.mean([a.students.achievement.mean() - b.students.achievement.mean()
-                        for a, b in zip(models, baseline, strict=True)])
+        return np.mean(
+            [
+                a.students.achievement.mean() - b.students.achievement.mean()
+                for a, b in zip(models, baseline, strict=True)
+            ]
+        )
 
     assert cumulative(("fading",)) > cumulative(()) + 0.02
 
@@ -96,11 +103,16 @@ def test_persistence_that_lasts_cannot_exceed_what_a_year_leaves():
 
 # --- aspirations that adapt -----------------------------------------------------------
 
+
 def test_aspirations_move_toward_own_and_team_results():
     before = np.array([0.2, 0.2, 0.2])
-    after = mastery.adapted_aspiration(before, np.array([0.4, 0.0, 0.4]),
-                                       np.array([0.4, 0.0, 0.4]),
-                                       np.array([True, True, False]), P)
+    after = mastery.adapted_aspiration(
+        before,
+        np.array([0.4, 0.0, 0.4]),
+        np.array([0.4, 0.0, 0.4]),
+        np.array([True, True, False]),
+        P,
+    )
     assert after[0] > 0.2 > after[1]
     assert after[2] == 0.2  # no classes, no news
 
@@ -121,8 +133,7 @@ def test_a_uniformly_faster_school_does_not_feel_more_successful():
 def test_better_results_feel_like_success_only_until_aspirations_catch_up():
     def lift(disabled=()):
         plan = [{"year": 2, "support_model": "coaching", "coaches": 5}]
-        return (_mean_tses(5, disabled, interventions=plan)
-                - _mean_tses(5, disabled))
+        return _mean_tses(5, disabled, interventions=plan) - _mean_tses(5, disabled)
 
     assert lift(("aspiration",)) > lift() + 0.1
 
@@ -134,10 +145,19 @@ def test_starting_aspirations_are_what_a_teacher_can_expect_of_their_classes():
 
 # --- collective efficacy through behaviour only ---------------------------------------
 
+
 def _effects(team_collective: float, p: Parameters = P) -> np.ndarray:
     one = np.ones(1)
-    return teaching.teacher_effects(np.zeros(1), one * 0.7625, one * team_collective,
-                                    one * 0.3, one * 0.5, np.zeros(1), np.zeros(1), p)[0]
+    return teaching.teacher_effects(
+        np.zeros(1),
+        one * 0.7625,
+        one * team_collective,
+        one * 0.3,
+        one * 0.5,
+        np.zeros(1),
+        np.zeros(1),
+        p,
+    )[0]
 
 
 def test_collective_efficacy_reaches_gains_only_through_goals_and_persistence():
@@ -158,17 +178,20 @@ def test_a_faculty_that_believes_in_itself_expects_more_of_disadvantaged_student
 
 def test_expectations_follow_collective_efficacy_in_a_school():
     def bias(ce, disabled=()):
-        model = SchoolModel(rng=1, initial_collective_efficacy=ce, disabled=disabled,
-                            record_every=0)
+        model = SchoolModel(
+            rng=1, initial_collective_efficacy=ce, disabled=disabled, record_every=0
+        )
         model.run(2)
         return model.teachers.expectation_bias.mean()
 
     assert bias(0.8) < bias(0.4) - 0.02
     assert abs(bias(0.8, ("expectations",)) - bias(0.4, ("expectations",))) < abs(
-        bias(0.8) - bias(0.4))
+        bias(0.8) - bias(0.4)
+    )
 
 
 # --- personalisation ------------------------------------------------------------------
+
 
 def test_a_known_student_gets_more_help_and_less_stereotype():
     row = _effects(0.6)
@@ -182,8 +205,14 @@ def test_teachers_know_students_they_taught_before_or_share_with_a_colleague():
     students.assign[:] = np.array([[0, 1, 2, 3, 4, 5]] * 20)
     students.previous[:] = -1
     students.previous[0, 0] = 0
-    ties = Ties(src=np.array([1, 2]), dst=np.array([2, 1]), kind=np.array([TEAM, TEAM]),
-                weight=np.ones(2), visibility=np.ones(2), shared_goal=np.ones(2))
+    ties = Ties(
+        src=np.array([1, 2]),
+        dst=np.array([2, 1]),
+        kind=np.array([TEAM, TEAM]),
+        weight=np.ones(2),
+        visibility=np.ones(2),
+        shared_goal=np.ones(2),
+    )
     known = known_students(students, ties, 6)
     assert known[0, 0] and not known[1, 0]  # taught before
     assert known[:, 1].all() and known[:, 2].all()  # tied to another of their teachers
@@ -203,6 +232,7 @@ def test_students_are_known_more_in_small_schools_and_in_houses():
 
 # --- peers and houses -----------------------------------------------------------------
 
+
 def test_stronger_classmates_raise_a_course_gain():
     students = _students(20)
     students.grade[:] = 0
@@ -216,7 +246,7 @@ def test_stronger_classmates_raise_a_course_gain():
         return classes.extra
 
     with_peers = extra(True)
-    assert np.all(with_peers[:10 * pairs] > 0) and np.all(with_peers[10 * pairs:] < 0)
+    assert np.all(with_peers[: 10 * pairs] > 0) and np.all(with_peers[10 * pairs :] < 0)
     assert not extra(False).any()
 
 
@@ -224,9 +254,14 @@ def test_houses_chosen_by_families_widen_the_ses_gap_through_peers():
     def gap(assignment, disabled=()):
         values = []
         for seed in range(3):
-            model = SchoolModel(n_students=2400, structure="houses",
-                                house_assignment=assignment, rng=seed, disabled=disabled,
-                                record_every=0)
+            model = SchoolModel(
+                n_students=2400,
+                structure="houses",
+                house_assignment=assignment,
+                rng=seed,
+                disabled=disabled,
+                record_every=0,
+            )
             model.run(3)
             values.append(model.outcomes()["ses_gap"])
         return np.mean(values)
@@ -238,9 +273,9 @@ def test_houses_chosen_by_families_widen_the_ses_gap_through_peers():
 
 # --- movers and leavers ---------------------------------------------------------------
 
+
 def _hazards(s=0.7625, c=0.6, a=0.4, x=10.0, poverty=0.25):
-    return turnover.hazards(np.array([s]), np.array([c]), np.array([a]), np.array([x]),
-                            poverty, P)
+    return turnover.hazards(np.array([s]), np.array([c]), np.array([a]), np.array([x]), poverty, P)
 
 
 def test_poverty_drives_moves_and_age_drives_leaving():
@@ -276,8 +311,12 @@ def test_a_school_reports_movers_and_leavers_that_add_up_to_turnover():
 
 def test_students_already_in_school_carry_the_fading_past_of_its_teaching():
     """No start-up jump: a weak school's first year loses what earlier years would have."""
-    weak = dict(initial_self_efficacy=6.0, initial_collective_efficacy=0.4,
-                initial_expectation_bias=0.5, record_every=36)
+    weak = dict(
+        initial_self_efficacy=6.0,
+        initial_collective_efficacy=0.4,
+        initial_expectation_bias=0.5,
+        record_every=36,
+    )
 
     def jump(disabled=()):
         values = []

@@ -34,6 +34,7 @@ def tses_of(model):
 
 # ---------------------------------------------------------------- the school
 
+
 def test_levers_override_the_scenario_and_none_keeps_its_value():
     model = DashboardSchool("plc", 3, collaboration_minutes=120, data_review=True)
     assert model.params.structure == "plc"
@@ -87,8 +88,9 @@ def test_the_cynic_is_the_most_experienced_teacher_and_is_cynical_from_week_0():
     assert model.cynic_id == agent.unique_id
     assert agent.self_efficacy_tses == pytest.approx(CYNIC_TSES)
     week0 = model.teacher_dataframe()
-    assert week0.loc[week0["AgentID"] == agent.unique_id, "self_efficacy_tses"].item() == \
-        pytest.approx(CYNIC_TSES)
+    assert week0.loc[
+        week0["AgentID"] == agent.unique_id, "self_efficacy_tses"
+    ].item() == pytest.approx(CYNIC_TSES)
 
 
 def test_a_cynic_leaves_everyone_outside_their_ties_untouched_in_the_first_week():
@@ -99,8 +101,9 @@ def test_a_cynic_leaves_everyone_outside_their_ties_untouched_in_the_first_week(
     near = {row, *with_cynic.network.neighbors(row)}
     far = np.array([i for i in range(with_cynic.n_teachers) if i not in near])
     assert np.array_equal(tses_of(with_cynic)[far], tses_of(without)[far])
-    assert (tses_of(with_cynic)[sorted(near - {row})] < tses_of(without)[sorted(near - {row})]
-            ).all()
+    assert (
+        tses_of(with_cynic)[sorted(near - {row})] < tses_of(without)[sorted(near - {row})]
+    ).all()
 
 
 def test_make_cynical_works_mid_run_through_the_agent():
@@ -120,8 +123,8 @@ def test_controls_start_at_the_scenarios_values():
 
 # ---------------------------------------------------------------- pictures
 
-@pytest.mark.parametrize("structure", ["isolated", "departments", "plc", "houses",
-                                       "networked_plc"])
+
+@pytest.mark.parametrize("structure", ["isolated", "departments", "plc", "houses", "networked_plc"])
 def test_every_teacher_is_drawn_once_inside_the_picture(structure):
     model = DashboardSchool("departments", 1, structure=structure)
     layout = team_layout(model.structure.team, model.structure.house, model.teachers.subject)
@@ -147,8 +150,11 @@ def test_teachers_of_a_team_sit_together():
 def test_colour_follows_self_efficacy_on_the_tses_scale():
     model = DashboardSchool("plc", 1, cynic=True)
     svg = network_svg(model, cynic=model.cynic_id, selected=model.cynic_id)
-    drawn = re.findall(r'fill="(#[0-9a-f]{6})" stroke="#333" stroke-width="0.8" '
-                       r'data-row="(\d+)"', svg)
+    drawn = re.findall(
+        r'fill="(#[0-9a-f]{6})" stroke="#333" stroke-width="0.8" '
+        r'data-row="(\d+)"',
+        svg,
+    )
     assert len(drawn) == model.n_teachers
     for colour, row in drawn:
         assert colour == tses_colour(tses_of(model)[int(row)])
@@ -170,8 +176,17 @@ def test_outcome_chart_shows_six_outcomes_with_units():
     model = DashboardSchool("turnaround", 1)
     model.run(0.5)
     svg = outcomes_chart(model.datacollector.get_model_vars_dataframe(), [0.0, 1.0])
-    for text in ("Collective efficacy", "Responsibility", "Self-efficacy", "TSES 1-9", "Stress",
-                 "Gain this year", "SD/year", "SES gap", "scheduled intervention"):
+    for text in (
+        "Collective efficacy",
+        "Responsibility",
+        "Self-efficacy",
+        "TSES 1-9",
+        "Stress",
+        "Gain this year",
+        "SD/year",
+        "SES gap",
+        "scheduled intervention",
+    ):
         assert text in svg
     assert svg.count("<polyline") >= 6
 
@@ -191,8 +206,12 @@ def test_source_bars_add_up_to_the_models_recorded_sources():
 def test_teacher_chart_follows_one_teacher():
     model = DashboardSchool("plc", 1, cynic=True)
     model.run(0.2)
-    svg = teacher_chart(model.teacher_dataframe(), model.cynic_id, 6,
-                        school=model.datacollector.get_model_vars_dataframe())
+    svg = teacher_chart(
+        model.teacher_dataframe(),
+        model.cynic_id,
+        6,
+        school=model.datacollector.get_model_vars_dataframe(),
+    )
     assert f"Teacher #{model.cynic_id}" in svg and "TSES 1-9" in svg
     assert 'data-role="teacher"' in svg and 'data-role="school-mean"' in svg
 
@@ -205,35 +224,50 @@ def test_nice_ticks_are_round_and_cover_the_range():
 
 # ---------------------------------------------------------------- SolaraViz controls
 
+
 def test_every_control_is_a_keyword_of_the_school():
     from mesa.visualization.solara_viz import _check_model_params
 
     from dashboard.app import model_params
 
     params = model_params(scenarios.load("turnaround"))
-    model = DashboardSchool(**{k: (v["value"] if isinstance(v, dict) else v)
-                               for k, v in params.items()})
+    model = DashboardSchool(
+        **{k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
+    )
     _check_model_params(model, params)
-    assert {"seed", "structure", "n_students", "collaboration_minutes", "data_review",
-            "clear_cycle", "support_model", "leader_persuasion"} <= set(params)
+    assert {
+        "seed",
+        "structure",
+        "n_students",
+        "collaboration_minutes",
+        "data_review",
+        "clear_cycle",
+        "support_model",
+        "leader_persuasion",
+    } <= set(params)
 
 
 def test_the_model_and_the_teaching_checks_never_import_the_visualization():
-    code = ("import sys, simulation, scenarios, analysis.cli.app, dashboard.school, "
-            "dashboard.activities, dashboard.charts, dashboard.network_view, dashboard.serve; "
-            "print(sorted(m for m in ('solara', 'ipyvue', 'mesa.visualization') "
-            "if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120)
+    code = (
+        "import sys, simulation, scenarios, analysis.cli.app, dashboard.school, "
+        "dashboard.activities, dashboard.charts, dashboard.network_view, dashboard.serve; "
+        "print(sorted(m for m in ('solara', 'ipyvue', 'mesa.visualization') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.stdout.strip() == "[]", result.stderr
 
 
 # ---------------------------------------------------------------- the command
 
+
 def staffroom(*args: str) -> subprocess.CompletedProcess:
     code = "from analysis.cli.app import main; main()"
-    return subprocess.run([sys.executable, "-c", code, *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_a_bad_scenario_is_one_line_and_exit_status_2():
@@ -256,8 +290,9 @@ def test_a_busy_port_is_one_line_and_exit_status_2():
 
 def test_without_the_app_extra_the_command_says_how_to_install_it(monkeypatch, capsys):
     real = serve.importlib.util.find_spec
-    monkeypatch.setattr(serve.importlib.util, "find_spec",
-                        lambda name: None if name == "solara" else real(name))
+    monkeypatch.setattr(
+        serve.importlib.util, "find_spec", lambda name: None if name == "solara" else real(name)
+    )
     assert serve.serve("plc", port=0, open_browser=False) == 1
     assert 'pip install "staffroom[app]"' in capsys.readouterr().err
 
@@ -272,6 +307,7 @@ def test_the_server_command_serves_this_computer_only_by_default_and_offline():
 
 
 # ---------------------------------------------------------------- for a class
+
 
 def test_every_outcome_panel_shows_its_latest_value():
     model = DashboardSchool("plc", 1)
@@ -299,8 +335,14 @@ def test_team_captions_stay_legible_in_a_large_school(structure):
     model = DashboardSchool("departments", 1, structure=structure, n_students=3000)
     layout = team_layout(model.structure.team, model.structure.house, model.teachers.subject)
     svg = network_svg(model, layout)
-    sizes = [float(v) for v in re.findall(r'font-size="([\d.]+)" fill="#444" '
-                                          r'data-role="caption"', svg)]
+    sizes = [
+        float(v)
+        for v in re.findall(
+            r'font-size="([\d.]+)" fill="#444" '
+            r'data-role="caption"',
+            svg,
+        )
+    ]
     assert sizes and min(sizes) >= 9.0
     captions = [c[5] for c in layout.cells if c[5]]
     tips = re.findall(r"<rect [^>]*rx=\"6\"[^>]*><title>([^<]+)</title>", svg)

@@ -22,7 +22,11 @@ from analysis.experiments.sweeps import Sweep, execute, read_runs
 from scenarios.dump import dumps
 
 SWEEP = {
-    "name": "on a cluster", "scenario": "departments", "years": 1, "replicates": 2, "seed": 9,
+    "name": "on a cluster",
+    "scenario": "departments",
+    "years": 1,
+    "replicates": 2,
+    "seed": 9,
     "outcomes": ["collective_efficacy", "annual_gain"],
     "design": {"type": "lhs", "samples": 60},
     "factors": {"n_students": {"range": [40, 80]}, "mastery_rate": {"range": [0.1, 0.4]}},
@@ -31,6 +35,7 @@ SWEEP = {
 
 def kill_when_started(out: Path, victims) -> threading.Thread:
     """Kill ``victims`` once the sweep has written its first runs."""
+
     def watch() -> None:
         deadline = time.monotonic() + 120
         while len(list((out / "runs").glob("part-*.parquet"))) < 3:
@@ -53,14 +58,26 @@ def one_line(err: str) -> str:
 
 
 @pytest.mark.slow
-def test_a_lost_scheduler_is_one_line_and_the_sweep_resumes(local_dask, tmp_path, capsys,
-                                                            monkeypatch):
+def test_a_lost_scheduler_is_one_line_and_the_sweep_resumes(
+    local_dask, tmp_path, capsys, monkeypatch
+):
     sweep_file = tmp_path / "cluster.toml"
     sweep_file.write_text(dumps(SWEEP))
     out = tmp_path / "out"
     killer = kill_when_started(out, [local_dask.scheduler])
-    done = staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out),
-                     "--scheduler", local_dask.address, "--runs-per-task", "1", "-q")
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "sweep",
+        str(sweep_file),
+        "--out",
+        str(out),
+        "--scheduler",
+        local_dask.address,
+        "--runs-per-task",
+        "1",
+        "-q",
+    )
     killer.join()
     assert done.code == 1
     line = one_line(done.err)
@@ -69,8 +86,9 @@ def test_a_lost_scheduler_is_one_line_and_the_sweep_resumes(local_dask, tmp_path
     saved = len(read_runs(out))
     assert 0 < saved < 120
 
-    resumed = staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out),
-                        "-w", "2", "-q")
+    resumed = staffroom(
+        capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out), "-w", "2", "-q"
+    )
     assert resumed.code == 0, resumed.err
     assert f"resuming: {saved} of 120 runs already in" in resumed.err
     execute(Sweep.from_dict(SWEEP), tmp_path / "whole", workers=2)
@@ -78,8 +96,9 @@ def test_a_lost_scheduler_is_one_line_and_the_sweep_resumes(local_dask, tmp_path
 
 
 @pytest.mark.slow
-def test_a_cluster_without_workers_gives_up_after_a_time_out(local_dask, tmp_path, capsys,
-                                                             monkeypatch):
+def test_a_cluster_without_workers_gives_up_after_a_time_out(
+    local_dask, tmp_path, capsys, monkeypatch
+):
     from analysis.experiments import clusters as engine
 
     monkeypatch.setattr(engine, "WORKER_TIMEOUT", 3.0)
@@ -87,8 +106,19 @@ def test_a_cluster_without_workers_gives_up_after_a_time_out(local_dask, tmp_pat
     sweep_file.write_text(dumps(SWEEP))
     out = tmp_path / "out"
     killer = kill_when_started(out, local_dask.workers)
-    done = staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out),
-                     "--scheduler", local_dask.address, "--runs-per-task", "1", "-q")
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "sweep",
+        str(sweep_file),
+        "--out",
+        str(out),
+        "--scheduler",
+        local_dask.address,
+        "--runs-per-task",
+        "1",
+        "-q",
+    )
     killer.join()
     assert done.code == 1
     line = one_line(done.err)
@@ -102,9 +132,22 @@ def test_an_address_that_is_not_a_schedulers_is_refused_at_once(address, tmp_pat
     pytest.importorskip("distributed")
     sweep_file = tmp_path / "cluster.toml"
     sweep_file.write_text(dumps(SWEEP))
-    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", "sweep", str(sweep_file),
-                           "--out", str(tmp_path / "out"), "--scheduler", address],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis.cli.app",
+            "sweep",
+            str(sweep_file),
+            "--out",
+            str(tmp_path / "out"),
+            "--scheduler",
+            address,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     line = one_line(done.stderr)
     assert line.startswith(f"error: --scheduler {address!r}")

@@ -40,20 +40,29 @@ def _assert_replicates_match(ensemble: SchoolEnsemble, kwargs: dict, years: int)
         assert list(together) == list(OUTCOMES)
         for name in OUTCOMES:
             assert len(columns[name]) == len(together[name])
-            differ = [i for i, (a, b) in enumerate(zip(columns[name], together[name],
-                                                      strict=True)) if not _same(a, b)]
+            differ = [
+                i
+                for i, (a, b) in enumerate(zip(columns[name], together[name], strict=True))
+                if not _same(a, b)
+            ]
             assert not differ, f"replicate {r} (seed {seed}), {name}, rows {differ[:5]}"
-        pd.testing.assert_frame_equal(pd.DataFrame(alone.annual_results),
-                                      pd.DataFrame(ensemble.annual_results[r]),
-                                      check_exact=True)
+        pd.testing.assert_frame_equal(
+            pd.DataFrame(alone.annual_results),
+            pd.DataFrame(ensemble.annual_results[r]),
+            check_exact=True,
+        )
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(values=parameter_sets(), seeds=st.lists(st.integers(0, 2**31 - 1), min_size=2,
-                                                max_size=4, unique=True),
-       years=st.integers(1, 2), record_every=st.sampled_from([1, 4, 36]))
+@given(
+    values=parameter_sets(),
+    seeds=st.lists(st.integers(0, 2**31 - 1), min_size=2, max_size=4, unique=True),
+    years=st.integers(1, 2),
+    record_every=st.sampled_from([1, 4, 36]),
+)
 def test_every_replicate_of_an_ensemble_equals_its_own_model_bit_for_bit(
-        values, seeds, years, record_every):
+    values, seeds, years, record_every
+):
     ensemble = SchoolEnsemble(seeds, **values, record_every=record_every)
     ensemble.run(years)
     _assert_replicates_match(ensemble, values, years)
@@ -68,8 +77,10 @@ def test_each_structure_at_a_realistic_size_matches_over_three_years(structure):
 
 
 def test_interventions_and_restructuring_reach_every_replicate_as_they_reach_one_model():
-    plan = [Intervention(year=1, week=20, changes={"coaches": 2, "support_model": "coaching"}),
-            Intervention(year=2, week=4, changes={"structure": "plc"})]
+    plan = [
+        Intervention(year=1, week=20, changes={"coaches": 2, "support_model": "coaching"}),
+        Intervention(year=2, week=4, changes={"structure": "plc"}),
+    ]
     kwargs = {"n_students": 500, "structure": "departments", "interventions": plan}
     ensemble = SchoolEnsemble([5, 6], **kwargs)
     ensemble.run(2)
@@ -89,9 +100,13 @@ def test_a_replicate_does_not_depend_on_the_other_schools_in_its_ensemble():
 # the engine: ensembles on or off give the same tables
 # ---------------------------------------------------------------------------
 
+
 def _runs() -> list[Run]:
-    return [Run("e", structure, r, 1000 + r, {"n_students": 300, "structure": structure}, 2)
-            for structure in ("plc", "departments") for r in range(3)]
+    return [
+        Run("e", structure, r, 1000 + r, {"n_students": 300, "structure": structure}, 2)
+        for structure in ("plc", "departments")
+        for r in range(3)
+    ]
 
 
 def test_the_engine_gives_the_same_results_with_ensembles_on_and_off():
@@ -118,8 +133,9 @@ def test_runs_with_leader_rules_or_a_per_model_measure_run_one_by_one():
     scenario = load("turnaround").for_run(replicates=3)
     ruled = scenario_runs(scenario)
     assert all(len(group) == 1 for group in batches(ruled)) == bool(scenario.rules)
-    custom = [Run("e", "a", r, r, {"n_students": 300}, 1, measure=_mean_self_efficacy)
-              for r in range(3)]
+    custom = [
+        Run("e", "a", r, r, {"n_students": 300}, 1, measure=_mean_self_efficacy) for r in range(3)
+    ]
     assert batches(custom) == [[0], [1], [2]]
 
 
@@ -140,10 +156,12 @@ def test_scenario_replicates_give_the_same_tables_as_an_ensemble_and_one_by_one(
 
 def test_a_sweep_gives_the_same_runs_with_ensembles_on_and_off(tmp_path):
     sweep = tmp_path / "s.toml"
-    sweep.write_text('name = "tiny"\nscenario = "departments"\nyears = 1\nreplicates = 3\n'
-                     'seed = 5\noutcomes = ["annual_gain", "self_efficacy_tses"]\n'
-                     '[design]\ntype = "factorial"\n'
-                     '[factors]\nn_students = [200, 300]\nstructure = ["plc", "houses"]\n')
+    sweep.write_text(
+        'name = "tiny"\nscenario = "departments"\nyears = 1\nreplicates = 3\n'
+        'seed = 5\noutcomes = ["annual_gain", "self_efficacy_tses"]\n'
+        '[design]\ntype = "factorial"\n'
+        '[factors]\nn_students = [200, 300]\nstructure = ["plc", "houses"]\n'
+    )
     together = run_sweep(sweep, workers=0)
     alone = run_sweep(sweep, workers=2, ensemble=False)
     pd.testing.assert_frame_equal(together, alone, check_exact=True)
@@ -153,19 +171,27 @@ def test_a_sweep_gives_the_same_runs_with_ensembles_on_and_off(tmp_path):
 # schools that differ in their parameters, not only their seeds
 # ---------------------------------------------------------------------------
 
+
 @st.composite
 def varied_ensembles(draw):
     """A random shared design, and per-school values of some parameters that may differ."""
     shared = draw(parameter_sets())
-    names = draw(st.lists(st.sampled_from(sorted(VARYING - set(shared))), min_size=1,
-                          max_size=6, unique=True))
+    names = draw(
+        st.lists(
+            st.sampled_from(sorted(VARYING - set(shared))), min_size=1, max_size=6, unique=True
+        )
+    )
     schools = draw(st.integers(2, 3))
     values = {}
     for name in names:
         spec = Parameters.spec(name)
-        values[name] = draw(st.lists(st.floats(spec.low, min(spec.high, spec.low + 100),
-                                               allow_nan=False),
-                                     min_size=schools, max_size=schools))
+        values[name] = draw(
+            st.lists(
+                st.floats(spec.low, min(spec.high, spec.low + 100), allow_nan=False),
+                min_size=schools,
+                max_size=schools,
+            )
+        )
     seeds = draw(st.lists(st.integers(0, 2**31 - 1), min_size=schools, max_size=schools))
     return shared, values, seeds
 
@@ -182,9 +208,13 @@ def test_schools_that_differ_in_parameters_each_equal_their_own_model(design, ye
         alone.run(years)
         together = ensemble.recorded_columns(r)
         for name in OUTCOMES:
-            differ = [i for i, (a, b) in enumerate(zip(alone.datacollector.model_vars[name],
-                                                      together[name], strict=True))
-                      if not _same(a, b)]
+            differ = [
+                i
+                for i, (a, b) in enumerate(
+                    zip(alone.datacollector.model_vars[name], together[name], strict=True)
+                )
+                if not _same(a, b)
+            ]
             assert not differ, f"school {r}: {name} differs at rows {differ[:5]} ({values})"
 
 
@@ -201,11 +231,13 @@ def test_a_parameter_that_may_not_differ_is_refused_naming_those_that_may():
 
 def test_a_lever_sweep_runs_its_points_together_and_gives_the_same_runs(tmp_path):
     sweep = tmp_path / "levers.toml"
-    sweep.write_text('name = "levers"\nscenario = "plc"\nyears = 1\nreplicates = 2\n'
-                     'seed = 9\noutcomes = ["annual_gain", "collective_efficacy"]\n'
-                     '[parameters]\nn_students = 200\n'
-                     '[design]\ntype = "factorial"\n'
-                     '[factors]\nmastery_rate = [0.1, 0.3]\npersuasion_rate = [0.0, 0.02]\n')
+    sweep.write_text(
+        'name = "levers"\nscenario = "plc"\nyears = 1\nreplicates = 2\n'
+        'seed = 9\noutcomes = ["annual_gain", "collective_efficacy"]\n'
+        "[parameters]\nn_students = 200\n"
+        '[design]\ntype = "factorial"\n'
+        "[factors]\nmastery_rate = [0.1, 0.3]\npersuasion_rate = [0.0, 0.02]\n"
+    )
     from analysis.experiments.sweeps.api import tasks_for
     from analysis.experiments.sweeps.spec import load_sweep
 

@@ -35,12 +35,16 @@ def one_error_line(err: str) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("command", [
-    ["compare", "departments", "plc", "-r", "3", "--years", "1"],
-    ["run", "plc", "-r", "3", "--years", "1"],
-])
-def test_a_full_disk_is_one_line_and_leaves_no_half_made_folder(command, small_disk, capsys,
-                                                                 monkeypatch):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compare", "departments", "plc", "-r", "3", "--years", "1"],
+        ["run", "plc", "-r", "3", "--years", "1"],
+    ],
+)
+def test_a_full_disk_is_one_line_and_leaves_no_half_made_folder(
+    command, small_disk, capsys, monkeypatch
+):
     disk = small_disk("2m")
     fill(disk, leave=200 * KB)
     out = disk / "out"
@@ -53,12 +57,25 @@ def test_a_full_disk_is_one_line_and_leaves_no_half_made_folder(command, small_d
     assert sorted(p.name for p in disk.iterdir()) == [".ballast"]
 
 
-def test_when_the_disk_fills_while_writing_the_old_results_stay_complete(small_disk, capsys,
-                                                                          monkeypatch):
+def test_when_the_disk_fills_while_writing_the_old_results_stay_complete(
+    small_disk, capsys, monkeypatch
+):
     disk = small_disk("2m")
     out = disk / "out"
-    command = ["compare", "departments", "plc", "-r", "2", "--years", "1", "-w", "1", "-q",
-               "-o", str(out)]
+    command = [
+        "compare",
+        "departments",
+        "plc",
+        "-r",
+        "2",
+        "--years",
+        "1",
+        "-w",
+        "1",
+        "-q",
+        "-o",
+        str(out),
+    ]
     assert staffroom(capsys, monkeypatch, *command).code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     fill(disk, leave=100 * KB)
@@ -74,29 +91,34 @@ def test_when_the_disk_fills_while_writing_the_old_results_stay_complete(small_d
 
 
 FULL_SWEEP = {
-    "name": "fills the disk", "scenario": "departments", "years": 1, "replicates": 2,
-    "seed": 5, "outcomes": ["collective_efficacy", "annual_gain"],
+    "name": "fills the disk",
+    "scenario": "departments",
+    "years": 1,
+    "replicates": 2,
+    "seed": 5,
+    "outcomes": ["collective_efficacy", "annual_gain"],
     "design": {"type": "lhs", "samples": 60},
     "factors": {"n_students": {"range": [40, 80]}, "mastery_rate": {"range": [0.1, 0.4]}},
 }
 
 
 def test_a_sweep_that_fills_the_disk_keeps_its_runs_and_resumes_identically(
-        small_disk, tmp_path, capsys, monkeypatch):
+    small_disk, tmp_path, capsys, monkeypatch
+):
     sweep_file = tmp_path / "full.toml"
     sweep_file.write_text(_toml(FULL_SWEEP))
     disk = small_disk("160k")
     out = disk / "results"
-    command = ["sweep", str(sweep_file), "--out", str(out), "-w", "0", "--runs-per-task", "1",
-               "-q"]
+    command = ["sweep", str(sweep_file), "--out", str(out), "-w", "0", "--runs-per-task", "1", "-q"]
     done = staffroom(capsys, monkeypatch, *command)
     assert done.code == 2
     line = one_error_line(done.err)
     assert "no space left on the device" in line and "run the same command to resume" in line
     saved = len(read_runs(out))
     assert 0 < saved < 120 and f"{saved} of 120 runs are saved" in line
-    assert not [p for p in (out / "runs").iterdir() if p.name.startswith(".")], \
+    assert not [p for p in (out / "runs").iterdir() if p.name.startswith(".")], (
         "no temporary file left behind"
+    )
 
     small_disk.resize(disk, "8m")  # the user frees some space
     again = staffroom(capsys, monkeypatch, *command)
@@ -118,7 +140,11 @@ def _toml(document: dict) -> str:
 # ---------------------------------------------------------------------------
 
 DAMAGED_SWEEP = {
-    "name": "damaged", "scenario": "departments", "years": 1, "replicates": 2, "seed": 3,
+    "name": "damaged",
+    "scenario": "departments",
+    "years": 1,
+    "replicates": 2,
+    "seed": 3,
     "outcomes": ["collective_efficacy", "annual_gain"],
     "design": {"type": "lhs", "samples": 12},
     "factors": {"n_students": {"range": [40, 80]}, "mastery_rate": {"range": [0.1, 0.4]}},
@@ -144,22 +170,25 @@ def copy_of(finished, tmp_path):
     return target, sweep_file
 
 
-@settings(max_examples=5, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(cut=st.floats(0, 1), noise=st.binary(max_size=64))
 def test_a_damaged_design_is_drawn_again_for_sweep_and_sensitivity(
-        finished_sweep, tmp_path_factory, capsys, monkeypatch, cut, noise):
+    finished_sweep, tmp_path_factory, capsys, monkeypatch, cut, noise
+):
     out, sweep_file = copy_of(finished_sweep, tmp_path_factory.mktemp("design"))
     design = out / "design.parquet"
     original = pd.read_parquet(design)
     kept = design.read_bytes()
-    design.write_bytes(kept[:int(cut * (len(kept) - 1))] + noise)  # truncated, then garbage
+    design.write_bytes(kept[: int(cut * (len(kept) - 1))] + noise)  # truncated, then garbage
 
     analysed = staffroom(capsys, monkeypatch, "sensitivity", str(out), "--csv")
     assert analysed.code == 0, analysed.err
     assert "design.parquet was damaged" in analysed.err and "drawn again" in analysed.err
-    resumed = staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out), "-q",
-                        "-w", "0")
+    resumed = staffroom(
+        capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out), "-q", "-w", "0"
+    )
     assert resumed.code == 0, resumed.err
     assert "design.parquet was damaged" in resumed.err
     assert "24 runs (0 new)" in resumed.out
@@ -173,14 +202,16 @@ def test_a_deleted_design_is_drawn_again(finished_sweep, tmp_path, capsys, monke
     (out / "design.parquet").unlink()
     analysed = staffroom(capsys, monkeypatch, "sensitivity", str(out), "--csv")
     assert analysed.code == 0 and "design.parquet was missing" in analysed.err
-    assert staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out),
-                     "-q").code == 0
+    assert (
+        staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out), "-q").code == 0
+    )
     pd.testing.assert_frame_equal(pd.read_parquet(out / "design.parquet"), original)
 
 
 @pytest.mark.parametrize("content", [b"{not json", b"", b"[1, 2]", b'{"kind": "other"}'])
-def test_a_damaged_manifest_is_named_and_overwrite_starts_again(finished_sweep, tmp_path,
-                                                                 capsys, monkeypatch, content):
+def test_a_damaged_manifest_is_named_and_overwrite_starts_again(
+    finished_sweep, tmp_path, capsys, monkeypatch, content
+):
     out, sweep_file = copy_of(finished_sweep, tmp_path)
     whole = read_runs(out)
     (out / "manifest.json").write_bytes(content)
@@ -195,14 +226,16 @@ def test_a_damaged_manifest_is_named_and_overwrite_starts_again(finished_sweep, 
     pd.testing.assert_frame_equal(read_runs(out), whole)
 
 
-def test_a_damaged_part_file_is_set_aside_and_the_user_is_told(finished_sweep, tmp_path, capsys,
-                                                               monkeypatch):
+def test_a_damaged_part_file_is_set_aside_and_the_user_is_told(
+    finished_sweep, tmp_path, capsys, monkeypatch
+):
     out, sweep_file = copy_of(finished_sweep, tmp_path)
     whole = read_runs(out)
     (part,) = (out / "runs").glob("*.parquet")
     part.write_bytes(part.read_bytes()[:100])
-    done = staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out), "-q",
-                     "-w", "0")
+    done = staffroom(
+        capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out), "-q", "-w", "0"
+    )
     assert done.code == 0, done.err
     assert "1 damaged result file(s) set aside" in done.err
     assert f".damaged-{part.name}" in done.err and "their runs are done again" in done.err
@@ -214,22 +247,52 @@ def test_a_damaged_part_file_is_set_aside_and_the_user_is_told(finished_sweep, t
 # one output folder, one command
 # ---------------------------------------------------------------------------
 
+
 def test_a_folder_being_written_is_locked(tmp_path, capsys, monkeypatch):
     out = tmp_path / "shared"
     with outputs.output_folder(out, "compare"):  # another compare is writing there
-        done = staffroom(capsys, monkeypatch, "compare", "departments", "plc", "-r", "2",
-                         "--years", "1", "-w", "1", "-q", "-o", str(out))
+        done = staffroom(
+            capsys,
+            monkeypatch,
+            "compare",
+            "departments",
+            "plc",
+            "-r",
+            "2",
+            "--years",
+            "1",
+            "-w",
+            "1",
+            "-q",
+            "-o",
+            str(out),
+        )
         assert done.code == 2
         line = one_error_line(done.err)
         assert "is writing to" in line and "locked" in line
         assert not (out / outputs.MANIFEST).exists()
-    done = staffroom(capsys, monkeypatch, "compare", "departments", "plc", "-r", "2",
-                     "--years", "1", "-w", "1", "-q", "-o", str(out))
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "compare",
+        "departments",
+        "plc",
+        "-r",
+        "2",
+        "--years",
+        "1",
+        "-w",
+        "1",
+        "-q",
+        "-o",
+        str(out),
+    )
     assert done.code == 0, done.err
 
 
-def test_another_commands_results_are_refused_unless_overwrite(finished_sweep, tmp_path, capsys,
-                                                                monkeypatch):
+def test_another_commands_results_are_refused_unless_overwrite(
+    finished_sweep, tmp_path, capsys, monkeypatch
+):
     sweep_folder, _ = copy_of(finished_sweep, tmp_path)
     compare = ["compare", "departments", "plc", "-r", "2", "--years", "1", "-w", "1", "-q"]
     refused = staffroom(capsys, monkeypatch, *compare, "-o", str(sweep_folder))
@@ -242,8 +305,20 @@ def test_another_commands_results_are_refused_unless_overwrite(finished_sweep, t
     assert not (sweep_folder / "runs").exists() and not (sweep_folder / "manifest.json").exists()
     assert (sweep_folder / "report.html").exists()
 
-    run = ["run", "plc", "-r", "2", "--years", "1", "-w", "1", "-q", "--no-plots",
-           "-o", str(sweep_folder)]
+    run = [
+        "run",
+        "plc",
+        "-r",
+        "2",
+        "--years",
+        "1",
+        "-w",
+        "1",
+        "-q",
+        "--no-plots",
+        "-o",
+        str(sweep_folder),
+    ]
     refused = staffroom(capsys, monkeypatch, *run)
     assert refused.code == 2
     assert "holds the results of `staffroom compare`" in one_error_line(refused.err)

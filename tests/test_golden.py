@@ -37,16 +37,20 @@ def _differing_cells(expected: str, actual: str) -> str:
     a = pd.read_csv(io.StringIO(expected), float_precision="round_trip", dtype=str)
     b = pd.read_csv(io.StringIO(actual), float_precision="round_trip", dtype=str)
     if list(a.columns) != list(b.columns) or len(a) != len(b):
-        return (f"shape or columns differ: expected {a.shape} {list(a.columns)}, "
-                f"got {b.shape} {list(b.columns)}")
+        return (
+            f"shape or columns differ: expected {a.shape} {list(a.columns)}, "
+            f"got {b.shape} {list(b.columns)}"
+        )
     lines = []
     for column in a.columns:
         differ = a[column].fillna("<NA>") != b[column].fillna("<NA>")
         for row in differ[differ].index:
-            lines.append(f"row {row}, {column}: expected {a.at[row, column]}, "
-                         f"got {b.at[row, column]}")
-    return "\n".join(lines[:SHOWN]) + (f"\n... {len(lines) - SHOWN} more" if len(lines) > SHOWN
-                                       else "")
+            lines.append(
+                f"row {row}, {column}: expected {a.at[row, column]}, got {b.at[row, column]}"
+            )
+    return "\n".join(lines[:SHOWN]) + (
+        f"\n... {len(lines) - SHOWN} more" if len(lines) > SHOWN else ""
+    )
 
 
 def _check(name: str, actual: str, explain) -> None:
@@ -57,8 +61,9 @@ def _check(name: str, actual: str, explain) -> None:
     assert path.exists(), f"{path} is missing: run with STAFFROOM_UPDATE_GOLDEN=1 to make it"
     expected = path.read_text(encoding="utf-8")
     if actual != expected:
-        pytest.fail(f"{name} differs from the golden output:\n{explain(expected, actual)}",
-                    pytrace=False)
+        pytest.fail(
+            f"{name} differs from the golden output:\n{explain(expected, actual)}", pytrace=False
+        )
 
 
 def check_table(name: str, frame: pd.DataFrame) -> None:
@@ -68,10 +73,13 @@ def check_table(name: str, frame: pd.DataFrame) -> None:
 
 def check_text(name: str, text: str) -> None:
     """``text`` equals ``golden/<name>``."""
+
     def explain(expected: str, actual: str) -> str:
-        diff = difflib.unified_diff(expected.splitlines(), actual.splitlines(), "golden",
-                                    "now", lineterm="", n=1)
-        return "\n".join(list(diff)[:4 * SHOWN])
+        diff = difflib.unified_diff(
+            expected.splitlines(), actual.splitlines(), "golden", "now", lineterm="", n=1
+        )
+        return "\n".join(list(diff)[: 4 * SHOWN])
+
     _check(name, text, explain)
 
 
@@ -91,9 +99,26 @@ def _ok(outcome) -> None:
 
 def test_run(capsys, monkeypatch, tmp_path):
     out = tmp_path / "run"
-    _ok(staffroom(capsys, monkeypatch, "run", "maine_township", "--years", "2",
-                  "--replicates", "2", "--seed", "3", "--workers", "1", "--no-plots", "-q",
-                  "--out", out))
+    _ok(
+        staffroom(
+            capsys,
+            monkeypatch,
+            "run",
+            "maine_township",
+            "--years",
+            "2",
+            "--replicates",
+            "2",
+            "--seed",
+            "3",
+            "--workers",
+            "1",
+            "--no-plots",
+            "-q",
+            "--out",
+            out,
+        )
+    )
     _folder_tables(out, "run", ("summary", "decisions"))
     check_table("run_trajectories", pd.read_parquet(out / "trajectories.parquet"))
     metadata = pq.read_schema(out / "trajectories.parquet").metadata[b"staffroom"]
@@ -102,28 +127,63 @@ def test_run(capsys, monkeypatch, tmp_path):
 
 def test_compare(capsys, monkeypatch, tmp_path):
     out = tmp_path / "compare"
-    _ok(staffroom(capsys, monkeypatch, "compare", "departments", "plc", "egg_crate",
-                  "--years", "2", "--replicates", "3", "--seed", "4", "--workers", "2", "-q",
-                  "--out", out))
+    _ok(
+        staffroom(
+            capsys,
+            monkeypatch,
+            "compare",
+            "departments",
+            "plc",
+            "egg_crate",
+            "--years",
+            "2",
+            "--replicates",
+            "3",
+            "--seed",
+            "4",
+            "--workers",
+            "2",
+            "-q",
+            "--out",
+            out,
+        )
+    )
     _folder_tables(out, "compare", ("differences", "sources", "summary"))
     check_text("compare_report.md", (out / "report.md").read_text(encoding="utf-8"))
 
 
 def test_demo(capsys, monkeypatch, tmp_path):
     out = tmp_path / "demo"
-    _ok(staffroom(capsys, monkeypatch, "demo", "--replicates", "2", "--workers", "2", "-q",
-                  "--out", out))
+    _ok(
+        staffroom(
+            capsys, monkeypatch, "demo", "--replicates", "2", "--workers", "2", "-q", "--out", out
+        )
+    )
     _folder_tables(out, "demo", ("differences", "sources", "summary"))
     check_text("demo_report.md", (out / "report.md").read_text(encoding="utf-8"))
 
 
 def test_sweep_and_sensitivity(capsys, monkeypatch, tmp_path):
     out = tmp_path / "sweep"
-    _ok(staffroom(capsys, monkeypatch, "sweep", GOLDEN / "tiny_sweep.toml", "--out", out,
-                  "--workers", "0", "--format", "csv", "-q"))
+    _ok(
+        staffroom(
+            capsys,
+            monkeypatch,
+            "sweep",
+            GOLDEN / "tiny_sweep.toml",
+            "--out",
+            out,
+            "--workers",
+            "0",
+            "--format",
+            "csv",
+            "-q",
+        )
+    )
     check_table("sweep_runs", pd.read_csv(out / "runs.csv"))
-    analysed = staffroom(capsys, monkeypatch, "sensitivity", out, "--outcome", "annual_gain",
-                         "--csv")
+    analysed = staffroom(
+        capsys, monkeypatch, "sensitivity", out, "--outcome", "annual_gain", "--csv"
+    )
     _ok(analysed)
     check_table("sensitivity", pd.read_csv(io.StringIO(analysed.out)))
 
@@ -136,24 +196,46 @@ def test_validation_patterns():
     from analysis.experiments.validation import Settings
     from analysis.statistics.validation.suite import run_patterns
 
-    tables, results = run_patterns(Settings(replicates=3, schools=8, bootstrap=50),
-                                   workers=2, patterns=(1, 3, 6))
+    tables, results = run_patterns(
+        Settings(replicates=3, schools=8, bootstrap=50), workers=2, patterns=(1, 3, 6)
+    )
     for name, table in tables.items():
         check_table(f"validate_{name}", table)
-    check_json("validate_claims", [
-        {"pattern": r.number, "verdict": r.verdict,
-         "claims": [{"label": c.label, "verdict": c.verdict,
-                     "estimate": [_finite(c.estimate.estimate), _finite(c.estimate.low),
-                                  _finite(c.estimate.high)]} for c in r.claims]}
-        for r in results])
+    check_json(
+        "validate_claims",
+        [
+            {
+                "pattern": r.number,
+                "verdict": r.verdict,
+                "claims": [
+                    {
+                        "label": c.label,
+                        "verdict": c.verdict,
+                        "estimate": [
+                            _finite(c.estimate.estimate),
+                            _finite(c.estimate.low),
+                            _finite(c.estimate.high),
+                        ],
+                    }
+                    for c in r.claims
+                ],
+            }
+            for r in results
+        ],
+    )
 
 
 def test_calibration():
     from analysis.statistics.calibration import measure
 
     targets = measure(reps=2, workers=2)
-    check_json("calibrate", [{"name": t.name, "role": t.role, "value": _finite(t.value),
-                              "within": t.within} for t in targets])
+    check_json(
+        "calibrate",
+        [
+            {"name": t.name, "role": t.role, "value": _finite(t.value), "within": t.within}
+            for t in targets
+        ],
+    )
 
 
 def test_teaching_measurements():
@@ -166,7 +248,13 @@ def test_teaching_measurements():
         "cynical_colleague": activities.cynical_colleague(seeds),
         "turnaround": activities.turnaround(seeds, years=2),
     }
-    check_json("teaching", {
-        activity: {key: [_finite(e.estimate), _finite(e.low), _finite(e.high), e.n]
-                   for key, e in estimates.items()}
-        for activity, estimates in measured.items()})
+    check_json(
+        "teaching",
+        {
+            activity: {
+                key: [_finite(e.estimate), _finite(e.low), _finite(e.high), e.n]
+                for key, e in estimates.items()
+            }
+            for activity, estimates in measured.items()
+        },
+    )

@@ -31,11 +31,13 @@ def chain(folder, teachers: int):
 
 
 def test_a_custom_network_too_small_for_the_school_is_refused_with_what_fits(
-        tmp_path, capsys, monkeypatch):
+    tmp_path, capsys, monkeypatch
+):
     chain(tmp_path, 5)
     school = tmp_path / "school.toml"
-    school.write_text("[school]\nstudents = 900\n[structure]\ntype = 'custom'\n"
-                      "network_file = 'chain5.csv'\n")
+    school.write_text(
+        "[school]\nstudents = 900\n[structure]\ntype = 'custom'\nnetwork_file = 'chain5.csv'\n"
+    )
     line = one_error(staffroom(capsys, monkeypatch, "scenarios", "check", str(school)))
     assert f"{school}: [school] students:" in line
     assert "5 teachers" in line and "180.0 students per teacher" in line
@@ -46,15 +48,19 @@ def test_a_custom_network_too_small_for_the_school_is_refused_with_what_fits(
         SchoolModel(n_students=900, structure="custom", network_file=tmp_path / "chain5.csv")
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(teachers=st.integers(2, 60), students=st.integers(20, 3000))
-def test_custom_networks_are_accepted_exactly_when_the_ratio_is_allowed(tmp_path, teachers,
-                                                                        students):
+def test_custom_networks_are_accepted_exactly_when_the_ratio_is_allowed(
+    tmp_path, teachers, students
+):
     network = chain(tmp_path, teachers)
     school = tmp_path / "school.toml"
-    school.write_text(f"[school]\nstudents = {students}\n[structure]\ntype = 'custom'\n"
-                      f"network_file = '{network.name}'\n")
+    school.write_text(
+        f"[school]\nstudents = {students}\n[structure]\ntype = 'custom'\n"
+        f"network_file = '{network.name}'\n"
+    )
     if 6 <= students / teachers <= 40:
         assert load(school).parameters["n_students"] == students
     else:
@@ -62,19 +68,27 @@ def test_custom_networks_are_accepted_exactly_when_the_ratio_is_allowed(tmp_path
             load(school)
 
 
-PLAN = ("extends = 'departments'\nname = 'two-step plan'\nyears = 3\n"
-        "[[intervention]]\nyear = 1\ntype = 'plc'\n"
-        "[[intervention]]\nyear = 2\nsupport_model = 'coaching'\n")
+PLAN = (
+    "extends = 'departments'\nname = 'two-step plan'\nyears = 3\n"
+    "[[intervention]]\nyear = 1\ntype = 'plc'\n"
+    "[[intervention]]\nyear = 2\nsupport_model = 'coaching'\n"
+)
 
 
-@pytest.mark.parametrize(("years", "key"), [
-    ("[factors]\nyears = [1, 3]\n", "[factors] years: level 1"),
-    ("[factors]\nn_students = [300, 600]\n", "years: = 1"),
-    ("[design]\ntype = 'lhs'\nsamples = 4\n[factors]\nyears = { range = [1, 3] }\n",
-     "[factors] years: range starts at 1"),
-])
-def test_a_sweep_shorter_than_its_plan_is_refused_as_compare_refuses_it(years, key, tmp_path,
-                                                                         capsys, monkeypatch):
+@pytest.mark.parametrize(
+    ("years", "key"),
+    [
+        ("[factors]\nyears = [1, 3]\n", "[factors] years: level 1"),
+        ("[factors]\nn_students = [300, 600]\n", "years: = 1"),
+        (
+            "[design]\ntype = 'lhs'\nsamples = 4\n[factors]\nyears = { range = [1, 3] }\n",
+            "[factors] years: range starts at 1",
+        ),
+    ],
+)
+def test_a_sweep_shorter_than_its_plan_is_refused_as_compare_refuses_it(
+    years, key, tmp_path, capsys, monkeypatch
+):
     (tmp_path / "plan.toml").write_text(PLAN)
     design = "" if "[design]" in years else "[design]\ntype = 'factorial'\n"
     sweep = tmp_path / "sweep.toml"
@@ -83,16 +97,18 @@ def test_a_sweep_shorter_than_its_plan_is_refused_as_compare_refuses_it(years, k
     line = one_error(staffroom(capsys, monkeypatch, "sweep", str(sweep), "--plan"))
     assert f"{sweep}: {key}" in line
     assert "[[intervention]] in year 2" in line and "allowed: 2 years or more" in line
-    compare = staffroom(capsys, monkeypatch, "compare", "departments",
-                        str(tmp_path / "plan.toml"), "--years", "1")
+    compare = staffroom(
+        capsys, monkeypatch, "compare", "departments", str(tmp_path / "plan.toml"), "--years", "1"
+    )
     assert "[[intervention]] in year 2 is outside a 1-year run" in one_error(compare)
 
 
 def test_a_sweep_as_long_as_its_plan_is_accepted(tmp_path):
     (tmp_path / "plan.toml").write_text(PLAN)
     sweep = tmp_path / "sweep.toml"
-    sweep.write_text("scenario = 'plan.toml'\n[design]\ntype = 'factorial'\n"
-                     "[factors]\nyears = [2, 3]\n")
+    sweep.write_text(
+        "scenario = 'plan.toml'\n[design]\ntype = 'factorial'\n[factors]\nyears = [2, 3]\n"
+    )
     assert load_sweep(sweep).runs == 2
 
 
@@ -104,8 +120,10 @@ def test_files_saved_with_a_byte_order_mark_are_read(tmp_path, capsys, monkeypat
     school.write_bytes(BOM + b'name = "Saved in Notepad"\r\n[school]\r\nstudents = 600\r\n')
     assert load(school).name == "Saved in Notepad"
     sweep = tmp_path / "sweep.toml"
-    sweep.write_bytes(BOM + b'scenario = "notepad.toml"\r\n[design]\r\ntype = "factorial"\r\n'
-                      b"[factors]\r\nn_students = [300, 600]\r\n")
+    sweep.write_bytes(
+        BOM + b'scenario = "notepad.toml"\r\n[design]\r\ntype = "factorial"\r\n'
+        b"[factors]\r\nn_students = [300, 600]\r\n"
+    )
     assert load_sweep(sweep).scenario.name == "Saved in Notepad"
     done = staffroom(capsys, monkeypatch, "scenarios", "check", str(school))
     assert done.code == 0 and "Saved in Notepad" in done.out
@@ -121,8 +139,7 @@ def test_a_switch_names_its_allowed_values(value, tmp_path, capsys, monkeypatch)
 
 
 def test_numpy_booleans_are_accepted_as_switches():
-    model = SchoolModel(n_students=100, data_review=np.True_, clear_cycle=np.bool_(False),
-                        rng=1)
+    model = SchoolModel(n_students=100, data_review=np.True_, clear_cycle=np.bool_(False), rng=1)
     assert model.params.data_review is True and model.params.clear_cycle is False
     with pytest.raises(ParameterError, match="allowed: true or false"):
         SchoolModel(n_students=100, data_review="yes")
@@ -133,16 +150,15 @@ def test_an_oversized_file_is_refused_before_it_is_read(kind, tmp_path, capsys, 
     big = tmp_path / "huge.toml"
     with big.open("w") as out:
         out.write("values = [" + "0.5, " * 400_000 + "0.5]\n")  # a pasted array, 2 MB
-    command = ["scenarios", "check", str(big)] if kind == "scenario" else [
-        "sweep", str(big), "--plan"]
+    command = (
+        ["scenarios", "check", str(big)] if kind == "scenario" else ["sweep", str(big), "--plan"]
+    )
     line = one_error(staffroom(capsys, monkeypatch, *command))
-    assert f"{big}: the file is 2.0 MB; allowed: scenario and sweep files of at most 1 MB" \
-        in line
+    assert f"{big}: the file is 2.0 MB; allowed: scenario and sweep files of at most 1 MB" in line
 
 
 @pytest.mark.parametrize("where", ["[structure]\ntype = 'custom'\n", "[structure]\n"])
-def test_a_folder_given_as_network_file_is_called_a_folder(where, tmp_path, capsys,
-                                                           monkeypatch):
+def test_a_folder_given_as_network_file_is_called_a_folder(where, tmp_path, capsys, monkeypatch):
     school = tmp_path / "school.toml"
     school.write_text(where + "network_file = '.'\n")
     line = one_error(staffroom(capsys, monkeypatch, "scenarios", "check", str(school)))
@@ -150,10 +166,15 @@ def test_a_folder_given_as_network_file_is_called_a_folder(where, tmp_path, caps
     assert "not found" not in line
     sweep = Sweep  # the same check guards sweeps' [parameters]
     with pytest.raises(InputError, match="is a folder, not a network file"):
-        sweep.from_dict({"scenario": "departments", "parameters": {"structure": "custom",
-                                                                   "network_file": "."},
-                         "design": {"type": "factorial"},
-                         "factors": {"n_students": [300, 600]}}, base_dir=tmp_path)
+        sweep.from_dict(
+            {
+                "scenario": "departments",
+                "parameters": {"structure": "custom", "network_file": "."},
+                "design": {"type": "factorial"},
+                "factors": {"n_students": [300, 600]},
+            },
+            base_dir=tmp_path,
+        )
 
 
 def test_the_dashboard_keeps_its_page_when_a_custom_network_cannot_staff_the_size():
@@ -168,16 +189,19 @@ def test_the_dashboard_keeps_its_page_when_a_custom_network_cannot_staff_the_siz
 # [school] disadvantaged_share
 # ---------------------------------------------------------------------------
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(share=st.floats(0.05, 0.95), spread=st.floats(0.4, 1.5))
 def test_a_disadvantaged_share_gives_a_school_with_that_share(tmp_path, share, spread):
     from simulation import Parameters
     from simulation.state import new_students
 
     school = tmp_path / "school.toml"
-    school.write_text(f"[school]\nstudents = 40000\nses_sd = {spread!r}\n"
-                      f"disadvantaged_share = {share!r}\n")
+    school.write_text(
+        f"[school]\nstudents = 40000\nses_sd = {spread!r}\ndisadvantaged_share = {share!r}\n"
+    )
     try:
         scenario = load(school)
     except InputError as error:  # only a mean SES outside -2.5 to 2.5 is refused

@@ -33,15 +33,20 @@ def sigint_ignored(pid: int) -> bool:
 def test_the_fork_server_ignores_ctrl_c_from_its_first_instant():
     # In a fresh interpreter, so that this call starts the server; its mask
     # is read at once, while the server is still importing its preload.
-    code = ("import multiprocessing.forkserver as f, analysis.experiments.workers as w, sys;"
-            "w.forkserver_context(['analysis.experiments.replicates']);"
-            "print(f._forkserver._forkserver_pid, flush=True); sys.stdin.read()")
+    code = (
+        "import multiprocessing.forkserver as f, analysis.experiments.workers as w, sys;"
+        "w.forkserver_context(['analysis.experiments.replicates']);"
+        "print(f._forkserver._forkserver_pid, flush=True); sys.stdin.read()"
+    )
     # a job started in the background (nohup, `&` in a script) inherits Ctrl-C
     # ignored; start the interpreter with the default, as from a terminal
-    with subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                          stdout=subprocess.PIPE, text=True,
-                          preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)
-                          ) as parent:
+    with subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    ) as parent:
         pid = int(parent.stdout.readline())
         try:
             assert sigint_ignored(pid)
@@ -73,12 +78,22 @@ def test_cancelling_a_local_pool_stops_its_busy_workers_instead_of_waiting_for_t
     assert not any(worker.is_alive() for worker in workers)
 
 
-def interrupt(args: list[str], ready: Path, settle: float = 1.0, signum: int = signal.SIGINT,
-              group: bool = True) -> subprocess.CompletedProcess:
+def interrupt(
+    args: list[str],
+    ready: Path,
+    settle: float = 1.0,
+    signum: int = signal.SIGINT,
+    group: bool = True,
+) -> subprocess.CompletedProcess:
     """Start ``staffroom ARGS``, wait until ``ready`` exists, then signal its process group
     (Ctrl-C in a terminal; SIGTERM from a batch scheduler), or the main process alone."""
-    process = subprocess.Popen([*LAUNCH, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [*LAUNCH, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -93,8 +108,10 @@ def interrupt(args: list[str], ready: Path, settle: float = 1.0, signum: int = s
 
 def test_ctrl_c_during_a_run_writes_nothing_and_says_so(tmp_path):
     out = tmp_path / "out"
-    done = interrupt(["run", "plc", "--replicates", "2000", "--years", "3", "--out", str(out),
-                      "--workers", "2"], ready=out)
+    done = interrupt(
+        ["run", "plc", "--replicates", "2000", "--years", "3", "--out", str(out), "--workers", "2"],
+        ready=out,
+    )
     assert done.returncode == 130, done.stderr
     assert "interrupted: nothing was written" in done.stderr
     assert "Traceback" not in done.stderr
@@ -103,12 +120,15 @@ def test_ctrl_c_during_a_run_writes_nothing_and_says_so(tmp_path):
 
 def test_ctrl_c_during_a_sweep_keeps_the_finished_runs_and_says_how_to_resume(tmp_path):
     sweep = tmp_path / "sweep.toml"
-    sweep.write_text('name = "interrupted"\nscenario = "plc"\nyears = 3\nreplicates = 1000\n'
-                     'seed = 1\n[design]\ntype = "factorial"\n[factors]\n'
-                     "collaboration_minutes = [30, 90]\n")
+    sweep.write_text(
+        'name = "interrupted"\nscenario = "plc"\nyears = 3\nreplicates = 1000\n'
+        'seed = 1\n[design]\ntype = "factorial"\n[factors]\n'
+        "collaboration_minutes = [30, 90]\n"
+    )
     results = tmp_path / "results"
-    done = interrupt(["sweep", str(sweep), "--output", str(results), "--workers", "2"],
-                     ready=results, settle=3.0)
+    done = interrupt(
+        ["sweep", str(sweep), "--output", str(results), "--workers", "2"], ready=results, settle=3.0
+    )
     assert done.returncode == 130, done.stderr
     assert "Traceback" not in done.stderr
     assert "run the same command to resume" in done.stderr
@@ -117,23 +137,36 @@ def test_ctrl_c_during_a_sweep_keeps_the_finished_runs_and_says_how_to_resume(tm
 @pytest.mark.parametrize("group", [True, False], ids=["process group", "main process"])
 def test_sigterm_stops_a_sweep_like_ctrl_c_and_says_how_to_resume(tmp_path, group):
     sweep = tmp_path / "sweep.toml"
-    sweep.write_text('name = "terminated"\nscenario = "plc"\nyears = 3\nreplicates = 1000\n'
-                     'seed = 1\n[design]\ntype = "factorial"\n[factors]\n'
-                     "collaboration_minutes = [30, 90]\n")
+    sweep.write_text(
+        'name = "terminated"\nscenario = "plc"\nyears = 3\nreplicates = 1000\n'
+        'seed = 1\n[design]\ntype = "factorial"\n[factors]\n'
+        "collaboration_minutes = [30, 90]\n"
+    )
     results = tmp_path / "results"
-    done = interrupt(["sweep", str(sweep), "--out", str(results), "--workers", "2"],
-                     ready=results / "runs", settle=3.0, signum=signal.SIGTERM, group=group)
+    done = interrupt(
+        ["sweep", str(sweep), "--out", str(results), "--workers", "2"],
+        ready=results / "runs",
+        settle=3.0,
+        signum=signal.SIGTERM,
+        group=group,
+    )
     assert done.returncode == 143, done.stderr
     assert "Traceback" not in done.stderr
     assert "leaked" not in done.stderr, "every semaphore and worker is released"
-    assert re.search(r"terminated: \d+ of 2000 runs are saved in .*; run the same command "
-                     "to resume", done.stderr), done.stderr
+    assert re.search(
+        r"terminated: \d+ of 2000 runs are saved in .*; run the same command "
+        "to resume",
+        done.stderr,
+    ), done.stderr
 
 
 def test_sigterm_during_a_run_writes_nothing_and_says_so(tmp_path):
     out = tmp_path / "out"
-    done = interrupt(["run", "plc", "--replicates", "2000", "--years", "3", "--out", str(out),
-                      "--workers", "2"], ready=out, signum=signal.SIGTERM)
+    done = interrupt(
+        ["run", "plc", "--replicates", "2000", "--years", "3", "--out", str(out), "--workers", "2"],
+        ready=out,
+        signum=signal.SIGTERM,
+    )
     assert done.returncode == 143, done.stderr
     assert "terminated: nothing was written" in done.stderr
     assert "Traceback" not in done.stderr

@@ -8,10 +8,18 @@ import pytest
 from simulation import WEEKS_PER_YEAR, Leader, ParameterError, SchoolModel
 from simulation.rules import OBSERVABLES
 
-BASE = {"n_students": 250, "structure": "plc", "support_model": "train_the_trainer",
-        "fidelity_monitoring": True}
-NEVER = {"when": "cycle_end", "if": "observed_practice_share < -1",
-         "then": {"support_model": "coaching"}, "once": False}
+BASE = {
+    "n_students": 250,
+    "structure": "plc",
+    "support_model": "train_the_trainer",
+    "fidelity_monitoring": True,
+}
+NEVER = {
+    "when": "cycle_end",
+    "if": "observed_practice_share < -1",
+    "then": {"support_model": "coaching"},
+    "once": False,
+}
 
 
 def outcomes(model: SchoolModel):
@@ -45,8 +53,11 @@ def test_a_rule_fires_at_the_first_checkpoint_where_its_observable_crosses_the_t
     values = sorted({v for _, v in seen})
     threshold = values[len(values) // 2]  # some checkpoints above, some below
     first = next(step for step, v in seen if v >= threshold)
-    rule = {"when": "cycle_end", "if": f"observed_practice_share >= {threshold!r}",
-            "then": {"support_model": "coaching", "coaches": 3}}
+    rule = {
+        "when": "cycle_end",
+        "if": f"observed_practice_share >= {threshold!r}",
+        "then": {"support_model": "coaching", "coaches": 3},
+    }
     model = SchoolModel(**BASE, rules=[rule], rng=3)
     model.run(2)
     (decision,) = model.leader.decisions
@@ -54,8 +65,8 @@ def test_a_rule_fires_at_the_first_checkpoint_where_its_observable_crosses_the_t
     assert decision.seen == {"observed_practice_share": dict(seen)[first]}
     assert (decision.year - 1) * WEEKS_PER_YEAR + decision.week == first
     # the run is the same up to the decision, and coaching from the next week on
-    before = outcomes(watching).iloc[:first + 1]
-    assert outcomes(model).iloc[:first + 1].equals(before)
+    before = outcomes(watching).iloc[: first + 1]
+    assert outcomes(model).iloc[: first + 1].equals(before)
     assert model.params.support_model == "coaching" and model.params.coaches == 3
 
 
@@ -87,15 +98,18 @@ def test_walkthroughs_count_visits_and_without_noise_see_the_true_rate():
     visits = model.params.leader_attention * model.params.cycle_weeks
     for _, seen in model.leader.observations:
         assert seen["observed_practice_share"] * visits == pytest.approx(
-            round(seen["observed_practice_share"] * visits))
+            round(seen["observed_practice_share"] * visits)
+        )
     exact = SchoolModel(**BASE, noise=False, rules=[NEVER], rng=4)
     exact.run(1)
     t = exact.teachers
     _, last = exact.leader.observations[-1]
     assert last["observed_practice_share"] == pytest.approx(
-        float(np.mean(t.uses_practice * t.fidelity)))
+        float(np.mean(t.uses_practice * t.fidelity))
+    )
     assert last["surveyed_collective_efficacy"] == pytest.approx(
-        float(t.collective_efficacy.mean()))
+        float(t.collective_efficacy.mean())
+    )
 
 
 def test_annual_results_and_turnover_are_seen_only_after_the_first_year_end():

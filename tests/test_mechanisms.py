@@ -29,12 +29,18 @@ S = np.array([0.7625])  # a typical teacher's self-efficacy
 
 def pair_ties(weight: float = 1.0, visibility: float = 0.8) -> Ties:
     """Two teachers tied to each other."""
-    return Ties(src=np.array([0, 1]), dst=np.array([1, 0]), kind=np.array([TEAM, TEAM]),
-                weight=np.full(2, weight), visibility=np.full(2, visibility),
-                shared_goal=np.ones(2))
+    return Ties(
+        src=np.array([0, 1]),
+        dst=np.array([1, 0]),
+        kind=np.array([TEAM, TEAM]),
+        weight=np.full(2, weight),
+        visibility=np.full(2, visibility),
+        shared_goal=np.ones(2),
+    )
 
 
 # --- bounded updates --------------------------------------------------------
+
 
 @pytest.mark.parametrize("delta", [-50.0, -1.0, -0.1, 0.0, 0.1, 1.0, 50.0])
 def test_soft_update_stays_within_bounds(delta):
@@ -48,6 +54,7 @@ def test_soft_update_stays_within_bounds(delta):
 
 
 # --- mastery and attribution -------------------------------------------------
+
 
 def test_a_mastery_success_raises_self_efficacy():
     effects = mastery.effects(np.array([0.6]), None, P, RNG, S)
@@ -67,10 +74,10 @@ def test_a_failure_attributed_to_strategy_keeps_self_efficacy_and_prompts_trying
     assert effects.strategy_prompt[0] == 1.0
     assert effects.attribution[0] == mastery.STRATEGY
     none = np.zeros(1)
-    prompted = practice.try_probability(np.array([0.7]), np.array([0.6]), np.array([1.0]), none,
-                                        P)
-    unprompted = practice.try_probability(np.array([0.7]), np.array([0.6]), np.array([0.0]),
-                                          none, P)
+    prompted = practice.try_probability(np.array([0.7]), np.array([0.6]), np.array([1.0]), none, P)
+    unprompted = practice.try_probability(
+        np.array([0.7]), np.array([0.6]), np.array([0.0]), none, P
+    )
     assert prompted[0] > unprompted[0]
 
 
@@ -82,38 +89,65 @@ def test_a_failure_blamed_on_background_raises_bias_and_lowers_responsibility():
 
 
 def test_reflective_practice_makes_strategy_the_likelier_explanation():
-    low, high = (mastery.attribution_probabilities(np.array([0.7]), np.array([0.6]),
-                                                   np.array([0.5]), np.array([0.3]),
-                                                   np.array([r]), np.array([0.5]), P)
-                 for r in (0.0, 1.0))
+    low, high = (
+        mastery.attribution_probabilities(
+            np.array([0.7]),
+            np.array([0.6]),
+            np.array([0.5]),
+            np.array([0.3]),
+            np.array([r]),
+            np.array([0.5]),
+            P,
+        )
+        for r in (0.0, 1.0)
+    )
     assert high[0, 2] > low[0, 2]
 
 
 def test_colleagues_help_locate_a_setback_in_practice():
-    alone, supported = (mastery.attribution_probabilities(
-        np.array([0.7]), np.array([0.6]), np.array([0.5]), np.array([0.3]), np.array([0.2]),
-        np.array([e]), P) for e in (0.0, 0.9))
+    alone, supported = (
+        mastery.attribution_probabilities(
+            np.array([0.7]),
+            np.array([0.6]),
+            np.array([0.5]),
+            np.array([0.3]),
+            np.array([0.2]),
+            np.array([e]),
+            P,
+        )
+        for e in (0.0, 0.9)
+    )
     assert supported[0, 2] > alone[0, 2] and supported[0, 0] < alone[0, 0]
 
 
 def test_higher_collective_efficacy_makes_background_blame_less_likely():
-    low, high = (mastery.attribution_probabilities(np.array([0.7]), np.array([c]),
-                                                   np.array([0.5]), np.array([0.3]),
-                                                   np.array([0.2]), np.array([0.5]), P)
-                 for c in (0.3, 0.9))
+    low, high = (
+        mastery.attribution_probabilities(
+            np.array([0.7]),
+            np.array([c]),
+            np.array([0.5]),
+            np.array([0.3]),
+            np.array([0.2]),
+            np.array([0.5]),
+            P,
+        )
+        for c in (0.3, 0.9)
+    )
     assert high[0, 1] < low[0, 1]
 
 
 def test_self_evaluation_credits_more_of_a_success_to_teaching():
     plain = mastery.effects(np.array([0.5]), None, P, RNG, S).self_efficacy[0]
-    evaluated = mastery.effects(np.array([0.5]), None, P.replace(self_evaluation=True),
-                                RNG, S).self_efficacy[0]
+    evaluated = mastery.effects(
+        np.array([0.5]), None, P.replace(self_evaluation=True), RNG, S
+    ).self_efficacy[0]
     assert evaluated > plain
 
 
 def test_teachers_who_doubt_themselves_credit_less_of_a_success():
-    doubtful, confident = (mastery.effects(np.array([0.5]), None, P, RNG, np.array([s]))
-                           for s in (0.4, 0.9))
+    doubtful, confident = (
+        mastery.effects(np.array([0.5]), None, P, RNG, np.array([s])) for s in (0.4, 0.9)
+    )
     assert 0 < doubtful.self_efficacy[0] < confident.self_efficacy[0]
 
 
@@ -122,24 +156,54 @@ def test_a_faculty_weighs_evidence_by_what_it_already_believes():
     visible = ties.weight * ties.visibility
 
     def evidence(team_signal, c):
-        return collective.mastery_evidence(ties, visible, np.ones(2, dtype=bool),
-                                           np.full(2, team_signal), np.zeros(2),
-                                           np.full(2, c), P)[0]
+        return collective.mastery_evidence(
+            ties,
+            visible,
+            np.ones(2, dtype=bool),
+            np.full(2, team_signal),
+            np.zeros(2),
+            np.full(2, c),
+            P,
+        )[0]
 
     assert evidence(0.5, 0.4) < evidence(0.5, 0.8)  # successes count less when in doubt
     assert evidence(-0.5, 0.4) < evidence(-0.5, 0.8) < 0  # failures count more
     unbiased = P.replace(confirmation=0.0)
-    assert collective.mastery_evidence(ties, visible, np.ones(2, dtype=bool), np.full(2, 0.5),
-                                       np.zeros(2), np.full(2, 0.4), unbiased)[0] == \
-        collective.mastery_evidence(ties, visible, np.ones(2, dtype=bool), np.full(2, 0.5),
-                                    np.zeros(2), np.full(2, 0.8), unbiased)[0]
+    assert (
+        collective.mastery_evidence(
+            ties,
+            visible,
+            np.ones(2, dtype=bool),
+            np.full(2, 0.5),
+            np.zeros(2),
+            np.full(2, 0.4),
+            unbiased,
+        )[0]
+        == collective.mastery_evidence(
+            ties,
+            visible,
+            np.ones(2, dtype=bool),
+            np.full(2, 0.5),
+            np.zeros(2),
+            np.full(2, 0.8),
+            unbiased,
+        )[0]
+    )
 
 
 def test_collective_efficacy_sustains_the_effort_of_implementing():
     p = P.replace(noise=False)
     uses, fidelity = np.ones(2, dtype=bool), np.full(2, 0.4)
-    _, after = practice.update(uses, fidelity, np.zeros(2), np.full(2, 0.5),
-                               np.zeros(2, dtype=bool), np.array([0.4, 0.8]), p, RNG)
+    _, after = practice.update(
+        uses,
+        fidelity,
+        np.zeros(2),
+        np.full(2, 0.5),
+        np.zeros(2, dtype=bool),
+        np.array([0.4, 0.8]),
+        p,
+        RNG,
+    )
     assert after[1] > after[0]
 
 
@@ -153,19 +217,21 @@ def test_an_intervention_plan_reaches_further_where_teachers_take_responsibility
 
 
 def test_efficacious_teachers_set_higher_goals():
-    low, high = (mastery.goals(np.array([0.25]), np.array([s]), np.array([0.3]),
-                               np.array([0.5]), P) for s in (0.6, 0.9))
+    low, high = (
+        mastery.goals(np.array([0.25]), np.array([s]), np.array([0.3]), np.array([0.5]), P)
+        for s in (0.6, 0.9)
+    )
     assert high[0] > low[0]
 
 
 # --- vicarious experience and persuasion -------------------------------------
 
+
 def test_seeing_a_colleague_succeed_raises_self_efficacy():
     ties = pair_ties()
     gain, goal = np.array([0.1, 0.45]), np.array([0.28, 0.28])
     seen = vicarious.observed_mastery(ties, gain, np.ones(2, dtype=bool), goal, P)
-    signal = vicarious.vicarious_signal(ties, ties.weight * ties.visibility, np.ones(2), seen,
-                                        2, P)
+    signal = vicarious.vicarious_signal(ties, ties.weight * ties.visibility, np.ones(2), seen, 2, P)
     assert signal[0] > 0 > signal[1]
 
 
@@ -197,8 +263,7 @@ def test_a_leader_of_150_reaches_each_teacher_less_often_than_a_leader_of_30():
     assert persuasion.reach_probability(150, P) < persuasion.reach_probability(30, P)
     rng = np.random.default_rng(1)
     weeks = 200
-    large = sum(persuasion.leader_contacts(150, P, rng.random(150)).mean()
-                for _ in range(weeks))
+    large = sum(persuasion.leader_contacts(150, P, rng.random(150)).mean() for _ in range(weeks))
     small = sum(persuasion.leader_contacts(30, P, rng.random(30)).mean() for _ in range(weeks))
     assert large < small
 
@@ -212,6 +277,7 @@ def test_in_a_model_the_leader_contacts_teachers_of_a_large_school_less_often():
 
 # --- affect -------------------------------------------------------------------
 
+
 def test_high_stress_lowers_self_efficacy_and_low_stress_raises_it():
     push = affect.affect_on_self_efficacy(np.array([0.9, 0.1]), P)
     assert push[0] < 0 < push[1]
@@ -219,9 +285,14 @@ def test_high_stress_lowers_self_efficacy_and_low_stress_raises_it():
 
 def test_support_and_success_lower_stress_failure_and_struggling_students_raise_it():
     def target(**kw):
-        base = dict(extra_preps=np.zeros(1), struggling_share=np.array([0.5]),
-                    last_mastery=np.zeros(1), exposure=np.array([0.5]), reach=0.1,
-                    experience=np.array([10.0]))
+        base = dict(
+            extra_preps=np.zeros(1),
+            struggling_share=np.array([0.5]),
+            last_mastery=np.zeros(1),
+            exposure=np.array([0.5]),
+            reach=0.1,
+            experience=np.array([10.0]),
+        )
         base.update({k: np.array([v]) if k != "reach" else v for k, v in kw.items()})
         return affect.stress_target(p=P, **base)[0]
 
@@ -235,8 +306,9 @@ def test_support_and_success_lower_stress_failure_and_struggling_students_raise_
 
 def test_late_in_a_career_fatigue_raises_stress_and_only_then():
     def target(years):
-        return affect.stress_target(np.zeros(1), np.array([0.5]), np.zeros(1), np.array([0.5]),
-                                    0.1, np.array([years]), P)[0]
+        return affect.stress_target(
+            np.zeros(1), np.array([0.5]), np.zeros(1), np.array([0.5]), 0.1, np.array([years]), P
+        )[0]
 
     assert target(5.0) == target(P.late_career_onset)
     assert target(P.late_career_onset + 10) > target(P.late_career_onset)
@@ -244,19 +316,32 @@ def test_late_in_a_career_fatigue_raises_stress_and_only_then():
 
 # --- collective efficacy and responsibility --------------------------------------
 
+
 def test_visible_team_success_raises_collective_efficacy():
     ties = pair_ties()
-    evidence = collective.mastery_evidence(ties, ties.weight * ties.visibility,
-                                           np.ones(2, dtype=bool), np.array([0.5, 0.5]),
-                                           np.zeros(2), np.full(2, 0.6), P)
+    evidence = collective.mastery_evidence(
+        ties,
+        ties.weight * ties.visibility,
+        np.ones(2, dtype=bool),
+        np.array([0.5, 0.5]),
+        np.zeros(2),
+        np.full(2, 0.6),
+        P,
+    )
     assert np.all(evidence > 0)
 
 
 def test_other_teams_visible_success_raises_collective_efficacy():
     ties = pair_ties()
-    evidence = collective.mastery_evidence(ties, ties.weight * ties.visibility,
-                                           np.zeros(2, dtype=bool), np.zeros(2),
-                                           np.array([0.6, -0.6]), np.full(2, 0.6), P)
+    evidence = collective.mastery_evidence(
+        ties,
+        ties.weight * ties.visibility,
+        np.zeros(2, dtype=bool),
+        np.zeros(2),
+        np.array([0.6, -0.6]),
+        np.full(2, 0.6),
+        P,
+    )
     assert evidence[0] > 0 > evidence[1]
 
 
@@ -275,8 +360,9 @@ def test_data_review_raises_responsibility_where_collective_efficacy_is_high_onl
     r, gap = np.array([0.5, 0.5]), np.array([1.0, 1.0])
     c = np.array([0.8, 0.3])
     without = responsibility.responsibility_change(r, c, np.zeros(2), gap, P)
-    with_review = responsibility.responsibility_change(r, c, np.zeros(2), gap,
-                                                      P.replace(data_review=True))
+    with_review = responsibility.responsibility_change(
+        r, c, np.zeros(2), gap, P.replace(data_review=True)
+    )
     assert with_review[0] > without[0]
     assert with_review[1] < without[1]
 
@@ -305,6 +391,7 @@ def test_reexamining_evidence_lowers_expectation_bias_when_disadvantaged_student
 
 # --- practice and skill ------------------------------------------------------------
 
+
 def _practice_after(support_model: str, cycles: int = 18) -> float:
     p = P.replace(support_model=support_model, coaches=5, noise=True)
     rng = np.random.default_rng(3)
@@ -313,12 +400,11 @@ def _practice_after(support_model: str, cycles: int = 18) -> float:
     uses, fidelity = np.zeros(n, dtype=bool), np.zeros(n)
     coached = practice.caseload(np.zeros(n), p, rng)
     for _ in range(cycles):
-        try_p = practice.try_probability(np.full(n, 0.76), np.full(n, 0.6), np.zeros(n),
-                                         coached, p)
-        expert = np.where(trainer, 1.0, 0.0) if support_model == "train_the_trainer" \
-            else coached
-        uses, fidelity = practice.update(uses, fidelity, try_p, expert, trainer,
-                                         np.full(n, 0.6), p, rng.random(n))
+        try_p = practice.try_probability(np.full(n, 0.76), np.full(n, 0.6), np.zeros(n), coached, p)
+        expert = np.where(trainer, 1.0, 0.0) if support_model == "train_the_trainer" else coached
+        uses, fidelity = practice.update(
+            uses, fidelity, try_p, expert, trainer, np.full(n, 0.6), p, rng.random(n)
+        )
     return float(uses[~trainer].mean())
 
 
@@ -360,10 +446,12 @@ def test_teachers_learn_from_more_skilled_visible_colleagues_only():
 
 # --- turnover -------------------------------------------------------------------------
 
+
 def test_low_efficacy_high_stress_novices_and_poverty_raise_the_chance_of_going():
     def prob(s=0.76, c=0.6, a=0.4, x=10.0, poverty=0.25):
-        return turnover.leave_probability(np.array([s]), np.array([c]), np.array([a]),
-                                          np.array([x]), poverty, P)[0]
+        return turnover.leave_probability(
+            np.array([s]), np.array([c]), np.array([a]), np.array([x]), poverty, P
+        )[0]
 
     base = prob()
     assert prob(s=0.5) > base
@@ -375,10 +463,12 @@ def test_low_efficacy_high_stress_novices_and_poverty_raise_the_chance_of_going(
 
 # --- staffing ---------------------------------------------------------------------------
 
+
 def test_out_of_field_teaching_falls_smoothly_as_a_school_grows():
     def share(n):
-        return np.mean([SchoolModel(n_students=n, rng=seed).students.out_of_field.mean()
-                        for seed in range(4)])
+        return np.mean(
+            [SchoolModel(n_students=n, rng=seed).students.out_of_field.mean() for seed in range(4)]
+        )
 
     shares = [share(n) for n in (150, 300, 600, 1200, 2400)]
     assert all(a > b for a, b in itertools.pairwise(shares)), shares
@@ -389,8 +479,7 @@ def test_out_of_field_teaching_falls_smoothly_as_a_school_grows():
 
 def test_house_choice_sorts_students_by_ses_and_random_placement_does_not():
     def spread(assignment):
-        model = SchoolModel(n_students=2400, structure="houses", house_assignment=assignment,
-                            rng=1)
+        model = SchoolModel(n_students=2400, structure="houses", house_assignment=assignment, rng=1)
         s = model.students
         means = [s.ses[s.house == h].mean() for h in np.unique(s.house)]
         return np.ptp(means)

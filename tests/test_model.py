@@ -31,9 +31,21 @@ def test_the_issue_example_runs_and_exposes_agents_network_and_outcomes():
     assert model.network.number_of_nodes() == model.n_teachers
     assert all("weight" in d for _, _, d in model.network.edges(data=True))
     teacher = teachers.to_list()[0]
-    for name in ("self_efficacy", "collective_efficacy", "responsibility", "stress", "skill",
-                 "expectation_bias", "experience", "team", "uses_practice",
-                 "self_efficacy_tses", "subject", "sources", "last_attribution"):
+    for name in (
+        "self_efficacy",
+        "collective_efficacy",
+        "responsibility",
+        "stress",
+        "skill",
+        "expectation_bias",
+        "experience",
+        "team",
+        "uses_practice",
+        "self_efficacy_tses",
+        "subject",
+        "sources",
+        "last_attribution",
+    ):
         getattr(teacher, name)
     assert 1 <= teacher.self_efficacy_tses <= 9
 
@@ -60,11 +72,13 @@ def test_results_are_identical_bit_for_bit_for_the_same_seed():
     a.run(2)
     b.run(2)
     assert a.datacollector.get_model_vars_dataframe().equals(
-        b.datacollector.get_model_vars_dataframe())
+        b.datacollector.get_model_vars_dataframe()
+    )
     c = SchoolModel(n_students=600, structure="houses", rng=6)
     c.run(2)
     assert not a.datacollector.get_model_vars_dataframe().equals(
-        c.datacollector.get_model_vars_dataframe())
+        c.datacollector.get_model_vars_dataframe()
+    )
 
 
 @pytest.mark.parametrize("source", SOURCES)
@@ -97,10 +111,14 @@ def test_source_contributions_add_up_to_the_change_in_self_efficacy():
 
 
 def test_interventions_change_levers_at_their_week():
-    model = SchoolModel(n_students=300, rng=0, interventions=[
-        {"year": 1, "week": 10, "support_model": "coaching", "coaches": 3},
-        Intervention(year=2, week=1, changes={"structure": "plc"}),
-    ])
+    model = SchoolModel(
+        n_students=300,
+        rng=0,
+        interventions=[
+            {"year": 1, "week": 10, "support_model": "coaching", "coaches": 3},
+            Intervention(year=2, week=1, changes={"structure": "plc"}),
+        ],
+    )
     model.run(weeks := 9 / 36)
     assert model.params.support_model == "none"
     model.step()
@@ -167,10 +185,14 @@ def test_annual_results_hold_each_year_end():
 
 
 def test_mesa_batch_run_works_and_returns_every_outcome():
-    results = mesa.batch_run(SchoolModel, parameters={"n_students": [200, 400],
-                                                      "structure": "plc"},
-                             rng=[0, 1], max_steps=36, number_processes=1,
-                             display_progress=False)
+    results = mesa.batch_run(
+        SchoolModel,
+        parameters={"n_students": [200, 400], "structure": "plc"},
+        rng=[0, 1],
+        max_steps=36,
+        number_processes=1,
+        display_progress=False,
+    )
     assert len(results) == 4
     for row in results:
         assert set(OUTCOMES) <= set(row)

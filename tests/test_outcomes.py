@@ -45,8 +45,15 @@ def test_reported_outcomes_are_ordered_by_rank_and_can_be_said_in_words():
 @pytest.fixture
 def dummy(monkeypatch):
     """One more outcome: a registry entry and its value in the metrics function, nothing else."""
-    entry = Outcome("dummy_index", "a dummy index of the staffroom's mood (0-1)", "0-1",
-                    label="dummy index (0–1)", noun="the dummy index", better=1, rank=99)
+    entry = Outcome(
+        "dummy_index",
+        "a dummy index of the staffroom's mood (0-1)",
+        "0-1",
+        label="dummy index (0–1)",
+        noun="the dummy index",
+        better=1,
+        rank=99,
+    )
     monkeypatch.setitem(REGISTRY, entry.name, entry)
     measure = metrics.outcomes
 
@@ -60,24 +67,52 @@ def dummy(monkeypatch):
 
 
 def test_an_outcome_added_to_the_registry_reaches_a_run_its_plots_and_parquet_metadata(
-        dummy, capsys, monkeypatch, tmp_path):
+    dummy, capsys, monkeypatch, tmp_path
+):
     out = tmp_path / "run"
-    done = staffroom(capsys, monkeypatch, "run", "departments", "--years", "1", "-r", "2",
-                     "--workers", "1", "-q", "--out", out)
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "run",
+        "departments",
+        "--years",
+        "1",
+        "-r",
+        "2",
+        "--workers",
+        "1",
+        "-q",
+        "--out",
+        out,
+    )
     assert done.code == 0, done.err
     summary = pd.read_csv(out / "summary.csv")
     assert (summary["dummy_index"] == summary["collective_efficacy"] / 2).all()
     assert (out / "plots" / "dummy_index.png").stat().st_size > 1000
     columns = json.loads(pq.read_schema(out / "trajectories.parquet").metadata[b"staffroom"])
-    assert columns["columns"]["dummy_index"] == {"unit": "0-1",
-                                                 "description": dummy.description}
+    assert columns["columns"]["dummy_index"] == {"unit": "0-1", "description": dummy.description}
 
 
 def test_an_outcome_added_to_the_registry_reaches_a_comparison_report(
-        dummy, capsys, monkeypatch, tmp_path):
+    dummy, capsys, monkeypatch, tmp_path
+):
     out = tmp_path / "compare"
-    done = staffroom(capsys, monkeypatch, "compare", "departments", "plc", "--years", "1",
-                     "-r", "2", "--workers", "1", "-q", "--out", out)
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "compare",
+        "departments",
+        "plc",
+        "--years",
+        "1",
+        "-r",
+        "2",
+        "--workers",
+        "1",
+        "-q",
+        "--out",
+        out,
+    )
     assert done.code == 0, done.err
     report = (out / "report.md").read_text(encoding="utf-8")
     assert dummy.label in report and dummy.description in report
@@ -87,13 +122,27 @@ def test_an_outcome_added_to_the_registry_reaches_a_comparison_report(
 
 
 def test_an_outcome_added_to_the_registry_reaches_a_sweep_table(
-        dummy, capsys, monkeypatch, tmp_path):
+    dummy, capsys, monkeypatch, tmp_path
+):
     sweep = tmp_path / "dummy.toml"
-    sweep.write_text('name = "dummy"\nscenario = "departments"\nyears = 1\nreplicates = 1\n'
-                     'outcomes = ["dummy_index", "collective_efficacy"]\n'
-                     '[design]\ntype = "factorial"\n[factors]\nn_students = [60, 120]\n')
-    done = staffroom(capsys, monkeypatch, "sweep", sweep, "--out", tmp_path / "sweep",
-                     "--workers", "0", "--format", "csv", "-q")
+    sweep.write_text(
+        'name = "dummy"\nscenario = "departments"\nyears = 1\nreplicates = 1\n'
+        'outcomes = ["dummy_index", "collective_efficacy"]\n'
+        '[design]\ntype = "factorial"\n[factors]\nn_students = [60, 120]\n'
+    )
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "sweep",
+        sweep,
+        "--out",
+        tmp_path / "sweep",
+        "--workers",
+        "0",
+        "--format",
+        "csv",
+        "-q",
+    )
     assert done.code == 0, done.err
     runs = pd.read_csv(tmp_path / "sweep" / "runs.csv")
     assert len(runs) == 2

@@ -39,8 +39,24 @@ def test_one_seed_scheme_for_run_compare_and_sweeps(seed, point):
 
 def test_a_seed_read_back_from_csv_reruns_the_same_run(tmp_path, capsys, monkeypatch):
     out = tmp_path / "run"
-    done = staffroom(capsys, monkeypatch, "run", "small_school", "-r", "2", "--years", "1",
-                     "-w", "1", "-q", "--no-plots", "--seed", str(2**63 - 5), "-o", str(out))
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "run",
+        "small_school",
+        "-r",
+        "2",
+        "--years",
+        "1",
+        "-w",
+        "1",
+        "-q",
+        "--no-plots",
+        "--seed",
+        str(2**63 - 5),
+        "-o",
+        str(out),
+    )
     assert done.code == 0, done.err
     summary = pd.read_csv(out / "summary.csv", dtype={"seed": float})  # as R or Excel read it
     trajectories = pd.read_parquet(out / "trajectories.parquet")
@@ -49,24 +65,51 @@ def test_a_seed_read_back_from_csv_reruns_the_same_run(tmp_path, capsys, monkeyp
     model = load("small_school").model(rng=int(row["seed"]))
     model.run(1)
     assert model.annual_results[0]["annual_gain"] == pytest.approx(
-        trajectories[(trajectories["replicate"] == 1) & (trajectories["step"] == 36)]
-        ["annual_gain"].iloc[0], abs=0, rel=0)
+        trajectories[(trajectories["replicate"] == 1) & (trajectories["step"] == 36)][
+            "annual_gain"
+        ].iloc[0],
+        abs=0,
+        rel=0,
+    )
 
 
 def test_mesa_batch_run_gives_whole_steps():
     import mesa
 
-    results = mesa.batch_run(SchoolModel, parameters={"n_students": [100], "record_every": 36},
-                             rng=[0], max_steps=72, number_processes=1,
-                             data_collection_period=1, display_progress=False)
+    results = mesa.batch_run(
+        SchoolModel,
+        parameters={"n_students": [100], "record_every": 36},
+        rng=[0],
+        max_steps=72,
+        number_processes=1,
+        data_collection_period=1,
+        display_progress=False,
+    )
     frame = pd.DataFrame(results)
     assert frame["Step"].dtype == np.int64 and frame["Step"].tolist() == [0, 36, 72]
 
 
 def test_parquet_columns_carry_units_and_descriptions(tmp_path, capsys, monkeypatch, tiny_sweep):
     out = tmp_path / "run"
-    assert staffroom(capsys, monkeypatch, "run", "small_school", "-r", "2", "--years", "1",
-                     "-w", "1", "-q", "--no-plots", "-o", str(out)).code == 0
+    assert (
+        staffroom(
+            capsys,
+            monkeypatch,
+            "run",
+            "small_school",
+            "-r",
+            "2",
+            "--years",
+            "1",
+            "-w",
+            "1",
+            "-q",
+            "--no-plots",
+            "-o",
+            str(out),
+        ).code
+        == 0
+    )
     schema = pq.read_schema(out / "trajectories.parquet")
     gain = schema.field("annual_gain").metadata
     assert gain[b"unit"] == b"SD/year" and b"gain" in gain[b"description"]
@@ -89,15 +132,28 @@ def test_a_sweep_also_writes_csv_when_asked(tmp_path, tiny_sweep, capsys, monkey
     sweep_file = tmp_path / "tiny.toml"
     sweep_file.write_text(dumps(tiny_sweep()))
     out = tmp_path / "out"
-    done = staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out), "-w",
-                     "0", "-q", "--format", "csv", "--trajectories")
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "sweep",
+        str(sweep_file),
+        "--out",
+        str(out),
+        "-w",
+        "0",
+        "-q",
+        "--format",
+        "csv",
+        "--trajectories",
+    )
     assert done.code == 0, done.err
     assert f"CSV: {out}/runs.csv and trajectories.csv" in " ".join(done.out.split())
     runs = pd.read_csv(out / "runs.csv")
     pd.testing.assert_frame_equal(runs, read_runs(out), check_dtype=False)
     weekly = pd.read_csv(out / "trajectories.csv")
     assert len(weekly) == 8 * 37 and set(weekly.columns) == set(
-        read_runs(out, trajectories=True).columns)
+        read_runs(out, trajectories=True).columns
+    )
     bad = staffroom(capsys, monkeypatch, "sweep", str(sweep_file), "--format", "xlsx")
     assert bad.code == 2 and "allowed: parquet, csv" in bad.err
 
@@ -127,8 +183,9 @@ def test_any_scenario_name_draws_without_missing_glyphs(name, tmp_path):
         assert shown.startswith(name[:5]), "Latin and Greek are drawn (DejaVu has them)"
 
 
-def test_off_a_terminal_tables_and_lines_are_not_broken_at_80_columns(tmp_path, capsys,
-                                                                       monkeypatch):
+def test_off_a_terminal_tables_and_lines_are_not_broken_at_80_columns(
+    tmp_path, capsys, monkeypatch
+):
     monkeypatch.delenv("COLUMNS", raising=False)
     done = staffroom(capsys, monkeypatch, "scenarios")
     lines = done.out.splitlines()

@@ -18,8 +18,7 @@ class FakeClock:
         return self.now
 
 
-def log_progress(every: float = 30.0, unit: str = ""
-                 ) -> tuple[LogProgress, io.StringIO, FakeClock]:
+def log_progress(every: float = 30.0, unit: str = "") -> tuple[LogProgress, io.StringIO, FakeClock]:
     out, clock = io.StringIO(), FakeClock()
     console = Console(file=out, width=200)
     return LogProgress(console, every=every, unit=unit, clock=clock), out, clock
@@ -59,8 +58,9 @@ def test_rate_and_time_left_count_only_the_work_done_while_watching():
     progress.reset(task, total=1000, completed=600)  # a resumed sweep finds 600 done
     clock.now = 25.0
     progress.update(task, completed=640)  # 40 runs in 20 s
-    assert lines(out) == ["sweep: 640/1000 runs (64%), 2 runs/s, 0:00:20 elapsed, "
-                          "about 0:03:00 left"]
+    assert lines(out) == [
+        "sweep: 640/1000 runs (64%), 2 runs/s, 0:00:20 elapsed, about 0:03:00 left"
+    ]
 
 
 def test_a_task_without_a_total_reports_what_is_done():

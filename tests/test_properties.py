@@ -12,14 +12,28 @@ from hypothesis import strategies as st
 from simulation import OUTCOMES, Parameters, SchoolModel
 from simulation.parameters import STRUCTURES
 
-BELIEFS = ("self_efficacy", "collective_efficacy", "responsibility", "stress",
-           "expectation_bias", "reflective", "fidelity")
+BELIEFS = (
+    "self_efficacy",
+    "collective_efficacy",
+    "responsibility",
+    "stress",
+    "expectation_bias",
+    "reflective",
+    "fidelity",
+)
 # Outcomes that are undefined (NaN) for some schools, and when.
-MAY_BE_UNDEFINED = {"ses_gap", "proficient_advantaged", "proficient_disadvantaged",
-                    "ses_gain_slope"}
-FREE = [n for n in Parameters.names()
-        if n not in {"n_students", "structure", "network_file", "specialisms_per_subject",
-                     "noise", "grades"}]
+MAY_BE_UNDEFINED = {
+    "ses_gap",
+    "proficient_advantaged",
+    "proficient_disadvantaged",
+    "ses_gain_slope",
+}
+FREE = [
+    n
+    for n in Parameters.names()
+    if n
+    not in {"n_students", "structure", "network_file", "specialisms_per_subject", "noise", "grades"}
+]
 
 
 @st.composite
@@ -96,21 +110,38 @@ def test_same_parameters_and_seed_give_identical_data(values, seed):
 
 
 def _symmetric_school(path, **kw):
-    return SchoolModel(n_students=120, structure="custom", network_file=str(path), noise=False,
-                       specialisms_per_subject=(1, 1, 1, 1, 1, 1), rng=0, **kw)
+    return SchoolModel(
+        n_students=120,
+        structure="custom",
+        network_file=str(path),
+        noise=False,
+        specialisms_per_subject=(1, 1, 1, 1, 1, 1),
+        rng=0,
+        **kw,
+    )
 
 
 @settings(max_examples=10, deadline=None)
-@given(minutes=st.floats(0, 300), persuasion=st.floats(0, 0.5),
-       data_review=st.booleans(), support=st.sampled_from(["none", "coaching"]))
+@given(
+    minutes=st.floats(0, 300),
+    persuasion=st.floats(0, 0.5),
+    data_review=st.booleans(),
+    support=st.sampled_from(["none", "coaching"]),
+)
 def test_identical_teachers_in_a_symmetric_network_stay_identical(
-        tmp_path_factory, minutes, persuasion, data_review, support):
+    tmp_path_factory, minutes, persuasion, data_review, support
+):
     path = tmp_path_factory.mktemp("ring") / "ring.csv"
-    path.write_text("source,target,weight,team\n"
-                    + "".join(f"t{i},t{(i + 1) % 12},1.0,A\n" for i in range(12)))
-    model = _symmetric_school(path, collaboration_minutes=minutes,
-                              persuasion_rate=persuasion, data_review=data_review,
-                              support_model=support)
+    path.write_text(
+        "source,target,weight,team\n" + "".join(f"t{i},t{(i + 1) % 12},1.0,A\n" for i in range(12))
+    )
+    model = _symmetric_school(
+        path,
+        collaboration_minutes=minutes,
+        persuasion_rate=persuasion,
+        data_review=data_review,
+        support_model=support,
+    )
     model.run(years=1.5)
     for name in (*BELIEFS, "experience"):
         values = getattr(model.teachers, name)
@@ -131,8 +162,16 @@ def test_no_teacher_is_favoured_by_its_position_in_the_file(tmp_path_factory, se
     """
     rng = np.random.default_rng(seed)
     graph = nx.gnm_random_graph(8, 14, seed=int(seed))
-    subjects = ["english", "mathematics", "science", "social_studies", "world_languages",
-                "arts", "music", "health"]
+    subjects = [
+        "english",
+        "mathematics",
+        "science",
+        "social_studies",
+        "world_languages",
+        "arts",
+        "music",
+        "health",
+    ]
     for node in graph.nodes:
         graph.nodes[node]["subject"] = subjects[node]
         graph.nodes[node]["team"] = f"team{node % 3}"
@@ -146,12 +185,22 @@ def test_no_teacher_is_favoured_by_its_position_in_the_file(tmp_path_factory, se
         reordered.add_edges_from((f"n{a}", f"n{b}", d) for a, b, d in graph.edges(data=True))
         path = folder / f"g{len(results)}.graphml"
         nx.write_graphml(reordered, path)
-        model = SchoolModel(n_students=120, structure="custom", network_file=str(path),
-                            noise=False, specialisms_per_subject=(1,) * 8, rng=0)
+        model = SchoolModel(
+            n_students=120,
+            structure="custom",
+            network_file=str(path),
+            noise=False,
+            specialisms_per_subject=(1,) * 8,
+            rng=0,
+        )
         model.run(years=1)
         labels = [f"n{n}" for n in nodes]
-        results.append({name: dict(zip(labels, getattr(model.teachers, name), strict=True))
-                        for name in BELIEFS})
+        results.append(
+            {
+                name: dict(zip(labels, getattr(model.teachers, name), strict=True))
+                for name in BELIEFS
+            }
+        )
     for name in BELIEFS:
         for label, value in results[0][name].items():
             assert math.isclose(value, results[1][name][label], abs_tol=1e-12), (name, label)
@@ -165,8 +214,9 @@ def test_position_in_the_school_does_not_predict_outcomes_across_seeds():
     """
     differences = []
     for seed in range(60):
-        model = SchoolModel(n_students=480, structure="departments", rng=seed,
-                            disabled=("turnover",))
+        model = SchoolModel(
+            n_students=480, structure="departments", rng=seed, disabled=("turnover",)
+        )
         model.run(years=1)
         t = model.teachers
         for subject in np.unique(t.subject):

@@ -66,8 +66,9 @@ def test_nan_pairs_are_left_out_and_one_value_gives_no_interval():
 
 
 def summary(seeds, values, year=1):
-    return pd.DataFrame({"replicate": range(len(values)), "seed": seeds, "year": year,
-                         "annual_gain": values})
+    return pd.DataFrame(
+        {"replicate": range(len(values)), "seed": seeds, "year": year, "annual_gain": values}
+    )
 
 
 def test_differences_pair_runs_only_when_they_share_seeds():
@@ -82,17 +83,20 @@ def test_differences_pair_runs_only_when_they_share_seeds():
 
 
 def test_sentences_say_the_direction_in_words_and_no_clear_difference_when_0_is_inside():
-    narrower = sentence("ses_gap", Interval(-0.16, -0.20, -0.12, 20, "paired t"), "PLC teams",
-                        "Departments", 3)
-    assert narrower == ("By the end of year 3, the SES achievement gap is 0.160 SD narrower in "
-                        "PLC teams than in Departments (95% CI 0.120–0.200).")
+    narrower = sentence(
+        "ses_gap", Interval(-0.16, -0.20, -0.12, 20, "paired t"), "PLC teams", "Departments", 3
+    )
+    assert narrower == (
+        "By the end of year 3, the SES achievement gap is 0.160 SD narrower in "
+        "PLC teams than in Departments (95% CI 0.120–0.200)."
+    )
     unclear = sentence("annual_gain", Interval(0.01, -0.01, 0.03, 20, "paired t"), "A", "B", 2)
     assert "no clear difference in annual achievement gains between A and B" in unclear
     assert judgement(Interval(-0.05, -0.08, -0.02, 9, ""), "turnover_rate") == "better"
     assert judgement(Interval(-0.05, -0.08, -0.02, 9, ""), "annual_gain") == "worse"
-    assert tally({"ses_gap": Interval(-1, -2, -0.5, 5, ""),
-                  "stress": Interval(0, -1, 1, 5, "")}) == (
-        "better on 1, worse on 0, no clear difference on 1 of 2 outcomes")
+    assert tally(
+        {"ses_gap": Interval(-1, -2, -0.5, 5, ""), "stress": Interval(0, -1, 1, 5, "")}
+    ) == ("better on 1, worse on 0, no clear difference on 1 of 2 outcomes")
 
 
 def test_an_interrupted_write_leaves_the_old_file_and_no_partial_one(tmp_path):

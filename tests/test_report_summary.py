@@ -27,8 +27,10 @@ DOCS = Path(__file__).resolve().parents[1] / "docs"
 @pytest.fixture(scope="module")
 def comparison():
     """Train-the-trainer throughout against Maine Township's rule, and coaching, 3 runs."""
-    planned = [load(name).for_run(years=2, replicates=3)
-               for name in ("plc_train_the_trainer", "maine_township", "plc_coaching")]
+    planned = [
+        load(name).for_run(years=2, replicates=3)
+        for name in ("plc_train_the_trainer", "maine_township", "plc_coaching")
+    ]
     return compare(run_many(planned, workers=1))
 
 
@@ -63,14 +65,20 @@ def test_the_chart_shows_every_key_outcome_for_every_plan_with_its_verdict(compa
     _, html, _ = page
     parser = Elements()
     parser.feed(html.split("</section>", 1)[0])
-    marks = {(a["data-outcome"], a["data-plan"]): a["data-verdict"]
-             for tag, a in parser.found if tag == "g" and "data-outcome" in a}
+    marks = {
+        (a["data-outcome"], a["data-plan"]): a["data-verdict"]
+        for tag, a in parser.found
+        if tag == "g" and "data-outcome" in a
+    }
     plans = [p.scenario.name for p in comparison.plans]
     assert set(marks) == {(o, p) for o in headline() for p in plans}
     for (outcome, plan), verdict in marks.items():
         assert verdict == judgement(comparison.interval(plan, outcome, 2), outcome)
-    groups = re.findall(r'<g data-outcome="[^"]+" data-plan="[^"]+" data-verdict="([^"]+)">'
-                        r"(.*?)</g>", html)
+    groups = re.findall(
+        r'<g data-outcome="[^"]+" data-plan="[^"]+" data-verdict="([^"]+)">'
+        r"(.*?)</g>",
+        html,
+    )
     for verdict, inner in groups:  # the verdict is said in words, not only by colour
         assert inner.removesuffix("</text>").endswith(verdict)
 
@@ -105,11 +113,24 @@ def test_the_report_says_in_how_many_runs_and_when_a_rule_fired(comparison, page
 
 def test_rule_notes_count_runs_and_times_and_flag_late_firings():
     scenario = load("maine_township").for_run(years=2, replicates=4)
-    rows = [{"scenario": "m", "replicate": r, "seed": 1, "rule": 1, "rule_name": "x",
-             "year": y, "week": 36, "step": 36 * y, "changes": "", "seen": ""}
-            for r, y in ((0, 1), (1, 1), (2, 2))]
-    results = Results(scenario, pd.DataFrame(), pd.DataFrame(),
-                      pd.DataFrame(rows, columns=list(DECISION_COLUMNS)))
+    rows = [
+        {
+            "scenario": "m",
+            "replicate": r,
+            "seed": 1,
+            "rule": 1,
+            "rule_name": "x",
+            "year": y,
+            "week": 36,
+            "step": 36 * y,
+            "changes": "",
+            "seen": "",
+        }
+        for r, y in ((0, 1), (1, 1), (2, 2))
+    ]
+    results = Results(
+        scenario, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(rows, columns=list(DECISION_COLUMNS))
+    )
     (note,) = rule_notes(results)
     assert "fired in 3 of 4 runs: at the end of year 1 in 2, at the end of year 2 in 1" in note
     assert "1 of these came at the end of the last year, too late to change the run" in note
@@ -131,8 +152,9 @@ def test_a_plan_without_a_description_is_listed_without_one(comparison):
     from dataclasses import replace
 
     plan = comparison.plans[0]
-    bare = replace(comparison, plans=[replace(plan, scenario=replace(plan.scenario,
-                                                                     description=""))])
+    bare = replace(
+        comparison, plans=[replace(plan, scenario=replace(plan.scenario, description=""))]
+    )
     text = to_markdown(report_blocks([bare], "t"))
     assert "no description" not in text
     assert f"* {plan.scenario.name} (maine_township.toml), plan. Leader rule:" in text

@@ -29,7 +29,8 @@ def test_a_comparison_and_percentages():
     assert parse_condition("year = 2") == Comparison("year", "==", 2.0)
     assert parse_condition("ses_gain_slope > -0.05") == Comparison("ses_gain_slope", ">", -0.05)
     assert parse_condition("0.5 > surveyed_responsibility") == Comparison(
-        0.5, ">", "surveyed_responsibility")
+        0.5, ">", "surveyed_responsibility"
+    )
 
 
 def test_and_binds_tighter_than_or_and_brackets_override():
@@ -52,20 +53,28 @@ def test_an_unobserved_value_makes_its_comparisons_false():
     assert not either.holds({"observed_practice_share": None, "year": 1.0})
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("observed_practise_share < 0.3", ["unknown observable 'observed_practise_share'",
-                                       "did you mean 'observed_practice_share'",
-                                       "observables: year"]),
-    ("turnover_rate", ["expected a comparison", "the end"]),
-    ("0.3 < 0.5", ["compares two numbers", "name an observable"]),
-    ("year > 1 && year < 3", ["write 'and'"]),
-    ("(year > 1", ["expected ')'"]),
-    ("year > 1 year < 3", ["unexpected 'year' at character 10"]),
-    ("", ["is empty"]),
-    ("__import__('os').system('true')", ["cannot read", "character 12"]),
-    ("__class__ < 1", ["unknown observable '__class__'"]),
-    ("year > 1e999", ["too large"]),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "observed_practise_share < 0.3",
+            [
+                "unknown observable 'observed_practise_share'",
+                "did you mean 'observed_practice_share'",
+                "observables: year",
+            ],
+        ),
+        ("turnover_rate", ["expected a comparison", "the end"]),
+        ("0.3 < 0.5", ["compares two numbers", "name an observable"]),
+        ("year > 1 && year < 3", ["write 'and'"]),
+        ("(year > 1", ["expected ')'"]),
+        ("year > 1 year < 3", ["unexpected 'year' at character 10"]),
+        ("", ["is empty"]),
+        ("__import__('os').system('true')", ["cannot read", "character 12"]),
+        ("__class__ < 1", ["unknown observable '__class__'"]),
+        ("year > 1e999", ["too large"]),
+    ],
+)
 def test_mistakes_get_one_line_naming_the_problem(text, words):
     with pytest.raises(RuleError) as raised:
         parse_condition(text)
@@ -90,8 +99,11 @@ def test_rule_tables_are_checked_key_by_key():
     assert made.describe() == "at each year end, if year == 1, then coaches = 3 (once)"
     for item, key, words in [
         ({"if": "year == 1", "then": {"coaches": 3}, "wen": "x"}, "wen", "did you mean 'when'"),
-        ({"if": "year == 1", "then": {"coaches": 3}, "when": "yearend"}, "when",
-         "did you mean 'year_end'"),
+        (
+            {"if": "year == 1", "then": {"coaches": 3}, "when": "yearend"},
+            "when",
+            "did you mean 'year_end'",
+        ),
         ({"then": {"coaches": 3}}, "if", "missing"),
         ({"if": "year == 1"}, "then", "table of levers"),
         ({"if": "year == 1", "then": {"coaches": 3}, "once": "yes"}, "once", "true or false"),
@@ -108,16 +120,21 @@ def test_rule_tables_are_checked_key_by_key():
 # ---------------------------------------------------------------------------
 
 numbers = st.floats(-5, 5, allow_nan=False).map(lambda x: round(x, 3))
-comparisons = st.builds(lambda name, op, number: f"{name} {op} {number!r}",
-                        st.sampled_from(NAMES), st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
-                        numbers)
+comparisons = st.builds(
+    lambda name, op, number: f"{name} {op} {number!r}",
+    st.sampled_from(NAMES),
+    st.sampled_from(["<", "<=", ">", ">=", "==", "!="]),
+    numbers,
+)
 expressions = st.recursive(
     comparisons,
     lambda inner: st.one_of(
         st.builds(lambda a, b: f"{a} and {b}", inner, inner),
         st.builds(lambda a, b: f"{a} or {b}", inner, inner),
-        inner.map(lambda a: f"({a})")),
-    max_leaves=8)
+        inner.map(lambda a: f"({a})"),
+    ),
+    max_leaves=8,
+)
 observations = st.fixed_dictionaries({name: numbers for name in NAMES})
 
 
@@ -137,10 +154,33 @@ def test_a_condition_prints_as_text_that_parses_back_to_it(text):
 
 
 @FUZZ
-@given(st.one_of(st.text(max_size=80),
-                 st.lists(st.sampled_from([*NAMES[:3], "and", "or", "(", ")", "<", "=", "!=",
-                                           "0.3", "-", "%", "1e9", "not", "__class__", "'x'"]),
-                          max_size=12).map(" ".join)))
+@given(
+    st.one_of(
+        st.text(max_size=80),
+        st.lists(
+            st.sampled_from(
+                [
+                    *NAMES[:3],
+                    "and",
+                    "or",
+                    "(",
+                    ")",
+                    "<",
+                    "=",
+                    "!=",
+                    "0.3",
+                    "-",
+                    "%",
+                    "1e9",
+                    "not",
+                    "__class__",
+                    "'x'",
+                ]
+            ),
+            max_size=12,
+        ).map(" ".join),
+    )
+)
 def test_any_text_is_a_condition_or_one_line_refusal(text):
     try:
         condition = parse_condition(text)

@@ -34,22 +34,35 @@ def write(tmp_path, text, name="school.toml"):
     return path
 
 
-@pytest.mark.parametrize("text, key, fragment", [
-    ("[school]\nstudens = 900\n", "[school] studens", "did you mean 'students'"),
-    ("[school]\nstudents = -5\n", "[school] students", "allowed: 20 to 200000"),
-    ("[school]\nstudents = 'many'\n", "[school] students", "must be a number"),
-    ("[policies]\ndata_review = 'yes'\n", "[policies] data_review", "true or false"),
-    ("years = 2\n[[intervention]]\nyear = 3\ndata_review = true\n",
-     "[[intervention]] 1 year", "outside the run"),
-    ("[[intervention]]\nyear = 1\ncoching = 2\n", "[[intervention]] 1 coching",
-     "did you mean 'coaches'"),
-    ("[structure]\ntype = 'custom'\nnetwork_file = 'missing.csv'\n", "network_file",
-     "network file not found"),
-    ("colour = 'blue'\n", "colour", "unknown key"),
-    ("[school\nstudents = 3\n", None, "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, key, fragment",
+    [
+        ("[school]\nstudens = 900\n", "[school] studens", "did you mean 'students'"),
+        ("[school]\nstudents = -5\n", "[school] students", "allowed: 20 to 200000"),
+        ("[school]\nstudents = 'many'\n", "[school] students", "must be a number"),
+        ("[policies]\ndata_review = 'yes'\n", "[policies] data_review", "true or false"),
+        (
+            "years = 2\n[[intervention]]\nyear = 3\ndata_review = true\n",
+            "[[intervention]] 1 year",
+            "outside the run",
+        ),
+        (
+            "[[intervention]]\nyear = 1\ncoching = 2\n",
+            "[[intervention]] 1 coching",
+            "did you mean 'coaches'",
+        ),
+        (
+            "[structure]\ntype = 'custom'\nnetwork_file = 'missing.csv'\n",
+            "network_file",
+            "network file not found",
+        ),
+        ("colour = 'blue'\n", "colour", "unknown key"),
+        ("[school\nstudents = 3\n", None, "not valid TOML"),
+    ],
+)
 def test_bad_scenarios_get_one_message_naming_file_key_and_what_is_allowed(
-        tmp_path, text, key, fragment):
+    tmp_path, text, key, fragment
+):
     path = write(tmp_path, text)
     with pytest.raises(InputError) as error:
         load(path)
@@ -64,9 +77,12 @@ def test_bad_scenarios_get_one_message_naming_file_key_and_what_is_allowed(
 def test_a_network_file_is_found_relative_to_the_scenario(tmp_path):
     (tmp_path / "nets").mkdir()
     (tmp_path / "nets" / "ties.csv").write_text(
-        "source,target\n" + "".join(f"t{i},t{i + 1}\n" for i in range(20)))
-    path = write(tmp_path, "[school]\nstudents = 300\n[structure]\ntype = 'custom'\n"
-                 "network_file = 'nets/ties.csv'\n")
+        "source,target\n" + "".join(f"t{i},t{i + 1}\n" for i in range(20))
+    )
+    path = write(
+        tmp_path,
+        "[school]\nstudents = 300\n[structure]\ntype = 'custom'\nnetwork_file = 'nets/ties.csv'\n",
+    )
     scenario = load(path)
     assert scenario.model(rng=0).n_teachers == 21
 

@@ -45,15 +45,34 @@ def write_results(folder, design, values, replicates=1):
     values = np.asarray(values, dtype=float)
     if values.ndim == 1:
         values = np.repeat(values[:, None], replicates, axis=1)
-    manifest = new_manifest(name="ishigami", description="", identity={}, design=design,
-                            replicates=replicates, outcomes=["y"], yearly=False, max_years=1,
-                            trajectories=False, source=None)
+    manifest = new_manifest(
+        name="ishigami",
+        description="",
+        identity={},
+        design=design,
+        replicates=replicates,
+        outcomes=["y"],
+        yearly=False,
+        max_years=1,
+        trajectories=False,
+        source=None,
+    )
     store, _ = ResultStore.prepare(folder, manifest, design)
     try:
         n = design.size
         for r in range(replicates):
-            store.write([TaskResult(np.arange(n), np.full(n, r), np.zeros(n, dtype=np.int64),
-                                    [np.array([[v]]) for v in values[:, r]], None, 0.0)])
+            store.write(
+                [
+                    TaskResult(
+                        np.arange(n),
+                        np.full(n, r),
+                        np.zeros(n, dtype=np.int64),
+                        [np.array([[v]]) for v in values[:, r]],
+                        None,
+                        0.0,
+                    )
+                ]
+            )
     finally:
         store.close()
 
@@ -73,9 +92,21 @@ def test_sobol_indices_of_the_ishigami_function_are_recovered():
 def test_the_sensitivity_command_recovers_ishigami_from_a_results_folder(tmp_path):
     design = make_design("sobol", ISHIGAMI, n=1024, second_order=False, seed=3)
     write_results(tmp_path / "ishigami", design, ishigami(design.points))
-    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", "sensitivity",
-                           str(tmp_path / "ishigami"), "--outcome", "y", "--csv"],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis.cli.app",
+            "sensitivity",
+            str(tmp_path / "ishigami"),
+            "--outcome",
+            "y",
+            "--csv",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     table = pd.read_csv(io.StringIO(done.stdout)).set_index("factor")
     for name in S1:
@@ -120,8 +151,9 @@ def test_rbd_fast_on_a_latin_hypercube_finds_the_first_order_ishigami_indices():
 
 
 def test_main_effects_of_a_grid_attribute_variance_to_the_factor_that_moves_it():
-    design = make_design("factorial", [Factor("a", levels=(1, 2, 3)),
-                                       Factor("b", levels=("p", "q"))])
+    design = make_design(
+        "factorial", [Factor("a", levels=(1, 2, 3)), Factor("b", levels=("p", "q"))]
+    )
     runs = design.points.reset_index()
     runs["y"] = runs["a"] * 2.0
     table = main_effects(runs, ["a", "b"], "y").set_index("factor")
@@ -131,8 +163,9 @@ def test_main_effects_of_a_grid_attribute_variance_to_the_factor_that_moves_it()
 
 
 def test_a_grid_sweep_gives_a_heat_map_in_the_sweep_file_order(tiny_sweep, tmp_path):
-    sweep = Sweep.from_dict(tiny_sweep(factors={"structure": ["plc", "departments"],
-                                                "n_students": [120, 60]}))
+    sweep = Sweep.from_dict(
+        tiny_sweep(factors={"structure": ["plc", "departments"], "n_students": [120, 60]})
+    )
     execute(sweep, tmp_path / "grid", workers=0)
     analysis = analyse(tmp_path / "grid", "collective_efficacy", x="n_students")
     cells = analysis.extra["grid"]
@@ -167,8 +200,12 @@ def test_replicate_noise_is_in_the_intervals_as_wide_as_it_really_is(tmp_path):
     assert (analysis["ST_conf_replicates"] > 0).all()
     assert (analysis["ST_conf"] >= analysis["ST_conf_replicates"]).all()
     # the same design with other draws of the noise: the indices' real spread
-    again = [sobol_indices(design, (exact[:, None] + rng.normal(0, 3.0, (design.size, 4)))
-                           .mean(axis=1))[0].set_index("factor")["ST"] for _ in range(30)]
+    again = [
+        sobol_indices(design, (exact[:, None] + rng.normal(0, 3.0, (design.size, 4))).mean(axis=1))[
+            0
+        ].set_index("factor")["ST"]
+        for _ in range(30)
+    ]
     real = 1.96 * pd.concat(again, axis=1).std(axis=1)
     assert ((claimed / real) > 0.5).all() and ((claimed / real) < 2).all(), (claimed, real)
 

@@ -15,18 +15,39 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("pandas", "pyarrow", "scipy", "matplotlib", "mesa", "networkx", "dask", "solara",
-         "SALib", "statsmodels", "rich.progress")
+HEAVY = (
+    "pandas",
+    "pyarrow",
+    "scipy",
+    "matplotlib",
+    "mesa",
+    "networkx",
+    "dask",
+    "solara",
+    "SALib",
+    "statsmodels",
+    "rich.progress",
+)
 
 
 def loaded_after(code: str) -> list[str]:
     """The heavy modules a fresh interpreter has loaded after running ``code``."""
-    probe = (f"import json, sys\n{code}\n"
-             f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    probe = (
+        f"import json, sys\n{code}\n"
+        f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
 

@@ -21,8 +21,10 @@ def test_every_structure_runs_at_every_size(structure, n_students):
 
 
 def test_structures_differ_as_described():
-    by = {s: SchoolModel(n_students=900, structure=s, rng=0)
-          for s in ("isolated", "departments", "plc", "houses", "networked_plc")}
+    by = {
+        s: SchoolModel(n_students=900, structure=s, rng=0)
+        for s in ("isolated", "departments", "plc", "houses", "networked_plc")
+    }
     assert by["isolated"].structure.density < by["departments"].structure.density
     team_sizes = np.bincount(by["plc"].structure.team)
     assert team_sizes.min() >= 4 and team_sizes.max() <= 6
@@ -67,18 +69,22 @@ def test_a_pair_listed_twice_is_one_tie(tmp_path):
     assert len(network.pairs) == 2 and network.weight.max() == 3
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("from,to\na,b\n", "the first row must name the columns 'source' and 'target'"),
-    ("source,target,weight\na,b,heavy\n", "row 2: weight 'heavy' is not a number"),
-    ("source,target,weight\na,b,-1\n", "row 2: weight '-1' is out of range"),
-    ("source,target\na,a\n", "row 2: teacher 'a' is tied to themself"),
-    ("source,target\n", "the file holds no ties"),
-    ("source,target\na,b,extra\n", "row 2: more values than column names"),
-    ("source,target,source_team,target_team\na,b,x,y\nb,c,z,y\n",
-     "teacher 'b' is in team 'y' and 'z'"),
-])
-def test_a_malformed_csv_gets_a_clear_error_naming_the_file_and_problem(tmp_path, text,
-                                                                        problem):
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("from,to\na,b\n", "the first row must name the columns 'source' and 'target'"),
+        ("source,target,weight\na,b,heavy\n", "row 2: weight 'heavy' is not a number"),
+        ("source,target,weight\na,b,-1\n", "row 2: weight '-1' is out of range"),
+        ("source,target\na,a\n", "row 2: teacher 'a' is tied to themself"),
+        ("source,target\n", "the file holds no ties"),
+        ("source,target\na,b,extra\n", "row 2: more values than column names"),
+        (
+            "source,target,source_team,target_team\na,b,x,y\nb,c,z,y\n",
+            "teacher 'b' is in team 'y' and 'z'",
+        ),
+    ],
+)
+def test_a_malformed_csv_gets_a_clear_error_naming_the_file_and_problem(tmp_path, text, problem):
     path = tmp_path / "bad.csv"
     path.write_text(text)
     with pytest.raises(NetworkFileError) as error:

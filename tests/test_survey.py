@@ -19,8 +19,11 @@ from scenarios.school_files import EXAMPLE, EXAMPLE_FILES
 from simulation import NetworkFileError
 from simulation.networks import read_network_file
 
-FUZZ = settings(max_examples=60, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 REVERSED = (3, 4, 8, 9, 11, 12)
 
 
@@ -28,10 +31,13 @@ def survey_rows(n: int = 8, **changes) -> list[dict]:
     """A small valid survey: ``n`` teachers in two departments, all items answered."""
     rows = []
     for k in range(n):
-        row = {"id": f"T{k + 1:02d}", "experience": 2 + 3 * k,
-               "department": "Maths" if k % 2 else "English",
-               **{f"tses{i}": 5 + (k + i) % 4 for i in range(1, 13)},
-               **{f"cte{i}": 2 if i in REVERSED else 5 for i in range(1, 13)}}
+        row = {
+            "id": f"T{k + 1:02d}",
+            "experience": 2 + 3 * k,
+            "department": "Maths" if k % 2 else "English",
+            **{f"tses{i}": 5 + (k + i) % 4 for i in range(1, 13)},
+            **{f"cte{i}": 2 if i in REVERSED else 5 for i in range(1, 13)},
+        }
         rows.append({**row, **changes})
     return rows
 
@@ -58,9 +64,17 @@ def example(tmp_path, capsys, monkeypatch):
 
 def test_the_example_becomes_a_school_teacher_by_teacher(example, capsys, monkeypatch):
     out = example / "our_school.toml"
-    done = staffroom(capsys, monkeypatch, "school", "from-survey",
-                     str(example / "staff_survey.csv"), "--network",
-                     str(example / "advice_pairs.csv"), "--out", str(out))
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "school",
+        "from-survey",
+        str(example / "staff_survey.csv"),
+        "--network",
+        str(example / "advice_pairs.csv"),
+        "--out",
+        str(out),
+    )
     assert done.code == 0, done.err
     assert "48 teachers in 6 departments" in done.out
     assert "answered under half the items" in done.out and "left blank" in done.out
@@ -89,10 +103,20 @@ def test_the_example_becomes_a_school_teacher_by_teacher(example, capsys, monkey
 
 
 def test_without_advice_pairs_the_staff_starts_from_the_surveys_distribution(
-        example, capsys, monkeypatch):
+    example, capsys, monkeypatch
+):
     out = example / "our_school.toml"
-    done = staffroom(capsys, monkeypatch, "school", "from-survey",
-                     str(example / "staff_survey.csv"), "--out", str(out), "--students", "700")
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "school",
+        "from-survey",
+        str(example / "staff_survey.csv"),
+        "--out",
+        str(out),
+        "--students",
+        "700",
+    )
     assert done.code == 0, done.err
     assert not (example / "our_school_network.graphml").exists()
     scenario = load(out)
@@ -109,24 +133,28 @@ def test_without_advice_pairs_the_staff_starts_from_the_surveys_distribution(
     assert scenario.model(rng=0).n_teachers == len(survey)
 
 
-@pytest.mark.parametrize(("positive", "negative", "expected"), [(6, 1, 1.0), (1, 6, 0.0),
-                                                                (4, 3, 0.6)])
-def test_negatively_worded_collective_efficacy_items_are_reversed(tmp_path, capsys, monkeypatch,
-                                                                  positive, negative, expected):
-    rows = survey_rows(**{f"cte{i}": negative if i in REVERSED else positive
-                          for i in range(1, 13)})
+@pytest.mark.parametrize(
+    ("positive", "negative", "expected"), [(6, 1, 1.0), (1, 6, 0.0), (4, 3, 0.6)]
+)
+def test_negatively_worded_collective_efficacy_items_are_reversed(
+    tmp_path, capsys, monkeypatch, positive, negative, expected
+):
+    rows = survey_rows(**{f"cte{i}": negative if i in REVERSED else positive for i in range(1, 13)})
     survey = write_csv(tmp_path / "s.csv", rows)
-    done = staffroom(capsys, monkeypatch, "school", "from-survey", str(survey), "--out",
-                     str(tmp_path / "o.toml"))
+    done = staffroom(
+        capsys, monkeypatch, "school", "from-survey", str(survey), "--out", str(tmp_path / "o.toml")
+    )
     assert done.code == 0, done.err
     assert load(tmp_path / "o.toml").parameters["initial_collective_efficacy"] == pytest.approx(
-        expected)
+        expected
+    )
 
 
 def refused(capsys, monkeypatch, folder: Path, *args: str):
     before = files_in(folder)
-    done = staffroom(capsys, monkeypatch, "school", "from-survey", *args, "--out",
-                     str(folder / "out.toml"))
+    done = staffroom(
+        capsys, monkeypatch, "school", "from-survey", *args, "--out", str(folder / "out.toml")
+    )
     assert done.code == 2, done.out
     assert "Traceback" not in done.err
     assert files_in(folder) == before  # nothing written
@@ -135,26 +163,45 @@ def refused(capsys, monkeypatch, folder: Path, *args: str):
     return lines
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    (lambda rows: [{k: v for k, v in r.items() if k != "experience"} for r in rows],
-     "missing column: experience"),
-    (lambda rows: [{k: v for k, v in r.items() if k != "tses7"} for r in rows],
-     "missing column: tses7 (self-efficacy"),
-    (lambda rows: [{**r, "tses3": 12} if k == 2 else r for k, r in enumerate(rows)],
-     "answer out of range: row 4 tses3 = '12' (allowed: 1 to 9)"),
-    (lambda rows: [{**r, "id": "T01"} for r in rows], "duplicate ids: 'T01' (8 rows)"),
-    (lambda rows: rows[:4], "fewer than 5 respondents: 4 teachers answered the TSES"),
-    (lambda rows: [{**r, "Name": f"Person {k}"} for k, r in enumerate(rows)],
-     "names or e-mail addresses are not allowed (remove them to protect staff): column 'Name'"),
-    (lambda rows: [{**r, "notes": "ask jo@school.org"} for r in rows],
-     "holds an e-mail address"),
-    (lambda rows: [{**r, "id": "Jane Smith"} if k == 0 else r for k, r in enumerate(rows)],
-     "looks like a name"),
-    (lambda rows: [{**r, "tses_meen": 5} for r in rows], "unknown column: 'tses_meen' (did you "
-                                                         "mean 'tses_mean'?)"),
-])
-def test_each_kind_of_problem_is_one_line_and_nothing_is_written(tmp_path, capsys, monkeypatch,
-                                                                 change, words):
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (
+            lambda rows: [{k: v for k, v in r.items() if k != "experience"} for r in rows],
+            "missing column: experience",
+        ),
+        (
+            lambda rows: [{k: v for k, v in r.items() if k != "tses7"} for r in rows],
+            "missing column: tses7 (self-efficacy",
+        ),
+        (
+            lambda rows: [{**r, "tses3": 12} if k == 2 else r for k, r in enumerate(rows)],
+            "answer out of range: row 4 tses3 = '12' (allowed: 1 to 9)",
+        ),
+        (lambda rows: [{**r, "id": "T01"} for r in rows], "duplicate ids: 'T01' (8 rows)"),
+        (lambda rows: rows[:4], "fewer than 5 respondents: 4 teachers answered the TSES"),
+        (
+            lambda rows: [{**r, "Name": f"Person {k}"} for k, r in enumerate(rows)],
+            "names or e-mail addresses are not allowed (remove them to protect staff): "
+            "column 'Name'",
+        ),
+        (
+            lambda rows: [{**r, "notes": "ask jo@school.org"} for r in rows],
+            "holds an e-mail address",
+        ),
+        (
+            lambda rows: [{**r, "id": "Jane Smith"} if k == 0 else r for k, r in enumerate(rows)],
+            "looks like a name",
+        ),
+        (
+            lambda rows: [{**r, "tses_meen": 5} for r in rows],
+            "unknown column: 'tses_meen' (did you mean 'tses_mean'?)",
+        ),
+    ],
+)
+def test_each_kind_of_problem_is_one_line_and_nothing_is_written(
+    tmp_path, capsys, monkeypatch, change, words
+):
     survey = write_csv(tmp_path / "survey.csv", change(survey_rows()))
     lines = refused(capsys, monkeypatch, tmp_path, str(survey))
     assert len(lines) == 1
@@ -170,8 +217,11 @@ def test_several_kinds_of_problems_are_all_listed_once_each(tmp_path, capsys, mo
     advice = write_pairs(tmp_path / "advice.csv", [("T01", "T03"), ("T01", "X9"), ("T04", "Y")])
     lines = refused(capsys, monkeypatch, tmp_path, str(survey), "--network", str(advice))
     kinds = [line.split(": ", 3)[2] for line in lines]
-    assert kinds == ["answer out of range", "duplicate ids",
-                     "a pair names a teacher who is not in the survey"]
+    assert kinds == [
+        "answer out of range",
+        "duplicate ids",
+        "a pair names a teacher who is not in the survey",
+    ]
     assert "; and 1 more" in lines[0]  # four bad answers, three shown
     assert f"error: {advice}: a pair names a teacher" in lines[2] and "'X9'" in lines[2]
 
@@ -206,20 +256,45 @@ def test_graphml_starting_values_are_checked(tmp_path):
 # fuzzing: any file gives a loadable scenario or one line per problem, nothing half-written
 # ---------------------------------------------------------------------------
 
-cells = st.one_of(st.integers(-3, 70).map(str), st.sampled_from(["", " ", "x", "NaN", "1e9",
-                                                                 "5.5", "a@b.co", "T01"]),
-                  st.text(max_size=6))
-columns = st.lists(st.sampled_from(["id", "experience", "department", "team", "tses_mean",
-                                    "cte_mean", "cr1", "cr2", "stress", "Name", "tses1",
-                                    "tses 2", "TSES_3", "comment"]), min_size=1, max_size=8)
-tables = st.builds(lambda cols, rows: [cols, *rows], columns,
-                   st.lists(st.lists(cells, max_size=9), max_size=9))
-valid_ish = st.builds(lambda n, drop, bad: (n, drop, bad), st.integers(3, 9),
-                      st.sets(st.sampled_from(["experience", "department", "tses5", "cte2"]),
-                              max_size=2),
-                      st.lists(st.tuples(st.integers(0, 8), st.sampled_from(["tses1", "cte4",
-                                                                             "experience", "id"]),
-                                         cells), max_size=3))
+cells = st.one_of(
+    st.integers(-3, 70).map(str),
+    st.sampled_from(["", " ", "x", "NaN", "1e9", "5.5", "a@b.co", "T01"]),
+    st.text(max_size=6),
+)
+columns = st.lists(
+    st.sampled_from(
+        [
+            "id",
+            "experience",
+            "department",
+            "team",
+            "tses_mean",
+            "cte_mean",
+            "cr1",
+            "cr2",
+            "stress",
+            "Name",
+            "tses1",
+            "tses 2",
+            "TSES_3",
+            "comment",
+        ]
+    ),
+    min_size=1,
+    max_size=8,
+)
+tables = st.builds(
+    lambda cols, rows: [cols, *rows], columns, st.lists(st.lists(cells, max_size=9), max_size=9)
+)
+valid_ish = st.builds(
+    lambda n, drop, bad: (n, drop, bad),
+    st.integers(3, 9),
+    st.sets(st.sampled_from(["experience", "department", "tses5", "cte2"]), max_size=2),
+    st.lists(
+        st.tuples(st.integers(0, 8), st.sampled_from(["tses1", "cte4", "experience", "id"]), cells),
+        max_size=3,
+    ),
+)
 
 
 def check_outcome(done, folder: Path, before: dict) -> None:
@@ -228,8 +303,9 @@ def check_outcome(done, folder: Path, before: dict) -> None:
     event(f"exit status {done.code}")
     if done.code == 2:
         assert files_in(folder) == before
-        assert done.err.strip() and all(line.startswith("error: ")
-                                        for line in done.err.strip().splitlines())
+        assert done.err.strip() and all(
+            line.startswith("error: ") for line in done.err.strip().splitlines()
+        )
     else:
         scenario = load(folder / "out.toml")
         assert scenario.model(rng=0).n_teachers >= 5
@@ -243,17 +319,25 @@ def test_random_tables_as_surveys(tmp_path_factory, capsys, monkeypatch, table):
     with survey.open("w", newline="") as handle:
         csv.writer(handle).writerows(table)
     before = files_in(folder)
-    done = staffroom(capsys, monkeypatch, "school", "from-survey", str(survey), "--out",
-                     str(folder / "out.toml"))
+    done = staffroom(
+        capsys, monkeypatch, "school", "from-survey", str(survey), "--out", str(folder / "out.toml")
+    )
     check_outcome(done, folder, before)
 
 
 @FUZZ
-@given(valid_ish, st.lists(st.tuples(st.sampled_from(["T01", "T02", "T03", "T03", "T09", ""]),
-                                     st.sampled_from(["T02", "T04", "T05", "T05", "Z"])),
-                           min_size=1, max_size=5))
-def test_nearly_valid_surveys_and_advice_pairs(tmp_path_factory, capsys, monkeypatch, spec,
-                                               pairs):
+@given(
+    valid_ish,
+    st.lists(
+        st.tuples(
+            st.sampled_from(["T01", "T02", "T03", "T03", "T09", ""]),
+            st.sampled_from(["T02", "T04", "T05", "T05", "Z"]),
+        ),
+        min_size=1,
+        max_size=5,
+    ),
+)
+def test_nearly_valid_surveys_and_advice_pairs(tmp_path_factory, capsys, monkeypatch, spec, pairs):
     n, drop, bad = spec
     rows = [{k: v for k, v in r.items() if k not in drop} for r in survey_rows(n)]
     for k, column, value in bad:
@@ -263,21 +347,38 @@ def test_nearly_valid_surveys_and_advice_pairs(tmp_path_factory, capsys, monkeyp
     survey = write_csv(folder / "survey.csv", rows)
     advice = write_pairs(folder / "advice.csv", pairs)
     before = files_in(folder)
-    done = staffroom(capsys, monkeypatch, "school", "from-survey", str(survey), "--network",
-                     str(advice), "--out", str(folder / "out.toml"))
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "school",
+        "from-survey",
+        str(survey),
+        "--network",
+        str(advice),
+        "--out",
+        str(folder / "out.toml"),
+    )
     check_outcome(done, folder, before)
 
 
 @FUZZ
 @given(st.binary(max_size=300))
-def test_random_bytes_are_refused_in_one_line_per_problem(tmp_path_factory, capsys,
-                                                          monkeypatch, data):
+def test_random_bytes_are_refused_in_one_line_per_problem(
+    tmp_path_factory, capsys, monkeypatch, data
+):
     folder = tmp_path_factory.mktemp("fuzz")
     (folder / "survey.csv").write_bytes(data)
     shutil.copyfile(EXAMPLE / "advice_pairs.csv", folder / "advice.csv")
     before = files_in(folder)
-    done = staffroom(capsys, monkeypatch, "school", "from-survey", str(folder / "survey.csv"),
-                     "--out", str(folder / "out.toml"))
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "school",
+        "from-survey",
+        str(folder / "survey.csv"),
+        "--out",
+        str(folder / "out.toml"),
+    )
     check_outcome(done, folder, before)
 
 

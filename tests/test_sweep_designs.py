@@ -10,18 +10,25 @@ import pytest
 
 from analysis.experiments.sweeps import Factor, Sweep, make_design, run_seed
 
-UNIFORM = [Factor("a", low=0.0, high=1.0), Factor("b", low=-2.0, high=3.0),
-           Factor("c", low=10.0, high=20.0)]
+UNIFORM = [
+    Factor("a", low=0.0, high=1.0),
+    Factor("b", low=-2.0, high=3.0),
+    Factor("c", low=10.0, high=20.0),
+]
 
 
 def test_factorial_crosses_every_level_of_every_factor_once():
-    factors = [Factor("n", levels=(300, 900, 2400)), Factor("s", levels=("plc", "houses")),
-               Factor("m", low=0.0, high=1.0, steps=5)]
+    factors = [
+        Factor("n", levels=(300, 900, 2400)),
+        Factor("s", levels=("plc", "houses")),
+        Factor("m", low=0.0, high=1.0, steps=5),
+    ]
     design = make_design("factorial", factors)
     assert design.size == 3 * 2 * 5
     cells = set(map(tuple, design.points[["n", "s", "m"]].itertuples(index=False)))
-    assert cells == set(itertools.product((300, 900, 2400), ("plc", "houses"),
-                                          (0.0, 0.25, 0.5, 0.75, 1.0)))
+    assert cells == set(
+        itertools.product((300, 900, 2400), ("plc", "houses"), (0.0, 0.25, 0.5, 0.75, 1.0))
+    )
     assert list(design.points.index) == list(range(design.size))
 
 
@@ -65,10 +72,10 @@ def test_morris_trajectories_move_one_factor_at_a_time_by_delta():
     assert np.isin(np.round(unit, 12), np.round(grid, 12)).all()
     delta = levels / (2 * (levels - 1))
     for t in range(trajectories):
-        block = unit[t * (k + 1):(t + 1) * (k + 1)]
+        block = unit[t * (k + 1) : (t + 1) * (k + 1)]
         steps = np.diff(block, axis=0)
         moved = np.abs(steps) > 1e-12
-        assert (moved.sum(axis=1) == 1).all()           # one factor per step
+        assert (moved.sum(axis=1) == 1).all()  # one factor per step
         assert sorted(np.argmax(moved, axis=1)) == list(range(k))  # each factor once
         assert np.allclose(np.abs(steps[moved]), delta)
 
@@ -82,8 +89,7 @@ def test_distributions_keep_their_range_and_shape():
     values = np.array(normal.from_unit(u))
     assert values.min() >= 0 and values.max() <= 1
     assert abs(values.mean() - 0.3) < 0.01 and abs(values.std() - 0.1) < 0.01
-    tri = np.array(Factor("x", low=0.0, high=1.0, distribution="triangular",
-                          mode=1.0).from_unit(u))
+    tri = np.array(Factor("x", low=0.0, high=1.0, distribution="triangular", mode=1.0).from_unit(u))
     assert abs(tri.mean() - 2 / 3) < 0.01
     whole = Factor("x", low=300, high=2400, integer=True).from_unit(u)
     assert all(isinstance(v, int) for v in whole) and min(whole) == 300 and max(whole) == 2400
@@ -91,17 +97,22 @@ def test_distributions_keep_their_range_and_shape():
     assert [levels.count(v) for v in "abcd"] == [500] * 4
 
 
-@pytest.mark.parametrize("design, points", [
-    ({"type": "factorial"}, 4),
-    ({"type": "lhs", "samples": 17}, 17),
-    ({"type": "sobol", "n": 8, "second_order": False}, 8 * (2 + 2)),
-    ({"type": "sobol", "n": 8}, 8 * (2 * 2 + 2)),
-    ({"type": "morris", "trajectories": 5}, 5 * 3),
-])
+@pytest.mark.parametrize(
+    "design, points",
+    [
+        ({"type": "factorial"}, 4),
+        ({"type": "lhs", "samples": 17}, 17),
+        ({"type": "sobol", "n": 8, "second_order": False}, 8 * (2 + 2)),
+        ({"type": "sobol", "n": 8}, 8 * (2 * 2 + 2)),
+        ({"type": "morris", "trajectories": 5}, 5 * 3),
+    ],
+)
 def test_a_sweep_has_points_times_replicates_runs(tiny_sweep, design, points):
-    factors = ({"n_students": [60, 120], "structure": ["departments", "plc"]}
-               if design["type"] == "factorial"
-               else {"mastery_rate": {"range": [0.1, 0.4]}, "n_students": {"range": [60, 200]}})
+    factors = (
+        {"n_students": [60, 120], "structure": ["departments", "plc"]}
+        if design["type"] == "factorial"
+        else {"mastery_rate": {"range": [0.1, 0.4]}, "n_students": {"range": [60, 200]}}
+    )
     sweep = Sweep.from_dict(tiny_sweep(design=design, factors=factors, replicates=3))
     built = sweep.design()
     assert built.size == sweep.points == points
@@ -113,9 +124,10 @@ def test_a_sweep_has_points_times_replicates_runs(tiny_sweep, design, points):
 
 
 def test_designs_are_the_same_every_time_for_the_same_seed(tiny_sweep):
-    document = tiny_sweep(design={"type": "sobol", "n": 8},
-                          factors={"mastery_rate": {"range": [0.1, 0.4]},
-                                   "vicarious_rate": {"range": [0.0, 0.3]}})
+    document = tiny_sweep(
+        design={"type": "sobol", "n": 8},
+        factors={"mastery_rate": {"range": [0.1, 0.4]}, "vicarious_rate": {"range": [0.0, 0.3]}},
+    )
     first = Sweep.from_dict(document).design().points
     again = Sweep.from_dict(document).design().points
     other = Sweep.from_dict({**document, "seed": 12}).design().points

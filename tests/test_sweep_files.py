@@ -27,7 +27,8 @@ def test_a_sweep_file_names_its_base_scenario_relative_to_itself(tmp_path):
     (plans / "mine.toml").write_text('extends = "plc"\nname = "mine"\nyears = 2\n')
     (plans / "sweep.toml").write_text(
         'scenario = "mine.toml"\n[design]\ntype = "factorial"\n'
-        '[factors]\ncollaboration_minutes = [30, 90]\n')
+        "[factors]\ncollaboration_minutes = [30, 90]\n"
+    )
     sweep = load_sweep(plans / "sweep.toml")
     assert sweep.scenario.name == "mine"
     parameters, _, years = sweep.setup({"collaboration_minutes": 30.0})
@@ -37,8 +38,11 @@ def test_a_sweep_file_names_its_base_scenario_relative_to_itself(tmp_path):
 
 
 def test_fixed_parameters_factors_and_years_combine_into_one_run(tiny_sweep):
-    sweep = Sweep.from_dict(tiny_sweep(parameters={"collaboration_minutes": 90},
-                                       factors={"years": [1, 2], "n_students": [60]}))
+    sweep = Sweep.from_dict(
+        tiny_sweep(
+            parameters={"collaboration_minutes": 90}, factors={"years": [1, 2], "n_students": [60]}
+        )
+    )
     parameters, _, years = sweep.setup({"years": 2, "n_students": 60})
     assert parameters["collaboration_minutes"] == 90.0
     assert parameters["n_students"] == 60
@@ -64,61 +68,140 @@ def write(tmp_path, text):
 GOOD = 'scenario = "departments"\n[design]\ntype = "factorial"\n[factors]\nn_students = [300]\n'
 
 
-@pytest.mark.parametrize("text, key, fragment", [
-    ('colour = 1\n' + GOOD, "colour", "unknown key"),
-    ('scenario = "departmnts"\n[design]\ntype = "factorial"\n[factors]\nn_students = [300]\n',
-     "scenario", "did you mean 'departments'"),
-    ('[design]\ntype = "factorial"\n[factors]\nn_students = [300]\n', "scenario", "missing"),
-    ('scenario = "departments"\n[factors]\nn_students = [300]\n', "[design] type", "designs:"),
-    ('scenario = "departments"\n[design]\ntype = "grid"\n[factors]\nn_students = [300]\n',
-     "[design] type", "factorial, lhs, sobol, morris"),
-    ('scenario = "departments"\n[design]\ntype = "sobol"\nn = 100\n[factors]\n'
-     'mastery_rate = { range = [0.1, 0.2] }\n', "[design] n", "not a power of 2"),
-    ('scenario = "departments"\n[design]\ntype = "sobol"\n[factors]\n'
-     'mastery_rate = { range = [0.1, 0.2] }\n', "[design] n", "needs n"),
-    ('scenario = "departments"\n[design]\ntype = "morris"\ntrajectories = 10\nlevels = 5\n'
-     '[factors]\nmastery_rate = { range = [0.1, 0.2] }\n', "[design] levels", "must be even"),
-    ('scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\nn = 3\n[factors]\n'
-     'mastery_rate = { range = [0.1, 0.2] }\n', "[design] n", "options of lhs: samples"),
-    ('scenario = "departments"\n[design]\ntype = "factorial"\n[factors]\nn_studens = [300]\n',
-     "[factors] n_studens", "did you mean 'n_students'"),
-    ('scenario = "departments"\n[design]\ntype = "factorial"\n[factors]\nn_students = [5]\n',
-     "[factors] n_students", "allowed: 20 to 200000"),
-    ('scenario = "departments"\n[design]\ntype = "factorial"\n[factors]\n'
-     'structure = ["plc", "pcl"]\n', "[factors] structure", "did you mean 'plc'"),
-    ('scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
-     'mastery_rate = { range = [0.1, 2.0] }\n', "[factors] mastery_rate range",
-     "allowed: 0 to 1"),
-    ('scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
-     'structure = { range = [0, 1] }\n', "[factors] structure", "takes levels"),
-    ('scenario = "departments"\n[design]\ntype = "factorial"\n[factors]\n'
-     'mastery_rate = { range = [0.1, 0.2] }\n', "[factors] mastery_rate", "needs steps"),
-    ('scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
-     'mastery_rate = { range = [0.1, 0.2], steps = 3 }\n', "[factors] mastery_rate steps",
-     "applies to factorial"),
-    ('scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
-     'mastery_rate = { range = [0.0, 0.2], distribution = "loguniform" }\n',
-     "[factors] mastery_rate range", "above 0"),
-    ('scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
-     'mastery_rate = { range = [0.1, 0.2], distribution = "normal", mean = 0.15 }\n',
-     "[factors] mastery_rate sd", "needs mean and sd"),
-    ('scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
-     'mastery_rate = { range = [0.1, 0.2], distribution = "gaussian" }\n',
-     "[factors] mastery_rate distribution", "uniform, loguniform, normal, triangular"),
-    ('scenario = "departments"\noutcomes = ["efficacy"]\n[design]\ntype = "factorial"\n'
-     '[factors]\nn_students = [300]\n', "outcomes", "unknown outcome 'efficacy'"),
-    ('scenario = "departments"\n[parameters]\nn_students = 300\n[design]\ntype = "factorial"\n'
-     '[factors]\nn_students = [300]\n', "[factors] n_students", "also set in [parameters]"),
-    ('scenario = "departments"\n[parameters]\ncoaches = -1\n' + GOOD.split("\n", 1)[1],
-     "[parameters] coaches", "allowed: 0 to 200"),
-    ('scenario = "departments"\nyears = 0\n' + GOOD.split("\n", 1)[1], "years",
-     "allowed: 1 to 50"),
-    ('scenario = "departments"\n[design]\ntype = "factorial"\n', "factors",
-     "at least one factor"),
-    ('scenario = "departments"\n[design\n', None, "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, key, fragment",
+    [
+        ("colour = 1\n" + GOOD, "colour", "unknown key"),
+        (
+            'scenario = "departmnts"\n[design]\ntype = "factorial"\n'
+            "[factors]\nn_students = [300]\n",
+            "scenario",
+            "did you mean 'departments'",
+        ),
+        ('[design]\ntype = "factorial"\n[factors]\nn_students = [300]\n', "scenario", "missing"),
+        ('scenario = "departments"\n[factors]\nn_students = [300]\n', "[design] type", "designs:"),
+        (
+            'scenario = "departments"\n[design]\ntype = "grid"\n[factors]\nn_students = [300]\n',
+            "[design] type",
+            "factorial, lhs, sobol, morris",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "sobol"\nn = 100\n[factors]\n'
+            "mastery_rate = { range = [0.1, 0.2] }\n",
+            "[design] n",
+            "not a power of 2",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "sobol"\n[factors]\n'
+            "mastery_rate = { range = [0.1, 0.2] }\n",
+            "[design] n",
+            "needs n",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "morris"\ntrajectories = 10\nlevels = 5\n'
+            "[factors]\nmastery_rate = { range = [0.1, 0.2] }\n",
+            "[design] levels",
+            "must be even",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\nn = 3\n[factors]\n'
+            "mastery_rate = { range = [0.1, 0.2] }\n",
+            "[design] n",
+            "options of lhs: samples",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "factorial"\n'
+            "[factors]\nn_studens = [300]\n",
+            "[factors] n_studens",
+            "did you mean 'n_students'",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "factorial"\n[factors]\nn_students = [5]\n',
+            "[factors] n_students",
+            "allowed: 20 to 200000",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "factorial"\n[factors]\n'
+            'structure = ["plc", "pcl"]\n',
+            "[factors] structure",
+            "did you mean 'plc'",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
+            "mastery_rate = { range = [0.1, 2.0] }\n",
+            "[factors] mastery_rate range",
+            "allowed: 0 to 1",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
+            "structure = { range = [0, 1] }\n",
+            "[factors] structure",
+            "takes levels",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "factorial"\n[factors]\n'
+            "mastery_rate = { range = [0.1, 0.2] }\n",
+            "[factors] mastery_rate",
+            "needs steps",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
+            "mastery_rate = { range = [0.1, 0.2], steps = 3 }\n",
+            "[factors] mastery_rate steps",
+            "applies to factorial",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
+            'mastery_rate = { range = [0.0, 0.2], distribution = "loguniform" }\n',
+            "[factors] mastery_rate range",
+            "above 0",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
+            'mastery_rate = { range = [0.1, 0.2], distribution = "normal", mean = 0.15 }\n',
+            "[factors] mastery_rate sd",
+            "needs mean and sd",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "lhs"\nsamples = 10\n[factors]\n'
+            'mastery_rate = { range = [0.1, 0.2], distribution = "gaussian" }\n',
+            "[factors] mastery_rate distribution",
+            "uniform, loguniform, normal, triangular",
+        ),
+        (
+            'scenario = "departments"\noutcomes = ["efficacy"]\n[design]\ntype = "factorial"\n'
+            "[factors]\nn_students = [300]\n",
+            "outcomes",
+            "unknown outcome 'efficacy'",
+        ),
+        (
+            'scenario = "departments"\n[parameters]\nn_students = 300\n'
+            '[design]\ntype = "factorial"\n'
+            "[factors]\nn_students = [300]\n",
+            "[factors] n_students",
+            "also set in [parameters]",
+        ),
+        (
+            'scenario = "departments"\n[parameters]\ncoaches = -1\n' + GOOD.split("\n", 1)[1],
+            "[parameters] coaches",
+            "allowed: 0 to 200",
+        ),
+        (
+            'scenario = "departments"\nyears = 0\n' + GOOD.split("\n", 1)[1],
+            "years",
+            "allowed: 1 to 50",
+        ),
+        (
+            'scenario = "departments"\n[design]\ntype = "factorial"\n',
+            "factors",
+            "at least one factor",
+        ),
+        ('scenario = "departments"\n[design\n', None, "not valid TOML"),
+    ],
+)
 def test_bad_sweep_files_get_one_line_naming_file_key_and_what_is_allowed(
-        tmp_path, text, key, fragment):
+    tmp_path, text, key, fragment
+):
     path = write(tmp_path, text)
     with pytest.raises(InputError) as error:
         load_sweep(path)
@@ -131,10 +214,16 @@ def test_bad_sweep_files_get_one_line_naming_file_key_and_what_is_allowed(
 
 
 def test_the_command_line_refuses_a_bad_sweep_with_exit_2_and_no_traceback(tmp_path):
-    path = write(tmp_path, 'scenario = "departments"\n[design]\ntype = "factorial"\n'
-                           '[factors]\nn_students = [5]\n')
-    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", "sweep", str(path)],
-                          capture_output=True, text=True, timeout=120)
+    path = write(
+        tmp_path,
+        'scenario = "departments"\n[design]\ntype = "factorial"\n[factors]\nn_students = [5]\n',
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis.cli.app", "sweep", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
@@ -142,9 +231,21 @@ def test_the_command_line_refuses_a_bad_sweep_with_exit_2_and_no_traceback(tmp_p
 
 
 def test_plan_shows_the_runs_and_runs_nothing(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "analysis.cli.app", "sweep", "size_by_structure",
-                           "--plan", "--output", str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis.cli.app",
+            "sweep",
+            "size_by_structure",
+            "--plan",
+            "--output",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "30 design points x 5 replicates = 150 runs" in done.stdout
     assert not (tmp_path / "out").exists()
@@ -152,14 +253,18 @@ def test_plan_shows_the_runs_and_runs_nothing(tmp_path):
 
 @pytest.mark.parametrize("plan", [True, False])
 def test_a_design_point_that_breaks_a_rule_between_parameters_is_refused_before_running(
-        plan, tmp_path, capsys, monkeypatch):
+    plan, tmp_path, capsys, monkeypatch
+):
     sweep = tmp_path / "joint.toml"
-    sweep.write_text('name = "joint"\nscenario = "departments"\nyears = 1\nreplicates = 1\n'
-                     '[design]\ntype = "factorial"\n[factors]\n'
-                     'persistence_one_year = [0.3, 0.5]\npersistence_long_run = [0.25, 0.4]\n')
+    sweep.write_text(
+        'name = "joint"\nscenario = "departments"\nyears = 1\nreplicates = 1\n'
+        '[design]\ntype = "factorial"\n[factors]\n'
+        "persistence_one_year = [0.3, 0.5]\npersistence_long_run = [0.25, 0.4]\n"
+    )
     out = tmp_path / "out"
-    done = staffroom(capsys, monkeypatch, "sweep", sweep, "--out", out,
-                     *(["--plan"] if plan else []))
+    done = staffroom(
+        capsys, monkeypatch, "sweep", sweep, "--out", out, *(["--plan"] if plan else [])
+    )
     assert done.code == 2 and "Traceback" not in done.err
     line = done.err.strip()
     assert "\n" not in line and str(sweep) in line

@@ -33,16 +33,19 @@ def tiny(tiny_sweep):
 def test_results_are_identical_with_one_or_two_workers(tiny, tmp_path):
     one = execute(tiny, tmp_path / "one", workers=1, runs_per_task=1)
     two = execute(tiny, tmp_path / "two", workers=2, runs_per_task=1)
-    assert (one.engine, two.engine) == ("1 worker process using 1 core",
-                                        "2 worker processes using 2 cores")
+    assert (one.engine, two.engine) == (
+        "1 worker process using 1 core",
+        "2 worker processes using 2 cores",
+    )
     assert len(read_runs(tmp_path / "one")) == tiny.runs == 8
     pd.testing.assert_frame_equal(read_runs(tmp_path / "one"), read_runs(tmp_path / "two"))
 
 
 def test_a_run_row_is_the_model_run_with_the_derived_seed(tiny, tmp_path):
     runs = run_sweep(tiny, tmp_path / "out", workers=0)
-    row = runs[(runs["n_students"] == 120) & (runs["structure"] == "plc")
-               & (runs["replicate"] == 1)].iloc[0]
+    row = runs[
+        (runs["n_students"] == 120) & (runs["structure"] == "plc") & (runs["replicate"] == 1)
+    ].iloc[0]
     assert row["seed"] == run_seed(11, int(row["point"]), 1)
     model = SchoolModel(n_students=120, structure="plc", rng=int(row["seed"]))
     model.run(1)
@@ -54,9 +57,13 @@ def test_a_run_row_is_the_model_run_with_the_derived_seed(tiny, tmp_path):
 
 
 def test_runs_of_different_lengths_and_an_outcome_named_like_a_factor(tiny_sweep, tmp_path):
-    sweep = Sweep.from_dict(tiny_sweep(
-        replicates=1, outcomes=["novice_share", "annual_gain"],
-        factors={"years": [1, 2], "novice_share": [0.1, 0.5], "n_students": [60]}))
+    sweep = Sweep.from_dict(
+        tiny_sweep(
+            replicates=1,
+            outcomes=["novice_share", "annual_gain"],
+            factors={"years": [1, 2], "novice_share": [0.1, 0.5], "n_students": [60]},
+        )
+    )
     runs = run_sweep(sweep, tmp_path / "out", workers=0)
     assert {"novice_share", "outcome_novice_share", "outcome_novice_share_y2"} <= set(runs)
     short, long = runs[runs["years"] == 1], runs[runs["years"] == 2]
@@ -75,8 +82,10 @@ def test_trajectories_hold_every_week_and_leave_the_summary_unchanged(tiny_sweep
     trajectories = read_runs(tmp_path / "weekly", trajectories=True)
     assert len(trajectories) == sweep.runs * (2 * 36 + 1)
     ends = trajectories[trajectories["step"] == 72].sort_values("point")
-    assert np.array_equal(ends["collective_efficacy"].to_numpy(),
-                          weekly.sort_values("point")["collective_efficacy_y2"].to_numpy())
+    assert np.array_equal(
+        ends["collective_efficacy"].to_numpy(),
+        weekly.sort_values("point")["collective_efficacy_y2"].to_numpy(),
+    )
 
 
 def test_resuming_a_finished_sweep_runs_nothing_and_keeps_the_results(tiny, tmp_path):
@@ -118,7 +127,9 @@ def test_a_folder_that_is_not_a_sweep_is_never_written_into(tiny, tmp_path):
     with pytest.raises(InputError, match="not empty"):
         execute(tiny, tmp_path, workers=0, overwrite=True)
     assert os.listdir(tmp_path) == ["notes.txt"] or set(os.listdir(tmp_path)) == {
-        "notes.txt", ".lock"}
+        "notes.txt",
+        ".lock",
+    }
 
 
 def test_a_damaged_part_file_is_set_aside_and_its_runs_redone(tiny, tmp_path):
@@ -166,7 +177,7 @@ def _session_processes(session: int) -> list[int]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         if fields[0] != "Z" and int(fields[2]) == session:
             found.append(int(entry.name))
     return found
@@ -177,10 +188,23 @@ def test_a_killed_sweep_resumes_to_exactly_the_uninterrupted_results(tmp_path):
     sweep_file = tmp_path / "kill.toml"
     sweep_file.write_text(KILL_SWEEP)
     out = tmp_path / "killed"
-    command = [sys.executable, "-m", "analysis.cli.app", "sweep", str(sweep_file), "--output",
-               str(out), "--workers", "2", "--runs-per-task", "2", "--quiet"]
-    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    command = [
+        sys.executable,
+        "-m",
+        "analysis.cli.app",
+        "sweep",
+        str(sweep_file),
+        "--output",
+        str(out),
+        "--workers",
+        "2",
+        "--runs-per-task",
+        "2",
+        "--quiet",
+    ]
+    process = subprocess.Popen(
+        command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         deadline = time.monotonic() + 120
         while len(list((out / "runs").glob("part-*.parquet"))) < 3:
@@ -215,6 +239,7 @@ def test_a_killed_sweep_resumes_to_exactly_the_uninterrupted_results(tmp_path):
 # ---------------------------------------------------------------------------
 # a real Dask cluster on this machine
 # ---------------------------------------------------------------------------
+
 
 def test_a_sweep_on_a_dask_cluster_gives_the_local_results(tiny, tmp_path, dask_cluster):
     outcome = execute(tiny, tmp_path / "dask", scheduler=dask_cluster, runs_per_task=1)

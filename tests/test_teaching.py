@@ -20,6 +20,7 @@ SOURCE_NAMES = ("mastery", "vicarious", "persuasion", "affect")
 # 1. mastery versus persuasion
 # ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def mastery():
     return activities.mastery_versus_persuasion(SEEDS)
@@ -43,8 +44,10 @@ def test_mastery_nets_out_slightly_upward_because_few_failures_are_blamed_on_abi
     net, moved = mastery["net_mastery"].estimate, mastery["moved_mastery"].estimate
     assert 0 < net < 0.4 * moved  # small next to how far it moves teachers, and upward
     assert 0.35 < mastery["success_share"].estimate < 0.65  # about half the results are failures
-    blamed = {cause: mastery[f"failures_blamed_on_{cause}"].estimate
-              for cause in ("ability", "background", "strategy")}
+    blamed = {
+        cause: mastery[f"failures_blamed_on_{cause}"].estimate
+        for cause in ("ability", "background", "strategy")
+    }
     assert blamed["ability"] < 0.25
     assert blamed["strategy"] > 0.5
     assert blamed["strategy"] > blamed["background"] > blamed["ability"]
@@ -61,6 +64,7 @@ def test_a_persuasive_leader_lifts_the_mean_a_little_and_narrows_the_spread(mast
 # ---------------------------------------------------------------------------
 # 2. the egg-crate school
 # ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def egg_crate():
@@ -95,8 +99,12 @@ def test_beliefs_diverge_for_years_while_the_gain_advantage_grows_only_in_year_t
     # the gain advantage grows in year 2 (why not in year 3: the next test); the students'
     # lead in achievement builds up from where it started
     assert result["y2_annual_gain"].estimate > result["y1_annual_gain"].estimate
-    assert (result["y2_achievement"].estimate > result["y1_achievement"].estimate
-            > result["y0_achievement"].estimate > 0)
+    assert (
+        result["y2_achievement"].estimate
+        > result["y1_achievement"].estimate
+        > result["y0_achievement"].estimate
+        > 0
+    )
     assert result["y3_achievement"].estimate > result["y1_achievement"].estimate
     # and a slightly narrower SES gap
     assert sum(result[f"y{year}_ses_gap"].estimate for year in (1, 2, 3)) < 0
@@ -125,22 +133,29 @@ def test_structure_alone_brings_the_beliefs_the_plan_brings_the_learning(egg_cra
     # confident, nearly as much collective efficacy ...
     assert result["noplan_y3_stress"].estimate < -0.1
     assert result["noplan_y3_responsibility"].estimate > 0.8 * result["y3_responsibility"].estimate
-    assert (result["noplan_y3_self_efficacy_tses"].estimate
-            > 0.5 * result["y3_self_efficacy_tses"].estimate)
-    assert (result["noplan_y3_collective_efficacy"].estimate
-            > 0.5 * result["y3_collective_efficacy"].estimate)
+    assert (
+        result["noplan_y3_self_efficacy_tses"].estimate
+        > 0.5 * result["y3_self_efficacy_tses"].estimate
+    )
+    assert (
+        result["noplan_y3_collective_efficacy"].estimate
+        > 0.5 * result["y3_collective_efficacy"].estimate
+    )
     # ... but only about half of the extra learning and less of the narrower SES gap
-    assert (sum(result[f"noplan_y{year}_annual_gain"].estimate for year in (1, 2, 3))
-            < 0.6 * sum(result[f"y{year}_annual_gain"].estimate for year in (1, 2, 3)))
-    assert (sum(result[f"noplan_y{year}_ses_gap"].estimate for year in (1, 2, 3))
-            > sum(result[f"y{year}_ses_gap"].estimate for year in (1, 2, 3)))
+    assert sum(result[f"noplan_y{year}_annual_gain"].estimate for year in (1, 2, 3)) < 0.6 * sum(
+        result[f"y{year}_annual_gain"].estimate for year in (1, 2, 3)
+    )
+    assert sum(result[f"noplan_y{year}_ses_gap"].estimate for year in (1, 2, 3)) > sum(
+        result[f"y{year}_ses_gap"].estimate for year in (1, 2, 3)
+    )
 
 
 def test_better_results_are_not_read_as_more_success_because_aspirations_follow(egg_crate):
     result = egg_crate
     for year in (1, 2, 3):
-        shares = [result[f"success_share_y{year}_{arm}"].estimate
-                  for arm in activities.EGG_CRATE_ARMS]
+        shares = [
+            result[f"success_share_y{year}_{arm}"].estimate for arm in activities.EGG_CRATE_ARMS
+        ]
         assert min(shares) > 0.4 and max(shares) < 0.65
         assert max(shares) - min(shares) < 0.1
 
@@ -149,10 +164,13 @@ def test_better_results_are_not_read_as_more_success_because_aspirations_follow(
 # 3. one cynical colleague
 # ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def cynic():
-    return {structure: activities.cynical_colleague(SEEDS, "plc", structure)
-            for structure in (None, "departments", "isolated")}
+    return {
+        structure: activities.cynical_colleague(SEEDS, "plc", structure)
+        for structure in (None, "departments", "isolated")
+    }
 
 
 def test_the_cynic_pulls_teammates_down_by_talk_results_and_the_teams_effort(cynic):
@@ -164,8 +182,9 @@ def test_the_cynic_pulls_teammates_down_by_talk_results_and_the_teams_effort(cyn
     # collective efficacy falls too, slightly, and the team's mean (the cynic included) more
     assert -0.1 < result["teammates_collective_change"].estimate < 0
     assert result["teammates_collective_change"].high < 0
-    assert (result["team_collective_change"].estimate
-            < result["teammates_collective_change"].estimate)
+    assert (
+        result["team_collective_change"].estimate < result["teammates_collective_change"].estimate
+    )
     # by talk and by what they see of the cynic's classes; and the team's goal stretches
     # less and its help for struggling students flags, so the teammates' own students
     # learn a little less (their own results move their beliefs less than talk and sight)
@@ -185,15 +204,18 @@ def test_the_cynic_climbs_a_little_and_their_students_pay_for_their_doubt(cynic)
     loss = abs(result["teammates_tses_change"].estimate)
     assert climb > 2 * loss
     assert 0.5 < result["teammates"].estimate * loss / climb < 2
-    assert (result["cynic_tses_week35"].estimate
-            < result["same_teacher_without_cynicism"].estimate - 2)
+    assert (
+        result["cynic_tses_week35"].estimate < result["same_teacher_without_cynicism"].estimate - 2
+    )
     sources = {name: result[f"cynic_source_{name}"].estimate for name in SOURCE_NAMES}
     # the cynic rises mostly through colleagues' talk; next to nothing from mastery: a
     # doubter credits little of a success to their teaching
     assert sources["persuasion"] > max(sources["vicarious"], sources["mastery"], 0)
     assert abs(sources["mastery"]) < 0.25 * sources["persuasion"]
-    assert (result["cynic_success_credited"].estimate
-            < 0.5 * result["same_teacher_success_credited"].estimate)
+    assert (
+        result["cynic_success_credited"].estimate
+        < 0.5 * result["same_teacher_success_credited"].estimate
+    )
     # doubt costs effort: the cynic's classes learn less and meet their goal less often
     assert result["cynic_class_gain_change"].high < -0.05
     assert result["cynic_success_share"].estimate < result["same_teacher_success_share"].estimate
@@ -202,8 +224,7 @@ def test_the_cynic_climbs_a_little_and_their_students_pay_for_their_doubt(cynic)
 def test_a_close_team_lifts_the_cynic_most_and_feels_the_cynic_most(cynic):
     plc, departments, isolated = cynic[None], cynic["departments"], cynic["isolated"]
     assert plc["cynic_tses_week35"].estimate > isolated["cynic_tses_week35"].estimate
-    assert (plc["cynic_source_persuasion"].estimate
-            > isolated["cynic_source_persuasion"].estimate)
+    assert plc["cynic_source_persuasion"].estimate > isolated["cynic_source_persuasion"].estimate
     assert departments["teammates_tses_change"].estimate < 0
     assert plc["teammates_tses_change"].estimate < departments["teammates_tses_change"].estimate
     assert plc["team_collective_change"].estimate < departments["team_collective_change"].estimate
@@ -214,13 +235,16 @@ def test_a_close_team_lifts_the_cynic_most_and_feels_the_cynic_most(cynic):
     goes = [result["cynic_leaves_at_year_end"].estimate for result in cynic.values()]
     assert 0 < sum(goes) / len(goes) < 1
     for result in cynic.values():
-        assert (result["cynic_chance_of_going"].estimate
-                > result["same_teacher_chance_of_going"].estimate + 0.1)
+        assert (
+            result["cynic_chance_of_going"].estimate
+            > result["same_teacher_chance_of_going"].estimate + 0.1
+        )
 
 
 # ---------------------------------------------------------------------------
 # 4. why a turnaround is slow
 # ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def turnaround():
@@ -243,13 +267,14 @@ def test_a_turnaround_shows_little_in_year_one_and_responsibility_lags_for_years
     # year 1 shows little: collective efficacy a little above doing nothing, gains no
     # higher, and well below a typical school's
     assert result["lift_y1_collective_efficacy"].estimate >= 0
-    assert (result["lift_y1_collective_efficacy"].estimate
-            < 0.25 * result["lift_y2_collective_efficacy"].estimate)
+    assert (
+        result["lift_y1_collective_efficacy"].estimate
+        < 0.25 * result["lift_y2_collective_efficacy"].estimate
+    )
     assert abs(result["lift_y1_annual_gain"].estimate) < 0.02
     assert level("plan", 1, "annual_gain") < level("typical", 1, "annual_gain") - 0.03
     # results come from year 2, beliefs pass a typical school's in year 3
-    assert (result["lift_y2_annual_gain"].estimate
-            > result["lift_y1_annual_gain"].estimate + 0.05)
+    assert result["lift_y2_annual_gain"].estimate > result["lift_y1_annual_gain"].estimate + 0.05
     assert result["lift_y2_annual_gain"].low > 0
     assert level("plan", 2, "annual_gain") > level("typical", 2, "annual_gain")
     assert level("plan", 2, "collective_efficacy") < level("typical", 2, "collective_efficacy")
@@ -261,10 +286,12 @@ def test_a_turnaround_shows_little_in_year_one_and_responsibility_lags_for_years
     assert level("lasting_plan", 6, "annual_gain") > level("plan", 6, "annual_gain") + 0.05
     # responsibility lags: in year 3 collective efficacy is well above a typical school's,
     # responsibility no higher; it passes a typical school's only in year 4
-    assert (level("plan", 3, "collective_efficacy")
-            > level("typical", 3, "collective_efficacy") + 0.05)
+    assert (
+        level("plan", 3, "collective_efficacy") > level("typical", 3, "collective_efficacy") + 0.05
+    )
     assert level("plan", 3, "responsibility") < level("typical", 3, "responsibility") + 0.02
     assert level("plan", 4, "responsibility") > level("typical", 4, "responsibility")
+
     # by year 6 beliefs and gains have levelled off; responsibility still climbs
     def pace(name: str) -> float:  # year 6's rise as a share of the fastest
         return rise("plan", 6, name) / max(rise("plan", year, name) for year in range(1, 7))
@@ -305,13 +332,22 @@ def test_a_discouraged_staff_reads_its_results_pessimistically(turnaround):
             assert abs(level("typical", year, name) - 1) < 0.15
     # weighed even-handedly (a counterfactual), the first two years go faster (the
     # first year's lift is larger); later the bias holds confidence up
-    assert (result["even_lift_y1_collective_efficacy"].estimate
-            > result["lift_y1_collective_efficacy"].estimate + 0.005)
+    assert (
+        result["even_lift_y1_collective_efficacy"].estimate
+        > result["lift_y1_collective_efficacy"].estimate + 0.005
+    )
     for year in (1, 2):
-        assert (level("even_plan", year, "collective_efficacy")
-                > level("plan", year, "collective_efficacy") + 0.01)
-    early, late = ((level("plan", year, "collective_efficacy")
-                    - level("even_plan", year, "collective_efficacy")) for year in (2, 6))
+        assert (
+            level("even_plan", year, "collective_efficacy")
+            > level("plan", year, "collective_efficacy") + 0.01
+        )
+    early, late = (
+        (
+            level("plan", year, "collective_efficacy")
+            - level("even_plan", year, "collective_efficacy")
+        )
+        for year in (2, 6)
+    )
     assert late > early + 0.02
 
 
@@ -326,27 +362,32 @@ def test_talk_lifts_beliefs_but_hardly_learning_and_a_silent_staff_stays_stuck(t
     assert level("none", 6, "collective_efficacy") > level("none", 0, "collective_efficacy") + 0.1
     assert level("none", 6, "collective_efficacy") < level("typical", 6, "collective_efficacy")
     assert result["talk_y6_collective_efficacy"].low > 0.05
-    assert (sum(result[f"talk_y{year}_annual_gain"].estimate for year in (4, 5, 6))
-            < 0.4 * sum(result[f"lift_y{year}_annual_gain"].estimate for year in (4, 5, 6)))
+    assert sum(result[f"talk_y{year}_annual_gain"].estimate for year in (4, 5, 6)) < 0.4 * sum(
+        result[f"lift_y{year}_annual_gain"].estimate for year in (4, 5, 6)
+    )
     assert level("none", 6, "annual_gain") < level("plan", 6, "annual_gain") - 0.05
     assert level("none", 6, "turnover_rate") > level("typical", 6, "turnover_rate")
     # a silent principal: collective efficacy stays near where it started although
     # gains edge up, because failures keep counting about twice as much as successes;
     # weighed even-handedly, with about the same gains, it would rise
-    assert (abs(level("quiet", 6, "collective_efficacy")
-                - level("quiet", 0, "collective_efficacy")) < 0.06)
+    assert (
+        abs(level("quiet", 6, "collective_efficacy") - level("quiet", 0, "collective_efficacy"))
+        < 0.06
+    )
     assert level("quiet", 6, "annual_gain") > level("quiet", 1, "annual_gain")
     for year in (1, 6):
-        assert level("quiet", year, "failure_counts") > 1.8 * level("quiet", year,
-                                                                    "success_counts")
+        assert level("quiet", year, "failure_counts") > 1.8 * level("quiet", year, "success_counts")
     assert abs(level("even_quiet", 6, "annual_gain") - level("quiet", 6, "annual_gain")) < 0.02
-    assert (level("even_quiet", 6, "collective_efficacy")
-            > level("quiet", 6, "collective_efficacy") + 0.03)
+    assert (
+        level("even_quiet", 6, "collective_efficacy")
+        > level("quiet", 6, "collective_efficacy") + 0.03
+    )
     for arm in ("none", "quiet"):
         assert level(arm, 6, "responsibility") - level(arm, 0, "responsibility") < 0.05
     # fading works both ways: part of what weak teaching cost students comes back the
     # next year. With gains that last from week 1 on (a counterfactual; what students
     # brought from earlier years fades as before) year 1 is the same and year 2 lower
     assert level("lasting_none", 1, "annual_gain") == pytest.approx(
-        level("none", 1, "annual_gain"), abs=0.005)
+        level("none", 1, "annual_gain"), abs=0.005
+    )
     assert level("none", 2, "annual_gain") > level("lasting_none", 2, "annual_gain") + 0.02

@@ -43,8 +43,9 @@ def quick_run(tmp_path_factory):
     """``staffroom validate --quick`` once, with a docs copy; (result, out, docs)."""
     out = tmp_path_factory.mktemp("validation")
     docs = out / "docs" / "validation.md"
-    result = CliRunner().invoke(app, ["validate", "--quick", "--workers", "2", "--out",
-                                      str(out), "--docs", str(docs)])
+    result = CliRunner().invoke(
+        app, ["validate", "--quick", "--workers", "2", "--out", str(out), "--docs", str(docs)]
+    )
     return result, out, docs
 
 
@@ -93,17 +94,32 @@ def test_tidy_tables_have_one_row_per_replicate_and_year(quick_run):
 
 def test_every_claim_interval_contains_its_estimate(quick_run):
     _, out, _ = quick_run
-    rows = re.findall(r"\| \d[a-z] \| [^|]+ \| [^|]+ \| (-?[\d.e+-]+) [^|]*\| "
-                      r"\[(-?[\d.e+-]+), (-?[\d.e+-]+)\] \|", (out / "report.md").read_text())
+    rows = re.findall(
+        r"\| \d[a-z] \| [^|]+ \| [^|]+ \| (-?[\d.e+-]+) [^|]*\| "
+        r"\[(-?[\d.e+-]+), (-?[\d.e+-]+)\] \|",
+        (out / "report.md").read_text(),
+    )
     assert len(rows) >= 15
     for value, low, high in rows:
         assert float(low) <= float(value) <= float(high)
 
 
 def test_bad_only_value_is_one_line_and_exit_status_2(tmp_path):
-    process = subprocess.run([sys.executable, "-m", "analysis.cli.app", "validate", "--only",
-                              "everything", "--out", str(tmp_path)],
-                             capture_output=True, text=True, timeout=120)
+    process = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis.cli.app",
+            "validate",
+            "--only",
+            "everything",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert process.returncode == 2
     assert process.stderr.strip().count("\n") == 0
     assert "patterns, nels, robustness" in process.stderr
@@ -113,11 +129,20 @@ def test_bad_only_value_is_one_line_and_exit_status_2(tmp_path):
 # the experiments' design
 # ---------------------------------------------------------------------------
 
+
 def test_arms_keep_the_default_calibration():
     """Arms may set scenario keys, levers and declared fixed values, nothing else."""
     calibration = set(Parameters.names()) - set(Parameters.levers())
-    allowed = {"n_students", "ses_mean", "ses_sd", "student_teacher_ratio", "grades",
-               "team_size", "house_size", *typical_culture()}
+    allowed = {
+        "n_students",
+        "ses_mean",
+        "ses_sd",
+        "student_teacher_ratio",
+        "grades",
+        "team_size",
+        "house_size",
+        *typical_culture(),
+    }
     settings = Settings(replicates=2, schools=3)
     for name, experiment in EXPERIMENTS.items():
         for job in experiment.jobs(settings):
@@ -137,8 +162,7 @@ def test_arms_of_an_experiment_share_replicate_seeds():
 
 
 def test_robustness_overrides_reach_every_arm_but_not_a_fixed_comparator():
-    jobs = STICKINESS.jobs(Settings(replicates=1), {"malleability_scale": 9.0,
-                                                    "mastery_rate": 0.2})
+    jobs = STICKINESS.jobs(Settings(replicates=1), {"malleability_scale": 9.0, "mastery_rate": 0.2})
     scales = {job.arm: job.parameters["malleability_scale"] for job in jobs}
     assert scales["low"] == scales["typical"] == 9.0
     assert scales["low_malleable"] == scales["typical_malleable"] == 27.0
@@ -148,8 +172,11 @@ def test_robustness_overrides_reach_every_arm_but_not_a_fixed_comparator():
 def test_structure_arms_differ_only_in_structure():
     jobs = STRUCTURE.jobs(Settings(replicates=1))
     plc, isolated = (next(j for j in jobs if j.arm == arm) for arm in ("plc", "isolated"))
-    different = {k for k in set(plc.parameters) | set(isolated.parameters)
-                 if plc.parameters.get(k) != isolated.parameters.get(k)}
+    different = {
+        k
+        for k in set(plc.parameters) | set(isolated.parameters)
+        if plc.parameters.get(k) != isolated.parameters.get(k)
+    }
     assert different == {"structure", "team_size"}
 
 
@@ -184,9 +211,16 @@ def test_results_do_not_depend_on_the_number_of_workers():
 
 def test_nels_observes_the_cohort_that_entered_in_the_first_study_year():
     job = nels.jobs(nels.NelsSettings(schools=1, students_per_school=500))[0]
-    job = Run(job.experiment, job.arm, 0, 7, {**job.parameters, "n_students": 400},
-              job.years, measure=job.measure,
-              options={**job.options, "students_per_school": 500, "survey_noise": 0.0})
+    job = Run(
+        job.experiment,
+        job.arm,
+        0,
+        7,
+        {**job.parameters, "n_students": 400},
+        job.years,
+        measure=job.measure,
+        options={**job.options, "students_per_school": 500, "survey_noise": 0.0},
+    )
     school, students = nels.observe(load("departments").model(rng=7, **job.parameters), job)
     assert len(students) == 100  # a quarter of 400: one cohort, all sampled
     # two years of growth at 0.15-0.6 SD a year (this drawn school starts with a
@@ -199,8 +233,10 @@ def test_nels_observes_the_cohort_that_entered_in_the_first_study_year():
 # analyses find known effects in tables made with them
 # ---------------------------------------------------------------------------
 
-def _fake_table(arms: dict[str, dict[str, float]], replicates: int, years: int,
-                seed: int = 0) -> pd.DataFrame:
+
+def _fake_table(
+    arms: dict[str, dict[str, float]], replicates: int, years: int, seed: int = 0
+) -> pd.DataFrame:
     """Yearly outcomes with known arm means plus replicate noise."""
     rng = np.random.default_rng(seed)
     rows = []
@@ -215,10 +251,20 @@ def _fake_table(arms: dict[str, dict[str, float]], replicates: int, years: int,
 
 
 def test_pattern_2_analysis_finds_a_known_size_effect_and_a_known_absence():
-    arms = {"small": {"collective_efficacy": (0.65, 0, 0.01), "annual_gain": (0.28, 0, 0.01),
-                      "ses_gain_slope": (0.027, 0, 0.001), "responsibility": (0.5, 0, 0.01)},
-            "large": {"collective_efficacy": (0.60, 0, 0.01), "annual_gain": (0.25, 0, 0.01),
-                      "ses_gain_slope": (0.027, 0, 0.001), "responsibility": (0.5, 0, 0.01)}}
+    arms = {
+        "small": {
+            "collective_efficacy": (0.65, 0, 0.01),
+            "annual_gain": (0.28, 0, 0.01),
+            "ses_gain_slope": (0.027, 0, 0.001),
+            "responsibility": (0.5, 0, 0.01),
+        },
+        "large": {
+            "collective_efficacy": (0.60, 0, 0.01),
+            "annual_gain": (0.25, 0, 0.01),
+            "ses_gain_slope": (0.027, 0, 0.001),
+            "responsibility": (0.5, 0, 0.01),
+        },
+    }
     result = pattern_2({"size": _fake_table(arms, 40, 5)}, Settings(replicates=40))
     verdicts = {c.label: c.verdict for c in result.claims}
     assert verdicts["2a"] == HOLDS and verdicts["2b"] == HOLDS
@@ -231,11 +277,18 @@ def test_pattern_7_analysis_measures_the_share_of_a_deficit_left():
     # typical arms stay at 0.6; low arms start at 0.4 and close 0.02 a year (sticky)
     flat, sticky = (0.6, 0.0, 0.005), (0.4, 0.02, 0.005)
     cols = ("responsibility", "self_efficacy_tses", "annual_gain")
-    arms = {arm: {"collective_efficacy": spec, **{c: (0.5, 0, 0.01) for c in cols}}
-            for arm, spec in (("low", sticky), ("typical", flat), ("low_malleable", sticky),
-                              ("typical_malleable", flat))}
-    result = pattern_7({"stickiness": _fake_table(arms, 30, 6)},
-                       Settings(replicates=30, bootstrap=300))
+    arms = {
+        arm: {"collective_efficacy": spec, **{c: (0.5, 0, 0.01) for c in cols}}
+        for arm, spec in (
+            ("low", sticky),
+            ("typical", flat),
+            ("low_malleable", sticky),
+            ("typical_malleable", flat),
+        )
+    }
+    result = pattern_7(
+        {"stickiness": _fake_table(arms, 30, 6)}, Settings(replicates=30, bootstrap=300)
+    )
     share = next(c for c in result.claims if c.label == "7a")
     assert share.estimate.estimate == pytest.approx(1 - 3 * 0.02 / 0.2, abs=0.03)
     assert share.verdict == HOLDS

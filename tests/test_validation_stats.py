@@ -83,24 +83,26 @@ def test_bootstrap_interval_covers_a_ratio_of_means():
     for k in range(250):
         a = rng.normal(2.0, 0.4, 40)
         b = rng.normal(1.0, 0.2, 40)
-        e = bootstrap_ci(lambda idx, a=a, b=b: a[idx].mean() / b[idx].mean(), 40,
-                         draws=400, seed=k)
+        e = bootstrap_ci(lambda idx, a=a, b=b: a[idx].mean() / b[idx].mean(), 40, draws=400, seed=k)
         hits.append(e.low <= truth <= e.high)
     assert 0.89 <= coverage(hits) <= 0.99
 
 
-@pytest.mark.parametrize("estimate, direction, threshold, margin, verdict", [
-    (Interval(0.5, 0.2, 0.8), +1, 0.0, 0.0, HOLDS),
-    (Interval(-0.5, -0.8, -0.2), +1, 0.0, 0.0, FAILS),
-    (Interval(0.1, -0.2, 0.4), +1, 0.0, 0.0, INCONCLUSIVE),
-    (Interval(-0.5, -0.8, -0.2), -1, 0.0, 0.0, HOLDS),
-    (Interval(0.001, -0.004, 0.006), +1, 0.0, 0.01, FAILS),  # absent, tight interval
-    (Interval(0.003, 0.001, 0.005), +1, 0.0, 0.01, FAILS),  # real but negligible
-    (Interval(0.01, -0.004, 0.024), +1, 0.0, 0.01, INCONCLUSIVE),
-    (Interval(0.7, 0.6, 0.8), +1, 0.5, 0.0, HOLDS),
-    (Interval(0.3, 0.2, 0.4), +1, 0.5, 0.0, FAILS),
-    (Interval(0.3, np.nan, np.nan), +1, 0.0, 0.0, INCONCLUSIVE),
-])
+@pytest.mark.parametrize(
+    "estimate, direction, threshold, margin, verdict",
+    [
+        (Interval(0.5, 0.2, 0.8), +1, 0.0, 0.0, HOLDS),
+        (Interval(-0.5, -0.8, -0.2), +1, 0.0, 0.0, FAILS),
+        (Interval(0.1, -0.2, 0.4), +1, 0.0, 0.0, INCONCLUSIVE),
+        (Interval(-0.5, -0.8, -0.2), -1, 0.0, 0.0, HOLDS),
+        (Interval(0.001, -0.004, 0.006), +1, 0.0, 0.01, FAILS),  # absent, tight interval
+        (Interval(0.003, 0.001, 0.005), +1, 0.0, 0.01, FAILS),  # real but negligible
+        (Interval(0.01, -0.004, 0.024), +1, 0.0, 0.01, INCONCLUSIVE),
+        (Interval(0.7, 0.6, 0.8), +1, 0.5, 0.0, HOLDS),
+        (Interval(0.3, 0.2, 0.4), +1, 0.5, 0.0, FAILS),
+        (Interval(0.3, np.nan, np.nan), +1, 0.0, 0.0, INCONCLUSIVE),
+    ],
+)
 def test_verdict_rule(estimate, direction, threshold, margin, verdict):
     assert decide(estimate, direction, threshold, margin) == verdict
 
@@ -122,12 +124,19 @@ def test_a_pattern_holds_only_when_every_claim_holds():
     assert claim.verdict == FAILS and claim.prediction == "< 0"
 
 
-TRUTH = {"Intercept": 0.5, "ses": 0.05, "cr_z": 0.04, "ses:cr_z": -0.01, "size": -0.01,
-         "mean_ses": 0.03}
+TRUTH = {
+    "Intercept": 0.5,
+    "ses": 0.05,
+    "cr_z": 0.04,
+    "ses:cr_z": -0.01,
+    "size": -0.01,
+    "mean_ses": 0.03,
+}
 
 
-def synthetic_schools(seed: int, schools: int = 250, students: int = 40,
-                      band_effects: dict[str, float] | None = None) -> pd.DataFrame:
+def synthetic_schools(
+    seed: int, schools: int = 250, students: int = 40, band_effects: dict[str, float] | None = None
+) -> pd.DataFrame:
     """Two-level data generated from known fixed effects and variance components."""
     rng = np.random.default_rng(seed)
     cr = rng.normal(0, 1, schools)
@@ -139,15 +148,30 @@ def synthetic_schools(seed: int, schools: int = 250, students: int = 40,
     school = np.repeat(np.arange(schools), students)
     ses = mean_ses[school] + rng.normal(0, 0.9, school.size)
     t = TRUTH
-    gain = (t["Intercept"] + t["ses"] * ses + t["cr_z"] * cr[school]
-            + t["ses:cr_z"] * ses * cr[school] + t["size"] * n_students[school] / 1000
-            + t["mean_ses"] * mean_ses[school] + u0[school] + u1[school] * ses
-            + rng.normal(0, 0.3, school.size))
+    gain = (
+        t["Intercept"]
+        + t["ses"] * ses
+        + t["cr_z"] * cr[school]
+        + t["ses:cr_z"] * ses * cr[school]
+        + t["size"] * n_students[school] / 1000
+        + t["mean_ses"] * mean_ses[school]
+        + u0[school]
+        + u1[school] * ses
+        + rng.normal(0, 0.3, school.size)
+    )
     if band_effects:
         gain += np.array([band_effects.get(b, 0.0) for b in bands])[school]
-    return pd.DataFrame({"school": school, "ses": ses, "gain": gain, "cr_z": cr[school],
-                         "size": n_students[school] / 1000, "mean_ses": mean_ses[school],
-                         "size_band": bands[school]})
+    return pd.DataFrame(
+        {
+            "school": school,
+            "ses": ses,
+            "gain": gain,
+            "cr_z": cr[school],
+            "size": n_students[school] / 1000,
+            "mean_ses": mean_ses[school],
+            "size_band": bands[school],
+        }
+    )
 
 
 def test_mixed_model_recovers_the_coefficients_the_data_were_made_with():
@@ -165,8 +189,9 @@ def test_mixed_model_recovers_the_coefficients_the_data_were_made_with():
 def test_mixed_model_intervals_cover_the_interaction_across_datasets():
     hits = []
     for seed in range(10):
-        fit = nels.fit_two_level(synthetic_schools(100 + seed, schools=100, students=20),
-                                 nels.MAIN_FORMULA)
+        fit = nels.fit_two_level(
+            synthetic_schools(100 + seed, schools=100, students=20), nels.MAIN_FORMULA
+        )
         e = fit.estimate("ses:cr_z")
         hits.append(e.low <= TRUTH["ses:cr_z"] <= e.high)
     assert sum(hits) >= 8  # at 95% coverage, 7 or fewer of 10 has probability 0.001
@@ -189,5 +214,15 @@ def test_size_model_recovers_band_effects_relative_to_601_900():
 
 def test_size_bands_follow_lee_and_smith():
     bands = nels.size_band(np.array([150, 300, 301, 600, 601, 900, 901, 2100, 2101, 3000]))
-    assert list(bands) == ["≤300", "≤300", "301-600", "301-600", "601-900", "601-900",
-                           "901-1200", "1501-2100", ">2100", ">2100"]
+    assert list(bands) == [
+        "≤300",
+        "≤300",
+        "301-600",
+        "301-600",
+        "601-900",
+        "601-900",
+        "901-1200",
+        "1501-2100",
+        ">2100",
+        ">2100",
+    ]

@@ -24,8 +24,8 @@ from simulation import InputError
 app = typer.Typer(
     name="staffroom",
     help="Simulate school culture: teachers' efficacy, collective responsibility and "
-         "student learning, for comparing school sizes, team structures and "
-         "leadership moves.",
+    "student learning, for comparing school sizes, team structures and "
+    "leadership moves.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -37,10 +37,12 @@ VALIDATION_OUT = Path("validation")
 
 @app.command()
 def calibrate(
-    replicates: int = typer.Option(8, min=2, help="Replicates per experiment (some use a "
-                                   "multiple)."),
-    workers: int = typer.Option(0, min=0, help="Worker processes (0: one per CPU). Results "
-                                "do not depend on it."),
+    replicates: int = typer.Option(
+        8, min=2, help="Replicates per experiment (some use a multiple)."
+    ),
+    workers: int = typer.Option(
+        0, min=0, help="Worker processes (0: one per CPU). Results do not depend on it."
+    ),
     ensemble: Ensemble = True,
 ) -> None:
     """Check the default calibration against published magnitudes (Markdown on stdout).
@@ -66,8 +68,9 @@ def calibrate(
 
 @app.command()
 def teach(
-    replicates: int = typer.Option(20, "--replicates", "-r", min=2, help="Seeds (1 to N) "
-                                   "per measurement."),
+    replicates: int = typer.Option(
+        20, "--replicates", "-r", min=2, help="Seeds (1 to N) per measurement."
+    ),
 ) -> None:
     """Measure the four teaching activities of docs/teaching.md (Markdown on stdout).
 
@@ -99,8 +102,9 @@ school_register(app)  # school from-survey, school example (analysis/school.py)
 @app.command("app")
 def dashboard(
     scenario: str = typer.Argument("departments", help="Built-in scenario name or file."),
-    host: str = typer.Option("127.0.0.1", help="Address to serve on (127.0.0.1: this "
-                             "computer only)."),
+    host: str = typer.Option(
+        "127.0.0.1", help="Address to serve on (127.0.0.1: this computer only)."
+    ),
     port: int = typer.Option(8765, min=0, max=65535, help="Port (0: any free port)."),
     open_browser: bool = typer.Option(True, "--open/--no-open", help="Open a browser tab."),
 ) -> None:
@@ -119,17 +123,29 @@ app.command()(sensitivity)
 
 @app.command()
 def validate(
-    quick: bool = typer.Option(False, "--quick", help="A small, fast version (checks, not "
-                               "conclusions)."),
-    workers: int = typer.Option(0, min=0, help="Worker processes (0: one per CPU). Results "
-                                "do not depend on it."),
-    out: Annotated[Path, typer.Option("--out", "--output", "-o", help="Folder for the report, "
-                                      "figures and tidy tables.")] = VALIDATION_OUT,
-    docs: Annotated[Path | None, typer.Option(help="Also write a copy of the report here "
-                                              "(e.g. docs/validation.md), figures "
-                                              "beside it.")] = None,
-    only: str = typer.Option("all", help="Parts to run: all, or a comma list of patterns, "
-                             "nels, robustness."),
+    quick: bool = typer.Option(
+        False, "--quick", help="A small, fast version (checks, not conclusions)."
+    ),
+    workers: int = typer.Option(
+        0, min=0, help="Worker processes (0: one per CPU). Results do not depend on it."
+    ),
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "--output", "-o", help="Folder for the report, figures and tidy tables."
+        ),
+    ] = VALIDATION_OUT,
+    docs: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write a copy of the report here "
+            "(e.g. docs/validation.md), figures "
+            "beside it."
+        ),
+    ] = None,
+    only: str = typer.Option(
+        "all", help="Parts to run: all, or a comma list of patterns, nels, robustness."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
     ensemble: Ensemble = True,
 ) -> None:
@@ -146,8 +162,15 @@ def validate(
 
     try:
         with ensembles(ensemble):
-            run_validation(quick=quick, workers=workers, out=out, docs=docs, only=only,
-                           console=console, quiet=quiet)
+            run_validation(
+                quick=quick,
+                workers=workers,
+                out=out,
+                docs=docs,
+                only=only,
+                console=console,
+                quiet=quiet,
+            )
     except STOPS as stop:  # the report is written only at the end
         errors.print(f"{interruption(stop)}: nothing was written", markup=False)
         raise typer.Exit(exit_status(stop)) from None
@@ -169,8 +192,13 @@ def main() -> None:
         if not is_no_space(error):
             raise
         where = f" ({error.filename})" if getattr(error, "filename", None) else ""
-        errors.print(f"error: no space left on the device{where}: free some space and run the "
-                     "same command again", markup=False, highlight=False, soft_wrap=True)
+        errors.print(
+            f"error: no space left on the device{where}: free some space and run the "
+            "same command again",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         sys.exit(2)
 
 

@@ -35,22 +35,37 @@ status = stderr_console()
 
 scenarios_app = typer.Typer(
     help="List the built-in scenarios, print one, or check a scenario file.\n\n"
-         "Example: staffroom scenarios show plc_coaching",
+    "Example: staffroom scenarios show plc_coaching",
     no_args_is_help=False,
     add_completion=False,
 )
 
-Workers = Annotated[int | None, typer.Option(
-    "--workers", "-w", help="Worker processes (default: the cores available). Results do not "
-                            "depend on it.")]
-Overwrite = Annotated[bool, typer.Option(
-    "--overwrite", help="Replace another command's results (a sweep's, or another "
-                        "command's run.json) in the output folder instead of refusing.")]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        help="Worker processes (default: the cores available). Results do not depend on it.",
+    ),
+]
+Overwrite = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite",
+        help="Replace another command's results (a sweep's, or another "
+        "command's run.json) in the output folder instead of refusing.",
+    ),
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
-Ensemble = Annotated[bool, typer.Option(
-    "--ensemble/--no-ensemble", help="Run replicates that differ only in their seed together, "
-    "as one ensemble of schools (faster); --no-ensemble runs each as its own SchoolModel. "
-    "Results are identical.")]
+Ensemble = Annotated[
+    bool,
+    typer.Option(
+        "--ensemble/--no-ensemble",
+        help="Run replicates that differ only in their seed together, "
+        "as one ensemble of schools (faster); --no-ensemble runs each as its own SchoolModel. "
+        "Results are identical.",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -63,12 +78,15 @@ def register(app: typer.Typer) -> None:
 
 # helpers
 
+
 def _workers(workers: int | None) -> int:
     if workers is None:
         return usable_cores()
     if workers < 1:
-        raise InputError(f"--workers {workers} is not allowed; allowed: 1 or more worker "
-                         "processes", key="--workers")
+        raise InputError(
+            f"--workers {workers} is not allowed; allowed: 1 or more worker processes",
+            key="--workers",
+        )
     return workers
 
 
@@ -88,9 +106,15 @@ def _progress(total: int, what: str, quiet: bool = False) -> Iterator[Callable[[
         TimeRemainingColumn,
     )
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("runs"), TimeElapsedColumn(), TextColumn("left"),
-               TimeRemainingColumn())
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+    )
     try:
         with progress_display(status, *columns, unit="runs", disable=quiet) as progress:
             task = progress.add_task(what, total=total)
@@ -107,8 +131,9 @@ def _ran(scenarios: list, elapsed: float, requested: int, ensemble: bool) -> str
 
     runs = [run for s in scenarios for run in scenario_runs(s)]
     tasks = len(batches(runs, ensemble))
-    together = (f" as {tasks} ensemble{'s' if tasks > 1 else ''}"
-                if ensemble and tasks < len(runs) else "")
+    together = (
+        f" as {tasks} ensemble{'s' if tasks > 1 else ''}" if ensemble and tasks < len(runs) else ""
+    )
     where = worker_text(pool_size(requested, tasks))
     return f"{len(runs)} runs{together} in {elapsed:.1f} s {where}."
 
@@ -119,6 +144,7 @@ def _stem(reference: str) -> str:
 
 
 # staffroom scenarios
+
 
 @scenarios_app.callback(invoke_without_command=True)
 def scenarios(ctx: typer.Context) -> None:
@@ -135,8 +161,9 @@ def scenarios(ctx: typer.Context) -> None:
 
     from scenarios import builtin_names, load
 
-    table = Table(title="Built-in scenarios (staffroom scenarios show NAME prints one)",
-                  title_justify="left")
+    table = Table(
+        title="Built-in scenarios (staffroom scenarios show NAME prints one)", title_justify="left"
+    )
     table.add_column("name", no_wrap=True)
     table.add_column("years", justify="right")
     table.add_column("description")
@@ -149,9 +176,14 @@ def scenarios(ctx: typer.Context) -> None:
 @scenarios_app.command("show")
 def show(
     name: Annotated[str, typer.Argument(help="A built-in name or a scenario file.")],
-    merged: Annotated[bool, typer.Option(
-        "--merged", help="Print the scenario with everything it extends merged in, instead "
-                         "of the file as written.")] = False,
+    merged: Annotated[
+        bool,
+        typer.Option(
+            "--merged",
+            help="Print the scenario with everything it extends merged in, instead "
+            "of the file as written.",
+        ),
+    ] = False,
 ) -> None:
     """Print a scenario file as written (with its comments), or merged.
 
@@ -190,31 +222,46 @@ def check(
     for reference in files:
         scenario = load(reference)
         model = scenario.model(rng=0)
-        console.print(f"ok: {reference}: {scenario.name!r}, {model.n_teachers} teachers, "
-                      f"{model.params.n_students} students, "
-                      f"{scenario.years} years, {len(scenario.interventions)} "
-                      f"intervention(s), "
-                      + (f"{len(scenario.rules)} leader rule(s), " if scenario.rules else "")
-                      + f"{scenario.replicates} replicates", highlight=False)
+        console.print(
+            f"ok: {reference}: {scenario.name!r}, {model.n_teachers} teachers, "
+            f"{model.params.n_students} students, "
+            f"{scenario.years} years, {len(scenario.interventions)} "
+            f"intervention(s), "
+            + (f"{len(scenario.rules)} leader rule(s), " if scenario.rules else "")
+            + f"{scenario.replicates} replicates",
+            highlight=False,
+        )
 
 
 # staffroom run
 
+
 def run(
-    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario "
-                                                 "file.")],
-    replicates: Annotated[int | None, typer.Option(
-        "--replicates", "-r", help="Runs (default: the file's `replicates`).")] = None,
-    years: Annotated[int | None, typer.Option(
-        "--years", "-y", help="School years to simulate (default: the file's `years`).")] = None,
-    seed: Annotated[int | None, typer.Option(
-        "--seed", "-s", help="Seed; the same seed gives the same results (default: the "
-                             "file's).")] = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Output folder (default: staffroom-out/NAME).")] = None,
+    scenario: Annotated[str, typer.Argument(help="A built-in scenario name or a scenario file.")],
+    replicates: Annotated[
+        int | None,
+        typer.Option("--replicates", "-r", help="Runs (default: the file's `replicates`)."),
+    ] = None,
+    years: Annotated[
+        int | None,
+        typer.Option(
+            "--years", "-y", help="School years to simulate (default: the file's `years`)."
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", "-s", help="Seed; the same seed gives the same results (default: the file's)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default: staffroom-out/NAME)."),
+    ] = None,
     workers: Workers = None,
-    plots_wanted: Annotated[bool, typer.Option(
-        "--plots/--no-plots", help="Draw the PNG plots (a few seconds).")] = True,
+    plots_wanted: Annotated[
+        bool, typer.Option("--plots/--no-plots", help="Draw the PNG plots (a few seconds).")
+    ] = True,
     overwrite: Overwrite = False,
     quiet: Quiet = False,
     ensemble: Ensemble = True,
@@ -241,34 +288,53 @@ def run(
     target = out if out is not None else Path("staffroom-out") / _stem(scenario)
     with output_folder(target, "run", overwrite=overwrite) as folder:
         started = time.perf_counter()
-        with _progress(planned.replicates, planned.name, quiet) as on_done, \
-                ensembles(ensemble):
+        with _progress(planned.replicates, planned.name, quiet) as on_done, ensembles(ensemble):
             (results,) = run_many([planned], workers=count, on_done=on_done)
         elapsed = time.perf_counter() - started
-        folder.commit(run_files(results, plots_wanted),
-                      about("run", [planned]) | {"replicate_seeds": replicate_seeds(results)})
+        folder.commit(
+            run_files(results, plots_wanted),
+            about("run", [planned]) | {"replicate_seeds": replicate_seeds(results)},
+        )
     console.print(run_table(results))
     status.print(_ran([planned], elapsed, count, ensemble), highlight=False)
     written = "trajectories.parquet, summary.csv, " + ("plots/, " if plots_wanted else "")
-    console.print(f"Wrote {folder.path}/ ({written}run.json)", highlight=False,
-                  soft_wrap=True)
+    console.print(f"Wrote {folder.path}/ ({written}run.json)", highlight=False, soft_wrap=True)
 
 
 # staffroom compare
 
+
 def compare(
-    scenarios: Annotated[list[str], typer.Argument(
-        help="Two or more scenarios (built-in names or files); the first is the baseline.")],
-    replicates: Annotated[int | None, typer.Option(
-        "--replicates", "-r", help="Runs per scenario (default: the largest of the files' "
-                                   "`replicates`).")] = None,
-    years: Annotated[int | None, typer.Option(
-        "--years", "-y", help="School years (default: the longest of the files' "
-                              "`years`).")] = None,
-    seed: Annotated[int | None, typer.Option(
-        "--seed", "-s", help="Seed shared by all scenarios (default: the baseline's).")] = None,
-    out: Annotated[Path | None, typer.Option(
-        "--out", "-o", help="Output folder (default: staffroom-out/compare-NAMES).")] = None,
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            help="Two or more scenarios (built-in names or files); the first is the baseline."
+        ),
+    ],
+    replicates: Annotated[
+        int | None,
+        typer.Option(
+            "--replicates",
+            "-r",
+            help="Runs per scenario (default: the largest of the files' `replicates`).",
+        ),
+    ] = None,
+    years: Annotated[
+        int | None,
+        typer.Option(
+            "--years", "-y", help="School years (default: the longest of the files' `years`)."
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", "-s", help="Seed shared by all scenarios (default: the baseline's)."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default: staffroom-out/compare-NAMES)."),
+    ] = None,
     workers: Workers = None,
     overwrite: Overwrite = False,
     quiet: Quiet = False,
@@ -298,24 +364,31 @@ def compare(
     planned = common_run(scenarios, years=years, replicates=replicates, seed=seed)
     count = _workers(workers)
     default = Path("staffroom-out") / ("compare-" + "-".join(_stem(s) for s in scenarios))[:100]
-    with output_folder(out if out is not None else default, "compare",
-                       overwrite=overwrite) as folder:
+    with output_folder(
+        out if out is not None else default, "compare", overwrite=overwrite
+    ) as folder:
         started = time.perf_counter()
         total = sum(s.replicates for s in planned)
-        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done, \
-                ensembles(ensemble):
+        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done, ensembles(ensemble):
             results = run_many(planned, workers=count, on_done=on_done)
         elapsed = time.perf_counter() - started
         comparison = differences(results)
         names = [s.name for s in planned]
-        title = (f"{names[1]} compared with {names[0]}" if len(names) == 2
-                 else f"{len(names) - 1} plans compared with {names[0]}")
-        report = folder.commit(report_files([comparison], title),
-                               about("compare", planned))["report.html"]
+        title = (
+            f"{names[1]} compared with {names[0]}"
+            if len(names) == 2
+            else f"{len(names) - 1} plans compared with {names[0]}"
+        )
+        report = folder.commit(report_files([comparison], title), about("compare", planned))[
+            "report.html"
+        ]
     console.print(terminal_table(comparison))
     status.print(_ran(planned, elapsed, count, ensemble), highlight=False)
-    console.print(f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)",
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 # staffroom demo
@@ -323,25 +396,34 @@ def compare(
 #: The classic questions and the built-in scenarios that answer them
 #: (the first of each is the baseline).
 DEMO_QUESTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("School size: a 2,400-student school against 900 and 600 students",
-     ("large_comprehensive", "departments", "small_school")),
-    ("How teachers work together: departments against PLC teams and isolated teachers",
-     ("departments", "plc", "egg_crate")),
-    ("Support for a new practice: train-the-trainer against job-embedded coaching",
-     ("plc_train_the_trainer", "plc_coaching")),
+    (
+        "School size: a 2,400-student school against 900 and 600 students",
+        ("large_comprehensive", "departments", "small_school"),
+    ),
+    (
+        "How teachers work together: departments against PLC teams and isolated teachers",
+        ("departments", "plc", "egg_crate"),
+    ),
+    (
+        "Support for a new practice: train-the-trainer against job-embedded coaching",
+        ("plc_train_the_trainer", "plc_coaching"),
+    ),
 )
-DEMO_INTRO = ("Three classic questions about school culture, each answered by comparing "
-              "built-in scenarios of the staffroom model over three school years. Write "
-              "your own scenarios and compare them with `staffroom compare` (see the "
-              "README).")
+DEMO_INTRO = (
+    "Three classic questions about school culture, each answered by comparing "
+    "built-in scenarios of the staffroom model over three school years. Write "
+    "your own scenarios and compare them with `staffroom compare` (see the "
+    "README)."
+)
 DEMO_REPLICATES = 20
 DEMO_OUT = Path("staffroom-demo")
 
 
 def demo(
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = DEMO_OUT,
-    replicates: Annotated[int, typer.Option("--replicates", "-r",
-                                            help="Runs per scenario.")] = DEMO_REPLICATES,
+    replicates: Annotated[
+        int, typer.Option("--replicates", "-r", help="Runs per scenario.")
+    ] = DEMO_REPLICATES,
     workers: Workers = None,
     overwrite: Overwrite = False,
     quiet: Quiet = False,
@@ -365,25 +447,34 @@ def demo(
     from scenarios import load
 
     if replicates < 2:
-        raise InputError(f"--replicates {replicates} is too few; allowed: 2 or more",
-                         key="--replicates")
+        raise InputError(
+            f"--replicates {replicates} is too few; allowed: 2 or more", key="--replicates"
+        )
     names = list(dict.fromkeys(n for _, group in DEMO_QUESTIONS for n in group))
     planned = {n: load(n).for_run(replicates=replicates) for n in names}
     count = _workers(workers)
     with output_folder(out, "demo", overwrite=overwrite) as folder:
         started = time.perf_counter()
         total = sum(s.replicates for s in planned.values())
-        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done, \
-                ensembles(ensemble):
-            runs = dict(zip(names, run_many(list(planned.values()), workers=count,
-                                            on_done=on_done), strict=True))
+        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done, ensembles(ensemble):
+            runs = dict(
+                zip(
+                    names,
+                    run_many(list(planned.values()), workers=count, on_done=on_done),
+                    strict=True,
+                )
+            )
         elapsed = time.perf_counter() - started
-        comparisons = [differences([runs[n] for n in group], question)
-                       for question, group in DEMO_QUESTIONS]
+        comparisons = [
+            differences([runs[n] for n in group], question) for question, group in DEMO_QUESTIONS
+        ]
         files = report_files(comparisons, "staffroom demo: three classic questions", DEMO_INTRO)
         report = folder.commit(files, about("demo", list(planned.values())))["report.html"]
     for comparison in comparisons:
         console.print(terminal_table(comparison))
     status.print(_ran(list(planned.values()), elapsed, count, ensemble), highlight=False)
-    console.print(f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)",
+        highlight=False,
+        soft_wrap=True,
+    )

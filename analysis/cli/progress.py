@@ -20,9 +20,14 @@ if TYPE_CHECKING:  # rich.progress is imported when a bar is shown, not at start
 EVERY_SECONDS = 30.0
 
 
-def progress_display(console: Console, *columns: str | ProgressColumn, transient: bool = False,
-                     disable: bool = False, every: float = EVERY_SECONDS, unit: str = ""
-                     ) -> Progress | LogProgress:
+def progress_display(
+    console: Console,
+    *columns: str | ProgressColumn,
+    transient: bool = False,
+    disable: bool = False,
+    every: float = EVERY_SECONDS,
+    unit: str = "",
+) -> Progress | LogProgress:
     """A rich progress bar on a terminal, plain log lines otherwise.
 
     Parameters
@@ -86,8 +91,14 @@ class LogProgress:
         self._tasks.append(_Task(description, total, started=now, last_line=now))
         return len(self._tasks) - 1
 
-    def update(self, task_id: int, *, total: float | None = None,
-               completed: float | None = None, **_: object) -> None:
+    def update(
+        self,
+        task_id: int,
+        *,
+        total: float | None = None,
+        completed: float | None = None,
+        **_: object,
+    ) -> None:
         """Set a task's total or amount done; print a line if one is due."""
         task = self._tasks[task_id]
         if total is not None:
@@ -101,11 +112,13 @@ class LogProgress:
         if done or (advanced and now - task.last_line >= self.every):
             task.finished = done
             task.last_line = now
-            self.console.print(self.line(task, now, self.unit), markup=False, highlight=False,
-                               soft_wrap=True)
+            self.console.print(
+                self.line(task, now, self.unit), markup=False, highlight=False, soft_wrap=True
+            )
 
-    def reset(self, task_id: int, *, total: float | None = None, completed: float = 0.0,
-              **_: object) -> None:
+    def reset(
+        self, task_id: int, *, total: float | None = None, completed: float = 0.0, **_: object
+    ) -> None:
         """Restart a task's clock with ``completed`` already done (not counted in its rate)."""
         task = self._tasks[task_id]
         now = self.clock()

@@ -18,8 +18,8 @@ console = Console()
 
 school_app = typer.Typer(
     help="Build a scenario of your own school from its staff survey.\n\n"
-         "Example: staffroom school from-survey staff_survey.csv --network advice_pairs.csv "
-         "--out our_school.toml",
+    "Example: staffroom school from-survey staff_survey.csv --network advice_pairs.csv "
+    "--out our_school.toml",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -32,24 +32,45 @@ def register(app: typer.Typer) -> None:
 
 @school_app.command("from-survey")
 def from_survey(
-    survey: Annotated[Path, typer.Argument(help="The staff survey (CSV): one row per teacher, "
-                                                "anonymous ids. docs/survey.md lists the "
-                                                "columns.")],
-    network: Annotated[Path | None, typer.Option(
-        "--network", "-n", help="Advice pairs (CSV: teacher,advisor): who goes to whom for "
-                                "advice about teaching. Then every teacher starts from their "
-                                "own answers.")] = None,
-    out: Annotated[Path, typer.Option(
-        "--out", "-o", help="The scenario file to write; the network goes beside it as "
-                            "NAME_network.graphml.")] = Path("our_school.toml"),
-    students: Annotated[int | None, typer.Option(
-        help="Enrolment (default: 15.5 students per teacher).")] = None,
-    collective_efficacy: Annotated[float | None, typer.Option(
-        "--collective-efficacy", help="The school mean of Goddard's collective efficacy "
-                                      "scale (1-6), if the survey has no cte items.")] = None,
+    survey: Annotated[
+        Path,
+        typer.Argument(
+            help="The staff survey (CSV): one row per teacher, "
+            "anonymous ids. docs/survey.md lists the "
+            "columns."
+        ),
+    ],
+    network: Annotated[
+        Path | None,
+        typer.Option(
+            "--network",
+            "-n",
+            help="Advice pairs (CSV: teacher,advisor): who goes to whom for "
+            "advice about teaching. Then every teacher starts from their "
+            "own answers.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="The scenario file to write; the network goes beside it as NAME_network.graphml.",
+        ),
+    ] = Path("our_school.toml"),
+    students: Annotated[
+        int | None, typer.Option(help="Enrolment (default: 15.5 students per teacher).")
+    ] = None,
+    collective_efficacy: Annotated[
+        float | None,
+        typer.Option(
+            "--collective-efficacy",
+            help="The school mean of Goddard's collective efficacy "
+            "scale (1-6), if the survey has no cte items.",
+        ),
+    ] = None,
     name: Annotated[str, typer.Option(help="The school's name in reports.")] = "Our school",
-    overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace existing files.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing files.")] = False,
 ) -> None:
     """Write a scenario of your school from its staff survey (and advice network).
 
@@ -64,27 +85,38 @@ def from_survey(
     """
     from scenarios.school_files import write_school
 
-    written = write_school(survey, network, out, students=students,
-                           collective_efficacy=collective_efficacy, name=name,
-                           overwrite=overwrite)
+    written = write_school(
+        survey,
+        network,
+        out,
+        students=students,
+        collective_efficacy=collective_efficacy,
+        name=name,
+        overwrite=overwrite,
+    )
     school = written.school
-    console.print(f"Read {survey}: {len(school.teachers)} teachers in "
-                  f"{len(school.departments)} departments ({', '.join(school.departments)}).",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"Read {survey}: {len(school.teachers)} teachers in "
+        f"{len(school.departments)} departments ({', '.join(school.departments)}).",
+        highlight=False,
+        soft_wrap=True,
+    )
     for note in school.notes:
         console.print(f"  {note}", highlight=False, soft_wrap=True)
     scenario = written.files[0]
-    console.print(f"Wrote {' and '.join(str(f) for f in written.files)}: {written.teachers} "
-                  f"teachers, {written.students} students. Check it with `staffroom scenarios "
-                  f"show {scenario}`; plans `extends = \"{scenario.name}\"`.",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"Wrote {' and '.join(str(f) for f in written.files)}: {written.teachers} "
+        f"teachers, {written.students} students. Check it with `staffroom scenarios "
+        f'show {scenario}`; plans `extends = "{scenario.name}"`.',
+        highlight=False,
+        soft_wrap=True,
+    )
 
 
 @school_app.command("example")
 def example(
     folder: Annotated[Path, typer.Argument(help="Where to put the files.")] = Path("."),
-    overwrite: Annotated[bool, typer.Option(
-        "--overwrite", help="Replace existing files.")] = False,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing files.")] = False,
 ) -> None:
     """Copy a synthetic staff survey, advice pairs and two plans, to try from-survey on.
 
@@ -97,6 +129,10 @@ def example(
 
     copy_example(folder, overwrite)
     where = "this folder" if folder == Path(".") else f"{folder}/"
-    console.print(f"Wrote {', '.join(EXAMPLE_FILES)} in {where}. Next:\n"
-                  "  staffroom school from-survey staff_survey.csv --network advice_pairs.csv "
-                  "--out our_school.toml", highlight=False, soft_wrap=True)
+    console.print(
+        f"Wrote {', '.join(EXAMPLE_FILES)} in {where}. Next:\n"
+        "  staffroom school from-survey staff_survey.csv --network advice_pairs.csv "
+        "--out our_school.toml",
+        highlight=False,
+        soft_wrap=True,
+    )

@@ -23,37 +23,79 @@ console = stdout_console()
 errors = stderr_console()
 
 
-SweepFile = Annotated[str, typer.Argument(
-    metavar="SWEEP", help="Sweep file (TOML), or a built-in sweep's name.")]
-SweepOut = Annotated[Path | None, typer.Option(
-    "--out", "--output", "-o",
-    help="Results folder (default: staffroom-out/sweeps/<sweep file name>).")]
-SweepWorkers = Annotated[int | None, typer.Option(
-    "--workers", "-w", min=0,
-    help="Local worker processes (default: every core; 0 runs in this process).")]
-Scheduler = Annotated[str | None, typer.Option(
-    "--scheduler", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
-    "(needs the optional dask extra).")]
-Trajectories = Annotated[bool, typer.Option(
-    "--trajectories", help="Also keep every run's weekly outcomes.")]
-SweepOverwrite = Annotated[bool, typer.Option(
-    "--overwrite", help="Replace the results of a different sweep in the output folder.")]
+SweepFile = Annotated[
+    str, typer.Argument(metavar="SWEEP", help="Sweep file (TOML), or a built-in sweep's name.")
+]
+SweepOut = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        "--output",
+        "-o",
+        help="Results folder (default: staffroom-out/sweeps/<sweep file name>).",
+    ),
+]
+SweepWorkers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers",
+        "-w",
+        min=0,
+        help="Local worker processes (default: every core; 0 runs in this process).",
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 "
+        "(needs the optional dask extra).",
+    ),
+]
+Trajectories = Annotated[
+    bool, typer.Option("--trajectories", help="Also keep every run's weekly outcomes.")
+]
+SweepOverwrite = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite", help="Replace the results of a different sweep in the output folder."
+    ),
+]
 Plan = Annotated[bool, typer.Option("--plan", help="Show what would run, and run nothing.")]
-RunsPerTask = Annotated[int | None, typer.Option(
-    "--runs-per-task", min=1, help="Group design points into tasks of at least this "
-    "many runs (default: 1-8, by sweep size).")]
+RunsPerTask = Annotated[
+    int | None,
+    typer.Option(
+        "--runs-per-task",
+        min=1,
+        help="Group design points into tasks of at least this "
+        "many runs (default: 1-8, by sweep size).",
+    ),
+]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
-Format = Annotated[str, typer.Option(
-    "--format", help="parquet, or csv: also write runs.csv (and trajectories.csv) when "
-    "the sweep is complete, as BehaviorSpace does (the Parquet dataset stays: resuming "
-    "reads it).")]
+Format = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="parquet, or csv: also write runs.csv (and trajectories.csv) when "
+        "the sweep is complete, as BehaviorSpace does (the Parquet dataset stays: resuming "
+        "reads it).",
+    ),
+]
 
 
-def sweep(sweep_file: SweepFile, output: SweepOut = None, workers: SweepWorkers = None,
-          scheduler: Scheduler = None, trajectories: Trajectories = False,
-          overwrite: SweepOverwrite = False, plan: Plan = False,
-          runs_per_task: RunsPerTask = None, quiet: Quiet = False,
-          output_format: Format = "parquet", ensemble: Ensemble = True) -> None:
+def sweep(
+    sweep_file: SweepFile,
+    output: SweepOut = None,
+    workers: SweepWorkers = None,
+    scheduler: Scheduler = None,
+    trajectories: Trajectories = False,
+    overwrite: SweepOverwrite = False,
+    plan: Plan = False,
+    runs_per_task: RunsPerTask = None,
+    quiet: Quiet = False,
+    output_format: Format = "parquet",
+    ensemble: Ensemble = True,
+) -> None:
     """Run a parameter sweep (resumable) into a Parquet dataset (and CSV with --format csv).
 
     Re-running the same command resumes: finished runs are kept, the rest
@@ -67,8 +109,9 @@ def sweep(sweep_file: SweepFile, output: SweepOut = None, workers: SweepWorkers 
     from analysis.experiments.sweeps.spec import load_sweep
 
     if output_format not in ("parquet", "csv"):
-        raise InputError(f"--format {output_format!r} is not a format; allowed: parquet, csv",
-                         key="--format")
+        raise InputError(
+            f"--format {output_format!r} is not a format; allowed: parquet, csv", key="--format"
+        )
     spec = load_sweep(sweep_file)
     folder = output or default_output(spec)
     if scheduler:
@@ -77,23 +120,43 @@ def sweep(sweep_file: SweepFile, output: SweepOut = None, workers: SweepWorkers 
     if plan:
         _print_plan(spec, folder)
         return
-    outcome = _execute(spec, folder, quiet, workers=workers, scheduler=scheduler,
-                       trajectories=trajectories, overwrite=overwrite,
-                       runs_per_task=runs_per_task, csv=output_format == "csv",
-                       ensemble=ensemble)
+    outcome = _execute(
+        spec,
+        folder,
+        quiet,
+        workers=workers,
+        scheduler=scheduler,
+        trajectories=trajectories,
+        overwrite=overwrite,
+        runs_per_task=runs_per_task,
+        csv=output_format == "csv",
+        ensemble=ensemble,
+    )
     if outcome.note:
         errors.print(outcome.note, markup=False, highlight=False, soft_wrap=True)
     rate = f", {outcome.new / outcome.seconds:.1f} runs/s" if outcome.new else ""
-    console.print(f"{outcome.done} runs ({outcome.new} new) in {outcome.seconds:.1f} s with "
-                  f"{outcome.engine}{rate}", markup=False, highlight=False)
+    console.print(
+        f"{outcome.done} runs ({outcome.new} new) in {outcome.seconds:.1f} s with "
+        f"{outcome.engine}{rate}",
+        markup=False,
+        highlight=False,
+    )
     csv = output_format == "csv" and outcome.complete
-    console.print(f"results: {outcome.path}/runs (Parquet, one row per run)"
-                  + (f"; trajectories: {outcome.path}/trajectories" if trajectories else "")
-                  + (f"; CSV: {outcome.path}/runs.csv"
-                     + (" and trajectories.csv" if trajectories else "") if csv else ""),
-                  markup=False, highlight=False, soft_wrap=True)
-    console.print(f"next: staffroom sensitivity {outcome.path}", markup=False,
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"results: {outcome.path}/runs (Parquet, one row per run)"
+        + (f"; trajectories: {outcome.path}/trajectories" if trajectories else "")
+        + (
+            f"; CSV: {outcome.path}/runs.csv" + (" and trajectories.csv" if trajectories else "")
+            if csv
+            else ""
+        ),
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
+    console.print(
+        f"next: staffroom sensitivity {outcome.path}", markup=False, highlight=False, soft_wrap=True
+    )
 
 
 def _execute(spec, folder: Path, quiet: bool, **options):
@@ -110,10 +173,19 @@ def _execute(spec, folder: Path, quiet: bool, **options):
     from analysis.experiments.engines import SweepError
     from analysis.experiments.sweeps.api import execute
 
-    progress = progress_display(errors, TextColumn("[bold]{task.description}"), BarColumn(),
-                                MofNCompleteColumn(), TextColumn("runs"), RunsPerSecond(),
-                                TimeElapsedColumn(), TextColumn("left"),
-                                TimeRemainingColumn(), disable=quiet, unit="runs")
+    progress = progress_display(
+        errors,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("runs"),
+        RunsPerSecond(),
+        TimeElapsedColumn(),
+        TextColumn("left"),
+        TimeRemainingColumn(),
+        disable=quiet,
+        unit="runs",
+    )
     bar = progress.add_task(spec.name, total=spec.runs)
     saved = {"done": 0, "total": spec.runs}
 
@@ -121,8 +193,12 @@ def _execute(spec, folder: Path, quiet: bool, **options):
         saved.update(done=done, total=total)
         progress.reset(bar, total=total, completed=done)  # the rate counts new runs only
         if done:
-            errors.print(f"resuming: {done} of {total} runs already in {folder}", markup=False,
-                         highlight=False, soft_wrap=True)
+            errors.print(
+                f"resuming: {done} of {total} runs already in {folder}",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
 
     def advance(done: int, total: int) -> None:
         saved.update(done=done, total=total)
@@ -132,9 +208,13 @@ def _execute(spec, folder: Path, quiet: bool, **options):
         with progress:
             return execute(spec, folder, on_start=start, on_progress=advance, **options)
     except STOPS as stop:
-        errors.print(f"{interruption(stop)}: {saved['done']} of {saved['total']} runs are "
-                     f"saved in {folder}; run the same command to resume", markup=False,
-                     highlight=False, soft_wrap=True)
+        errors.print(
+            f"{interruption(stop)}: {saved['done']} of {saved['total']} runs are "
+            f"saved in {folder}; run the same command to resume",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(exit_status(stop)) from None
     except SweepError as error:
         errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
@@ -161,8 +241,7 @@ def _print_plan(spec, folder: Path) -> None:
         table.add_row(factor.name, shown)
     console.print(table)
     options = ", ".join(f"{k} = {v}" for k, v in spec.design_options.items())
-    base = "per scenario" if any(f.name == "scenario" for f in spec.factors) else \
-        spec.scenario.name
+    base = "per scenario" if any(f.name == "scenario" for f in spec.factors) else spec.scenario.name
     lines = [
         f"description: {spec.description}" if spec.description else None,
         f"design: {spec.design_type}" + (f" ({options})" if options else ""),
@@ -170,12 +249,12 @@ def _print_plan(spec, folder: Path) -> None:
         f"{spec.points} design points x {spec.replicates} replicate"
         f"{'s' if spec.replicates != 1 else ''} = {spec.runs} runs of "
         f"{spec.max_years if spec.years is None else spec.years} years",
-        f"outcomes: {', '.join(spec.outcomes)}" + (" (end of each year)" if spec.yearly
-                                                  else " (end of the last year)"),
-        f"seeds: from seed {spec.seed}" + (", common random numbers across points"
-                                           if spec.common_random_numbers else ""),
-        f"results: {folder}" + (" (exists: the sweep will resume)"
-                                if (folder / 'manifest.json').exists() else ""),
+        f"outcomes: {', '.join(spec.outcomes)}"
+        + (" (end of each year)" if spec.yearly else " (end of the last year)"),
+        f"seeds: from seed {spec.seed}"
+        + (", common random numbers across points" if spec.common_random_numbers else ""),
+        f"results: {folder}"
+        + (" (exists: the sweep will resume)" if (folder / "manifest.json").exists() else ""),
     ]
     for line in lines:
         if line:
@@ -183,20 +262,33 @@ def _print_plan(spec, folder: Path) -> None:
 
 
 def sensitivity(
-    results: Annotated[Path, typer.Argument(
-        help="A results folder written by `staffroom sweep`.")],
-    outcome: Annotated[str | None, typer.Option(
-        "--outcome", help="Outcome to analyse (end of the last year; add _y1, _y2, ... for a "
-        "year; default: the first kept).")] = None,
-    x: Annotated[str | None, typer.Option(
-        "--x", help="Factorial designs: heat-map column factor.")] = None,
-    y: Annotated[str | None, typer.Option(
-        "--y", help="Factorial designs: heat-map row factor.")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "--out", "--output", "-o", help="Folder for the table (CSV) and charts (PNG) "
-        "(default: the results folder).")] = None,
-    csv: Annotated[bool, typer.Option(
-        "--csv", help="Print the table as CSV (machine-readable).")] = False,
+    results: Annotated[Path, typer.Argument(help="A results folder written by `staffroom sweep`.")],
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            "--outcome",
+            help="Outcome to analyse (end of the last year; add _y1, _y2, ... for a "
+            "year; default: the first kept).",
+        ),
+    ] = None,
+    x: Annotated[
+        str | None, typer.Option("--x", help="Factorial designs: heat-map column factor.")
+    ] = None,
+    y: Annotated[
+        str | None, typer.Option("--y", help="Factorial designs: heat-map row factor.")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "--output",
+            "-o",
+            help="Folder for the table (CSV) and charts (PNG) (default: the results folder).",
+        ),
+    ] = None,
+    csv: Annotated[
+        bool, typer.Option("--csv", help="Print the table as CSV (machine-readable).")
+    ] = False,
 ) -> None:
     """Which factors matter: Sobol, Morris or RBD-FAST indices, or a grid's heat map.
 

@@ -30,8 +30,11 @@ def parse_parts(only: str) -> tuple[str, ...]:
     names = tuple(dict.fromkeys(n.strip() for n in only.split(",") if n.strip()))
     unknown = [n for n in names if n not in PARTS]
     if unknown or not names:
-        raise InputError(f"--only: unknown part {', '.join(unknown) or repr(only)}; "
-                         f"choose 'all' or a comma list of {', '.join(PARTS)}", key="only")
+        raise InputError(
+            f"--only: unknown part {', '.join(unknown) or repr(only)}; "
+            f"choose 'all' or a comma list of {', '.join(PARTS)}",
+            key="only",
+        )
     return names
 
 
@@ -50,23 +53,37 @@ def command_line(quick: bool, only: str, out: Path, docs: Path | None) -> str:
 
 
 def _progress(console: Console, quiet: bool = False) -> Progress | LogProgress:
-    return progress_display(console, TextColumn("{task.description}"), BarColumn(),
-                            MofNCompleteColumn(), TimeElapsedColumn(), transient=True,
-                            disable=quiet)
+    return progress_display(
+        console,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        disable=quiet,
+    )
 
 
-def _tracker(progress: Progress | LogProgress, description: str, total: int | None
-             ) -> tuple[Callable[[int], None], Callable[[int], None]]:
+def _tracker(
+    progress: Progress | LogProgress, description: str, total: int | None
+) -> tuple[Callable[[int], None], Callable[[int], None]]:
     task = progress.add_task(description, total=total)
-    return (lambda done: progress.update(task, completed=done),
-            lambda planned: progress.update(task, total=planned))
+    return (
+        lambda done: progress.update(task, completed=done),
+        lambda planned: progress.update(task, total=planned),
+    )
 
 
 def print_table(console: Console, results: list[PatternResult]) -> None:
     """The pattern table on the terminal."""
     table = Table(title="Patterns of MODEL.md §8 under the default calibration")
-    for name, justify in (("pattern", "left"), ("claim", "left"), ("effect", "right"),
-                          ("95% interval", "right"), ("verdict", "left")):
+    for name, justify in (
+        ("pattern", "left"),
+        ("claim", "left"),
+        ("effect", "right"),
+        ("95% interval", "right"),
+        ("verdict", "left"),
+    ):
         table.add_column(name, justify=justify)
     for r in results:
         style = VERDICT_STYLE[r.verdict]
@@ -75,17 +92,27 @@ def print_table(console: Console, results: list[PatternResult]) -> None:
             if c.diagnostic:
                 continue
             e = c.estimate
-            table.add_row(f"{r.number} [{style}]{r.verdict}[/]" if first else "",
-                          f"{c.label} {c.statement}", f"{e.estimate:.3g} {c.unit}",
-                          f"[{e.low:.3g}, {e.high:.3g}]",
-                          f"[{VERDICT_STYLE[c.verdict]}]{c.verdict}[/]")
+            table.add_row(
+                f"{r.number} [{style}]{r.verdict}[/]" if first else "",
+                f"{c.label} {c.statement}",
+                f"{e.estimate:.3g} {c.unit}",
+                f"[{e.low:.3g}, {e.high:.3g}]",
+                f"[{VERDICT_STYLE[c.verdict]}]{c.verdict}[/]",
+            )
             first = False
     console.print(table)
 
 
-def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validation"),
-             docs: Path | None = None, only: str = "all",
-             console: Console | None = None, quiet: bool = False) -> Validation:
+def validate(
+    *,
+    quick: bool = False,
+    workers: int = 0,
+    out: Path = Path("validation"),
+    docs: Path | None = None,
+    only: str = "all",
+    console: Console | None = None,
+    quiet: bool = False,
+) -> Validation:
     """Run the validation parts, print the pattern table and write the report.
 
     Returns the results of each part (for tests and scripts).
@@ -94,22 +121,30 @@ def validate(*, quick: bool = False, workers: int = 0, out: Path = Path("validat
     parts = parse_parts(only)
     workers = workers or usable_cores()
     with _progress(console, quiet) as progress:
-        done = run_parts(parts, quick, workers, lambda what, total: _tracker(progress, what,
-                                                                             total))
+        done = run_parts(parts, quick, workers, lambda what, total: _tracker(progress, what, total))
     if done.results:
         print_table(console, done.results)
     if done.nels is not None:
         cr, inter = done.nels.main.estimate("cr_z"), done.nels.main.estimate("ses:cr_z")
-        console.print(f"Synthetic NELS: responsibility on gains {cr}, on the SES slope "
-                      f"{inter}; highest gains at {done.nels.peak_band} students.")
+        console.print(
+            f"Synthetic NELS: responsibility on gains {cr}, on the SES slope "
+            f"{inter}; highest gains at {done.nels.peak_band} students."
+        )
     provenance = Provenance(
-        command_line(quick, only, out, docs), version(commit=True), workers, done.settings,
+        command_line(quick, only, out, docs),
+        version(commit=True),
+        workers,
+        done.settings,
         done.nels_settings.schools if done.nels is not None else None,
-        done.robust_settings if done.robustness is not None else None, done.timings,
-        datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+        done.robust_settings if done.robustness is not None else None,
+        done.timings,
+        datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    )
     written = write_report(out, docs, provenance, done)
-    console.print(f"Report: {', '.join(str(w) for w in written)}; figures and tidy tables "
-                  f"in {out}. Took {done.timings['total']['wall']:.0f} s "
-                  f"{worker_text(workers if workers > 1 else 0)}.")
+    console.print(
+        f"Report: {', '.join(str(w) for w in written)}; figures and tidy tables "
+        f"in {out}. Took {done.timings['total']['wall']:.0f} s "
+        f"{worker_text(workers if workers > 1 else 0)}."
+    )
     done.report = written[0]
     return done

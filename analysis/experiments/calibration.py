@@ -25,6 +25,7 @@ HIGH_POVERTY_SES = -0.9
 
 # measurements made in the worker that ran the model (module level: picklable)
 
+
 def with_teachers(model: SchoolModel, job: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Yearly outcomes and the per-teacher snapshots taken at each year end."""
     frame = yearly(model, job)
@@ -39,18 +40,24 @@ def teacher_effects(model: SchoolModel, job: Run) -> dict[str, float]:
     typical = table[:, 0]  # an advantaged-or-middle student not struggling, unknown
     users = t.uses_practice & (t.coached > 0)
     practice_gain = p.practice_effect * float(t.fidelity[users].mean()) if users.any() else 0.0
-    return {"effect_sd": float(np.std(typical)), "practice_gain": practice_gain,
-            "practice_share_trainees": float(t.uses_practice[~t.trainer].mean()),
-            "practice_share": float(t.uses_practice.mean())}
+    return {
+        "effect_sd": float(np.std(typical)),
+        "practice_gain": practice_gain,
+        "practice_share_trainees": float(t.uses_practice[~t.trainer].mean()),
+        "practice_share": float(t.uses_practice.mean()),
+    }
 
 
 def network_shape(model: SchoolModel, job: Run) -> dict[str, float]:
     """Density and ties per teacher of the starting network."""
-    return {"density": model.structure.density,
-            "ties": model.structure.graph.number_of_edges() * 2 / model.n_teachers}
+    return {
+        "density": model.structure.density,
+        "ties": model.structure.graph.number_of_edges() * 2 / model.n_teachers,
+    }
 
 
 # the arms
+
 
 @dataclass(frozen=True)
 class Arm:
@@ -73,35 +80,73 @@ def arms(reps: int) -> list[Arm]:
         Arm("default_long", 20, {}, max(4, reps // 2)),
         Arm("none", 5, {}, 3 * reps),
         Arm("coaching2", 5, {"support_model": "coaching", "coaches": 2}, 3 * reps),
-        Arm("coaching_full", 3, {"support_model": "coaching", "coaches": 5}, reps,
-            teacher_effects),
+        Arm("coaching_full", 3, {"support_model": "coaching", "coaches": 5}, reps, teacher_effects),
         Arm("trainers", 3, {"support_model": "train_the_trainer"}, reps, teacher_effects),
         Arm("effects", 3, {}, reps, teacher_effects),
-        Arm("poverty", 6, {"ses_mean": HIGH_POVERTY_SES}, reps, with_teachers,
-            record_teachers=WEEKS_PER_YEAR),
+        Arm(
+            "poverty",
+            6,
+            {"ses_mean": HIGH_POVERTY_SES},
+            reps,
+            with_teachers,
+            record_teachers=WEEKS_PER_YEAR,
+        ),
         Arm("typical6", 6, {}, 2 * reps, with_teachers, record_teachers=WEEKS_PER_YEAR),
         Arm("slow", 5, {"baseline_growth": 0.12}, 2 * reps),
         Arm("fast", 5, {"baseline_growth": 0.32}, 2 * reps),
         Arm("usual", 5, {"baseline_growth": 0.22}, 2 * reps),
-        Arm("isolated_novices", 4, {"structure": "isolated", "novice_share": 0.3}, 2 * reps,
-            with_teachers, record_teachers=WEEKS_PER_YEAR),
-        Arm("plc_novices", 4, {"structure": "plc", "novice_share": 0.3}, 2 * reps,
-            with_teachers, record_teachers=WEEKS_PER_YEAR),
-        Arm("career_isolated", 2, {"structure": "isolated"}, reps, with_teachers,
-            record_teachers=WEEKS_PER_YEAR),
-        Arm("career_plc", 2, {"structure": "plc"}, reps, with_teachers,
-            record_teachers=WEEKS_PER_YEAR),
+        Arm(
+            "isolated_novices",
+            4,
+            {"structure": "isolated", "novice_share": 0.3},
+            2 * reps,
+            with_teachers,
+            record_teachers=WEEKS_PER_YEAR,
+        ),
+        Arm(
+            "plc_novices",
+            4,
+            {"structure": "plc", "novice_share": 0.3},
+            2 * reps,
+            with_teachers,
+            record_teachers=WEEKS_PER_YEAR,
+        ),
+        Arm(
+            "career_isolated",
+            2,
+            {"structure": "isolated"},
+            reps,
+            with_teachers,
+            record_teachers=WEEKS_PER_YEAR,
+        ),
+        Arm(
+            "career_plc",
+            2,
+            {"structure": "plc"},
+            reps,
+            with_teachers,
+            record_teachers=WEEKS_PER_YEAR,
+        ),
     ]
-    arms += [Arm(f"network_{s}", 0, {"structure": s}, 2, network_shape)
-             for s in ("departments", "plc", "houses", "networked_plc")]
+    arms += [
+        Arm(f"network_{s}", 0, {"structure": s}, 2, network_shape)
+        for s in ("departments", "plc", "houses", "networked_plc")
+    ]
     for name in builtin_names():
         if name == "template":
             continue
         scenario = load(name)
         if scenario.parameters.get("structure") == "custom":
             continue  # its network file is read relative to the library; covered by tests
-        arms.append(Arm(f"scenario:{name}", max(6, scenario.years), dict(scenario.parameters),
-                        max(3, reps // 2), interventions=tuple(scenario.interventions)))
+        arms.append(
+            Arm(
+                f"scenario:{name}",
+                max(6, scenario.years),
+                dict(scenario.parameters),
+                max(3, reps // 2),
+                interventions=tuple(scenario.interventions),
+            )
+        )
     return arms
 
 
@@ -112,8 +157,18 @@ def runs(arms: Sequence[Arm], seed: int) -> list[Run]:
         if arm.record_teachers:
             parameters["record_teachers_every"] = arm.record_teachers
         for r, s in enumerate(replicate_seeds(seed, arm.replicates)):
-            jobs.append(Run("calibration", arm.name, r, s, parameters, arm.years,
-                            arm.interventions, measure=arm.measure))
+            jobs.append(
+                Run(
+                    "calibration",
+                    arm.name,
+                    r,
+                    s,
+                    parameters,
+                    arm.years,
+                    arm.interventions,
+                    measure=arm.measure,
+                )
+            )
     return jobs
 
 

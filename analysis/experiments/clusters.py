@@ -35,21 +35,26 @@ def check_scheduler_address(address: str) -> None:
     try:
         from distributed.comm.registry import backends
     except ImportError:
-        raise InputError("--scheduler needs dask.distributed; install it with: pip install "
-                         "'staffroom[dask]'", key="scheduler") from None
+        raise InputError(
+            "--scheduler needs dask.distributed; install it with: pip install 'staffroom[dask]'",
+            key="scheduler",
+        ) from None
 
     schemes = sorted(backends)
-    allowed = ("allowed: tcp://HOST:PORT, the scheduler's address (port 8786 unless changed; "
-               f"not the dashboard's http:// address), or {', '.join(s + '://' for s in schemes)}")
+    allowed = (
+        "allowed: tcp://HOST:PORT, the scheduler's address (port 8786 unless changed; "
+        f"not the dashboard's http:// address), or {', '.join(s + '://' for s in schemes)}"
+    )
     scheme, separator, rest = address.partition("://")
     if not separator:
         scheme, rest = "tcp", address
     if scheme not in backends:
-        raise InputError(f"--scheduler {address!r}: {scheme}:// is not a Dask scheduler "
-                         f"address; {allowed}", key="--scheduler")
+        raise InputError(
+            f"--scheduler {address!r}: {scheme}:// is not a Dask scheduler address; {allowed}",
+            key="--scheduler",
+        )
     if scheme in ("tcp", "tls", "ws", "wss") and not rest.strip("/"):
-        raise InputError(f"--scheduler {address!r} names no host; {allowed}",
-                         key="--scheduler")
+        raise InputError(f"--scheduler {address!r} names no host; {allowed}", key="--scheduler")
 
 
 class DaskCluster:
@@ -59,8 +64,11 @@ class DaskCluster:
         try:
             from distributed import Client
         except ImportError:
-            raise InputError("--scheduler needs dask.distributed; install it with: pip install "
-                             "'staffroom[dask]'", key="scheduler") from None
+            raise InputError(
+                "--scheduler needs dask.distributed; install it with: pip install "
+                "'staffroom[dask]'",
+                key="scheduler",
+            ) from None
         check_scheduler_address(address)
         self.address = address
         self.worker_timeout = WORKER_TIMEOUT if worker_timeout is None else worker_timeout
@@ -84,8 +92,10 @@ class DaskCluster:
 
     def lost(self) -> str:
         """The message when the cluster cancelled tasks: its scheduler went away."""
-        return (f"lost the connection to the Dask scheduler at {self.address} (stopped or "
-                f"unreachable); {RESUME} once it is back")
+        return (
+            f"lost the connection to the Dask scheduler at {self.address} (stopped or "
+            f"unreachable); {RESUME} once it is back"
+        )
 
     def check(self) -> None:
         """Give up when the scheduler is gone or has had no worker for ``worker_timeout`` s."""
@@ -102,10 +112,12 @@ class DaskCluster:
         if workers:
             self._seen_workers = now
         elif now - self._seen_workers > self.worker_timeout:
-            raise SweepError(f"the Dask scheduler at {self.address} has had no worker for "
-                             f"{self.worker_timeout:.0f} s; start workers (dask worker "
-                             f"{self.address}), then run the same command to resume "
-                             "(the finished runs are saved)")
+            raise SweepError(
+                f"the Dask scheduler at {self.address} has had no worker for "
+                f"{self.worker_timeout:.0f} s; start workers (dask worker "
+                f"{self.address}), then run the same command to resume "
+                "(the finished runs are saved)"
+            )
 
     def close(self, cancel: bool = False) -> None:
         """Cancel what is left (if asked) and disconnect, without waiting on a lost scheduler."""
@@ -123,6 +135,7 @@ def make_engine(workers: int | None = None, scheduler: str | None = None) -> Eng
     if workers is None:
         workers = usable_cores()
     if workers < 0:
-        raise InputError(f"--workers must be 0 (this process) or more, not {workers}",
-                         key="workers")
+        raise InputError(
+            f"--workers must be 0 (this process) or more, not {workers}", key="workers"
+        )
     return InProcess() if workers == 0 else LocalPool(workers)

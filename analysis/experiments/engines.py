@@ -123,8 +123,12 @@ class LocalPool:
         # the fork server imports the ensemble kernel once; each worker starts as a fork
         # of it (and imports Mesa or pandas only if its runs need them)
         context = forkserver_context(PRELOAD)
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                         initializer=_watch_main, initargs=(os.getpid(),))
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_watch_main,
+            initargs=(os.getpid(),),
+        )
 
     def submit(self, task: Task) -> Future:
         """Queue ``task`` for a worker."""
@@ -155,8 +159,12 @@ class LocalPool:
             process.join()
 
 
-def execute(engine: Engine, tasks: Iterable[Task], on_results: Callable[[list[Any]], None],
-            close: bool = True) -> None:
+def execute(
+    engine: Engine,
+    tasks: Iterable[Task],
+    on_results: Callable[[list[Any]], None],
+    close: bool = True,
+) -> None:
     """Run ``tasks`` on ``engine``, keeping ``engine.slots`` in flight.
 
     ``on_results`` receives every batch of results that finished together,
@@ -182,9 +190,13 @@ def execute(engine: Engine, tasks: Iterable[Task], on_results: Callable[[list[An
             engine.close(cancel=not clean)
 
 
-def _collect(engine: Engine, queue: Iterator[Task], pending: set[Future],
-             on_results: Callable[[list[Any]], None], interrupted: Interruption
-             ) -> None:
+def _collect(
+    engine: Engine,
+    queue: Iterator[Task],
+    pending: set[Future],
+    on_results: Callable[[list[Any]], None],
+    interrupted: Interruption,
+) -> None:
     """Wait a moment for finished tasks, refill the freed slots, hand the results over."""
     done, still = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
     if interrupted.is_set():
@@ -211,8 +223,7 @@ def _collect(engine: Engine, queue: Iterator[Task], pending: set[Future],
     if broken or isinstance(failure, BrokenProcessPool):
         raise SweepError(f"a worker process died (out of memory, or killed); {RESUME}")
     if failure is not None and type(failure).__name__ == "KilledWorker":
-        raise SweepError(f"Dask workers died running a task (out of memory, or killed); "
-                         f"{RESUME}")
+        raise SweepError(f"Dask workers died running a task (out of memory, or killed); {RESUME}")
     if failure is not None and _is_lost(failure):
         raise SweepError(engine.lost())
     if failure is not None:
@@ -221,8 +232,10 @@ def _collect(engine: Engine, queue: Iterator[Task], pending: set[Future],
 
 def _is_lost(error: BaseException) -> bool:
     """Whether a task failed because its cluster went away, not because of the model."""
-    return (isinstance(error, CancelledError)
-            or type(error).__name__ in ("CommClosedError", "FutureCancelledError"))
+    return isinstance(error, CancelledError) or type(error).__name__ in (
+        "CommClosedError",
+        "FutureCancelledError",
+    )
 
 
 def _fill(engine: Engine, queue: Iterator[Task], pending: set[Future]) -> bool:
@@ -252,8 +265,9 @@ class Batch:
         """Each run's position, measurement and CPU seconds (the batch's, shared evenly)."""
         results, seconds = timed_many([run for _, run in self.items])
         share = seconds / len(self.items)
-        return [(index, result, share)
-                for (index, _), result in zip(self.items, results, strict=True)]
+        return [
+            (index, result, share) for (index, _), result in zip(self.items, results, strict=True)
+        ]
 
 
 class CpuClock:
@@ -273,9 +287,14 @@ def local_engine(workers: int, runs: int) -> Engine:
     return LocalPool(processes) if processes else InProcess()
 
 
-def run_all(runs: Sequence[Run], workers: int = 1, *, engine: Engine | None = None,
-            on_done: Callable[[int], None] | None = None,
-            clock: CpuClock | None = None) -> list[Any]:
+def run_all(
+    runs: Sequence[Run],
+    workers: int = 1,
+    *,
+    engine: Engine | None = None,
+    on_done: Callable[[int], None] | None = None,
+    clock: CpuClock | None = None,
+) -> list[Any]:
     """Execute ``runs`` and return their measurements in the same order.
 
     Parameters
@@ -310,6 +329,10 @@ def run_all(runs: Sequence[Run], workers: int = 1, *, engine: Engine | None = No
                     on_done(finished)
 
     own = engine is None
-    execute(engine or local_engine(workers, len(groups)),
-            (Batch(tuple((i, runs[i]) for i in group)) for group in groups), collect, close=own)
+    execute(
+        engine or local_engine(workers, len(groups)),
+        (Batch(tuple((i, runs[i]) for i in group)) for group in groups),
+        collect,
+        close=own,
+    )
     return results

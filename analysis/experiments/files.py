@@ -73,8 +73,9 @@ def no_space(what: str, folder: Path, needed: float | None, advice: str) -> NoSp
     except OSError:
         free = "no free space"
     need = f"about {size_text(needed)} needed, " if needed else ""
-    return NoSpaceError(f"no space left on the device: {what} in {folder}: {need}{free}; "
-                        f"{advice}", key="disk")
+    return NoSpaceError(
+        f"no space left on the device: {what} in {folder}: {need}{free}; {advice}", key="disk"
+    )
 
 
 def _file_mode() -> int:
@@ -99,22 +100,30 @@ def lock(folder: Path, who: str, option: str) -> IO[str]:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         handle.close()
-        raise InputError(f"another {who} is writing to {folder} (the folder is locked); wait "
-                         f"for it to finish or choose another {option}", key=option) from None
+        raise InputError(
+            f"another {who} is writing to {folder} (the folder is locked); wait "
+            f"for it to finish or choose another {option}",
+            key=option,
+        ) from None
     return handle
 
 
 def _create(path: Path, option: str) -> bool:
     """Create ``path`` (and parents) if needed; True if this call created it."""
     if path.exists() and not path.is_dir():
-        raise InputError(f"{option} {str(path)!r} is a file, not a folder; allowed: a folder "
-                         "(it is created if missing)", key=option)
+        raise InputError(
+            f"{option} {str(path)!r} is a file, not a folder; allowed: a folder "
+            "(it is created if missing)",
+            key=option,
+        )
     created = not path.exists()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise InputError(f"{option} {str(path)!r}: cannot create the folder "
-                         f"({error.strerror or error})", key=option) from None
+        raise InputError(
+            f"{option} {str(path)!r}: cannot create the folder ({error.strerror or error})",
+            key=option,
+        ) from None
     try:
         with tempfile.NamedTemporaryFile(dir=path, prefix=".write-check-"):
             pass
@@ -123,10 +132,12 @@ def _create(path: Path, option: str) -> bool:
             with contextlib.suppress(OSError):
                 path.rmdir()
         if is_no_space(error):
-            raise no_space("the output", path, None, "free some space or choose another "
-                           f"{option}") from None
-        raise InputError(f"{option} {str(path)!r}: cannot write there "
-                         f"({error.strerror or error})", key=option) from None
+            raise no_space(
+                "the output", path, None, f"free some space or choose another {option}"
+            ) from None
+        raise InputError(
+            f"{option} {str(path)!r}: cannot write there ({error.strerror or error})", key=option
+        ) from None
     return created
 
 
@@ -145,15 +156,26 @@ def others_results(folder: Path, command: str) -> tuple[str, list[Path]] | None:
     ``design.parquet``) marks a sweep's results.
     """
     if (folder / SWEEP_MANIFEST).exists() or (folder / "design.parquet").exists():
-        files = [folder / name for name in (SWEEP_MANIFEST, "design.parquet", "runs",
-                                            "trajectories", "runs.csv", "trajectories.csv")]
+        files = [
+            folder / name
+            for name in (
+                SWEEP_MANIFEST,
+                "design.parquet",
+                "runs",
+                "trajectories",
+                "runs.csv",
+                "trajectories.csv",
+            )
+        ]
         files += sorted(folder.glob("sensitivity-*"))
         return "the results of a sweep (staffroom sweep)", [f for f in files if f.exists()]
     manifest = _read_json(folder / MANIFEST)
     if manifest is not None and manifest.get("command") not in (None, command):
         listed = [folder / name for name in manifest.get("files", {})]
-        return (f"the results of `staffroom {manifest['command']}`",
-                [f for f in [*listed, folder / MANIFEST] if f.exists()])
+        return (
+            f"the results of `staffroom {manifest['command']}`",
+            [f for f in [*listed, folder / MANIFEST] if f.exists()],
+        )
     return None
 
 
@@ -179,8 +201,14 @@ class OutputFolder:
         writing to it, or it holds another command's results.
     """
 
-    def __init__(self, folder: str | os.PathLike, command: str, *, option: str = "--out",
-                 overwrite: bool = False):
+    def __init__(
+        self,
+        folder: str | os.PathLike,
+        command: str,
+        *,
+        option: str = "--out",
+        overwrite: bool = False,
+    ):
         path = Path(folder).expanduser()
         self.command = command
         self.option = option
@@ -191,8 +219,11 @@ class OutputFolder:
             self._lock = lock(self.path, "staffroom command", option)
             other = others_results(self.path, command)
             if other is not None and not overwrite:
-                raise InputError(f"{option} {str(path)!r} holds {other[0]}; choose another "
-                                 f"{option}, or add --overwrite to replace them", key=option)
+                raise InputError(
+                    f"{option} {str(path)!r} holds {other[0]}; choose another "
+                    f"{option}, or add --overwrite to replace them",
+                    key=option,
+                )
             self._replaced = other[1] if other is not None else []
         except BaseException:
             self.close(failed=True)
@@ -243,11 +274,16 @@ class OutputFolder:
                     stream.flush()
                     os.fsync(stream.fileno())
                 os.chmod(target, _file_mode())
-            manifest = {**about, "command": about.get("command", self.command),
-                        "files": {name: hashlib.sha256(data).hexdigest()
-                                  for name, data in sorted(files.items())}}
-            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True)
-                                            + "\n", encoding="utf-8")
+            manifest = {
+                **about,
+                "command": about.get("command", self.command),
+                "files": {
+                    name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())
+                },
+            }
+            (staging / MANIFEST).write_text(
+                json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            )
             os.chmod(staging / MANIFEST, _file_mode())
         except OSError as error:
             shutil.rmtree(staging, ignore_errors=True)
@@ -287,8 +323,9 @@ class OutputFolder:
 
 
 @contextlib.contextmanager
-def output_folder(folder: str | os.PathLike, command: str, *, option: str = "--out",
-                  overwrite: bool = False) -> Iterator[OutputFolder]:
+def output_folder(
+    folder: str | os.PathLike, command: str, *, option: str = "--out", overwrite: bool = False
+) -> Iterator[OutputFolder]:
     """:class:`OutputFolder` as a context: the lock is released (and a new, unused folder
     removed) on the way out."""
     opened = OutputFolder(folder, command, option=option, overwrite=overwrite)
@@ -296,8 +333,9 @@ def output_folder(folder: str | os.PathLike, command: str, *, option: str = "--o
         yield opened
 
 
-def parquet_bytes(frame: pd.DataFrame, metadata: Mapping[str, Mapping[str, str]] | None = None
-                  ) -> bytes:
+def parquet_bytes(
+    frame: pd.DataFrame, metadata: Mapping[str, Mapping[str, str]] | None = None
+) -> bytes:
     """A table as Parquet (zstd); ``metadata`` gives columns' units and descriptions."""
     from analysis.experiments.metadata import to_parquet
 
@@ -320,8 +358,7 @@ def write_with(path: Path, writer: Callable[[Path], None]) -> Path:
     raises the OSError, which the caller turns into its own advice.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".part")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     os.close(handle)
     try:
         writer(Path(temporary))
@@ -368,11 +405,20 @@ def version(commit: bool = False) -> str:
         return release
     root = Path(__file__).resolve().parents[2]
     try:
-        found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root,
-                               capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                               cwd=root, capture_output=True, text=True,
-                               timeout=10).stdout.strip()
+        found = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return release
     return f"{release}, commit {found}{'-dirty' if dirty else ''}" if found else release

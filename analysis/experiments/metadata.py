@@ -21,10 +21,16 @@ from simulation.outcomes import REGISTRY
 #: Columns that identify a run or a row.
 IDENTIFIERS = {
     "scenario": ("", "scenario name"),
-    "replicate": ("", "replicate number (0-based); replicate r of every scenario or design "
-                      "point shares a seed under common random numbers"),
-    "seed": ("", "the run's model seed (Mesa's rng), below 2^53 so that it survives "
-                 "conversion to a double (R, Excel, JavaScript); rerun with SchoolModel(rng=seed)"),
+    "replicate": (
+        "",
+        "replicate number (0-based); replicate r of every scenario or design "
+        "point shares a seed under common random numbers",
+    ),
+    "seed": (
+        "",
+        "the run's model seed (Mesa's rng), below 2^53 so that it survives "
+        "conversion to a double (R, Excel, JavaScript); rerun with SchoolModel(rng=seed)",
+    ),
     "step": ("week", "weeks since the start of the run (0 = before the first week)"),
     "point": ("", "design point (row of design.parquet)"),
     "years": ("school years", "school years the run lasted"),
@@ -48,8 +54,11 @@ def describe(column: str) -> tuple[str, str] | None:
     if name.startswith("source_") and name.endswith("_year"):
         source = name.removeprefix("source_").removesuffix("_year")
         if source in SOURCES:
-            return ("0-1 (x8 for TSES points)", f"change in mean self-efficacy from {source} "
-                    "summed over the school year's 36 weeks")
+            return (
+                "0-1 (x8 for TSES points)",
+                f"change in mean self-efficacy from {source} "
+                "summed over the school year's 36 weeks",
+            )
     if column in Parameters.names():
         spec = Parameters.spec(column)
         return spec.unit, f"model parameter: {spec.doc}"
@@ -58,8 +67,9 @@ def describe(column: str) -> tuple[str, str] | None:
     return None
 
 
-def column_metadata(columns: list[str], extra: Mapping[str, Mapping[str, str]] | None = None
-                    ) -> dict[str, dict[str, str]]:
+def column_metadata(
+    columns: list[str], extra: Mapping[str, Mapping[str, str]] | None = None
+) -> dict[str, dict[str, str]]:
     """``{column: {"unit": ..., "description": ...}}`` for the known columns."""
     found: dict[str, dict[str, str]] = {}
     for column in columns:
@@ -88,8 +98,9 @@ def with_metadata(schema: Any, extra: Mapping[str, Mapping[str, str]] | None = N
     return pa.schema(fields, metadata=metadata)
 
 
-def to_parquet(frame: pd.DataFrame, target: Any,
-               extra: Mapping[str, Mapping[str, str]] | None = None) -> None:
+def to_parquet(
+    frame: pd.DataFrame, target: Any, extra: Mapping[str, Mapping[str, str]] | None = None
+) -> None:
     """Write ``frame`` as Parquet (zstd) with units and descriptions in its schema."""
     import pyarrow as pa
     import pyarrow.parquet as pq

@@ -54,11 +54,26 @@ def scenario_measure(model: SchoolModel, run: Run) -> RunResult:
     sources = _SourceSums(1)
     for _ in range(run.years * WEEKS_PER_YEAR):
         model.step()
-        sources.add([{name: float(values.sum()) / values.size
-                      for name, values in model.source_changes.items()}])
-    decisions = [{"rule": d.rule, "rule_name": model.rules[d.rule - 1].label, "year": d.year,
-                  "week": d.week, "step": d.step, "changes": _words(d.changes),
-                  "seen": _words(d.seen)} for d in model.leader.decisions]
+        sources.add(
+            [
+                {
+                    name: float(values.sum()) / values.size
+                    for name, values in model.source_changes.items()
+                }
+            ]
+        )
+    decisions = [
+        {
+            "rule": d.rule,
+            "rule_name": model.rules[d.rule - 1].label,
+            "year": d.year,
+            "week": d.week,
+            "step": d.step,
+            "changes": _words(d.changes),
+            "seen": _words(d.seen),
+        }
+        for d in model.leader.decisions
+    ]
     return _result(run, recorded(model), model.annual_results, sources.years[0], decisions)
 
 
@@ -68,8 +83,10 @@ def _scenario_ensemble(ensemble: SchoolEnsemble, runs: Sequence[Run]) -> list[Ru
     for _ in range(runs[0].years * WEEKS_PER_YEAR):
         ensemble.step()
         sources.add(ensemble.source_means())
-    return [_result(run, ensemble.recorded(r), ensemble.annual_results[r], sources.years[r], [])
-            for r, run in enumerate(runs)]
+    return [
+        _result(run, ensemble.recorded(r), ensemble.annual_results[r], sources.years[r], [])
+        for r, run in enumerate(runs)
+    ]
 
 
 scenario_measure.for_ensemble = _scenario_ensemble
@@ -90,13 +107,22 @@ class _SourceSums:
                 sums[name] += school[name]
         if self.weeks % WEEKS_PER_YEAR == 0:
             for school, sums in enumerate(self.sums):
-                self.years[school].append({"year": self.weeks // WEEKS_PER_YEAR,
-                                           **{f"source_{n}_year": sums[n] for n in SOURCES}})
+                self.years[school].append(
+                    {
+                        "year": self.weeks // WEEKS_PER_YEAR,
+                        **{f"source_{n}_year": sums[n] for n in SOURCES},
+                    }
+                )
             self.sums = [dict.fromkeys(SOURCES, 0.0) for _ in self.sums]
 
 
-def _result(run: Run, recorded_rows: pd.DataFrame, annual_results: list[dict],
-            yearly_sources: list[dict], decisions: list[dict]) -> RunResult:
+def _result(
+    run: Run,
+    recorded_rows: pd.DataFrame,
+    annual_results: list[dict],
+    yearly_sources: list[dict],
+    decisions: list[dict],
+) -> RunResult:
     trajectory = recorded_rows.reset_index(drop=True)
     step = (trajectory["year"].astype(int) - 1) * WEEKS_PER_YEAR + trajectory["week"].astype(int)
     trajectory.insert(0, "step", step)
@@ -109,14 +135,27 @@ def _result(run: Run, recorded_rows: pd.DataFrame, annual_results: list[dict],
 def scenario_runs(scenario: Scenario, record_every: int = 1) -> list[Run]:
     """The runs of a scenario's replicates, declared as data (seeds from its ``seed``)."""
     check_record_every(record_every)
-    return [Run(scenario.name, "", r, seed, scenario.parameters, scenario.years,
-                scenario.interventions, rules=scenario.rules, network=scenario.network,
-                measure=scenario_measure, record_every=record_every)
-            for r, seed in enumerate(replicate_seeds(scenario.seed, scenario.replicates))]
+    return [
+        Run(
+            scenario.name,
+            "",
+            r,
+            seed,
+            scenario.parameters,
+            scenario.years,
+            scenario.interventions,
+            rules=scenario.rules,
+            network=scenario.network,
+            measure=scenario_measure,
+            record_every=record_every,
+        )
+        for r, seed in enumerate(replicate_seeds(scenario.seed, scenario.replicates))
+    ]
 
 
 def _words(values: dict) -> str:
     """``a = 1, b = "x"``: a decision's changes or observations, as one cell."""
+
     def shown(value) -> str:
         if value is None:
             return "not seen"
@@ -125,6 +164,7 @@ def _words(values: dict) -> str:
         if isinstance(value, float):
             return f"{value:.4g}"
         return f'"{value}"' if isinstance(value, str) else str(value)
+
     return ", ".join(f"{k} = {shown(v)}" for k, v in values.items())
 
 
@@ -143,12 +183,19 @@ class Results:
     trajectories: pd.DataFrame
     summary: pd.DataFrame
     decisions: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=list(DECISION_COLUMNS)))
+        default_factory=lambda: pd.DataFrame(columns=list(DECISION_COLUMNS))
+    )
 
 
-def run_replicates(scenario: Scenario, replicates: int | None = None, seed: int | None = None,
-                   years: int | None = None, workers: int = 1, record_every: int = 1,
-                   on_done: Callable[[int], None] | None = None) -> Results:
+def run_replicates(
+    scenario: Scenario,
+    replicates: int | None = None,
+    seed: int | None = None,
+    years: int | None = None,
+    workers: int = 1,
+    record_every: int = 1,
+    on_done: Callable[[int], None] | None = None,
+) -> Results:
     """Run one scenario's replicates (:func:`run_many`); the arguments override its own.
 
     Raises
@@ -157,12 +204,15 @@ def run_replicates(scenario: Scenario, replicates: int | None = None, seed: int 
         If ``years`` leaves an intervention outside the run, or a value is out of range.
     """
     planned = scenario.for_run(years=years, replicates=replicates, seed=seed)
-    return run_many([planned], workers=workers, record_every=record_every,
-                    on_done=on_done)[0]
+    return run_many([planned], workers=workers, record_every=record_every, on_done=on_done)[0]
 
 
-def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int = 1,
-             on_done: Callable[[int], None] | None = None) -> list[Results]:
+def run_many(
+    scenarios: Sequence[Scenario],
+    workers: int = 1,
+    record_every: int = 1,
+    on_done: Callable[[int], None] | None = None,
+) -> list[Results]:
     """Run several scenarios' replicates on one pool of worker processes.
 
     Each scenario runs its own ``replicates`` and ``years`` with the seeds of
@@ -189,16 +239,20 @@ def run_many(scenarios: Sequence[Scenario], workers: int = 1, record_every: int 
     done = run_all([run for runs in planned for run in runs], workers, on_done=on_done)
     results, first = [], 0
     for s, runs in zip(scenarios, planned, strict=True):
-        results.append(Results(s, *_tables(s.name, done[first:first + len(runs)])))
+        results.append(Results(s, *_tables(s.name, done[first : first + len(runs)])))
         first += len(runs)
     return results
 
 
-def _tables(name: str, runs: Sequence[RunResult]
-            ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _tables(
+    name: str, runs: Sequence[RunResult]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     frames, years = [], []
-    decisions = [{"scenario": name, "replicate": run.replicate, "seed": run.seed, **d}
-                 for run in runs for d in run.decisions]
+    decisions = [
+        {"scenario": name, "replicate": run.replicate, "seed": run.seed, **d}
+        for run in runs
+        for d in run.decisions
+    ]
     for run in runs:
         frame = run.trajectory.copy()
         frame.insert(0, "seed", run.seed)
@@ -213,8 +267,12 @@ def _tables(name: str, runs: Sequence[RunResult]
     ends = trajectories[trajectories["week"] == WEEKS_PER_YEAR]
     summary = ends[[*ID_COLUMNS, "year", *measured()]]
     summary = summary.assign(year=summary["year"].astype(int)).reset_index(drop=True)
-    summary = summary.merge(pd.concat(years, ignore_index=True), on=["replicate", "year"],
-                            how="left", validate="one_to_one")
+    summary = summary.merge(
+        pd.concat(years, ignore_index=True),
+        on=["replicate", "year"],
+        how="left",
+        validate="one_to_one",
+    )
     decided = pd.DataFrame(decisions, columns=list(DECISION_COLUMNS))
     decided["seed"] = decided["seed"].astype("uint64")
     return trajectories, summary, decided

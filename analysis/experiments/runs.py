@@ -89,21 +89,33 @@ class Run:
 
 def check_record_every(record_every: int) -> None:
     """Refuse a recording interval that would miss a year end."""
-    if (isinstance(record_every, bool) or not isinstance(record_every, int)
-            or record_every < 1 or WEEKS_PER_YEAR % record_every):
+    if (
+        isinstance(record_every, bool)
+        or not isinstance(record_every, int)
+        or record_every < 1
+        or WEEKS_PER_YEAR % record_every
+    ):
         divisors = [d for d in range(1, WEEKS_PER_YEAR + 1) if WEEKS_PER_YEAR % d == 0]
-        raise ValueError(f"record_every must divide the {WEEKS_PER_YEAR}-week year (one of "
-                         f"{divisors}), so that every year end is recorded; got "
-                         f"{record_every!r}")
+        raise ValueError(
+            f"record_every must divide the {WEEKS_PER_YEAR}-week year (one of "
+            f"{divisors}), so that every year end is recorded; got "
+            f"{record_every!r}"
+        )
 
 
 def build(run: Run) -> SchoolModel:
     """The run's model, before its first week."""
     from simulation import SchoolModel
 
-    return SchoolModel(**run.parameters, interventions=run.interventions, disabled=run.disabled,
-                       rules=run.rules, network=run.network, rng=run.seed,
-                       record_every=run.record_every)
+    return SchoolModel(
+        **run.parameters,
+        interventions=run.interventions,
+        disabled=run.disabled,
+        rules=run.rules,
+        network=run.network,
+        rng=run.seed,
+        record_every=run.record_every,
+    )
 
 
 def execute(run: Run) -> Any:
@@ -112,6 +124,7 @@ def execute(run: Run) -> Any:
 
 
 # ensembles: runs that differ only in their seed, performed together
+
 
 @contextlib.contextmanager
 def ensembles(enabled: bool) -> Iterator[None]:
@@ -147,8 +160,16 @@ def ensemble_key(run: Run) -> tuple | None:
         return None
     free = _free(run)
     shared = sorted((k, v) for k, v in run.parameters.items() if k not in free)
-    return (measure, repr(shared), run.years, repr(run.interventions), run.disabled,
-            id(run.network), run.record_every, repr(sorted(run.options.items())))
+    return (
+        measure,
+        repr(shared),
+        run.years,
+        repr(run.interventions),
+        run.disabled,
+        id(run.network),
+        run.record_every,
+        repr(sorted(run.options.items())),
+    )
 
 
 def _free(run: Run) -> frozenset[str]:
@@ -176,8 +197,11 @@ def batches(runs: Sequence[Run], enabled: bool | None = None) -> list[list[int]]
             alone.append([i])
         else:
             groups.setdefault(key, []).append(i)
-    cut = [group[start:start + ENSEMBLE_SIZE] for group in groups.values()
-           for start in range(0, len(group), ENSEMBLE_SIZE)]
+    cut = [
+        group[start : start + ENSEMBLE_SIZE]
+        for group in groups.values()
+        for start in range(0, len(group), ENSEMBLE_SIZE)
+    ]
     return cut + alone
 
 
@@ -187,12 +211,20 @@ def build_ensemble(runs: Sequence[Run]) -> SchoolEnsemble:
 
     first = runs[0]
     full = [Parameters.build(run.parameters) for run in runs]
-    varying = {name: [getattr(p, name) for p in full] for name in sorted(_free(first))
-               if len({getattr(p, name) for p in full}) > 1}
-    return SchoolEnsemble([run.seed for run in runs], **first.parameters,
-                          interventions=first.interventions, disabled=first.disabled,
-                          network=first.network, record_every=first.record_every,
-                          varying=varying)
+    varying = {
+        name: [getattr(p, name) for p in full]
+        for name in sorted(_free(first))
+        if len({getattr(p, name) for p in full}) > 1
+    }
+    return SchoolEnsemble(
+        [run.seed for run in runs],
+        **first.parameters,
+        interventions=first.interventions,
+        disabled=first.disabled,
+        network=first.network,
+        record_every=first.record_every,
+        varying=varying,
+    )
 
 
 def execute_many(runs: Sequence[Run]) -> list[Any]:
@@ -215,6 +247,7 @@ def timed_many(runs: Sequence[Run]) -> tuple[list[Any], float]:
 
 
 # reading what the model recorded (the only reader of the data collector)
+
 
 def recorded(model: SchoolModel) -> pd.DataFrame:
     """Every recorded row of the model's outcomes (row 0 is the start)."""
@@ -242,11 +275,25 @@ def year_ends(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
 
 
 #: What :func:`yearly` keeps: the outcomes the validation and calibration analyse.
-YEARLY_COLUMNS = ("collective_efficacy", "responsibility", "self_efficacy",
-                  "self_efficacy_tses", "annual_gain", "ses_gap", "ses_gain_slope",
-                  "practice_share", "turnover_rate", "achievement", "stress",
-                  "self_efficacy_sd", "expectation_bias", "move_rate", "leave_rate",
-                  "known_share", "out_of_field_share")
+YEARLY_COLUMNS = (
+    "collective_efficacy",
+    "responsibility",
+    "self_efficacy",
+    "self_efficacy_tses",
+    "annual_gain",
+    "ses_gap",
+    "ses_gain_slope",
+    "practice_share",
+    "turnover_rate",
+    "achievement",
+    "stress",
+    "self_efficacy_sd",
+    "expectation_bias",
+    "move_rate",
+    "leave_rate",
+    "known_share",
+    "out_of_field_share",
+)
 
 
 def yearly(model: SchoolModel, run: Run) -> pd.DataFrame:

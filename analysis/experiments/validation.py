@@ -20,8 +20,14 @@ from analysis.experiments.seeds import replicate_seeds
 from scenarios import load
 from simulation import Intervention, Parameters
 
-CULTURE = ("initial_self_efficacy", "initial_collective_efficacy", "initial_responsibility",
-           "initial_expectation_bias", "initial_stress", "novice_share")
+CULTURE = (
+    "initial_self_efficacy",
+    "initial_collective_efficacy",
+    "initial_responsibility",
+    "initial_expectation_bias",
+    "initial_stress",
+    "novice_share",
+)
 # The comparator of pattern 7: beliefs as malleable as a newcomer's for much
 # longer (malleability_scale times this, capped at its allowed maximum).
 MALLEABLE_FACTOR = 3.0
@@ -66,9 +72,15 @@ class Arm:
     diagnostic: bool = False
 
 
-def scenario_arm(name: str, scenario: str, *, disabled: tuple[str, ...] = (),
-                 fixed: Mapping[str, Any] | None = None, diagnostic: bool = False,
-                 **changes: Any) -> Arm:
+def scenario_arm(
+    name: str,
+    scenario: str,
+    *,
+    disabled: tuple[str, ...] = (),
+    fixed: Mapping[str, Any] | None = None,
+    diagnostic: bool = False,
+    **changes: Any,
+) -> Arm:
     """An arm from a built-in scenario, with the experiment's declared changes.
 
     ``fixed`` parameters define the arm itself and stay as given when the
@@ -79,8 +91,9 @@ def scenario_arm(name: str, scenario: str, *, disabled: tuple[str, ...] = (),
     fixed = dict(fixed or {})
     if changes or fixed:
         loaded = loaded.with_parameters(**changes, **fixed)
-    return Arm(name, dict(loaded.parameters), tuple(loaded.interventions), disabled, fixed,
-               diagnostic)
+    return Arm(
+        name, dict(loaded.parameters), tuple(loaded.interventions), disabled, fixed, diagnostic
+    )
 
 
 @dataclass(frozen=True)
@@ -102,8 +115,12 @@ class ArmExperiment:
         """Replicates per arm under ``settings``."""
         return max(3, round(settings.replicates * self.share))
 
-    def jobs(self, settings: Settings, overrides: Mapping[str, Any] | None = None,
-             diagnostics: bool = True) -> list[Run]:
+    def jobs(
+        self,
+        settings: Settings,
+        overrides: Mapping[str, Any] | None = None,
+        diagnostics: bool = True,
+    ) -> list[Run]:
         """One job per arm and replicate; replicate r of every arm shares a seed."""
         overrides = dict(overrides or {})
         seeds = replicate_seeds(settings.seed, self.replicates(settings))
@@ -113,28 +130,40 @@ class ArmExperiment:
                 continue
             parameters = {**arm.parameters, **overrides, **arm.fixed}
             Parameters.build(parameters)
-            jobs.extend(Run(self.name, arm.name, r, seed, parameters, self.years,
-                            arm.interventions, arm.disabled)
-                        for r, seed in enumerate(seeds))
+            jobs.extend(
+                Run(
+                    self.name,
+                    arm.name,
+                    r,
+                    seed,
+                    parameters,
+                    self.years,
+                    arm.interventions,
+                    arm.disabled,
+                )
+                for r, seed in enumerate(seeds)
+            )
         return jobs
 
 
 # the arm-based experiments
 
+
 def _size_arms(overrides: Mapping[str, Any]) -> list[Arm]:
-    return [scenario_arm("small", "small_school"),
-            scenario_arm("large", "large_comprehensive")]
+    return [scenario_arm("small", "small_school"), scenario_arm("large", "large_comprehensive")]
 
 
 def _structure_arms(overrides: Mapping[str, Any]) -> list[Arm]:
     # Same policies in both: the PLC scenario's intervention plan is a
     # policy, so the egg-crate school gets it too; how fully it is run
     # depends on the teachers' shared work (teaching.py), i.e. on structure.
-    return [scenario_arm("plc", "plc"),
-            scenario_arm("isolated", "egg_crate", intervention_plan=True),
-            # diagnostic decomposition: structure alone, no plan in either
-            scenario_arm("plc_no_plan", "plc", intervention_plan=False, diagnostic=True),
-            scenario_arm("isolated_no_plan", "egg_crate", diagnostic=True)]
+    return [
+        scenario_arm("plc", "plc"),
+        scenario_arm("isolated", "egg_crate", intervention_plan=True),
+        # diagnostic decomposition: structure alone, no plan in either
+        scenario_arm("plc_no_plan", "plc", intervention_plan=False, diagnostic=True),
+        scenario_arm("isolated_no_plan", "egg_crate", diagnostic=True),
+    ]
 
 
 SOURCE_ARMS = ("mastery", "vicarious", "persuasion", "affect")
@@ -142,14 +171,17 @@ SOURCE_ARMS = ("mastery", "vicarious", "persuasion", "affect")
 
 def _ablation_arms(overrides: Mapping[str, Any]) -> list[Arm]:
     arms = [scenario_arm("full", "departments")]
-    arms += [scenario_arm(f"no_{source}", "departments", disabled=(source,))
-             for source in SOURCE_ARMS]
+    arms += [
+        scenario_arm(f"no_{source}", "departments", disabled=(source,)) for source in SOURCE_ARMS
+    ]
     return arms
 
 
 def _support_arms(overrides: Mapping[str, Any]) -> list[Arm]:
-    return [scenario_arm("coaching", "plc_coaching"),
-            scenario_arm("train_the_trainer", "plc_train_the_trainer")]
+    return [
+        scenario_arm("coaching", "plc_coaching"),
+        scenario_arm("train_the_trainer", "plc_train_the_trainer"),
+    ]
 
 
 def typical_culture() -> dict[str, Any]:
@@ -169,12 +201,17 @@ def _stickiness_arms(overrides: Mapping[str, Any]) -> list[Arm]:
     # the low-efficacy school with the turnaround plan, against the same school
     # with a typical starting culture and no plan (an untreated typical school)
     scale = malleable_scale(overrides)
-    return [scenario_arm("low", "turnaround"),
-            scenario_arm("typical", "turnaround_baseline", **typical_culture()),
-            scenario_arm("low_malleable", "turnaround",
-                         fixed={"malleability_scale": scale}),
-            scenario_arm("typical_malleable", "turnaround_baseline",
-                         fixed={"malleability_scale": scale}, **typical_culture())]
+    return [
+        scenario_arm("low", "turnaround"),
+        scenario_arm("typical", "turnaround_baseline", **typical_culture()),
+        scenario_arm("low_malleable", "turnaround", fixed={"malleability_scale": scale}),
+        scenario_arm(
+            "typical_malleable",
+            "turnaround_baseline",
+            fixed={"malleability_scale": scale},
+            **typical_culture(),
+        ),
+    ]
 
 
 CURVE_SIZES = (250, 400, 600, 900, 1400, 2100, 2400, 3200)
@@ -188,32 +225,57 @@ CHANNEL_SIZES = (600, 2400)
 
 def _size_curve_arms(overrides: Mapping[str, Any]) -> list[Arm]:
     # a report, not a claim: diagnostic arms (left out of the robustness runs)
-    arms = [scenario_arm(f"{structure}_{n}", structure, fixed={"n_students": n},
-                         diagnostic=True)
-            for structure in CURVE_STRUCTURES for n in CURVE_SIZES]
-    arms += [scenario_arm(f"departments_{n}_no_{channel}", "departments",
-                          disabled=(channel,), fixed={"n_students": n}, diagnostic=True)
-             for channel in SIZE_CHANNELS for n in CHANNEL_SIZES]
+    arms = [
+        scenario_arm(f"{structure}_{n}", structure, fixed={"n_students": n}, diagnostic=True)
+        for structure in CURVE_STRUCTURES
+        for n in CURVE_SIZES
+    ]
+    arms += [
+        scenario_arm(
+            f"departments_{n}_no_{channel}",
+            "departments",
+            disabled=(channel,),
+            fixed={"n_students": n},
+            diagnostic=True,
+        )
+        for channel in SIZE_CHANNELS
+        for n in CHANNEL_SIZES
+    ]
     return arms
 
 
-SIZE = ArmExperiment("size", 5, _size_arms,
-                     "600 vs 2,400 students, both in departments with the same policies")
-STRUCTURE = ArmExperiment("structure", 6, _structure_arms,
-                          "PLC teams vs an egg-crate school, 900 students, same policies")
-ABLATION = ArmExperiment("ablation", 5, _ablation_arms,
-                         "the default school with each source of self-efficacy removed")
-SUPPORT = ArmExperiment("support", 5, _support_arms,
-                        "PLC school, practice supported from year 2 by coaching or "
-                        "train-the-trainer")
-STICKINESS = ArmExperiment("stickiness", 6, _stickiness_arms,
-                           "the turnaround plan in a low-efficacy, high-poverty school, "
-                           "against the same school with a typical starting culture and no "
-                           "plan")
-SIZE_CURVE = ArmExperiment("size_curve", 5, _size_curve_arms,
-                           "enrolment from 250 to 3,200 students in departments and in PLC "
-                           "teams, same policies; and at 600 and 2,400 students with each "
-                           "channel of size switched off in turn", share=0.3)
+SIZE = ArmExperiment(
+    "size", 5, _size_arms, "600 vs 2,400 students, both in departments with the same policies"
+)
+STRUCTURE = ArmExperiment(
+    "structure", 6, _structure_arms, "PLC teams vs an egg-crate school, 900 students, same policies"
+)
+ABLATION = ArmExperiment(
+    "ablation", 5, _ablation_arms, "the default school with each source of self-efficacy removed"
+)
+SUPPORT = ArmExperiment(
+    "support",
+    5,
+    _support_arms,
+    "PLC school, practice supported from year 2 by coaching or train-the-trainer",
+)
+STICKINESS = ArmExperiment(
+    "stickiness",
+    6,
+    _stickiness_arms,
+    "the turnaround plan in a low-efficacy, high-poverty school, "
+    "against the same school with a typical starting culture and no "
+    "plan",
+)
+SIZE_CURVE = ArmExperiment(
+    "size_curve",
+    5,
+    _size_curve_arms,
+    "enrolment from 250 to 3,200 students in departments and in PLC "
+    "teams, same policies; and at 600 and 2,400 students with each "
+    "channel of size switched off in turn",
+    share=0.3,
+)
 
 
 # the population of schools (patterns 1 and 5)
@@ -264,8 +326,12 @@ class PopulationExperiment:
         design.insert(0, "replicate", np.arange(settings.schools))
         return design
 
-    def jobs(self, settings: Settings, overrides: Mapping[str, Any] | None = None,
-             diagnostics: bool = True) -> list[Run]:
+    def jobs(
+        self,
+        settings: Settings,
+        overrides: Mapping[str, Any] | None = None,
+        diagnostics: bool = True,
+    ) -> list[Run]:
         """One job per school."""
         overrides = dict(overrides or {})
         design = self.design(settings)
@@ -273,14 +339,26 @@ class PopulationExperiment:
         for row in design.to_dict("records"):
             parameters = {k: v for k, v in row.items() if k not in ("replicate", "seed")}
             parameters = {**parameters, **overrides}
-            jobs.append(Run(self.name, "school", int(row["replicate"]), int(row["seed"]),
-                            parameters, self.years))
+            jobs.append(
+                Run(
+                    self.name,
+                    "school",
+                    int(row["replicate"]),
+                    int(row["seed"]),
+                    parameters,
+                    self.years,
+                )
+            )
         return jobs
 
 
 POPULATION = PopulationExperiment(
-    "population", 4, description="schools varied in size, SES, structure, leadership, "
-    "support and starting efficacy; responsibility starts equal")
+    "population",
+    4,
+    description="schools varied in size, SES, structure, leadership, "
+    "support and starting efficacy; responsibility starts equal",
+)
 
-EXPERIMENTS = {e.name: e for e in (SIZE, STRUCTURE, ABLATION, POPULATION, SUPPORT, STICKINESS,
-                                   SIZE_CURVE)}
+EXPERIMENTS = {
+    e.name: e for e in (SIZE, STRUCTURE, ABLATION, POPULATION, SUPPORT, STICKINESS, SIZE_CURVE)
+}

@@ -73,8 +73,10 @@ def worker_text(processes: int) -> str:
         return "in this process (1 core)"
     cores = usable_cores()
     used = min(processes, cores)
-    text = (f"on {processes} worker process{'es' if processes != 1 else ''} using {used} "
-            f"core{'s' if used != 1 else ''}")
+    text = (
+        f"on {processes} worker process{'es' if processes != 1 else ''} using {used} "
+        f"core{'s' if used != 1 else ''}"
+    )
     if processes > cores:
         text += " (more workers than cores run no faster)"
     return text
@@ -159,8 +161,9 @@ def interrupts_as_flag() -> Iterator[Interruption]:
     if threading.current_thread() is not threading.main_thread():
         yield flag
         return
-    previous = {number: signal.signal(number, flag.catch)
-                for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        number: signal.signal(number, flag.catch) for number in (signal.SIGINT, signal.SIGTERM)
+    }
     try:
         yield flag
     except Exception:

@@ -86,9 +86,15 @@ class Section:
 Block = Heading | Paragraph | Bullets | TableBlock | Figure | Chart | Answer | Section
 
 #: Colours of verdicts, also said in words wherever a colour is used.
-VERDICT_COLOURS = {"better": "#1a7f37", "worse": "#c62828", "mixed": "#9a6700",
-                   "no clear difference": "#6b6b6b", "undefined": "#9e9e9e",
-                   "higher": "#1f4e99", "lower": "#1f4e99"}
+VERDICT_COLOURS = {
+    "better": "#1a7f37",
+    "worse": "#c62828",
+    "mixed": "#9a6700",
+    "no clear difference": "#6b6b6b",
+    "undefined": "#9e9e9e",
+    "higher": "#1f4e99",
+    "lower": "#1f4e99",
+}
 
 
 def to_markdown(blocks: Sequence[Block], figure_folder: str = "plots") -> str:
@@ -104,8 +110,10 @@ def _markdown(block: Block, folder: str) -> str:
     if isinstance(block, Bullets):
         return "\n".join(f"* {item}" for item in block.items)
     if isinstance(block, TableBlock):
+
         def row(cells: Sequence[str]) -> str:
             return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
         lines = [row(block.header), "|" + "---|" * len(block.header)]
         return "\n".join(lines + [row(r) for r in block.rows])
     if isinstance(block, Figure):
@@ -156,10 +164,17 @@ ul.answers ul { margin: .1rem 0 0 1.2rem; padding: 0; font-size: .9em; color: #3
 
 def to_html(blocks: Sequence[Block], title: str) -> str:
     """Render blocks as one self-contained HTML page (figures embedded as base64)."""
-    out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-           '<meta name="viewport" content="width=device-width, initial-scale=1">',
-           f"<title>{html.escape(title)}</title>", f"<style>{STYLE}</style>", "</head>",
-           "<body>"]
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{html.escape(title)}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+    ]
     out += [_html(block) for block in blocks]
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
@@ -180,26 +195,32 @@ def _html(block: Block) -> str:
         return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in block.items) + "</ul>"
     if isinstance(block, TableBlock):
         head = "".join(f"<th>{escape(c)}</th>" for c in block.header)
-        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>"
-                       for r in block.rows)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in block.rows
+        )
         named = f' class="text" data-table="{escape(block.name)}"' if block.name else ""
         return f"<table{named}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     if isinstance(block, Figure):
         data = base64.b64encode(block.data).decode("ascii")
-        return (f'<figure><img alt="{escape(block.caption)}" src="data:image/png;base64,{data}">'
-                f"<figcaption>{escape(block.caption)}</figcaption></figure>")
+        return (
+            f'<figure><img alt="{escape(block.caption)}" src="data:image/png;base64,{data}">'
+            f"<figcaption>{escape(block.caption)}</figcaption></figure>"
+        )
     if isinstance(block, Chart):
-        return (f"<figure>{block.svg}<figcaption>{escape(block.caption)}</figcaption>"
-                "</figure>")
+        return f"<figure>{block.svg}<figcaption>{escape(block.caption)}</figcaption></figure>"
     if isinstance(block, Answer):
         notes = "".join(f"<li>{escape(note)}</li>" for note in block.notes)
-        return (f'<ul class="answers"><li data-answer="{escape(block.plan)}" '
-                f'data-verdict="{escape(block.verdict)}"><span class="verdict '
-                f'{verdict_class(block.verdict)}">{escape(block.lead)}.</span> '
-                f"{escape(block.text)}" + (f"<ul>{notes}</ul>" if notes else "") + "</li></ul>")
+        return (
+            f'<ul class="answers"><li data-answer="{escape(block.plan)}" '
+            f'data-verdict="{escape(block.verdict)}"><span class="verdict '
+            f'{verdict_class(block.verdict)}">{escape(block.lead)}.</span> '
+            f"{escape(block.text)}" + (f"<ul>{notes}</ul>" if notes else "") + "</li></ul>"
+        )
     inner = "\n".join(_html(b) for b in block.blocks)
-    return f'<section class="{escape(block.name)}" data-section="{escape(block.name)}">' \
-           f"{inner}</section>"
+    return (
+        f'<section class="{escape(block.name)}" data-section="{escape(block.name)}">'
+        f"{inner}</section>"
+    )
 
 
 def figures(blocks: Sequence[Block]) -> dict[str, bytes]:

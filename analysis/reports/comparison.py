@@ -75,28 +75,30 @@ def _method(comparisons: Sequence[Comparison]) -> list[Block]:
     seed = first.baseline.scenario.seed
     return [
         Heading(2, "Method"),
-        Bullets((
-            f"Each scenario ran {replicates} times (replicates) with the same seed ({seed}), "
-            "so replicate r of every scenario starts from the same random draws as far as the "
-            "scenarios consume them alike (common random numbers). Differences are taken "
-            "within each replicate pair, which removes the noise the pair shares.",
-            "Intervals are paired t intervals on the per-replicate differences "
-            "(d̄ ± t(0.975, n−1)·sd/√n), per outcome and year. They are not adjusted for "
-            "the many outcomes and years shown: about one interval in twenty misses the "
-            "true difference, so a single marginal result deserves caution.",
-            "Sources of efficacy: each week the model records how much mastery experience, "
-            "vicarious experience, social persuasion and affective states changed each "
-            "teacher's self-efficacy (Bandura 1997). The report sums these over the weeks "
-            "of the run (school mean, shown in TSES points). They explain the change in "
-            "the beliefs of teachers on the staff; teachers leaving and novices arriving "
-            "also move the school mean, so the sources need not add up to the difference "
-            "in mean self-efficacy.",
-            "Outcomes measured at the end of a year: annual gain and the SES–gain slope "
-            "come from the annual test; turnover is the share of teachers who leave at "
-            "that year's end.",
-            f"Simulated with staffroom {version()}. The same scenarios, seed and version give "
-            "the same numbers.",
-        )),
+        Bullets(
+            (
+                f"Each scenario ran {replicates} times (replicates) with the same seed ({seed}), "
+                "so replicate r of every scenario starts from the same random draws as far as the "
+                "scenarios consume them alike (common random numbers). Differences are taken "
+                "within each replicate pair, which removes the noise the pair shares.",
+                "Intervals are paired t intervals on the per-replicate differences "
+                "(d̄ ± t(0.975, n−1)·sd/√n), per outcome and year. They are not adjusted for "
+                "the many outcomes and years shown: about one interval in twenty misses the "
+                "true difference, so a single marginal result deserves caution.",
+                "Sources of efficacy: each week the model records how much mastery experience, "
+                "vicarious experience, social persuasion and affective states changed each "
+                "teacher's self-efficacy (Bandura 1997). The report sums these over the weeks "
+                "of the run (school mean, shown in TSES points). They explain the change in "
+                "the beliefs of teachers on the staff; teachers leaving and novices arriving "
+                "also move the school mean, so the sources need not add up to the difference "
+                "in mean self-efficacy.",
+                "Outcomes measured at the end of a year: annual gain and the SES–gain slope "
+                "come from the annual test; turnover is the share of teachers who leave at "
+                "that year's end.",
+                f"Simulated with staffroom {version()}. The same scenarios, seed and version give "
+                "the same numbers.",
+            )
+        ),
     ]
 
 
@@ -140,8 +142,10 @@ def _sources_table(comparison: Comparison, plan: str) -> TableBlock:
             interval = comparison.source_intervals(plan, year, span="year")[name]
             text = number(interval.estimate * TSES_POINTS, 3, signed=True)
             if not math.isnan(interval.low):
-                text += (f" [{number(interval.low * TSES_POINTS, 3)}, "
-                         f"{number(interval.high * TSES_POINTS, 3)}]")
+                text += (
+                    f" [{number(interval.low * TSES_POINTS, 3)}, "
+                    f"{number(interval.high * TSES_POINTS, 3)}]"
+                )
             cells.append(text + ("" if interval.clear else " ·"))
         rows.append(tuple(cells))
     return TableBlock(("source", *(f"year {y}" for y in years)), tuple(rows))
@@ -165,7 +169,7 @@ def _end_mean(result: Results, outcome: str, year: int) -> float:
 
 
 def blueprint_blocks(comparison: Comparison) -> list[Block]:
-    """"What you would see in the building": the Blueprint's eight items, per plan.
+    """ "What you would see in the building": the Blueprint's eight items, per plan.
 
     Each item shows the model outcomes that stand for it (``analysis.reports.blueprint``)
     at the end of the run, for the baseline and every plan, with each plan's
@@ -175,13 +179,21 @@ def blueprint_blocks(comparison: Comparison) -> list[Block]:
     year = comparison.years
     results = [comparison.baseline, *comparison.plans]
     names = sorted({o for item in ITEMS for o in item.outcomes})
-    diffs = {p.scenario.name: differences(p.summary, comparison.baseline.summary, names)
-             for p in comparison.plans}
+    diffs = {
+        p.scenario.name: differences(p.summary, comparison.baseline.summary, names)
+        for p in comparison.plans
+    }
     rows = []
     for item in ITEMS:
         if item.status == NOT_MODELLED:
-            rows.append((f"{item.number}. {item.text}", "not modelled",
-                         *("—" for _ in results), item.reason))
+            rows.append(
+                (
+                    f"{item.number}. {item.text}",
+                    "not modelled",
+                    *("—" for _ in results),
+                    item.reason,
+                )
+            )
             continue
         for k, outcome in enumerate(item.outcomes):
             cells = [level(_end_mean(comparison.baseline, outcome, year), outcome)]
@@ -189,22 +201,31 @@ def blueprint_blocks(comparison: Comparison) -> list[Block]:
                 table = diffs[plan.scenario.name]
                 row = table[(table["outcome"] == outcome) & (table["year"] == year)].iloc[0]
                 interval = _interval(row)
-                cells.append(f"{level(row['plan_mean'], outcome)} ({plus_minus(interval, outcome)}"
-                             f", {judgement(interval, outcome)})")
+                cells.append(
+                    f"{level(row['plan_mean'], outcome)} ({plus_minus(interval, outcome)}"
+                    f", {judgement(interval, outcome)})"
+                )
             stands = label(outcome) + ("" if item.status != "partly" else " (in part)")
-            rows.append((f"{item.number}. {item.text}" if k == 0 else "", stands, *cells,
-                         item.reason if k == 0 else ""))
-    header = ("evidence of practice", "in the model", *(r.scenario.name for r in results),
-              "why")
+            rows.append(
+                (
+                    f"{item.number}. {item.text}" if k == 0 else "",
+                    stands,
+                    *cells,
+                    item.reason if k == 0 else "",
+                )
+            )
+    header = ("evidence of practice", "in the model", *(r.scenario.name for r in results), "why")
     return [
         Heading(3, "What you would see in the building"),
-        Paragraph(f"The collective-responsibility Blueprint lists eight things a visitor would "
-                  f"see where staff take collective responsibility. For each, the model outcomes "
-                  f"that stand for it at the end of year {year} (mean of "
-                  f"{comparison.replicates} runs; for plans, the difference from the baseline "
-                  "± its 95% interval and what it means), or \"not modelled\" where the model "
-                  "has nothing to say: it invents no mechanism to fill a row. docs/blueprint.md "
-                  "gives the mapping and its sources."),
+        Paragraph(
+            f"The collective-responsibility Blueprint lists eight things a visitor would "
+            f"see where staff take collective responsibility. For each, the model outcomes "
+            f"that stand for it at the end of year {year} (mean of "
+            f"{comparison.replicates} runs; for plans, the difference from the baseline "
+            '± its 95% interval and what it means), or "not modelled" where the model '
+            "has nothing to say: it invents no mechanism to fill a row. docs/blueprint.md "
+            "gives the mapping and its sources."
+        ),
         TableBlock(header, tuple(rows), name="blueprint"),
     ]
 
@@ -221,45 +242,79 @@ def comparison_blocks(comparison: Comparison, prefix: str = "") -> list[Block]:
     """
     base = comparison.baseline.scenario.name
     year = comparison.years
-    blocks: list[Block] = [Heading(2, comparison.question or
-                                   f"Plans compared with {base}"), _scenario_list(comparison)]
+    blocks: list[Block] = [
+        Heading(2, comparison.question or f"Plans compared with {base}"),
+        _scenario_list(comparison),
+    ]
     base_rules = rule_notes(comparison.baseline)
     if base_rules:
         blocks.append(Paragraph(f"The baseline's leader: {' '.join(base_rules)}"))
     for plan_result in comparison.plans:
         plan = plan_result.scenario.name
         blocks.append(Heading(3, f"{plan} compared with {base}"))
-        blocks.append(Paragraph(f"At the end of year {year}, {plan} minus {base}, with 95% "
-                                "intervals (better: in the direction that helps students or "
-                                "teachers):"))
-        blocks.append(Bullets(tuple(finding(o, comparison.interval(plan, o, year))
-                                    for o in reported())))
-        blocks.append(Paragraph(source_sentence(
-            year, comparison.source_intervals(plan, year),
-            comparison.start_difference(plan, "self_efficacy_tses"),
-            comparison.interval(plan, "self_efficacy_tses", year).estimate)))
+        blocks.append(
+            Paragraph(
+                f"At the end of year {year}, {plan} minus {base}, with 95% "
+                "intervals (better: in the direction that helps students or "
+                "teachers):"
+            )
+        )
+        blocks.append(
+            Bullets(tuple(finding(o, comparison.interval(plan, o, year)) for o in reported()))
+        )
+        blocks.append(
+            Paragraph(
+                source_sentence(
+                    year,
+                    comparison.source_intervals(plan, year),
+                    comparison.start_difference(plan, "self_efficacy_tses"),
+                    comparison.interval(plan, "self_efficacy_tses", year).estimate,
+                )
+            )
+        )
         notes = rule_notes(plan_result)
         if notes:
             blocks.append(Paragraph("The leader's rules: " + " ".join(notes)))
-        blocks.append(Paragraph("Year by year: the difference from the baseline with its 95% "
-                                "interval; · marks no clear difference."))
+        blocks.append(
+            Paragraph(
+                "Year by year: the difference from the baseline with its 95% "
+                "interval; · marks no clear difference."
+            )
+        )
         blocks.append(_difference_table(comparison, plan))
-        blocks.append(Paragraph("Sources of self-efficacy, year by year: how much more (+) or "
-                                "less (−) each source moved teachers' self-efficacy than in the "
-                                "baseline during that year, in TSES points."))
+        blocks.append(
+            Paragraph(
+                "Sources of self-efficacy, year by year: how much more (+) or "
+                "less (−) each source moved teachers' self-efficacy than in the "
+                "baseline during that year, in TSES points."
+            )
+        )
         blocks.append(_sources_table(comparison, plan))
     blocks += blueprint_blocks(comparison)
-    blocks.append(Paragraph(f"Where each scenario ends (mean of {comparison.replicates} runs "
-                            f"at the end of year {year}):"))
+    blocks.append(
+        Paragraph(
+            f"Where each scenario ends (mean of {comparison.replicates} runs "
+            f"at the end of year {year}):"
+        )
+    )
     blocks.append(_levels_table(comparison))
     results = [comparison.baseline, *comparison.plans]
     blocks += [
-        Figure(f"{prefix}differences.png", plots.differences_figure(comparison),
-               f"Difference from {base} at the end of each year, with 95% intervals."),
-        Figure(f"{prefix}trajectories.png", plots.overview_figure(results),
-               "Each scenario over the run: mean of the runs with its 95% interval."),
-        Figure(f"{prefix}sources.png", plots.sources_figure(comparison),
-               f"Sources of self-efficacy summed over the run, difference from {base}."),
+        Figure(
+            f"{prefix}differences.png",
+            plots.differences_figure(comparison),
+            f"Difference from {base} at the end of each year, with 95% intervals.",
+        ),
+        Figure(
+            f"{prefix}trajectories.png",
+            plots.overview_figure(results),
+            "Each scenario over the run: mean of the runs with its 95% interval.",
+        ),
+        Figure(
+            f"{prefix}sources.png",
+            plots.sources_figure(comparison),
+            f"Sources of self-efficacy summed over the run, difference from {base}.",
+        ),
     ]
     return blocks
 
@@ -271,27 +326,38 @@ def one_page(comparisons: Sequence[Comparison], title: str, intro: str = "") -> 
         blocks.append(Paragraph(intro))
     for comparison in comparisons:
         base = comparison.baseline.scenario.name
-        heading = comparison.question if len(comparisons) > 1 else (
-            f"The answer: each plan against {base}")
+        heading = (
+            comparison.question
+            if len(comparisons) > 1
+            else (f"The answer: each plan against {base}")
+        )
         blocks.append(Heading(2, heading or f"Each plan against {base}"))
         blocks.append(chart(comparison))
         blocks += answers(comparison)
         base_rules = rule_notes(comparison.baseline)
         if base_rules:
             blocks.append(Paragraph(f"{base}: {' '.join(base_rules)}"))
-    blocks.append(Paragraph("What the model implies, not a forecast: use it to compare plans "
-                            "and ask why. The details, the Blueprint's evidence of practice and "
-                            "the method follow."))
+    blocks.append(
+        Paragraph(
+            "What the model implies, not a forecast: use it to compare plans "
+            "and ask why. The details, the Blueprint's evidence of practice and "
+            "the method follow."
+        )
+    )
     return Section("one-page", tuple(blocks))
 
 
-def report_blocks(comparisons: Sequence[Comparison], title: str,
-                  intro: str = "") -> list[Block]:
+def report_blocks(comparisons: Sequence[Comparison], title: str, intro: str = "") -> list[Block]:
     """A whole report: the one-page answer, reading guide, each comparison, method."""
     blocks: list[Block] = [one_page(comparisons, title, intro)]
-    blocks += [Heading(2, "How to read this report"), Bullets(READING_GUIDE),
-               Paragraph("The outcomes (the name in the CSV and Parquet files, and what the "
-                         "model measures):"), _glossary()]
+    blocks += [
+        Heading(2, "How to read this report"),
+        Bullets(READING_GUIDE),
+        Paragraph(
+            "The outcomes (the name in the CSV and Parquet files, and what the model measures):"
+        ),
+        _glossary(),
+    ]
     several = len(comparisons) > 1
     for k, comparison in enumerate(comparisons, start=1):
         blocks += comparison_blocks(comparison, prefix=f"q{k}_" if several else "")
@@ -300,14 +366,17 @@ def report_blocks(comparisons: Sequence[Comparison], title: str,
 
 # terminal tables
 
+
 def terminal_table(comparison: Comparison) -> Table:
     """A compact table: each plan's difference from the baseline in the last year."""
     year = comparison.years
     base = comparison.baseline.scenario.name
     title = comparison.question or f"Difference from {base}"
-    table = Table(title=f"{title}\nEnd of year {year}, {comparison.replicates} runs each; "
-                  "difference ± 95% CI (green better, red worse, dim no clear difference)",
-                  title_justify="left")
+    table = Table(
+        title=f"{title}\nEnd of year {year}, {comparison.replicates} runs each; "
+        "difference ± 95% CI (green better, red worse, dim no clear difference)",
+        title_justify="left",
+    )
     table.add_column("outcome")
     table.add_column(base, justify="right", style="dim")
     for plan in comparison.plans:
@@ -318,7 +387,8 @@ def terminal_table(comparison: Comparison) -> Table:
             interval = comparison.interval(plan.scenario.name, outcome, year)
             verdict = judgement(interval, outcome)
             style = {"better": "green", "worse": "red", "no clear difference": "dim"}.get(
-                verdict, "")
+                verdict, ""
+            )
             text = plus_minus(interval, outcome)
             cells.append(f"[{style}]{text}[/]" if style else text)
         table.add_row(*cells)
@@ -328,16 +398,17 @@ def terminal_table(comparison: Comparison) -> Table:
 def run_table(results: Results) -> Table:
     """End-of-year means of the key outcomes with their 95% intervals."""
     s = results.scenario
-    table = Table(title=f"{s.name}: mean of {s.replicates} runs at the end of each year "
-                  "± 95% CI", title_justify="left")
+    table = Table(
+        title=f"{s.name}: mean of {s.replicates} runs at the end of each year ± 95% CI",
+        title_justify="left",
+    )
     table.add_column("outcome")
     for year in range(1, s.years + 1):
         table.add_column(f"year {year}", justify="right")
     for outcome in reported():
         cells = [label(outcome)]
         for year in range(1, s.years + 1):
-            interval = mean_interval(
-                results.summary.loc[results.summary["year"] == year, outcome])
+            interval = mean_interval(results.summary.loc[results.summary["year"] == year, outcome])
             cells.append(plus_minus(interval, outcome).removeprefix("+"))
         table.add_row(*cells)
     return table

@@ -21,8 +21,16 @@ from simulation.outcomes import reported
 
 def about(command: str, scenarios: Sequence[Scenario]) -> dict:
     """The ``run.json`` entries saying what was run, with which version."""
-    described = [{"name": s.name, "file": str(s.path) if s.path else None, "years": s.years,
-                  "replicates": s.replicates, "seed": s.seed} for s in scenarios]
+    described = [
+        {
+            "name": s.name,
+            "file": str(s.path) if s.path else None,
+            "years": s.years,
+            "replicates": s.replicates,
+            "seed": s.seed,
+        }
+        for s in scenarios
+    ]
     if command == "run":
         return {"command": command, "staffroom_version": version(), "scenario": described[0]}
     return {"command": command, "staffroom_version": version(), "scenarios": described}
@@ -30,8 +38,10 @@ def about(command: str, scenarios: Sequence[Scenario]) -> dict:
 
 def run_files(results: Results, plots_wanted: bool) -> dict[str, bytes]:
     """``staffroom run``: trajectories, summary, decisions (with rules) and plots."""
-    files = {"trajectories.parquet": parquet_bytes(results.trajectories),
-             "summary.csv": csv_bytes(results.summary)}
+    files = {
+        "trajectories.parquet": parquet_bytes(results.trajectories),
+        "summary.csv": csv_bytes(results.summary),
+    }
     if results.scenario.rules:
         files["decisions.csv"] = csv_bytes(results.decisions)
     if plots_wanted:
@@ -47,28 +57,36 @@ def replicate_seeds(results: Results) -> list[int]:
     return [int(s) for s in results.summary.drop_duplicates("replicate")["seed"]]
 
 
-def report_files(comparisons: Sequence[Comparison], title: str,
-                 intro: str = "") -> dict[str, bytes]:
+def report_files(
+    comparisons: Sequence[Comparison], title: str, intro: str = ""
+) -> dict[str, bytes]:
     """``compare`` and ``demo``: report.md, report.html, plots/ and the tidy tables."""
     blocks = report_blocks(comparisons, title, intro)
     files = {f"plots/{name}": data for name, data in figures(blocks).items()}
     tables = {
-        "differences.csv": pd.concat([c.differences.assign(baseline=c.baseline.scenario.name)
-                                      for c in comparisons], ignore_index=True),
-        "sources.csv": pd.concat([c.sources.assign(baseline=c.baseline.scenario.name)
-                                  for c in comparisons], ignore_index=True),
+        "differences.csv": pd.concat(
+            [c.differences.assign(baseline=c.baseline.scenario.name) for c in comparisons],
+            ignore_index=True,
+        ),
+        "sources.csv": pd.concat(
+            [c.sources.assign(baseline=c.baseline.scenario.name) for c in comparisons],
+            ignore_index=True,
+        ),
     }
     runs = {r.scenario.name: r for c in comparisons for r in [c.baseline, *c.plans]}
     tables["summary.csv"] = pd.concat([r.summary for r in runs.values()], ignore_index=True)
-    decisions = [r.decisions for c in comparisons for r in [c.baseline, *c.plans]
-                 if r.scenario.rules]
+    decisions = [
+        r.decisions for c in comparisons for r in [c.baseline, *c.plans] if r.scenario.rules
+    ]
     if decisions:  # the leader's rules: which fired, in which run, when, on what it saw
         tables["decisions.csv"] = pd.concat(decisions, ignore_index=True).drop_duplicates(
-            ["scenario", "replicate", "rule", "step"])
+            ["scenario", "replicate", "rule", "step"]
+        )
     for name, frame in tables.items():
         files[name] = csv_bytes(frame)
-    files["trajectories.parquet"] = parquet_bytes(pd.concat(
-        [r.trajectories for r in runs.values()], ignore_index=True))
+    files["trajectories.parquet"] = parquet_bytes(
+        pd.concat([r.trajectories for r in runs.values()], ignore_index=True)
+    )
     files["report.md"] = to_markdown(blocks).encode("utf-8")
     files["report.html"] = to_html(blocks, title).encode("utf-8")
     return files

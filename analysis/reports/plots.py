@@ -26,8 +26,18 @@ from analysis.statistics.compare import Comparison
 from simulation import SOURCES, WEEKS_PER_YEAR
 from simulation.outcomes import REGISTRY, reported
 
-COLOURS = ("#4d4d4d", "#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
-           "#e377c2", "#17becf", "#bcbd22")
+COLOURS = (
+    "#4d4d4d",
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+)
 DPI = 100
 
 
@@ -62,8 +72,9 @@ def _grid(panels: int, height: float) -> tuple[plt.Figure, np.ndarray]:
     size = (4.2 * columns, height * rows + 1.3)
     figure, axes = plt.subplots(rows, columns, figsize=size, squeeze=False)
     inch = 1 / size[1]
-    figure.subplots_adjust(left=0.06, right=0.98, wspace=0.28, hspace=0.55,
-                           top=1 - 0.8 * inch, bottom=0.8 * inch)
+    figure.subplots_adjust(
+        left=0.06, right=0.98, wspace=0.28, hspace=0.55, top=1 - 0.8 * inch, bottom=0.8 * inch
+    )
     for axis in axes.flat[panels:]:
         axis.set_visible(False)
     return figure, axes
@@ -71,25 +82,31 @@ def _grid(panels: int, height: float) -> tuple[plt.Figure, np.ndarray]:
 
 def _legend(figure: plt.Figure, axis: plt.Axes, count: int) -> None:
     handles, labels = axis.get_legend_handles_labels()
-    figure.legend(handles, labels, loc="lower center", ncols=min(count, 4), fontsize=9,
-                  frameon=False)
+    figure.legend(
+        handles, labels, loc="lower center", ncols=min(count, 4), fontsize=9, frameon=False
+    )
 
 
 def _bands(frame: pd.DataFrame, x: str, outcome: str) -> pd.DataFrame:
     """Mean, 95% CI of the mean and 10-90% range of ``outcome`` over replicates at each x."""
     values = frame[[x, outcome]].assign(v=frame[outcome] * _scale(outcome))
     grouped = values.groupby(x)["v"]
-    out = pd.DataFrame({"mean": grouped.mean(), "sd": grouped.std(ddof=1),
-                        "n": grouped.count(), "p10": grouped.quantile(0.1),
-                        "p90": grouped.quantile(0.9)})
+    out = pd.DataFrame(
+        {
+            "mean": grouped.mean(),
+            "sd": grouped.std(ddof=1),
+            "n": grouped.count(),
+            "p10": grouped.quantile(0.1),
+            "p90": grouped.quantile(0.9),
+        }
+    )
     t = stats.t.ppf(0.975, np.maximum(out["n"] - 1, 1))
     half = np.where(out["n"] > 1, t * out["sd"] / np.sqrt(out["n"].clip(lower=1)), 0.0)
     out["low"], out["high"] = out["mean"] - half, out["mean"] + half
     return out.reset_index()
 
 
-def _panel(axis: plt.Axes, results: Sequence[Results], outcome: str,
-           spread: bool) -> None:
+def _panel(axis: plt.Axes, results: Sequence[Results], outcome: str, spread: bool) -> None:
     for k, result in enumerate(results):
         colour = COLOURS[k % len(COLOURS)]
         name = result.scenario.name
@@ -98,15 +115,21 @@ def _panel(axis: plt.Axes, results: Sequence[Results], outcome: str,
             x = b["year"] + (k - (len(results) - 1) / 2) * 0.06
             if spread:
                 axis.vlines(x, b["p10"], b["p90"], color=colour, alpha=0.25, linewidth=6)
-            axis.errorbar(x, b["mean"], yerr=[b["mean"] - b["low"], b["high"] - b["mean"]],
-                          color=colour, marker="o", capsize=3, label=name)
+            axis.errorbar(
+                x,
+                b["mean"],
+                yerr=[b["mean"] - b["low"], b["high"] - b["mean"]],
+                color=colour,
+                marker="o",
+                capsize=3,
+                label=name,
+            )
         else:
             frame = result.trajectories[result.trajectories["step"] > 0]
             b = _bands(frame, "step", outcome)
             x = b["step"] / WEEKS_PER_YEAR
             if spread:
-                axis.fill_between(x, b["p10"], b["p90"], color=colour, alpha=0.12,
-                                  linewidth=0)
+                axis.fill_between(x, b["p10"], b["p90"], color=colour, alpha=0.12, linewidth=0)
             axis.fill_between(x, b["low"], b["high"], color=colour, alpha=0.35, linewidth=0)
             axis.plot(x, b["mean"], color=colour, linewidth=1.5, label=name)
     axis.set_title(label(outcome), fontsize=10)
@@ -124,9 +147,12 @@ def outcome_figure(results: Sequence[Results], outcome: str) -> bytes:
     axis.legend(fontsize=8, loc="best")
     what = REGISTRY[outcome].description if outcome in REGISTRY else outcome
     if len(results) == 1:
-        axis.set_title(f"{results[0].scenario.name}: {what}\n"
-                       f"mean of {results[0].scenario.replicates} runs, 95% CI (dark), "
-                       "10–90% of runs (light)", fontsize=10)
+        axis.set_title(
+            f"{results[0].scenario.name}: {what}\n"
+            f"mean of {results[0].scenario.replicates} runs, 95% CI (dark), "
+            "10–90% of runs (light)",
+            fontsize=10,
+        )
     else:
         axis.set_title(what, fontsize=10)
     return png(figure)
@@ -140,8 +166,11 @@ def overview_figure(results: Sequence[Results], outcomes: Sequence[str] | None =
         _panel(axis, results, outcome, spread=len(results) == 1)
     _legend(figure, axes.flat[0], len(results))
     spread = ", 10–90% of runs (light)" if len(results) == 1 else ""
-    figure.suptitle(f"Mean of {results[0].scenario.replicates} runs with 95% CI (dark band)"
-                    f"{spread}", fontsize=11, y=1 - 0.2 / figure.get_figheight())
+    figure.suptitle(
+        f"Mean of {results[0].scenario.replicates} runs with 95% CI (dark band){spread}",
+        fontsize=11,
+        y=1 - 0.2 / figure.get_figheight(),
+    )
     return png(figure)
 
 
@@ -159,39 +188,62 @@ def differences_figure(comparison: Comparison) -> bytes:
             d = rows_["difference"] * scale
             low = (rows_["difference"] - rows_["low"]).fillna(0) * scale
             high = (rows_["high"] - rows_["difference"]).fillna(0) * scale
-            axis.errorbar(x, d, yerr=[low, high], marker="o", capsize=3,
-                          color=COLOURS[(k + 1) % len(COLOURS)], label=plan)
+            axis.errorbar(
+                x,
+                d,
+                yerr=[low, high],
+                marker="o",
+                capsize=3,
+                color=COLOURS[(k + 1) % len(COLOURS)],
+                label=plan,
+            )
         axis.axhline(0, color=COLOURS[0], linewidth=1)
         axis.set_title(label(outcome), fontsize=10)
         axis.set_xticks(range(1, comparison.years + 1))
         axis.set_xlabel("end of school year")
         axis.grid(alpha=0.3)
     _legend(figure, axes.flat[0], len(plans))
-    figure.suptitle(f"Difference from {comparison.baseline.scenario.name} (line at 0), "
-                    "with 95% intervals", fontsize=11, y=1 - 0.2 / figure.get_figheight())
+    figure.suptitle(
+        f"Difference from {comparison.baseline.scenario.name} (line at 0), with 95% intervals",
+        fontsize=11,
+        y=1 - 0.2 / figure.get_figheight(),
+    )
     return png(figure)
 
 
 def sources_figure(comparison: Comparison) -> bytes:
     """Each source's contribution to self-efficacy over the run: plan minus baseline."""
     figure, axis = plt.subplots(figsize=(7, 3.8), layout="constrained")
-    table = comparison.sources[(comparison.sources["year"] == comparison.years)
-                               & (comparison.sources["span"] == "to date")]
+    table = comparison.sources[
+        (comparison.sources["year"] == comparison.years) & (comparison.sources["span"] == "to date")
+    ]
     plans = [p.scenario.name for p in comparison.plans]
     width = 0.8 / max(len(plans), 1)
     for k, plan in enumerate(plans):
         rows = table[table["scenario"] == plan].set_index("source").loc[list(SOURCES)]
         x = np.arange(len(SOURCES)) + (k - (len(plans) - 1) / 2) * width
         d = rows["difference"] * TSES_POINTS
-        err = [(rows["difference"] - rows["low"]).fillna(0) * TSES_POINTS,
-               (rows["high"] - rows["difference"]).fillna(0) * TSES_POINTS]
-        axis.bar(x, d, width * 0.9, yerr=err, capsize=3, label=plan,
-                 color=COLOURS[(k + 1) % len(COLOURS)])
+        err = [
+            (rows["difference"] - rows["low"]).fillna(0) * TSES_POINTS,
+            (rows["high"] - rows["difference"]).fillna(0) * TSES_POINTS,
+        ]
+        axis.bar(
+            x,
+            d,
+            width * 0.9,
+            yerr=err,
+            capsize=3,
+            label=plan,
+            color=COLOURS[(k + 1) % len(COLOURS)],
+        )
     axis.axhline(0, color=COLOURS[0], linewidth=1)
     axis.set_xticks(range(len(SOURCES)), [SOURCE_NAMES[s] for s in SOURCES])
     axis.set_ylabel("TSES points")
-    axis.set_title(f"Sources of self-efficacy summed over {comparison.years} years:\n"
-                   f"difference from {comparison.baseline.scenario.name} (95% CI)", fontsize=10)
+    axis.set_title(
+        f"Sources of self-efficacy summed over {comparison.years} years:\n"
+        f"difference from {comparison.baseline.scenario.name} (95% CI)",
+        fontsize=10,
+    )
     axis.legend(fontsize=8)
     axis.grid(alpha=0.3, axis="y")
     return png(figure)
@@ -206,13 +258,23 @@ def sources_by_year_figure(results: Results) -> bytes:
         b = _bands(results.summary, "year", f"source_{name}_year")
         x = np.arange(len(years)) + (k - (len(SOURCES) - 1) / 2) * width
         err = [(b["mean"] - b["low"]) * TSES_POINTS, (b["high"] - b["mean"]) * TSES_POINTS]
-        axis.bar(x, b["mean"] * TSES_POINTS, width * 0.9, yerr=err, capsize=3,
-                 label=SOURCE_NAMES[name], color=COLOURS[(k + 1) % len(COLOURS)])
+        axis.bar(
+            x,
+            b["mean"] * TSES_POINTS,
+            width * 0.9,
+            yerr=err,
+            capsize=3,
+            label=SOURCE_NAMES[name],
+            color=COLOURS[(k + 1) % len(COLOURS)],
+        )
     axis.axhline(0, color=COLOURS[0], linewidth=1)
     axis.set_xticks(range(len(years)), [f"year {y}" for y in years])
     axis.set_ylabel("TSES points")
-    axis.set_title(f"{results.scenario.name}: change in teachers' self-efficacy from each\n"
-                   "source, summed over each year (mean of the runs, 95% CI)", fontsize=10)
+    axis.set_title(
+        f"{results.scenario.name}: change in teachers' self-efficacy from each\n"
+        "source, summed over each year (mean of the runs, 95% CI)",
+        fontsize=10,
+    )
     axis.legend(fontsize=8)
     axis.grid(alpha=0.3, axis="y")
     return png(figure)

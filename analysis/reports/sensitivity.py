@@ -46,6 +46,7 @@ def _save(figure, path: Path) -> Path:
 
 # plots
 
+
 def bar_chart(table: pd.DataFrame, kind: str, title: str, path: Path) -> Path:
     """Horizontal bars of the indices with their confidence intervals (PNG)."""
     from matplotlib.figure import Figure
@@ -67,8 +68,14 @@ def bar_chart(table: pd.DataFrame, kind: str, title: str, path: Path) -> Path:
     positions = np.arange(len(order))
     height = 0.8 / len(bars)
     for k, (column, conf, name) in enumerate(bars):
-        axes.barh(positions + (k - (len(bars) - 1) / 2) * height, order[column], height,
-                  xerr=order[conf] if conf else None, label=name, capsize=3)
+        axes.barh(
+            positions + (k - (len(bars) - 1) / 2) * height,
+            order[column],
+            height,
+            xerr=order[conf] if conf else None,
+            label=name,
+            capsize=3,
+        )
     axes.set_yticks(positions, order["factor"])
     axes.axvline(0, color="black", linewidth=0.6)
     axes.set_xlabel(label)
@@ -77,8 +84,9 @@ def bar_chart(table: pd.DataFrame, kind: str, title: str, path: Path) -> Path:
     return _save(figure, path)
 
 
-def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path,
-             half_widths: pd.DataFrame | None = None) -> Path:
+def heat_map(
+    cells: pd.DataFrame, title: str, label: str, path: Path, half_widths: pd.DataFrame | None = None
+) -> Path:
     """A heat map of an outcome over two factors, each cell annotated (PNG).
 
     With ``half_widths`` (same shape) each cell shows ``mean ± half-width``
@@ -87,11 +95,12 @@ def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path,
     from matplotlib.figure import Figure
 
     tall = half_widths is not None
-    figure = Figure(figsize=(1.3 * cells.shape[1] + 3, (0.8 if tall else 0.55) * cells.shape[0]
-                             + 2), layout="constrained")
+    figure = Figure(
+        figsize=(1.3 * cells.shape[1] + 3, (0.8 if tall else 0.55) * cells.shape[0] + 2),
+        layout="constrained",
+    )
     axes = figure.add_subplot()
-    image = axes.imshow(cells.to_numpy(dtype=float), aspect="auto", cmap="viridis",
-                        origin="lower")
+    image = axes.imshow(cells.to_numpy(dtype=float), aspect="auto", cmap="viridis", origin="lower")
     axes.set_xticks(range(cells.shape[1]), [str(c) for c in cells.columns], rotation=30)
     axes.set_yticks(range(cells.shape[0]), [str(i) for i in cells.index])
     axes.set_xlabel(str(cells.columns.name))
@@ -107,15 +116,25 @@ def heat_map(cells: pd.DataFrame, title: str, label: str, path: Path,
                 if tall:
                     half = float(half_widths.iloc[i, j])
                     text += f"\n±{half:.2g}" if np.isfinite(half) else "\n(1 run)"
-                axes.text(j, i, text, ha="center", va="center", fontsize=8,
-                          color="black" if value > middle else "white")
+                axes.text(
+                    j,
+                    i,
+                    text,
+                    ha="center",
+                    va="center",
+                    fontsize=8,
+                    color="black" if value > middle else "white",
+                )
     figure.colorbar(image, ax=axes, label=label)
-    axes.set_title(title + ("\n(mean ± half-width of the 95% interval over replicates)"
-                            if tall else ""), fontsize=10)
+    axes.set_title(
+        title + ("\n(mean ± half-width of the 95% interval over replicates)" if tall else ""),
+        fontsize=10,
+    )
     return _save(figure, path)
 
 
 # a results folder
+
 
 @dataclass
 class Analysis:
@@ -143,9 +162,11 @@ def outcome_column(manifest: dict, outcome: str | None) -> tuple[str, str]:
     columns = run_columns(manifest)
     if outcome in columns:
         return outcome, outcome
-    raise InputError(f"--outcome {outcome!r} is not in these results; kept outcomes: "
-                     f"{', '.join(mapping)} (add _y1, _y2, ... for a year's end)",
-                     key="outcome")
+    raise InputError(
+        f"--outcome {outcome!r} is not in these results; kept outcomes: "
+        f"{', '.join(mapping)} (add _y1, _y2, ... for a year's end)",
+        key="outcome",
+    )
 
 
 def per_point(runs: pd.DataFrame, column: str, points: int) -> np.ndarray:
@@ -153,14 +174,22 @@ def per_point(runs: pd.DataFrame, column: str, points: int) -> np.ndarray:
     means = runs.groupby("point")[column].mean().reindex(range(points))
     undefined = means[means.isna()]
     if len(undefined):
-        raise InputError(f"{column} is undefined (NaN) at {len(undefined)} of {points} design "
-                         f"points (e.g. point {undefined.index[0]}); choose another --outcome",
-                         key="outcome")
+        raise InputError(
+            f"{column} is undefined (NaN) at {len(undefined)} of {points} design "
+            f"points (e.g. point {undefined.index[0]}); choose another --outcome",
+            key="outcome",
+        )
     return means.to_numpy()
 
 
-def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = None,
-            y: str | None = None, output: str | Path | None = None) -> Analysis:
+def analyse(
+    results: str | Path,
+    outcome: str | None = None,
+    *,
+    x: str | None = None,
+    y: str | None = None,
+    output: str | Path | None = None,
+) -> Analysis:
     """Analyse one outcome of a finished sweep; write a CSV table and PNG charts.
 
     Parameters
@@ -184,16 +213,24 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
     runs = read_runs(results)
     expected = manifest["runs"]
     if len(runs) < expected:
-        raise InputError(f"{results} holds {len(runs)} of the sweep's {expected} runs; finish "
-                         "the sweep first (run the same `staffroom sweep` command again)",
-                         key="results")
+        raise InputError(
+            f"{results} holds {len(runs)} of the sweep's {expected} runs; finish "
+            "the sweep first (run the same `staffroom sweep` command again)",
+            key="results",
+        )
     runs = runs[runs["replicate"] < manifest["replicates"]]
     folder = Path(output) if output is not None else results
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"sensitivity-{column}"
     title = f"{manifest.get('name', '')}: {column}"
-    analysis = Analysis(design.kind, name, column, pd.DataFrame(), points=design.size,
-                        replicates=manifest["replicates"])
+    analysis = Analysis(
+        design.kind,
+        name,
+        column,
+        pd.DataFrame(),
+        points=design.size,
+        replicates=manifest["replicates"],
+    )
     if design_note:
         analysis.notes.append(design_note + " (run the sweep command again to rewrite it)")
     analysis.notes += design_warnings(design, manifest["replicates"])
@@ -209,40 +246,52 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
             levels = {f.name: f.grid() for f in design.factors}
             cells = grid(runs, x, y, column, x_levels=levels[x], y_levels=levels[y])
             tidy = grid_intervals(runs, x, y, column)
-            half = (tidy.assign(half=(tidy["high"] - tidy["low"]) / 2)
-                    .pivot_table(index=y, columns=x, values="half", aggfunc="first",
-                                 dropna=False)
-                    .reindex(index=list(levels[y]), columns=list(levels[x])))
+            half = (
+                tidy.assign(half=(tidy["high"] - tidy["low"]) / 2)
+                .pivot_table(index=y, columns=x, values="half", aggfunc="first", dropna=False)
+                .reindex(index=list(levels[y]), columns=list(levels[x]))
+            )
             analysis.extra["grid"] = cells
             analysis.extra["grid_half_width"] = half
-            write_with(folder / f"{stem}-grid.csv",
-                       lambda path: tidy.to_csv(path, index=False))
-            analysis.files.append(heat_map(cells, f"{title} (mean of runs)", column,
-                                           folder / f"{stem}-heatmap.png", half))
+            write_with(folder / f"{stem}-grid.csv", lambda path: tidy.to_csv(path, index=False))
+            analysis.files.append(
+                heat_map(
+                    cells, f"{title} (mean of runs)", column, folder / f"{stem}-heatmap.png", half
+                )
+            )
         else:
             only = design.names[0]
             means = runs.groupby(only)[column].agg(["mean", "std", "count"])
             means["half_width"] = [
-                (i.high - i.low) / 2 for i in
-                (mean_interval(v) for _, v in runs.groupby(only)[column])]
+                (i.high - i.low) / 2
+                for i in (mean_interval(v) for _, v in runs.groupby(only)[column])
+            ]
             analysis.extra["grid"] = means
             write_with(folder / f"{stem}-grid.csv", means.to_csv)
-            analysis.files.append(_level_chart(means, only, column, title,
-                                               folder / f"{stem}-levels.png"))
+            analysis.files.append(
+                _level_chart(means, only, column, title, folder / f"{stem}-levels.png")
+            )
     else:
         values = per_point(runs, column, design.size)
-        by_replicate = (runs.pivot_table(index="point", columns="replicate", values=column,
-                                         aggfunc="first", dropna=False)
-                        .reindex(range(design.size)).to_numpy(dtype=float))
+        by_replicate = (
+            runs.pivot_table(
+                index="point", columns="replicate", values=column, aggfunc="first", dropna=False
+            )
+            .reindex(range(design.size))
+            .to_numpy(dtype=float)
+        )
         if np.ptp(values) == 0:
-            raise InputError(f"{column} is the same at every design point; nothing to "
-                             "attribute", key="outcome")
+            raise InputError(
+                f"{column} is the same at every design point; nothing to attribute", key="outcome"
+            )
         if design.kind == "sobol":
             analysis.table, pairs = sobol_indices(design, values, seed=seed)
             if pairs is not None:
                 analysis.extra["second_order"] = pairs
-                write_with(folder / f"{stem}-second-order.csv",
-                           lambda path: pairs.to_csv(path, index=False))
+                write_with(
+                    folder / f"{stem}-second-order.csv",
+                    lambda path: pairs.to_csv(path, index=False),
+                )
         elif design.kind == "morris":
             analysis.table = morris_indices(design, values, seed=seed)
         else:
@@ -250,11 +299,12 @@ def analyse(results: str | Path, outcome: str | None = None, *, x: str | None = 
             analysis.table = rbd_fast_indices(design, values, seed=seed)
         if np.isfinite(by_replicate).all():
             analysis.table = with_replicate_uncertainty(
-                analysis.table, replicate_uncertainty(design, by_replicate, seed=seed))
-        analysis.files.append(bar_chart(analysis.table, design.kind, title,
-                                        folder / f"{stem}.png"))
-    table_path = write_with(folder / f"{stem}.csv",
-                            lambda path: analysis.table.to_csv(path, index=False))
+                analysis.table, replicate_uncertainty(design, by_replicate, seed=seed)
+            )
+        analysis.files.append(bar_chart(analysis.table, design.kind, title, folder / f"{stem}.png"))
+    table_path = write_with(
+        folder / f"{stem}.csv", lambda path: analysis.table.to_csv(path, index=False)
+    )
     analysis.files.insert(0, table_path)
     return analysis
 
@@ -263,8 +313,11 @@ def _factor(design: Design, name: str | None, default: int, option: str) -> str:
     if name is None:
         return design.names[default]
     if name not in design.names:
-        raise InputError(f"--{option} {name!r} is not a factor of this sweep; factors: "
-                         f"{', '.join(design.names)}", key=option)
+        raise InputError(
+            f"--{option} {name!r} is not a factor of this sweep; factors: "
+            f"{', '.join(design.names)}",
+            key=option,
+        )
     return name
 
 
@@ -274,18 +327,19 @@ def _level_chart(means: pd.DataFrame, factor: str, column: str, title: str, path
     figure = Figure(figsize=(6.5, 4), layout="constrained")
     axes = figure.add_subplot()
     half = means["half_width"].fillna(0)
-    axes.errorbar([str(v) for v in means.index], means["mean"], yerr=half, fmt="o-",
-                  capsize=3)
+    axes.errorbar([str(v) for v in means.index], means["mean"], yerr=half, fmt="o-", capsize=3)
     axes.set_xlabel(factor)
     axes.set_ylabel(f"{column} (mean, 95% interval)")
     axes.set_title(title, fontsize=10)
     return _save(figure, path)
 
 
-HEADINGS = {"sobol": "Sobol indices (95% intervals: design and replicates)",
-            "morris": "Morris screening (95% intervals of mu*: design and replicates)",
-            "rbd_fast": "RBD-FAST first-order indices (95% intervals: design and replicates)",
-            "factorial": "Main effects (share of variance explained by level means)"}
+HEADINGS = {
+    "sobol": "Sobol indices (95% intervals: design and replicates)",
+    "morris": "Morris screening (95% intervals of mu*: design and replicates)",
+    "rbd_fast": "RBD-FAST first-order indices (95% intervals: design and replicates)",
+    "factorial": "Main effects (share of variance explained by level means)",
+}
 
 
 def _cell(value) -> str:
@@ -294,9 +348,11 @@ def _cell(value) -> str:
 
 def terminal_tables(analysis: Analysis) -> list[Table | str]:
     """The indices (and a factorial grid) as terminal tables, with a note on wide intervals."""
-    table = Table(title=f"{HEADINGS[analysis.method]}: {analysis.column}, mean of "
-                  f"{analysis.replicates} replicate(s) at {analysis.points} design points",
-                  title_justify="left")
+    table = Table(
+        title=f"{HEADINGS[analysis.method]}: {analysis.column}, mean of "
+        f"{analysis.replicates} replicate(s) at {analysis.points} design points",
+        title_justify="left",
+    )
     shown = analysis.table
     for column in shown.columns:
         table.add_column(column, justify="left" if column == "factor" else "right")
@@ -305,18 +361,27 @@ def terminal_tables(analysis: Analysis) -> list[Table | str]:
     out: list[Table | str] = [table]
     conf = [c for c in ("S1_conf", "ST_conf") if c in shown.columns]
     if conf and float(shown[conf].max().max()) > 0.1:
-        out.append("some 95% intervals are wider than 0.1: a larger design (n, samples) "
-                   "or more replicates would narrow them")
+        out.append(
+            "some 95% intervals are wider than 0.1: a larger design (n, samples) "
+            "or more replicates would narrow them"
+        )
     if "grid_half_width" in analysis.extra:
         cells, half = analysis.extra["grid"], analysis.extra["grid_half_width"]
-        grid_table = Table(title=f"mean {analysis.column} ± half-width of the 95% interval "
-                           "over replicates", title_justify="left")
+        grid_table = Table(
+            title=f"mean {analysis.column} ± half-width of the 95% interval over replicates",
+            title_justify="left",
+        )
         grid_table.add_column(f"{cells.index.name}")
         for column in cells.columns:
             grid_table.add_column(str(column), justify="right")
         for (index, row), (_, widths) in zip(cells.iterrows(), half.iterrows(), strict=True):
-            grid_table.add_row(str(index), *(_cell(v) + (f" ± {w:.2g}" if w == w else "")
-                                             for v, w in zip(row, widths, strict=True)))
+            grid_table.add_row(
+                str(index),
+                *(
+                    _cell(v) + (f" ± {w:.2g}" if w == w else "")
+                    for v, w in zip(row, widths, strict=True)
+                ),
+            )
         out.append(grid_table)
     return out
 

@@ -43,8 +43,17 @@ def _shown(interval: Interval, outcome: str) -> str:
     return number(interval.estimate * phrase.scale, decimals_for(interval, phrase), signed=True)
 
 
-def _cell(interval: Interval, outcome: str, extent: float, left: float, width: float,
-          mid: float, text_x: float, text_y: float, plan: str) -> str:
+def _cell(
+    interval: Interval,
+    outcome: str,
+    extent: float,
+    left: float,
+    width: float,
+    mid: float,
+    text_x: float,
+    text_y: float,
+    plan: str,
+) -> str:
     """One plan's difference on one outcome: zero line, interval bar, dot, words."""
     verdict = judgement(interval, outcome)
     colour = VERDICT_COLOURS[verdict]
@@ -53,20 +62,27 @@ def _cell(interval: Interval, outcome: str, extent: float, left: float, width: f
     def x(value: float) -> float:
         return centre + value / extent * half
 
-    parts = [f'<line x1="{centre:.1f}" y1="{mid - 9}" x2="{centre:.1f}" y2="{mid + 9}" '
-             'stroke="#999" stroke-dasharray="3 3"/>']
+    parts = [
+        f'<line x1="{centre:.1f}" y1="{mid - 9}" x2="{centre:.1f}" y2="{mid + 9}" '
+        'stroke="#999" stroke-dasharray="3 3"/>'
+    ]
     if math.isfinite(interval.low) and math.isfinite(interval.high):
-        parts.append(f'<line x1="{x(interval.low):.1f}" y1="{mid}" x2="{x(interval.high):.1f}" '
-                     f'y2="{mid}" stroke="{colour}" stroke-width="4" stroke-linecap="round"/>')
+        parts.append(
+            f'<line x1="{x(interval.low):.1f}" y1="{mid}" x2="{x(interval.high):.1f}" '
+            f'y2="{mid}" stroke="{colour}" stroke-width="4" stroke-linecap="round"/>'
+        )
     if math.isfinite(interval.estimate):
-        parts.append(f'<circle cx="{x(interval.estimate):.1f}" cy="{mid}" r="5" '
-                     f'fill="{colour}"/>')
+        parts.append(f'<circle cx="{x(interval.estimate):.1f}" cy="{mid}" r="5" fill="{colour}"/>')
     words = "undefined" if verdict == "undefined" else f"{_shown(interval, outcome)} {verdict}"
     weight = "600" if verdict in ("better", "worse") else "400"
-    parts.append(f'<text x="{text_x:.1f}" y="{text_y:.1f}" fill="{colour}" font-size="12" '
-                 f'font-weight="{weight}">{html.escape(words)}</text>')
-    return (f'<g data-outcome="{outcome}" data-plan="{html.escape(plan)}" '
-            f'data-verdict="{verdict}">' + "".join(parts) + "</g>")
+    parts.append(
+        f'<text x="{text_x:.1f}" y="{text_y:.1f}" fill="{colour}" font-size="12" '
+        f'font-weight="{weight}">{html.escape(words)}</text>'
+    )
+    return (
+        f'<g data-outcome="{outcome}" data-plan="{html.escape(plan)}" '
+        f'data-verdict="{verdict}">' + "".join(parts) + "</g>"
+    )
 
 
 def _two_lines(name: str, width: int = 27) -> list[str]:
@@ -74,7 +90,7 @@ def _two_lines(name: str, width: int = 27) -> list[str]:
     lines = textwrap.wrap(name, width) or [""]
     if len(lines) > 2:
         lines = [lines[0], textwrap.shorten(" ".join(lines[1:]), width, placeholder=" …")]
-    return [line if len(line) <= width else line[:width - 1] + "…" for line in lines]
+    return [line if len(line) <= width else line[: width - 1] + "…" for line in lines]
 
 
 def chart(comparison: Comparison) -> Chart:
@@ -96,45 +112,86 @@ def chart(comparison: Comparison) -> Chart:
         lines = max(len(n) for n in names)
         for k, name in enumerate(names):
             x = LABEL_WIDTH + (k + 0.5) * COLUMN
-            spans = "".join(f'<tspan x="{x:.1f}" dy="{0 if j == 0 else 15}">'
-                            f"{html.escape(line)}</tspan>" for j, line in enumerate(name))
-            parts.append(f'<text x="{x:.1f}" y="{y + 16 + 15 * (lines - len(name))}" '
-                         f'text-anchor="middle" font-weight="600">{spans}</text>')
+            spans = "".join(
+                f'<tspan x="{x:.1f}" dy="{0 if j == 0 else 15}">{html.escape(line)}</tspan>'
+                for j, line in enumerate(name)
+            )
+            parts.append(
+                f'<text x="{x:.1f}" y="{y + 16 + 15 * (lines - len(name))}" '
+                f'text-anchor="middle" font-weight="600">{spans}</text>'
+            )
         y += HEADER + 15 * (lines - 1)
     row = WIDE_ROW if several else ROW
     for outcome in headline():
         intervals = {plan: comparison.interval(plan, outcome, year) for plan in plans}
-        extent = max([abs(v) for i in intervals.values() for v in (i.low, i.high, i.estimate)
-                      if math.isfinite(v)] or [0.0]) * 1.05 or 1.0
+        extent = (
+            max(
+                [
+                    abs(v)
+                    for i in intervals.values()
+                    for v in (i.low, i.high, i.estimate)
+                    if math.isfinite(v)
+                ]
+                or [0.0]
+            )
+            * 1.05
+            or 1.0
+        )
         mid = y + (12 if several else row / 2)
-        parts.append(f'<text x="4" y="{mid + 4}" font-weight="600">'
-                     f"{html.escape(label(outcome))}</text>")
+        parts.append(
+            f'<text x="4" y="{mid + 4}" font-weight="600">{html.escape(label(outcome))}</text>'
+        )
         for k, (plan, interval) in enumerate(intervals.items()):
             if several:
                 left = LABEL_WIDTH + k * COLUMN + 8
-                parts.append(_cell(interval, outcome, extent, left, COLUMN - 16, mid,
-                                   left + 4, y + 31, plan))
+                parts.append(
+                    _cell(interval, outcome, extent, left, COLUMN - 16, mid, left + 4, y + 31, plan)
+                )
             else:
-                parts.append(_cell(interval, outcome, extent, LABEL_WIDTH, ONE_BAR, mid,
-                                   LABEL_WIDTH + ONE_BAR + 12, mid + 4, plan))
+                parts.append(
+                    _cell(
+                        interval,
+                        outcome,
+                        extent,
+                        LABEL_WIDTH,
+                        ONE_BAR,
+                        mid,
+                        LABEL_WIDTH + ONE_BAR + 12,
+                        mid + 4,
+                        plan,
+                    )
+                )
         y += row
     height = y + 20
-    parts.append(f'<text x="{width / 2:.0f}" y="{height - 5}" text-anchor="middle" '
-                 'fill="#555">dashed line: same as the baseline</text>')
-    svg = (f'<svg class="chart" data-chart="differences" xmlns="http://www.w3.org/2000/svg" '
-           f'viewBox="0 0 {width} {height}" style="max-width: {width}px" '
-           'font-family="system-ui, sans-serif" font-size="13" role="img" '
-           'aria-label="Difference of each plan from the baseline">' + "".join(parts)
-           + "</svg>")
+    parts.append(
+        f'<text x="{width / 2:.0f}" y="{height - 5}" text-anchor="middle" '
+        'fill="#555">dashed line: same as the baseline</text>'
+    )
+    svg = (
+        f'<svg class="chart" data-chart="differences" xmlns="http://www.w3.org/2000/svg" '
+        f'viewBox="0 0 {width} {height}" style="max-width: {width}px" '
+        'font-family="system-ui, sans-serif" font-size="13" role="img" '
+        'aria-label="Difference of each plan from the baseline">' + "".join(parts) + "</svg>"
+    )
     header = ("outcome", *plans)
-    rows = tuple((label(o), *(f"{signed(comparison.interval(p, o, year), o)} "
-                              f"{judgement(comparison.interval(p, o, year), o)}"
-                              for p in plans)) for o in headline())
+    rows = tuple(
+        (
+            label(o),
+            *(
+                f"{signed(comparison.interval(p, o, year), o)} "
+                f"{judgement(comparison.interval(p, o, year), o)}"
+                for p in plans
+            ),
+        )
+        for o in headline()
+    )
     base = comparison.baseline.scenario.name
-    caption = (f"Difference from {base} at the end of year {year}, {comparison.replicates} "
-               "runs each: the dot is the estimate, the bar its 95% interval. Green: better; "
-               "red: worse; grey: no clear difference (the interval includes 0). Each outcome "
-               "has its own scale.")
+    caption = (
+        f"Difference from {base} at the end of year {year}, {comparison.replicates} "
+        "runs each: the dot is the estimate, the bar its 95% interval. Green: better; "
+        "red: worse; grey: no clear difference (the interval includes 0). Each outcome "
+        "has its own scale."
+    )
     return Chart(svg, TableBlock(header, rows), caption)
 
 
@@ -161,8 +218,10 @@ def answer(comparison: Comparison, plan: str) -> Answer:
     first_worse = [o for o in clear if verdicts[o] == "worse"][:1]
     chosen = (first_worse + [o for o in clear if o not in first_worse])[:2]
     if verdict == "no clear difference":
-        text = (f"By the end of year {year} the simulation cannot tell it apart from {base} on "
-                f"any of the {len(reported())} outcomes (more --replicates narrow the intervals).")
+        text = (
+            f"By the end of year {year} the simulation cannot tell it apart from {base} on "
+            f"any of the {len(reported())} outcomes (more --replicates narrow the intervals)."
+        )
     elif chosen:
         clauses = " and ".join(change(o, finals[o]) for o in chosen)
         text = f"By the end of year {year}, {clauses} than in {base} ({counts})."
@@ -183,8 +242,10 @@ def driver_note(comparison: Comparison, plan: str) -> str:
     points = number(clear[driver].estimate * TSES_POINTS, 2, signed=True)
     others = [SOURCE_NAMES[n] for n in clear if n != driver]
     also = f"; also clear: {', '.join(others)}" if others else ""
-    return (f"Driven mostly by {SOURCE_NAMES[driver]}: {points} TSES points of teachers' "
-            f"self-efficacy over {year} year{'s' if year != 1 else ''}{also}.")
+    return (
+        f"Driven mostly by {SOURCE_NAMES[driver]}: {points} TSES points of teachers' "
+        f"self-efficacy over {year} year{'s' if year != 1 else ''}{also}."
+    )
 
 
 def rule_notes(results: Results) -> list[str]:
@@ -201,10 +262,14 @@ def rule_notes(results: Results) -> list[str]:
             continue
         times = _times(fired)
         late = int((fired["step"] >= last_step).sum())
-        tail = (f"; {late} of these came at the end of the last year, too late to change the "
-                "run" if late else "")
-        notes.append(f"{name} fired in {fired['replicate'].nunique()} of {runs} runs: "
-                     f"{times}{tail}.")
+        tail = (
+            f"; {late} of these came at the end of the last year, too late to change the run"
+            if late
+            else ""
+        )
+        notes.append(
+            f"{name} fired in {fired['replicate'].nunique()} of {runs} runs: {times}{tail}."
+        )
     return notes
 
 
@@ -212,8 +277,11 @@ def _times(fired: pd.DataFrame) -> str:
     counts = fired.groupby(["step", "year", "week"]).size().reset_index(name="runs")
     said = []
     for row in counts.itertuples(index=False):
-        when = (f"at the end of year {row.year}" if row.week == WEEKS_PER_YEAR
-                else f"in year {row.year}, week {row.week}")
+        when = (
+            f"at the end of year {row.year}"
+            if row.week == WEEKS_PER_YEAR
+            else f"in year {row.year}, week {row.week}"
+        )
         said.append(f"{when} in {row.runs}")
     return ", ".join(said)
 

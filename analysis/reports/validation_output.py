@@ -19,12 +19,17 @@ def write_data(folder: Path, tables: dict, nels, robustness) -> None:
     """The tidy tables of every part as CSV files in ``folder``."""
     named = {f"{name}.csv": table for name, table in tables.items()}
     if nels is not None:
-        named |= {"nels_schools.csv": nels.schools, "nels_students.csv": nels.students,
-                  "nels_coefficients.csv": nels.main.coefficients,
-                  "nels_size_curve.csv": nels.size_curve}
+        named |= {
+            "nels_schools.csv": nels.schools,
+            "nels_students.csv": nels.students,
+            "nels_coefficients.csv": nels.main.coefficients,
+            "nels_size_curve.csv": nels.size_curve,
+        }
     if robustness is not None:
-        named |= {"robustness_verdicts.csv": robustness.verdicts,
-                  "robustness_claims.csv": robustness.claims}
+        named |= {
+            "robustness_verdicts.csv": robustness.verdicts,
+            "robustness_claims.csv": robustness.claims,
+        }
     for name, table in named.items():
         write_with(folder / name, lambda path, table=table: table.to_csv(path, index=False))
 
@@ -35,26 +40,34 @@ def figures(folder: Path, results: list[PatternResult], nels, robustness) -> dic
     by_number = {r.number: r for r in results}
     made: dict[str, Path] = {}
     if 1 in by_number:
-        made["pattern_1"] = plots.population(by_number[1].details["schools"],
-                                             folder / "population.png")
+        made["pattern_1"] = plots.population(
+            by_number[1].details["schools"], folder / "population.png"
+        )
         made["pattern_5"] = made["pattern_1"]
     if 2 in by_number:
         made["pattern_2"] = plots.yearly_arms(
-            by_number[2], ["collective_efficacy", "annual_gain", "ses_gain_slope"],
-            {"small": "600 students", "large": "2,400 students"}, folder / "size.png",
-            "Pattern 2: small vs large school (departments)")
+            by_number[2],
+            ["collective_efficacy", "annual_gain", "ses_gain_slope"],
+            {"small": "600 students", "large": "2,400 students"},
+            folder / "size.png",
+            "Pattern 2: small vs large school (departments)",
+        )
         if "curve" in by_number[2].details:
-            made["size_curve"] = plots.size_curve(by_number[2].details["curve"],
-                                                  folder / "size_curve.png")
+            made["size_curve"] = plots.size_curve(
+                by_number[2].details["curve"], folder / "size_curve.png"
+            )
     if 3 in by_number:
         made["pattern_3"] = plots.structure_growth(by_number[3], folder / "structure.png")
     if 4 in by_number:
         made["pattern_4"] = plots.ablation(by_number[4], folder / "ablation.png")
     if 6 in by_number:
         made["pattern_6"] = plots.yearly_arms(
-            by_number[6], ["practice_share", "annual_gain"],
+            by_number[6],
+            ["practice_share", "annual_gain"],
             {"coaching": "coaching", "train_the_trainer": "train-the-trainer"},
-            folder / "support.png", "Pattern 6: support for the practice from year 2")
+            folder / "support.png",
+            "Pattern 6: support for the practice from year 2",
+        )
     if 7 in by_number:
         made["pattern_7"] = plots.stickiness(by_number[7], folder / "stickiness.png")
     if nels is not None:
@@ -65,18 +78,37 @@ def figures(folder: Path, results: list[PatternResult], nels, robustness) -> dic
     return made
 
 
-def write_report(out: Path, docs: Path | None, provenance: Provenance,
-                 done: Validation) -> list[Path]:
+def write_report(
+    out: Path, docs: Path | None, provenance: Provenance, done: Validation
+) -> list[Path]:
     """Figures, tidy tables and ``report.md`` in ``out`` (and a copy at ``docs``)."""
     made = figures(out / "figures", done.results, done.nels, done.robustness)
     write_data(out / "data", done.tables, done.nels, done.robustness)
-    written = [write_text(out / "report.md", render(
-        provenance, done.results, {k: relative(v, out) for k, v in made.items()}, done.nels,
-        done.robustness))]
+    written = [
+        write_text(
+            out / "report.md",
+            render(
+                provenance,
+                done.results,
+                {k: relative(v, out) for k, v in made.items()},
+                done.nels,
+                done.robustness,
+            ),
+        )
+    ]
     if docs is not None:
         beside = docs.parent / docs.stem
         copied = {k: write_bytes(beside / v.name, v.read_bytes()) for k, v in made.items()}
-        written.append(write_text(docs, render(
-            provenance, done.results, {k: relative(v, docs.parent) for k, v in copied.items()},
-            done.nels, done.robustness)))
+        written.append(
+            write_text(
+                docs,
+                render(
+                    provenance,
+                    done.results,
+                    {k: relative(v, docs.parent) for k, v in copied.items()},
+                    done.nels,
+                    done.robustness,
+                ),
+            )
+        )
     return written

@@ -42,8 +42,9 @@ def _bands(ax, yearly: pd.DataFrame, measure: str, arms: Mapping[str, str]) -> N
     ax.set_title(measure.replace("_", " "))
 
 
-def yearly_arms(result: PatternResult, measures: list[str], arms: Mapping[str, str],
-                path: Path, title: str) -> Path:
+def yearly_arms(
+    result: PatternResult, measures: list[str], arms: Mapping[str, str], path: Path, title: str
+) -> Path:
     """Mean and 95% interval by year of several measures, one panel each."""
     yearly = result.details["yearly"]
     fig, axes = plt.subplots(1, len(measures), figsize=(4.2 * len(measures), 3.4))
@@ -76,8 +77,7 @@ def ablation(result: PatternResult, path: Path) -> Path:
     path_table = result.details["trajectory_difference"]
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
     for ax, measure in zip(axes, ("mean TSES", "SD of TSES"), strict=True):
-        for source, rows in path_table[path_table["measure"] == measure].groupby(
-                "source removed"):
+        for source, rows in path_table[path_table["measure"] == measure].groupby("source removed"):
             ax.plot(rows["year"], rows["difference"], marker="o", label=f"no {source}")
         ax.axhline(0, color="grey", lw=0.8)
         ax.set_xlabel("year")
@@ -89,8 +89,12 @@ def ablation(result: PatternResult, path: Path) -> Path:
 
 def population(schools: pd.DataFrame, path: Path) -> Path:
     """Patterns 1 and 5: school-level scatter plots across the population."""
-    pairs = (("responsibility", "annual_gain"), ("responsibility", "ses_gain_slope"),
-             ("collective_efficacy", "annual_gain"), ("collective_efficacy", "ses_gap"))
+    pairs = (
+        ("responsibility", "annual_gain"),
+        ("responsibility", "ses_gain_slope"),
+        ("collective_efficacy", "annual_gain"),
+        ("collective_efficacy", "ses_gap"),
+    )
     fig, axes = plt.subplots(1, 4, figsize=(16, 3.6))
     for ax, (x, y) in zip(axes, pairs, strict=True):
         for structure, rows in schools.groupby("structure"):
@@ -104,12 +108,19 @@ def population(schools: pd.DataFrame, path: Path) -> Path:
 
 def stickiness(result: PatternResult, path: Path) -> Path:
     """Pattern 7: collective efficacy and responsibility under the turnaround plan."""
-    arms = {"low": "low start, turnaround plan", "typical": "typical start, no plan",
-            "low_malleable": "low start, plan, malleable",
-            "typical_malleable": "typical start, no plan, malleable"}
-    return yearly_arms(result, ["collective_efficacy", "responsibility",
-                                "self_efficacy_tses"], arms, path,
-                       "Pattern 7: a low-efficacy school under the turnaround plan")
+    arms = {
+        "low": "low start, turnaround plan",
+        "typical": "typical start, no plan",
+        "low_malleable": "low start, plan, malleable",
+        "typical_malleable": "typical start, no plan, malleable",
+    }
+    return yearly_arms(
+        result,
+        ["collective_efficacy", "responsibility", "self_efficacy_tses"],
+        arms,
+        path,
+        "Pattern 7: a low-efficacy school under the turnaround plan",
+    )
 
 
 def size_curve(curve: pd.DataFrame, path: Path) -> Path:
@@ -117,8 +128,7 @@ def size_curve(curve: pd.DataFrame, path: Path) -> Path:
     measures = ("annual_gain", "ses_gain_slope", "collective_efficacy")
     fig, axes = plt.subplots(1, len(measures), figsize=(13, 3.6))
     for ax, measure in zip(axes, measures, strict=True):
-        for structure, rows in curve[curve["measure"] == measure].groupby("structure",
-                                                                          sort=False):
+        for structure, rows in curve[curve["measure"] == measure].groupby("structure", sort=False):
             ax.plot(rows["students"], rows["mean"], marker="o", label=structure)
             ax.fill_between(rows["students"], rows["low"], rows["high"], alpha=0.2)
         ax.axvspan(600, 900, color="#1a9850", alpha=0.1)
@@ -135,9 +145,13 @@ def nels_size_curve(result: NelsResult, path: Path) -> Path:
     curve = result.size_curve
     x = np.arange(len(curve))
     fig, ax = plt.subplots(figsize=(7, 3.6))
-    ax.errorbar(x, curve["effect"], yerr=[curve["effect"] - curve["low"],
-                                          curve["high"] - curve["effect"]],
-                fmt="o", capsize=3)
+    ax.errorbar(
+        x,
+        curve["effect"],
+        yerr=[curve["effect"] - curve["low"], curve["high"] - curve["effect"]],
+        fmt="o",
+        capsize=3,
+    )
     ax.axhline(0, color="grey", lw=0.8)
     ax.axvspan(1.5, 2.5, color="#1a9850", alpha=0.12, label="Lee & Smith (1997): best")
     ax.set_xticks(x, curve["band"])
@@ -156,8 +170,14 @@ def nels_responsibility(result: NelsResult, path: Path) -> Path:
     size = result.students["size"].mean()
     fig, ax = plt.subplots(figsize=(6, 3.6))
     for z, label in ((-1, "responsibility −1 SD"), (0, "average"), (1, "+1 SD")):
-        gain = (fit["Intercept"] + fit["ses"] * ses + fit["cr_z"] * z
-                + fit["ses:cr_z"] * ses * z + fit["size"] * size + fit["mean_ses"] * mean_ses)
+        gain = (
+            fit["Intercept"]
+            + fit["ses"] * ses
+            + fit["cr_z"] * z
+            + fit["ses:cr_z"] * ses * z
+            + fit["size"] * size
+            + fit["mean_ses"] * mean_ses
+        )
         ax.plot(ses, gain, label=label)
     ax.set_xlabel("student SES (national SD)")
     ax.set_ylabel("two-year gain (SD)")
@@ -169,8 +189,9 @@ def nels_responsibility(result: NelsResult, path: Path) -> Path:
 def robustness(result: RobustnessResult, path: Path) -> Path:
     """Verdict of every claim under every variant (rows) as coloured cells."""
     claims = result.claims.copy()
-    claims["variant"] = np.where(claims["direction"] == "default", "default",
-                                 claims["parameter"] + " " + claims["direction"])
+    claims["variant"] = np.where(
+        claims["direction"] == "default", "default", claims["parameter"] + " " + claims["direction"]
+    )
     order = list(dict.fromkeys(claims["variant"]))
     labels = list(dict.fromkeys(claims["claim"]))
     grid = claims.pivot(index="variant", columns="claim", values="verdict").loc[order, labels]
@@ -184,6 +205,5 @@ def robustness(result: RobustnessResult, path: Path) -> Path:
     ax.set_xticks(range(len(labels)), labels)
     ax.set_yticks(range(len(order)), order, fontsize=6)
     ax.xaxis.tick_top()
-    ax.set_title("Robustness: green holds, yellow inconclusive, red fails", fontsize=9,
-                 pad=22)
+    ax.set_title("Robustness: green holds, yellow inconclusive, red fails", fontsize=9, pad=22)
     return _save(fig, path)

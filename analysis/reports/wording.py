@@ -56,8 +56,10 @@ def signed(interval: Interval, outcome: str) -> str:
     estimate = number(interval.estimate * phrase.scale, d, signed=True)
     if math.isnan(interval.low):
         return estimate
-    return (f"{estimate} [{number(interval.low * phrase.scale, d)}, "
-            f"{number(interval.high * phrase.scale, d)}]")
+    return (
+        f"{estimate} [{number(interval.low * phrase.scale, d)}, "
+        f"{number(interval.high * phrase.scale, d)}]"
+    )
 
 
 def plus_minus(interval: Interval, outcome: str) -> str:
@@ -92,18 +94,24 @@ def sentence(outcome: str, interval: Interval, plan: str, baseline: str, year: i
     if interval.n == 0 or math.isnan(interval.estimate):
         return f"{start}, {phrase.noun} cannot be compared (it is undefined in these runs)."
     if math.isnan(interval.low):
-        return (f"{start}, {phrase.noun} differs by "
-                f"{number(interval.estimate * scale, d, signed=True)}{phrase.shown_unit} between "
-                f"{plan} and {baseline}, but {interval.n} replicate gives no interval: "
-                "run more replicates.")
+        return (
+            f"{start}, {phrase.noun} differs by "
+            f"{number(interval.estimate * scale, d, signed=True)}{phrase.shown_unit} between "
+            f"{plan} and {baseline}, but {interval.n} replicate gives no interval: "
+            "run more replicates."
+        )
     if not interval.clear:
-        return (f"{start}, there is no clear difference in {phrase.noun} between {plan} and "
-                f"{baseline} (difference {number(interval.estimate * scale, d, signed=True)}"
-                f"{phrase.shown_unit}, 95% CI {number(interval.low * scale, d)} to "
-                f"{number(interval.high * scale, d)}).")
+        return (
+            f"{start}, there is no clear difference in {phrase.noun} between {plan} and "
+            f"{baseline} (difference {number(interval.estimate * scale, d, signed=True)}"
+            f"{phrase.shown_unit}, 95% CI {number(interval.low * scale, d)} to "
+            f"{number(interval.high * scale, d)})."
+        )
     low, high = sorted((abs(interval.low) * scale, abs(interval.high) * scale))
-    return (f"{start}, {change(outcome, interval)} in {plan} than in {baseline} "
-            f"(95% CI {number(low, d)}–{number(high, d)}).")
+    return (
+        f"{start}, {change(outcome, interval)} in {plan} than in {baseline} "
+        f"(95% CI {number(low, d)}–{number(high, d)})."
+    )
 
 
 def finding(outcome: str, interval: Interval) -> str:
@@ -121,11 +129,15 @@ def finding(outcome: str, interval: Interval) -> str:
         return f"{noun} cannot be compared (it is undefined in these runs)."
     estimate = f"{number(interval.estimate * scale, d, signed=True)}{phrase.shown_unit}"
     if math.isnan(interval.low):
-        return (f"{noun} differs by {estimate}, but {interval.n} replicate gives no interval: "
-                "run more replicates.")
+        return (
+            f"{noun} differs by {estimate}, but {interval.n} replicate gives no interval: "
+            "run more replicates."
+        )
     if not interval.clear:
-        return (f"No clear difference in {phrase.noun} (difference {estimate}, 95% CI "
-                f"{number(interval.low * scale, d)} to {number(interval.high * scale, d)}).")
+        return (
+            f"No clear difference in {phrase.noun} (difference {estimate}, 95% CI "
+            f"{number(interval.low * scale, d)} to {number(interval.high * scale, d)})."
+        )
     low, high = sorted((abs(interval.low) * scale, abs(interval.high) * scale))
     return f"{change(outcome, interval, capital=True)} (95% CI {number(low, d)}–{number(high, d)})."
 
@@ -136,9 +148,11 @@ def change(outcome: str, interval: Interval, capital: bool = False) -> str:
     d = decimals_for(interval, phrase)
     noun = phrase.noun[0].upper() + phrase.noun[1:] if capital else phrase.noun
     comparative = phrase.more if interval.estimate > 0 else phrase.less
-    return (f"{noun} {'are' if phrase.plural else 'is'} "
-            f"{number(abs(interval.estimate) * phrase.scale, d)}{phrase.shown_unit} "
-            f"{comparative}{phrase.scale_note}")
+    return (
+        f"{noun} {'are' if phrase.plural else 'is'} "
+        f"{number(abs(interval.estimate) * phrase.scale, d)}{phrase.shown_unit} "
+        f"{comparative}{phrase.scale_note}"
+    )
 
 
 def tally(intervals: dict[str, Interval]) -> str:
@@ -151,8 +165,7 @@ def tally(intervals: dict[str, Interval]) -> str:
     unclear = verdicts.count("no clear difference")
     undefined = verdicts.count("undefined")
     other = len(verdicts) - better - worse - unclear - undefined
-    parts = [f"better on {better}", f"worse on {worse}",
-             f"no clear difference on {unclear}"]
+    parts = [f"better on {better}", f"worse on {worse}", f"no clear difference on {unclear}"]
     if other:
         parts.append(f"changed on {other}")
     if undefined:
@@ -173,8 +186,7 @@ def judgement(interval: Interval, outcome: str) -> str:
     return "better" if (up == (phrase.better > 0)) else "worse"
 
 
-def source_sentence(years: int, intervals: dict[str, Interval], start: float,
-                    end: float) -> str:
+def source_sentence(years: int, intervals: dict[str, Interval], start: float, end: float) -> str:
     """Which sources of efficacy drove the difference in self-efficacy, and what else moved it.
 
     Parameters
@@ -196,25 +208,31 @@ def source_sentence(years: int, intervals: dict[str, Interval], start: float,
     for name in SOURCES:
         interval = intervals[name]
         mark = "" if interval.clear else " (no clear difference)"
-        parts.append(f"{SOURCE_NAMES[name]} {number(interval.estimate * TSES_POINTS, 2, True)}"
-                     f"{mark}")
+        parts.append(
+            f"{SOURCE_NAMES[name]} {number(interval.estimate * TSES_POINTS, 2, True)}{mark}"
+        )
     sources = round(sum(i.estimate for i in intervals.values()) * TSES_POINTS, 2)
     start, end = round(start, 2), round(end, 2)
     staff = round(end - start - sources, 2)
     span = f"{years} year{'s' if years != 1 else ''}"
-    text = (f"Summed over {span}, the four sources of efficacy changed teachers' "
-            f"self-efficacy by {number(sources, 2, True)} TSES points relative to the "
-            f"baseline: " + "; ".join(parts) + ". ")
-    began = (f"the staff started {number(start, 2, True)} points apart and "
-             if start != 0 else "")
-    text += (f"The sources move the beliefs of teachers on the staff; {began}teachers leaving "
-             f"and new hires arriving changed the difference by {number(staff, 2, True)}, so "
-             f"mean self-efficacy ends {number(end, 2, True)} TSES points from the "
-             "baseline's.")
+    text = (
+        f"Summed over {span}, the four sources of efficacy changed teachers' "
+        f"self-efficacy by {number(sources, 2, True)} TSES points relative to the "
+        f"baseline: " + "; ".join(parts) + ". "
+    )
+    began = f"the staff started {number(start, 2, True)} points apart and " if start != 0 else ""
+    text += (
+        f"The sources move the beliefs of teachers on the staff; {began}teachers leaving "
+        f"and new hires arriving changed the difference by {number(staff, 2, True)}, so "
+        f"mean self-efficacy ends {number(end, 2, True)} TSES points from the "
+        "baseline's."
+    )
     clear = {n: i for n, i in intervals.items() if i.clear}
     if not clear:
         return text + " No source made a clear difference."
     driver = max(clear, key=lambda n: abs(clear[n].estimate))
     direction = "up" if clear[driver].estimate > 0 else "down"
-    return (text + f" The largest clear contribution is {SOURCE_NAMES[driver]}, pushing "
-            f"self-efficacy {direction}.")
+    return (
+        text + f" The largest clear contribution is {SOURCE_NAMES[driver]}, pushing "
+        f"self-efficacy {direction}."
+    )

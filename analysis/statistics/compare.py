@@ -63,11 +63,12 @@ class Comparison:
 
     def interval(self, plan: str, outcome: str, year: int) -> Interval:
         """One difference as an :class:`Interval`."""
-        row = self.differences[(self.differences["scenario"] == plan)
-                               & (self.differences["outcome"] == outcome)
-                               & (self.differences["year"] == year)].iloc[0]
-        return Interval(row["difference"], row["low"], row["high"], int(row["n"]),
-                        row["method"])
+        row = self.differences[
+            (self.differences["scenario"] == plan)
+            & (self.differences["outcome"] == outcome)
+            & (self.differences["year"] == year)
+        ].iloc[0]
+        return Interval(row["difference"], row["low"], row["high"], int(row["n"]), row["method"])
 
     def result(self, plan: str) -> Results:
         """The runs of the scenario named ``plan`` (a plan or the baseline)."""
@@ -75,23 +76,31 @@ class Comparison:
 
     def start_difference(self, plan: str, outcome: str) -> float:
         """Plan minus baseline mean of ``outcome`` before the first week (step 0)."""
+
         def start(result: Results) -> float:
             frame = result.trajectories
             return float(frame.loc[frame["step"] == 0, outcome].mean())
+
         return start(self.result(plan)) - start(self.baseline)
 
-    def source_intervals(self, plan: str, year: int, span: str = "to date"
-                         ) -> dict[str, Interval]:
+    def source_intervals(self, plan: str, year: int, span: str = "to date") -> dict[str, Interval]:
         """Each source's difference in ``year`` (span ``"year"``) or up to it, as intervals."""
         table = self.sources
-        rows = table[(table["scenario"] == plan) & (table["year"] == year)
-                     & (table["span"] == span)]
-        return {r["source"]: Interval(r["difference"], r["low"], r["high"], int(r["n"]),
-                                      r["method"]) for _, r in rows.iterrows()}
+        rows = table[
+            (table["scenario"] == plan) & (table["year"] == year) & (table["span"] == span)
+        ]
+        return {
+            r["source"]: Interval(r["difference"], r["low"], r["high"], int(r["n"]), r["method"])
+            for _, r in rows.iterrows()
+        }
 
 
-def common_run(references: Sequence[str], years: int | None = None,
-               replicates: int | None = None, seed: int | None = None) -> list[Scenario]:
+def common_run(
+    references: Sequence[str],
+    years: int | None = None,
+    replicates: int | None = None,
+    seed: int | None = None,
+) -> list[Scenario]:
     """Load scenarios and give them one run plan, for a fair comparison.
 
     Parameters
@@ -111,15 +120,20 @@ def common_run(references: Sequence[str], years: int | None = None,
         For a bad file, fewer than two scenarios, or fewer than 2 replicates.
     """
     if len(references) < 2:
-        raise InputError("compare needs at least two scenarios: a baseline, then one or more "
-                         "plans, e.g. `staffroom compare departments plc`", key="SCENARIO")
+        raise InputError(
+            "compare needs at least two scenarios: a baseline, then one or more "
+            "plans, e.g. `staffroom compare departments plc`",
+            key="SCENARIO",
+        )
     loaded = [load(reference) for reference in references]
     if replicates is not None and replicates < 2:
-        raise InputError(f"--replicates {replicates} is too few to compare; allowed: 2 or "
-                         "more (an interval needs at least two runs)", key="--replicates")
+        raise InputError(
+            f"--replicates {replicates} is too few to compare; allowed: 2 or "
+            "more (an interval needs at least two runs)",
+            key="--replicates",
+        )
     years = years if years is not None else max(s.years for s in loaded)
-    replicates = replicates if replicates is not None else max(2, *(s.replicates
-                                                                    for s in loaded))
+    replicates = replicates if replicates is not None else max(2, *(s.replicates for s in loaded))
     seed = seed if seed is not None else loaded[0].seed
     planned = [s.for_run(years=years, replicates=replicates, seed=seed) for s in loaded]
     return _unique_names(planned)
@@ -145,12 +159,21 @@ def compare(results: Sequence[Results], question: str = "") -> Comparison:
         table.insert(0, "scenario", plan.scenario.name)
         tables.append(table)
         for span, sums in (
-                ("year", differences(plan.summary, baseline.summary, names)),
-                ("to date", differences(cumulative(plan.summary, names), base_sources, names))):
+            ("year", differences(plan.summary, baseline.summary, names)),
+            ("to date", differences(cumulative(plan.summary, names), base_sources, names)),
+        ):
             sums.insert(0, "scenario", plan.scenario.name)
             sums.insert(1, "span", span)
-            sums.insert(2, "source", sums.pop("outcome").str.removeprefix(
-                "source_").str.removesuffix("_year"))
+            sums.insert(
+                2,
+                "source",
+                sums.pop("outcome").str.removeprefix("source_").str.removesuffix("_year"),
+            )
             source_tables.append(sums)
-    return Comparison(question, baseline, plans, pd.concat(tables, ignore_index=True),
-                      pd.concat(source_tables, ignore_index=True))
+    return Comparison(
+        question,
+        baseline,
+        plans,
+        pd.concat(tables, ignore_index=True),
+        pd.concat(source_tables, ignore_index=True),
+    )

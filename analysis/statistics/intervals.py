@@ -55,8 +55,9 @@ class Interval:
 
 
 def _finite(values: Iterable[float]) -> np.ndarray:
-    array = np.asarray(list(values) if not isinstance(values, np.ndarray | pd.Series)
-                       else values, dtype=float)
+    array = np.asarray(
+        list(values) if not isinstance(values, np.ndarray | pd.Series) else values, dtype=float
+    )
     return array[np.isfinite(array)]
 
 
@@ -78,8 +79,9 @@ def _t_interval(x: np.ndarray, level: float, method: str) -> Interval:
     return Interval(mean, mean - half, mean + half, n, method)
 
 
-def paired_difference(plan: Iterable[float], baseline: Iterable[float],
-                      level: float = LEVEL) -> Interval:
+def paired_difference(
+    plan: Iterable[float], baseline: Iterable[float], level: float = LEVEL
+) -> Interval:
     """Mean of ``plan - baseline`` over pairs, with the paired t interval.
 
     Pairs where either value is NaN are left out.
@@ -92,8 +94,9 @@ def paired_difference(plan: Iterable[float], baseline: Iterable[float],
     return _t_interval(d[np.isfinite(d)], level, "paired t")
 
 
-def welch_difference(plan: Iterable[float], baseline: Iterable[float],
-                     level: float = LEVEL) -> Interval:
+def welch_difference(
+    plan: Iterable[float], baseline: Iterable[float], level: float = LEVEL
+) -> Interval:
     """Difference of means of two independent samples, with Welch's t interval."""
     a, b = _finite(plan), _finite(baseline)
     if a.size == 0 or b.size == 0:
@@ -107,8 +110,7 @@ def welch_difference(plan: Iterable[float], baseline: Iterable[float],
         return Interval(estimate, estimate, estimate, min(a.size, b.size), "Welch t")
     df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     half = float(stats.t.ppf(0.5 + level / 2, df)) * se
-    return Interval(estimate, estimate - half, estimate + half, min(a.size, b.size),
-                    "Welch t")
+    return Interval(estimate, estimate - half, estimate + half, min(a.size, b.size), "Welch t")
 
 
 def _paired_by_seed(plan: pd.DataFrame, baseline: pd.DataFrame) -> bool:
@@ -118,8 +120,9 @@ def _paired_by_seed(plan: pd.DataFrame, baseline: pd.DataFrame) -> bool:
     return a.index.equals(b.index) and bool((a == b).all())
 
 
-def differences(plan: pd.DataFrame, baseline: pd.DataFrame, outcomes: Iterable[str],
-                level: float = LEVEL) -> pd.DataFrame:
+def differences(
+    plan: pd.DataFrame, baseline: pd.DataFrame, outcomes: Iterable[str], level: float = LEVEL
+) -> pd.DataFrame:
     """Plan minus baseline, for each outcome at the end of each year.
 
     Parameters
@@ -152,14 +155,24 @@ def differences(plan: pd.DataFrame, baseline: pd.DataFrame, outcomes: Iterable[s
                 interval = paired_difference(a[outcome], b[outcome], level)
             else:
                 interval = welch_difference(a[outcome], b[outcome], level)
-            rows.append({"outcome": outcome, "year": int(year),
-                         "baseline_mean": float(np.nanmean(b[outcome]))
-                         if b[outcome].notna().any() else math.nan,
-                         "plan_mean": float(np.nanmean(a[outcome]))
-                         if a[outcome].notna().any() else math.nan,
-                         "difference": interval.estimate, "low": interval.low,
-                         "high": interval.high, "n": interval.n, "method": interval.method,
-                         "clear": interval.clear})
+            rows.append(
+                {
+                    "outcome": outcome,
+                    "year": int(year),
+                    "baseline_mean": float(np.nanmean(b[outcome]))
+                    if b[outcome].notna().any()
+                    else math.nan,
+                    "plan_mean": float(np.nanmean(a[outcome]))
+                    if a[outcome].notna().any()
+                    else math.nan,
+                    "difference": interval.estimate,
+                    "low": interval.low,
+                    "high": interval.high,
+                    "n": interval.n,
+                    "method": interval.method,
+                    "clear": interval.clear,
+                }
+            )
     return pd.DataFrame(rows)
 
 

@@ -33,8 +33,10 @@ ADVISED = {"lhs": ("samples", 100), "sobol": ("n", 64), "morris": ("trajectories
 
 # indices from (design, y)
 
-def sobol_indices(design: Design, y: np.ndarray, *, seed: int = 1
-                  ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+
+def sobol_indices(
+    design: Design, y: np.ndarray, *, seed: int = 1
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Sobol first-order and total indices with confidence intervals.
 
     Parameters
@@ -56,20 +58,37 @@ def sobol_indices(design: Design, y: np.ndarray, *, seed: int = 1
 
     _check_kind(design, "sobol")
     second = bool(design.options.get("second_order", True))
-    result = sobol.analyze(design.problem(), np.asarray(y, dtype=float),
-                           calc_second_order=second, num_resamples=RESAMPLES,
-                           conf_level=CONF_LEVEL, seed=seed)
-    table = pd.DataFrame({"factor": design.names, "S1": result["S1"],
-                          "S1_conf": result["S1_conf"], "ST": result["ST"],
-                          "ST_conf": result["ST_conf"]})
+    result = sobol.analyze(
+        design.problem(),
+        np.asarray(y, dtype=float),
+        calc_second_order=second,
+        num_resamples=RESAMPLES,
+        conf_level=CONF_LEVEL,
+        seed=seed,
+    )
+    table = pd.DataFrame(
+        {
+            "factor": design.names,
+            "S1": result["S1"],
+            "S1_conf": result["S1_conf"],
+            "ST": result["ST"],
+            "ST_conf": result["ST_conf"],
+        }
+    )
     pairs = None
     if second:
         rows = []
         names = design.names
         for i in range(len(names)):
             for j in range(i + 1, len(names)):
-                rows.append({"factor_1": names[i], "factor_2": names[j],
-                             "S2": result["S2"][i, j], "S2_conf": result["S2_conf"][i, j]})
+                rows.append(
+                    {
+                        "factor_1": names[i],
+                        "factor_2": names[j],
+                        "S2": result["S2"][i, j],
+                        "S2_conf": result["S2_conf"][i, j],
+                    }
+                )
         pairs = pd.DataFrame(rows, columns=["factor_1", "factor_2", "S2", "S2_conf"])
     return table, pairs
 
@@ -79,13 +98,24 @@ def morris_indices(design: Design, y: np.ndarray, *, seed: int = 1) -> pd.DataFr
     from SALib.analyze import morris
 
     _check_kind(design, "morris")
-    result = morris.analyze(design.problem(), design.unit(), np.asarray(y, dtype=float),
-                            num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
-                            num_levels=int(design.options.get("levels", 4)), seed=seed)
-    return pd.DataFrame({"factor": design.names, "mu": np.asarray(result["mu"]),
-                         "mu_star": np.asarray(result["mu_star"]),
-                         "mu_star_conf": np.asarray(result["mu_star_conf"]),
-                         "sigma": np.asarray(result["sigma"])})
+    result = morris.analyze(
+        design.problem(),
+        design.unit(),
+        np.asarray(y, dtype=float),
+        num_resamples=RESAMPLES,
+        conf_level=CONF_LEVEL,
+        num_levels=int(design.options.get("levels", 4)),
+        seed=seed,
+    )
+    return pd.DataFrame(
+        {
+            "factor": design.names,
+            "mu": np.asarray(result["mu"]),
+            "mu_star": np.asarray(result["mu_star"]),
+            "mu_star_conf": np.asarray(result["mu_star_conf"]),
+            "sigma": np.asarray(result["sigma"]),
+        }
+    )
 
 
 def rbd_fast_indices(design: Design, y: np.ndarray, *, seed: int = 1) -> pd.DataFrame:
@@ -93,14 +123,19 @@ def rbd_fast_indices(design: Design, y: np.ndarray, *, seed: int = 1) -> pd.Data
     from SALib.analyze import rbd_fast
 
     _check_kind(design, "lhs")
-    result = rbd_fast.analyze(design.problem(), design.unit(), np.asarray(y, dtype=float),
-                              M=RBD_HARMONICS, num_resamples=RESAMPLES, conf_level=CONF_LEVEL,
-                              seed=seed)
+    result = rbd_fast.analyze(
+        design.problem(),
+        design.unit(),
+        np.asarray(y, dtype=float),
+        M=RBD_HARMONICS,
+        num_resamples=RESAMPLES,
+        conf_level=CONF_LEVEL,
+        seed=seed,
+    )
     conf = np.asarray(result["S1_conf"], dtype=float)
     if design.size <= 4 * RBD_HARMONICS + 2:  # its bootstrap cannot vary: ±0 would be a lie
         conf = np.full(conf.shape, np.nan)
-    return pd.DataFrame({"factor": design.names, "S1": np.asarray(result["S1"]),
-                         "S1_conf": conf})
+    return pd.DataFrame({"factor": design.names, "S1": np.asarray(result["S1"]), "S1_conf": conf})
 
 
 def main_effects(frame: pd.DataFrame, factors: Sequence[str], column: str) -> pd.DataFrame:
@@ -117,17 +152,25 @@ def main_effects(frame: pd.DataFrame, factors: Sequence[str], column: str) -> pd
         groups = frame.groupby(name, sort=True, observed=True)[column]
         means, counts = groups.mean(), groups.count()
         between = float((counts * (means - values.mean()) ** 2).sum())
-        rows.append({"factor": name, "eta_squared": between / total if total > 0 else 0.0,
-                     "lowest_mean": float(means.min()), "lowest_at": means.idxmin(),
-                     "highest_mean": float(means.max()), "highest_at": means.idxmax()})
+        rows.append(
+            {
+                "factor": name,
+                "eta_squared": between / total if total > 0 else 0.0,
+                "lowest_mean": float(means.min()),
+                "lowest_at": means.idxmin(),
+                "highest_mean": float(means.max()),
+                "highest_at": means.idxmax(),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 INDEX_COLUMNS = {"sobol": ("S1", "ST"), "morris": ("mu_star",), "lhs": ("S1",)}
 
 
-def replicate_uncertainty(design: Design, values: np.ndarray, *, seed: int = 1,
-                          resamples: int = REPLICATE_RESAMPLES) -> pd.DataFrame:
+def replicate_uncertainty(
+    design: Design, values: np.ndarray, *, seed: int = 1, resamples: int = REPLICATE_RESAMPLES
+) -> pd.DataFrame:
     """Half-widths (95%) of the indices that come from simulation noise alone.
 
     Each resample draws every design point's replicates with replacement,
@@ -176,20 +219,32 @@ def _point_estimates(design: Design, y: np.ndarray, seed: int) -> pd.DataFrame:
     if design.kind == "sobol":
         from SALib.analyze import sobol
 
-        result = sobol.analyze(design.problem(), y, num_resamples=2, conf_level=CONF_LEVEL,
-                               calc_second_order=bool(design.options.get("second_order", True)),
-                               seed=seed)
+        result = sobol.analyze(
+            design.problem(),
+            y,
+            num_resamples=2,
+            conf_level=CONF_LEVEL,
+            calc_second_order=bool(design.options.get("second_order", True)),
+            seed=seed,
+        )
         return pd.DataFrame({"S1": result["S1"], "ST": result["ST"]})
     if design.kind == "morris":
         from SALib.analyze import morris
 
-        result = morris.analyze(design.problem(), design.unit(), y, num_resamples=2,
-                                num_levels=int(design.options.get("levels", 4)), seed=seed)
+        result = morris.analyze(
+            design.problem(),
+            design.unit(),
+            y,
+            num_resamples=2,
+            num_levels=int(design.options.get("levels", 4)),
+            seed=seed,
+        )
         return pd.DataFrame({"mu_star": np.asarray(result["mu_star"])})
     from SALib.analyze import rbd_fast
 
-    result = rbd_fast.analyze(design.problem(), design.unit(), y, M=RBD_HARMONICS,
-                              num_resamples=2, seed=seed)
+    result = rbd_fast.analyze(
+        design.problem(), design.unit(), y, M=RBD_HARMONICS, num_resamples=2, seed=seed
+    )
     return pd.DataFrame({"S1": np.asarray(result["S1"])})
 
 
@@ -210,31 +265,45 @@ def design_warnings(design: Design, replicates: int) -> list[str]:
         option, advised = ADVISED[design.kind]
         size = design.options.get(option, design.size)
         if design.kind == "lhs" and design.size <= 4 * RBD_HARMONICS + 2:
-            notes.append(f"a Latin hypercube of {design.size} samples is too small for "
-                         f"RBD-FAST ({RBD_HARMONICS} harmonics): the indices are biased and "
-                         f"their intervals cannot be estimated (shown as nan); use samples >= "
-                         f"{advised}")
+            notes.append(
+                f"a Latin hypercube of {design.size} samples is too small for "
+                f"RBD-FAST ({RBD_HARMONICS} harmonics): the indices are biased and "
+                f"their intervals cannot be estimated (shown as nan); use samples >= "
+                f"{advised}"
+            )
         elif size < advised:
-            notes.append(f"{option} = {size} is small for a {design.kind} design: the "
-                         f"indices are rough and their intervals wide; {option} >= {advised} "
-                         "is advised")
+            notes.append(
+                f"{option} = {size} is small for a {design.kind} design: the "
+                f"indices are rough and their intervals wide; {option} >= {advised} "
+                "is advised"
+            )
     if replicates < 2:
         what = "intervals" if design.kind != "factorial" else "cells and main effects"
-        notes.append(f"one run per design point: the {what} leave out simulation noise, "
-                     "which can change the ranking of the factors from one seed to another; "
-                     "use replicates >= 2 (3-5 is typical) so that it can be measured")
+        notes.append(
+            f"one run per design point: the {what} leave out simulation noise, "
+            "which can change the ranking of the factors from one seed to another; "
+            "use replicates >= 2 (3-5 is typical) so that it can be measured"
+        )
     return notes
 
 
-def grid(frame: pd.DataFrame, x: str, y: str, column: str, *,
-         x_levels: Sequence | None = None, y_levels: Sequence | None = None) -> pd.DataFrame:
+def grid(
+    frame: pd.DataFrame,
+    x: str,
+    y: str,
+    column: str,
+    *,
+    x_levels: Sequence | None = None,
+    y_levels: Sequence | None = None,
+) -> pd.DataFrame:
     """Mean of ``column`` in every cell of factors ``x`` (columns) and ``y`` (rows).
 
     ``x_levels`` and ``y_levels`` fix the order of the columns and rows
     (default: sorted).
     """
-    cells = frame.pivot_table(index=y, columns=x, values=column, aggfunc="mean",
-                              observed=True, sort=True)
+    cells = frame.pivot_table(
+        index=y, columns=x, values=column, aggfunc="mean", observed=True, sort=True
+    )
     if y_levels is not None:
         cells = cells.reindex(index=list(y_levels))
     if x_levels is not None:
@@ -247,8 +316,16 @@ def grid_intervals(frame: pd.DataFrame, x: str, y: str, column: str) -> pd.DataF
     rows = []
     for (y_value, x_value), values in frame.groupby([y, x], sort=False, observed=True)[column]:
         interval = mean_interval(values)
-        rows.append({y: y_value, x: x_value, "mean": interval.estimate, "low": interval.low,
-                     "high": interval.high, "runs": interval.n})
+        rows.append(
+            {
+                y: y_value,
+                x: x_value,
+                "mean": interval.estimate,
+                "low": interval.low,
+                "high": interval.high,
+                "runs": interval.n,
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -26,19 +26,26 @@ from ..parameters import Parameters
 from .common import logistic
 
 
-def stress_target(extra_preps: np.ndarray, struggling_share: np.ndarray,
-                  last_mastery: np.ndarray, exposure: np.ndarray, reach: float,
-                  experience: np.ndarray, p: Parameters) -> np.ndarray:
+def stress_target(
+    extra_preps: np.ndarray,
+    struggling_share: np.ndarray,
+    last_mastery: np.ndarray,
+    exposure: np.ndarray,
+    reach: float,
+    experience: np.ndarray,
+    p: Parameters,
+) -> np.ndarray:
     """The stress level each teacher's situation pushes toward (0-1)."""
-    return logistic(p.stress_base
-                    + p.stress_workload * extra_preps
-                    + p.stress_struggling * (struggling_share - 0.5)
-                    + p.stress_failure * np.maximum(-last_mastery, 0.0)
-                    - p.stress_success * np.maximum(last_mastery, 0.0)
-                    - p.stress_support * exposure
-                    - p.stress_leader * reach
-                    + p.stress_late_career
-                    * np.maximum(experience - p.late_career_onset, 0.0) / 10.0)
+    return logistic(
+        p.stress_base
+        + p.stress_workload * extra_preps
+        + p.stress_struggling * (struggling_share - 0.5)
+        + p.stress_failure * np.maximum(-last_mastery, 0.0)
+        - p.stress_success * np.maximum(last_mastery, 0.0)
+        - p.stress_support * exposure
+        - p.stress_leader * reach
+        + p.stress_late_career * np.maximum(experience - p.late_career_onset, 0.0) / 10.0
+    )
 
 
 def next_stress(stress: np.ndarray, target: np.ndarray, p: Parameters) -> np.ndarray:

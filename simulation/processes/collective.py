@@ -36,9 +36,15 @@ def team_mean(values: np.ndarray, team: np.ndarray) -> np.ndarray:
     return (total / np.maximum(count, 1))[team]
 
 
-def mastery_evidence(ties: Ties, visible_weight: np.ndarray, same_team: np.ndarray,
-                     team_signal: np.ndarray, observed: np.ndarray,
-                     collective_efficacy: np.ndarray, p: Parameters) -> np.ndarray:
+def mastery_evidence(
+    ties: Ties,
+    visible_weight: np.ndarray,
+    same_team: np.ndarray,
+    team_signal: np.ndarray,
+    observed: np.ndarray,
+    collective_efficacy: np.ndarray,
+    p: Parameters,
+) -> np.ndarray:
     """Evidence about the faculty from one's team's and other teams' results.
 
     ``observed`` holds, per directed tie, the colleague's result judged
@@ -54,7 +60,8 @@ def mastery_evidence(ties: Ties, visible_weight: np.ndarray, same_team: np.ndarr
     seen_team = strength(ties.src, inside, n)
     team_part = team_signal * seen_team / (seen_team + p.exposure_half)
     other_part = np.bincount(ties.src, weights=outside * observed, minlength=n) / (
-        strength(ties.src, outside, n) + p.exposure_half)
+        strength(ties.src, outside, n) + p.exposure_half
+    )
     evidence = team_part + other_part
     success, failure = collective_weights(collective_efficacy, p)
     return np.where(evidence > 0, success, failure) * evidence

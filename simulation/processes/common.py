@@ -17,8 +17,9 @@ def soft_update(z: np.ndarray, delta: np.ndarray) -> np.ndarray:
     return np.where(delta > 0, 1.0 - (1.0 - z) * shrink, z * shrink)
 
 
-def tie_sum(src: np.ndarray, dst: np.ndarray, weight: np.ndarray, values: np.ndarray,
-            n: int) -> np.ndarray:
+def tie_sum(
+    src: np.ndarray, dst: np.ndarray, weight: np.ndarray, values: np.ndarray, n: int
+) -> np.ndarray:
     """``sum_j w_ij values_j`` for every teacher i, over directed ties."""
     return np.bincount(src, weights=weight * values[dst], minlength=n)
 

@@ -67,10 +67,16 @@ class ClassResults:
     gap: np.ndarray  # achievement of others minus disadvantaged, NaN if undefined
 
 
-def class_results(gain_sum: np.ndarray, disadvantaged_gain_sum: np.ndarray,
-                  size: np.ndarray, n_disadvantaged: np.ndarray, achievement_sum: np.ndarray,
-                  disadvantaged_achievement_sum: np.ndarray, struggling_share: np.ndarray,
-                  weeks: int) -> ClassResults:
+def class_results(
+    gain_sum: np.ndarray,
+    disadvantaged_gain_sum: np.ndarray,
+    size: np.ndarray,
+    n_disadvantaged: np.ndarray,
+    achievement_sum: np.ndarray,
+    disadvantaged_achievement_sum: np.ndarray,
+    struggling_share: np.ndarray,
+    weeks: int,
+) -> ClassResults:
     """What an assessment shows each teacher, from sums over their (student, course) pairs.
 
     ``gain_sum`` (and its disadvantaged part) is the gain made since the last
@@ -94,18 +100,28 @@ def class_results(gain_sum: np.ndarray, disadvantaged_gain_sum: np.ndarray,
     )
 
 
-def goals(aspiration: np.ndarray, self_efficacy: np.ndarray,
-          expectation_bias: np.ndarray, disadvantaged_share: np.ndarray,
-          p: Parameters) -> np.ndarray:
+def goals(
+    aspiration: np.ndarray,
+    self_efficacy: np.ndarray,
+    expectation_bias: np.ndarray,
+    disadvantaged_share: np.ndarray,
+    p: Parameters,
+) -> np.ndarray:
     """The annual gain each teacher aims for with their classes (SD/year)."""
-    return np.maximum(0.0, aspiration
-                      + p.goal_efficacy * (self_efficacy - REFERENCE_SELF_EFFICACY)
-                      - p.goal_discount * aspiration * expectation_bias
-                      * disadvantaged_share)
+    return np.maximum(
+        0.0,
+        aspiration
+        + p.goal_efficacy * (self_efficacy - REFERENCE_SELF_EFFICACY)
+        - p.goal_discount * aspiration * expectation_bias * disadvantaged_share,
+    )
 
 
-def team_goals(aspiration: np.ndarray, expectation_bias: np.ndarray,
-               disadvantaged_share: np.ndarray, p: Parameters) -> np.ndarray:
+def team_goals(
+    aspiration: np.ndarray,
+    expectation_bias: np.ndarray,
+    disadvantaged_share: np.ndarray,
+    p: Parameters,
+) -> np.ndarray:
     """Each member's share of the bar the team judges its results by (SD/year).
 
     Averaged over a team (weighted by classes taught) it is the team's bar:
@@ -116,12 +132,18 @@ def team_goals(aspiration: np.ndarray, expectation_bias: np.ndarray,
     stretches the goal above that bar drives effort instead
     (``teaching.teacher_effects``).
     """
-    return np.maximum(0.0, aspiration
-                      - p.goal_discount * aspiration * expectation_bias * disadvantaged_share)
+    return np.maximum(
+        0.0, aspiration - p.goal_discount * aspiration * expectation_bias * disadvantaged_share
+    )
 
 
-def adapted_aspiration(aspiration: np.ndarray, own_gain: np.ndarray, team_gain: np.ndarray,
-                       taught: np.ndarray, p: Parameters) -> np.ndarray:
+def adapted_aspiration(
+    aspiration: np.ndarray,
+    own_gain: np.ndarray,
+    team_gain: np.ndarray,
+    taught: np.ndarray,
+    p: Parameters,
+) -> np.ndarray:
     """Aspirations after a cycle's results: a step toward own and team results.
 
     Teachers with no classes this cycle keep their aspiration.
@@ -136,16 +158,24 @@ def signal(gain: np.ndarray, goal: np.ndarray, p: Parameters) -> np.ndarray:
     return np.tanh((gain - goal) / p.mastery_sensitivity)
 
 
-def attribution_probabilities(self_efficacy, collective_efficacy, responsibility,
-                              expectation_bias, reflective, exposure,
-                              p: Parameters) -> np.ndarray:
+def attribution_probabilities(
+    self_efficacy,
+    collective_efficacy,
+    responsibility,
+    expectation_bias,
+    reflective,
+    exposure,
+    p: Parameters,
+) -> np.ndarray:
     """Softmax probabilities of blaming (ability, background, strategy), (n, 3)."""
-    scores = np.column_stack([
-        p.attribution_ability * (1.0 - self_efficacy),
-        p.attribution_background * (expectation_bias + 1.0 - collective_efficacy) / 2.0,
-        p.attribution_strategy * (reflective + responsibility) / 2.0
-        + p.attribution_support * exposure,
-    ])
+    scores = np.column_stack(
+        [
+            p.attribution_ability * (1.0 - self_efficacy),
+            p.attribution_background * (expectation_bias + 1.0 - collective_efficacy) / 2.0,
+            p.attribution_strategy * (reflective + responsibility) / 2.0
+            + p.attribution_support * exposure,
+        ]
+    )
     scores -= scores.max(axis=1, keepdims=True)
     weights = np.exp(scores)
     return weights / weights.sum(axis=1, keepdims=True)
@@ -171,12 +201,14 @@ def success_credit(self_efficacy: np.ndarray, p: Parameters) -> np.ndarray:
     """
     if p.self_evaluation:
         return np.ones_like(self_efficacy)
-    return np.minimum(1.0, p.success_credit
-                      * (self_efficacy / REFERENCE_SELF_EFFICACY) ** p.confirmation)
+    return np.minimum(
+        1.0, p.success_credit * (self_efficacy / REFERENCE_SELF_EFFICACY) ** p.confirmation
+    )
 
 
-def collective_weights(collective_efficacy: np.ndarray, p: Parameters
-                       ) -> tuple[np.ndarray, np.ndarray]:
+def collective_weights(
+    collective_efficacy: np.ndarray, p: Parameters
+) -> tuple[np.ndarray, np.ndarray]:
     """How much a success and a failure of the faculty count for each teacher.
 
     ``(c/c*)^k`` and ``((1-c)/(1-c*))^k``: a faculty that believes in itself
@@ -186,15 +218,21 @@ def collective_weights(collective_efficacy: np.ndarray, p: Parameters
     credits every success.
     """
     success = (collective_efficacy / REFERENCE_COLLECTIVE_EFFICACY) ** p.confirmation
-    failure = ((1.0 - collective_efficacy)
-               / (1.0 - REFERENCE_COLLECTIVE_EFFICACY)) ** p.confirmation
+    failure = (
+        (1.0 - collective_efficacy) / (1.0 - REFERENCE_COLLECTIVE_EFFICACY)
+    ) ** p.confirmation
     if p.self_evaluation:
         success = np.maximum(success, 1.0)
     return success, failure
 
 
-def effects(m: np.ndarray, probabilities: np.ndarray | None, p: Parameters,
-            draw: np.ndarray | None, self_efficacy: np.ndarray) -> MasteryEffects:
+def effects(
+    m: np.ndarray,
+    probabilities: np.ndarray | None,
+    p: Parameters,
+    draw: np.ndarray | None,
+    self_efficacy: np.ndarray,
+) -> MasteryEffects:
     """Turn mastery signals into belief changes through attribution.
 
     ``probabilities`` None means attribution is switched off: failures are
@@ -228,8 +266,7 @@ def effects(m: np.ndarray, probabilities: np.ndarray | None, p: Parameters,
     )
 
 
-def disconfirmation(disadvantaged_gain: np.ndarray, goal: np.ndarray,
-                    p: Parameters) -> np.ndarray:
+def disconfirmation(disadvantaged_gain: np.ndarray, goal: np.ndarray, p: Parameters) -> np.ndarray:
     """Fall in expectation bias when teams re-examine disadvantaged students' progress.
 
     Only under ``challenge_assumptions``: success of the class's

@@ -26,22 +26,29 @@ from .common import strength
 def credibility(experience: np.ndarray, p: Parameters) -> np.ndarray:
     """How persuasive each teacher is, from experience (0-1)."""
     return p.credibility_floor + (1.0 - p.credibility_floor) * (
-        experience / (experience + p.credibility_experience))
+        experience / (experience + p.credibility_experience)
+    )
 
 
-def peer_pull(ties: Ties, weight: np.ndarray, credible: np.ndarray,
-              belief: np.ndarray, p: Parameters) -> np.ndarray:
+def peer_pull(
+    ties: Ties, weight: np.ndarray, credible: np.ndarray, belief: np.ndarray, p: Parameters
+) -> np.ndarray:
     """Credibility-weighted pull of colleagues' beliefs (before rates)."""
     n = belief.size
     w = weight * credible[ties.dst]
     difference = belief[ties.dst] - belief[ties.src]
     return np.bincount(ties.src, weights=w * difference, minlength=n) / (
-        strength(ties.src, weight, n) + p.exposure_half)
+        strength(ties.src, weight, n) + p.exposure_half
+    )
 
 
-def leader_pull(reached: np.ndarray, social: np.ndarray, self_efficacy: np.ndarray,
-                collective_efficacy: np.ndarray, p: Parameters
-                ) -> tuple[np.ndarray, np.ndarray]:
+def leader_pull(
+    reached: np.ndarray,
+    social: np.ndarray,
+    self_efficacy: np.ndarray,
+    collective_efficacy: np.ndarray,
+    p: Parameters,
+) -> tuple[np.ndarray, np.ndarray]:
     """The pull of the week's talks with the leader on the two beliefs (before rates).
 
     ``η_L (z_L - z)`` toward the beliefs the leader voices
@@ -68,4 +75,3 @@ def leader_contacts(n_teachers: int, p: Parameters, draw: np.ndarray | None) -> 
     if not p.noise:
         return np.full(draw.size if draw is not None else n_teachers, probability)
     return (draw < probability).astype(float)
-

@@ -75,35 +75,47 @@ def caseload(coached: np.ndarray, p: Parameters, rng: np.random.Generator) -> np
     return chosen
 
 
-def try_probability(self_efficacy, collective, strategy_prompt, coached: np.ndarray,
-                    p: Parameters) -> np.ndarray:
+def try_probability(
+    self_efficacy, collective, strategy_prompt, coached: np.ndarray, p: Parameters
+) -> np.ndarray:
     """Chance that a teacher not using the practice tries it this cycle."""
     training = 1.0 if p.support_model == "train_the_trainer" else 0.0
-    return logistic(p.adoption_base
-                    + p.adoption_self_efficacy * self_efficacy
-                    + p.adoption_collective * collective
-                    + p.adoption_training * training
-                    + p.adoption_coaching * coached
-                    + p.adoption_evidence * float(p.evidence_discussions)
-                    + p.strategy_adoption * strategy_prompt)
+    return logistic(
+        p.adoption_base
+        + p.adoption_self_efficacy * self_efficacy
+        + p.adoption_collective * collective
+        + p.adoption_training * training
+        + p.adoption_coaching * coached
+        + p.adoption_evidence * float(p.evidence_discussions)
+        + p.strategy_adoption * strategy_prompt
+    )
 
 
-def support(ties: Ties, weight: np.ndarray, trainer: np.ndarray, coached: np.ndarray,
-            p: Parameters) -> np.ndarray:
+def support(
+    ties: Ties, weight: np.ndarray, trainer: np.ndarray, coached: np.ndarray, p: Parameters
+) -> np.ndarray:
     """Expert support ``S`` each teacher gets for the practice (0-1)."""
     n = trainer.size
     if p.support_model == "coaching":
         return coached
     if p.support_model == "train_the_trainer":
         second_hand = tie_sum(ties.src, ties.dst, weight, trainer.astype(float), n) / (
-            strength(ties.src, weight, n) + p.exposure_half)
+            strength(ties.src, weight, n) + p.exposure_half
+        )
         return np.where(trainer, 1.0, second_hand)
     return np.zeros(n)
 
 
-def update(uses: np.ndarray, fidelity: np.ndarray, try_p: np.ndarray,
-           expert_support: np.ndarray, trainer: np.ndarray, collective: np.ndarray,
-           p: Parameters, draw: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+def update(
+    uses: np.ndarray,
+    fidelity: np.ndarray,
+    try_p: np.ndarray,
+    expert_support: np.ndarray,
+    trainer: np.ndarray,
+    collective: np.ndarray,
+    p: Parameters,
+    draw: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
     """One cycle of trying, practising and abandoning; returns (uses, fidelity).
 
     ``draw`` holds one uniform number per teacher (None without noise: a
@@ -117,9 +129,11 @@ def update(uses: np.ndarray, fidelity: np.ndarray, try_p: np.ndarray,
     start = ~uses & trying
     monitoring = p.monitoring_effect * float(p.fidelity_monitoring)
     persistence = (collective / REFERENCE_COLLECTIVE_EFFICACY) ** p.persistence_collective
-    grown = (fidelity
-             + p.fidelity_rate * expert_support * persistence * (p.fidelity_expert - fidelity)
-             - p.fidelity_decay * (1.0 - expert_support) * (1.0 - monitoring) * fidelity)
+    grown = (
+        fidelity
+        + p.fidelity_rate * expert_support * persistence * (p.fidelity_expert - fidelity)
+        - p.fidelity_decay * (1.0 - expert_support) * (1.0 - monitoring) * fidelity
+    )
     fidelity = np.where(uses, grown, np.where(start, p.fidelity_start, 0.0))
     uses = (uses | start) & (fidelity >= p.fidelity_floor)
     return uses, np.where(uses, np.clip(fidelity, 0.0, 1.0), 0.0)

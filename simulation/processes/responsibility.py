@@ -38,39 +38,45 @@ def student_overlap(students: StudentState, ties: Ties, n_teachers: int) -> np.n
     n, n_subjects = students.assign.shape
     rows = np.repeat(np.arange(n), n_subjects)
     incidence = sp.csr_array(
-        (np.ones(rows.size), (rows, students.assign.ravel())), shape=(n, n_teachers))
+        (np.ones(rows.size), (rows, students.assign.ravel())), shape=(n, n_teachers)
+    )
     incidence.data[:] = 1.0  # a student counts once per teacher
     if ties.src.size == 0:
         return np.zeros(0)
     shared = (incidence.T @ incidence).tocsr()
     own = shared.diagonal()
     together = np.asarray(shared[ties.src, ties.dst]).ravel()
-    return np.divide(together, own[ties.src], out=np.zeros(ties.src.size),
-                     where=own[ties.src] > 0)
+    return np.divide(together, own[ties.src], out=np.zeros(ties.src.size), where=own[ties.src] > 0)
 
 
-def shared_work(ties: Ties, weight: np.ndarray, overlap: np.ndarray, n: int,
-                p: Parameters) -> np.ndarray:
+def shared_work(
+    ties: Ties, weight: np.ndarray, overlap: np.ndarray, n: int, p: Parameters
+) -> np.ndarray:
     """Collaboration on shared students and goals, ``K_i`` in [0, 1)."""
     partnership = np.maximum(ties.shared_goal, np.minimum(1.0, overlap / p.shared_students_full))
     return strength(ties.src, weight * partnership, n) / (
-        strength(ties.src, weight, n) + p.exposure_half)
+        strength(ties.src, weight, n) + p.exposure_half
+    )
 
 
-def responsibility_change(responsibility: np.ndarray, collective: np.ndarray,
-                          collaboration: np.ndarray, visible_gap: np.ndarray,
-                          p: Parameters) -> np.ndarray:
+def responsibility_change(
+    responsibility: np.ndarray,
+    collective: np.ndarray,
+    collaboration: np.ndarray,
+    visible_gap: np.ndarray,
+    p: Parameters,
+) -> np.ndarray:
     """Weekly change in responsibility (before malleability)."""
     change = p.responsibility_rate * (
         collaboration * collective * (1.0 - responsibility)
-        - p.responsibility_erosion * (responsibility - p.responsibility_floor))
+        - p.responsibility_erosion * (responsibility - p.responsibility_floor)
+    )
     if p.data_review:
         change += p.data_review_rate * visible_gap * (collective - p.defensiveness_threshold)
     return change
 
 
-def reflective_change(reflective: np.ndarray, exposure: np.ndarray,
-                      p: Parameters) -> np.ndarray:
+def reflective_change(reflective: np.ndarray, exposure: np.ndarray, p: Parameters) -> np.ndarray:
     """Weekly change in reflective practice: uptake under CLEAR, slow fade without."""
     if p.clear_cycle:
         return p.reflective_rate * exposure * (1.0 - reflective)

@@ -24,11 +24,15 @@ from ..parameters import Parameters
 from .common import strength
 
 
-def skill(talent: np.ndarray, effective_experience: np.ndarray,
-          peer_learned: np.ndarray, p: Parameters) -> np.ndarray:
+def skill(
+    talent: np.ndarray, effective_experience: np.ndarray, peer_learned: np.ndarray, p: Parameters
+) -> np.ndarray:
     """Current skill of every teacher."""
-    return (talent - p.experience_deficit * np.exp(-effective_experience / p.experience_scale)
-            + peer_learned)
+    return (
+        talent
+        - p.experience_deficit * np.exp(-effective_experience / p.experience_scale)
+        + peer_learned
+    )
 
 
 def experience_speed(exposure: np.ndarray, collective: np.ndarray, p: Parameters) -> np.ndarray:
@@ -36,13 +40,14 @@ def experience_speed(exposure: np.ndarray, collective: np.ndarray, p: Parameters
     return np.maximum(0.0, 1.0 + p.support_growth * ((exposure + collective) / 2.0 - 0.5))
 
 
-def peer_learning(ties: Ties, visible_weight: np.ndarray, current: np.ndarray,
-                  p: Parameters) -> np.ndarray:
+def peer_learning(
+    ties: Ties, visible_weight: np.ndarray, current: np.ndarray, p: Parameters
+) -> np.ndarray:
     """Skill learned this cycle from more skilled, visible colleagues."""
     n = current.size
     gap = np.maximum(current[ties.dst] - current[ties.src], 0.0)
-    return p.peer_learning_rate * np.bincount(
-        ties.src, weights=visible_weight * gap, minlength=n) / (
-        strength(ties.src, visible_weight, n) + p.exposure_half)
-
-
+    return (
+        p.peer_learning_rate
+        * np.bincount(ties.src, weights=visible_weight * gap, minlength=n)
+        / (strength(ties.src, visible_weight, n) + p.exposure_half)
+    )

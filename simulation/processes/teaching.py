@@ -62,10 +62,16 @@ KINDS = 8
 """Columns of the teacher-effect table: ``4 known + 2 disadvantaged + struggling``."""
 
 
-def teacher_effects(skill: np.ndarray, self_efficacy: np.ndarray, team_collective: np.ndarray,
-                    expectation_bias: np.ndarray, responsibility: np.ndarray,
-                    practice_fidelity: np.ndarray, plan_quality: np.ndarray,
-                    p: Parameters) -> np.ndarray:
+def teacher_effects(
+    skill: np.ndarray,
+    self_efficacy: np.ndarray,
+    team_collective: np.ndarray,
+    expectation_bias: np.ndarray,
+    responsibility: np.ndarray,
+    practice_fidelity: np.ndarray,
+    plan_quality: np.ndarray,
+    p: Parameters,
+) -> np.ndarray:
     """Per-teacher annual effect for the eight kinds of student.
 
     ``team_collective`` is the mean collective efficacy of each teacher's
@@ -76,20 +82,22 @@ def teacher_effects(skill: np.ndarray, self_efficacy: np.ndarray, team_collectiv
     """
     team_stretch = p.goal_collective * (team_collective - REFERENCE_COLLECTIVE_EFFICACY)
     persistence = (team_collective / REFERENCE_COLLECTIVE_EFFICACY) ** p.persistence_collective
-    effect = (skill
-              + p.efficacy_effort * (self_efficacy - REFERENCE_SELF_EFFICACY)
-              + p.goal_effort * team_stretch
-              + p.practice_effect * practice_fidelity)
+    effect = (
+        skill
+        + p.efficacy_effort * (self_efficacy - REFERENCE_SELF_EFFICACY)
+        + p.goal_effort * team_stretch
+        + p.practice_effect * practice_fidelity
+    )
     expectation = p.expectation_effect * expectation_bias
-    support = persistence * (p.responsibility_effort * responsibility
-                             + p.intervention_effect * plan_quality)
+    support = persistence * (
+        p.responsibility_effort * responsibility + p.intervention_effect * plan_quality
+    )
     known = np.array([0.0] * 4 + [1.0] * 4)
     struggling = np.array([0.0, 1.0, 0.0, 1.0] * 2)
     disadvantaged = np.array([0.0, 0.0, 1.0, 1.0] * 2)
     help_share = (p.unknown_support + (1.0 - p.unknown_support) * known) * struggling
     stereotype = (1.0 - p.individuation * known) * disadvantaged
-    return ((effect[:, None] - expectation[:, None] * stereotype)
-            + support[:, None] * help_share)
+    return (effect[:, None] - expectation[:, None] * stereotype) + support[:, None] * help_share
 
 
 def team_collective(collective_efficacy: np.ndarray, team: np.ndarray) -> np.ndarray:
@@ -101,8 +109,7 @@ def team_collective(collective_efficacy: np.ndarray, team: np.ndarray) -> np.nda
 REFERENCE_RESPONSIBILITY = 0.5
 
 
-def plan_reach(collaboration: np.ndarray, responsibility: np.ndarray, p: Parameters
-               ) -> np.ndarray:
+def plan_reach(collaboration: np.ndarray, responsibility: np.ndarray, p: Parameters) -> np.ndarray:
     """How fully each teacher's team runs the systematic intervention plan (0-1).
 
     The plan needs coordination (collaboration on shared students and goals,
@@ -132,8 +139,7 @@ def standing(students: StudentState, group: np.ndarray | None = None) -> np.ndar
     return students.achievement - (total / count)[grade]
 
 
-def below_proficiency(students: StudentState, p: Parameters, year_fraction: float
-                      ) -> np.ndarray:
+def below_proficiency(students: StudentState, p: Parameters, year_fraction: float) -> np.ndarray:
     """Students below the proficiency cut for their grade at this point of the year."""
     cut = p.proficiency_cut + NATIONAL_GROWTH * (students.grade + year_fraction)
     return students.achievement < cut
@@ -156,7 +162,7 @@ def fade(students: StudentState, retention: float, weeks: int) -> None:
     """Earlier years' teacher-induced gains fade over ``weeks`` weeks (``retention`` a week)."""
     if retention >= 1.0 or weeks == 0:
         return
-    lost = students.fading * (1.0 - retention ** weeks)
+    lost = students.fading * (1.0 - retention**weeks)
     students.fading -= lost
     students.achievement -= lost
 
@@ -165,6 +171,7 @@ def learn(students: StudentState, lasting: np.ndarray, induced: np.ndarray) -> N
     """Add learning: ``lasting`` (growth no teacher causes) and ``induced`` (which fades)."""
     students.fresh += induced
     students.achievement += lasting + induced
+
 
 def close_year(students: StudentState, p: Parameters) -> None:
     """Year end: the part of this year's induced gain that will not last starts fading."""
@@ -184,7 +191,7 @@ def settle_history(students: StudentState, induced: np.ndarray, p: Parameters) -
     """
     years = students.grade.astype(float)
     kept = weekly_retention(p) ** WEEKS_PER_YEAR
-    fading_years = years if kept >= 1.0 else (1.0 - kept ** years) / (1.0 - kept)
+    fading_years = years if kept >= 1.0 else (1.0 - kept**years) / (1.0 - kept)
     lasting = p.persistence_long_run * years * induced
     fading = (1.0 - p.persistence_long_run) * fading_years * induced
     students.fading[:] = fading
@@ -196,5 +203,3 @@ def settle_history(students: StudentState, induced: np.ndarray, p: Parameters) -
 def noise_due(weeks: int, p: Parameters) -> bool:
     """Whether an assessment after ``weeks`` weeks realises learning noise (draws are made)."""
     return bool(p.noise and p.student_noise != 0 and weeks != 0)
-
-

@@ -43,22 +43,32 @@ class Hazards:
         return 1.0 - (1.0 - self.move) * (1.0 - self.leave)
 
 
-def hazards(self_efficacy, collective, stress, experience, poverty: float,
-            p: Parameters) -> Hazards:
+def hazards(
+    self_efficacy, collective, stress, experience, poverty: float, p: Parameters
+) -> Hazards:
     """Each teacher's chance of moving and of leaving teaching this summer."""
     efficacy = -p.turnover_efficacy * (self_efficacy - REFERENCE_SELF_EFFICACY)
     strain = p.turnover_stress * (stress - p.stress_reference)
-    move = logistic(p.move_base + efficacy + strain
-                    - p.turnover_collective * (collective - REFERENCE_COLLECTIVE_EFFICACY)
-                    + p.turnover_poverty * (poverty - 0.25)
-                    + p.turnover_novice * noviceness(experience, p.novice_scale))
-    leave = logistic(p.leave_base + efficacy + strain
-                     + p.retirement_rate * np.maximum(experience - p.retirement_onset, 0.0))
+    move = logistic(
+        p.move_base
+        + efficacy
+        + strain
+        - p.turnover_collective * (collective - REFERENCE_COLLECTIVE_EFFICACY)
+        + p.turnover_poverty * (poverty - 0.25)
+        + p.turnover_novice * noviceness(experience, p.novice_scale)
+    )
+    leave = logistic(
+        p.leave_base
+        + efficacy
+        + strain
+        + p.retirement_rate * np.maximum(experience - p.retirement_onset, 0.0)
+    )
     return Hazards(move, leave)
 
 
-def leave_probability(self_efficacy, collective, stress, experience, poverty: float,
-                      p: Parameters) -> np.ndarray:
+def leave_probability(
+    self_efficacy, collective, stress, experience, poverty: float, p: Parameters
+) -> np.ndarray:
     """Each teacher's chance of going (moving or leaving) this summer."""
     return hazards(self_efficacy, collective, stress, experience, poverty, p).either
 

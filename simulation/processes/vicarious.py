@@ -24,25 +24,36 @@ from ..parameters import Parameters
 from .common import strength
 
 
-def similarity(ties: Ties, experience: np.ndarray, subject: np.ndarray,
-               p: Parameters) -> np.ndarray:
+def similarity(
+    ties: Ties, experience: np.ndarray, subject: np.ndarray, p: Parameters
+) -> np.ndarray:
     """Similarity ``h_ij`` of each directed tie's two teachers."""
     near = np.exp(-np.abs(experience[ties.src] - experience[ties.dst]) / p.similarity_scale)
     same = subject[ties.src] == subject[ties.dst]
     return near * np.where(same, 1.0, p.cross_subject_similarity)
 
 
-def observed_mastery(ties: Ties, gain: np.ndarray, taught: np.ndarray,
-                     observer_goal: np.ndarray, p: Parameters) -> np.ndarray:
+def observed_mastery(
+    ties: Ties, gain: np.ndarray, taught: np.ndarray, observer_goal: np.ndarray, p: Parameters
+) -> np.ndarray:
     """``m_ij`` for every directed tie: j's class gain against i's goal (0 if j teaches none)."""
-    return np.where(taught[ties.dst],
-                    np.tanh((gain[ties.dst] - observer_goal[ties.src]) / p.mastery_sensitivity),
-                    0.0)
+    return np.where(
+        taught[ties.dst],
+        np.tanh((gain[ties.dst] - observer_goal[ties.src]) / p.mastery_sensitivity),
+        0.0,
+    )
 
 
-def vicarious_signal(ties: Ties, visible_weight: np.ndarray, h: np.ndarray,
-                     observed: np.ndarray, n: int, p: Parameters) -> np.ndarray:
+def vicarious_signal(
+    ties: Ties,
+    visible_weight: np.ndarray,
+    h: np.ndarray,
+    observed: np.ndarray,
+    n: int,
+    p: Parameters,
+) -> np.ndarray:
     """The saturating, visibility-weighted mean of what colleagues' results show."""
     weight = visible_weight * h
     return np.bincount(ties.src, weights=weight * observed, minlength=n) / (
-        strength(ties.src, weight, n) + p.exposure_half)
+        strength(ties.src, weight, n) + p.exposure_half
+    )

@@ -31,10 +31,16 @@ from pathlib import Path
 import pytest
 
 REQUIRE_ENV = "STAFFROOM_REQUIRE_BROWSER"
-CHROMIUM = (os.environ.get("STAFFROOM_CHROMIUM") or shutil.which("chromium")
-            or "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM = os.environ.get("STAFFROOM_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SERVER_TIMEOUT = 180.0
 """Seconds allowed for the server to answer (generous: the machine may be busy)."""
 PAGE_TIMEOUT_MS = 120_000
@@ -70,16 +76,19 @@ def wait_for_server(dashboard: Dashboard) -> None:
     deadline = time.monotonic() + SERVER_TIMEOUT
     while time.monotonic() < deadline:
         if dashboard.process.poll() is not None:
-            pytest.fail(f"staffroom app exited with {dashboard.process.returncode}:\n"
-                        f"{dashboard.log.read_text()}")
+            pytest.fail(
+                f"staffroom app exited with {dashboard.process.returncode}:\n"
+                f"{dashboard.log.read_text()}"
+            )
         try:
             with urllib.request.urlopen(dashboard.url, timeout=5) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.25)
-    pytest.fail(f"no answer from {dashboard.url} within {SERVER_TIMEOUT:g} s:\n"
-                f"{dashboard.log.read_text()}")
+    pytest.fail(
+        f"no answer from {dashboard.url} within {SERVER_TIMEOUT:g} s:\n{dashboard.log.read_text()}"
+    )
 
 
 def missing_browser() -> str | None:
@@ -87,8 +96,10 @@ def missing_browser() -> str | None:
     if importlib.util.find_spec("playwright") is None:
         return "Playwright is not installed (pip install '.[test]')"
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        return (f"no Chromium at {CHROMIUM} (apt-get install chromium, or set "
-                "STAFFROOM_CHROMIUM to a Chromium executable)")
+        return (
+            f"no Chromium at {CHROMIUM} (apt-get install chromium, or set "
+            "STAFFROOM_CHROMIUM to a Chromium executable)"
+        )
     return None
 
 
@@ -125,9 +136,12 @@ def dashboard(tmp_path_factory):
     port = free_port()
     started = time.perf_counter()
     with log.open("w") as out:
-        process = subprocess.Popen([*staffroom_command(), "app", "plc", "--port", str(port),
-                                    "--no-open"], stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [*staffroom_command(), "app", "plc", "--port", str(port), "--no-open"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     running = Dashboard(f"http://127.0.0.1:{port}/", started, process, log)
     try:
         wait_for_server(running)
@@ -173,7 +187,13 @@ def page(browser, dashboard):
             route.abort()
 
     tab.route("**/*", only_local)
-    tab.on("response", lambda response: dashboard.missing.append(
-        f"{response.status} {response.url}") if response.status >= 400 else None)
+    tab.on(
+        "response",
+        lambda response: (
+            dashboard.missing.append(f"{response.status} {response.url}")
+            if response.status >= 400
+            else None
+        ),
+    )
     yield tab
     context.close()

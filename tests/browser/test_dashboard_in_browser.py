@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 NETWORK = "[data-name=network] svg"
-REDRAWN = ("() => [document.querySelector('[data-name=network] [data-role=title]').textContent, "
-           "document.querySelector('[data-chart=outcomes]').outerHTML]")
+REDRAWN = (
+    "() => [document.querySelector('[data-name=network] [data-role=title]').textContent, "
+    "document.querySelector('[data-chart=outcomes]').outerHTML]"
+)
 
 
 def copy_for_docs(screenshot: Path) -> None:
@@ -29,8 +31,9 @@ def copy_for_docs(screenshot: Path) -> None:
 
 def after_content(page, selector: str) -> str:
     """What CSS writes after an element (``::after``), as the browser computes it."""
-    return page.evaluate("(s) => getComputedStyle(document.querySelector(s), '::after')"
-                         ".content", selector)
+    return page.evaluate(
+        "(s) => getComputedStyle(document.querySelector(s), '::after').content", selector
+    )
 
 
 def wait_rendered(page) -> None:
@@ -57,37 +60,47 @@ def step(page, weeks: int) -> None:
     for _ in range(weeks):
         before = page.evaluate(REDRAWN)
         page.get_by_role("button", name="Step").click()
-        page.wait_for_function(f"(old) => {{ const now = ({REDRAWN})(); "
-                               "return now[0] !== old[0] && now[1] !== old[1]; }", arg=before)
+        page.wait_for_function(
+            f"(old) => {{ const now = ({REDRAWN})(); "
+            "return now[0] !== old[0] && now[1] !== old[1]; }",
+            arg=before,
+        )
 
 
 def reset(page) -> None:
     """Press Reset and wait for the new school (the network's run number changes)."""
     before = page.locator(NETWORK).get_attribute("data-run")
     page.get_by_role("button", name="Reset").click()
-    page.wait_for_function("(old) => document.querySelector('[data-name=network] svg')"
-                           ".dataset.run !== old", arg=before)
+    page.wait_for_function(
+        "(old) => document.querySelector('[data-name=network] svg').dataset.run !== old", arg=before
+    )
 
 
 def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teacher(
-        page, dashboard, summary, tmp_path):
+    page, dashboard, summary, tmp_path
+):
     page.goto(dashboard.url)
     wait_rendered(page)
     startup = time.perf_counter() - dashboard.started
-    summary(f"start-up, from `staffroom app plc` to the rendered page: {startup:.1f} s "
-            "(one run on a shared machine; noisy)")
+    summary(
+        f"start-up, from `staffroom app plc` to the rendered page: {startup:.1f} s "
+        "(one run on a shared machine; noisy)"
+    )
     start = state(page)
     assert "week 0" in start["title"] and "58 teachers" in start["title"]
     card = page.locator(".vue-grid-item", has=page.locator("[data-name=network]"))
     assert card.bounding_box()["height"] > 450, "cards keep their projector size"
     page.get_by_text("Self-efficacy (TSES 1-9)").first.wait_for()
     assert not page.get_by_text("Page 0").is_visible(), "Mesa's lone page tab is hidden"
-    assert after_content(page, '[aria-label="School size (students)"]') == '"900"', \
+    assert after_content(page, '[aria-label="School size (students)"]') == '"900"', (
         "a slider shows its value without being dragged"
+    )
     assert after_content(page, '[aria-label="Collaboration time (minutes/week)"]') == '"60"'
     assert not page.get_by_text("Use Threads").is_visible()
-    assert after_content(page, '.v-input__slider:has([aria-label="Render Interval (steps)"]) '
-                         'label') == '"Weeks per Step"'
+    assert (
+        after_content(page, '.v-input__slider:has([aria-label="Render Interval (steps)"]) label')
+        == '"Weeks per Step"'
+    )
     assert not page.get_by_text("This website runs on").is_visible(), "no badge on a chart"
 
     step(page, 6)  # one assessment cycle
@@ -121,8 +134,7 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
 
 
 @pytest.mark.parametrize("seed", ["7"])
-def test_the_same_seed_gives_the_same_run_and_controls_rebuild_the_school(
-        page, dashboard, seed):
+def test_the_same_seed_gives_the_same_run_and_controls_rebuild_the_school(page, dashboard, seed):
     page.goto(dashboard.url)
     wait_rendered(page)
     box = page.get_by_label("Seed: a whole number (same seed and settings, same run)")
@@ -144,8 +156,10 @@ def test_the_same_seed_gives_the_same_run_and_controls_rebuild_the_school(
     page.get_by_role("option", name="isolated").click()
     page.get_by_label("One cynical veteran (starts at TSES 2)").check(force=True)
     reset(page)
-    page.wait_for_function("() => document.querySelector('[data-name=network] "
-                           "[data-role=title]').textContent.includes('isolated')")
+    page.wait_for_function(
+        "() => document.querySelector('[data-name=network] "
+        "[data-role=title]').textContent.includes('isolated')"
+    )
     page.wait_for_selector(f"{NETWORK} [data-role=cynic]")
     page.get_by_text("PLC teams · changed: isolated").first.wait_for()  # not the old name
     page.locator("b", has_text="the cynic").first.wait_for()  # the card follows the cynic

@@ -31,17 +31,39 @@ PLANS = ("PLC + train-the-trainer", "PLC + train-the-trainer, coaching if needed
 def report(tmp_path_factory) -> Path:
     """The walk-through's report, made with the real commands."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"Debian's chromium is not installed at {CHROMIUM} "
-                    "(apt-get install chromium; .ci/run does this)")
+        pytest.skip(
+            f"Debian's chromium is not installed at {CHROMIUM} "
+            "(apt-get install chromium; .ci/run does this)"
+        )
     folder = tmp_path_factory.mktemp("walkthrough")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
-        for args in (("school", "example"),
-                     ("school", "from-survey", "staff_survey.csv", "--network",
-                      "advice_pairs.csv", "--out", "our_school.toml"),
-                     ("compare", "our_school.toml", "plan_train_the_trainer.toml",
-                      "plan_coaching_if_needed.toml", "-r", "4", "--years", "2", "-w", "1",
-                      "--out", "report")):
+        for args in (
+            ("school", "example"),
+            (
+                "school",
+                "from-survey",
+                "staff_survey.csv",
+                "--network",
+                "advice_pairs.csv",
+                "--out",
+                "our_school.toml",
+            ),
+            (
+                "compare",
+                "our_school.toml",
+                "plan_train_the_trainer.toml",
+                "plan_coaching_if_needed.toml",
+                "-r",
+                "4",
+                "--years",
+                "2",
+                "-w",
+                "1",
+                "--out",
+                "report",
+            ),
+        ):
             done = _run(patch, *args)
             assert done == 0, args
     return folder / "report" / "report.html"

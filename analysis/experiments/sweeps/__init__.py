@@ -35,14 +35,20 @@ if TYPE_CHECKING:
 #: unpickling a task of :mod:`.runner` does not import pandas and pyarrow.
 _LAZY = {
     "SweepError": "analysis.experiments.engines",
-    **dict.fromkeys(("Outcome", "default_output", "execute", "run_sweep"),
-                    "analysis.experiments.sweeps.api"),
-    **dict.fromkeys(("DESIGNS", "DISTRIBUTIONS", "Design", "Factor", "make_design"),
-                    "analysis.experiments.sweeps.design"),
-    **dict.fromkeys(("read_design", "read_manifest", "read_runs"),
-                    "analysis.experiments.sweeps.results"),
-    **dict.fromkeys(("Sweep", "builtin_sweeps", "load_sweep", "resolve_sweep", "run_seed"),
-                    "analysis.experiments.sweeps.spec"),
+    **dict.fromkeys(
+        ("Outcome", "default_output", "execute", "run_sweep"), "analysis.experiments.sweeps.api"
+    ),
+    **dict.fromkeys(
+        ("DESIGNS", "DISTRIBUTIONS", "Design", "Factor", "make_design"),
+        "analysis.experiments.sweeps.design",
+    ),
+    **dict.fromkeys(
+        ("read_design", "read_manifest", "read_runs"), "analysis.experiments.sweeps.results"
+    ),
+    **dict.fromkeys(
+        ("Sweep", "builtin_sweeps", "load_sweep", "resolve_sweep", "run_seed"),
+        "analysis.experiments.sweeps.spec",
+    ),
 }
 
 

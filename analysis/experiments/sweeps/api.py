@@ -56,23 +56,38 @@ class Outcome:
 
 def default_output(sweep: Sweep) -> Path:
     """``staffroom-out/sweeps/<sweep file name>`` in the current folder."""
-    stem = sweep.path.stem if sweep.path else "".join(
-        ch if ch.isalnum() else "_" for ch in sweep.name.lower())
+    stem = (
+        sweep.path.stem
+        if sweep.path
+        else "".join(ch if ch.isalnum() else "_" for ch in sweep.name.lower())
+    )
     return Path("staffroom-out") / "sweeps" / stem
 
 
 def manifest_for(sweep: Sweep, design: Design, trajectories: bool) -> dict:
     """The results manifest of ``sweep``."""
-    return new_manifest(name=sweep.name, description=sweep.description,
-                        identity=sweep.identity(), design=design,
-                        replicates=sweep.replicates, outcomes=sweep.outcomes,
-                        yearly=sweep.yearly, max_years=sweep.max_years,
-                        trajectories=trajectories,
-                        source=str(sweep.path) if sweep.path else None)
+    return new_manifest(
+        name=sweep.name,
+        description=sweep.description,
+        identity=sweep.identity(),
+        design=design,
+        replicates=sweep.replicates,
+        outcomes=sweep.outcomes,
+        yearly=sweep.yearly,
+        max_years=sweep.max_years,
+        trajectories=trajectories,
+        source=str(sweep.path) if sweep.path else None,
+    )
 
 
-def tasks_for(sweep: Sweep, design: Design, done: set[tuple[int, int]], runs_per_task: int,
-              trajectories: bool, ensemble: bool = True) -> Iterator[Task]:
+def tasks_for(
+    sweep: Sweep,
+    design: Design,
+    done: set[tuple[int, int]],
+    runs_per_task: int,
+    trajectories: bool,
+    ensemble: bool = True,
+) -> Iterator[Task]:
     """The missing runs as tasks, generated lazily, in design order.
 
     With ensembles (the default) a task is one ensemble: the missing runs of
@@ -95,12 +110,19 @@ def tasks_for(sweep: Sweep, design: Design, done: set[tuple[int, int]], runs_per
         for replicate in missing:
             blocks.setdefault(replicate // ENSEMBLE_SIZE, []).append(replicate)
         for block in blocks.values():
-            job = PointJob(point, parameters, interventions, years, tuple(block),
-                           tuple(sweep.seed_of(point, r) for r in block))
+            job = PointJob(
+                point,
+                parameters,
+                interventions,
+                years,
+                tuple(block),
+                tuple(sweep.seed_of(point, r) for r in block),
+            )
             if ensemble:
                 job_key = ensemble_key(point_runs(job, sweep.outcomes, trajectories)[0])
-                if jobs and (job_key is None or job_key != key
-                             or runs + len(block) > ENSEMBLE_SIZE):
+                if jobs and (
+                    job_key is None or job_key != key or runs + len(block) > ENSEMBLE_SIZE
+                ):
                     yield Task(tuple(jobs), sweep.outcomes, trajectories, ensemble)
                     jobs, runs = [], 0
                 key = job_key
@@ -118,12 +140,21 @@ def auto_runs_per_task(missing: int, workers: int) -> int:
     return max(1, min(8, missing // (16 * max(workers, 1))))
 
 
-def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
-            workers: int | None = None, scheduler: str | None = None,
-            trajectories: bool = False, overwrite: bool = False,
-            runs_per_task: int | None = None, on_start: Progress | None = None,
-            on_progress: Progress | None = None, engine: Engine | None = None,
-            csv: bool = False, ensemble: bool | None = None) -> Outcome:
+def execute(
+    sweep: Sweep | str | Path,
+    output: str | Path | None = None,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    trajectories: bool = False,
+    overwrite: bool = False,
+    runs_per_task: int | None = None,
+    on_start: Progress | None = None,
+    on_progress: Progress | None = None,
+    engine: Engine | None = None,
+    csv: bool = False,
+    ensemble: bool | None = None,
+) -> Outcome:
     """Run (or resume) a sweep into a results folder.
 
     Parameters
@@ -169,16 +200,28 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
         store, note = ResultStore.prepare(output, manifest, design, overwrite=overwrite)
     except OSError as error:
         if is_no_space(error):
-            raise no_space("the sweep's manifest and design", output, None,
-                           "free some space or choose another --out") from None
+            raise no_space(
+                "the sweep's manifest and design",
+                output,
+                None,
+                "free some space or choose another --out",
+            ) from None
         raise
     try:
         done = store.done()
         if store.damaged:
             names = ", ".join(p.name for p in store.damaged[:3])
-            note = "; ".join(filter(None, [note, f"{len(store.damaged)} damaged result "
-                                           f"file(s) set aside ({names}) in {store.path / 'runs'};"
-                                           " their runs are done again"]))
+            note = "; ".join(
+                filter(
+                    None,
+                    [
+                        note,
+                        f"{len(store.damaged)} damaged result "
+                        f"file(s) set aside ({names}) in {store.path / 'runs'};"
+                        " their runs are done again",
+                    ],
+                )
+            )
         total = store.manifest["runs"]
         before = count = len(done)
         if on_start:
@@ -189,8 +232,14 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
             engine = engine or make_engine(workers, scheduler)
             label = engine.label
             per_task = runs_per_task or auto_runs_per_task(total - count, engine.workers)
-            tasks = tasks_for(sweep, store.design, done, per_task, trajectories,
-                              ensembles_enabled() if ensemble is None else ensemble)
+            tasks = tasks_for(
+                sweep,
+                store.design,
+                done,
+                per_task,
+                trajectories,
+                ensembles_enabled() if ensemble is None else ensemble,
+            )
 
             def write(results: list[TaskResult]) -> None:
                 nonlocal count, model_seconds
@@ -210,13 +259,17 @@ def execute(sweep: Sweep | str | Path, output: str | Path | None = None, *,
         except OSError as error:
             if not is_no_space(error):
                 raise
-            raise no_space(f"merging the {count} finished runs into one file", store.path,
-                           _bytes(store.path), "every run is saved; free some space and run "
-                           "the same command to finish") from None
+            raise no_space(
+                f"merging the {count} finished runs into one file",
+                store.path,
+                _bytes(store.path),
+                "every run is saved; free some space and run the same command to finish",
+            ) from None
         if csv and count >= total:
             store.export_csv()
-        return Outcome(output, total, before, count, time.perf_counter() - start,
-                       model_seconds, label, note)
+        return Outcome(
+            output, total, before, count, time.perf_counter() - start, model_seconds, label, note
+        )
     finally:
         store.close()
 
@@ -232,15 +285,25 @@ def _full(folder: Path, saved: int, total: int):
     per_run = _bytes(folder) / saved if saved else None
     needed = per_run * left if per_run else None
     estimate = f", about {size_text(per_run)} each" if per_run else ""
-    return no_space(f"writing the sweep's {left} runs left{estimate}", folder, needed,
-                    f"{saved} of {total} runs are saved; free some space and run the same "
-                    "command to resume")
+    return no_space(
+        f"writing the sweep's {left} runs left{estimate}",
+        folder,
+        needed,
+        f"{saved} of {total} runs are saved; free some space and run the same command to resume",
+    )
 
 
-def run_sweep(sweep: Sweep | str | Path, output: str | Path | None = None, *,
-              workers: int | None = None, scheduler: str | None = None,
-              trajectories: bool = False, overwrite: bool = False,
-              on_progress: Progress | None = None, ensemble: bool | None = None) -> pd.DataFrame:
+def run_sweep(
+    sweep: Sweep | str | Path,
+    output: str | Path | None = None,
+    *,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    trajectories: bool = False,
+    overwrite: bool = False,
+    on_progress: Progress | None = None,
+    ensemble: bool | None = None,
+) -> pd.DataFrame:
     """Run a sweep and return its runs as a DataFrame (one row per run).
 
     Without ``output`` the results go to a temporary folder that is removed
@@ -255,10 +318,24 @@ def run_sweep(sweep: Sweep | str | Path, output: str | Path | None = None, *,
     """
     if output is None:
         with tempfile.TemporaryDirectory(prefix="staffroom-sweep-") as folder:
-            execute(sweep, Path(folder) / "results", workers=workers, scheduler=scheduler,
-                    trajectories=trajectories, on_progress=on_progress, ensemble=ensemble)
+            execute(
+                sweep,
+                Path(folder) / "results",
+                workers=workers,
+                scheduler=scheduler,
+                trajectories=trajectories,
+                on_progress=on_progress,
+                ensemble=ensemble,
+            )
             return read_runs(Path(folder) / "results")
-    outcome = execute(sweep, output, workers=workers, scheduler=scheduler,
-                      trajectories=trajectories, overwrite=overwrite, on_progress=on_progress,
-                      ensemble=ensemble)
+    outcome = execute(
+        sweep,
+        output,
+        workers=workers,
+        scheduler=scheduler,
+        trajectories=trajectories,
+        overwrite=overwrite,
+        on_progress=on_progress,
+        ensemble=ensemble,
+    )
     return read_runs(outcome.path)

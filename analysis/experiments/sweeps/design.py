@@ -115,8 +115,9 @@ class Factor:
         if self.levels is not None:
             out["levels"] = list(self.levels)
             return out
-        out.update(low=self.low, high=self.high, distribution=self.distribution,
-                   integer=self.integer)
+        out.update(
+            low=self.low, high=self.high, distribution=self.distribution, integer=self.integer
+        )
         for key in ("mean", "sd", "mode", "steps"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
@@ -170,8 +171,11 @@ class Design:
 
     def problem(self) -> dict[str, Any]:
         """SALib's problem dictionary over the unit hypercube."""
-        return {"num_vars": len(self.factors), "names": self.names,
-                "bounds": [[0.0, 1.0]] * len(self.factors)}
+        return {
+            "num_vars": len(self.factors),
+            "names": self.names,
+            "bounds": [[0.0, 1.0]] * len(self.factors),
+        }
 
     def values(self, point: int) -> dict[str, Any]:
         """Factor values of one design point, as plain Python values."""
@@ -195,8 +199,7 @@ def expected_size(kind: str, k: int, **options: Any) -> int:
     raise ValueError(f"unknown design {kind!r}")
 
 
-def make_design(kind: str, factors: Sequence[Factor], *, seed: int = 1,
-                **options: Any) -> Design:
+def make_design(kind: str, factors: Sequence[Factor], *, seed: int = 1, **options: Any) -> Design:
     """Build the design points.
 
     Parameters

@@ -32,8 +32,14 @@ YEARS = (1, 50)
 
 def kind_of(value: Any) -> str:
     """What a TOML value is, in words (for messages)."""
-    return {bool: "true/false", int: "a whole number", float: "a number", str: "text",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        bool: "true/false",
+        int: "a whole number",
+        float: "a number",
+        str: "text",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 def is_number(value: Any) -> bool:
@@ -52,8 +58,9 @@ class Checker:
         """The error for ``key``, naming the file."""
         return InputError(f"{key}: {message}", source=self.source, key=key)
 
-    def whole(self, document: Mapping[str, Any], key: str, default: int | None, low: int,
-              high: int) -> int | None:
+    def whole(
+        self, document: Mapping[str, Any], key: str, default: int | None, low: int, high: int
+    ) -> int | None:
         """A whole number in ``[low, high]`` (or ``default``)."""
         value = document.get(key, default)
         if value is None:
@@ -81,9 +88,12 @@ class Checker:
             raise self.fail(key, error.message) from None
         loaded = scenarios.load(path)
         if loaded.rules:
-            raise self.fail(key, f"{reference!r} has leader rules ([[rule]]), which sweeps do "
-                            "not run; compare it with `staffroom compare`, or sweep a copy "
-                            "without its rules")
+            raise self.fail(
+                key,
+                f"{reference!r} has leader rules ([[rule]]), which sweeps do "
+                "not run; compare it with `staffroom compare`, or sweep a copy "
+                "without its rules",
+            )
         return loaded
 
 
@@ -93,30 +103,37 @@ def design_options(c: Checker, kind: str, design_doc: Mapping[str, Any]) -> dict
     for key in design_doc:
         if key != "type" and key not in allowed:
             listed = ", ".join(allowed) if allowed else "none"
-            raise c.fail(f"[design] {key}", f"unknown for a {kind} design{suggest(key, allowed)}"
-                         f"; options of {kind}: {listed}")
+            raise c.fail(
+                f"[design] {key}",
+                f"unknown for a {kind} design{suggest(key, allowed)}; options of {kind}: {listed}",
+            )
     options: dict[str, Any] = {}
     for key, default in allowed.items():
         if key not in design_doc and default is None:
             example = {"samples": 100, "n": 256, "trajectories": 20}[key]
-            raise c.fail(f"[design] {key}", f"missing: a {kind} design needs {key}, e.g. "
-                         f"{key} = {example}")
+            raise c.fail(
+                f"[design] {key}", f"missing: a {kind} design needs {key}, e.g. {key} = {example}"
+            )
     if kind == "lhs":
         options["samples"] = c.whole(design_doc, "samples", None, 2, 10_000_000)
     elif kind == "sobol":
         n = c.whole(design_doc, "n", None, 1, 2**24)
         if n & (n - 1):
             low = 1 << (n.bit_length() - 1)
-            raise c.fail("[design] n", f"= {n} is not a power of 2 (Sobol sequences need one); "
-                         f"e.g. {low} or {low * 2}")
+            raise c.fail(
+                "[design] n",
+                f"= {n} is not a power of 2 (Sobol sequences need one); e.g. {low} or {low * 2}",
+            )
         options["n"] = n
         options["second_order"] = c.flag(design_doc, "second_order", True)
     elif kind == "morris":
         options["trajectories"] = c.whole(design_doc, "trajectories", None, 2, 1_000_000)
         levels = c.whole(design_doc, "levels", 4, 2, 100)
         if levels % 2:
-            raise c.fail("[design] levels", f"= {levels} must be even (Morris grids use an "
-                         "even number of levels), e.g. 4 or 6")
+            raise c.fail(
+                "[design] levels",
+                f"= {levels} must be even (Morris grids use an even number of levels), e.g. 4 or 6",
+            )
         options["levels"] = levels
     return options
 
@@ -126,13 +143,19 @@ def outcome_list(c: Checker, value: Any) -> tuple[str, ...]:
     if value == "all":
         return measured()
     if not isinstance(value, list) or not value:
-        raise c.fail("outcomes", f"must be \"all\" or a list of outcome names, not {value!r}; "
-                     f"outcomes: {', '.join(measured())}")
+        raise c.fail(
+            "outcomes",
+            f'must be "all" or a list of outcome names, not {value!r}; '
+            f"outcomes: {', '.join(measured())}",
+        )
     for name in value:
         if name not in measured():
-            raise c.fail("outcomes", f"unknown outcome {name!r}"
-                         f"{suggest(str(name), measured())}; outcomes: "
-                         f"{', '.join(measured())}")
+            raise c.fail(
+                "outcomes",
+                f"unknown outcome {name!r}"
+                f"{suggest(str(name), measured())}; outcomes: "
+                f"{', '.join(measured())}",
+            )
     if len(set(value)) != len(value):
         raise c.fail("outcomes", "lists an outcome twice")
     return tuple(value)
@@ -143,7 +166,7 @@ def plain(error: ParameterError) -> str:
     name = error.key or ""
     for prefix in (f"parameter {name!r} ", f"{name!r} "):
         if error.message.startswith(prefix):
-            return error.message[len(prefix):]
+            return error.message[len(prefix) :]
     return error.message
 
 
@@ -159,20 +182,31 @@ def read_factor(c: Checker, name: str, spec: Any, kind: str) -> tuple[Factor, di
     key = f"[factors] {name}"
     allowed_names = (*SPECIAL_FACTORS, *(n for n in Parameters.names() if n not in NOT_FACTORS))
     if name in NOT_FACTORS:
-        raise c.fail(key, "cannot be a factor (it is a list); vary it through scenario files "
-                     "and a `scenario` factor")
+        raise c.fail(
+            key,
+            "cannot be a factor (it is a list); vary it through scenario files "
+            "and a `scenario` factor",
+        )
     if name not in allowed_names:
-        raise c.fail(key, f"unknown factor{suggest(name, allowed_names)}; a factor is a model "
-                     "parameter (`staffroom parameters`), years or scenario")
+        raise c.fail(
+            key,
+            f"unknown factor{suggest(name, allowed_names)}; a factor is a model "
+            "parameter (`staffroom parameters`), years or scenario",
+        )
     if isinstance(spec, list):
         spec = {"levels": spec}
     if not isinstance(spec, Mapping):
-        raise c.fail(key, f"must be a list of levels or a table (levels = [...] or range = "
-                     f"[low, high]), not {kind_of(spec)}")
+        raise c.fail(
+            key,
+            f"must be a list of levels or a table (levels = [...] or range = "
+            f"[low, high]), not {kind_of(spec)}",
+        )
     for item in spec:
         if item not in FACTOR_KEYS:
-            raise c.fail(f"{key} {item}", f"unknown key{suggest(item, FACTOR_KEYS)}; allowed: "
-                         f"{', '.join(FACTOR_KEYS)}")
+            raise c.fail(
+                f"{key} {item}",
+                f"unknown key{suggest(item, FACTOR_KEYS)}; allowed: {', '.join(FACTOR_KEYS)}",
+            )
     if ("levels" in spec) == ("range" in spec):
         raise c.fail(key, "give either levels = [...] or range = [low, high]")
     if "levels" in spec:
@@ -181,13 +215,13 @@ def read_factor(c: Checker, name: str, spec: Any, kind: str) -> tuple[Factor, di
                 raise c.fail(f"{key} {item}", "applies to a range, not to levels")
         return _levels_factor(c, name, spec["levels"], key)
     if name == "scenario":
-        raise c.fail(key, "scenarios are levels, not a range: scenario = [\"departments\", "
-                     "\"plc\"]")
+        raise c.fail(key, 'scenarios are levels, not a range: scenario = ["departments", "plc"]')
     return _range_factor(c, name, spec, kind, key), {}
 
 
-def _levels_factor(c: Checker, name: str, levels: Any, key: str
-                   ) -> tuple[Factor, dict[str, Scenario]]:
+def _levels_factor(
+    c: Checker, name: str, levels: Any, key: str
+) -> tuple[Factor, dict[str, Scenario]]:
     if not isinstance(levels, list) or not levels:
         raise c.fail(f"{key} levels", f"must be a non-empty list, not {levels!r}")
     loaded: dict[str, Scenario] = {}
@@ -198,10 +232,16 @@ def _levels_factor(c: Checker, name: str, levels: Any, key: str
             loaded[value] = scenario
             checked.append(value)
         elif name == "years":
-            if isinstance(value, bool) or not isinstance(value, int) or not (
-                    YEARS[0] <= value <= YEARS[1]):
-                raise c.fail(key, f"level {value!r} is not a number of years; allowed: "
-                             f"whole numbers {YEARS[0]} to {YEARS[1]}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int)
+                or not (YEARS[0] <= value <= YEARS[1])
+            ):
+                raise c.fail(
+                    key,
+                    f"level {value!r} is not a number of years; allowed: "
+                    f"whole numbers {YEARS[0]} to {YEARS[1]}",
+                )
             checked.append(value)
         else:
             value = resolve_path(c, name, value)
@@ -214,8 +254,7 @@ def _levels_factor(c: Checker, name: str, levels: Any, key: str
     return Factor(name, levels=tuple(checked)), loaded
 
 
-def _range_factor(c: Checker, name: str, spec: Mapping[str, Any], kind: str, key: str
-                  ) -> Factor:
+def _range_factor(c: Checker, name: str, spec: Mapping[str, Any], kind: str, key: str) -> Factor:
     if name == "years":
         integer, low_limit, high_limit, unit = True, float(YEARS[0]), float(YEARS[1]), "years"
     else:
@@ -223,33 +262,39 @@ def _range_factor(c: Checker, name: str, spec: Mapping[str, Any], kind: str, key
         ftype = Parameters.__dataclass_fields__[name].type
         if ftype not in ("int", "float", int, float):
             allowed = prm.allowed() if prm.choices else "true, false"
-            raise c.fail(key, f"is not a number, so it takes levels (e.g. levels = [...]), not a "
-                         f"range; allowed values: {allowed}")
+            raise c.fail(
+                key,
+                f"is not a number, so it takes levels (e.g. levels = [...]), not a "
+                f"range; allowed values: {allowed}",
+            )
         integer, low_limit, high_limit, unit = ftype in ("int", int), prm.low, prm.high, prm.unit
     bounds = spec["range"]
-    if (not isinstance(bounds, list) or len(bounds) != 2
-            or not all(is_number(b) for b in bounds)):
+    if not isinstance(bounds, list) or len(bounds) != 2 or not all(is_number(b) for b in bounds):
         raise c.fail(f"{key} range", f"must be [low, high] (two numbers), not {bounds!r}")
     low, high = float(bounds[0]), float(bounds[1])
     if not low < high:
         raise c.fail(f"{key} range", f"low ({bounds[0]}) must be below high ({bounds[1]})")
     allowed = f"allowed: {low_limit:g} to {high_limit:g}{f' {unit}' if unit else ''}"
     if low < low_limit or high > high_limit:
-        raise c.fail(f"{key} range", f"[{low:g}, {high:g}] leaves the parameter's range; "
-                     f"{allowed}")
+        raise c.fail(f"{key} range", f"[{low:g}, {high:g}] leaves the parameter's range; {allowed}")
     distribution = spec.get("distribution", "uniform")
     if distribution not in DISTRIBUTIONS:
-        raise c.fail(f"{key} distribution", f"is {distribution!r}"
-                     f"{suggest(str(distribution), DISTRIBUTIONS)}; allowed: "
-                     f"{', '.join(DISTRIBUTIONS)}")
+        raise c.fail(
+            f"{key} distribution",
+            f"is {distribution!r}"
+            f"{suggest(str(distribution), DISTRIBUTIONS)}; allowed: "
+            f"{', '.join(DISTRIBUTIONS)}",
+        )
     needs = {"normal": ("mean", "sd"), "triangular": ("mode",)}.get(distribution, ())
     for item in ("mean", "sd", "mode"):
         if item in spec and item not in needs:
             raise c.fail(f"{key} {item}", f"does not apply to a {distribution} distribution")
         if item in needs:
             if item not in spec:
-                raise c.fail(f"{key} {item}", f"missing: a {distribution} distribution needs "
-                             f"{' and '.join(needs)}")
+                raise c.fail(
+                    f"{key} {item}",
+                    f"missing: a {distribution} distribution needs {' and '.join(needs)}",
+                )
             if not is_number(spec[item]):
                 raise c.fail(f"{key} {item}", f"must be a number, not {spec[item]!r}")
     if distribution == "loguniform" and low <= 0:
@@ -257,24 +302,38 @@ def _range_factor(c: Checker, name: str, spec: Mapping[str, Any], kind: str, key
     if distribution == "normal" and spec["sd"] <= 0:
         raise c.fail(f"{key} sd", f"must be above 0, not {spec['sd']!r}")
     if distribution == "triangular" and not low <= spec["mode"] <= high:
-        raise c.fail(f"{key} mode", f"= {spec['mode']} must lie in the range [{low:g}, "
-                     f"{high:g}]")
+        raise c.fail(f"{key} mode", f"= {spec['mode']} must lie in the range [{low:g}, {high:g}]")
     steps = spec.get("steps")
     if kind == "factorial":
         if steps is None:
-            raise c.fail(key, "a range in a factorial design needs steps = N (N evenly spaced "
-                         "levels), or give levels = [...]")
+            raise c.fail(
+                key,
+                "a range in a factorial design needs steps = N (N evenly spaced "
+                "levels), or give levels = [...]",
+            )
         if isinstance(steps, bool) or not isinstance(steps, int) or not 2 <= steps <= 10_000:
             raise c.fail(f"{key} steps", f"must be a whole number 2 to 10000, not {steps!r}")
     elif steps is not None:
-        raise c.fail(f"{key} steps", f"applies to factorial designs; a {kind} design samples "
-                     "the range")
-    factor = Factor(name, low=low, high=high, distribution=distribution,
-                    mean=_maybe_float(spec.get("mean")), sd=_maybe_float(spec.get("sd")),
-                    mode=_maybe_float(spec.get("mode")), integer=integer, steps=steps)
+        raise c.fail(
+            f"{key} steps", f"applies to factorial designs; a {kind} design samples the range"
+        )
+    factor = Factor(
+        name,
+        low=low,
+        high=high,
+        distribution=distribution,
+        mean=_maybe_float(spec.get("mean")),
+        sd=_maybe_float(spec.get("sd")),
+        mode=_maybe_float(spec.get("mode")),
+        integer=integer,
+        steps=steps,
+    )
     if kind == "factorial" and len(set(factor.grid())) != steps:
-        raise c.fail(f"{key} steps", f"= {steps} gives repeated whole-number levels over "
-                     f"[{low:g}, {high:g}]; use fewer steps or levels = [...]")
+        raise c.fail(
+            f"{key} steps",
+            f"= {steps} gives repeated whole-number levels over "
+            f"[{low:g}, {high:g}]; use fewer steps or levels = [...]",
+        )
     return factor
 
 

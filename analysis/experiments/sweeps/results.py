@@ -25,6 +25,7 @@ TRAJECTORIES = "trajectories"
 KIND = "staffroom sweep results"
 ID_COLUMNS = ("point", "replicate", "seed", "years")
 
+
 def outcome_columns(outcomes: Sequence[str], factors: Sequence[str]) -> dict[str, str]:
     """Column of each kept outcome: its name, or ``outcome_<name>`` if a factor has it."""
     return {o: (f"outcome_{o}" if o in factors or o in ID_COLUMNS else o) for o in outcomes}
@@ -62,8 +63,11 @@ def runs_schema(manifest: dict[str, Any]):
     factors = [Factor.from_dict(f) for f in manifest["design"]["factors"]]
     fields = [pa.field("point", pa.int64())]
     fields += [pa.field(f.name, _factor_type(f)) for f in factors]
-    fields += [pa.field(name, pa.int64()) for name in ID_COLUMNS[1:]
-               if name not in {f.name for f in factors}]
+    fields += [
+        pa.field(name, pa.int64())
+        for name in ID_COLUMNS[1:]
+        if name not in {f.name for f in factors}
+    ]
     fields += [pa.field(c, pa.float64()) for c in run_columns(manifest)]
     return with_metadata(pa.schema(fields))
 
@@ -73,8 +77,11 @@ def trajectories_schema(manifest: dict[str, Any]):
     import pyarrow as pa
 
     ids = [pa.field(n, pa.int64()) for n in ("point", "replicate", "step", "year", "week")]
-    return with_metadata(pa.schema(ids + [pa.field(c, pa.float64())
-                                          for c in manifest["columns"]["outcomes"].values()]))
+    return with_metadata(
+        pa.schema(
+            ids + [pa.field(c, pa.float64()) for c in manifest["columns"]["outcomes"].values()]
+        )
+    )
 
 
 def parquet_files(folder: Path) -> list[Path]:
@@ -87,8 +94,10 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
     path = Path(path)
     file = path / MANIFEST
     if not file.is_file():
-        raise InputError(f"{path} is not a sweep results folder (no {MANIFEST}); run "
-                         "`staffroom sweep` first", key="results")
+        raise InputError(
+            f"{path} is not a sweep results folder (no {MANIFEST}); run `staffroom sweep` first",
+            key="results",
+        )
     try:
         manifest = json.loads(file.read_text())
     except (OSError, ValueError) as error:
@@ -111,8 +120,9 @@ def design_from_manifest(manifest: dict[str, Any]) -> Design:
     return make_design(manifest["design"]["type"], factors, seed=seed, **options)
 
 
-def load_design(path: str | Path, manifest: dict[str, Any] | None = None, *,
-                repair: bool = False) -> tuple[Design, str | None]:
+def load_design(
+    path: str | Path, manifest: dict[str, Any] | None = None, *, repair: bool = False
+) -> tuple[Design, str | None]:
     """The design of a results folder, and a note for the user if it had to be rebuilt.
 
     A missing or unreadable ``design.parquet`` is drawn again from the
@@ -168,8 +178,9 @@ def read_runs(path: str | Path, *, trajectories: bool = False) -> pd.DataFrame:
     manifest = read_manifest(path)
     folder = path / (TRAJECTORIES if trajectories else RUNS)
     if trajectories and not manifest["trajectories"]:
-        raise InputError(f"{path} has no trajectories (run the sweep with --trajectories)",
-                         key="trajectories")
+        raise InputError(
+            f"{path} has no trajectories (run the sweep with --trajectories)", key="trajectories"
+        )
     schema = trajectories_schema(manifest) if trajectories else runs_schema(manifest)
     files = parquet_files(folder) if folder.is_dir() else []
     if not files:
@@ -180,9 +191,19 @@ def read_runs(path: str | Path, *, trajectories: bool = False) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def new_manifest(*, name: str, description: str, identity: dict[str, Any], design: Design,
-                 replicates: int, outcomes: Sequence[str], yearly: bool, max_years: int,
-                 trajectories: bool, source: str | None) -> dict[str, Any]:
+def new_manifest(
+    *,
+    name: str,
+    description: str,
+    identity: dict[str, Any],
+    design: Design,
+    replicates: int,
+    outcomes: Sequence[str],
+    yearly: bool,
+    max_years: int,
+    trajectories: bool,
+    source: str | None,
+) -> dict[str, Any]:
     """The manifest of a new results folder."""
     factor_names = [f.name for f in design.factors]
     return {
@@ -194,16 +215,20 @@ def new_manifest(*, name: str, description: str, identity: dict[str, Any], desig
         "created": datetime.datetime.now().isoformat(timespec="seconds"),
         "staffroom": version(),
         "identity": identity,
-        "design": {"type": design.kind, **design.options,
-                   "factors": [f.as_dict() for f in design.factors]},
+        "design": {
+            "type": design.kind,
+            **design.options,
+            "factors": [f.as_dict() for f in design.factors],
+        },
         "points": design.size,
         "replicates": replicates,
         "runs": design.size * replicates,
         "max_years": max_years,
         "yearly": yearly,
         "trajectories": trajectories,
-        "columns": {"factors": factor_names,
-                    "outcomes": outcome_columns(outcomes, factor_names),
-                    "unit": [UNIT_PREFIX + n for n in factor_names]
-                    if design.kind != "factorial" else []},
+        "columns": {
+            "factors": factor_names,
+            "outcomes": outcome_columns(outcomes, factor_names),
+            "unit": [UNIT_PREFIX + n for n in factor_names] if design.kind != "factorial" else [],
+        },
     }

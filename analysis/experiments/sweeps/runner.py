@@ -72,8 +72,7 @@ class TaskResult:
     seconds: float
 
 
-def point_measure(model: SchoolModel, run: Run
-                  ) -> tuple[np.ndarray, dict[str, list[float]] | None]:
+def point_measure(model: SchoolModel, run: Run) -> tuple[np.ndarray, dict[str, list[float]] | None]:
     """Run; the outcomes at each year end, and the weekly trajectory if asked.
 
     The model records every week for a trajectory and every 36th week
@@ -85,8 +84,9 @@ def point_measure(model: SchoolModel, run: Run
     return _point_summary(recorded_columns(model), run)
 
 
-def _point_ensemble(ensemble: SchoolEnsemble, runs: Sequence[Run]
-                    ) -> list[tuple[np.ndarray, dict[str, list[float]] | None]]:
+def _point_ensemble(
+    ensemble: SchoolEnsemble, runs: Sequence[Run]
+) -> list[tuple[np.ndarray, dict[str, list[float]] | None]]:
     """:func:`point_measure` for a design point's replicates run as one ensemble."""
     ensemble.run(runs[0].years)
     return [_point_summary(ensemble.recorded_columns(r), run) for r, run in enumerate(runs)]
@@ -95,21 +95,34 @@ def _point_ensemble(ensemble: SchoolEnsemble, runs: Sequence[Run]
 point_measure.for_ensemble = _point_ensemble
 
 
-def _point_summary(columns: Mapping[str, list[float]], run: Run
-                   ) -> tuple[np.ndarray, dict[str, list[float]] | None]:
+def _point_summary(
+    columns: Mapping[str, list[float]], run: Run
+) -> tuple[np.ndarray, dict[str, list[float]] | None]:
     every = run.record_every
     ends = [year * WEEKS_PER_YEAR // every for year in range(1, run.years + 1)]
-    yearly = np.array([[columns[name][i] for name in run.options["outcomes"]] for i in ends],
-                      dtype=float)
+    yearly = np.array(
+        [[columns[name][i] for name in run.options["outcomes"]] for i in ends], dtype=float
+    )
     return yearly, (dict(columns) if every == 1 else None)
 
 
 def point_runs(job: PointJob, outcomes: tuple[str, ...], trajectories: bool) -> list[Run]:
     """One design point's replicates, declared as runs of :func:`point_measure`."""
-    return [Run("sweep", str(job.point), replicate, seed, job.parameters, job.years,
-                job.interventions, measure=point_measure, options={"outcomes": outcomes},
-                record_every=1 if trajectories else WEEKS_PER_YEAR)
-            for replicate, seed in zip(job.replicates, job.seeds, strict=True)]
+    return [
+        Run(
+            "sweep",
+            str(job.point),
+            replicate,
+            seed,
+            job.parameters,
+            job.years,
+            job.interventions,
+            measure=point_measure,
+            options={"outcomes": outcomes},
+            record_every=1 if trajectories else WEEKS_PER_YEAR,
+        )
+        for replicate, seed in zip(job.replicates, job.seeds, strict=True)
+    ]
 
 
 def _run_all(task: Task) -> list:
@@ -120,11 +133,14 @@ def _run_all(task: Task) -> list:
         try:
             done = execute_many([runs[i] for i in group])
         except Exception as error:
-            which = ", ".join(f"point {runs[i].arm} replicate {runs[i].replicate} "
-                              f"(seed {runs[i].seed})" for i in group[:4])
+            which = ", ".join(
+                f"point {runs[i].arm} replicate {runs[i].replicate} (seed {runs[i].seed})"
+                for i in group[:4]
+            )
             more = f" and {len(group) - 4} more" if len(group) > 4 else ""
-            error.add_note(f"in {which}{more}; parameters of the first: "
-                           f"{runs[group[0]].parameters}")
+            error.add_note(
+                f"in {which}{more}; parameters of the first: {runs[group[0]].parameters}"
+            )
             raise
         for i, result in zip(group, done, strict=True):
             results[i] = result
@@ -137,8 +153,14 @@ def run_task(task: Task) -> TaskResult:
     points, replicates, seeds, yearly = [], [], [], []
     columns: dict[str, list[Any]] | None = None
     if task.trajectories:
-        columns = {"point": [], "replicate": [], "step": [], "year": [], "week": [],
-                   **{name: [] for name in task.outcomes}}
+        columns = {
+            "point": [],
+            "replicate": [],
+            "step": [],
+            "year": [],
+            "week": [],
+            **{name: [] for name in task.outcomes},
+        }
     results = iter(_run_all(task))
     for job in task.jobs:
         for replicate, seed in zip(job.replicates, job.seeds, strict=True):
@@ -158,9 +180,17 @@ def run_task(task: Task) -> TaskResult:
                     columns[name] += recorded[name]
     trajectory = None
     if columns is not None:
-        trajectory = {k: np.asarray(v, dtype=np.int64 if k in ("point", "replicate", "step",
-                                                                   "year", "week") else float)
-                      for k, v in columns.items()}
-    return TaskResult(np.asarray(points, dtype=np.int64), np.asarray(replicates, dtype=np.int64),
-                      np.asarray(seeds, dtype=np.int64), yearly, trajectory,
-                      time.perf_counter() - start)
+        trajectory = {
+            k: np.asarray(
+                v, dtype=np.int64 if k in ("point", "replicate", "step", "year", "week") else float
+            )
+            for k, v in columns.items()
+        }
+    return TaskResult(
+        np.asarray(points, dtype=np.int64),
+        np.asarray(replicates, dtype=np.int64),
+        np.asarray(seeds, dtype=np.int64),
+        yearly,
+        trajectory,
+        time.perf_counter() - start,
+    )

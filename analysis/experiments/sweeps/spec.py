@@ -45,11 +45,33 @@ from simulation.staffing import check_staff_ratio
 
 LIBRARY = scenarios.LIBRARY / "sweeps"
 FORMAT = 1
-TOP_LEVEL = ("name", "description", "scenario", "years", "replicates", "seed",
-             "common_random_numbers", "outcomes", "yearly", "design", "parameters", "factors")
-MAIN_OUTCOMES = ("self_efficacy_tses", "collective_efficacy", "responsibility", "stress",
-                 "practice_share", "turnover_rate", "achievement", "annual_gain", "ses_gap",
-                 "ses_gain_slope", "proficient")
+TOP_LEVEL = (
+    "name",
+    "description",
+    "scenario",
+    "years",
+    "replicates",
+    "seed",
+    "common_random_numbers",
+    "outcomes",
+    "yearly",
+    "design",
+    "parameters",
+    "factors",
+)
+MAIN_OUTCOMES = (
+    "self_efficacy_tses",
+    "collective_efficacy",
+    "responsibility",
+    "stress",
+    "practice_share",
+    "turnover_rate",
+    "achievement",
+    "annual_gain",
+    "ses_gap",
+    "ses_gain_slope",
+    "proficient",
+)
 
 
 @dataclass(frozen=True)
@@ -88,8 +110,7 @@ class Sweep:
     # ------------------------------------------------------------ the design
     def design(self) -> Design:
         """The design points (deterministic for a given sweep)."""
-        return make_design(self.design_type, self.factors, seed=self.seed,
-                           **self.design_options)
+        return make_design(self.design_type, self.factors, seed=self.seed, **self.design_options)
 
     @property
     def points(self) -> int:
@@ -115,8 +136,9 @@ class Sweep:
             return max(s.years for s in self.scenarios.values())
         return self.scenario.years
 
-    def setup(self, values: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[Intervention, ...],
-                                                        int]:
+    def setup(
+        self, values: Mapping[str, Any]
+    ) -> tuple[dict[str, Any], tuple[Intervention, ...], int]:
         """Model parameters, interventions and years of the point with ``values``."""
         scenario = self.scenarios[values["scenario"]] if "scenario" in values else self.scenario
         parameters = {**scenario.parameters, **self.fixed}
@@ -137,19 +159,21 @@ class Sweep:
         grown with more replicates) only by a sweep with the same identity.
         """
         names = {f.name for f in self.factors}
-        return _jsonable({
-            "format": FORMAT,
-            "scenario": None if "scenario" in names else _scenario_identity(self.scenario),
-            "scenarios": {ref: _scenario_identity(s) for ref, s in self.scenarios.items()},
-            "parameters": dict(self.fixed),
-            "factors": [f.as_dict() for f in self.factors],
-            "design": {"type": self.design_type, **self.design_options},
-            "seed": self.seed,
-            "years": self.years,
-            "outcomes": list(self.outcomes),
-            "yearly": self.yearly,
-            "common_random_numbers": self.common_random_numbers,
-        })
+        return _jsonable(
+            {
+                "format": FORMAT,
+                "scenario": None if "scenario" in names else _scenario_identity(self.scenario),
+                "scenarios": {ref: _scenario_identity(s) for ref, s in self.scenarios.items()},
+                "parameters": dict(self.fixed),
+                "factors": [f.as_dict() for f in self.factors],
+                "design": {"type": self.design_type, **self.design_options},
+                "seed": self.seed,
+                "years": self.years,
+                "outcomes": list(self.outcomes),
+                "yearly": self.yearly,
+                "common_random_numbers": self.common_random_numbers,
+            }
+        )
 
 
 def run_seed(seed: int, point: int, replicate: int, common: bool = False) -> int:
@@ -179,9 +203,12 @@ def resolve_sweep(reference: str | Path) -> Path:
     for candidate in candidates:
         if candidate.is_file():
             return candidate.resolve()
-    raise InputError(f"no sweep file or built-in sweep {text!r}{suggest(Path(text).stem,
-                     builtin_sweeps())}; built-in: {', '.join(builtin_sweeps())}",
-                     key="sweep")
+    raise InputError(
+        f"no sweep file or built-in sweep {text!r}{
+            suggest(Path(text).stem, builtin_sweeps())
+        }; built-in: {', '.join(builtin_sweeps())}",
+        key="sweep",
+    )
 
 
 def load_sweep(reference: str | Path) -> Sweep:
@@ -192,38 +219,49 @@ def load_sweep(reference: str | Path) -> Sweep:
 
 # checking (the parts are read in analysis.experiments.sweeps.factors)
 
+
 def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sweep:
     c = Checker(path, base_dir)
     if not isinstance(document, Mapping):
         raise InputError("a sweep must be a TOML table", source=c.source)
     for key in document:
         if key not in TOP_LEVEL:
-            raise c.fail(key, f"unknown key{suggest(key, TOP_LEVEL)}; allowed at the top: "
-                         f"{', '.join(TOP_LEVEL)}")
+            raise c.fail(
+                key,
+                f"unknown key{suggest(key, TOP_LEVEL)}; allowed at the top: {', '.join(TOP_LEVEL)}",
+            )
     for key in ("name", "description"):
         if not isinstance(document.get(key, ""), str):
             raise c.fail(key, f"must be text, not {kind_of(document[key])}")
 
     factors_doc = document.get("factors")
     if not isinstance(factors_doc, Mapping) or not factors_doc:
-        raise c.fail("factors", "a sweep needs a [factors] table with at least one factor, "
-                     "e.g. n_students = [300, 900]")
+        raise c.fail(
+            "factors",
+            "a sweep needs a [factors] table with at least one factor, "
+            "e.g. n_students = [300, 900]",
+        )
     has_scenario_factor = "scenario" in factors_doc
     if "scenario" in document:
         base = c.scenario(document["scenario"], "scenario")
     elif has_scenario_factor:
         base = None
     else:
-        raise c.fail("scenario", "missing: name the base scenario, e.g. scenario = "
-                     f"\"departments\"; built-in: {', '.join(scenarios.builtin_names())}")
+        raise c.fail(
+            "scenario",
+            "missing: name the base scenario, e.g. scenario = "
+            f'"departments"; built-in: {", ".join(scenarios.builtin_names())}',
+        )
 
     design_doc = document.get("design")
     if not isinstance(design_doc, Mapping) or "type" not in design_doc:
         raise c.fail("[design] type", f"missing; designs: {', '.join(DESIGNS)}")
     kind = design_doc["type"]
     if kind not in DESIGNS:
-        raise c.fail("[design] type", f"is {kind!r}{suggest(str(kind), DESIGNS)}; designs: "
-                     f"{', '.join(DESIGNS)}")
+        raise c.fail(
+            "[design] type",
+            f"is {kind!r}{suggest(str(kind), DESIGNS)}; designs: {', '.join(DESIGNS)}",
+        )
     options = design_options(c, kind, design_doc)
 
     years = c.whole(document, "years", None, *YEARS)
@@ -259,15 +297,27 @@ def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sw
     else:
         size = expected_size(kind, len(factors), **options)
     if size * replicates > 100_000_000:
-        raise c.fail("factors", f"the sweep would make {size * replicates:,} runs; the limit "
-                     "is 100,000,000")
+        raise c.fail(
+            "factors", f"the sweep would make {size * replicates:,} runs; the limit is 100,000,000"
+        )
 
     sweep = Sweep(
         name=document.get("name") or (path.stem if path else "sweep"),
-        description=document.get("description", ""), scenario=base, factors=tuple(factors),
-        design_type=kind, design_options=options, replicates=replicates, seed=seed,
-        years=years, outcomes=outcomes, yearly=yearly, common_random_numbers=common,
-        fixed=fixed, scenarios=sweep_scenarios, path=path)
+        description=document.get("description", ""),
+        scenario=base,
+        factors=tuple(factors),
+        design_type=kind,
+        design_options=options,
+        replicates=replicates,
+        seed=seed,
+        years=years,
+        outcomes=outcomes,
+        yearly=yearly,
+        common_random_numbers=common,
+        fixed=fixed,
+        scenarios=sweep_scenarios,
+        path=path,
+    )
     _check_custom_networks(c, sweep)
     _check_plans(c, sweep)
     _check_points(c, sweep)
@@ -283,18 +333,21 @@ def _check_plans(c: Checker, sweep: Sweep) -> None:
             continue
         last = max(i.year for i in scenario.interventions)
         if years_factor is not None:
-            shortest = int(min(years_factor.grid()) if years_factor.discrete
-                           else math.floor(years_factor.low))
+            shortest = int(
+                min(years_factor.grid()) if years_factor.discrete else math.floor(years_factor.low)
+            )
             key = "[factors] years"
-            what = (f"level {shortest}" if years_factor.discrete
-                    else f"range starts at {shortest}")
+            what = f"level {shortest}" if years_factor.discrete else f"range starts at {shortest}"
         else:
             shortest = sweep.years or scenario.years
             key, what = "years", f"= {shortest}"
         if shortest < last:
-            raise c.fail(key, f"{what}, but scenario {reference!r} has an [[intervention]] in "
-                         f"year {last}, which a {shortest}-year run would leave out; allowed: "
-                         f"{last} years or more for this scenario")
+            raise c.fail(
+                key,
+                f"{what}, but scenario {reference!r} has an [[intervention]] in "
+                f"year {last}, which a {shortest}-year run would leave out; allowed: "
+                f"{last} years or more for this scenario",
+            )
 
 
 def _check_custom_networks(c: Checker, sweep: Sweep) -> None:
@@ -305,11 +358,16 @@ def _check_custom_networks(c: Checker, sweep: Sweep) -> None:
             structures[factor.name] = list(factor.levels)
     bases = list(sweep.scenarios.values()) or [sweep.scenario]
     if "custom" in structures.get("structure", []):
-        has_file = (sweep.fixed.get("network_file") or "network_file" in structures
-                    or all(s.parameters.get("network_file") for s in bases))
+        has_file = (
+            sweep.fixed.get("network_file")
+            or "network_file" in structures
+            or all(s.parameters.get("network_file") for s in bases)
+        )
         if not has_file:
-            raise c.fail("[factors] structure", "level 'custom' needs a network_file (in "
-                         "[parameters], a factor, or the scenario)")
+            raise c.fail(
+                "[factors] structure",
+                "level 'custom' needs a network_file (in [parameters], a factor, or the scenario)",
+            )
 
 
 def _check_points(c: Checker, sweep: Sweep) -> None:
@@ -341,10 +399,14 @@ def _check_points(c: Checker, sweep: Sweep) -> None:
 
 
 def _scenario_identity(scenario: Scenario) -> dict[str, Any]:
-    return {"parameters": dict(sorted(scenario.parameters.items())),
-            "interventions": [{"year": i.year, "week": i.week, "changes": dict(i.changes)}
-                              for i in scenario.interventions],
-            "years": scenario.years}
+    return {
+        "parameters": dict(sorted(scenario.parameters.items())),
+        "interventions": [
+            {"year": i.year, "week": i.week, "changes": dict(i.changes)}
+            for i in scenario.interventions
+        ],
+        "years": scenario.years,
+    }
 
 
 def _jsonable(value: Any) -> Any:

@@ -79,8 +79,9 @@ class ResultStore:
 
     # ------------------------------------------------------------ opening
     @classmethod
-    def prepare(cls, path: str | Path, manifest: dict[str, Any], design: Design, *,
-                overwrite: bool = False) -> tuple[ResultStore, str | None]:
+    def prepare(
+        cls, path: str | Path, manifest: dict[str, Any], design: Design, *, overwrite: bool = False
+    ) -> tuple[ResultStore, str | None]:
         """Create the folder, or check it holds results of the same sweep.
 
         Returns the store (locked) and a note for the user when something
@@ -121,18 +122,24 @@ class ResultStore:
             if problem is None and old.get("kind") != KIND:
                 problem = "not a staffroom sweep manifest"
             if problem is not None and not overwrite:
-                raise InputError(f"{manifest_path} is damaged ({problem}), so the results in "
-                                 f"{self.path} cannot be checked against this sweep; add "
-                                 "--overwrite to discard them and start again, or choose "
-                                 "another --out", key="output")
+                raise InputError(
+                    f"{manifest_path} is damaged ({problem}), so the results in "
+                    f"{self.path} cannot be checked against this sweep; add "
+                    "--overwrite to discard them and start again, or choose "
+                    "another --out",
+                    key="output",
+                )
             if problem is not None:
                 old = {}
         else:
             others = [p.name for p in self.path.iterdir() if p.name != ".lock"]
             if others:
-                raise InputError(f"{self.path} is not empty and holds no sweep results "
-                                 f"({', '.join(sorted(others)[:3])}...); choose another "
-                                 "--out", key="output")
+                raise InputError(
+                    f"{self.path} is not empty and holds no sweep results "
+                    f"({', '.join(sorted(others)[:3])}...); choose another "
+                    "--out",
+                    key="output",
+                )
         if old is not None and (overwrite or not old):
             self._clear()
             old = None
@@ -149,8 +156,12 @@ class ResultStore:
                     item.unlink()
                 folder.rmdir()
         for item in self.path.iterdir():
-            if (item.name in (MANIFEST, DESIGN, "runs.csv", "trajectories.csv")
-                    or item.name.startswith("sensitivity-")):
+            if item.name in (
+                MANIFEST,
+                DESIGN,
+                "runs.csv",
+                "trajectories.csv",
+            ) or item.name.startswith("sensitivity-"):
                 item.unlink()
 
     def _create(self) -> None:
@@ -168,33 +179,42 @@ class ResultStore:
             raise InputError(
                 f"{where} holds results of a different sweep (changed: {', '.join(changed)}); "
                 "use another --out, or --overwrite to discard those results",
-                key="output")
+                key="output",
+            )
         if old.get("trajectories") != new["trajectories"]:
             had = "with" if old.get("trajectories") else "without"
-            raise InputError(f"{where} holds results made {had} --trajectories; run the same "
-                             "way to resume, or use another --out", key="trajectories")
+            raise InputError(
+                f"{where} holds results made {had} --trajectories; run the same "
+                "way to resume, or use another --out",
+                key="trajectories",
+            )
         if new["replicates"] < old["replicates"]:
             raise InputError(
                 f"{where} holds {old['replicates']} replicates per point but the sweep asks for "
                 f"{new['replicates']}; fewer replicates cannot resume these results (use "
-                "another --out, or --overwrite)", key="replicates")
+                "another --out, or --overwrite)",
+                key="replicates",
+            )
         if not (self.path / DESIGN).exists():
             self._create()
         else:
             self.design, note = load_design(self.path, old, repair=True)
             if note:
                 self.notes.append(note)
-            self._factor_values = {f.name: self.design.points[f.name].to_numpy()
-                                   for f in self.design.factors}
+            self._factor_values = {
+                f.name: self.design.points[f.name].to_numpy() for f in self.design.factors
+            }
         (self.path / RUNS).mkdir(exist_ok=True)
         if new["trajectories"]:
             (self.path / TRAJECTORIES).mkdir(exist_ok=True)
         if new["replicates"] > old["replicates"]:
             self.manifest = {**old, "replicates": new["replicates"], "runs": new["runs"]}
             _write_json(self.path / MANIFEST, self.manifest)
-            self.notes.append(f"replicates raised from {old['replicates']} to "
-                              f"{new['replicates']}: the new replicates are added to the "
-                              "results")
+            self.notes.append(
+                f"replicates raised from {old['replicates']} to "
+                f"{new['replicates']}: the new replicates are added to the "
+                "results"
+            )
         else:
             self.manifest = old
         return "; ".join(self.notes) or None
@@ -223,8 +243,13 @@ class ResultStore:
                 self.damaged.append(kept)
                 continue
             names.add(part.name)
-            finished.update(zip(table.column("point").to_pylist(),
-                                table.column("replicate").to_pylist(), strict=True))
+            finished.update(
+                zip(
+                    table.column("point").to_pylist(),
+                    table.column("replicate").to_pylist(),
+                    strict=True,
+                )
+            )
         trajectories = self.path / TRAJECTORIES
         if trajectories.is_dir():
             for leftover in trajectories.glob(".*.part"):
@@ -245,10 +270,14 @@ class ResultStore:
         self._sequence += 1
         name = f"part-{self._session}-{self._sequence:06d}.parquet"
         if self.manifest["trajectories"]:
-            columns = {field.name: np.concatenate([r.trajectory[field.name] for r in results])
-                       for field in self._trajectory_schema}
-            _write_table(pa.Table.from_pydict(columns, schema=self._trajectory_schema),
-                         self.path / TRAJECTORIES / name)
+            columns = {
+                field.name: np.concatenate([r.trajectory[field.name] for r in results])
+                for field in self._trajectory_schema
+            }
+            _write_table(
+                pa.Table.from_pydict(columns, schema=self._trajectory_schema),
+                self.path / TRAJECTORIES / name,
+            )
         table = self._runs_table(results)
         _write_table(table, self.path / RUNS / name)
         return table.num_rows
@@ -274,12 +303,13 @@ class ResultStore:
         if m["yearly"]:
             full = np.full((len(yearly), m["max_years"], len(names)), np.nan)
             for i, y in enumerate(yearly):
-                full[i, :len(y)] = y
+                full[i, : len(y)] = y
             for year in range(m["max_years"]):
                 for j, column in enumerate(names):
                     columns[f"{column}_y{year + 1}"] = full[:, year, j]
-        return pa.Table.from_pydict({f.name: columns[f.name] for f in self._schema},
-                                    schema=self._schema)
+        return pa.Table.from_pydict(
+            {f.name: columns[f.name] for f in self._schema}, schema=self._schema
+        )
 
     def export_csv(self) -> list[Path]:
         """Write ``runs.csv`` (and ``trajectories.csv``) beside the Parquet datasets.
@@ -292,15 +322,20 @@ class ResultStore:
         import pyarrow.csv as pacsv
         import pyarrow.parquet as pq
 
-        written = [write_with(self.path / "runs.csv",
-                              lambda tmp: read_runs(self.path).to_csv(tmp, index=False))]
+        written = [
+            write_with(
+                self.path / "runs.csv", lambda tmp: read_runs(self.path).to_csv(tmp, index=False)
+            )
+        ]
         if self.manifest["trajectories"]:
+
             def stream(tmp: Path) -> None:
                 with pacsv.CSVWriter(tmp, self._trajectory_schema) as writer:
                     for part in parquet_files(self.path / TRAJECTORIES):
                         for batch in pq.ParquetFile(part).iter_batches():
-                            writer.write_table(pa.Table.from_batches([batch]).cast(
-                                self._trajectory_schema))
+                            writer.write_table(
+                                pa.Table.from_batches([batch]).cast(self._trajectory_schema)
+                            )
 
             written.append(write_with(self.path / "trajectories.csv", stream))
         return written
@@ -317,8 +352,7 @@ def _compact(folder: Path, schema, session: str) -> None:
     files = parquet_files(folder)
     if len(files) <= 1:
         return
-    target = write_with(folder / f"data-{session}.parquet",
-                        lambda tmp: _merge(files, tmp, schema))
+    target = write_with(folder / f"data-{session}.parquet", lambda tmp: _merge(files, tmp, schema))
     for file in files:
         if file != target:
             file.unlink()
@@ -334,8 +368,13 @@ def _merge(files: list[Path], tmp: Path, schema) -> None:
     with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for file in files:
             table = pq.read_table(file, schema=schema)
-            keys = list(zip(table.column("point").to_pylist(),
-                            table.column("replicate").to_pylist(), strict=True))
+            keys = list(
+                zip(
+                    table.column("point").to_pylist(),
+                    table.column("replicate").to_pylist(),
+                    strict=True,
+                )
+            )
             fresh = [k not in seen for k in keys]
             if not all(fresh):  # a run already merged (a compaction cut short earlier)
                 table = table.filter(pa.array(fresh))

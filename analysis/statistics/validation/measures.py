@@ -32,8 +32,16 @@ def school_measures(table: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
     final = int(table["year"].max())
     recent = table[table["year"].isin([final - 1, final])]
     measures = recent.groupby("replicate")[
-        ["collective_efficacy", "responsibility", "self_efficacy_tses", "annual_gain",
-         "ses_gain_slope", "ses_gap", "practice_share"]].mean()
+        [
+            "collective_efficacy",
+            "responsibility",
+            "self_efficacy_tses",
+            "annual_gain",
+            "ses_gain_slope",
+            "ses_gap",
+            "practice_share",
+        ]
+    ].mean()
     return design.set_index("replicate").join(measures).reset_index()
 
 
@@ -41,8 +49,14 @@ def zscore(x: pd.Series) -> pd.Series:
     return (x - x.mean()) / x.std(ddof=1)
 
 
-CURVE_MEASURES = ("annual_gain", "ses_gain_slope", "collective_efficacy", "responsibility",
-                  "out_of_field_share", "known_share")
+CURVE_MEASURES = (
+    "annual_gain",
+    "ses_gain_slope",
+    "collective_efficacy",
+    "responsibility",
+    "out_of_field_share",
+    "known_share",
+)
 
 
 def size_curve(table: pd.DataFrame) -> pd.DataFrame:
@@ -53,8 +67,16 @@ def size_curve(table: pd.DataFrame) -> pd.DataFrame:
             arm = f"{structure}_{n}"
             for column in CURVE_MEASURES:
                 e = mean_ci(per_replicate(table, arm, column))
-                rows.append({"structure": structure, "students": n, "measure": column,
-                             "mean": e.estimate, "low": e.low, "high": e.high})
+                rows.append(
+                    {
+                        "structure": structure,
+                        "students": n,
+                        "measure": column,
+                        "mean": e.estimate,
+                        "low": e.low,
+                        "high": e.high,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -70,23 +92,39 @@ def channel_shares(table: pd.DataFrame) -> pd.DataFrame:
     for column in ("annual_gain", "ses_gain_slope", "collective_efficacy"):
         full = arm_difference(table, f"departments_{small}", f"departments_{large}", column)
         for channel in SIZE_CHANNELS:
-            without = arm_difference(table, f"departments_{small}_no_{channel}",
-                                     f"departments_{large}_no_{channel}", column)
+            without = arm_difference(
+                table,
+                f"departments_{small}_no_{channel}",
+                f"departments_{large}_no_{channel}",
+                column,
+            )
             share = 1.0 - without.estimate / full.estimate if full.estimate else float("nan")
-            rows.append({"measure": column, "channel": channel, "difference": full.estimate,
-                         "difference_low": full.low, "difference_high": full.high,
-                         "without": without.estimate, "without_low": without.low,
-                         "without_high": without.high, "share": share})
+            rows.append(
+                {
+                    "measure": column,
+                    "channel": channel,
+                    "difference": full.estimate,
+                    "difference_low": full.low,
+                    "difference_high": full.high,
+                    "without": without.estimate,
+                    "without_low": without.low,
+                    "without_high": without.high,
+                    "share": share,
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def ablation_differences(table: pd.DataFrame, column: str) -> tuple[dict[str, np.ndarray],
-                                                                     list[int]]:
+def ablation_differences(
+    table: pd.DataFrame, column: str
+) -> tuple[dict[str, np.ndarray], list[int]]:
     """Per-replicate yearly ``column`` of each ablated arm minus the full model's."""
     full = trajectory(table, "full", column)
     years = [y for y in full.columns if y >= 1]
-    diffs = {source: (trajectory(table, f"no_{source}", column)[years]
-                      - full[years]).to_numpy() for source in SOURCE_ARMS}
+    diffs = {
+        source: (trajectory(table, f"no_{source}", column)[years] - full[years]).to_numpy()
+        for source in SOURCE_ARMS
+    }
     return diffs, years
 
 
@@ -103,13 +141,16 @@ def impact(idx: np.ndarray, *parts: np.ndarray) -> float:
     return float(np.sqrt(np.mean(squared)))
 
 
-def remaining_share(low: pd.DataFrame, typical: pd.DataFrame, year: int
-                    ) -> Callable[[np.ndarray], float]:
+def remaining_share(
+    low: pd.DataFrame, typical: pd.DataFrame, year: int
+) -> Callable[[np.ndarray], float]:
     """Statistic: share of the starting deficit (typical − low) left at ``year``."""
+
     def share(idx: np.ndarray) -> float:
         start = typical[0].to_numpy()[idx].mean() - low[0].to_numpy()[idx].mean()
         later = typical[year].to_numpy()[idx].mean() - low[year].to_numpy()[idx].mean()
         return later / start if start > 0 else np.nan
+
     return share
 
 

@@ -27,12 +27,23 @@ from simulation import WEEKS_PER_YEAR, SchoolModel
 BURN_IN_YEARS = 1
 STUDY_YEARS = 2
 # Lee & Smith (1997), Table 1: enrolment bands.
-SIZE_BANDS = ((0, 300, "≤300"), (301, 600, "301-600"), (601, 900, "601-900"),
-              (901, 1200, "901-1200"), (1201, 1500, "1201-1500"), (1501, 2100, "1501-2100"),
-              (2101, 10**9, ">2100"))
+SIZE_BANDS = (
+    (0, 300, "≤300"),
+    (301, 600, "301-600"),
+    (601, 900, "601-900"),
+    (901, 1200, "901-1200"),
+    (1201, 1500, "1201-1500"),
+    (1501, 2100, "1501-2100"),
+    (2101, 10**9, ">2100"),
+)
 REFERENCE_BAND = "601-900"
-STRUCTURE_MIX = (("departments", 0.5), ("isolated", 0.2), ("plc", 0.15), ("houses", 0.1),
-                 ("networked_plc", 0.05))
+STRUCTURE_MIX = (
+    ("departments", 0.5),
+    ("isolated", 0.2),
+    ("plc", 0.15),
+    ("houses", 0.1),
+    ("networked_plc", 0.05),
+)
 # Smallest effects of interest for two-year gains (twice the annual 0.01 SD
 # and 0.002 SD/SD of analysis.statistics.validation.patterns).
 GAIN_MARGIN = 0.02
@@ -87,17 +98,29 @@ def observe(model: SchoolModel, job: Run) -> tuple[dict[str, float], pd.DataFram
     r = model.teachers.responsibility
     asked = survey_rng.choice(r.size, size=min(o["teachers_surveyed"], r.size), replace=False)
     reports = np.clip(r[asked] + survey_rng.normal(0.0, o["survey_noise"], asked.size), 0, 1)
-    school = {"cr": float(reports.mean()), "cr_true": float(r.mean()),
-              "ce": float(model.teachers.collective_efficacy.mean())}
+    school = {
+        "cr": float(reports.mean()),
+        "cr_true": float(r.mean()),
+        "ce": float(model.teachers.collective_efficacy.mean()),
+    }
     model.step()
     s = model.students
     cohort = np.flatnonzero(s.grade == STUDY_YEARS)
-    chosen = survey_rng.choice(cohort, size=min(o["students_per_school"], cohort.size),
-                               replace=False)
-    school.update(n_students=float(job.parameters["n_students"]),
-                  mean_ses=float(s.ses.mean()), n_teachers=float(model.n_teachers))
-    students = pd.DataFrame({"ses": s.ses[chosen], "entry": s.prior[chosen],
-                             "gain": s.achievement[chosen] - s.prior[chosen]})
+    chosen = survey_rng.choice(
+        cohort, size=min(o["students_per_school"], cohort.size), replace=False
+    )
+    school.update(
+        n_students=float(job.parameters["n_students"]),
+        mean_ses=float(s.ses.mean()),
+        n_teachers=float(model.n_teachers),
+    )
+    students = pd.DataFrame(
+        {
+            "ses": s.ses[chosen],
+            "entry": s.prior[chosen],
+            "gain": s.achievement[chosen] - s.prior[chosen],
+        }
+    )
     return school, students
 
 
@@ -105,12 +128,24 @@ def jobs(settings: NelsSettings) -> list[Run]:
     """One job per school."""
     rng = np.random.default_rng(np.random.SeedSequence([settings.seed, 1996]))
     seeds = replicate_seeds(settings.seed + 20_000, settings.schools)
-    options = {"students_per_school": settings.students_per_school,
-               "teachers_surveyed": settings.teachers_surveyed,
-               "survey_noise": settings.survey_noise}
-    return [Run("nels", "school", k, seed, draw_school(rng),
-                BURN_IN_YEARS + STUDY_YEARS, measure=observe, options=options)
-            for k, seed in enumerate(seeds)]
+    options = {
+        "students_per_school": settings.students_per_school,
+        "teachers_surveyed": settings.teachers_surveyed,
+        "survey_noise": settings.survey_noise,
+    }
+    return [
+        Run(
+            "nels",
+            "school",
+            k,
+            seed,
+            draw_school(rng),
+            BURN_IN_YEARS + STUDY_YEARS,
+            measure=observe,
+            options=options,
+        )
+        for k, seed in enumerate(seeds)
+    ]
 
 
 def size_band(n_students: np.ndarray) -> np.ndarray:
@@ -125,18 +160,24 @@ def assemble(study_jobs: list[Run], results: list) -> tuple[pd.DataFrame, pd.Dat
     """Tidy tables: schools (one row each, design and survey) and students."""
     schools, students = [], []
     for job, (school, sample) in zip(study_jobs, results, strict=True):
-        schools.append({"school": job.replicate, "seed": job.seed,
-                        **{k: v for k, v in job.parameters.items() if k != "n_students"},
-                        **school})
+        schools.append(
+            {
+                "school": job.replicate,
+                "seed": job.seed,
+                **{k: v for k, v in job.parameters.items() if k != "n_students"},
+                **school,
+            }
+        )
         students.append(sample.assign(school=job.replicate))
     school_table = pd.DataFrame(schools)
     school_table["size_band"] = size_band(school_table["n_students"].to_numpy())
-    school_table["cr_z"] = ((school_table["cr"] - school_table["cr"].mean())
-                            / school_table["cr"].std(ddof=1))
+    school_table["cr_z"] = (school_table["cr"] - school_table["cr"].mean()) / school_table[
+        "cr"
+    ].std(ddof=1)
     student_table = pd.concat(students, ignore_index=True)
     student_table = student_table.merge(
-        school_table[["school", "cr", "cr_z", "n_students", "mean_ses", "size_band"]],
-        on="school")
+        school_table[["school", "cr", "cr_z", "n_students", "mean_ses", "size_band"]], on="school"
+    )
     student_table["size"] = student_table["n_students"] / 1000.0
     return school_table, student_table
 
@@ -155,12 +196,14 @@ class MixedFit:
     def estimate(self, term: str) -> Interval:
         """One fixed effect as an :class:`Interval`."""
         row = self.coefficients.set_index("term").loc[term]
-        return Interval(float(row["estimate"]), float(row["low"]), float(row["high"]),
-                        self.n_schools)
+        return Interval(
+            float(row["estimate"]), float(row["low"]), float(row["high"]), self.n_schools
+        )
 
 
-def fit_two_level(data: pd.DataFrame, formula: str, group: str = "school",
-                  random_slope: str | None = "ses") -> MixedFit:
+def fit_two_level(
+    data: pd.DataFrame, formula: str, group: str = "school", random_slope: str | None = "ses"
+) -> MixedFit:
     """Fit a linear mixed model with a random intercept (and slope) by ``group``.
 
     Parameters
@@ -180,36 +223,62 @@ def fit_two_level(data: pd.DataFrame, formula: str, group: str = "school",
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         fit = model.fit(reml=True, method=["bfgs", "lbfgs", "powell"])
-    messages = tuple(dict.fromkeys(str(w.message) for w in caught
-                                   if issubclass(w.category, ConvergenceWarning)))
+    messages = tuple(
+        dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning))
+    )
     names = list(model.exog_names)
     ci = fit.conf_int().loc[names]
-    table = pd.DataFrame({"term": names, "estimate": fit.fe_params[names].to_numpy(),
-                          "se": fit.bse_fe[names].to_numpy(), "low": ci[0].to_numpy(),
-                          "high": ci[1].to_numpy()})
+    table = pd.DataFrame(
+        {
+            "term": names,
+            "estimate": fit.fe_params[names].to_numpy(),
+            "se": fit.bse_fe[names].to_numpy(),
+            "low": ci[0].to_numpy(),
+            "high": ci[1].to_numpy(),
+        }
+    )
     cov = fit.cov_re
-    random = {"intercept variance": float(cov.iloc[0, 0]),
-              "residual variance": float(fit.scale)}
+    random = {"intercept variance": float(cov.iloc[0, 0]), "residual variance": float(fit.scale)}
     if random_slope:
         random[f"{random_slope} slope variance"] = float(cov.iloc[1, 1])
-    return MixedFit(table, random, len(data), int(data[group].nunique()),
-                    bool(fit.converged), messages)
+    return MixedFit(
+        table, random, len(data), int(data[group].nunique()), bool(fit.converged), messages
+    )
 
 
 MAIN_FORMULA = "gain ~ ses * cr_z + size + mean_ses"
 SIZE_FORMULA = f"gain ~ ses + mean_ses + C(size_band, Treatment('{REFERENCE_BAND}'))"
 # (term, what it is, Lee & Smith's direction, +1/-1, smallest effect of interest)
 DIRECTIONS = (
-    ("cr_z", "collective responsibility (per SD) on mean gain",
-     "positive: higher gains (Lee & Smith 1996)", +1, GAIN_MARGIN),
-    ("ses:cr_z", "collective responsibility × SES (on the SES–gain slope)",
-     "negative: a weaker SES–gain relation (Lee & Smith 1996)", -1, SLOPE_MARGIN),
-    ("ses", "student SES on gain (at average responsibility)",
-     "positive: advantaged students gain more (Lee & Smith 1996)", +1, SLOPE_MARGIN),
-    ("mean_ses", "school mean SES on gain", "positive (Lee & Smith 1996, 1997)", +1,
-     GAIN_MARGIN),
-    ("size", "school size (per 1,000 students) on gain",
-     "negative overall, curved (Lee & Smith 1997: highest at 600-900)", -1, GAIN_MARGIN),
+    (
+        "cr_z",
+        "collective responsibility (per SD) on mean gain",
+        "positive: higher gains (Lee & Smith 1996)",
+        +1,
+        GAIN_MARGIN,
+    ),
+    (
+        "ses:cr_z",
+        "collective responsibility × SES (on the SES–gain slope)",
+        "negative: a weaker SES–gain relation (Lee & Smith 1996)",
+        -1,
+        SLOPE_MARGIN,
+    ),
+    (
+        "ses",
+        "student SES on gain (at average responsibility)",
+        "positive: advantaged students gain more (Lee & Smith 1996)",
+        +1,
+        SLOPE_MARGIN,
+    ),
+    ("mean_ses", "school mean SES on gain", "positive (Lee & Smith 1996, 1997)", +1, GAIN_MARGIN),
+    (
+        "size",
+        "school size (per 1,000 students) on gain",
+        "negative overall, curved (Lee & Smith 1997: highest at 600-900)",
+        -1,
+        GAIN_MARGIN,
+    ),
 )
 
 
@@ -249,31 +318,51 @@ def size_curve(fit: MixedFit, schools: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def analyse(settings: NelsSettings, schools: pd.DataFrame, students: pd.DataFrame
-            ) -> NelsResult:
+def analyse(settings: NelsSettings, schools: pd.DataFrame, students: pd.DataFrame) -> NelsResult:
     """Fit both models and set their coefficients beside Lee & Smith's directions."""
     main = fit_two_level(students, MAIN_FORMULA)
     size = fit_two_level(students, SIZE_FORMULA)
-    comparisons = [Claim(0, term, what, f"{direction}", main.estimate(term), sign,
-                         margin=margin, unit="SD over two years")
-                   for term, what, direction, sign, margin in DIRECTIONS]
+    comparisons = [
+        Claim(
+            0,
+            term,
+            what,
+            f"{direction}",
+            main.estimate(term),
+            sign,
+            margin=margin,
+            unit="SD over two years",
+        )
+        for term, what, direction, sign, margin in DIRECTIONS
+    ]
     curve = size_curve(size, schools)
     for _, row in curve.iterrows():
         if row["band"] == REFERENCE_BAND:
             continue
-        comparisons.append(Claim(
-            0, f"band {row['band']}", f"gain in schools of {row['band']} vs 601-900",
-            "lower (Lee & Smith 1997)", Interval(row["effect"], row["low"], row["high"]), -1,
-            margin=GAIN_MARGIN, unit="SD over two years"))
+        comparisons.append(
+            Claim(
+                0,
+                f"band {row['band']}",
+                f"gain in schools of {row['band']} vs 601-900",
+                "lower (Lee & Smith 1997)",
+                Interval(row["effect"], row["low"], row["high"]),
+                -1,
+                margin=GAIN_MARGIN,
+                unit="SD over two years",
+            )
+        )
     true, measured = schools["cr_true"], schools["cr"]
     reliability = float(np.corrcoef(true, measured)[0, 1] ** 2)
-    return NelsResult(settings, schools, students, main, size, comparisons, curve,
-                      reliability)
+    return NelsResult(settings, schools, students, main, size, comparisons, curve, reliability)
 
 
-def run(settings: NelsSettings = NelsSettings(), workers: int = 1,
-        on_done: Callable[[int], None] | None = None, engine: Engine | None = None,
-        clock: CpuClock | None = None) -> NelsResult:
+def run(
+    settings: NelsSettings = NelsSettings(),
+    workers: int = 1,
+    on_done: Callable[[int], None] | None = None,
+    engine: Engine | None = None,
+    clock: CpuClock | None = None,
+) -> NelsResult:
     """Draw, run and observe the schools, then fit the models."""
     study = jobs(settings)
     results = run_all(study, workers, engine=engine, on_done=on_done, clock=clock)

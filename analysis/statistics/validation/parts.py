@@ -47,26 +47,33 @@ def _timing(timings: dict[str, dict[str, float]], part: str) -> Iterator[CpuCloc
     clock = CpuClock()
     wall, main = time.perf_counter(), time.process_time()
     yield clock
-    timings[part] = {"wall": time.perf_counter() - wall, "runs_cpu": clock.seconds,
-                     "main_cpu": time.process_time() - main}
+    timings[part] = {
+        "wall": time.perf_counter() - wall,
+        "runs_cpu": clock.seconds,
+        "main_cpu": time.process_time() - main,
+    }
 
 
 def run_parts(parts: Iterable[str], quick: bool, workers: int, track: Tracker) -> Validation:
     """Run the named parts (:data:`PARTS`) at full or quick size on one engine."""
     parts = tuple(parts)
-    done = Validation(QUICK if quick else FULL,
-                      nels_module.QUICK_NELS if quick else nels_module.NelsSettings(),
-                      robustness_module.QUICK_ROBUST if quick else robustness_module.ROBUST)
-    robust_parameters = (robustness_module.QUICK_PARAMETERS if quick
-                         else robustness_module.PARAMETERS)
+    done = Validation(
+        QUICK if quick else FULL,
+        nels_module.QUICK_NELS if quick else nels_module.NelsSettings(),
+        robustness_module.QUICK_ROBUST if quick else robustness_module.ROBUST,
+    )
+    robust_parameters = (
+        robustness_module.QUICK_PARAMETERS if quick else robustness_module.PARAMETERS
+    )
     started = time.perf_counter()
     with ExitStack() as stack:
         engine = stack.enter_context(closing(LocalPool(workers))) if workers > 1 else None
         if "patterns" in parts:
             on_done, _ = track("patterns", len(pattern_jobs(done.settings)))
             with _timing(done.timings, "seven patterns") as clock:
-                done.tables, done.results = run_patterns(done.settings, workers, on_done,
-                                                         engine=engine, clock=clock)
+                done.tables, done.results = run_patterns(
+                    done.settings, workers, on_done, engine=engine, clock=clock
+                )
         if "nels" in parts:
             on_done, _ = track("synthetic NELS", done.nels_settings.schools)
             with _timing(done.timings, "synthetic NELS") as clock:
@@ -75,10 +82,17 @@ def run_parts(parts: Iterable[str], quick: bool, workers: int, track: Tracker) -
             on_done, planned = track("robustness", None)
             with _timing(done.timings, "robustness") as clock:
                 done.robustness = robustness_module.run(
-                    done.robust_settings, robust_parameters, workers, on_done, planned, engine,
-                    clock)
+                    done.robust_settings,
+                    robust_parameters,
+                    workers,
+                    on_done,
+                    planned,
+                    engine,
+                    clock,
+                )
     timings = done.timings
-    timings["total"] = {k: sum(t[k] for t in timings.values())
-                        for k in ("wall", "runs_cpu", "main_cpu")}
+    timings["total"] = {
+        k: sum(t[k] for t in timings.values()) for k in ("wall", "runs_cpu", "main_cpu")
+    }
     timings["total"]["wall"] = time.perf_counter() - started
     return done

@@ -58,55 +58,114 @@ from simulation.outcomes import REGISTRY
 
 # the seven patterns
 
+
 def pattern_1(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
     """Responsibility with gains and equity, across the school population."""
     schools = school_measures(tables["population"], tables["population_design"])
     resp = zscore(schools["responsibility"])
     claims = [
-        Claim(1, "1a", "schools with higher responsibility have higher mean gains",
-              "annual_gain on z(responsibility), adjusted for mean SES (OLS, HC3)",
-              regression_coefficient(schools["annual_gain"],
-                                     {"responsibility": resp, "ses": schools["ses_mean"]},
-                                     "responsibility"), +1,
-              margin=MARGINS["annual_gain"], unit="SD/year per SD",
-              **band("responsibility_gain")),
-        Claim(1, "1b", "schools with higher responsibility have flatter SES–gain slopes",
-              "ses_gain_slope on z(responsibility), adjusted for mean SES (OLS, HC3)",
-              regression_coefficient(schools["ses_gain_slope"],
-                                     {"responsibility": resp, "ses": schools["ses_mean"]},
-                                     "responsibility"), -1,
-              margin=MARGINS["ses_gain_slope"], unit="SD/year per SD SES per SD"),
-        Claim(1, "1x", "(diagnostic) responsibility correlates with gains, unadjusted",
-              "Pearson r(responsibility, annual_gain) across schools",
-              correlation_ci(schools["responsibility"], schools["annual_gain"]), +1,
-              unit="r", diagnostic=True),
+        Claim(
+            1,
+            "1a",
+            "schools with higher responsibility have higher mean gains",
+            "annual_gain on z(responsibility), adjusted for mean SES (OLS, HC3)",
+            regression_coefficient(
+                schools["annual_gain"],
+                {"responsibility": resp, "ses": schools["ses_mean"]},
+                "responsibility",
+            ),
+            +1,
+            margin=MARGINS["annual_gain"],
+            unit="SD/year per SD",
+            **band("responsibility_gain"),
+        ),
+        Claim(
+            1,
+            "1b",
+            "schools with higher responsibility have flatter SES–gain slopes",
+            "ses_gain_slope on z(responsibility), adjusted for mean SES (OLS, HC3)",
+            regression_coefficient(
+                schools["ses_gain_slope"],
+                {"responsibility": resp, "ses": schools["ses_mean"]},
+                "responsibility",
+            ),
+            -1,
+            margin=MARGINS["ses_gain_slope"],
+            unit="SD/year per SD SES per SD",
+        ),
+        Claim(
+            1,
+            "1x",
+            "(diagnostic) responsibility correlates with gains, unadjusted",
+            "Pearson r(responsibility, annual_gain) across schools",
+            correlation_ci(schools["responsibility"], schools["annual_gain"]),
+            +1,
+            unit="r",
+            diagnostic=True,
+        ),
     ]
     spread = schools["responsibility"].describe()[["mean", "std", "min", "max"]]
     return PatternResult(
-        1, f"{settings.schools} schools, {POPULATION.description}; 4 years; measures "
+        1,
+        f"{settings.schools} schools, {POPULATION.description}; 4 years; measures "
         "averaged over years 3-4 (every student taught only under the school's culture "
-        "by then)", claims,
+        "by then)",
+        claims,
         details={"schools": schools},
-        notes=[f"Emergent responsibility across schools: mean {spread['mean']:.3f}, SD "
-               f"{spread['std']:.3f}, range {spread['min']:.3f}-{spread['max']:.3f}."])
+        notes=[
+            f"Emergent responsibility across schools: mean {spread['mean']:.3f}, SD "
+            f"{spread['std']:.3f}, range {spread['min']:.3f}-{spread['max']:.3f}."
+        ],
+    )
 
 
 def pattern_2(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
     """Small vs large school, same structure and policies."""
     t = tables["size"]
     claims = [
-        difference_claim(2, "2a", "the small school ends with higher collective efficacy",
-                          t, "small", "large", "collective_efficacy", +1),
-        _banded(difference_claim(2, "2b", "the small school has higher gains", t, "small",
-                                  "large", "annual_gain", +1), "size_gain"),
-        difference_claim(2, "2c", "the small school has a flatter SES–gain slope", t,
-                          "small", "large", "ses_gain_slope", -1),
-        difference_claim(2, "2x", "(diagnostic) the small school ends with higher "
-                          "responsibility", t, "small", "large", "responsibility", +1,
-                          diagnostic=True),
+        difference_claim(
+            2,
+            "2a",
+            "the small school ends with higher collective efficacy",
+            t,
+            "small",
+            "large",
+            "collective_efficacy",
+            +1,
+        ),
+        _banded(
+            difference_claim(
+                2, "2b", "the small school has higher gains", t, "small", "large", "annual_gain", +1
+            ),
+            "size_gain",
+        ),
+        difference_claim(
+            2,
+            "2c",
+            "the small school has a flatter SES–gain slope",
+            t,
+            "small",
+            "large",
+            "ses_gain_slope",
+            -1,
+        ),
+        difference_claim(
+            2,
+            "2x",
+            "(diagnostic) the small school ends with higher responsibility",
+            t,
+            "small",
+            "large",
+            "responsibility",
+            +1,
+            diagnostic=True,
+        ),
     ]
-    details = {"yearly": yearly_means(t, ["collective_efficacy", "annual_gain",
-                                            "ses_gain_slope", "responsibility"])}
+    details = {
+        "yearly": yearly_means(
+            t, ["collective_efficacy", "annual_gain", "ses_gain_slope", "responsibility"]
+        )
+    }
     notes = []
     if "size_curve" in tables:
         details["curve"] = size_curve(tables["size_curve"])
@@ -116,11 +175,16 @@ def pattern_2(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
             f"{SIZE_CURVE.replicates(settings)} replicates per size) is a held-out check: no "
             "parameter "
             "was set with it. Size acts only through the channels listed, each a process "
-            "that can be switched off; nothing in the model names size.")
+            "that can be switched off; nothing in the model names size."
+        )
     return PatternResult(
-        2, f"{SIZE.description}; {SIZE.years} years; {settings.replicates} replicates per "
-        "arm (scenarios small_school, large_comprehensive)", claims,
-        details=details, notes=notes)
+        2,
+        f"{SIZE.description}; {SIZE.years} years; {settings.replicates} replicates per "
+        "arm (scenarios small_school, large_comprehensive)",
+        claims,
+        details=details,
+        notes=notes,
+    )
 
 
 def _banded(claim: Claim, key: str) -> Claim:
@@ -135,45 +199,98 @@ def pattern_3(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
     """PLC vs egg-crate: the difference, and whether it grows."""
     t = tables["structure"]
     claims = [
-        difference_claim(3, "3a", "PLC teams end with higher collective efficacy", t,
-                          "plc", "isolated", "collective_efficacy", +1),
-        difference_claim(3, "3b", "PLC teams have higher gains", t, "plc", "isolated",
-                          "annual_gain", +1),
+        difference_claim(
+            3,
+            "3a",
+            "PLC teams end with higher collective efficacy",
+            t,
+            "plc",
+            "isolated",
+            "collective_efficacy",
+            +1,
+        ),
+        difference_claim(
+            3, "3b", "PLC teams have higher gains", t, "plc", "isolated", "annual_gain", +1
+        ),
     ]
-    for label, column, what in (("3c", "collective_efficacy", "collective efficacy"),
-                                ("3d", "annual_gain", "gains")):
+    for label, column, what in (
+        ("3c", "collective_efficacy", "collective efficacy"),
+        ("3d", "annual_gain", "gains"),
+    ):
         diff = trajectory(t, "plc", column) - trajectory(t, "isolated", column)
-        claims.append(Claim(
-            3, label, f"the difference in {what} grows over the years",
-            f"per-replicate OLS slope of the yearly {column} difference (PLC − isolated) "
-            f"over years 1-{STRUCTURE.years}", mean_ci(slope_over_years(diff)), +1,
-            margin=MARGINS[column] / 5, unit=f"{REGISTRY[column].unit} per year"))
-    diagnostics = [
-        difference_claim(3, "3x", "(diagnostic) structure alone, no intervention plan in "
-                          "either: collective efficacy", t, "plc_no_plan", "isolated_no_plan",
-                          "collective_efficacy", +1, diagnostic=True),
-        difference_claim(3, "3y", "(diagnostic) structure alone, no intervention plan in "
-                          "either: gains", t, "plc_no_plan", "isolated_no_plan",
-                          "annual_gain", +1, diagnostic=True),
-    ] if {"plc_no_plan", "isolated_no_plan"} <= set(t["arm"]) else []
+        claims.append(
+            Claim(
+                3,
+                label,
+                f"the difference in {what} grows over the years",
+                f"per-replicate OLS slope of the yearly {column} difference (PLC − isolated) "
+                f"over years 1-{STRUCTURE.years}",
+                mean_ci(slope_over_years(diff)),
+                +1,
+                margin=MARGINS[column] / 5,
+                unit=f"{REGISTRY[column].unit} per year",
+            )
+        )
+    diagnostics = (
+        [
+            difference_claim(
+                3,
+                "3x",
+                "(diagnostic) structure alone, no intervention plan in either: collective efficacy",
+                t,
+                "plc_no_plan",
+                "isolated_no_plan",
+                "collective_efficacy",
+                +1,
+                diagnostic=True,
+            ),
+            difference_claim(
+                3,
+                "3y",
+                "(diagnostic) structure alone, no intervention plan in either: gains",
+                t,
+                "plc_no_plan",
+                "isolated_no_plan",
+                "annual_gain",
+                +1,
+                diagnostic=True,
+            ),
+        ]
+        if {"plc_no_plan", "isolated_no_plan"} <= set(t["arm"])
+        else []
+    )
     claims += diagnostics
     yearly = []
-    contrasts = [("plc", "isolated")] + ([("plc_no_plan", "isolated_no_plan")]
-                                         if diagnostics else [])
+    contrasts = [("plc", "isolated")] + (
+        [("plc_no_plan", "isolated_no_plan")] if diagnostics else []
+    )
     for a, b in contrasts:
         for column in ("collective_efficacy", "annual_gain"):
             diff = trajectory(t, a, column) - trajectory(t, b, column)
             for year in diff.columns:
                 e = mean_ci(diff[year])
-                yearly.append({"contrast": f"{a} − {b}", "measure": column, "year": int(year),
-                               "difference": e.estimate, "low": e.low, "high": e.high})
+                yearly.append(
+                    {
+                        "contrast": f"{a} − {b}",
+                        "measure": column,
+                        "year": int(year),
+                        "difference": e.estimate,
+                        "low": e.low,
+                        "high": e.high,
+                    }
+                )
     return PatternResult(
-        3, f"{STRUCTURE.description} (both run the PLC scenario's intervention plan); "
-        f"{STRUCTURE.years} years; {settings.replicates} replicates per arm", claims,
+        3,
+        f"{STRUCTURE.description} (both run the PLC scenario's intervention plan); "
+        f"{STRUCTURE.years} years; {settings.replicates} replicates per arm",
+        claims,
         details={"yearly_difference": pd.DataFrame(yearly)},
-        notes=["Diagnostics 3x-3y remove the intervention plan from both arms to show "
-               "what the team structure does on its own; they do not count in the "
-               "verdict."])
+        notes=[
+            "Diagnostics 3x-3y remove the intervention plan from both arms to show "
+            "what the team structure does on its own; they do not count in the "
+            "verdict."
+        ],
+    )
 
 
 def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
@@ -188,57 +305,97 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
         def statistic(idx: np.ndarray) -> float:
             def one(source: str) -> float:
                 return impact(idx, *(m[source] for m in measures))
+
             return one("mastery") - max(one(s) for s in others)
+
         return statistic
 
     rows = []
     for k, source in enumerate(SOURCE_ARMS):
-        both = bootstrap_ci(lambda idx, s=source: impact(idx, means[s], spreads[s]), n,
-                            draws=settings.bootstrap, seed=settings.seed + k)
-        level = bootstrap_ci(lambda idx, s=source: impact(idx, means[s]), n,
-                             draws=settings.bootstrap, seed=settings.seed + k)
+        both = bootstrap_ci(
+            lambda idx, s=source: impact(idx, means[s], spreads[s]),
+            n,
+            draws=settings.bootstrap,
+            seed=settings.seed + k,
+        )
+        level = bootstrap_ci(
+            lambda idx, s=source: impact(idx, means[s]),
+            n,
+            draws=settings.bootstrap,
+            seed=settings.seed + k,
+        )
         final_mean, final_sd = mean_ci(means[source][:, -1]), mean_ci(spreads[source][:, -1])
-        rows.append({"source removed": source,
-                     "impact": both.estimate, "impact_low": both.low, "impact_high": both.high,
-                     "mean_impact": level.estimate, "mean_impact_low": level.low,
-                     "mean_impact_high": level.high,
-                     "final_mean_difference": final_mean.estimate,
-                     "final_mean_low": final_mean.low, "final_mean_high": final_mean.high,
-                     "final_sd_difference": final_sd.estimate, "final_sd_low": final_sd.low,
-                     "final_sd_high": final_sd.high})
+        rows.append(
+            {
+                "source removed": source,
+                "impact": both.estimate,
+                "impact_low": both.low,
+                "impact_high": both.high,
+                "mean_impact": level.estimate,
+                "mean_impact_low": level.low,
+                "mean_impact_high": level.high,
+                "final_mean_difference": final_mean.estimate,
+                "final_mean_low": final_mean.low,
+                "final_mean_high": final_mean.high,
+                "final_sd_difference": final_sd.estimate,
+                "final_sd_low": final_sd.low,
+                "final_sd_high": final_sd.high,
+            }
+        )
     details = pd.DataFrame(rows)
     strongest = details.loc[details["impact"].idxmax(), "source removed"]
     span = f"years 1-{years[-1]}"
     claims = [
-        Claim(4, "4a", "removing mastery changes the efficacy trajectories more than "
-              "removing any other source",
-              f"RMS over {span} of the distance between the distributions of teachers' "
-              "TSES (ablated vs full; mean and SD, 2-Wasserstein for normals): mastery's "
-              "minus the largest of the others' (bootstrap)",
-              bootstrap_ci(contrast(means, spreads), n, draws=settings.bootstrap,
-                           seed=settings.seed + 99), +1,
-              margin=MARGINS["self_efficacy_tses"], unit="TSES"),
-        Claim(4, "4x", "(diagnostic) the same on the school mean TSES alone",
-              f"RMS over {span} of the mean TSES difference: mastery's minus the largest "
-              "of the others' (bootstrap)",
-              bootstrap_ci(contrast(means), n, draws=settings.bootstrap,
-                           seed=settings.seed + 98), +1,
-              margin=MARGINS["self_efficacy_tses"], unit="TSES", diagnostic=True),
+        Claim(
+            4,
+            "4a",
+            "removing mastery changes the efficacy trajectories more than "
+            "removing any other source",
+            f"RMS over {span} of the distance between the distributions of teachers' "
+            "TSES (ablated vs full; mean and SD, 2-Wasserstein for normals): mastery's "
+            "minus the largest of the others' (bootstrap)",
+            bootstrap_ci(
+                contrast(means, spreads), n, draws=settings.bootstrap, seed=settings.seed + 99
+            ),
+            +1,
+            margin=MARGINS["self_efficacy_tses"],
+            unit="TSES",
+        ),
+        Claim(
+            4,
+            "4x",
+            "(diagnostic) the same on the school mean TSES alone",
+            f"RMS over {span} of the mean TSES difference: mastery's minus the largest "
+            "of the others' (bootstrap)",
+            bootstrap_ci(contrast(means), n, draws=settings.bootstrap, seed=settings.seed + 98),
+            +1,
+            margin=MARGINS["self_efficacy_tses"],
+            unit="TSES",
+            diagnostic=True,
+        ),
     ]
-    path = pd.DataFrame([{"source removed": s, "year": y, "measure": measure,
-                          "difference": v}
-                         for measure, table in (("mean TSES", means), ("SD of TSES", spreads))
-                         for s in SOURCE_ARMS
-                         for y, v in zip(years, table[s].mean(axis=0), strict=True)])
+    path = pd.DataFrame(
+        [
+            {"source removed": s, "year": y, "measure": measure, "difference": v}
+            for measure, table in (("mean TSES", means), ("SD of TSES", spreads))
+            for s in SOURCE_ARMS
+            for y, v in zip(years, table[s].mean(axis=0), strict=True)
+        ]
+    )
     return PatternResult(
-        4, f"{ABLATION.description} (scenario departments, 900 students); "
-        f"{ABLATION.years} years; {settings.replicates} replicates per arm", claims,
+        4,
+        f"{ABLATION.description} (scenario departments, 900 students); "
+        f"{ABLATION.years} years; {settings.replicates} replicates per arm",
+        claims,
         details={"ablation": details, "trajectory_difference": path},
-        notes=[f"Largest impact on the efficacy trajectories: removing {strongest}.",
-               "Efficacy trajectories are compared as distributions over teachers (their "
-               "mean and spread each year), because mastery raises some teachers and "
-               "lowers others: on the school mean alone (4x) its successes and failures "
-               "largely cancel."])
+        notes=[
+            f"Largest impact on the efficacy trajectories: removing {strongest}.",
+            "Efficacy trajectories are compared as distributions over teachers (their "
+            "mean and spread each year), because mastery raises some teachers and "
+            "lowers others: on the school mean alone (4x) its successes and failures "
+            "largely cancel.",
+        ],
+    )
 
 
 def pattern_5(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
@@ -247,126 +404,236 @@ def pattern_5(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
     ce = zscore(schools["collective_efficacy"])
     high = schools["collective_efficacy"] >= schools["collective_efficacy"].quantile(0.75)
     low = schools["collective_efficacy"] <= schools["collective_efficacy"].quantile(0.25)
-    gap_high, gap_low = mean_ci(schools.loc[high, "ses_gap"]), mean_ci(
-        schools.loc[low, "ses_gap"])
+    gap_high, gap_low = mean_ci(schools.loc[high, "ses_gap"]), mean_ci(schools.loc[low, "ses_gap"])
     claims = [
-        Claim(5, "5a", "collective efficacy correlates strongly and positively with mean "
-              "gain", "partial r(collective_efficacy, annual_gain | mean SES) across schools "
-              "(Fisher z)", partial_correlation_ci(schools["collective_efficacy"],
-                                                   schools["annual_gain"],
-                                                   [schools["ses_mean"]]), +1,
-              unit="r", **band("ce_gain_r")),
-        Claim(5, "5b", "schools with higher collective efficacy have smaller SES gaps",
-              "ses_gap on z(collective_efficacy), adjusted for mean SES (OLS, HC3)",
-              regression_coefficient(schools["ses_gap"], {"ce": ce, "ses": schools["ses_mean"]},
-                                     "ce"), -1,
-              margin=MARGINS["ses_gap"], unit="SD per SD"),
-        Claim(5, "5c", "+1 SD of collective efficacy goes with higher gains, by the published "
-              "amount", "annual_gain on z(collective_efficacy) + mean SES (OLS, HC3)",
-              regression_coefficient(schools["annual_gain"],
-                                     {"ce": ce, "ses": schools["ses_mean"]}, "ce"), +1,
-              margin=MARGINS["annual_gain"], unit="SD/year per SD", **band("ce_gain_slope")),
-        Claim(5, "5x", "(diagnostic) the SES–gain slope on collective efficacy",
-              "ses_gain_slope on z(collective_efficacy) + mean SES (OLS, HC3)",
-              regression_coefficient(schools["ses_gain_slope"],
-                                     {"ce": ce, "ses": schools["ses_mean"]}, "ce"), -1,
-              margin=MARGINS["ses_gain_slope"], unit="SD/year per SD SES per SD",
-              diagnostic=True),
-        Claim(5, "5y", "(diagnostic) raw correlation of collective efficacy and gain",
-              "Pearson r(collective_efficacy, annual_gain) across schools (Fisher z)",
-              correlation_ci(schools["collective_efficacy"], schools["annual_gain"]), +1,
-              unit="r", diagnostic=True),
+        Claim(
+            5,
+            "5a",
+            "collective efficacy correlates strongly and positively with mean gain",
+            "partial r(collective_efficacy, annual_gain | mean SES) across schools (Fisher z)",
+            partial_correlation_ci(
+                schools["collective_efficacy"], schools["annual_gain"], [schools["ses_mean"]]
+            ),
+            +1,
+            unit="r",
+            **band("ce_gain_r"),
+        ),
+        Claim(
+            5,
+            "5b",
+            "schools with higher collective efficacy have smaller SES gaps",
+            "ses_gap on z(collective_efficacy), adjusted for mean SES (OLS, HC3)",
+            regression_coefficient(
+                schools["ses_gap"], {"ce": ce, "ses": schools["ses_mean"]}, "ce"
+            ),
+            -1,
+            margin=MARGINS["ses_gap"],
+            unit="SD per SD",
+        ),
+        Claim(
+            5,
+            "5c",
+            "+1 SD of collective efficacy goes with higher gains, by the published amount",
+            "annual_gain on z(collective_efficacy) + mean SES (OLS, HC3)",
+            regression_coefficient(
+                schools["annual_gain"], {"ce": ce, "ses": schools["ses_mean"]}, "ce"
+            ),
+            +1,
+            margin=MARGINS["annual_gain"],
+            unit="SD/year per SD",
+            **band("ce_gain_slope"),
+        ),
+        Claim(
+            5,
+            "5x",
+            "(diagnostic) the SES–gain slope on collective efficacy",
+            "ses_gain_slope on z(collective_efficacy) + mean SES (OLS, HC3)",
+            regression_coefficient(
+                schools["ses_gain_slope"], {"ce": ce, "ses": schools["ses_mean"]}, "ce"
+            ),
+            -1,
+            margin=MARGINS["ses_gain_slope"],
+            unit="SD/year per SD SES per SD",
+            diagnostic=True,
+        ),
+        Claim(
+            5,
+            "5y",
+            "(diagnostic) raw correlation of collective efficacy and gain",
+            "Pearson r(collective_efficacy, annual_gain) across schools (Fisher z)",
+            correlation_ci(schools["collective_efficacy"], schools["annual_gain"]),
+            +1,
+            unit="r",
+            diagnostic=True,
+        ),
     ]
     spread = schools["annual_gain"].std(ddof=1)
     narrower = 1.0 - gap_high.estimate / gap_low.estimate if gap_low.estimate else float("nan")
     return PatternResult(
-        5, f"{settings.schools} schools, {POPULATION.description}; 4 years; measures "
-        "averaged over years 3-4", claims, details={"schools": schools},
-        notes=[f"SES gap in the top quarter of schools by collective efficacy: "
-               f"{gap_high.estimate:.3f} SD [{gap_high.low:.3f}, {gap_high.high:.3f}]; in the "
-               f"bottom quarter: {gap_low.estimate:.3f} [{gap_low.low:.3f}, {gap_low.high:.3f}] "
-               f"({narrower:.1%} narrower). Goddard, Skrla & Salloum (2017) found a "
-               "conditional (growth) Black–White gap about half as large per SD of "
-               "collective efficacy; the status gap here is set mostly at entry.",
-               f"Schools differ in annual gain by SD {spread:.3f} SD/year across this "
-               "population (published school effects on high-school growth: about "
-               "0.03-0.08, an estimate), which bounds how much any school measure can be "
-               "worth per SD."])
+        5,
+        f"{settings.schools} schools, {POPULATION.description}; 4 years; measures "
+        "averaged over years 3-4",
+        claims,
+        details={"schools": schools},
+        notes=[
+            f"SES gap in the top quarter of schools by collective efficacy: "
+            f"{gap_high.estimate:.3f} SD [{gap_high.low:.3f}, {gap_high.high:.3f}]; in the "
+            f"bottom quarter: {gap_low.estimate:.3f} [{gap_low.low:.3f}, {gap_low.high:.3f}] "
+            f"({narrower:.1%} narrower). Goddard, Skrla & Salloum (2017) found a "
+            "conditional (growth) Black–White gap about half as large per SD of "
+            "collective efficacy; the status gap here is set mostly at entry.",
+            f"Schools differ in annual gain by SD {spread:.3f} SD/year across this "
+            "population (published school effects on high-school growth: about "
+            "0.03-0.08, an estimate), which bounds how much any school measure can be "
+            "worth per SD.",
+        ],
+    )
 
 
 def pattern_6(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
     """Coaching vs train-the-trainer: practice still in use at the end."""
     t = tables["support"]
     claims = [
-        difference_claim(6, "6a", "coaching sustains more evidence-based practice", t,
-                          "coaching", "train_the_trainer", "practice_share", +1),
-        difference_claim(6, "6x", "(diagnostic) and higher gains", t, "coaching",
-                          "train_the_trainer", "annual_gain", +1, diagnostic=True),
+        difference_claim(
+            6,
+            "6a",
+            "coaching sustains more evidence-based practice",
+            t,
+            "coaching",
+            "train_the_trainer",
+            "practice_share",
+            +1,
+        ),
+        difference_claim(
+            6,
+            "6x",
+            "(diagnostic) and higher gains",
+            t,
+            "coaching",
+            "train_the_trainer",
+            "annual_gain",
+            +1,
+            diagnostic=True,
+        ),
     ]
     return PatternResult(
-        6, f"{SUPPORT.description} (scenarios plc_coaching, plc_train_the_trainer); "
+        6,
+        f"{SUPPORT.description} (scenarios plc_coaching, plc_train_the_trainer); "
         f"{SUPPORT.years} years (support in force for 4); {settings.replicates} replicates "
-        "per arm", claims,
+        "per arm",
+        claims,
         details={"yearly": yearly_means(t, ["practice_share", "annual_gain"])},
-        notes=["This pattern is not independent evidence: the practice use reached with "
-               "coaching and after training alone (Joyce & Showers 2002) was used to set "
-               "the adoption and fidelity parameters (docs/calibration.md, fitted targets). "
-               "It shows the mechanism at work in a PLC school, nothing more."])
+        notes=[
+            "This pattern is not independent evidence: the practice use reached with "
+            "coaching and after training alone (Joyce & Showers 2002) was used to set "
+            "the adoption and fidelity parameters (docs/calibration.md, fitted targets). "
+            "It shows the mechanism at work in a PLC school, nothing more."
+        ],
+    )
 
 
 def pattern_7(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
     """Stickiness: how much of a low-efficacy start survives strong interventions."""
     t = tables["stickiness"]
     y = STICKY_YEARS
-    paths = {arm: trajectory(t, arm, "collective_efficacy")
-             for arm in ("low", "typical", "low_malleable", "typical_malleable")}
+    paths = {
+        arm: trajectory(t, arm, "collective_efficacy")
+        for arm in ("low", "typical", "low_malleable", "typical_malleable")
+    }
     n = len(paths["low"])
     established = remaining_share(paths["low"], paths["typical"], y)
     malleable = remaining_share(paths["low_malleable"], paths["typical_malleable"], y)
     claims = [
-        Claim(7, "7a", f"slow recovery: more than half of the collective-efficacy deficit "
-              f"remains after {y} years of the turnaround plan",
-              f"share of the starting deficit (untreated typical school − treated "
-              f"low-efficacy school) left at the end of year {y} (bootstrap)",
-              bootstrap_ci(established, n, draws=settings.bootstrap, seed=settings.seed + 7),
-              +1, threshold=STICKY_SHARE, unit="share"),
-        Claim(7, "7b", "slower than where beliefs are still malleable",
-              f"share left at year {y}: established staff − staff with "
-              f"malleability_scale ×3 (bootstrap)",
-              bootstrap_ci(lambda idx: established(idx) - malleable(idx), n,
-                           draws=settings.bootstrap, seed=settings.seed + 8),
-              +1, margin=0.05, unit="share"),
+        Claim(
+            7,
+            "7a",
+            f"slow recovery: more than half of the collective-efficacy deficit "
+            f"remains after {y} years of the turnaround plan",
+            f"share of the starting deficit (untreated typical school − treated "
+            f"low-efficacy school) left at the end of year {y} (bootstrap)",
+            bootstrap_ci(established, n, draws=settings.bootstrap, seed=settings.seed + 7),
+            +1,
+            threshold=STICKY_SHARE,
+            unit="share",
+        ),
+        Claim(
+            7,
+            "7b",
+            "slower than where beliefs are still malleable",
+            f"share left at year {y}: established staff − staff with "
+            f"malleability_scale ×3 (bootstrap)",
+            bootstrap_ci(
+                lambda idx: established(idx) - malleable(idx),
+                n,
+                draws=settings.bootstrap,
+                seed=settings.seed + 8,
+            ),
+            +1,
+            margin=0.05,
+            unit="share",
+        ),
     ]
     for label, column in (("7x", "responsibility"), ("7y", "self_efficacy_tses")):
         low, typical = trajectory(t, "low", column), trajectory(t, "typical", column)
-        claims.append(Claim(
-            7, label, f"(diagnostic) more than half of the {column} deficit remains after "
-            f"{y} years", f"share of the starting {column} deficit left at year {y}",
-            bootstrap_ci(remaining_share(low, typical, y), n, draws=settings.bootstrap,
-                         seed=settings.seed + 9), +1, threshold=STICKY_SHARE, unit="share",
-            diagnostic=True))
-    halves = {arm: half_life(paths[arm], paths[ref]) for arm, ref in
-              (("low", "typical"), ("low_malleable", "typical_malleable"))}
+        claims.append(
+            Claim(
+                7,
+                label,
+                f"(diagnostic) more than half of the {column} deficit remains after {y} years",
+                f"share of the starting {column} deficit left at year {y}",
+                bootstrap_ci(
+                    remaining_share(low, typical, y),
+                    n,
+                    draws=settings.bootstrap,
+                    seed=settings.seed + 9,
+                ),
+                +1,
+                threshold=STICKY_SHARE,
+                unit="share",
+                diagnostic=True,
+            )
+        )
+    halves = {
+        arm: half_life(paths[arm], paths[ref])
+        for arm, ref in (("low", "typical"), ("low_malleable", "typical_malleable"))
+    }
     return PatternResult(
-        7, f"{STICKINESS.description} (scenario turnaround: PLC, CLEAR and data review "
+        7,
+        f"{STICKINESS.description} (scenario turnaround: PLC, CLEAR and data review "
         "from year 1, coaching and an intervention plan from year 2, self-evaluation "
         "from year 3; the comparator is turnaround_baseline with the default culture); "
         f"{STICKINESS.years} years; {settings.replicates} replicates per arm",
         claims,
-        details={"yearly": yearly_means(t, ["collective_efficacy", "responsibility",
-                                              "self_efficacy_tses", "annual_gain"])},
-        notes=[f"'Slowly' is defined before running: more than {STICKY_SHARE:.0%} of the "
-               f"starting deficit left after {y} years (a half-life longer than {y} years, "
-               "about a principal's tenure). Years until half the mean deficit is gone: "
-               f"established staff {halves['low']:g}, malleable staff "
-               f"{halves['low_malleable']:g}."])
+        details={
+            "yearly": yearly_means(
+                t, ["collective_efficacy", "responsibility", "self_efficacy_tses", "annual_gain"]
+            )
+        },
+        notes=[
+            f"'Slowly' is defined before running: more than {STICKY_SHARE:.0%} of the "
+            f"starting deficit left after {y} years (a half-life longer than {y} years, "
+            "about a principal's tenure). Years until half the mean deficit is gone: "
+            f"established staff {halves['low']:g}, malleable staff "
+            f"{halves['low_malleable']:g}."
+        ],
+    )
 
 
 PATTERNS: dict[int, Callable[[Mapping[str, pd.DataFrame], Settings], PatternResult]] = {
-    1: pattern_1, 2: pattern_2, 3: pattern_3, 4: pattern_4, 5: pattern_5, 6: pattern_6,
+    1: pattern_1,
+    2: pattern_2,
+    3: pattern_3,
+    4: pattern_4,
+    5: pattern_5,
+    6: pattern_6,
     7: pattern_7,
 }
 EXPERIMENTS_OF: dict[int, tuple[str, ...]] = {
-    1: ("population",), 2: ("size", "size_curve"), 3: ("structure",), 4: ("ablation",),
-    5: ("population",), 6: ("support",), 7: ("stickiness",),
+    1: ("population",),
+    2: ("size", "size_curve"),
+    3: ("structure",),
+    4: ("ablation",),
+    5: ("population",),
+    6: ("support",),
+    7: ("stickiness",),
 }

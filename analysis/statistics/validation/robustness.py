@@ -27,22 +27,48 @@ from simulation import Parameters
 
 PARAMETERS: tuple[str, ...] = (
     # teaching: how beliefs and practice act on learning
-    "efficacy_effort", "goal_effort", "responsibility_effort", "expectation_effect",
-    "practice_effect", "intervention_effect", "out_of_field_penalty", "student_noise",
-    "persistence_one_year", "peer_effect",
+    "efficacy_effort",
+    "goal_effort",
+    "responsibility_effort",
+    "expectation_effect",
+    "practice_effect",
+    "intervention_effect",
+    "out_of_field_penalty",
+    "student_noise",
+    "persistence_one_year",
+    "peer_effect",
     # mastery and attribution
-    "aspiration_rate", "goal_efficacy", "goal_collective", "mastery_sensitivity",
-    "mastery_rate", "success_credit", "confirmation", "attribution_background",
-    "attribution_strategy", "attribution_support", "background_shift",
+    "aspiration_rate",
+    "goal_efficacy",
+    "goal_collective",
+    "mastery_sensitivity",
+    "mastery_rate",
+    "success_credit",
+    "confirmation",
+    "attribution_background",
+    "attribution_strategy",
+    "attribution_support",
+    "background_shift",
     # vicarious experience, persuasion, malleability
-    "vicarious_rate", "persuasion_rate", "exposure_half", "malleability_scale",
+    "vicarious_rate",
+    "persuasion_rate",
+    "exposure_half",
+    "malleability_scale",
     # affect
-    "affect_rate", "stress_rate",
+    "affect_rate",
+    "stress_rate",
     # collective efficacy and responsibility
-    "collective_rate", "mood_rate", "responsibility_rate", "responsibility_erosion",
-    "colleague_shared_goal", "expectation_collective",
+    "collective_rate",
+    "mood_rate",
+    "responsibility_rate",
+    "responsibility_erosion",
+    "colleague_shared_goal",
+    "expectation_collective",
     # practice and turnover
-    "adoption_coaching", "fidelity_decay", "persistence_collective", "turnover_efficacy",
+    "adoption_coaching",
+    "fidelity_decay",
+    "persistence_collective",
+    "turnover_efficacy",
 )
 STEP = 0.25
 ROBUST = Settings(replicates=8, schools=48, bootstrap=300)
@@ -105,20 +131,27 @@ class RobustnessResult:
         moved = self.verdicts[self.verdicts["direction"] != "default"]
         for pattern, group in moved.groupby("pattern"):
             changed = group[group["verdict"] != base[pattern]]
-            rows.append({
-                "pattern": int(pattern), "baseline": base[pattern],
-                "variants": len(group),
-                "same verdict": int((group["verdict"] == base[pattern]).sum()),
-                "now fails": ", ".join(f"{r.parameter} {r.direction}" for r in
-                                       changed[changed["verdict"] == "fails"].itertuples()),
-                "now holds": ", ".join(f"{r.parameter} {r.direction}" for r in
-                                       changed[changed["verdict"] == "holds"].itertuples()),
-                "now inconclusive": ", ".join(
-                    f"{r.parameter} {r.direction}" for r in
-                    changed[changed["verdict"] == "inconclusive"].itertuples()),
-            })
+            rows.append(
+                {
+                    "pattern": int(pattern),
+                    "baseline": base[pattern],
+                    "variants": len(group),
+                    "same verdict": int((group["verdict"] == base[pattern]).sum()),
+                    "now fails": ", ".join(
+                        f"{r.parameter} {r.direction}"
+                        for r in changed[changed["verdict"] == "fails"].itertuples()
+                    ),
+                    "now holds": ", ".join(
+                        f"{r.parameter} {r.direction}"
+                        for r in changed[changed["verdict"] == "holds"].itertuples()
+                    ),
+                    "now inconclusive": ", ".join(
+                        f"{r.parameter} {r.direction}"
+                        for r in changed[changed["verdict"] == "inconclusive"].itertuples()
+                    ),
+                }
+            )
         return pd.DataFrame(rows)
-
 
     def claim_summary(self) -> pd.DataFrame:
         """Per claim: baseline estimate, range over variants, what changes it.
@@ -134,41 +167,68 @@ class RobustnessResult:
             base_side = np.sign((base["estimate"] - base["threshold"]) * base["predicted"])
             switched = moved[side != base_side]
             changed = moved[moved["verdict"] != base["verdict"]]
-            rows.append({
-                "claim": label, "baseline estimate": base["estimate"],
-                "baseline verdict": base["verdict"],
-                "lowest": moved["estimate"].min(), "highest": moved["estimate"].max(),
-                "predicted side": int((side > 0).sum()), "variants": len(moved),
-                "side changes under": ", ".join(f"{r.parameter} {r.direction}"
-                                                for r in switched.itertuples()),
-                "verdict changes under": ", ".join(
-                    f"{r.parameter} {r.direction} ({r.verdict})" for r in changed.itertuples()),
-            })
+            rows.append(
+                {
+                    "claim": label,
+                    "baseline estimate": base["estimate"],
+                    "baseline verdict": base["verdict"],
+                    "lowest": moved["estimate"].min(),
+                    "highest": moved["estimate"].max(),
+                    "predicted side": int((side > 0).sum()),
+                    "variants": len(moved),
+                    "side changes under": ", ".join(
+                        f"{r.parameter} {r.direction}" for r in switched.itertuples()
+                    ),
+                    "verdict changes under": ", ".join(
+                        f"{r.parameter} {r.direction} ({r.verdict})" for r in changed.itertuples()
+                    ),
+                }
+            )
         return pd.DataFrame(rows)
 
 
 def _rows(variant: Variant, results: Sequence[PatternResult]) -> tuple[list, list]:
     verdicts, claims = [], []
     for result in results:
-        verdicts.append({"parameter": variant.parameter, "direction": variant.direction,
-                         "value": variant.value, "pattern": result.number,
-                         "verdict": result.verdict})
+        verdicts.append(
+            {
+                "parameter": variant.parameter,
+                "direction": variant.direction,
+                "value": variant.value,
+                "pattern": result.number,
+                "verdict": result.verdict,
+            }
+        )
         for c in result.claims:
             if c.diagnostic:
                 continue
-            claims.append({"parameter": variant.parameter, "direction": variant.direction,
-                           "value": variant.value, "pattern": result.number,
-                           "claim": c.label, "estimate": c.estimate.estimate,
-                           "low": c.estimate.low, "high": c.estimate.high,
-                           "threshold": c.threshold, "predicted": c.direction,
-                           "verdict": c.verdict})
+            claims.append(
+                {
+                    "parameter": variant.parameter,
+                    "direction": variant.direction,
+                    "value": variant.value,
+                    "pattern": result.number,
+                    "claim": c.label,
+                    "estimate": c.estimate.estimate,
+                    "low": c.estimate.low,
+                    "high": c.estimate.high,
+                    "threshold": c.threshold,
+                    "predicted": c.direction,
+                    "verdict": c.verdict,
+                }
+            )
     return verdicts, claims
 
 
-def run(settings: Settings = ROBUST, parameters: Iterable[str] = PARAMETERS,
-        workers: int = 1, on_done: Callable[[int], None] | None = None,
-        on_planned: Callable[[int], None] | None = None, engine: Engine | None = None,
-        clock: CpuClock | None = None) -> RobustnessResult:
+def run(
+    settings: Settings = ROBUST,
+    parameters: Iterable[str] = PARAMETERS,
+    workers: int = 1,
+    on_done: Callable[[int], None] | None = None,
+    on_planned: Callable[[int], None] | None = None,
+    engine: Engine | None = None,
+    clock: CpuClock | None = None,
+) -> RobustnessResult:
     """Run every pattern under every variant, in one pool of workers.
 
     Parameters
@@ -178,8 +238,7 @@ def run(settings: Settings = ROBUST, parameters: Iterable[str] = PARAMETERS,
     """
     planned: list[tuple[Variant, list[Run]]] = []
     for variant in variants(parameters):
-        planned.append((variant, pattern_jobs(settings, variant.overrides,
-                                              diagnostics=False)))
+        planned.append((variant, pattern_jobs(settings, variant.overrides, diagnostics=False)))
     everything = [job for _, jobs in planned for job in jobs]
     if on_planned:
         on_planned(len(everything))
@@ -187,7 +246,7 @@ def run(settings: Settings = ROBUST, parameters: Iterable[str] = PARAMETERS,
     verdicts, claims = [], []
     start = 0
     for variant, jobs in planned:
-        chunk = results[start:start + len(jobs)]
+        chunk = results[start : start + len(jobs)]
         start += len(jobs)
         tables = tables_from(jobs, chunk, settings)
         v, c = _rows(variant, analyse(tables, settings, tuple(PATTERNS)))

@@ -56,8 +56,12 @@ def _fisher_z(r: float, n: int, dof: int, level: float) -> Interval:
     return Interval(r, float(np.tanh(z - half)), float(np.tanh(z + half)), n)
 
 
-def partial_correlation_ci(x: Sequence[float], y: Sequence[float],
-                           controls: Sequence[Sequence[float]], level: float = LEVEL) -> Interval:
+def partial_correlation_ci(
+    x: Sequence[float],
+    y: Sequence[float],
+    controls: Sequence[Sequence[float]],
+    level: float = LEVEL,
+) -> Interval:
     """Pearson correlation of ``x`` and ``y`` after removing ``controls`` (OLS residuals).
 
     Fisher's z interval with ``n - 3 - k`` degrees of freedom for ``k`` controls.
@@ -77,8 +81,9 @@ def partial_correlation_ci(x: Sequence[float], y: Sequence[float],
     return _fisher_z(float(np.corrcoef(residual(x), residual(y))[0, 1]), n, n - 3 - k, level)
 
 
-def regression_coefficient(y: Sequence[float], predictors: dict[str, Sequence[float]],
-                           name: str, level: float = LEVEL) -> Interval:
+def regression_coefficient(
+    y: Sequence[float], predictors: dict[str, Sequence[float]], name: str, level: float = LEVEL
+) -> Interval:
     """OLS coefficient of ``predictors[name]`` (with an intercept), HC3 interval.
 
     Parameters
@@ -102,8 +107,14 @@ def regression_coefficient(y: Sequence[float], predictors: dict[str, Sequence[fl
     return Interval(float(fit.params[k]), float(low), float(high), int(keep.sum()))
 
 
-def bootstrap_ci(statistic: Callable[[np.ndarray], float], n_units: int, *,
-                 draws: int = 2000, seed: int = 0, level: float = LEVEL) -> Interval:
+def bootstrap_ci(
+    statistic: Callable[[np.ndarray], float],
+    n_units: int,
+    *,
+    draws: int = 2000,
+    seed: int = 0,
+    level: float = LEVEL,
+) -> Interval:
     """Percentile bootstrap over units (replicates) for any statistic.
 
     Parameters
@@ -126,8 +137,7 @@ def bootstrap_ci(statistic: Callable[[np.ndarray], float], n_units: int, *,
     return Interval(value, float(low), float(high), n_units)
 
 
-def decide(estimate: Interval, direction: int, threshold: float = 0.0,
-           margin: float = 0.0) -> str:
+def decide(estimate: Interval, direction: int, threshold: float = 0.0, margin: float = 0.0) -> str:
     """The verdict rule (module docstring) for one estimate.
 
     Parameters
