@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,11 @@ class ResultStore:
         self.path = path
         self.manifest = manifest
         self.design = design
-        self._session = f"{datetime.datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}"
+        # unique per store: two sessions of one process within a second (a resume
+        # right after a failure) must not write parts of the same name
+        self._session = (
+            f"{datetime.datetime.now():%Y%m%dT%H%M%S}-{os.getpid()}-{secrets.token_hex(4)}"
+        )
         self._sequence = 0
         self._lock_handle = None
         self.notes: list[str] = []
