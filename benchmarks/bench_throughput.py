@@ -8,10 +8,11 @@ run, the targets of issue 13 ("Ensembles at the floor"):
    common random numbers (replicate r has the same seed at every point):
 
    * *lever grid*: ``mastery_rate`` x ``persuasion_rate``, 16 x 10 points
-     x 2 replicates = 320 runs. Ensembles only batch the replicates of one
-     design point, so here they hold 2 schools;
-   * *replicate-heavy*: 5 x 2 points x 32 replicates = 320 runs, what
-     ensembles are built for (one ensemble of 32 schools a point).
+     x 2 replicates = 320 runs. Both rates may differ within an ensemble
+     (``simulation.ensemble.VARYING``), so a task holds 16 consecutive
+     points' replicates: ensembles of 32 schools;
+   * *replicate-heavy*: 5 x 2 points x 32 replicates = 320 runs (one
+     ensemble of 32 schools a point).
 
    Each design runs through ``staffroom sweep FILE -w 2 -q --out DIR`` (a
    subprocess timed from start to exit, so the command line's start-up
@@ -431,9 +432,10 @@ def throughput(design: Design, args: argparse.Namespace) -> dict[str, Timing]:
             methods[label] = lambda m=method: m(design)
     times = best_interleaved(methods, args.repeats)
 
-    ensemble = min(design.replicates, 32)
+    # both factors may differ within an ensemble (simulation.ensemble.VARYING), so a
+    # task holds the replicates of consecutive points, up to 32 runs
     print(
-        f"\n## 1. Sweep throughput, {design.name}: {design.shape} (ensembles of {ensemble}); "
+        f"\n## 1. Sweep throughput, {design.name}: {design.shape} (ensembles of 32); "
         f"{N_STUDENTS} students x {YEARS} years, year-end recording, {WORKERS} processes; "
         f"best of {args.repeats} interleaved tries\n"
     )
@@ -640,11 +642,15 @@ def startup() -> None:
     python = sys.executable
     commands = {
         "python -c pass (bare interpreter)": [python, "-c", "pass"],
-        "python -c 'import simulation' (worker start-up)": [python, "-c", "import simulation"],
-        "python -c 'import analysis.experiments.engines' (a sweep worker's preload)": [
+        "python -c 'import simulation' (lazy: loads nothing of the model)": [
             python,
             "-c",
-            "import analysis.experiments.engines",
+            "import simulation",
+        ],
+        "a worker's preload (engines + the ensemble kernel: worker start-up)": [
+            python,
+            "-c",
+            "import analysis.experiments.engines, simulation.ensemble, simulation.schools",
         ],
         "python -c 'import analysis'": [python, "-c", "import analysis"],
         "staffroom --help": [*STAFFROOM, "--help"],
@@ -660,8 +666,8 @@ def startup() -> None:
     print(f"\nheaviest imports under `import simulation` (-X importtime, cumulative): {heavy}")
     judge("staffroom --help (median)", medians["staffroom --help"], " s", below=0.5, digits=3)
     judge(
-        "worker start-up: import simulation (median)",
-        medians["python -c 'import simulation' (worker start-up)"],
+        "worker start-up: the preload that runs the model (median)",
+        medians["a worker's preload (engines + the ensemble kernel: worker start-up)"],
         " s",
         below=0.3,
         digits=3,
