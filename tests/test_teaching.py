@@ -230,7 +230,7 @@ def test_a_close_team_lifts_the_cynic_most_and_feels_the_cynic_most(cynic):
     assert plc["team_collective_change"].estimate < departments["team_collective_change"].estimate
     assert isolated["tie_partners_tses_change"].estimate < 0
     assert abs(isolated["cynic_source_vicarious"].estimate) < 0.05
-    # the cynic goes at the end of the year in some runs, not in all (12 runs); doubt
+    # the cynic goes at the end of the year in some runs, not in all (16 of 20 in the guide); doubt
     # makes it likelier than for the same veteran without cynicism, in every structure
     goes = [result["cynic_leaves_at_year_end"].estimate for result in cynic.values()]
     assert 0 < sum(goes) / len(goes) < 1
