@@ -178,7 +178,8 @@ class SchoolEnsemble:
     n_students, structure, disabled, interventions, network
         As for :class:`simulation.SchoolModel`; shared by every replicate.
     record_every : int
-        Record every replicate's outcomes every this many weeks (0: never).
+        Record every replicate's outcomes every this many weeks (0: never; default
+        36, the year ends, where ``SchoolModel`` records every week).
     varying : mapping of str to sequence of float, optional
         Parameters that differ between the schools: one value per seed, for
         parameters in :data:`VARYING` (rates and weights of the weekly
