@@ -493,7 +493,7 @@ def run_weighing(model: DashboardSchool, years: int) -> np.ndarray:
     for _ in range(years * WEEKS_PER_YEAR):
         belief = model.teachers.collective_efficacy.copy()
         model.step()
-        week = (model.steps - 1) % WEEKS_PER_YEAR + 1
+        week = model.week
         if week % model.params.cycle_weeks == 0 or week == WEEKS_PER_YEAR:
             year = (model.steps - 1) // WEEKS_PER_YEAR
             success, failure = collective_weights(belief, model.params)

@@ -26,7 +26,7 @@ import numpy as np
 from . import metrics, networks
 from .errors import ParameterError
 from .interventions import as_intervention, check_changes, checked_processes
-from .parameters import WEEKS_PER_YEAR, Parameters
+from .parameters import WEEKS_PER_YEAR, Parameters, week_of, year_of
 from .schools import Schools
 
 if TYPE_CHECKING:
@@ -237,12 +237,12 @@ class SchoolEnsemble:
     @property
     def week(self) -> int:
         """Week of the school year of the last step (0 before the first)."""
-        return (self.steps - 1) % WEEKS_PER_YEAR + 1 if self.steps else 0
+        return week_of(self.steps)
 
     @property
     def year(self) -> int:
         """School year of the last step (1-based)."""
-        return (self.steps - 1) // WEEKS_PER_YEAR + 1 if self.steps else 1
+        return year_of(self.steps)
 
     def run(self, years: float = 1) -> None:
         """Run ``years`` school years of 36 weekly steps."""
@@ -265,10 +265,9 @@ class SchoolEnsemble:
         year_end = self.week == WEEKS_PER_YEAR
         if year_end:
             for rows, result in zip(
-                self.annual_results, self.school.annual_results(self.year, self.steps), strict=True
+                self.annual_results, self.school.close_year(self.year, self.steps), strict=True
             ):
                 rows.append(result)
-            self.school.decide_departures()
         self._record()
         self._summer_due = year_end
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import outcomes as registry
-from .parameters import NATIONAL_GROWTH, WEEKS_PER_YEAR, Parameters, tses
+from .parameters import NATIONAL_GROWTH, WEEKS_PER_YEAR, Parameters, tses, week_of, year_of
 from .state import StudentState, TeacherState
 
 
@@ -58,8 +58,7 @@ def outcomes(
     proficiency of a group when the school has no student in that group;
     ``ses_gain_slope`` when every student has the same SES.
     """
-    week = (step - 1) % WEEKS_PER_YEAR + 1 if step else 0
-    year = (step - 1) // WEEKS_PER_YEAR + 1 if step else 1
+    week, year = week_of(step), year_of(step)
     s = teachers.self_efficacy
     achievement = students.achievement
     ses = students.ses

@@ -30,7 +30,7 @@ from . import rules as leader_rules
 from .agents import Leader, Teacher
 from .errors import ParameterError
 from .interventions import Intervention, as_intervention, check_changes, checked_processes
-from .parameters import WEEKS_PER_YEAR, Parameters, tses
+from .parameters import WEEKS_PER_YEAR, Parameters, tses, week_of, year_of
 from .schools import SOURCES, Schools
 
 
@@ -195,12 +195,12 @@ class SchoolModel(mesa.Model):
     @property
     def week(self) -> int:
         """Week of the school year of the last step (0 before the first)."""
-        return (self.steps - 1) % WEEKS_PER_YEAR + 1 if self.steps else 0
+        return week_of(self.steps)
 
     @property
     def year(self) -> int:
         """School year of the last step (1-based)."""
-        return (self.steps - 1) // WEEKS_PER_YEAR + 1 if self.steps else 1
+        return year_of(self.steps)
 
     def run(self, years: float = 1) -> None:
         """Run ``years`` school years of 36 weekly steps."""
@@ -232,9 +232,7 @@ class SchoolModel(mesa.Model):
         ``[[intervention]]`` of that week (after any already due that week).
         """
         self._check_changes(changes)
-        item = Intervention(
-            (step - 1) // WEEKS_PER_YEAR + 1, (step - 1) % WEEKS_PER_YEAR + 1, dict(changes)
-        )
+        item = Intervention(year_of(step), week_of(step), dict(changes))
         later = next(
             (k for k, i in enumerate(self.interventions) if i.step > item.step),
             len(self.interventions),
@@ -293,8 +291,7 @@ class SchoolModel(mesa.Model):
         """At a year's end the annual test and departures; then record; the leader's checkpoint."""
         year_end = self.week == WEEKS_PER_YEAR
         if year_end:
-            self.annual_results.extend(self.school.annual_results(self.year, self.steps))
-            self.school.decide_departures()
+            self.annual_results.extend(self.school.close_year(self.year, self.steps))
         self._record()
         self.leader.step()  # checkpoints: observe, check the rules, decide for next week
         self._summer_due = year_end

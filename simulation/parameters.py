@@ -1562,6 +1562,16 @@ def voiced_beliefs(confidence: float) -> tuple[float, float]:
     return voiced(REFERENCE_SELF_EFFICACY), voiced(REFERENCE_COLLECTIVE_EFFICACY)
 
 
+def week_of(step: int) -> int:
+    """Week of the school year (1-36) of model step ``step`` (0 before the first step)."""
+    return (step - 1) % WEEKS_PER_YEAR + 1 if step else 0
+
+
+def year_of(step: int) -> int:
+    """School year (1-based) of model step ``step`` (1 before the first step)."""
+    return (step - 1) // WEEKS_PER_YEAR + 1 if step else 1
+
+
 def tses(s):
     """Self-efficacy on the TSES 1-9 scale from the model's (0, 1) scale."""
     return 1.0 + 8.0 * s

@@ -725,6 +725,12 @@ class Schools:
             )
         self.skill = self.skill_now()
 
+    def close_year(self, year: int, step: int) -> list[dict[str, float]]:
+        """A year's last week: every school's annual test, then who moves and who leaves."""
+        annual = self.annual_results(year, step)
+        self.decide_departures()
+        return annual
+
     def decide_departures(self) -> None:
         """Year end: who moves and who leaves, drawn school by school."""
         t, p = self.teachers, self.params
