@@ -227,16 +227,23 @@ def build_ensemble(runs: Sequence[Run]) -> SchoolEnsemble:
     )
 
 
-def execute_many(runs: Sequence[Run]) -> list[Any]:
-    """:func:`execute` for each of ``runs``; as one ensemble when they share a key.
+def execute_many(runs: Sequence[Run], enabled: bool | None = None) -> list[Any]:
+    """:func:`execute` for each of ``runs``; those that may share one run as one ensemble.
 
-    The results are the same as ``[execute(run) for run in runs]``.
+    The runs are grouped by :func:`batches` (``enabled`` as there). The
+    results are the same as ``[execute(run) for run in runs]``, in order.
     """
-    key = ensemble_key(runs[0])
-    if len(runs) == 1 or key is None or any(ensemble_key(run) != key for run in runs[1:]):
-        return [execute(run) for run in runs]
-    measure = runs[0].measure or yearly
-    return measure.for_ensemble(build_ensemble(runs), runs)
+    results: list[Any] = [None] * len(runs)
+    for group in batches(runs, enabled):
+        members = [runs[i] for i in group]
+        if len(members) == 1:
+            done = [execute(members[0])]
+        else:
+            measure = members[0].measure or yearly
+            done = measure.for_ensemble(build_ensemble(members), members)
+        for i, result in zip(group, done, strict=True):
+            results[i] = result
+    return results
 
 
 def timed_many(runs: Sequence[Run]) -> tuple[list[Any], float]:

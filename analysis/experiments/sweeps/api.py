@@ -8,6 +8,7 @@ and returns the runs as a pandas DataFrame, for notebooks.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -316,26 +317,18 @@ def run_sweep(
     >>> runs = run_sweep("size_by_structure", workers=2)      # doctest: +SKIP
     >>> runs.groupby(["n_students", "structure"])["annual_gain"].mean()  # doctest: +SKIP
     """
-    if output is None:
-        with tempfile.TemporaryDirectory(prefix="staffroom-sweep-") as folder:
-            execute(
-                sweep,
-                Path(folder) / "results",
-                workers=workers,
-                scheduler=scheduler,
-                trajectories=trajectories,
-                on_progress=on_progress,
-                ensemble=ensemble,
-            )
-            return read_runs(Path(folder) / "results")
-    outcome = execute(
-        sweep,
-        output,
-        workers=workers,
-        scheduler=scheduler,
-        trajectories=trajectories,
-        overwrite=overwrite,
-        on_progress=on_progress,
-        ensemble=ensemble,
-    )
-    return read_runs(outcome.path)
+    with contextlib.ExitStack() as stack:
+        if output is None:
+            temporary = stack.enter_context(tempfile.TemporaryDirectory(prefix="staffroom-sweep-"))
+            output = Path(temporary) / "results"
+        outcome = execute(
+            sweep,
+            output,
+            workers=workers,
+            scheduler=scheduler,
+            trajectories=trajectories,
+            overwrite=overwrite,
+            on_progress=on_progress,
+            ensemble=ensemble,
+        )
+        return read_runs(outcome.path)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from analysis.experiments.runs import Run, batches, execute_many, recorded_columns
+from analysis.experiments.runs import Run, execute_many, recorded_columns
 from simulation import WEEKS_PER_YEAR, Intervention
 
 if TYPE_CHECKING:
@@ -128,23 +128,15 @@ def point_runs(job: PointJob, outcomes: tuple[str, ...], trajectories: bool) -> 
 def _run_all(task: Task) -> list:
     """Every run of ``task``: as ensembles unless the task says not to."""
     runs = [run for job in task.jobs for run in point_runs(job, task.outcomes, task.trajectories)]
-    results: list = [None] * len(runs)
-    for group in batches(runs, task.ensemble):
-        try:
-            done = execute_many([runs[i] for i in group])
-        except Exception as error:
-            which = ", ".join(
-                f"point {runs[i].arm} replicate {runs[i].replicate} (seed {runs[i].seed})"
-                for i in group[:4]
-            )
-            more = f" and {len(group) - 4} more" if len(group) > 4 else ""
-            error.add_note(
-                f"in {which}{more}; parameters of the first: {runs[group[0]].parameters}"
-            )
-            raise
-        for i, result in zip(group, done, strict=True):
-            results[i] = result
-    return results
+    try:
+        return execute_many(runs, task.ensemble)
+    except Exception as error:
+        which = ", ".join(
+            f"point {run.arm} replicate {run.replicate} (seed {run.seed})" for run in runs[:4]
+        )
+        more = f" and {len(runs) - 4} more" if len(runs) > 4 else ""
+        error.add_note(f"in one of {which}{more}; parameters of the first: {runs[0].parameters}")
+        raise
 
 
 def run_task(task: Task) -> TaskResult:
