@@ -42,7 +42,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from statistics import NormalDist
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulation import (
     InputError,
@@ -51,7 +51,6 @@ from simulation import (
     ParameterError,
     Parameters,
     Rule,
-    SchoolModel,
 )
 from simulation.networks import NetworkFile, read_network_file
 from simulation.parameters import suggest
@@ -59,6 +58,9 @@ from simulation.staffing import check_staff_ratio, staff_size
 from simulation.state import DISADVANTAGED_CUT
 
 from . import rules as rule_tables
+
+if TYPE_CHECKING:
+    from simulation import SchoolModel
 
 LIBRARY = Path(__file__).resolve().parent
 TOP_LEVEL = {"name", "description", "extends", "years", "replicates", "seed"}
@@ -155,6 +157,8 @@ class Scenario:
 
     def model(self, rng: int, **overrides: Any) -> SchoolModel:
         """A fresh :class:`SchoolModel` of this scenario with seed ``rng``."""
+        from simulation import SchoolModel  # Mesa's import is paid only by who builds one
+
         return SchoolModel(
             **{**self.parameters, **overrides},
             interventions=self.interventions,

@@ -335,5 +335,5 @@ def _check_varying(varying: Mapping[str, Sequence[float]], schools: int, base: P
                 f"{name} has {len(values)} values for {schools} schools; give one per seed",
                 key=name,
             )
-    for r in range(schools):  # each school's parameters are checked whole
+    for r in range(schools if varying else 0):  # each school's parameters are checked whole
         base.replace(**{name: values[r] for name, values in varying.items()})

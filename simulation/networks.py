@@ -20,12 +20,12 @@ teacher's ties cover a smaller share of it.
 from __future__ import annotations
 
 import csv
+import functools
 import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from .errors import NetworkFileError, ParameterError
 from .parameters import SUBJECT_NAMES, Parameters
@@ -161,7 +161,7 @@ def sample_pairs(
     if m <= 0:
         return np.empty((0, 2), dtype=np.int64)
     if 2 * m >= possible or possible <= 4096:
-        i, j = np.triu_indices(g, 1)
+        i, j = _upper_pairs(g)
         pick = rng.choice(possible, m, replace=False) if m < possible else np.arange(possible)
         return np.column_stack([members[i[pick]], members[j[pick]]])
     chosen = np.empty(0, dtype=np.int64)
@@ -178,8 +178,16 @@ def sample_pairs(
     return np.column_stack([members[chosen // g], members[chosen % g]])
 
 
+@functools.cache
+def _upper_pairs(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """``np.triu_indices(size, 1)``, kept: schools ask for the same few sizes again and again."""
+    i, j = np.triu_indices(size, 1)
+    i.flags.writeable = j.flags.writeable = False
+    return i, j
+
+
 def _complete(members: np.ndarray) -> np.ndarray:
-    i, j = np.triu_indices(members.size, 1)
+    i, j = _upper_pairs(members.size)
     return np.column_stack([members[i], members[j]])
 
 
@@ -398,11 +406,12 @@ def density_and_clustering(n: int, u: np.ndarray, v: np.ndarray) -> tuple[float,
     density = 2.0 * u.size / (n * (n - 1))
     if u.size == 0:
         return density, 0.0
-    a = sp.coo_array(
-        (np.ones(2 * u.size), (np.concatenate([u, v]), np.concatenate([v, u]))), shape=(n, n)
-    ).tocsr()
-    degree = np.asarray(a.sum(axis=1)).ravel()
-    triangles = np.asarray((a @ a).multiply(a).sum(axis=1)).ravel() / 2.0
+    ends = np.concatenate([u, v]), np.concatenate([v, u])
+    adjacent = np.zeros((n, n), dtype=bool)
+    adjacent[ends] = True
+    degree = np.bincount(ends[0], minlength=n).astype(float)
+    common = (adjacent[ends[0]] & adjacent[ends[1]]).sum(axis=1)  # neighbours a tie's ends share
+    triangles = np.bincount(ends[0], weights=common, minlength=n) / 2.0
     possible = degree * (degree - 1) / 2.0
     local = np.divide(triangles, possible, out=np.zeros(n), where=possible > 0)
     return float(density), float(local.mean())

@@ -374,7 +374,9 @@ class Schools:
             if self._on("personalisation")
             else False
         )
-        self.situation.overlap = responsibility.student_overlap(self.students, self.ties, n)
+        self.situation.overlap = responsibility.student_overlap(
+            self.students, self.ties, n, self.n_per_school
+        )
         self.situation.classes = Classes(
             self.students,
             n,

@@ -5,9 +5,11 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from simulation import NetworkFileError, ParameterError, SchoolModel
-from simulation.networks import read_network_file
+from simulation import NetworkFileError, ParameterError, SchoolEnsemble, SchoolModel
+from simulation.networks import density_and_clustering, read_network_file
 from simulation.parameters import STRUCTURES
 
 
@@ -116,3 +118,32 @@ def test_restructuring_into_a_network_of_another_size_is_refused(ring_csv, tmp_p
     with pytest.raises(ParameterError, match="staff size cannot change"):
         model.apply(network_file=str(bigger))
     assert model.params.network_file == str(ring_csv)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(2, 40),
+    edges=st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)), max_size=200),
+)
+def test_density_and_clustering_agree_with_networkx(n, edges):
+    graph = nx.Graph()
+    graph.add_nodes_from(range(n))
+    graph.add_edges_from((a % n, b % n) for a, b in edges if a % n != b % n)
+    pairs = np.array(list(graph.edges), dtype=np.int64).reshape(-1, 2)
+    density, clustering = density_and_clustering(n, pairs[:, 0], pairs[:, 1])
+    assert density == pytest.approx(nx.density(graph), abs=1e-12)
+    assert clustering == pytest.approx(nx.average_clustering(graph), abs=1e-12)
+
+
+@pytest.mark.parametrize("structure", ["departments", "houses"])
+def test_student_overlap_counts_shared_students_of_each_tie(structure):
+    # an ensemble of three schools: global teacher ids, ties inside each school
+    school = SchoolEnsemble(seeds=[1, 2, 3], n_students=300, structure=structure).school
+    students, ties = school.students, school.ties
+    taught = [set(map(int, row)) for row in students.assign]
+    expected = []
+    for a, b in zip(ties.src, ties.dst, strict=True):
+        mine = [row for row in taught if a in row]
+        expected.append(sum(b in row for row in mine) / len(mine) if mine else 0.0)
+    assert np.array_equal(school.situation.overlap, np.array(expected))
+    assert np.all(ties.src // school.n_per_school == ties.dst // school.n_per_school)

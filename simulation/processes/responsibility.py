@@ -25,7 +25,6 @@ be attributed to strategy (``mastery.py``).
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..networks import Ties
 from ..parameters import Parameters
@@ -33,20 +32,28 @@ from ..state import StudentState
 from .common import strength
 
 
-def student_overlap(students: StudentState, ties: Ties, n_teachers: int) -> np.ndarray:
-    """Share of the source teacher's students the destination teacher also teaches."""
-    n, n_subjects = students.assign.shape
-    rows = np.repeat(np.arange(n), n_subjects)
-    incidence = sp.csr_array(
-        (np.ones(rows.size), (rows, students.assign.ravel())), shape=(n, n_teachers)
-    )
-    incidence.data[:] = 1.0  # a student counts once per teacher
+def student_overlap(
+    students: StudentState, ties: Ties, n_teachers: int, teachers_per_school: int
+) -> np.ndarray:
+    """Share of the source teacher's students the destination teacher also teaches.
+
+    Every student's distinct teachers are paired every way (a teacher with
+    themself gives their own count) and the pairs counted. Ties never cross
+    schools, which are laid end to end in blocks of ``teachers_per_school``
+    (:mod:`simulation.schools`), so a pair is numbered by its first
+    teacher and the second's place in the school.
+    """
     if ties.src.size == 0:
         return np.zeros(0)
-    shared = (incidence.T @ incidence).tocsr()
-    own = shared.diagonal()
-    together = np.asarray(shared[ties.src, ties.dst]).ravel()
-    return np.divide(together, own[ties.src], out=np.zeros(ties.src.size), where=own[ties.src] > 0)
+    teacher = np.sort(students.assign, axis=1)
+    again = np.zeros(teacher.shape, dtype=bool)
+    again[:, 1:] = teacher[:, 1:] == teacher[:, :-1]  # a student counts once per teacher
+    distinct = ~(again[:, :, None] | again[:, None, :])
+    pair = teacher[:, :, None] * teachers_per_school + teacher[:, None, :] % teachers_per_school
+    shared = np.bincount(pair[distinct], minlength=n_teachers * teachers_per_school)
+    own = shared[ties.src * teachers_per_school + ties.src % teachers_per_school]
+    together = shared[ties.src * teachers_per_school + ties.dst % teachers_per_school]
+    return np.divide(together, own, out=np.zeros(ties.src.size), where=own > 0)
 
 
 def shared_work(
