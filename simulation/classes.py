@@ -27,6 +27,24 @@ from .state import StudentState
 #: Which of the eight kinds of (student, course) are disadvantaged students
 #: (kind = 4 known + 2 disadvantaged + below proficiency).
 DISADVANTAGED_KINDS = np.array([False, False, True, True] * 2)
+#: Which kinds are students below proficiency (the last bit of the kind).
+STRUGGLING_KINDS = np.arange(teaching.KINDS) % 2 == 1
+
+
+def course_sums(values: np.ndarray) -> np.ndarray:
+    """Each row's sum of a (student, course) array: ``values.sum(axis=1)``, faster.
+
+    NumPy adds a row shorter than eight left to right, one row at a time,
+    which is slow for many short rows; adding whole columns left to right
+    gives the same numbers to the bit (tested) at a fraction of the cost.
+    Longer rows are summed pairwise by NumPy and are left to it.
+    """
+    if not 2 <= values.shape[1] < 8:
+        return values.sum(axis=1)
+    total = values[:, 0] + values[:, 1]
+    for column in range(2, values.shape[1]):
+        total += values[:, column]
+    return total
 
 
 class Classes:
@@ -78,11 +96,12 @@ class Classes:
         )
         self.penalty_sum = self.sum_over_pairs(penalty)
         self.penalty_disadvantaged_sum = self.sum_over_pairs(penalty * self.disadvantaged)
-        self.penalty_mean = penalty.reshape(-1, courses).sum(axis=1) * (1.0 / courses)
+        self.penalty_mean = course_sums(penalty.reshape(-1, courses)) * (1.0 / courses)
         self.penalty = penalty
-        self.kind_without_level = (
+        kind_without_level = (
             4 * students.known + 2 * students.disadvantaged.astype(np.int64)[:, None]
         ).ravel()
+        self.index_without_level = self.teacher * teaching.KINDS + kind_without_level
 
     def sum_over_pairs(self, values: np.ndarray | None) -> np.ndarray:
         """Per teacher: the sum of ``values`` over their pairs (the count if None)."""
@@ -99,18 +118,16 @@ class Classes:
         courses = self.n_courses
         self.struggling = teaching.below_proficiency(students, p, year_fraction)
         level = np.repeat(self.struggling, courses)
-        self.index = self.teacher * teaching.KINDS + self.kind_without_level + level
-        self.kind_counts = (
-            np.bincount(self.index, minlength=self.n_teachers * teaching.KINDS)
-            .reshape(self.n_teachers, teaching.KINDS)
-            .astype(float)
-        )
-        self.struggling_share = self.sum_over_pairs(level.astype(float)) / self.safe_size
+        self.index = self.index_without_level + level
+        counts = np.bincount(self.index, minlength=self.n_teachers * teaching.KINDS)
+        self.kind_counts = counts.reshape(self.n_teachers, teaching.KINDS).astype(float)
+        struggling = self.kind_counts[:, STRUGGLING_KINDS].sum(axis=1)  # whole numbers: exact
+        self.struggling_share = struggling / self.safe_size
         if self.peers:
             standing = np.repeat(teaching.standing(students, group), courses)
             self.peer = p.peer_effect * (self.sum_over_pairs(standing) / self.safe_size)
             peer_pairs = self.peer[self.teacher]
-            self.peer_mean = peer_pairs.reshape(-1, courses).sum(axis=1) * (1.0 / courses)
+            self.peer_mean = course_sums(peer_pairs.reshape(-1, courses)) * (1.0 / courses)
         else:
             self.peer = np.zeros(self.n_teachers)
             peer_pairs = np.zeros(self.teacher.size)
@@ -126,12 +143,12 @@ class Classes:
     def effect_per_student(self, table: np.ndarray) -> np.ndarray:
         """Each student's mean over courses of ``table[pair]`` plus the extra gains (SD/year)."""
         gathered = table.ravel()[self.index].reshape(-1, self.n_courses)
-        return gathered.sum(axis=1) * (1.0 / self.n_courses) + self.extra_mean
+        return course_sums(gathered) * (1.0 / self.n_courses) + self.extra_mean
 
     def induced(self, table_sum: np.ndarray, weeks: int) -> np.ndarray:
         """Each student's teacher-induced gain over ``weeks`` weeks, from summed tables."""
         gathered = table_sum.ravel()[self.index].reshape(-1, self.n_courses)
-        return (gathered.sum(axis=1) * (1.0 / self.n_courses) + weeks * self.extra_mean) * (
+        return (course_sums(gathered) * (1.0 / self.n_courses) + weeks * self.extra_mean) * (
             1.0 / WEEKS_PER_YEAR
         )
 

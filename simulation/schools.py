@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 
 from . import metrics, networks, situation, staffing, state
-from .classes import Classes
+from .classes import Classes, course_sums
 from .errors import ParameterError
 from .parameters import WEEKS_PER_YEAR, Parameters
 from .processes import (
@@ -528,7 +528,7 @@ class Schools:
                 lambda rng, size: rng.standard_normal(size * courses), [p.n_students] * self.count
             )
             noise *= p.student_noise * np.sqrt(weeks / WEEKS_PER_YEAR)
-            mean_noise = noise.reshape(-1, courses).sum(axis=1) * (1.0 / courses)
+            mean_noise = course_sums(noise.reshape(-1, courses)) * (1.0 / courses)
             self.students.achievement += mean_noise
             self.students.fresh += mean_noise
             self.cycle_sum += classes.sum_over_pairs(noise)
@@ -799,10 +799,7 @@ class Schools:
         if rows.size:
             hires = state.new_teachers(rows.size, p, rng, hires=True)
             staying = ~leaving
-            for k, row in enumerate(rows):
-                subject, specialism = t.subject[row], t.specialism[row]
-                t.fill_row(row, hires, k)
-                t.subject[row], t.specialism[row] = subject, specialism
+            t.hire(rows, hires)
             t.aspiration[rows] = local_norm(t.aspiration, team, staying)[rows]
             # a newcomer's view of this faculty's capability is formed by the
             # faculty they join, around their own disposition

@@ -221,7 +221,9 @@ def _fill(
     first_expert = np.cumsum(experts) - experts
     # students of each (group, course) in dealing order, and their rank there
     want = group * n_courses + course
-    order = np.lexsort((position, want))
+    order = np.argsort(
+        want * (int(position.max(initial=0)) + 1) + position, kind="stable"
+    )  # lexsort, faster
     sorted_want = want[order]
     rank = np.arange(order.size) - np.searchsorted(sorted_want, sorted_want, side="left")
     count = experts[sorted_want]

@@ -54,10 +54,11 @@ class TeacherState:
         """Number of teachers."""
         return self.self_efficacy.size
 
-    def fill_row(self, row: int, other: TeacherState, other_row: int) -> None:
-        """Copy teacher ``other_row`` of ``other`` into ``row`` (used for hiring)."""
+    def hire(self, rows: np.ndarray, hires: TeacherState) -> None:
+        """Put ``hires`` (in order) in ``rows``: everything but the role they take on."""
         for f in fields(self):
-            getattr(self, f.name)[row] = getattr(other, f.name)[other_row]
+            if f.name not in ("subject", "specialism"):
+                getattr(self, f.name)[rows] = getattr(hires, f.name)
 
     def take(self, rows: slice) -> TeacherState:
         """A copy of teachers ``rows``."""
@@ -103,14 +104,6 @@ class StudentState:
     def n(self) -> int:
         """Number of students."""
         return self.ses.size
-
-    def course_mean(self, values: np.ndarray) -> np.ndarray:
-        """Mean over courses of a (student, course) array, one student at a time.
-
-        A row sum, so a student's mean does not depend on how many other
-        students the array holds (a matrix product's can, in its last bit).
-        """
-        return values.sum(axis=1) * (1.0 / values.shape[1])
 
     def take(self, rows: slice, shift: int = 0) -> StudentState:
         """A copy of students ``rows`` with teacher ids made local (``- shift``)."""

@@ -22,6 +22,7 @@ from analysis.experiments.runs import ENSEMBLE_SIZE, Run, batches, ensembles
 from analysis.experiments.sweeps.api import run_sweep
 from scenarios import load
 from simulation import OUTCOMES, Intervention, Parameters, SchoolEnsemble, SchoolModel
+from simulation.classes import course_sums
 from simulation.ensemble import VARYING
 from simulation.errors import ParameterError
 from simulation.parameters import STRUCTURES
@@ -247,3 +248,17 @@ def test_a_lever_sweep_runs_its_points_together_and_gives_the_same_runs(tmp_path
     together = run_sweep(sweep, workers=0)
     alone = run_sweep(sweep, workers=2, ensemble=False)
     pd.testing.assert_frame_equal(together, alone, check_exact=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.integers(0, 50),
+    courses=st.integers(1, 12),
+    seed=st.integers(0, 2**32 - 1),
+    spread=st.floats(0.0, 30.0),
+)
+def test_course_sums_are_numpys_row_sums_to_the_bit(rows, courses, seed, spread):
+    # the kernel's fast row sums must not change a single result
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal((rows, courses)) * np.exp(spread * rng.standard_normal((rows, 1)))
+    assert course_sums(values).tobytes() == values.sum(axis=1).tobytes()
