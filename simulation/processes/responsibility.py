@@ -37,23 +37,26 @@ def student_overlap(
 ) -> np.ndarray:
     """Share of the source teacher's students the destination teacher also teaches.
 
-    Every student's distinct teachers are paired every way (a teacher with
-    themself gives their own count) and the pairs counted. Ties never cross
-    schools, which are laid end to end in blocks of ``teachers_per_school``
-    (:mod:`simulation.schools`), so a pair is numbered by its first
-    teacher and the second's place in the school.
+    Each student's distinct teachers, sorted, are paired (lower id first)
+    and the pairs counted. Ties never cross schools, which are laid end to
+    end in blocks of ``teachers_per_school`` (:mod:`simulation.schools`), so
+    a pair is numbered by its lower teacher and the other's place in the
+    school. Counts are whole numbers, so the shares do not depend on the
+    order of adding.
     """
     if ties.src.size == 0:
         return np.zeros(0)
-    teacher = np.sort(students.assign, axis=1)
-    again = np.zeros(teacher.shape, dtype=bool)
-    again[:, 1:] = teacher[:, 1:] == teacher[:, :-1]  # a student counts once per teacher
-    distinct = ~(again[:, :, None] | again[:, None, :])
-    pair = teacher[:, :, None] * teachers_per_school + teacher[:, None, :] % teachers_per_school
-    shared = np.bincount(pair[distinct], minlength=n_teachers * teachers_per_school)
-    own = shared[ties.src * teachers_per_school + ties.src % teachers_per_school]
-    together = shared[ties.src * teachers_per_school + ties.dst % teachers_per_school]
-    return np.divide(together, own, out=np.zeros(ties.src.size), where=own > 0)
+    teacher = np.sort(students.assign, axis=1).T.copy()  # a row per course: fast to gather
+    distinct = np.ones(teacher.shape, dtype=bool)
+    distinct[1:] = teacher[1:] != teacher[:-1]  # a student counts once per teacher
+    own = np.bincount(teacher[distinct], minlength=n_teachers)
+    first, second = np.triu_indices(teacher.shape[0], 1)
+    both = distinct[first] & distinct[second]
+    pair = (teacher * teachers_per_school)[first] + (teacher % teachers_per_school)[second]
+    shared = np.bincount(pair[both], minlength=n_teachers * teachers_per_school)
+    low, high = np.minimum(ties.src, ties.dst), np.maximum(ties.src, ties.dst)
+    together = shared[low * teachers_per_school + high % teachers_per_school]
+    return np.divide(together, own[ties.src], out=np.zeros(ties.src.size), where=own[ties.src] > 0)
 
 
 def shared_work(
