@@ -84,20 +84,20 @@ class Classes:
         self.size = self.sum_over_pairs(None)
         self.safe_size = np.maximum(self.size, 1.0)
         self.disadvantaged = np.repeat(students.disadvantaged, courses).astype(float)
+        self.disadvantaged_pairs = np.flatnonzero(self.disadvantaged)
         self.n_disadvantaged = self.sum_over_pairs(self.disadvantaged)
         self.baseline = teaching.student_baseline(students, p)
         base = np.repeat(self.baseline, courses)
         self.base_sum = self.sum_over_pairs(base)
-        self.base_disadvantaged_sum = self.sum_over_pairs(base * self.disadvantaged)
+        self.base_disadvantaged_sum = self.sum_over_disadvantaged_pairs(base)
         penalty = (
             p.out_of_field_penalty * students.out_of_field.ravel()
             if out_of_field
             else np.zeros(self.teacher.size)
         )
         self.penalty_sum = self.sum_over_pairs(penalty)
-        self.penalty_disadvantaged_sum = self.sum_over_pairs(penalty * self.disadvantaged)
+        self.penalty_disadvantaged_sum = self.sum_over_disadvantaged_pairs(penalty)
         self.penalty_mean = course_sums(penalty.reshape(-1, courses)) * (1.0 / courses)
-        self.penalty = penalty
         kind_without_level = (
             4 * students.known + 2 * students.disadvantaged.astype(np.int64)[:, None]
         ).ravel()
@@ -106,6 +106,16 @@ class Classes:
     def sum_over_pairs(self, values: np.ndarray | None) -> np.ndarray:
         """Per teacher: the sum of ``values`` over their pairs (the count if None)."""
         return np.bincount(self.teacher, weights=values, minlength=self.n_teachers).astype(float)
+
+    def sum_over_disadvantaged_pairs(self, values: np.ndarray) -> np.ndarray:
+        """Per teacher: the sum of ``values`` over their disadvantaged students' pairs.
+
+        Equal to the bit to ``sum_over_pairs(values * disadvantaged)`` for
+        finite values (the zeros left out add nothing, in the same order),
+        at a quarter of the cost.
+        """
+        pairs = self.disadvantaged_pairs
+        return np.bincount(self.teacher[pairs], weights=values[pairs], minlength=self.n_teachers)
 
     def see(
         self, students: StudentState, p: Parameters, year_fraction: float, group: np.ndarray
@@ -130,10 +140,8 @@ class Classes:
             self.peer_mean = course_sums(peer_pairs.reshape(-1, courses)) * (1.0 / courses)
         else:
             self.peer = np.zeros(self.n_teachers)
-            peer_pairs = np.zeros(self.teacher.size)
             self.peer_mean = np.zeros(students.n)
-        # teacher-independent gains of each pair that fade (out of field, classmates)
-        self.extra = peer_pairs - self.penalty
+        # teacher-independent gains that fade (out of field, classmates)
         self.extra_sum = self.peer * self.size - self.penalty_sum
         self.extra_disadvantaged_sum = (
             self.peer * self.n_disadvantaged - self.penalty_disadvantaged_sum

@@ -532,7 +532,7 @@ class Schools:
             self.students.achievement += mean_noise
             self.students.fresh += mean_noise
             self.cycle_sum += classes.sum_over_pairs(noise)
-            self.cycle_disadvantaged_sum += classes.sum_over_pairs(noise * classes.disadvantaged)
+            self.cycle_disadvantaged_sum += classes.sum_over_disadvantaged_pairs(noise)
         self._see_classes(week_of_year)
         achievement = np.repeat(self.students.achievement, classes.n_courses)
         results = mastery.class_results(
@@ -541,7 +541,7 @@ class Schools:
             classes.size,
             classes.n_disadvantaged,
             classes.sum_over_pairs(achievement),
-            classes.sum_over_pairs(achievement * classes.disadvantaged),
+            classes.sum_over_disadvantaged_pairs(achievement),
             classes.struggling_share,
             weeks,
         )

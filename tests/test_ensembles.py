@@ -262,3 +262,13 @@ def test_course_sums_are_numpys_row_sums_to_the_bit(rows, courses, seed, spread)
     rng = np.random.default_rng(seed)
     values = rng.standard_normal((rows, courses)) * np.exp(spread * rng.standard_normal((rows, 1)))
     assert course_sums(values).tobytes() == values.sum(axis=1).tobytes()
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), spread=st.floats(0.0, 30.0))
+def test_sums_over_disadvantaged_pairs_are_the_masked_sums_to_the_bit(seed, spread):
+    classes = SchoolEnsemble(seeds=[seed % 7, 1], n_students=200).school.situation.classes
+    rng = np.random.default_rng(seed)
+    values = rng.standard_normal(classes.teacher.size) * np.exp(spread * rng.standard_normal())
+    masked = classes.sum_over_pairs(values * classes.disadvantaged)
+    assert classes.sum_over_disadvantaged_pairs(values).tobytes() == masked.tobytes()
