@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 #: Where each name lives, imported when first used (module-level ``__getattr__``,
 #: PEP 562): ``import simulation`` (and the command line's start) costs nothing;
-#: the ensemble imports numpy and scipy.sparse; only ``SchoolModel`` and the
+#: the ensemble imports numpy alone; only ``SchoolModel`` and the
 #: agents import Mesa (and with it pandas, scipy.spatial and networkx).
 _LAZY = {
     **dict.fromkeys(("Leader", "Teacher"), "agents"),
