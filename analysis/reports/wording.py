@@ -49,28 +49,20 @@ def number(value: float, decimals: int, signed: bool = False) -> str:
     return text.replace("-", "−")
 
 
-def signed(interval: Interval, outcome: str) -> str:
-    """A difference with its interval, e.g. ``+0.041 [0.020, 0.062]``, in shown units."""
+def signed(interval: Interval, outcome: str, compact: bool = False) -> str:
+    """A difference with its interval in shown units: ``+0.041 [0.020, 0.062]``, or
+    with ``compact`` its half-width: ``+0.041 ± 0.021``."""
     phrase = get(outcome)
     d = decimals_for(interval, phrase)
     estimate = number(interval.estimate * phrase.scale, d, signed=True)
     if math.isnan(interval.low):
         return estimate
+    if compact:
+        return f"{estimate} ± {number((interval.high - interval.low) / 2 * phrase.scale, d)}"
     return (
         f"{estimate} [{number(interval.low * phrase.scale, d)}, "
         f"{number(interval.high * phrase.scale, d)}]"
     )
-
-
-def plus_minus(interval: Interval, outcome: str) -> str:
-    """A difference and its interval's half-width, e.g. ``+0.041 ± 0.021`` (compact)."""
-    phrase = get(outcome)
-    d = decimals_for(interval, phrase)
-    estimate = number(interval.estimate * phrase.scale, d, signed=True)
-    if math.isnan(interval.low):
-        return estimate
-    half = (interval.high - interval.low) / 2 * phrase.scale
-    return f"{estimate} ± {number(half, d)}"
 
 
 def level(value: float, outcome: str) -> str:
