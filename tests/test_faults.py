@@ -250,7 +250,7 @@ def test_a_damaged_part_file_is_set_aside_and_the_user_is_told(
 
 def test_a_folder_being_written_is_locked(tmp_path, capsys, monkeypatch):
     out = tmp_path / "shared"
-    with outputs.output_folder(out, "compare"):  # another compare is writing there
+    with outputs.OutputFolder(out, "compare"):  # another compare is writing there
         done = staffroom(
             capsys,
             monkeypatch,

@@ -11,7 +11,8 @@ import pytest
 from scipy import stats
 
 from analysis.experiments import files as outputs
-from analysis.reports.wording import judgement, sentence, tally
+from analysis.reports.summary import overall
+from analysis.reports.wording import finding, judgement
 from analysis.statistics.intervals import (
     Interval,
     differences,
@@ -82,21 +83,17 @@ def test_differences_pair_runs_only_when_they_share_seeds():
     assert welch["method"] == "Welch t" and not welch["clear"]
 
 
-def test_sentences_say_the_direction_in_words_and_no_clear_difference_when_0_is_inside():
-    narrower = sentence(
-        "ses_gap", Interval(-0.16, -0.20, -0.12, 20, "paired t"), "PLC teams", "Departments", 3
-    )
-    assert narrower == (
-        "By the end of year 3, the SES achievement gap is 0.160 SD narrower in "
-        "PLC teams than in Departments (95% CI 0.120–0.200)."
-    )
-    unclear = sentence("annual_gain", Interval(0.01, -0.01, 0.03, 20, "paired t"), "A", "B", 2)
-    assert "no clear difference in annual achievement gains between A and B" in unclear
+def test_findings_say_the_direction_in_words_and_no_clear_difference_when_0_is_inside():
+    narrower = finding("ses_gap", Interval(-0.16, -0.20, -0.12, 20, "paired t"))
+    assert narrower == "The SES achievement gap is 0.160 SD narrower (95% CI 0.120–0.200)."
+    unclear = finding("annual_gain", Interval(0.01, -0.01, 0.03, 20, "paired t"))
+    assert unclear.startswith("No clear difference in annual achievement gains")
     assert judgement(Interval(-0.05, -0.08, -0.02, 9, ""), "turnover_rate") == "better"
     assert judgement(Interval(-0.05, -0.08, -0.02, 9, ""), "annual_gain") == "worse"
-    assert tally(
-        {"ses_gap": Interval(-1, -2, -0.5, 5, ""), "stress": Interval(0, -1, 1, 5, "")}
-    ) == ("better on 1, worse on 0, no clear difference on 1 of 2 outcomes")
+    assert (
+        overall({"ses_gap": Interval(-1, -2, -0.5, 5, ""), "stress": Interval(0, -1, 1, 5, "")})
+        == "better"
+    )
 
 
 def test_an_interrupted_write_leaves_the_old_file_and_no_partial_one(tmp_path):
@@ -114,9 +111,9 @@ def test_an_interrupted_write_leaves_the_old_file_and_no_partial_one(tmp_path):
 
 
 def test_a_previous_run_stays_complete_until_the_new_one_is_committed(tmp_path):
-    with outputs.output_folder(tmp_path, "run") as folder:
+    with outputs.OutputFolder(tmp_path, "run") as folder:
         folder.commit({"summary.csv": b"old\n", "plots/a.png": b"a"}, {"seed": 1})
-    with outputs.output_folder(tmp_path, "run") as folder:
+    with outputs.OutputFolder(tmp_path, "run") as folder:
         assert (tmp_path / outputs.MANIFEST).exists(), "still the complete old run"
         placed = folder.commit({"summary.csv": b"new\n"}, {"seed": 2})
     manifest = json.loads(placed[outputs.MANIFEST].read_text())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.experiments.replicates import run_replicates
+from analysis.experiments.replicates import run_many
 from analysis.experiments.seeds import replicate_seeds
 from scenarios import builtin_names, load
 from simulation import InputError
@@ -96,8 +96,8 @@ def test_extends_cycles_are_refused(tmp_path):
 
 def test_replicates_are_identical_whatever_the_number_of_workers():
     scenario = load("small_school")
-    one = run_replicates(scenario, replicates=3, years=1, workers=1)
-    two = run_replicates(scenario, replicates=3, years=1, workers=2)
+    planned = [scenario.for_run(replicates=3, years=1)]
+    (one,), (two,) = run_many(planned, workers=1), run_many(planned, workers=2)
     assert one.trajectories.equals(two.trajectories)
     assert len(one.summary) == 3
     assert len(set(replicate_seeds(1, 50))) == 50

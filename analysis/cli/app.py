@@ -13,9 +13,10 @@ from typing import Annotated
 
 import typer
 
-from analysis.cli.commands import Ensemble, register
+from analysis.cli.commands import Ensemble, compare, demo, run
 from analysis.cli.consoles import stderr_console, stdout_console
-from analysis.cli.school import register as school_register
+from analysis.cli.scenarios import scenarios_app
+from analysis.cli.school import school_app
 from analysis.cli.sweeps import sensitivity, sweep
 from analysis.experiments.files import is_no_space
 from analysis.experiments.workers import STOPS, exit_status, interruption, terminate_like_interrupt
@@ -95,8 +96,11 @@ def parameters() -> None:
     sys.stdout.write(markdown_table())
 
 
-register(app)  # scenarios, run, compare, demo (analysis/commands.py)
-school_register(app)  # school from-survey, school example (analysis/school.py)
+app.add_typer(scenarios_app, name="scenarios")
+app.command()(run)
+app.command()(compare)
+app.command()(demo)
+app.add_typer(school_app, name="school")
 
 
 @app.command("app")
@@ -172,7 +176,7 @@ def validate(
                 quiet=quiet,
             )
     except STOPS as stop:  # the report is written only at the end
-        errors.print(f"{interruption(stop)}: nothing was written", markup=False)
+        errors.line(f"{interruption(stop)}: nothing was written")
         raise typer.Exit(exit_status(stop)) from None
 
 
@@ -183,21 +187,18 @@ def main() -> None:
         with terminate_like_interrupt():
             app()
     except InputError as error:
-        errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        errors.line(f"error: {error}")
         sys.exit(2)
     except STOPS as stop:
-        errors.print(interruption(stop), markup=False)
+        errors.line(interruption(stop))
         sys.exit(exit_status(stop))
     except OSError as error:
         if not is_no_space(error):
             raise
         where = f" ({error.filename})" if getattr(error, "filename", None) else ""
-        errors.print(
+        errors.line(
             f"error: no space left on the device{where}: free some space and run the "
-            "same command again",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
+            "same command again"
         )
         sys.exit(2)
 

@@ -1,4 +1,4 @@
-"""The leadership-team commands: ``scenarios``, ``run``, ``compare`` and ``demo``.
+"""The leadership-team commands: ``run``, ``compare`` and ``demo``.
 
 Each command checks everything a user typed (scenario files, options, the
 output folder) before running anything, so a mistake ends at once with one
@@ -9,17 +9,15 @@ plots and reports are written atomically (:mod:`analysis.experiments.files`).
 
 from __future__ import annotations
 
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from analysis.cli.consoles import stderr_console, stdout_console
-from analysis.cli.progress import progress_display
+from analysis.cli.progress import runs_display
+from analysis.experiments.files import OutputFolder
 from analysis.experiments.workers import (
     STOPS,
     exit_status,
@@ -30,15 +28,12 @@ from analysis.experiments.workers import (
 )
 from simulation import InputError
 
+if TYPE_CHECKING:
+    from analysis.statistics.compare import Comparison
+    from scenarios import Scenario
+
 console = stdout_console()
 status = stderr_console()
-
-scenarios_app = typer.Typer(
-    help="List the built-in scenarios, print one, or check a scenario file.\n\n"
-    "Example: staffroom scenarios show plc_coaching",
-    no_args_is_help=False,
-    add_completion=False,
-)
 
 Workers = Annotated[
     int | None,
@@ -68,14 +63,6 @@ Ensemble = Annotated[
 ]
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the ``staffroom`` app."""
-    app.add_typer(scenarios_app, name="scenarios")
-    app.command()(run)
-    app.command()(compare)
-    app.command()(demo)
-
-
 # helpers
 
 
@@ -90,147 +77,43 @@ def _workers(workers: int | None) -> int:
     return workers
 
 
-@contextmanager
-def _progress(total: int, what: str, quiet: bool = False) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr; yields the ``on_done`` callback for the runner.
+def _run(planned: list, count: int, quiet: bool, ensemble: bool, what: str) -> tuple[list, str]:
+    """Run the scenarios' replicates with a progress bar on stderr.
 
-    Outputs are written only after the runs, so Ctrl-C (or SIGTERM) here
-    leaves nothing behind; the user is told so (exit status 130, or 143 for
-    SIGTERM, as for any interrupted command).
+    Returns the results and ``"40 runs in 3.1 s on 2 worker processes (2
+    cores)"``: what really ran where. Outputs are written only after the
+    runs, so Ctrl-C (or SIGTERM) here leaves nothing behind; the user is told
+    so (exit status 130, or 143 for SIGTERM, as for any interrupted command).
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from analysis.experiments.replicates import run_many, scenario_runs
+    from analysis.experiments.runs import batches, ensembles
 
-    columns = (
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("runs"),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-    )
+    started = time.perf_counter()
     try:
-        with progress_display(status, *columns, unit="runs", disable=quiet) as progress:
-            task = progress.add_task(what, total=total)
-            yield lambda done: progress.update(task, completed=done)
+        with (
+            runs_display(status, quiet) as progress,
+            ensembles(ensemble),
+        ):
+            task = progress.add_task(what, total=sum(s.replicates for s in planned))
+            results = run_many(
+                planned, workers=count, on_done=lambda done: progress.update(task, completed=done)
+            )
     except STOPS as stop:
-        status.print(f"{interruption(stop)}: nothing was written", highlight=False)
+        status.line(f"{interruption(stop)}: nothing was written")
         raise typer.Exit(exit_status(stop)) from None
-
-
-def _ran(scenarios: list, elapsed: float, requested: int, ensemble: bool) -> str:
-    """``"40 runs in 3.1 s on 2 worker processes (2 cores)"``: what really ran where."""
-    from analysis.experiments.replicates import scenario_runs
-    from analysis.experiments.runs import batches
-
-    runs = [run for s in scenarios for run in scenario_runs(s)]
+    elapsed = time.perf_counter() - started
+    runs = [run for s in planned for run in scenario_runs(s)]
     tasks = len(batches(runs, ensemble))
     together = (
         f" as {tasks} ensemble{'s' if tasks > 1 else ''}" if ensemble and tasks < len(runs) else ""
     )
-    where = worker_text(pool_size(requested, tasks))
-    return f"{len(runs)} runs{together} in {elapsed:.1f} s {where}."
+    where = worker_text(pool_size(count, tasks))
+    return results, f"{len(runs)} runs{together} in {elapsed:.1f} s {where}."
 
 
 def _stem(reference: str) -> str:
     name = Path(reference).name.removesuffix(".toml")
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "scenario"
-
-
-# staffroom scenarios
-
-
-@scenarios_app.callback(invoke_without_command=True)
-def scenarios(ctx: typer.Context) -> None:
-    """List the built-in scenarios with a one-line description each.
-
-    Use a name wherever a scenario is asked for (staffroom run plc), or
-    print the file to start your own (staffroom scenarios show template).
-
-    Example: staffroom scenarios
-    """
-    if ctx.invoked_subcommand is not None:
-        return
-    from rich.table import Table
-
-    from scenarios import builtin_names, load
-
-    table = Table(
-        title="Built-in scenarios (staffroom scenarios show NAME prints one)", title_justify="left"
-    )
-    table.add_column("name", no_wrap=True)
-    table.add_column("years", justify="right")
-    table.add_column("description")
-    for name in builtin_names():
-        scenario = load(name)
-        table.add_row(name, str(scenario.years), scenario.description)
-    console.print(table)
-
-
-@scenarios_app.command("show")
-def show(
-    name: Annotated[str, typer.Argument(help="A built-in name or a scenario file.")],
-    merged: Annotated[
-        bool,
-        typer.Option(
-            "--merged",
-            help="Print the scenario with everything it extends merged in, instead "
-            "of the file as written.",
-        ),
-    ] = False,
-) -> None:
-    """Print a scenario file as written (with its comments), or merged.
-
-    The file as written teaches the format and can be copied to start your
-    own; --merged shows what the scenario amounts to after `extends`, as
-    TOML that runs the same scenario.
-
-    Example: staffroom scenarios show template > my_school.toml
-    """
-    from scenarios import load, resolve
-    from scenarios.dump import dumps
-    from scenarios.schema import read
-
-    path = resolve(name)
-    if merged:
-        load(path)  # refuse a broken scenario with the usual message
-        document, _, _ = read(path)
-        sys.stdout.write(f"# {path.name}, merged with everything it extends\n" + dumps(document))
-    else:
-        sys.stdout.write(path.read_text(encoding="utf-8"))
-
-
-@scenarios_app.command("check")
-def check(
-    files: Annotated[list[str], typer.Argument(help="Scenario files or built-in names.")],
-) -> None:
-    """Check scenario files without running them: exit 0 if all are valid.
-
-    A problem is reported in one line naming the file, the key and what is
-    allowed (exit status 2).
-
-    Example: staffroom scenarios check my_school.toml
-    """
-    from scenarios import load
-
-    for reference in files:
-        scenario = load(reference)
-        model = scenario.model(rng=0)
-        console.print(
-            f"ok: {reference}: {scenario.name!r}, {model.n_teachers} teachers, "
-            f"{model.params.n_students} students, "
-            f"{scenario.years} years, {len(scenario.interventions)} "
-            f"intervention(s), "
-            + (f"{len(scenario.rules)} leader rule(s), " if scenario.rules else "")
-            + f"{scenario.replicates} replicates",
-            highlight=False,
-        )
 
 
 # staffroom run
@@ -276,9 +159,6 @@ def run(
 
     Example: staffroom run plc --replicates 20 --years 3 --out results/plc
     """
-    from analysis.experiments.files import output_folder
-    from analysis.experiments.replicates import run_many
-    from analysis.experiments.runs import ensembles
     from analysis.reports.comparison import run_table
     from analysis.reports.outputs import about, replicate_seeds, run_files
     from scenarios import load
@@ -286,19 +166,16 @@ def run(
     planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
     count = _workers(workers)
     target = out if out is not None else Path("staffroom-out") / _stem(scenario)
-    with output_folder(target, "run", overwrite=overwrite) as folder:
-        started = time.perf_counter()
-        with _progress(planned.replicates, planned.name, quiet) as on_done, ensembles(ensemble):
-            (results,) = run_many([planned], workers=count, on_done=on_done)
-        elapsed = time.perf_counter() - started
+    with OutputFolder(target, "run", overwrite=overwrite) as folder:
+        (results,), ran = _run([planned], count, quiet, ensemble, planned.name)
         folder.commit(
             run_files(results, plots_wanted),
             about("run", [planned]) | {"replicate_seeds": replicate_seeds(results)},
         )
     console.print(run_table(results))
-    status.print(_ran([planned], elapsed, count, ensemble), highlight=False)
+    status.line(ran)
     written = "trajectories.parquet, summary.csv, " + ("plots/, " if plots_wanted else "")
-    console.print(f"Wrote {folder.path}/ ({written}run.json)", highlight=False, soft_wrap=True)
+    console.line(f"Wrote {folder.path}/ ({written}run.json)")
 
 
 # staffroom compare
@@ -353,42 +230,17 @@ def compare(
 
     Example: staffroom compare departments plc plc_coaching --replicates 30
     """
-    from analysis.experiments.files import output_folder
-    from analysis.experiments.replicates import run_many
-    from analysis.experiments.runs import ensembles
-    from analysis.reports.comparison import terminal_table
-    from analysis.reports.outputs import about, report_files
     from analysis.statistics.compare import common_run
     from analysis.statistics.compare import compare as differences
 
     planned = common_run(scenarios, years=years, replicates=replicates, seed=seed)
     count = _workers(workers)
     default = Path("staffroom-out") / ("compare-" + "-".join(_stem(s) for s in scenarios))[:100]
-    with output_folder(
-        out if out is not None else default, "compare", overwrite=overwrite
-    ) as folder:
-        started = time.perf_counter()
-        total = sum(s.replicates for s in planned)
-        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done, ensembles(ensemble):
-            results = run_many(planned, workers=count, on_done=on_done)
-        elapsed = time.perf_counter() - started
-        comparison = differences(results)
-        names = [s.name for s in planned]
-        title = (
-            f"{names[1]} compared with {names[0]}"
-            if len(names) == 2
-            else f"{len(names) - 1} plans compared with {names[0]}"
-        )
-        report = folder.commit(report_files([comparison], title), about("compare", planned))[
-            "report.html"
-        ]
-    console.print(terminal_table(comparison))
-    status.print(_ran(planned, elapsed, count, ensemble), highlight=False)
-    console.print(
-        f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)",
-        highlight=False,
-        soft_wrap=True,
-    )
+    plans = planned[1].name if len(planned) == 2 else f"{len(planned) - 1} plans"
+    title = f"{plans} compared with {planned[0].name}"
+    with OutputFolder(out or default, "compare", overwrite=overwrite) as folder:
+        results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios")
+        _report(folder, planned, [differences(results)], ran, title)
 
 
 # staffroom demo
@@ -415,6 +267,7 @@ DEMO_INTRO = (
     "your own scenarios and compare them with `staffroom compare` (see the "
     "README)."
 )
+DEMO_TITLE = "staffroom demo: three classic questions"
 DEMO_REPLICATES = 20
 DEMO_OUT = Path("staffroom-demo")
 
@@ -438,11 +291,6 @@ def demo(
 
     Example: staffroom demo --replicates 30
     """
-    from analysis.experiments.files import output_folder
-    from analysis.experiments.replicates import run_many
-    from analysis.experiments.runs import ensembles
-    from analysis.reports.comparison import terminal_table
-    from analysis.reports.outputs import about, report_files
     from analysis.statistics.compare import compare as differences
     from scenarios import load
 
@@ -451,30 +299,32 @@ def demo(
             f"--replicates {replicates} is too few; allowed: 2 or more", key="--replicates"
         )
     names = list(dict.fromkeys(n for _, group in DEMO_QUESTIONS for n in group))
-    planned = {n: load(n).for_run(replicates=replicates) for n in names}
+    planned = [load(n).for_run(replicates=replicates) for n in names]
     count = _workers(workers)
-    with output_folder(out, "demo", overwrite=overwrite) as folder:
-        started = time.perf_counter()
-        total = sum(s.replicates for s in planned.values())
-        with _progress(total, f"{len(planned)} scenarios", quiet) as on_done, ensembles(ensemble):
-            runs = dict(
-                zip(
-                    names,
-                    run_many(list(planned.values()), workers=count, on_done=on_done),
-                    strict=True,
-                )
-            )
-        elapsed = time.perf_counter() - started
+    with OutputFolder(out, "demo", overwrite=overwrite) as folder:
+        results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios")
+        runs = dict(zip(names, results, strict=True))
         comparisons = [
             differences([runs[n] for n in group], question) for question, group in DEMO_QUESTIONS
         ]
-        files = report_files(comparisons, "staffroom demo: three classic questions", DEMO_INTRO)
-        report = folder.commit(files, about("demo", list(planned.values())))["report.html"]
+        _report(folder, planned, comparisons, ran, DEMO_TITLE, DEMO_INTRO)
+
+
+def _report(
+    folder: OutputFolder,
+    planned: list[Scenario],
+    comparisons: list[Comparison],
+    ran: str,
+    title: str,
+    intro: str = "",
+) -> None:
+    """``compare`` and ``demo``: write the report and tables, print the tables and where."""
+    from analysis.reports.comparison import terminal_table
+    from analysis.reports.outputs import about, report_files
+
+    files = report_files(comparisons, title, intro)
+    report = folder.commit(files, about(folder.command, planned))["report.html"]
     for comparison in comparisons:
         console.print(terminal_table(comparison))
-    status.print(_ran(list(planned.values()), elapsed, count, ensemble), highlight=False)
-    console.print(
-        f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)",
-        highlight=False,
-        soft_wrap=True,
-    )
+    status.line(ran)
+    console.line(f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)")

@@ -32,12 +32,16 @@ class CommandConsole(Console):
     def size(self, new_size: tuple[int, int]) -> None:
         Console.size.fset(self, new_size)
 
+    def line(self, text: str) -> None:
+        """Print ``text`` as it is: no markup, no highlighting, long lines not broken."""
+        self.print(text, markup=False, highlight=False, soft_wrap=True)
 
-def stdout_console() -> Console:
+
+def stdout_console() -> CommandConsole:
     """The console for results (tables, where files went)."""
     return CommandConsole()
 
 
-def stderr_console() -> Console:
+def stderr_console() -> CommandConsole:
     """The console for progress, notes and errors."""
     return CommandConsole(stderr=True)

@@ -52,6 +52,28 @@ def progress_display(
     return LogProgress(console, every=every, unit=unit)
 
 
+def runs_display(console: Console, quiet: bool, rate: bool = False) -> Progress | LogProgress:
+    """The display of a command that counts model runs: done of total, time taken and left.
+
+    ``rate`` adds the runs per second (a sweep's, whose task name is bold).
+    """
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from analysis.cli.columns import RunsPerSecond
+
+    name = TextColumn("[bold]{task.description}" if rate else "{task.description}")
+    columns = [name, BarColumn(), MofNCompleteColumn(), TextColumn("runs")]
+    columns += [RunsPerSecond()] if rate else []
+    columns += [TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn()]
+    return progress_display(console, *columns, disable=quiet, unit="runs")
+
+
 @dataclass
 class _Task:
     description: str

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-console = Console()
+from analysis.cli.consoles import stdout_console
+
+console = stdout_console()
 
 school_app = typer.Typer(
     help="Build a scenario of your own school from its staff survey.\n\n"
@@ -25,31 +26,29 @@ school_app = typer.Typer(
 )
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``staffroom school`` to the app."""
-    app.add_typer(school_app, name="school")
+Survey = Annotated[
+    Path,
+    typer.Argument(
+        help="The staff survey (CSV): one row per teacher, anonymous ids. "
+        "docs/survey.md lists the columns."
+    ),
+]
+Network = Annotated[
+    Path | None,
+    typer.Option(
+        "--network",
+        "-n",
+        help="Advice pairs (CSV: teacher,advisor): who goes to whom for advice about "
+        "teaching. Then every teacher starts from their own answers.",
+    ),
+]
+Overwrite = Annotated[bool, typer.Option("--overwrite", help="Replace existing files.")]
 
 
 @school_app.command("from-survey")
 def from_survey(
-    survey: Annotated[
-        Path,
-        typer.Argument(
-            help="The staff survey (CSV): one row per teacher, "
-            "anonymous ids. docs/survey.md lists the "
-            "columns."
-        ),
-    ],
-    network: Annotated[
-        Path | None,
-        typer.Option(
-            "--network",
-            "-n",
-            help="Advice pairs (CSV: teacher,advisor): who goes to whom for "
-            "advice about teaching. Then every teacher starts from their "
-            "own answers.",
-        ),
-    ] = None,
+    survey: Survey,
+    network: Network = None,
     out: Annotated[
         Path,
         typer.Option(
@@ -64,13 +63,12 @@ def from_survey(
     collective_efficacy: Annotated[
         float | None,
         typer.Option(
-            "--collective-efficacy",
-            help="The school mean of Goddard's collective efficacy "
-            "scale (1-6), if the survey has no cte items.",
+            help="The school mean of Goddard's collective efficacy scale (1-6), if the "
+            "survey has no cte items."
         ),
     ] = None,
     name: Annotated[str, typer.Option(help="The school's name in reports.")] = "Our school",
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing files.")] = False,
+    overwrite: Overwrite = False,
 ) -> None:
     """Write a scenario of your school from its staff survey (and advice network).
 
@@ -95,28 +93,24 @@ def from_survey(
         overwrite=overwrite,
     )
     school = written.school
-    console.print(
+    console.line(
         f"Read {survey}: {len(school.teachers)} teachers in "
-        f"{len(school.departments)} departments ({', '.join(school.departments)}).",
-        highlight=False,
-        soft_wrap=True,
+        f"{len(school.departments)} departments ({', '.join(school.departments)})."
     )
     for note in school.notes:
-        console.print(f"  {note}", highlight=False, soft_wrap=True)
+        console.line(f"  {note}")
     scenario = written.files[0]
-    console.print(
+    console.line(
         f"Wrote {' and '.join(str(f) for f in written.files)}: {written.teachers} "
         f"teachers, {written.students} students. Check it with `staffroom scenarios "
-        f'show {scenario}`; plans `extends = "{scenario.name}"`.',
-        highlight=False,
-        soft_wrap=True,
+        f'show {scenario}`; plans `extends = "{scenario.name}"`.'
     )
 
 
 @school_app.command("example")
 def example(
     folder: Annotated[Path, typer.Argument(help="Where to put the files.")] = Path("."),
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace existing files.")] = False,
+    overwrite: Overwrite = False,
 ) -> None:
     """Copy a synthetic staff survey, advice pairs and two plans, to try from-survey on.
 
@@ -129,10 +123,8 @@ def example(
 
     copy_example(folder, overwrite)
     where = "this folder" if folder == Path(".") else f"{folder}/"
-    console.print(
+    console.line(
         f"Wrote {', '.join(EXAMPLE_FILES)} in {where}. Next:\n"
         "  staffroom school from-survey staff_survey.csv --network advice_pairs.csv "
-        "--out our_school.toml",
-        highlight=False,
-        soft_wrap=True,
+        "--out our_school.toml"
     )

@@ -15,7 +15,7 @@ import typer
 
 from analysis.cli.commands import Ensemble
 from analysis.cli.consoles import stderr_console, stdout_console
-from analysis.cli.progress import progress_display
+from analysis.cli.progress import runs_display
 from analysis.experiments.workers import STOPS, exit_status, interruption
 from simulation import InputError
 
@@ -120,7 +120,7 @@ def sweep(
     if plan:
         _print_plan(spec, folder)
         return
-    outcome = _execute(
+    _execute(
         spec,
         folder,
         quiet,
@@ -132,60 +132,17 @@ def sweep(
         csv=output_format == "csv",
         ensemble=ensemble,
     )
-    if outcome.note:
-        errors.print(outcome.note, markup=False, highlight=False, soft_wrap=True)
-    rate = f", {outcome.new / outcome.seconds:.1f} runs/s" if outcome.new else ""
-    console.print(
-        f"{outcome.done} runs ({outcome.new} new) in {outcome.seconds:.1f} s with "
-        f"{outcome.engine}{rate}",
-        markup=False,
-        highlight=False,
-    )
-    csv = output_format == "csv" and outcome.complete
-    console.print(
-        f"results: {outcome.path}/runs (Parquet, one row per run)"
-        + (f"; trajectories: {outcome.path}/trajectories" if trajectories else "")
-        + (
-            f"; CSV: {outcome.path}/runs.csv" + (" and trajectories.csv" if trajectories else "")
-            if csv
-            else ""
-        ),
-        markup=False,
-        highlight=False,
-        soft_wrap=True,
-    )
-    console.print(
-        f"next: staffroom sensitivity {outcome.path}", markup=False, highlight=False, soft_wrap=True
-    )
 
 
-def _execute(spec, folder: Path, quiet: bool, **options):
-    """Run the sweep with a progress bar; an interruption says what is saved (exit 130/143)."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+def _execute(spec, folder: Path, quiet: bool, **options) -> None:
+    """Run the sweep with a progress bar and say what it did and where the results are.
 
-    from analysis.cli.columns import RunsPerSecond
+    An interruption says what is saved (exit status 130, or 143 for SIGTERM).
+    """
     from analysis.experiments.engines import SweepError
     from analysis.experiments.sweeps.api import execute
 
-    progress = progress_display(
-        errors,
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("runs"),
-        RunsPerSecond(),
-        TimeElapsedColumn(),
-        TextColumn("left"),
-        TimeRemainingColumn(),
-        disable=quiet,
-        unit="runs",
-    )
+    progress = runs_display(errors, quiet, rate=True)
     bar = progress.add_task(spec.name, total=spec.runs)
     saved = {"done": 0, "total": spec.runs}
 
@@ -193,12 +150,7 @@ def _execute(spec, folder: Path, quiet: bool, **options):
         saved.update(done=done, total=total)
         progress.reset(bar, total=total, completed=done)  # the rate counts new runs only
         if done:
-            errors.print(
-                f"resuming: {done} of {total} runs already in {folder}",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
-            )
+            errors.line(f"resuming: {done} of {total} runs already in {folder}")
 
     def advance(done: int, total: int) -> None:
         saved.update(done=done, total=total)
@@ -206,19 +158,31 @@ def _execute(spec, folder: Path, quiet: bool, **options):
 
     try:
         with progress:
-            return execute(spec, folder, on_start=start, on_progress=advance, **options)
+            outcome = execute(spec, folder, on_start=start, on_progress=advance, **options)
     except STOPS as stop:
-        errors.print(
+        errors.line(
             f"{interruption(stop)}: {saved['done']} of {saved['total']} runs are "
-            f"saved in {folder}; run the same command to resume",
-            markup=False,
-            highlight=False,
-            soft_wrap=True,
+            f"saved in {folder}; run the same command to resume"
         )
         raise typer.Exit(exit_status(stop)) from None
     except SweepError as error:
-        errors.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+        errors.line(f"error: {error}")
         raise typer.Exit(1) from None
+    if outcome.note:
+        errors.line(outcome.note)
+    rate = f", {outcome.new / outcome.seconds:.1f} runs/s" if outcome.new else ""
+    console.line(
+        f"{outcome.done} runs ({outcome.new} new) in {outcome.seconds:.1f} s with "
+        f"{outcome.engine}{rate}"
+    )
+    kept = [f"results: {outcome.path}/runs (Parquet, one row per run)"]
+    if options["trajectories"]:
+        kept.append(f"trajectories: {outcome.path}/trajectories")
+    if options["csv"] and outcome.complete:
+        also = " and trajectories.csv" if options["trajectories"] else ""
+        kept.append(f"CSV: {outcome.path}/runs.csv{also}")
+    console.line("; ".join(kept))
+    console.line(f"next: staffroom sensitivity {outcome.path}")
 
 
 def _print_plan(spec, folder: Path) -> None:
@@ -258,7 +222,7 @@ def _print_plan(spec, folder: Path) -> None:
     ]
     for line in lines:
         if line:
-            console.print(line, markup=False, highlight=False)
+            console.line(line)
 
 
 def sensitivity(
@@ -303,11 +267,11 @@ def sensitivity(
 
     analysis = analyse(results, outcome, x=x, y=y, output=output)
     for note in analysis.notes:
-        errors.print(note, markup=False, highlight=False, soft_wrap=True)
+        errors.line(note)
     if csv:
         sys.stdout.write(csv_text(analysis))
         return
     for shown in terminal_tables(analysis):
         console.print(shown, markup=False, highlight=False)
     for file in analysis.files:
-        console.print(f"wrote {file}", markup=False, highlight=False, soft_wrap=True)
+        console.line(f"wrote {file}")

@@ -13,20 +13,16 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import io
 import json
 import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from simulation import InputError
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 try:  # POSIX: one writer per folder
     import fcntl
@@ -45,11 +41,11 @@ class NoSpaceError(InputError):
 
 def size_text(count: float) -> str:
     """A byte count for people: ``"3.2 MB"``."""
-    for unit in ("bytes", "kB", "MB", "GB", "TB"):
-        if count < 1000 or unit == "TB":
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if count < 1000:
             return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
         count /= 1000
-    raise AssertionError("unreachable")
+    return f"{count:.1f} TB"
 
 
 def free_space(folder: Path) -> int:
@@ -59,11 +55,12 @@ def free_space(folder: Path) -> int:
 
 def is_no_space(error: BaseException) -> bool:
     """Whether ``error`` says the disk or the quota is full (pyarrow's errors included)."""
-    if not isinstance(error, OSError):
-        return False
-    if error.errno in (errno.ENOSPC, errno.EDQUOT):
-        return True
-    return "No space left on device" in str(error) or "Disk quota exceeded" in str(error)
+    said = str(error)
+    return isinstance(error, OSError) and (
+        error.errno in (errno.ENOSPC, errno.EDQUOT)
+        or "No space left on device" in said
+        or "Disk quota exceeded" in said
+    )
 
 
 def no_space(what: str, folder: Path, needed: float | None, advice: str) -> NoSpaceError:
@@ -76,6 +73,17 @@ def no_space(what: str, folder: Path, needed: float | None, advice: str) -> NoSp
     return NoSpaceError(
         f"no space left on the device: {what} in {folder}: {need}{free}; {advice}", key="disk"
     )
+
+
+@contextlib.contextmanager
+def when_full(message: Callable[[], NoSpaceError]) -> Iterator[None]:
+    """Raise ``message()`` instead if the block fills the disk; other errors pass unchanged."""
+    try:
+        yield
+    except OSError as error:
+        if not is_no_space(error):
+            raise
+        raise message() from None
 
 
 def _file_mode() -> int:
@@ -149,6 +157,23 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     return content if isinstance(content, dict) else None
 
 
+def sweep_files(folder: Path) -> list[Path]:
+    """The results of a sweep in ``folder`` (``staffroom sweep``, ``sensitivity``)."""
+    named = [folder / name for name in (SWEEP_MANIFEST, "design.parquet", "runs.csv")]
+    named += [folder / "runs", folder / "trajectories", folder / "trajectories.csv"]
+    return [f for f in [*named, *sorted(folder.glob("sensitivity-*"))] if f.exists()]
+
+
+def remove(paths: Iterable[Path]) -> None:
+    """Delete files and folders (with what they hold); missing ones are fine."""
+    for item in paths:
+        if item.is_dir():
+            shutil.rmtree(item)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                item.unlink()
+
+
 def others_results(folder: Path, command: str) -> tuple[str, list[Path]] | None:
     """Results of another staffroom command in ``folder``: a description and their files.
 
@@ -156,19 +181,7 @@ def others_results(folder: Path, command: str) -> tuple[str, list[Path]] | None:
     ``design.parquet``) marks a sweep's results.
     """
     if (folder / SWEEP_MANIFEST).exists() or (folder / "design.parquet").exists():
-        files = [
-            folder / name
-            for name in (
-                SWEEP_MANIFEST,
-                "design.parquet",
-                "runs",
-                "trajectories",
-                "runs.csv",
-                "trajectories.csv",
-            )
-        ]
-        files += sorted(folder.glob("sensitivity-*"))
-        return "the results of a sweep (staffroom sweep)", [f for f in files if f.exists()]
+        return "the results of a sweep (staffroom sweep)", sweep_files(folder)
     manifest = _read_json(folder / MANIFEST)
     if manifest is not None and manifest.get("command") not in (None, command):
         listed = [folder / name for name in manifest.get("files", {})]
@@ -258,38 +271,28 @@ class OutputFolder:
         needed = sum(len(data) for data in files.values()) + 4096 * (len(files) + 2)
         advice = f"free some space or choose another {self.option}; nothing was written"
         what = f"the {self.command} output ({len(files)} files)"
-        try:
-            free = free_space(self.path)
-        except OSError:
-            free = None
-        if free is not None and free < needed:
-            raise no_space(what, self.path, needed, advice)
+        with contextlib.suppress(OSError):  # no answer: try, and see
+            if free_space(self.path) < needed:
+                raise no_space(what, self.path, needed, advice)
+        manifest = {
+            **about,
+            "command": about.get("command", self.command),
+            "files": {
+                name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())
+            },
+        }
+        text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.path))
         try:
-            for name, data in files.items():
-                target = staging / name
-                target.parent.mkdir(parents=True, exist_ok=True)
-                with open(target, "wb") as stream:
-                    stream.write(data)
-                    stream.flush()
-                    os.fsync(stream.fileno())
-                os.chmod(target, _file_mode())
-            manifest = {
-                **about,
-                "command": about.get("command", self.command),
-                "files": {
-                    name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())
-                },
-            }
-            (staging / MANIFEST).write_text(
-                json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-            )
-            os.chmod(staging / MANIFEST, _file_mode())
-        except OSError as error:
-            shutil.rmtree(staging, ignore_errors=True)
-            if is_no_space(error):
-                raise no_space(what, self.path, needed, advice) from None
-            raise
+            with when_full(lambda: no_space(what, self.path, needed, advice)):
+                for name, data in {**files, MANIFEST: text.encode("utf-8")}.items():
+                    target = staging / name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with open(target, "wb") as stream:
+                        stream.write(data)
+                        stream.flush()
+                        os.fsync(stream.fileno())
+                    os.chmod(target, _file_mode())
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -298,14 +301,7 @@ class OutputFolder:
     def _move_in(self, staging: Path, names: list[str]) -> dict[str, Path]:
         """Replace the folder's results by the staged files; ``run.json`` last."""
         old = _read_json(self.path / MANIFEST) or {}
-        with contextlib.suppress(FileNotFoundError):
-            (self.path / MANIFEST).unlink()
-        for item in self._replaced:
-            if item.is_dir():
-                shutil.rmtree(item)
-            else:
-                with contextlib.suppress(FileNotFoundError):
-                    item.unlink()
+        remove([self.path / MANIFEST, *self._replaced])
         placed: dict[str, Path] = {}
         for name in names:
             target = self.path / name
@@ -320,33 +316,6 @@ class OutputFolder:
         placed[MANIFEST] = self.path / MANIFEST
         shutil.rmtree(staging, ignore_errors=True)
         return placed
-
-
-@contextlib.contextmanager
-def output_folder(
-    folder: str | os.PathLike, command: str, *, option: str = "--out", overwrite: bool = False
-) -> Iterator[OutputFolder]:
-    """:class:`OutputFolder` as a context: the lock is released (and a new, unused folder
-    removed) on the way out."""
-    opened = OutputFolder(folder, command, option=option, overwrite=overwrite)
-    with opened:
-        yield opened
-
-
-def parquet_bytes(
-    frame: pd.DataFrame, metadata: Mapping[str, Mapping[str, str]] | None = None
-) -> bytes:
-    """A table as Parquet (zstd); ``metadata`` gives columns' units and descriptions."""
-    from analysis.experiments.metadata import to_parquet
-
-    buffer = io.BytesIO()
-    to_parquet(frame, buffer, metadata)
-    return buffer.getvalue()
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV."""
-    return frame.to_csv(index=False).encode("utf-8")
 
 
 def write_with(path: Path, writer: Callable[[Path], None]) -> Path:
@@ -383,11 +352,6 @@ def write_text(path: Path, text: str) -> Path:
     return write_with(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
-def checksum(path: Path) -> str:
-    """SHA-256 of a file."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def version(commit: bool = False) -> str:
     """The installed staffroom version; with ``commit``, the git commit (and ``-dirty``) too.
 
@@ -404,21 +368,14 @@ def version(commit: bool = False) -> str:
     if not commit:
         return release
     root = Path(__file__).resolve().parents[2]
+    asked = (["rev-parse", "--short", "HEAD"], ["status", "--porcelain", "--untracked-files=no"])
     try:
-        found = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
+        found, dirty = (
+            subprocess.run(
+                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+            for args in asked
+        )
     except (OSError, subprocess.SubprocessError):
         return release
     return f"{release}, commit {found}{'-dirty' if dirty else ''}" if found else release

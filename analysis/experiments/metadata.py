@@ -9,8 +9,8 @@ them as JSON, so a table keeps its meaning when it leaves the project.
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -67,26 +67,15 @@ def describe(column: str) -> tuple[str, str] | None:
     return None
 
 
-def column_metadata(
-    columns: list[str], extra: Mapping[str, Mapping[str, str]] | None = None
-) -> dict[str, dict[str, str]]:
-    """``{column: {"unit": ..., "description": ...}}`` for the known columns."""
-    found: dict[str, dict[str, str]] = {}
-    for column in columns:
-        described = describe(column)
-        if described is not None:
-            found[column] = {"unit": described[0], "description": described[1]}
-    for column, values in (extra or {}).items():
-        if column in columns:
-            found[column] = {**found.get(column, {}), **values}
-    return found
-
-
-def with_metadata(schema: Any, extra: Mapping[str, Mapping[str, str]] | None = None) -> Any:
-    """A pyarrow schema with units and descriptions attached to its fields."""
+def with_metadata(schema: Any) -> Any:
+    """A pyarrow schema with the units and descriptions of its known columns attached."""
     import pyarrow as pa
 
-    known = column_metadata(list(schema.names), extra)
+    known = {}
+    for name in schema.names:
+        described = describe(name)
+        if described is not None:
+            known[name] = {"unit": described[0], "description": described[1]}
     fields = []
     for field in schema:
         meta = known.get(field.name)
@@ -98,13 +87,12 @@ def with_metadata(schema: Any, extra: Mapping[str, Mapping[str, str]] | None = N
     return pa.schema(fields, metadata=metadata)
 
 
-def to_parquet(
-    frame: pd.DataFrame, target: Any, extra: Mapping[str, Mapping[str, str]] | None = None
-) -> None:
-    """Write ``frame`` as Parquet (zstd) with units and descriptions in its schema."""
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as Parquet (zstd) with units and descriptions in its schema."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
-    table = table.cast(with_metadata(table.schema, extra))
-    pq.write_table(table, target, compression="zstd")
+    buffer = io.BytesIO()
+    pq.write_table(table.cast(with_metadata(table.schema)), buffer, compression="zstd")
+    return buffer.getvalue()

@@ -187,26 +187,6 @@ class Results:
     )
 
 
-def run_replicates(
-    scenario: Scenario,
-    replicates: int | None = None,
-    seed: int | None = None,
-    years: int | None = None,
-    workers: int = 1,
-    record_every: int = 1,
-    on_done: Callable[[int], None] | None = None,
-) -> Results:
-    """Run one scenario's replicates (:func:`run_many`); the arguments override its own.
-
-    Raises
-    ------
-    simulation.InputError
-        If ``years`` leaves an intervention outside the run, or a value is out of range.
-    """
-    planned = scenario.for_run(years=years, replicates=replicates, seed=seed)
-    return run_many([planned], workers=workers, record_every=record_every, on_done=on_done)[0]
-
-
 def run_many(
     scenarios: Sequence[Scenario],
     workers: int = 1,

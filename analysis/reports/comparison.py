@@ -38,7 +38,6 @@ from analysis.reports.wording import (
     label,
     level,
     number,
-    plus_minus,
     signed,
     source_sentence,
 )
@@ -154,14 +153,11 @@ def _sources_table(comparison: Comparison, plan: str) -> TableBlock:
 def _levels_table(comparison: Comparison) -> TableBlock:
     """Each scenario's mean at the end of the run, for orientation."""
     results = [comparison.baseline, *comparison.plans]
-    year = comparison.years
-    rows = []
-    for outcome in reported():
-        cells = [label(outcome)]
-        for result in results:
-            cells.append(level(_end_mean(result, outcome, year), outcome))
-        rows.append(tuple(cells))
-    return TableBlock(("outcome", *(r.scenario.name for r in results)), tuple(rows))
+    rows = tuple(
+        (label(o), *(level(_end_mean(r, o, comparison.years), o) for r in results))
+        for o in reported()
+    )
+    return TableBlock(("outcome", *(r.scenario.name for r in results)), rows)
 
 
 def _end_mean(result: Results, outcome: str, year: int) -> float:
@@ -202,7 +198,7 @@ def blueprint_blocks(comparison: Comparison) -> list[Block]:
                 row = table[(table["outcome"] == outcome) & (table["year"] == year)].iloc[0]
                 interval = _interval(row)
                 cells.append(
-                    f"{level(row['plan_mean'], outcome)} ({plus_minus(interval, outcome)}"
+                    f"{level(row['plan_mean'], outcome)} ({signed(interval, outcome, compact=True)}"
                     f", {judgement(interval, outcome)})"
                 )
             stands = label(outcome) + ("" if item.status != "partly" else " (in part)")
@@ -251,55 +247,40 @@ def comparison_blocks(comparison: Comparison, prefix: str = "") -> list[Block]:
         blocks.append(Paragraph(f"The baseline's leader: {' '.join(base_rules)}"))
     for plan_result in comparison.plans:
         plan = plan_result.scenario.name
-        blocks.append(Heading(3, f"{plan} compared with {base}"))
-        blocks.append(
-            Paragraph(
-                f"At the end of year {year}, {plan} minus {base}, with 95% "
-                "intervals (better: in the direction that helps students or "
-                "teachers):"
-            )
-        )
-        blocks.append(
-            Bullets(tuple(finding(o, comparison.interval(plan, o, year)) for o in reported()))
-        )
-        blocks.append(
-            Paragraph(
-                source_sentence(
-                    year,
-                    comparison.source_intervals(plan, year),
-                    comparison.start_difference(plan, "self_efficacy_tses"),
-                    comparison.interval(plan, "self_efficacy_tses", year).estimate,
-                )
-            )
-        )
+        self_efficacy = comparison.interval(plan, "self_efficacy_tses", year).estimate
+        start = comparison.start_difference(plan, "self_efficacy_tses")
         notes = rule_notes(plan_result)
-        if notes:
-            blocks.append(Paragraph("The leader's rules: " + " ".join(notes)))
-        blocks.append(
+        blocks += [
+            Heading(3, f"{plan} compared with {base}"),
             Paragraph(
-                "Year by year: the difference from the baseline with its 95% "
-                "interval; · marks no clear difference."
-            )
-        )
-        blocks.append(_difference_table(comparison, plan))
-        blocks.append(
+                f"At the end of year {year}, {plan} minus {base}, with 95% intervals (better: "
+                "in the direction that helps students or teachers):"
+            ),
+            Bullets(tuple(finding(o, comparison.interval(plan, o, year)) for o in reported())),
             Paragraph(
-                "Sources of self-efficacy, year by year: how much more (+) or "
-                "less (−) each source moved teachers' self-efficacy than in the "
-                "baseline during that year, in TSES points."
-            )
-        )
-        blocks.append(_sources_table(comparison, plan))
+                source_sentence(year, comparison.source_intervals(plan, year), start, self_efficacy)
+            ),
+            *([Paragraph("The leader's rules: " + " ".join(notes))] if notes else []),
+            Paragraph(
+                "Year by year: the difference from the baseline with its 95% interval; · marks "
+                "no clear difference."
+            ),
+            _difference_table(comparison, plan),
+            Paragraph(
+                "Sources of self-efficacy, year by year: how much more (+) or less (−) each "
+                "source moved teachers' self-efficacy than in the baseline during that year, "
+                "in TSES points."
+            ),
+            _sources_table(comparison, plan),
+        ]
     blocks += blueprint_blocks(comparison)
-    blocks.append(
+    results = [comparison.baseline, *comparison.plans]
+    blocks += [
         Paragraph(
             f"Where each scenario ends (mean of {comparison.replicates} runs "
             f"at the end of year {year}):"
-        )
-    )
-    blocks.append(_levels_table(comparison))
-    results = [comparison.baseline, *comparison.plans]
-    blocks += [
+        ),
+        _levels_table(comparison),
         Figure(
             f"{prefix}differences.png",
             plots.differences_figure(comparison),
@@ -389,7 +370,7 @@ def terminal_table(comparison: Comparison) -> Table:
             style = {"better": "green", "worse": "red", "no clear difference": "dim"}.get(
                 verdict, ""
             )
-            text = plus_minus(interval, outcome)
+            text = signed(interval, outcome, compact=True)
             cells.append(f"[{style}]{text}[/]" if style else text)
         table.add_row(*cells)
     return table
@@ -409,6 +390,6 @@ def run_table(results: Results) -> Table:
         cells = [label(outcome)]
         for year in range(1, s.years + 1):
             interval = mean_interval(results.summary.loc[results.summary["year"] == year, outcome])
-            cells.append(plus_minus(interval, outcome).removeprefix("+"))
+            cells.append(signed(interval, outcome, compact=True).removeprefix("+"))
         table.add_row(*cells)
     return table

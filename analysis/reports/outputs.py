@@ -10,13 +10,18 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.experiments.files import csv_bytes, parquet_bytes, version
+from analysis.experiments.files import version
+from analysis.experiments.metadata import parquet_bytes
 from analysis.experiments.replicates import Results
 from analysis.reports import plots
 from analysis.reports.comparison import figures, report_blocks, to_html, to_markdown
 from analysis.statistics.compare import Comparison
 from scenarios import Scenario
 from simulation.outcomes import reported
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False).encode("utf-8")
 
 
 def about(command: str, scenarios: Sequence[Scenario]) -> dict:
@@ -40,10 +45,10 @@ def run_files(results: Results, plots_wanted: bool) -> dict[str, bytes]:
     """``staffroom run``: trajectories, summary, decisions (with rules) and plots."""
     files = {
         "trajectories.parquet": parquet_bytes(results.trajectories),
-        "summary.csv": csv_bytes(results.summary),
+        "summary.csv": _csv(results.summary),
     }
     if results.scenario.rules:
-        files["decisions.csv"] = csv_bytes(results.decisions)
+        files["decisions.csv"] = _csv(results.decisions)
     if plots_wanted:
         files["plots/overview.png"] = plots.overview_figure([results])
         files["plots/sources.png"] = plots.sources_by_year_figure(results)
@@ -83,7 +88,7 @@ def report_files(
             ["scenario", "replicate", "rule", "step"]
         )
     for name, frame in tables.items():
-        files[name] = csv_bytes(frame)
+        files[name] = _csv(frame)
     files["trajectories.parquet"] = parquet_bytes(
         pd.concat([r.trajectories for r in runs.values()], ignore_index=True)
     )

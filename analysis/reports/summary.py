@@ -143,24 +143,12 @@ def chart(comparison: Comparison) -> Chart:
         )
         for k, (plan, interval) in enumerate(intervals.items()):
             if several:
-                left = LABEL_WIDTH + k * COLUMN + 8
-                parts.append(
-                    _cell(interval, outcome, extent, left, COLUMN - 16, mid, left + 4, y + 31, plan)
-                )
+                left, bar = LABEL_WIDTH + k * COLUMN + 8, COLUMN - 16
+                text_x, text_y = left + 4, y + 31
             else:
-                parts.append(
-                    _cell(
-                        interval,
-                        outcome,
-                        extent,
-                        LABEL_WIDTH,
-                        ONE_BAR,
-                        mid,
-                        LABEL_WIDTH + ONE_BAR + 12,
-                        mid + 4,
-                        plan,
-                    )
-                )
+                left, bar = LABEL_WIDTH, ONE_BAR
+                text_x, text_y = LABEL_WIDTH + ONE_BAR + 12, mid + 4
+            parts.append(_cell(interval, outcome, extent, left, bar, mid, text_x, text_y, plan))
         y += row
     height = y + 20
     parts.append(

@@ -49,69 +49,26 @@ def number(value: float, decimals: int, signed: bool = False) -> str:
     return text.replace("-", "−")
 
 
-def signed(interval: Interval, outcome: str) -> str:
-    """A difference with its interval, e.g. ``+0.041 [0.020, 0.062]``, in shown units."""
+def signed(interval: Interval, outcome: str, compact: bool = False) -> str:
+    """A difference with its interval in shown units: ``+0.041 [0.020, 0.062]``, or
+    with ``compact`` its half-width: ``+0.041 ± 0.021``."""
     phrase = get(outcome)
     d = decimals_for(interval, phrase)
     estimate = number(interval.estimate * phrase.scale, d, signed=True)
     if math.isnan(interval.low):
         return estimate
+    if compact:
+        return f"{estimate} ± {number((interval.high - interval.low) / 2 * phrase.scale, d)}"
     return (
         f"{estimate} [{number(interval.low * phrase.scale, d)}, "
         f"{number(interval.high * phrase.scale, d)}]"
     )
 
 
-def plus_minus(interval: Interval, outcome: str) -> str:
-    """A difference and its interval's half-width, e.g. ``+0.041 ± 0.021`` (compact)."""
-    phrase = get(outcome)
-    d = decimals_for(interval, phrase)
-    estimate = number(interval.estimate * phrase.scale, d, signed=True)
-    if math.isnan(interval.low):
-        return estimate
-    half = (interval.high - interval.low) / 2 * phrase.scale
-    return f"{estimate} ± {number(half, d)}"
-
-
 def level(value: float, outcome: str) -> str:
     """A level (not a difference) in the outcome's shown unit."""
     phrase = get(outcome)
     return number(value * phrase.scale, phrase.decimals)
-
-
-def sentence(outcome: str, interval: Interval, plan: str, baseline: str, year: int) -> str:
-    """A sentence a principal can read about one difference at the end of ``year``.
-
-    Examples
-    --------
-    "By the end of year 3, annual achievement gains are 0.041 SD higher in
-    PLC teams than in Departments (95% CI 0.020–0.062)."
-    """
-    phrase = get(outcome)
-    d = decimals_for(interval, phrase)
-    scale = phrase.scale
-    start = f"By the end of year {year}"
-    if interval.n == 0 or math.isnan(interval.estimate):
-        return f"{start}, {phrase.noun} cannot be compared (it is undefined in these runs)."
-    if math.isnan(interval.low):
-        return (
-            f"{start}, {phrase.noun} differs by "
-            f"{number(interval.estimate * scale, d, signed=True)}{phrase.shown_unit} between "
-            f"{plan} and {baseline}, but {interval.n} replicate gives no interval: "
-            "run more replicates."
-        )
-    if not interval.clear:
-        return (
-            f"{start}, there is no clear difference in {phrase.noun} between {plan} and "
-            f"{baseline} (difference {number(interval.estimate * scale, d, signed=True)}"
-            f"{phrase.shown_unit}, 95% CI {number(interval.low * scale, d)} to "
-            f"{number(interval.high * scale, d)})."
-        )
-    low, high = sorted((abs(interval.low) * scale, abs(interval.high) * scale))
-    return (
-        f"{start}, {change(outcome, interval)} in {plan} than in {baseline} "
-        f"(95% CI {number(low, d)}–{number(high, d)})."
-    )
 
 
 def finding(outcome: str, interval: Interval) -> str:
@@ -153,24 +110,6 @@ def change(outcome: str, interval: Interval, capital: bool = False) -> str:
         f"{number(abs(interval.estimate) * phrase.scale, d)}{phrase.shown_unit} "
         f"{comparative}{phrase.scale_note}"
     )
-
-
-def tally(intervals: dict[str, Interval]) -> str:
-    """In short: how many outcomes are better, worse, or not clearly different.
-
-    Outcomes with no better direction (none at present) count as changed.
-    """
-    verdicts = [judgement(i, o) for o, i in intervals.items()]
-    better, worse = verdicts.count("better"), verdicts.count("worse")
-    unclear = verdicts.count("no clear difference")
-    undefined = verdicts.count("undefined")
-    other = len(verdicts) - better - worse - unclear - undefined
-    parts = [f"better on {better}", f"worse on {worse}", f"no clear difference on {unclear}"]
-    if other:
-        parts.append(f"changed on {other}")
-    if undefined:
-        parts.append(f"undefined on {undefined}")
-    return f"{', '.join(parts)} of {len(verdicts)} outcomes"
 
 
 def judgement(interval: Interval, outcome: str) -> str:

@@ -20,7 +20,7 @@ import pandas as pd
 from analysis.experiments.clusters import check_scheduler_address, make_engine
 from analysis.experiments.engines import Engine
 from analysis.experiments.engines import execute as run_tasks
-from analysis.experiments.files import is_no_space, no_space, size_text
+from analysis.experiments.files import no_space, size_text, when_full
 from analysis.experiments.runs import ENSEMBLE_SIZE, ensemble_key, ensembles_enabled
 from analysis.experiments.sweeps.design import Design
 from analysis.experiments.sweeps.results import new_manifest, read_runs
@@ -197,32 +197,11 @@ def execute(
     manifest = manifest_for(sweep, design, trajectories)
     if scheduler and engine is None:
         check_scheduler_address(scheduler)  # before anything is written
-    try:
-        store, note = ResultStore.prepare(output, manifest, design, overwrite=overwrite)
-    except OSError as error:
-        if is_no_space(error):
-            raise no_space(
-                "the sweep's manifest and design",
-                output,
-                None,
-                "free some space or choose another --out",
-            ) from None
-        raise
+    advice = "free some space or choose another --out"
+    with when_full(lambda: no_space("the sweep's manifest and design", output, None, advice)):
+        store, _ = ResultStore.prepare(output, manifest, design, overwrite=overwrite)
     try:
         done = store.done()
-        if store.damaged:
-            names = ", ".join(p.name for p in store.damaged[:3])
-            note = "; ".join(
-                filter(
-                    None,
-                    [
-                        note,
-                        f"{len(store.damaged)} damaged result "
-                        f"file(s) set aside ({names}) in {store.path / 'runs'};"
-                        " their runs are done again",
-                    ],
-                )
-            )
         total = store.manifest["runs"]
         before = count = len(done)
         if on_start:
@@ -244,33 +223,22 @@ def execute(
 
             def write(results: list[TaskResult]) -> None:
                 nonlocal count, model_seconds
-                try:
+                with when_full(lambda: _full(store.path, count, total)):
                     count += store.write(results)
-                except OSError as error:
-                    if not is_no_space(error):
-                        raise
-                    raise _full(store.path, count, total) from None
                 model_seconds += sum(r.seconds for r in results)
                 if on_progress:
                     on_progress(count, total)
 
             run_tasks(engine, tasks, write)
-        try:
+        merging = f"merging the {count} finished runs into one file"
+        saved = "every run is saved; free some space and run the same command to finish"
+        with when_full(lambda: no_space(merging, store.path, _bytes(store.path), saved)):
             store.compact()
-        except OSError as error:
-            if not is_no_space(error):
-                raise
-            raise no_space(
-                f"merging the {count} finished runs into one file",
-                store.path,
-                _bytes(store.path),
-                "every run is saved; free some space and run the same command to finish",
-            ) from None
         if csv and count >= total:
             store.export_csv()
-        return Outcome(
-            output, total, before, count, time.perf_counter() - start, model_seconds, label, note
-        )
+        seconds = time.perf_counter() - start
+        note = "; ".join(store.notes) or None
+        return Outcome(output, total, before, count, seconds, model_seconds, label, note)
     finally:
         store.close()
 

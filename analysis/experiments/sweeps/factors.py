@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import scenarios
-from analysis.experiments.sweeps.design import DISTRIBUTIONS, Factor
+from analysis.experiments.sweeps.design import DESIGNS, DISTRIBUTIONS, Factor
 from scenarios import Scenario
 from simulation import InputError, ParameterError, Parameters
 from simulation.outcomes import measured
@@ -97,8 +97,16 @@ class Checker:
         return loaded
 
 
-def design_options(c: Checker, kind: str, design_doc: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``[design]`` table's options for a design of ``kind``, checked."""
+def design_options(c: Checker, design_doc: Any) -> tuple[str, dict[str, Any]]:
+    """The ``[design]`` table, checked: the design's type and its options."""
+    if not isinstance(design_doc, Mapping) or "type" not in design_doc:
+        raise c.fail("[design] type", f"missing; designs: {', '.join(DESIGNS)}")
+    kind = design_doc["type"]
+    if kind not in DESIGNS:
+        raise c.fail(
+            "[design] type",
+            f"is {kind!r}{suggest(str(kind), DESIGNS)}; designs: {', '.join(DESIGNS)}",
+        )
     allowed = DESIGN_OPTIONS[kind]
     for key in design_doc:
         if key != "type" and key not in allowed:
@@ -135,7 +143,7 @@ def design_options(c: Checker, kind: str, design_doc: Mapping[str, Any]) -> dict
                 f"= {levels} must be even (Morris grids use an even number of levels), e.g. 4 or 6",
             )
         options["levels"] = levels
-    return options
+    return kind, options
 
 
 def outcome_list(c: Checker, value: Any) -> tuple[str, ...]:

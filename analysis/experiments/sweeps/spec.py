@@ -19,7 +19,6 @@ from typing import Any
 import scenarios
 from analysis.experiments import seeds
 from analysis.experiments.sweeps.design import (
-    DESIGNS,
     Design,
     Factor,
     expected_size,
@@ -253,16 +252,7 @@ def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sw
             f'"departments"; built-in: {", ".join(scenarios.builtin_names())}',
         )
 
-    design_doc = document.get("design")
-    if not isinstance(design_doc, Mapping) or "type" not in design_doc:
-        raise c.fail("[design] type", f"missing; designs: {', '.join(DESIGNS)}")
-    kind = design_doc["type"]
-    if kind not in DESIGNS:
-        raise c.fail(
-            "[design] type",
-            f"is {kind!r}{suggest(str(kind), DESIGNS)}; designs: {', '.join(DESIGNS)}",
-        )
-    options = design_options(c, kind, design_doc)
+    kind, options = design_options(c, document.get("design"))
 
     years = c.whole(document, "years", None, *YEARS)
     replicates = c.whole(document, "replicates", 1, 1, 100_000)
@@ -292,14 +282,6 @@ def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sw
         sweep_scenarios.update(loaded)
     if base is None:
         base = next(iter(sweep_scenarios.values()))
-    if kind == "factorial":
-        size = math.prod(len(f.grid()) for f in factors)
-    else:
-        size = expected_size(kind, len(factors), **options)
-    if size * replicates > 100_000_000:
-        raise c.fail(
-            "factors", f"the sweep would make {size * replicates:,} runs; the limit is 100,000,000"
-        )
 
     sweep = Sweep(
         name=document.get("name") or (path.stem if path else "sweep"),
@@ -318,6 +300,10 @@ def _check(document: Mapping[str, Any], path: Path | None, base_dir: Path) -> Sw
         scenarios=sweep_scenarios,
         path=path,
     )
+    if sweep.runs > 100_000_000:
+        raise c.fail(
+            "factors", f"the sweep would make {sweep.runs:,} runs; the limit is 100,000,000"
+        )
     _check_custom_networks(c, sweep)
     _check_plans(c, sweep)
     _check_points(c, sweep)
@@ -352,22 +338,19 @@ def _check_plans(c: Checker, sweep: Sweep) -> None:
 
 def _check_custom_networks(c: Checker, sweep: Sweep) -> None:
     """A custom structure needs a network file at every design point that uses it."""
-    structures = {"structure": [sweep.fixed.get("structure")]}
-    for factor in sweep.factors:
-        if factor.name in ("structure", "network_file"):
-            structures[factor.name] = list(factor.levels)
+    levels = {f.name: f.levels for f in sweep.factors}
+    structures = levels.get("structure") or [sweep.fixed.get("structure")]
     bases = list(sweep.scenarios.values()) or [sweep.scenario]
-    if "custom" in structures.get("structure", []):
-        has_file = (
-            sweep.fixed.get("network_file")
-            or "network_file" in structures
-            or all(s.parameters.get("network_file") for s in bases)
+    has_file = (
+        sweep.fixed.get("network_file")
+        or "network_file" in levels
+        or all(s.parameters.get("network_file") for s in bases)
+    )
+    if "custom" in structures and not has_file:
+        raise c.fail(
+            "[factors] structure",
+            "level 'custom' needs a network_file (in [parameters], a factor, or the scenario)",
         )
-        if not has_file:
-            raise c.fail(
-                "[factors] structure",
-                "level 'custom' needs a network_file (in [parameters], a factor, or the scenario)",
-            )
 
 
 def _check_points(c: Checker, sweep: Sweep) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.experiments.files import lock, write_text, write_with
+from analysis.experiments.files import lock, remove, sweep_files, write_text, write_with
 from analysis.experiments.sweeps.design import Design
 from analysis.experiments.sweeps.results import (
     DESIGN,
@@ -77,7 +77,6 @@ class ResultStore:
         self._sequence = 0
         self._lock_handle = None
         self.notes: list[str] = []
-        self.damaged: list[Path] = []
         self._schema = runs_schema(manifest)
         self._trajectory_schema = trajectories_schema(manifest)
         self._factor_values = {f.name: design.points[f.name].to_numpy() for f in design.factors}
@@ -146,28 +145,12 @@ class ResultStore:
                     key="output",
                 )
         if old is not None and (overwrite or not old):
-            self._clear()
+            remove(sweep_files(self.path))
             old = None
         if old is None:
             self._create()
             return None
         return self._resume(old)
-
-    def _clear(self) -> None:
-        for name in (RUNS, TRAJECTORIES):
-            folder = self.path / name
-            if folder.is_dir():
-                for item in folder.iterdir():
-                    item.unlink()
-                folder.rmdir()
-        for item in self.path.iterdir():
-            if item.name in (
-                MANIFEST,
-                DESIGN,
-                "runs.csv",
-                "trajectories.csv",
-            ) or item.name.startswith("sensitivity-"):
-                item.unlink()
 
     def _create(self) -> None:
         write_design(self.path, self.design)
@@ -230,7 +213,7 @@ class ResultStore:
 
         A part file that cannot be read (a disk fault, power loss) is renamed
         ``.damaged-<name>``, kept for inspection, and its runs are redone;
-        :attr:`damaged` lists the renamed files for the user.
+        :attr:`notes` tells the user.
         """
         import pyarrow.parquet as pq
 
@@ -238,14 +221,14 @@ class ResultStore:
         for leftover in runs.glob(".*.part"):
             leftover.unlink()
         finished: set[tuple[int, int]] = set()
-        names = set()
+        names, damaged = set(), []
         for part in parquet_files(runs):
             try:
                 table = pq.read_table(part, columns=["point", "replicate"])
             except Exception:  # a damaged file (e.g. power loss): redo its runs
                 kept = part.with_name(f".damaged-{part.name}")
                 part.rename(kept)
-                self.damaged.append(kept)
+                damaged.append(kept.name)
                 continue
             names.add(part.name)
             finished.update(
@@ -254,6 +237,11 @@ class ResultStore:
                     table.column("replicate").to_pylist(),
                     strict=True,
                 )
+            )
+        if damaged:
+            self.notes.append(
+                f"{len(damaged)} damaged result file(s) set aside ({', '.join(damaged[:3])}) "
+                f"in {runs}; their runs are done again"
             )
         trajectories = self.path / TRAJECTORIES
         if trajectories.is_dir():
