@@ -281,6 +281,17 @@ class CpuClock:
         self.seconds = 0.0
 
 
+def start_early(workers: int) -> None:
+    """Start the fork server now if a pool of ``workers`` may follow.
+
+    The server imports the kernel (:data:`PRELOAD`) while this process
+    loads what it needs itself (pandas, the sweep file), so the workers a
+    pool forks from it later start at once.
+    """
+    if workers > 1:
+        forkserver_context(PRELOAD)
+
+
 def local_engine(workers: int, runs: int) -> Engine:
     """This process for one worker or one run, else a pool of up to ``workers`` processes."""
     processes = pool_size(workers, runs)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,8 +19,11 @@ from analysis.experiments.engines import run_all
 from analysis.experiments.runs import Run, check_record_every, recorded
 from analysis.experiments.seeds import replicate_seeds
 from scenarios import Scenario
-from simulation import SOURCES, WEEKS_PER_YEAR, SchoolEnsemble, SchoolModel
+from simulation import SOURCES, WEEKS_PER_YEAR
 from simulation.outcomes import measured
+
+if TYPE_CHECKING:  # the main process of a command need not import Mesa
+    from simulation import SchoolEnsemble, SchoolModel
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
 #: Columns of the table of the leader's decisions (rules that fired).
