@@ -213,8 +213,8 @@ def pattern_section(result: PatternResult, figure: str | None) -> list[str]:
                     r["source removed"],
                     _ci(r["impact"], r["impact_low"], r["impact_high"]),
                     _ci(r["mean_impact"], r["mean_impact_low"], r["mean_impact_high"]),
-                    _ci(r["final_mean_difference"], r["final_mean_low"], r["final_mean_high"]),
-                    _ci(r["final_sd_difference"], r["final_sd_low"], r["final_sd_high"]),
+                    _ci(r["final_mean"], r["final_mean_low"], r["final_mean_high"]),
+                    _ci(r["final_sd"], r["final_sd_low"], r["final_sd_high"]),
                 ]
                 for r in d.to_dict("records")
             ],

@@ -324,7 +324,6 @@ def analyse(settings: NelsSettings, schools: pd.DataFrame, students: pd.DataFram
     size = fit_two_level(students, SIZE_FORMULA)
     comparisons = [
         Claim(
-            0,
             term,
             what,
             f"{direction}",
@@ -341,7 +340,6 @@ def analyse(settings: NelsSettings, schools: pd.DataFrame, students: pd.DataFram
             continue
         comparisons.append(
             Claim(
-                0,
                 f"band {row['band']}",
                 f"gain in schools of {row['band']} vs 601-900",
                 "lower (Lee & Smith 1997)",
