@@ -6,11 +6,12 @@ with ``--docs`` a copy of the report goes there too, its figures beside it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from analysis.experiments.files import write_bytes, write_text, write_with
 from analysis.reports import validation_plots as plots
-from analysis.reports.validation import Provenance, relative, render
+from analysis.reports.validation import Provenance, render
 from analysis.statistics.validation.claims import PatternResult
 from analysis.statistics.validation.parts import Validation
 
@@ -76,6 +77,11 @@ def figures(folder: Path, results: list[PatternResult], nels, robustness) -> dic
     if robustness is not None:
         made["robustness"] = plots.robustness(robustness, folder / "robustness.png")
     return made
+
+
+def relative(path: Path, start: Path) -> str:
+    """``path`` relative to the folder ``start``, with forward slashes."""
+    return Path(os.path.relpath(path, start)).as_posix()
 
 
 def write_report(
