@@ -70,7 +70,18 @@ def figures(folder: Path, results: list[PatternResult], nels, robustness) -> dic
             "Pattern 6: support for the practice from year 2",
         )
     if 7 in by_number:
-        made["pattern_7"] = plots.stickiness(by_number[7], folder / "stickiness.png")
+        made["pattern_7"] = plots.yearly_arms(
+            by_number[7],
+            ["collective_efficacy", "responsibility", "self_efficacy_tses"],
+            {
+                "low": "low start, turnaround plan",
+                "typical": "typical start, no plan",
+                "low_malleable": "low start, plan, malleable",
+                "typical_malleable": "typical start, no plan, malleable",
+            },
+            folder / "stickiness.png",
+            "Pattern 7: a low-efficacy school under the turnaround plan",
+        )
     if nels is not None:
         made["nels_size"] = plots.nels_size_curve(nels, folder / "nels_size.png")
         made["nels_cr"] = plots.nels_responsibility(nels, folder / "nels_responsibility.png")
