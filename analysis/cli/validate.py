@@ -130,15 +130,9 @@ def validate(
             f"Synthetic NELS: responsibility on gains {cr}, on the SES slope "
             f"{inter}; highest gains at {done.nels.peak_band} students."
         )
+    date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     provenance = Provenance(
-        command_line(quick, only, out, docs),
-        version(commit=True),
-        workers,
-        done.settings,
-        done.nels_settings.schools if done.nels is not None else None,
-        done.robust_settings if done.robustness is not None else None,
-        done.timings,
-        datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        command_line(quick, only, out, docs), version(commit=True), workers, date
     )
     written = write_report(out, docs, provenance, done)
     console.print(
@@ -146,5 +140,4 @@ def validate(
         f"in {out}. Took {done.timings['total']['wall']:.0f} s "
         f"{worker_text(workers if workers > 1 else 0)}."
     )
-    done.report = written[0]
     return done

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.experiments.validation import Settings
 from analysis.reports.validation_sections import (
     fmt,
     interval_text,
@@ -25,22 +24,17 @@ from analysis.statistics.validation.claims import (
     STICKY_YEARS,
     PatternResult,
 )
-from analysis.statistics.validation.nels import NelsResult
-from analysis.statistics.validation.robustness import RobustnessResult
+from analysis.statistics.validation.parts import Validation
 from analysis.statistics.validation.stats import Claim
 
 
 @dataclass
 class Provenance:
-    """What produced a report: command, version, settings and time taken."""
+    """What produced a report: the command as typed, version, workers and date."""
 
     command: str
     version: str
     workers: int
-    settings: Settings
-    nels_schools: int | None = None
-    robustness: Settings | None = None
-    timings: dict[str, dict[str, float]] = field(default_factory=dict)
     date: str = ""
 
 
@@ -251,25 +245,20 @@ def size_curve_lines(curve: pd.DataFrame, channels: pd.DataFrame) -> list[str]:
     return lines
 
 
-def render(
-    provenance: Provenance,
-    results: Sequence[PatternResult],
-    figures: dict[str, str],
-    nels: NelsResult | None = None,
-    robustness: RobustnessResult | None = None,
-) -> str:
-    """The whole report as Markdown."""
-    p = provenance
+def render(provenance: Provenance, done: Validation, figures: dict[str, str]) -> str:
+    """The whole report as Markdown, from the parts that ran; ``figures`` are links by key."""
+    p, results, settings = provenance, done.results, done.settings
     parts = [
-        f"{p.settings.replicates} replicates per arm",
-        f"{p.settings.schools} schools in the population experiment",
+        f"{settings.replicates} replicates per arm",
+        f"{settings.schools} schools in the population experiment",
     ]
-    if p.nels_schools:
-        parts.append(f"{p.nels_schools} schools in the synthetic NELS")
-    if p.robustness and robustness is not None:
+    if done.nels is not None:
+        parts.append(f"{done.nels_settings.schools} schools in the synthetic NELS")
+    if done.robustness is not None:
         parts.append(
-            f"robustness with {p.robustness.replicates} replicates per arm, "
-            f"{p.robustness.schools} schools and {moved_parameters(robustness)} parameters"
+            f"robustness with {done.robust_settings.replicates} replicates per arm, "
+            f"{done.robust_settings.schools} schools and "
+            f"{moved_parameters(done.robustness)} parameters"
         )
     lines = [
         "# Validation: the patterns of MODEL.md §8 under the default calibration",
@@ -298,10 +287,11 @@ def render(
             f"the starting deficit left after {STICKY_YEARS} years.)",
             "",
         ]
-    if nels is not None:
-        lines += nels_section(nels, [figures[k] for k in ("nels_size", "nels_cr") if k in figures])
-    if robustness is not None:
-        lines += robustness_section(robustness, figures.get("robustness"))
-    if p.timings:
-        lines += timings_section(p.timings, p.workers)
+    if done.nels is not None:
+        figures_nels = [figures[k] for k in ("nels_size", "nels_cr") if k in figures]
+        lines += nels_section(done.nels, figures_nels)
+    if done.robustness is not None:
+        lines += robustness_section(done.robustness, figures.get("robustness"))
+    if done.timings:
+        lines += timings_section(done.timings, p.workers)
     return "\n".join(lines).rstrip() + "\n"

@@ -101,31 +101,11 @@ def write_report(
     """Figures, tidy tables and ``report.md`` in ``out`` (and a copy at ``docs``)."""
     made = figures(out / "figures", done.results, done.nels, done.robustness)
     write_data(out / "data", done.tables, done.nels, done.robustness)
-    written = [
-        write_text(
-            out / "report.md",
-            render(
-                provenance,
-                done.results,
-                {k: relative(v, out) for k, v in made.items()},
-                done.nels,
-                done.robustness,
-            ),
-        )
-    ]
+    links = {k: relative(v, out) for k, v in made.items()}
+    written = [write_text(out / "report.md", render(provenance, done, links))]
     if docs is not None:
         beside = docs.parent / docs.stem
         copied = {k: write_bytes(beside / v.name, v.read_bytes()) for k, v in made.items()}
-        written.append(
-            write_text(
-                docs,
-                render(
-                    provenance,
-                    done.results,
-                    {k: relative(v, docs.parent) for k, v in copied.items()},
-                    done.nels,
-                    done.robustness,
-                ),
-            )
-        )
+        links = {k: relative(v, docs.parent) for k, v in copied.items()}
+        written.append(write_text(docs, render(provenance, done, links)))
     return written
