@@ -77,14 +77,8 @@ def _tracker(
 def print_table(console: Console, results: list[PatternResult]) -> None:
     """The pattern table on the terminal."""
     table = Table(title="Patterns of MODEL.md §8 under the default calibration")
-    for name, justify in (
-        ("pattern", "left"),
-        ("claim", "left"),
-        ("effect", "right"),
-        ("95% interval", "right"),
-        ("verdict", "left"),
-    ):
-        table.add_column(name, justify=justify)
+    for name in ("pattern", "claim", "effect", "95% interval", "verdict"):
+        table.add_column(name, justify="right" if name in ("effect", "95% interval") else "left")
     for r in results:
         style = VERDICT_STYLE[r.verdict]
         first = True

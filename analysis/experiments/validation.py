@@ -333,23 +333,12 @@ class PopulationExperiment:
         diagnostics: bool = True,
     ) -> list[Run]:
         """One job per school."""
-        overrides = dict(overrides or {})
         design = self.design(settings)
-        jobs = []
-        for row in design.to_dict("records"):
-            parameters = {k: v for k, v in row.items() if k not in ("replicate", "seed")}
-            parameters = {**parameters, **overrides}
-            jobs.append(
-                Run(
-                    self.name,
-                    "school",
-                    int(row["replicate"]),
-                    int(row["seed"]),
-                    parameters,
-                    self.years,
-                )
-            )
-        return jobs
+        schools = design.drop(columns=["replicate", "seed"]).to_dict("records")
+        return [
+            Run(self.name, "school", int(r), int(seed), {**school, **(overrides or {})}, self.years)
+            for r, seed, school in zip(design["replicate"], design["seed"], schools, strict=True)
+        ]
 
 
 POPULATION = PopulationExperiment(

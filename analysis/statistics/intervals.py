@@ -159,12 +159,8 @@ def differences(
                 {
                     "outcome": outcome,
                     "year": int(year),
-                    "baseline_mean": float(np.nanmean(b[outcome]))
-                    if b[outcome].notna().any()
-                    else math.nan,
-                    "plan_mean": float(np.nanmean(a[outcome]))
-                    if a[outcome].notna().any()
-                    else math.nan,
+                    "baseline_mean": _mean(b[outcome]),
+                    "plan_mean": _mean(a[outcome]),
                     "difference": interval.estimate,
                     "low": interval.low,
                     "high": interval.high,
@@ -174,6 +170,11 @@ def differences(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _mean(values: pd.Series) -> float:
+    """Mean ignoring NaN; NaN (without a warning) when every value is NaN."""
+    return float(np.nanmean(values)) if values.notna().any() else math.nan
 
 
 def cumulative(summary: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import pandas as pd
 from analysis.experiments.engines import CpuClock, Engine, run_all
 from analysis.experiments.runs import Run
 from analysis.experiments.seeds import replicate_seeds
+from analysis.statistics.validation.claims import interval_columns
 from analysis.statistics.validation.stats import Claim, Interval
 from simulation import WEEKS_PER_YEAR, SchoolModel
 
@@ -308,13 +309,13 @@ def size_curve(fit: MixedFit, schools: pd.DataFrame) -> pd.DataFrame:
     for _, _, label in SIZE_BANDS:
         term = f"C(size_band, Treatment('{REFERENCE_BAND}'))[T.{label}]"
         if label == REFERENCE_BAND:
-            rows.append({"band": label, "effect": 0.0, "low": 0.0, "high": 0.0})
+            e = Interval(0.0, 0.0, 0.0)
         elif term in set(fit.coefficients["term"]):
             e = fit.estimate(term)
-            rows.append({"band": label, "effect": e.estimate, "low": e.low, "high": e.high})
         else:
-            rows.append({"band": label, "effect": np.nan, "low": np.nan, "high": np.nan})
-        rows[-1]["schools"] = int(counts.get(label, 0))
+            e = Interval(np.nan, np.nan, np.nan)
+        schools_in_band = int(counts.get(label, 0))
+        rows.append({"band": label, **interval_columns(e, "effect"), "schools": schools_in_band})
     return pd.DataFrame(rows)
 
 
