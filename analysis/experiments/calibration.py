@@ -121,24 +121,16 @@ def arms(reps: int) -> list[Arm]:
 
 
 def runs(arms: Sequence[Arm], seed: int) -> list[Run]:
+    """Every arm's replicate runs (replicate r of every arm shares a seed)."""
     jobs = []
     for arm in arms:
-        parameters = dict(arm.parameters)
+        p = dict(arm.parameters)
         if arm.measure is with_teachers:
-            parameters["record_teachers_every"] = arm.record_teachers
-        for r, s in enumerate(replicate_seeds(seed, arm.replicates)):
-            jobs.append(
-                Run(
-                    "calibration",
-                    arm.name,
-                    r,
-                    s,
-                    parameters,
-                    arm.years,
-                    arm.interventions,
-                    measure=arm.measure,
-                )
-            )
+            p["record_teachers_every"] = arm.record_teachers
+        jobs += [
+            Run("calibration", arm.name, r, s, p, arm.years, arm.interventions, measure=arm.measure)
+            for r, s in enumerate(replicate_seeds(seed, arm.replicates))
+        ]
     return jobs
 
 

@@ -128,21 +128,12 @@ class ArmExperiment:
         for arm in self.arms(overrides):
             if arm.diagnostic and not diagnostics:
                 continue
-            parameters = {**arm.parameters, **overrides, **arm.fixed}
-            Parameters.build(parameters)
-            jobs.extend(
-                Run(
-                    self.name,
-                    arm.name,
-                    r,
-                    seed,
-                    parameters,
-                    self.years,
-                    arm.interventions,
-                    arm.disabled,
-                )
+            p = {**arm.parameters, **overrides, **arm.fixed}
+            Parameters.build(p)  # a bad value fails here, before any run
+            jobs += [
+                Run(self.name, arm.name, r, seed, p, self.years, arm.interventions, arm.disabled)
                 for r, seed in enumerate(seeds)
-            )
+            ]
         return jobs
 
 

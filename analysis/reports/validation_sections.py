@@ -58,20 +58,18 @@ def nels_section(result: NelsResult, figures: Sequence[str]) -> list[str]:
         "schools.",
         "",
     ]
-    rows = []
-    for c in result.comparisons:
-        if c.label.startswith("band"):
-            continue
-        rows.append(
-            [
-                f"`{c.label}`",
-                c.statement,
-                fmt(c.estimate.estimate),
-                f"[{fmt(c.estimate.low)}, {fmt(c.estimate.high)}]",
-                c.measure,
-                c.verdict,
-            ]
-        )
+    rows = [
+        [
+            f"`{c.label}`",
+            c.statement,
+            fmt(c.estimate.estimate),
+            f"[{fmt(c.estimate.low)}, {fmt(c.estimate.high)}]",
+            c.measure,
+            c.verdict,
+        ]
+        for c in result.comparisons
+        if not c.label.startswith("band")
+    ]
     lines += markdown_table(
         ("term", "meaning", "coefficient", "95% interval", "Lee & Smith found", "agrees?"), rows
     )
