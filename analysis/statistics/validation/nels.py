@@ -129,11 +129,8 @@ def jobs(settings: NelsSettings) -> list[Run]:
     """One job per school."""
     rng = np.random.default_rng(np.random.SeedSequence([settings.seed, 1996]))
     seeds = replicate_seeds(settings.seed + 20_000, settings.schools)
-    options = {
-        "students_per_school": settings.students_per_school,
-        "teachers_surveyed": settings.teachers_surveyed,
-        "survey_noise": settings.survey_noise,
-    }
+    observed = ("students_per_school", "teachers_surveyed", "survey_noise")
+    options = {name: getattr(settings, name) for name in observed}
     return [
         Run(
             "nels",
@@ -172,9 +169,8 @@ def assemble(study_jobs: list[Run], results: list) -> tuple[pd.DataFrame, pd.Dat
         students.append(sample.assign(school=job.replicate))
     school_table = pd.DataFrame(schools)
     school_table["size_band"] = size_band(school_table["n_students"].to_numpy())
-    school_table["cr_z"] = (school_table["cr"] - school_table["cr"].mean()) / school_table[
-        "cr"
-    ].std(ddof=1)
+    cr = school_table["cr"]
+    school_table["cr_z"] = (cr - cr.mean()) / cr.std(ddof=1)
     student_table = pd.concat(students, ignore_index=True)
     student_table = student_table.merge(
         school_table[["school", "cr", "cr_z", "n_students", "mean_ses", "size_band"]], on="school"

@@ -195,17 +195,12 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
 
     rows = []
     for k, source in enumerate(SOURCE_ARMS):
-        both = bootstrap_ci(
-            lambda idx, s=source: impact(idx, means[s], spreads[s]),
-            n,
-            draws=settings.bootstrap,
-            seed=settings.seed + k,
-        )
-        level = bootstrap_ci(
-            lambda idx, s=source: impact(idx, means[s]),
-            n,
-            draws=settings.bootstrap,
-            seed=settings.seed + k,
+        both, level = (
+            bootstrap_ci(statistic, n, draws=settings.bootstrap, seed=settings.seed + k)
+            for statistic in (
+                lambda idx, s=source: impact(idx, means[s], spreads[s]),
+                lambda idx, s=source: impact(idx, means[s]),
+            )
         )
         rows.append(
             {"source removed": source}
