@@ -54,6 +54,11 @@ class Interval:
         return self.low > 0 or self.high < 0
 
 
+def interval_columns(e: Interval, name: str, bounds: str = "") -> dict[str, float]:
+    """An interval as table columns: ``name``, ``{bounds}low`` and ``{bounds}high``."""
+    return {name: e.estimate, f"{bounds}low": e.low, f"{bounds}high": e.high}
+
+
 def _finite(values: Iterable[float]) -> np.ndarray:
     array = np.asarray(
         list(values) if not isinstance(values, np.ndarray | pd.Series) else values, dtype=float
@@ -161,9 +166,7 @@ def differences(
                     "year": int(year),
                     "baseline_mean": _mean(b[outcome]),
                     "plan_mean": _mean(a[outcome]),
-                    "difference": interval.estimate,
-                    "low": interval.low,
-                    "high": interval.high,
+                    **interval_columns(interval, "difference"),
                     "n": interval.n,
                     "method": interval.method,
                     "clear": interval.clear,

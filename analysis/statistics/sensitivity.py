@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.experiments.sweeps.design import Design
-from analysis.statistics.intervals import mean_interval
+from analysis.statistics.intervals import interval_columns, mean_interval
 
 CONF_LEVEL = 0.95
 RESAMPLES = 1000
@@ -245,14 +245,7 @@ def grid_intervals(frame: pd.DataFrame, x: str, y: str, column: str) -> pd.DataF
     for (y_value, x_value), values in frame.groupby([y, x], sort=False, observed=True)[column]:
         interval = mean_interval(values)
         rows.append(
-            {
-                y: y_value,
-                x: x_value,
-                "mean": interval.estimate,
-                "low": interval.low,
-                "high": interval.high,
-                "runs": interval.n,
-            }
+            {y: y_value, x: x_value, **interval_columns(interval, "mean"), "runs": interval.n}
         )
     return pd.DataFrame(rows)
 

@@ -11,7 +11,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.statistics.intervals import Interval, mean_interval, paired_difference
+from analysis.statistics.intervals import (
+    Interval,
+    interval_columns,
+    mean_interval,
+    paired_difference,
+)
 from analysis.statistics.validation.stats import Claim, combine
 from simulation.outcomes import REGISTRY
 
@@ -165,11 +170,6 @@ def difference_claims(
             )
         )
     return claims
-
-
-def interval_columns(e: Interval, name: str, bounds: str = "") -> dict[str, float]:
-    """An interval as table columns: ``name``, ``{bounds}low`` and ``{bounds}high``."""
-    return {name: e.estimate, f"{bounds}low": e.low, f"{bounds}high": e.high}
 
 
 def slope_over_years(differences: pd.DataFrame) -> np.ndarray:

@@ -19,10 +19,9 @@ from analysis.experiments.validation import (
     SIZE_CHANNELS,
     SOURCE_ARMS,
 )
-from analysis.statistics.intervals import Interval, mean_interval
+from analysis.statistics.intervals import Interval, interval_columns, mean_interval
 from analysis.statistics.validation.claims import (
     arm_difference,
-    interval_columns,
     per_replicate,
     trajectory,
 )

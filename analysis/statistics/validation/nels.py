@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.experiments.engines import CpuClock, Engine, run_all
 from analysis.experiments.runs import Run
 from analysis.experiments.seeds import replicate_seeds
-from analysis.statistics.validation.claims import interval_columns
+from analysis.statistics.intervals import interval_columns
 from analysis.statistics.validation.stats import Claim, Interval
 from simulation import WEEKS_PER_YEAR, SchoolModel
 

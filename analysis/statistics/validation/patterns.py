@@ -26,7 +26,7 @@ from analysis.experiments.validation import (
     SUPPORT,
     Settings,
 )
-from analysis.statistics.intervals import mean_interval
+from analysis.statistics.intervals import interval_columns, mean_interval
 from analysis.statistics.validation.claims import (
     MARGINS,
     STICKY_SHARE,
@@ -34,7 +34,6 @@ from analysis.statistics.validation.claims import (
     PatternResult,
     band,
     difference_claims,
-    interval_columns,
     slope_over_years,
     trajectory,
     yearly_means,
