@@ -254,17 +254,15 @@ STICKINESS = ArmExperiment(
     "stickiness",
     6,
     _stickiness_arms,
-    "the turnaround plan in a low-efficacy, high-poverty school, "
-    "against the same school with a typical starting culture and no "
-    "plan",
+    "the turnaround plan in a low-efficacy, high-poverty school, against the same school "
+    "with a typical starting culture and no plan",
 )
 SIZE_CURVE = ArmExperiment(
     "size_curve",
     5,
     _size_curve_arms,
-    "enrolment from 250 to 3,200 students in departments and in PLC "
-    "teams, same policies; and at 600 and 2,400 students with each "
-    "channel of size switched off in turn",
+    "enrolment from 250 to 3,200 students in departments and in PLC teams, same policies; "
+    "and at 600 and 2,400 students with each channel of size switched off in turn",
     share=0.3,
 )
 

@@ -91,9 +91,8 @@ def pattern_2(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
         notes.append(
             f"The size curve ({SIZE_CURVE.description}; {SIZE_CURVE.years} years, "
             f"{SIZE_CURVE.replicates(settings)} replicates per size) is a held-out check: no "
-            "parameter "
-            "was set with it. Size acts only through the channels listed, each a process "
-            "that can be switched off; nothing in the model names size."
+            "parameter was set with it. Size acts only through the channels listed, each a "
+            "process that can be switched off; nothing in the model names size."
         )
     return PatternResult(
         2,
