@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.statistics.intervals import mean_interval, paired_difference
 from analysis.statistics.validation import nels
 from analysis.statistics.validation.stats import (
     FAILS,
@@ -22,8 +23,6 @@ from analysis.statistics.validation.stats import (
     combine,
     correlation_ci,
     decide,
-    mean_ci,
-    paired_difference,
     regression_coefficient,
 )
 
@@ -48,7 +47,7 @@ def test_t_interval_of_paired_differences_covers_the_true_effect_95_percent():
 def test_t_interval_is_narrower_with_more_replicates_and_centred_on_the_mean():
     rng = np.random.default_rng(3)
     x = rng.normal(2.0, 1.0, 400)
-    small, large = mean_ci(x[:20]), mean_ci(x)
+    small, large = mean_interval(x[:20]), mean_interval(x)
     assert large.high - large.low < small.high - small.low
     assert large.estimate == pytest.approx(x.mean())
     assert large.low < large.estimate < large.high
@@ -120,7 +119,7 @@ def test_a_pattern_holds_only_when_every_claim_holds():
     assert combine([HOLDS, HOLDS]) == HOLDS
     assert combine([HOLDS, INCONCLUSIVE]) == INCONCLUSIVE
     assert combine([HOLDS, INCONCLUSIVE, FAILS]) == FAILS
-    claim = Claim(1, "1a", "x", "y", Interval(1.0, 0.5, 1.5), -1)
+    claim = Claim("1a", "x", "y", Interval(1.0, 0.5, 1.5), -1)
     assert claim.verdict == FAILS and claim.prediction == "< 0"
 
 

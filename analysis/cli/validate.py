@@ -77,14 +77,8 @@ def _tracker(
 def print_table(console: Console, results: list[PatternResult]) -> None:
     """The pattern table on the terminal."""
     table = Table(title="Patterns of MODEL.md §8 under the default calibration")
-    for name, justify in (
-        ("pattern", "left"),
-        ("claim", "left"),
-        ("effect", "right"),
-        ("95% interval", "right"),
-        ("verdict", "left"),
-    ):
-        table.add_column(name, justify=justify)
+    for name in ("pattern", "claim", "effect", "95% interval", "verdict"):
+        table.add_column(name, justify="right" if name in ("effect", "95% interval") else "left")
     for r in results:
         style = VERDICT_STYLE[r.verdict]
         first = True
@@ -130,15 +124,9 @@ def validate(
             f"Synthetic NELS: responsibility on gains {cr}, on the SES slope "
             f"{inter}; highest gains at {done.nels.peak_band} students."
         )
+    date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     provenance = Provenance(
-        command_line(quick, only, out, docs),
-        version(commit=True),
-        workers,
-        done.settings,
-        done.nels_settings.schools if done.nels is not None else None,
-        done.robust_settings if done.robustness is not None else None,
-        done.timings,
-        datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        command_line(quick, only, out, docs), version(commit=True), workers, date
     )
     written = write_report(out, docs, provenance, done)
     console.print(
@@ -146,5 +134,4 @@ def validate(
         f"in {out}. Took {done.timings['total']['wall']:.0f} s "
         f"{worker_text(workers if workers > 1 else 0)}."
     )
-    done.report = written[0]
     return done

@@ -69,7 +69,7 @@ class Arm:
     replicates: int
     measure: Callable[[SchoolModel, Run], Any] | None = None
     interventions: tuple = ()
-    record_teachers: int = 0  # weeks between per-teacher snapshots (0: none)
+    record_teachers: int = WEEKS_PER_YEAR  # weeks between snapshots (with_teachers)
 
 
 def arms(reps: int) -> list[Arm]:
@@ -83,15 +83,8 @@ def arms(reps: int) -> list[Arm]:
         Arm("coaching_full", 3, {"support_model": "coaching", "coaches": 5}, reps, teacher_effects),
         Arm("trainers", 3, {"support_model": "train_the_trainer"}, reps, teacher_effects),
         Arm("effects", 3, {}, reps, teacher_effects),
-        Arm(
-            "poverty",
-            6,
-            {"ses_mean": HIGH_POVERTY_SES},
-            reps,
-            with_teachers,
-            record_teachers=WEEKS_PER_YEAR,
-        ),
-        Arm("typical6", 6, {}, 2 * reps, with_teachers, record_teachers=WEEKS_PER_YEAR),
+        Arm("poverty", 6, {"ses_mean": HIGH_POVERTY_SES}, reps, with_teachers),
+        Arm("typical6", 6, {}, 2 * reps, with_teachers),
         Arm("slow", 5, {"baseline_growth": 0.12}, 2 * reps),
         Arm("fast", 5, {"baseline_growth": 0.32}, 2 * reps),
         Arm("usual", 5, {"baseline_growth": 0.22}, 2 * reps),
@@ -101,36 +94,13 @@ def arms(reps: int) -> list[Arm]:
             {"structure": "isolated", "novice_share": 0.3},
             2 * reps,
             with_teachers,
-            record_teachers=WEEKS_PER_YEAR,
         ),
-        Arm(
-            "plc_novices",
-            4,
-            {"structure": "plc", "novice_share": 0.3},
-            2 * reps,
-            with_teachers,
-            record_teachers=WEEKS_PER_YEAR,
-        ),
-        Arm(
-            "career_isolated",
-            2,
-            {"structure": "isolated"},
-            reps,
-            with_teachers,
-            record_teachers=WEEKS_PER_YEAR,
-        ),
-        Arm(
-            "career_plc",
-            2,
-            {"structure": "plc"},
-            reps,
-            with_teachers,
-            record_teachers=WEEKS_PER_YEAR,
-        ),
+        Arm("plc_novices", 4, {"structure": "plc", "novice_share": 0.3}, 2 * reps, with_teachers),
+        Arm("career_isolated", 2, {"structure": "isolated"}, reps, with_teachers),
+        Arm("career_plc", 2, {"structure": "plc"}, reps, with_teachers),
     ]
     arms += [
-        Arm(f"network_{s}", 0, {"structure": s}, 2, network_shape)
-        for s in ("departments", "plc", "houses", "networked_plc")
+        Arm(f"network_{s}", 0, {"structure": s}, 2, network_shape) for s in ("departments", "plc")
     ]
     for name in builtin_names():
         if name == "template":
@@ -151,24 +121,16 @@ def arms(reps: int) -> list[Arm]:
 
 
 def runs(arms: Sequence[Arm], seed: int) -> list[Run]:
+    """Every arm's replicate runs (replicate r of every arm shares a seed)."""
     jobs = []
     for arm in arms:
-        parameters = dict(arm.parameters)
-        if arm.record_teachers:
-            parameters["record_teachers_every"] = arm.record_teachers
-        for r, s in enumerate(replicate_seeds(seed, arm.replicates)):
-            jobs.append(
-                Run(
-                    "calibration",
-                    arm.name,
-                    r,
-                    s,
-                    parameters,
-                    arm.years,
-                    arm.interventions,
-                    measure=arm.measure,
-                )
-            )
+        p = dict(arm.parameters)
+        if arm.measure is with_teachers:
+            p["record_teachers_every"] = arm.record_teachers
+        jobs += [
+            Run("calibration", arm.name, r, s, p, arm.years, arm.interventions, measure=arm.measure)
+            for r, s in enumerate(replicate_seeds(seed, arm.replicates))
+        ]
     return jobs
 
 

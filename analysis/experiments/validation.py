@@ -128,21 +128,12 @@ class ArmExperiment:
         for arm in self.arms(overrides):
             if arm.diagnostic and not diagnostics:
                 continue
-            parameters = {**arm.parameters, **overrides, **arm.fixed}
-            Parameters.build(parameters)
-            jobs.extend(
-                Run(
-                    self.name,
-                    arm.name,
-                    r,
-                    seed,
-                    parameters,
-                    self.years,
-                    arm.interventions,
-                    arm.disabled,
-                )
+            p = {**arm.parameters, **overrides, **arm.fixed}
+            Parameters.build(p)  # a bad value fails here, before any run
+            jobs += [
+                Run(self.name, arm.name, r, seed, p, self.years, arm.interventions, arm.disabled)
                 for r, seed in enumerate(seeds)
-            )
+            ]
         return jobs
 
 
@@ -263,17 +254,15 @@ STICKINESS = ArmExperiment(
     "stickiness",
     6,
     _stickiness_arms,
-    "the turnaround plan in a low-efficacy, high-poverty school, "
-    "against the same school with a typical starting culture and no "
-    "plan",
+    "the turnaround plan in a low-efficacy, high-poverty school, against the same school "
+    "with a typical starting culture and no plan",
 )
 SIZE_CURVE = ArmExperiment(
     "size_curve",
     5,
     _size_curve_arms,
-    "enrolment from 250 to 3,200 students in departments and in PLC "
-    "teams, same policies; and at 600 and 2,400 students with each "
-    "channel of size switched off in turn",
+    "enrolment from 250 to 3,200 students in departments and in PLC teams, same policies; "
+    "and at 600 and 2,400 students with each channel of size switched off in turn",
     share=0.3,
 )
 
@@ -333,23 +322,12 @@ class PopulationExperiment:
         diagnostics: bool = True,
     ) -> list[Run]:
         """One job per school."""
-        overrides = dict(overrides or {})
         design = self.design(settings)
-        jobs = []
-        for row in design.to_dict("records"):
-            parameters = {k: v for k, v in row.items() if k not in ("replicate", "seed")}
-            parameters = {**parameters, **overrides}
-            jobs.append(
-                Run(
-                    self.name,
-                    "school",
-                    int(row["replicate"]),
-                    int(row["seed"]),
-                    parameters,
-                    self.years,
-                )
-            )
-        return jobs
+        schools = design.drop(columns=["replicate", "seed"]).to_dict("records")
+        return [
+            Run(self.name, "school", int(r), int(seed), {**school, **(overrides or {})}, self.years)
+            for r, seed, school in zip(design["replicate"], design["seed"], schools, strict=True)
+        ]
 
 
 POPULATION = PopulationExperiment(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from analysis.experiments.files import version
 from analysis.reports.blocks import Heading, Paragraph, TableBlock
 from analysis.reports.blocks import to_markdown as render
-from analysis.statistics.calibration import FITTED, HELD_OUT, Target
+from analysis.statistics.calibration_measures import FITTED, HELD_OUT, Target
 
 
 def calibration_blocks(targets: list[Target], replicates: int | None = None) -> list:

@@ -6,11 +6,12 @@ with ``--docs`` a copy of the report goes there too, its figures beside it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from analysis.experiments.files import write_bytes, write_text, write_with
 from analysis.reports import validation_plots as plots
-from analysis.reports.validation import Provenance, relative, render
+from analysis.reports.validation import Provenance, render
 from analysis.statistics.validation.claims import PatternResult
 from analysis.statistics.validation.parts import Validation
 
@@ -69,7 +70,18 @@ def figures(folder: Path, results: list[PatternResult], nels, robustness) -> dic
             "Pattern 6: support for the practice from year 2",
         )
     if 7 in by_number:
-        made["pattern_7"] = plots.stickiness(by_number[7], folder / "stickiness.png")
+        made["pattern_7"] = plots.yearly_arms(
+            by_number[7],
+            ["collective_efficacy", "responsibility", "self_efficacy_tses"],
+            {
+                "low": "low start, turnaround plan",
+                "typical": "typical start, no plan",
+                "low_malleable": "low start, plan, malleable",
+                "typical_malleable": "typical start, no plan, malleable",
+            },
+            folder / "stickiness.png",
+            "Pattern 7: a low-efficacy school under the turnaround plan",
+        )
     if nels is not None:
         made["nels_size"] = plots.nels_size_curve(nels, folder / "nels_size.png")
         made["nels_cr"] = plots.nels_responsibility(nels, folder / "nels_responsibility.png")
@@ -78,37 +90,22 @@ def figures(folder: Path, results: list[PatternResult], nels, robustness) -> dic
     return made
 
 
+def relative(path: Path, start: Path) -> str:
+    """``path`` relative to the folder ``start``, with forward slashes."""
+    return Path(os.path.relpath(path, start)).as_posix()
+
+
 def write_report(
     out: Path, docs: Path | None, provenance: Provenance, done: Validation
 ) -> list[Path]:
     """Figures, tidy tables and ``report.md`` in ``out`` (and a copy at ``docs``)."""
     made = figures(out / "figures", done.results, done.nels, done.robustness)
     write_data(out / "data", done.tables, done.nels, done.robustness)
-    written = [
-        write_text(
-            out / "report.md",
-            render(
-                provenance,
-                done.results,
-                {k: relative(v, out) for k, v in made.items()},
-                done.nels,
-                done.robustness,
-            ),
-        )
-    ]
+    links = {k: relative(v, out) for k, v in made.items()}
+    written = [write_text(out / "report.md", render(provenance, done, links))]
     if docs is not None:
         beside = docs.parent / docs.stem
         copied = {k: write_bytes(beside / v.name, v.read_bytes()) for k, v in made.items()}
-        written.append(
-            write_text(
-                docs,
-                render(
-                    provenance,
-                    done.results,
-                    {k: relative(v, docs.parent) for k, v in copied.items()},
-                    done.nels,
-                    done.robustness,
-                ),
-            )
-        )
+        links = {k: relative(v, docs.parent) for k, v in copied.items()}
+        written.append(write_text(docs, render(provenance, done, links)))
     return written

@@ -106,23 +106,6 @@ def population(schools: pd.DataFrame, path: Path) -> Path:
     return _save(fig, path)
 
 
-def stickiness(result: PatternResult, path: Path) -> Path:
-    """Pattern 7: collective efficacy and responsibility under the turnaround plan."""
-    arms = {
-        "low": "low start, turnaround plan",
-        "typical": "typical start, no plan",
-        "low_malleable": "low start, plan, malleable",
-        "typical_malleable": "typical start, no plan, malleable",
-    }
-    return yearly_arms(
-        result,
-        ["collective_efficacy", "responsibility", "self_efficacy_tses"],
-        arms,
-        path,
-        "Pattern 7: a low-efficacy school under the turnaround plan",
-    )
-
-
 def size_curve(curve: pd.DataFrame, path: Path) -> Path:
     """Pattern 2's held-out size curve: mean and 95% interval by enrolment."""
     measures = ("annual_gain", "ses_gain_slope", "collective_efficacy")

@@ -54,6 +54,11 @@ class Interval:
         return self.low > 0 or self.high < 0
 
 
+def interval_columns(e: Interval, name: str, bounds: str = "") -> dict[str, float]:
+    """An interval as table columns: ``name``, ``{bounds}low`` and ``{bounds}high``."""
+    return {name: e.estimate, f"{bounds}low": e.low, f"{bounds}high": e.high}
+
+
 def _finite(values: Iterable[float]) -> np.ndarray:
     array = np.asarray(
         list(values) if not isinstance(values, np.ndarray | pd.Series) else values, dtype=float
@@ -159,21 +164,20 @@ def differences(
                 {
                     "outcome": outcome,
                     "year": int(year),
-                    "baseline_mean": float(np.nanmean(b[outcome]))
-                    if b[outcome].notna().any()
-                    else math.nan,
-                    "plan_mean": float(np.nanmean(a[outcome]))
-                    if a[outcome].notna().any()
-                    else math.nan,
-                    "difference": interval.estimate,
-                    "low": interval.low,
-                    "high": interval.high,
+                    "baseline_mean": _mean(b[outcome]),
+                    "plan_mean": _mean(a[outcome]),
+                    **interval_columns(interval, "difference"),
                     "n": interval.n,
                     "method": interval.method,
                     "clear": interval.clear,
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _mean(values: pd.Series) -> float:
+    """Mean ignoring NaN; NaN (without a warning) when every value is NaN."""
+    return float(np.nanmean(values)) if values.notna().any() else math.nan
 
 
 def cumulative(summary: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:

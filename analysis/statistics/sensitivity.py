@@ -12,13 +12,14 @@ on the Ishigami function.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from analysis.experiments.sweeps.design import Design
-from analysis.statistics.intervals import mean_interval
+from analysis.statistics.intervals import interval_columns, mean_interval
 
 CONF_LEVEL = 0.95
 RESAMPLES = 1000
@@ -54,18 +55,8 @@ def sobol_indices(
     second_order : DataFrame or None
         One row per pair of factors (``S2``, ``S2_conf``), if sampled.
     """
-    from SALib.analyze import sobol
-
     _check_kind(design, "sobol")
-    second = bool(design.options.get("second_order", True))
-    result = sobol.analyze(
-        design.problem(),
-        np.asarray(y, dtype=float),
-        calc_second_order=second,
-        num_resamples=RESAMPLES,
-        conf_level=CONF_LEVEL,
-        seed=seed,
-    )
+    result = _analyze(design, y, seed, RESAMPLES)
     table = pd.DataFrame(
         {
             "factor": design.names,
@@ -75,38 +66,19 @@ def sobol_indices(
             "ST_conf": result["ST_conf"],
         }
     )
-    pairs = None
-    if second:
-        rows = []
-        names = design.names
-        for i in range(len(names)):
-            for j in range(i + 1, len(names)):
-                rows.append(
-                    {
-                        "factor_1": names[i],
-                        "factor_2": names[j],
-                        "S2": result["S2"][i, j],
-                        "S2_conf": result["S2_conf"][i, j],
-                    }
-                )
-        pairs = pd.DataFrame(rows, columns=["factor_1", "factor_2", "S2", "S2_conf"])
-    return table, pairs
+    if not design.options.get("second_order", True):
+        return table, None
+    pairs = [
+        (design.names[i], design.names[j], result["S2"][i, j], result["S2_conf"][i, j])
+        for i, j in itertools.combinations(range(len(design.names)), 2)
+    ]
+    return table, pd.DataFrame(pairs, columns=["factor_1", "factor_2", "S2", "S2_conf"])
 
 
 def morris_indices(design: Design, y: np.ndarray, *, seed: int = 1) -> pd.DataFrame:
     """Morris elementary-effects screening: ``mu``, ``mu_star`` (with interval), ``sigma``."""
-    from SALib.analyze import morris
-
     _check_kind(design, "morris")
-    result = morris.analyze(
-        design.problem(),
-        design.unit(),
-        np.asarray(y, dtype=float),
-        num_resamples=RESAMPLES,
-        conf_level=CONF_LEVEL,
-        num_levels=int(design.options.get("levels", 4)),
-        seed=seed,
-    )
+    result = _analyze(design, y, seed, RESAMPLES)
     return pd.DataFrame(
         {
             "factor": design.names,
@@ -120,18 +92,8 @@ def morris_indices(design: Design, y: np.ndarray, *, seed: int = 1) -> pd.DataFr
 
 def rbd_fast_indices(design: Design, y: np.ndarray, *, seed: int = 1) -> pd.DataFrame:
     """First-order indices from any sample (here a Latin hypercube) by RBD-FAST."""
-    from SALib.analyze import rbd_fast
-
     _check_kind(design, "lhs")
-    result = rbd_fast.analyze(
-        design.problem(),
-        design.unit(),
-        np.asarray(y, dtype=float),
-        M=RBD_HARMONICS,
-        num_resamples=RESAMPLES,
-        conf_level=CONF_LEVEL,
-        seed=seed,
-    )
+    result = _analyze(design, y, seed, RESAMPLES)
     conf = np.asarray(result["S1_conf"], dtype=float)
     if design.size <= 4 * RBD_HARMONICS + 2:  # its bootstrap cannot vary: ±0 would be a lie
         conf = np.full(conf.shape, np.nan)
@@ -205,47 +167,13 @@ def replicate_uncertainty(
     estimates = {column: [] for column in columns}
     for _ in range(resamples):
         drawn = values[rows, rng.integers(0, replicates, size=(points, replicates))]
-        table = _point_estimates(design, drawn.mean(axis=1), seed)
+        result = _analyze(design, drawn.mean(axis=1), seed, resamples=2)  # indices alone
         for column in columns:
-            estimates[column].append(table[column].to_numpy(dtype=float))
+            estimates[column].append(np.asarray(result[column], dtype=float))
     z = stats.norm.ppf(0.5 + CONF_LEVEL / 2)
     for column in columns:
         out[f"{column}_conf_replicates"] = z * np.std(estimates[column], axis=0, ddof=1)
     return out
-
-
-def _point_estimates(design: Design, y: np.ndarray, seed: int) -> pd.DataFrame:
-    """The indices alone (the methods' own bootstraps kept to a minimum)."""
-    if design.kind == "sobol":
-        from SALib.analyze import sobol
-
-        result = sobol.analyze(
-            design.problem(),
-            y,
-            num_resamples=2,
-            conf_level=CONF_LEVEL,
-            calc_second_order=bool(design.options.get("second_order", True)),
-            seed=seed,
-        )
-        return pd.DataFrame({"S1": result["S1"], "ST": result["ST"]})
-    if design.kind == "morris":
-        from SALib.analyze import morris
-
-        result = morris.analyze(
-            design.problem(),
-            design.unit(),
-            y,
-            num_resamples=2,
-            num_levels=int(design.options.get("levels", 4)),
-            seed=seed,
-        )
-        return pd.DataFrame({"mu_star": np.asarray(result["mu_star"])})
-    from SALib.analyze import rbd_fast
-
-    result = rbd_fast.analyze(
-        design.problem(), design.unit(), y, M=RBD_HARMONICS, num_resamples=2, seed=seed
-    )
-    return pd.DataFrame({"S1": np.asarray(result["S1"])})
 
 
 def with_replicate_uncertainty(table: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
@@ -317,16 +245,34 @@ def grid_intervals(frame: pd.DataFrame, x: str, y: str, column: str) -> pd.DataF
     for (y_value, x_value), values in frame.groupby([y, x], sort=False, observed=True)[column]:
         interval = mean_interval(values)
         rows.append(
-            {
-                y: y_value,
-                x: x_value,
-                "mean": interval.estimate,
-                "low": interval.low,
-                "high": interval.high,
-                "runs": interval.n,
-            }
+            {y: y_value, x: x_value, **interval_columns(interval, "mean"), "runs": interval.n}
         )
     return pd.DataFrame(rows)
+
+
+def _analyze(design: Design, y: np.ndarray, seed: int, resamples: int) -> dict:
+    """SALib's analysis for the design's kind, with ``resamples`` bootstrap draws."""
+    y = np.asarray(y, dtype=float)
+    if design.kind == "sobol":
+        from SALib.analyze import sobol
+
+        return sobol.analyze(
+            design.problem(),
+            y,
+            calc_second_order=bool(design.options.get("second_order", True)),
+            num_resamples=resamples,
+            conf_level=CONF_LEVEL,
+            seed=seed,
+        )
+    options = {"num_resamples": resamples, "conf_level": CONF_LEVEL, "seed": seed}
+    if design.kind == "morris":
+        from SALib.analyze import morris
+
+        levels = int(design.options.get("levels", 4))
+        return morris.analyze(design.problem(), design.unit(), y, num_levels=levels, **options)
+    from SALib.analyze import rbd_fast
+
+    return rbd_fast.analyze(design.problem(), design.unit(), y, M=RBD_HARMONICS, **options)
 
 
 def _check_kind(design: Design, kind: str) -> None:

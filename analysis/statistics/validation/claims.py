@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analysis.statistics.validation.stats import (
-    Claim,
+from analysis.statistics.intervals import (
     Interval,
-    combine,
-    mean_ci,
+    interval_columns,
+    mean_interval,
     paired_difference,
 )
+from analysis.statistics.validation.stats import Claim, combine
 from simulation.outcomes import REGISTRY
 
 # Smallest effects of interest: an interval wholly inside ± this around the
@@ -146,32 +146,30 @@ def arm_difference(table: pd.DataFrame, a: str, b: str, column: str) -> Interval
     return paired_difference(per_replicate(table, a, column), per_replicate(table, b, column))
 
 
-def difference_claim(
-    pattern: int,
-    label: str,
-    statement: str,
-    table: pd.DataFrame,
-    a: str,
-    b: str,
-    column: str,
-    direction: int,
-    diagnostic: bool = False,
-) -> Claim:
-    years = last_years(table, column)
-    when = (
-        f"end of year {years[-1]}" if len(years) == 1 else f"mean of years {years[0]}-{years[-1]}"
-    )
-    return Claim(
-        pattern,
-        label,
-        statement,
-        f"{column}: {a} − {b}, {when}",
-        arm_difference(table, a, b, column),
-        direction,
-        margin=MARGINS[column],
-        unit=REGISTRY[column].unit,
-        diagnostic=diagnostic,
-    )
+def difference_claims(
+    table: pd.DataFrame, a: str, b: str, rows: Sequence[tuple[str, str, str, int]]
+) -> list[Claim]:
+    """Claims on paired differences ``a - b``, one per ``(label, statement, column, direction)``."""
+    claims = []
+    for label, statement, column, direction in rows:
+        years = last_years(table, column)
+        when = (
+            f"end of year {years[-1]}"
+            if len(years) == 1
+            else f"mean of years {years[0]}-{years[-1]}"
+        )
+        claims.append(
+            Claim(
+                label,
+                statement,
+                f"{column}: {a} − {b}, {when}",
+                arm_difference(table, a, b, column),
+                direction,
+                margin=MARGINS[column],
+                unit=REGISTRY[column].unit,
+            )
+        )
+    return claims
 
 
 def slope_over_years(differences: pd.DataFrame) -> np.ndarray:
@@ -187,15 +185,13 @@ def yearly_means(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     rows = []
     for (arm, year), group in table.groupby(["arm", "year"]):
         for column in columns:
-            e = mean_ci(group[column])
+            e = mean_interval(group[column])
             rows.append(
                 {
                     "arm": arm,
                     "year": int(year),
                     "measure": column,
-                    "mean": e.estimate,
-                    "low": e.low,
-                    "high": e.high,
+                    **interval_columns(e, "mean"),
                     "n": e.n,
                 }
             )

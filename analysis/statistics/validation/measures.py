@@ -19,8 +19,13 @@ from analysis.experiments.validation import (
     SIZE_CHANNELS,
     SOURCE_ARMS,
 )
-from analysis.statistics.validation.claims import arm_difference, per_replicate, trajectory
-from analysis.statistics.validation.stats import mean_ci
+from analysis.statistics.intervals import Interval, interval_columns, mean_interval
+from analysis.statistics.validation.claims import (
+    arm_difference,
+    per_replicate,
+    trajectory,
+)
+from analysis.statistics.validation.stats import regression_coefficient
 
 
 def school_measures(table: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
@@ -45,8 +50,13 @@ def school_measures(table: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
     return design.set_index("replicate").join(measures).reset_index()
 
 
-def zscore(x: pd.Series) -> pd.Series:
-    return (x - x.mean()) / x.std(ddof=1)
+def adjusted_slope(schools: pd.DataFrame, outcome: str, measure: str) -> Interval:
+    """OLS coefficient of ``outcome`` on z(``measure``) across schools, adjusted for mean SES."""
+    x = schools[measure]
+    z = (x - x.mean()) / x.std(ddof=1)
+    return regression_coefficient(
+        schools[outcome], {measure: z, "ses": schools["ses_mean"]}, measure
+    )
 
 
 CURVE_MEASURES = (
@@ -66,16 +76,10 @@ def size_curve(table: pd.DataFrame) -> pd.DataFrame:
         for n in CURVE_SIZES:
             arm = f"{structure}_{n}"
             for column in CURVE_MEASURES:
-                e = mean_ci(per_replicate(table, arm, column))
+                e = mean_interval(per_replicate(table, arm, column))
                 rows.append(
-                    {
-                        "structure": structure,
-                        "students": n,
-                        "measure": column,
-                        "mean": e.estimate,
-                        "low": e.low,
-                        "high": e.high,
-                    }
+                    {"structure": structure, "students": n, "measure": column}
+                    | interval_columns(e, "mean")
                 )
     return pd.DataFrame(rows)
 
@@ -100,17 +104,10 @@ def channel_shares(table: pd.DataFrame) -> pd.DataFrame:
             )
             share = 1.0 - without.estimate / full.estimate if full.estimate else float("nan")
             rows.append(
-                {
-                    "measure": column,
-                    "channel": channel,
-                    "difference": full.estimate,
-                    "difference_low": full.low,
-                    "difference_high": full.high,
-                    "without": without.estimate,
-                    "without_low": without.low,
-                    "without_high": without.high,
-                    "share": share,
-                }
+                {"measure": column, "channel": channel}
+                | interval_columns(full, "difference", "difference_")
+                | interval_columns(without, "without", "without_")
+                | {"share": share}
             )
     return pd.DataFrame(rows)
 

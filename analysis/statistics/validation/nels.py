@@ -21,6 +21,7 @@ import pandas as pd
 from analysis.experiments.engines import CpuClock, Engine, run_all
 from analysis.experiments.runs import Run
 from analysis.experiments.seeds import replicate_seeds
+from analysis.statistics.intervals import interval_columns
 from analysis.statistics.validation.stats import Claim, Interval
 from simulation import WEEKS_PER_YEAR, SchoolModel
 
@@ -128,11 +129,8 @@ def jobs(settings: NelsSettings) -> list[Run]:
     """One job per school."""
     rng = np.random.default_rng(np.random.SeedSequence([settings.seed, 1996]))
     seeds = replicate_seeds(settings.seed + 20_000, settings.schools)
-    options = {
-        "students_per_school": settings.students_per_school,
-        "teachers_surveyed": settings.teachers_surveyed,
-        "survey_noise": settings.survey_noise,
-    }
+    observed = ("students_per_school", "teachers_surveyed", "survey_noise")
+    options = {name: getattr(settings, name) for name in observed}
     return [
         Run(
             "nels",
@@ -171,9 +169,8 @@ def assemble(study_jobs: list[Run], results: list) -> tuple[pd.DataFrame, pd.Dat
         students.append(sample.assign(school=job.replicate))
     school_table = pd.DataFrame(schools)
     school_table["size_band"] = size_band(school_table["n_students"].to_numpy())
-    school_table["cr_z"] = (school_table["cr"] - school_table["cr"].mean()) / school_table[
-        "cr"
-    ].std(ddof=1)
+    cr = school_table["cr"]
+    school_table["cr_z"] = (cr - cr.mean()) / cr.std(ddof=1)
     student_table = pd.concat(students, ignore_index=True)
     student_table = student_table.merge(
         school_table[["school", "cr", "cr_z", "n_students", "mean_ses", "size_band"]], on="school"
@@ -308,13 +305,13 @@ def size_curve(fit: MixedFit, schools: pd.DataFrame) -> pd.DataFrame:
     for _, _, label in SIZE_BANDS:
         term = f"C(size_band, Treatment('{REFERENCE_BAND}'))[T.{label}]"
         if label == REFERENCE_BAND:
-            rows.append({"band": label, "effect": 0.0, "low": 0.0, "high": 0.0})
+            e = Interval(0.0, 0.0, 0.0)
         elif term in set(fit.coefficients["term"]):
             e = fit.estimate(term)
-            rows.append({"band": label, "effect": e.estimate, "low": e.low, "high": e.high})
         else:
-            rows.append({"band": label, "effect": np.nan, "low": np.nan, "high": np.nan})
-        rows[-1]["schools"] = int(counts.get(label, 0))
+            e = Interval(np.nan, np.nan, np.nan)
+        schools_in_band = int(counts.get(label, 0))
+        rows.append({"band": label, **interval_columns(e, "effect"), "schools": schools_in_band})
     return pd.DataFrame(rows)
 
 
@@ -324,7 +321,6 @@ def analyse(settings: NelsSettings, schools: pd.DataFrame, students: pd.DataFram
     size = fit_two_level(students, SIZE_FORMULA)
     comparisons = [
         Claim(
-            0,
             term,
             what,
             f"{direction}",
@@ -341,7 +337,6 @@ def analyse(settings: NelsSettings, schools: pd.DataFrame, students: pd.DataFram
             continue
         comparisons.append(
             Claim(
-                0,
                 f"band {row['band']}",
                 f"gain in schools of {row['band']} vs 601-900",
                 "lower (Lee & Smith 1997)",

@@ -38,7 +38,6 @@ class Validation:
     nels: Any = None
     robustness: Any = None
     timings: dict[str, dict[str, float]] = field(default_factory=dict)
-    report: Any = None
 
 
 @contextmanager

@@ -3,19 +3,21 @@
 Each ``pattern_N(tables, settings)`` returns a :class:`PatternResult`: its
 claims, each a measured effect with its 95% interval and a verdict, plus
 detail tables for the report. Culture is read at the end of the last year;
-learning is averaged over the last two years' annual tests.
+learning is averaged over the last two years' annual tests. The patterns
+read across the population of schools (1 and 5) are in
+:mod:`analysis.statistics.validation.population`; the others compare arms.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 
 from analysis.experiments.validation import (
     ABLATION,
-    POPULATION,
     SIZE,
     SIZE_CURVE,
     SOURCE_ARMS,
@@ -24,14 +26,14 @@ from analysis.experiments.validation import (
     SUPPORT,
     Settings,
 )
+from analysis.statistics.intervals import interval_columns, mean_interval
 from analysis.statistics.validation.claims import (
-    BANDS,
     MARGINS,
     STICKY_SHARE,
     STICKY_YEARS,
     PatternResult,
     band,
-    difference_claim,
+    difference_claims,
     slope_over_years,
     trajectory,
     yearly_means,
@@ -42,125 +44,41 @@ from analysis.statistics.validation.measures import (
     half_life,
     impact,
     remaining_share,
-    school_measures,
     size_curve,
-    zscore,
 )
+from analysis.statistics.validation.population import pattern_1, pattern_5
 from analysis.statistics.validation.stats import (
     Claim,
     bootstrap_ci,
-    correlation_ci,
-    mean_ci,
-    partial_correlation_ci,
-    regression_coefficient,
 )
 from simulation.outcomes import REGISTRY
-
-# the seven patterns
-
-
-def pattern_1(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
-    """Responsibility with gains and equity, across the school population."""
-    schools = school_measures(tables["population"], tables["population_design"])
-    resp = zscore(schools["responsibility"])
-    claims = [
-        Claim(
-            1,
-            "1a",
-            "schools with higher responsibility have higher mean gains",
-            "annual_gain on z(responsibility), adjusted for mean SES (OLS, HC3)",
-            regression_coefficient(
-                schools["annual_gain"],
-                {"responsibility": resp, "ses": schools["ses_mean"]},
-                "responsibility",
-            ),
-            +1,
-            margin=MARGINS["annual_gain"],
-            unit="SD/year per SD",
-            **band("responsibility_gain"),
-        ),
-        Claim(
-            1,
-            "1b",
-            "schools with higher responsibility have flatter SES–gain slopes",
-            "ses_gain_slope on z(responsibility), adjusted for mean SES (OLS, HC3)",
-            regression_coefficient(
-                schools["ses_gain_slope"],
-                {"responsibility": resp, "ses": schools["ses_mean"]},
-                "responsibility",
-            ),
-            -1,
-            margin=MARGINS["ses_gain_slope"],
-            unit="SD/year per SD SES per SD",
-        ),
-        Claim(
-            1,
-            "1x",
-            "(diagnostic) responsibility correlates with gains, unadjusted",
-            "Pearson r(responsibility, annual_gain) across schools",
-            correlation_ci(schools["responsibility"], schools["annual_gain"]),
-            +1,
-            unit="r",
-            diagnostic=True,
-        ),
-    ]
-    spread = schools["responsibility"].describe()[["mean", "std", "min", "max"]]
-    return PatternResult(
-        1,
-        f"{settings.schools} schools, {POPULATION.description}; 4 years; measures "
-        "averaged over years 3-4 (every student taught only under the school's culture "
-        "by then)",
-        claims,
-        details={"schools": schools},
-        notes=[
-            f"Emergent responsibility across schools: mean {spread['mean']:.3f}, SD "
-            f"{spread['std']:.3f}, range {spread['min']:.3f}-{spread['max']:.3f}."
-        ],
-    )
 
 
 def pattern_2(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
     """Small vs large school, same structure and policies."""
     t = tables["size"]
-    claims = [
-        difference_claim(
-            2,
-            "2a",
-            "the small school ends with higher collective efficacy",
-            t,
-            "small",
-            "large",
-            "collective_efficacy",
-            +1,
-        ),
-        _banded(
-            difference_claim(
-                2, "2b", "the small school has higher gains", t, "small", "large", "annual_gain", +1
+    claims = difference_claims(
+        t,
+        "small",
+        "large",
+        [
+            (
+                "2a",
+                "the small school ends with higher collective efficacy",
+                "collective_efficacy",
+                +1,
             ),
-            "size_gain",
-        ),
-        difference_claim(
-            2,
-            "2c",
-            "the small school has a flatter SES–gain slope",
-            t,
-            "small",
-            "large",
-            "ses_gain_slope",
-            -1,
-        ),
-        difference_claim(
-            2,
-            "2x",
-            "(diagnostic) the small school ends with higher responsibility",
-            t,
-            "small",
-            "large",
-            "responsibility",
-            +1,
-            diagnostic=True,
-        ),
-    ]
+            ("2b", "the small school has higher gains", "annual_gain", +1),
+            ("2c", "the small school has a flatter SES–gain slope", "ses_gain_slope", -1),
+            (
+                "2x",
+                "(diagnostic) the small school ends with higher responsibility",
+                "responsibility",
+                +1,
+            ),
+        ],
+    )
+    claims[1] = replace(claims[1], **band("size_gain"))
     details = {
         "yearly": yearly_means(
             t, ["collective_efficacy", "annual_gain", "ses_gain_slope", "responsibility"]
@@ -173,9 +91,8 @@ def pattern_2(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
         notes.append(
             f"The size curve ({SIZE_CURVE.description}; {SIZE_CURVE.years} years, "
             f"{SIZE_CURVE.replicates(settings)} replicates per size) is a held-out check: no "
-            "parameter "
-            "was set with it. Size acts only through the channels listed, each a process "
-            "that can be switched off; nothing in the model names size."
+            "parameter was set with it. Size acts only through the channels listed, each a "
+            "process that can be switched off; nothing in the model names size."
         )
     return PatternResult(
         2,
@@ -187,32 +104,18 @@ def pattern_2(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
     )
 
 
-def _banded(claim: Claim, key: str) -> Claim:
-    """The same claim judged against a published band."""
-    from dataclasses import replace
-
-    band, source = BANDS[key]
-    return replace(claim, band=band, band_source=source)
-
-
 def pattern_3(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
     """PLC vs egg-crate: the difference, and whether it grows."""
     t = tables["structure"]
-    claims = [
-        difference_claim(
-            3,
-            "3a",
-            "PLC teams end with higher collective efficacy",
-            t,
-            "plc",
-            "isolated",
-            "collective_efficacy",
-            +1,
-        ),
-        difference_claim(
-            3, "3b", "PLC teams have higher gains", t, "plc", "isolated", "annual_gain", +1
-        ),
-    ]
+    claims = difference_claims(
+        t,
+        "plc",
+        "isolated",
+        [
+            ("3a", "PLC teams end with higher collective efficacy", "collective_efficacy", +1),
+            ("3b", "PLC teams have higher gains", "annual_gain", +1),
+        ],
+    )
     for label, column, what in (
         ("3c", "collective_efficacy", "collective efficacy"),
         ("3d", "annual_gain", "gains"),
@@ -220,42 +123,27 @@ def pattern_3(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
         diff = trajectory(t, "plc", column) - trajectory(t, "isolated", column)
         claims.append(
             Claim(
-                3,
                 label,
                 f"the difference in {what} grows over the years",
                 f"per-replicate OLS slope of the yearly {column} difference (PLC − isolated) "
                 f"over years 1-{STRUCTURE.years}",
-                mean_ci(slope_over_years(diff)),
+                mean_interval(slope_over_years(diff)),
                 +1,
                 margin=MARGINS[column] / 5,
                 unit=f"{REGISTRY[column].unit} per year",
             )
         )
+    alone = "(diagnostic) structure alone, no intervention plan in either:"
     diagnostics = (
-        [
-            difference_claim(
-                3,
-                "3x",
-                "(diagnostic) structure alone, no intervention plan in either: collective efficacy",
-                t,
-                "plc_no_plan",
-                "isolated_no_plan",
-                "collective_efficacy",
-                +1,
-                diagnostic=True,
-            ),
-            difference_claim(
-                3,
-                "3y",
-                "(diagnostic) structure alone, no intervention plan in either: gains",
-                t,
-                "plc_no_plan",
-                "isolated_no_plan",
-                "annual_gain",
-                +1,
-                diagnostic=True,
-            ),
-        ]
+        difference_claims(
+            t,
+            "plc_no_plan",
+            "isolated_no_plan",
+            [
+                ("3x", f"{alone} collective efficacy", "collective_efficacy", +1),
+                ("3y", f"{alone} gains", "annual_gain", +1),
+            ],
+        )
         if {"plc_no_plan", "isolated_no_plan"} <= set(t["arm"])
         else []
     )
@@ -268,16 +156,9 @@ def pattern_3(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
         for column in ("collective_efficacy", "annual_gain"):
             diff = trajectory(t, a, column) - trajectory(t, b, column)
             for year in diff.columns:
-                e = mean_ci(diff[year])
                 yearly.append(
-                    {
-                        "contrast": f"{a} − {b}",
-                        "measure": column,
-                        "year": int(year),
-                        "difference": e.estimate,
-                        "low": e.low,
-                        "high": e.high,
-                    }
+                    {"contrast": f"{a} − {b}", "measure": column, "year": int(year)}
+                    | interval_columns(mean_interval(diff[year]), "difference")
                 )
     return PatternResult(
         3,
@@ -312,42 +193,25 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
 
     rows = []
     for k, source in enumerate(SOURCE_ARMS):
-        both = bootstrap_ci(
-            lambda idx, s=source: impact(idx, means[s], spreads[s]),
-            n,
-            draws=settings.bootstrap,
-            seed=settings.seed + k,
+        both, level = (
+            bootstrap_ci(statistic, n, draws=settings.bootstrap, seed=settings.seed + k)
+            for statistic in (
+                lambda idx, s=source: impact(idx, means[s], spreads[s]),
+                lambda idx, s=source: impact(idx, means[s]),
+            )
         )
-        level = bootstrap_ci(
-            lambda idx, s=source: impact(idx, means[s]),
-            n,
-            draws=settings.bootstrap,
-            seed=settings.seed + k,
-        )
-        final_mean, final_sd = mean_ci(means[source][:, -1]), mean_ci(spreads[source][:, -1])
         rows.append(
-            {
-                "source removed": source,
-                "impact": both.estimate,
-                "impact_low": both.low,
-                "impact_high": both.high,
-                "mean_impact": level.estimate,
-                "mean_impact_low": level.low,
-                "mean_impact_high": level.high,
-                "final_mean_difference": final_mean.estimate,
-                "final_mean_low": final_mean.low,
-                "final_mean_high": final_mean.high,
-                "final_sd_difference": final_sd.estimate,
-                "final_sd_low": final_sd.low,
-                "final_sd_high": final_sd.high,
-            }
+            {"source removed": source}
+            | interval_columns(both, "impact", "impact_")
+            | interval_columns(level, "mean_impact", "mean_impact_")
+            | interval_columns(mean_interval(means[source][:, -1]), "final_mean", "final_mean_")
+            | interval_columns(mean_interval(spreads[source][:, -1]), "final_sd", "final_sd_")
         )
     details = pd.DataFrame(rows)
     strongest = details.loc[details["impact"].idxmax(), "source removed"]
     span = f"years 1-{years[-1]}"
     claims = [
         Claim(
-            4,
             "4a",
             "removing mastery changes the efficacy trajectories more than "
             "removing any other source",
@@ -362,7 +226,6 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
             unit="TSES",
         ),
         Claim(
-            4,
             "4x",
             "(diagnostic) the same on the school mean TSES alone",
             f"RMS over {span} of the mean TSES difference: mastery's minus the largest "
@@ -371,7 +234,6 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
             +1,
             margin=MARGINS["self_efficacy_tses"],
             unit="TSES",
-            diagnostic=True,
         ),
     ]
     path = pd.DataFrame(
@@ -398,124 +260,18 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
     )
 
 
-def pattern_5(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
-    """Collective efficacy, gains and gaps across the school population."""
-    schools = school_measures(tables["population"], tables["population_design"])
-    ce = zscore(schools["collective_efficacy"])
-    high = schools["collective_efficacy"] >= schools["collective_efficacy"].quantile(0.75)
-    low = schools["collective_efficacy"] <= schools["collective_efficacy"].quantile(0.25)
-    gap_high, gap_low = mean_ci(schools.loc[high, "ses_gap"]), mean_ci(schools.loc[low, "ses_gap"])
-    claims = [
-        Claim(
-            5,
-            "5a",
-            "collective efficacy correlates strongly and positively with mean gain",
-            "partial r(collective_efficacy, annual_gain | mean SES) across schools (Fisher z)",
-            partial_correlation_ci(
-                schools["collective_efficacy"], schools["annual_gain"], [schools["ses_mean"]]
-            ),
-            +1,
-            unit="r",
-            **band("ce_gain_r"),
-        ),
-        Claim(
-            5,
-            "5b",
-            "schools with higher collective efficacy have smaller SES gaps",
-            "ses_gap on z(collective_efficacy), adjusted for mean SES (OLS, HC3)",
-            regression_coefficient(
-                schools["ses_gap"], {"ce": ce, "ses": schools["ses_mean"]}, "ce"
-            ),
-            -1,
-            margin=MARGINS["ses_gap"],
-            unit="SD per SD",
-        ),
-        Claim(
-            5,
-            "5c",
-            "+1 SD of collective efficacy goes with higher gains, by the published amount",
-            "annual_gain on z(collective_efficacy) + mean SES (OLS, HC3)",
-            regression_coefficient(
-                schools["annual_gain"], {"ce": ce, "ses": schools["ses_mean"]}, "ce"
-            ),
-            +1,
-            margin=MARGINS["annual_gain"],
-            unit="SD/year per SD",
-            **band("ce_gain_slope"),
-        ),
-        Claim(
-            5,
-            "5x",
-            "(diagnostic) the SES–gain slope on collective efficacy",
-            "ses_gain_slope on z(collective_efficacy) + mean SES (OLS, HC3)",
-            regression_coefficient(
-                schools["ses_gain_slope"], {"ce": ce, "ses": schools["ses_mean"]}, "ce"
-            ),
-            -1,
-            margin=MARGINS["ses_gain_slope"],
-            unit="SD/year per SD SES per SD",
-            diagnostic=True,
-        ),
-        Claim(
-            5,
-            "5y",
-            "(diagnostic) raw correlation of collective efficacy and gain",
-            "Pearson r(collective_efficacy, annual_gain) across schools (Fisher z)",
-            correlation_ci(schools["collective_efficacy"], schools["annual_gain"]),
-            +1,
-            unit="r",
-            diagnostic=True,
-        ),
-    ]
-    spread = schools["annual_gain"].std(ddof=1)
-    narrower = 1.0 - gap_high.estimate / gap_low.estimate if gap_low.estimate else float("nan")
-    return PatternResult(
-        5,
-        f"{settings.schools} schools, {POPULATION.description}; 4 years; measures "
-        "averaged over years 3-4",
-        claims,
-        details={"schools": schools},
-        notes=[
-            f"SES gap in the top quarter of schools by collective efficacy: "
-            f"{gap_high.estimate:.3f} SD [{gap_high.low:.3f}, {gap_high.high:.3f}]; in the "
-            f"bottom quarter: {gap_low.estimate:.3f} [{gap_low.low:.3f}, {gap_low.high:.3f}] "
-            f"({narrower:.1%} narrower). Goddard, Skrla & Salloum (2017) found a "
-            "conditional (growth) Black–White gap about half as large per SD of "
-            "collective efficacy; the status gap here is set mostly at entry.",
-            f"Schools differ in annual gain by SD {spread:.3f} SD/year across this "
-            "population (published school effects on high-school growth: about "
-            "0.03-0.08, an estimate), which bounds how much any school measure can be "
-            "worth per SD.",
-        ],
-    )
-
-
 def pattern_6(tables: Mapping[str, pd.DataFrame], settings: Settings) -> PatternResult:
     """Coaching vs train-the-trainer: practice still in use at the end."""
     t = tables["support"]
-    claims = [
-        difference_claim(
-            6,
-            "6a",
-            "coaching sustains more evidence-based practice",
-            t,
-            "coaching",
-            "train_the_trainer",
-            "practice_share",
-            +1,
-        ),
-        difference_claim(
-            6,
-            "6x",
-            "(diagnostic) and higher gains",
-            t,
-            "coaching",
-            "train_the_trainer",
-            "annual_gain",
-            +1,
-            diagnostic=True,
-        ),
-    ]
+    claims = difference_claims(
+        t,
+        "coaching",
+        "train_the_trainer",
+        [
+            ("6a", "coaching sustains more evidence-based practice", "practice_share", +1),
+            ("6x", "(diagnostic) and higher gains", "annual_gain", +1),
+        ],
+    )
     return PatternResult(
         6,
         f"{SUPPORT.description} (scenarios plc_coaching, plc_train_the_trainer); "
@@ -545,7 +301,6 @@ def pattern_7(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
     malleable = remaining_share(paths["low_malleable"], paths["typical_malleable"], y)
     claims = [
         Claim(
-            7,
             "7a",
             f"slow recovery: more than half of the collective-efficacy deficit "
             f"remains after {y} years of the turnaround plan",
@@ -557,7 +312,6 @@ def pattern_7(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
             unit="share",
         ),
         Claim(
-            7,
             "7b",
             "slower than where beliefs are still malleable",
             f"share left at year {y}: established staff − staff with "
@@ -577,7 +331,6 @@ def pattern_7(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
         low, typical = trajectory(t, "low", column), trajectory(t, "typical", column)
         claims.append(
             Claim(
-                7,
                 label,
                 f"(diagnostic) more than half of the {column} deficit remains after {y} years",
                 f"share of the starting {column} deficit left at year {y}",
@@ -590,7 +343,6 @@ def pattern_7(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
                 +1,
                 threshold=STICKY_SHARE,
                 unit="share",
-                diagnostic=True,
             )
         )
     halves = {

@@ -137,18 +137,13 @@ class RobustnessResult:
                     "baseline": base[pattern],
                     "variants": len(group),
                     "same verdict": int((group["verdict"] == base[pattern]).sum()),
-                    "now fails": ", ".join(
+                }
+                | {
+                    f"now {verdict}": ", ".join(
                         f"{r.parameter} {r.direction}"
-                        for r in changed[changed["verdict"] == "fails"].itertuples()
-                    ),
-                    "now holds": ", ".join(
-                        f"{r.parameter} {r.direction}"
-                        for r in changed[changed["verdict"] == "holds"].itertuples()
-                    ),
-                    "now inconclusive": ", ".join(
-                        f"{r.parameter} {r.direction}"
-                        for r in changed[changed["verdict"] == "inconclusive"].itertuples()
-                    ),
+                        for r in changed[changed["verdict"] == verdict].itertuples()
+                    )
+                    for verdict in ("fails", "holds", "inconclusive")
                 }
             )
         return pd.DataFrame(rows)
@@ -190,33 +185,27 @@ class RobustnessResult:
 def _rows(variant: Variant, results: Sequence[PatternResult]) -> tuple[list, list]:
     verdicts, claims = [], []
     for result in results:
-        verdicts.append(
-            {
-                "parameter": variant.parameter,
-                "direction": variant.direction,
-                "value": variant.value,
-                "pattern": result.number,
-                "verdict": result.verdict,
+        moved = {
+            "parameter": variant.parameter,
+            "direction": variant.direction,
+            "value": variant.value,
+            "pattern": result.number,
+        }
+        verdicts.append(moved | {"verdict": result.verdict})
+        claims += [
+            moved
+            | {
+                "claim": c.label,
+                "estimate": c.estimate.estimate,
+                "low": c.estimate.low,
+                "high": c.estimate.high,
+                "threshold": c.threshold,
+                "predicted": c.direction,
+                "verdict": c.verdict,
             }
-        )
-        for c in result.claims:
-            if c.diagnostic:
-                continue
-            claims.append(
-                {
-                    "parameter": variant.parameter,
-                    "direction": variant.direction,
-                    "value": variant.value,
-                    "pattern": result.number,
-                    "claim": c.label,
-                    "estimate": c.estimate.estimate,
-                    "low": c.estimate.low,
-                    "high": c.estimate.high,
-                    "threshold": c.threshold,
-                    "predicted": c.direction,
-                    "verdict": c.verdict,
-                }
-            )
+            for c in result.claims
+            if not c.diagnostic
+        ]
     return verdicts, claims
 
 

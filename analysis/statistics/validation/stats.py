@@ -5,38 +5,22 @@ A :class:`Claim` pairs an :class:`Interval` with the direction a pattern of
 predicted side of the threshold, **fails** when it lies wholly on the other
 side or wholly within the smallest effect of interest around it, and is
 **inconclusive** otherwise; a claim with a published band holds inside the
-band and fails wholly outside it. Intervals: Student t for means, Fisher's
-z for correlations, HC3 for regression coefficients, the percentile
-bootstrap otherwise.
+band and fails wholly outside it. Intervals: Student t for means
+(:mod:`analysis.statistics.intervals`), Fisher's z for correlations, HC3
+for regression coefficients, the percentile bootstrap otherwise.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats as sps
 
-from analysis.statistics.intervals import Interval, mean_interval
+from analysis.statistics.intervals import LEVEL, Interval
 
-LEVEL = 0.95
 HOLDS, FAILS, INCONCLUSIVE = "holds", "fails", "inconclusive"
-
-
-def mean_ci(values: Sequence[float], level: float = LEVEL) -> Interval:
-    """Mean with its t interval (NaN dropped), with no method label."""
-    return replace(mean_interval(np.asarray(values, dtype=float), level), method="")
-
-
-def paired_difference(a: Sequence[float], b: Sequence[float], level: float = LEVEL) -> Interval:
-    """Mean of ``a - b`` over replicate pairs, with its t interval.
-
-    Replicate ``r`` of two arms runs with the same seed (common random
-    numbers), so the pairs are independent of each other and the paired
-    interval is valid whether or not the seeds make the arms correlated.
-    """
-    return mean_ci(np.asarray(a, dtype=float) - np.asarray(b, dtype=float), level)
 
 
 def correlation_ci(x: Sequence[float], y: Sequence[float], level: float = LEVEL) -> Interval:
@@ -189,12 +173,11 @@ class Claim:
 
     Parameters
     ----------
-    pattern : int
-        Pattern number in ``MODEL.md`` §8.
     label : str
         Short id, e.g. ``"2a"``.
     statement : str
-        What the pattern predicts, in words.
+        What the pattern predicts, in words; a *diagnostic* claim, reported
+        for insight and not counted in the pattern's verdict, says so first.
     measure : str
         How the effect is measured.
     estimate : Interval
@@ -207,8 +190,6 @@ class Claim:
         Smallest effect of interest (see :func:`decide`).
     unit : str
         Unit of the effect.
-    diagnostic : bool
-        Reported for insight, not counted in the pattern's verdict.
     band : tuple of float, optional
         A published magnitude the effect must lie in (then the verdict is
         :func:`decide_band`, not the side of ``threshold``).
@@ -216,7 +197,6 @@ class Claim:
         Where the band comes from.
     """
 
-    pattern: int
     label: str
     statement: str
     measure: str
@@ -225,9 +205,13 @@ class Claim:
     threshold: float = 0.0
     margin: float = 0.0
     unit: str = ""
-    diagnostic: bool = False
     band: tuple[float, float] | None = None
     band_source: str = ""
+
+    @property
+    def diagnostic(self) -> bool:
+        """Whether the claim only explains a result (its statement begins "(diagnostic)")."""
+        return self.statement.startswith("(diagnostic)")
 
     @property
     def verdict(self) -> str:

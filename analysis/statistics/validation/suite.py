@@ -21,10 +21,11 @@ def pattern_jobs(
     diagnostics: bool = True,
 ) -> list[Run]:
     """Every run the experiments need, with calibration ``overrides`` applied."""
-    jobs: list[Run] = []
-    for name in experiments:
-        jobs.extend(EXPERIMENTS[name].jobs(settings, overrides, diagnostics))
-    return jobs
+    return [
+        job
+        for name in experiments
+        for job in EXPERIMENTS[name].jobs(settings, overrides, diagnostics)
+    ]
 
 
 def tables_from(
