@@ -8,6 +8,7 @@ suite and in CI.
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,28 @@ def test_no_module_of_analysis_dashboard_or_scenarios_is_in_an_import_cycle():
         )
     ]
     assert cycles == []
+
+
+def _commands(typer_app, prefix: str = ""):
+    """(name, function) of every command of ``typer_app`` and its sub-commands."""
+    for command in typer_app.registered_commands:
+        yield prefix + (command.name or command.callback.__name__), command.callback
+    for group in typer_app.registered_groups:
+        yield from _commands(group.typer_instance, f"{prefix}{group.name} ")
+
+
+def test_every_command_function_is_short():
+    # a command parses its options and calls the layer below (issue 12: at most 60 lines)
+    from analysis.cli.app import app
+
+    lengths = {name: len(inspect.getsourcelines(f)[0]) for name, f in _commands(app)}
+    assert len(lengths) >= 10
+    assert {name: n for name, n in lengths.items() if n > 60} == {}
+
+
+def test_no_module_of_analysis_is_over_400_lines():
+    sizes = {
+        str(path.relative_to(ROOT)): len(path.read_text().splitlines())
+        for path in (ROOT / "analysis").rglob("*.py")
+    }
+    assert {path: n for path, n in sizes.items() if n > 400} == {}

@@ -28,10 +28,12 @@ def interval_text(value: float, low: float, high: float) -> str:
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
-    """A Markdown table followed by a blank line."""
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return [*lines, ""]
+    """A Markdown table followed by a blank line (a ``|`` in a cell is escaped)."""
+
+    def row(cells: Sequence[object]) -> str:
+        return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+    return [row(header), "|" + "---|" * len(header), *map(row, rows), ""]
 
 
 def nels_section(result: NelsResult, figures: Sequence[str]) -> list[str]:
@@ -130,7 +132,7 @@ def robustness_section(result: RobustnessResult, figure: str | None) -> list[str
         "",
         f"{n_params} calibration parameter{'s' if n_params != 1 else ''} (belief "
         "dynamics, how beliefs act on teaching, and the mechanisms the patterns rest on; list in "
-        "`analysis/validation/robustness.py`) were moved one at a time to "
+        "`analysis/statistics/validation/robustness.py`) were moved one at a time to "
         f"{1 - STEP:.0%} and {1 + STEP:.0%} of their defaults (kept in range) and every "
         f"experiment was re-run with {s.replicates} replicates per arm and {s.schools} "
         "schools (diagnostic arms left out). Verdicts use the same rule as above; the "
