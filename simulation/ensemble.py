@@ -205,7 +205,7 @@ class SchoolEnsemble:
             {"n_students": n_students, "structure": structure, **parameters}
         )
         varying = dict(varying or {})
-        _check_varying(varying, len(seeds), self.params)
+        _check_varying(varying, len(seeds))
         self.varying = varying
         self.disabled = frozenset(checked_processes(disabled))
         self.interventions = sorted(
@@ -321,7 +321,7 @@ class SchoolEnsemble:
             self._records.append((self.steps, self.school.outcomes(self.steps)))
 
 
-def _check_varying(varying: Mapping[str, Sequence[float]], schools: int, base: Parameters) -> None:
+def _check_varying(varying: Mapping[str, Sequence[float]], schools: int) -> None:
     """Refuse a parameter that may not differ, or a list of values of the wrong length."""
     for name, values in varying.items():
         if name not in VARYING:
@@ -335,5 +335,4 @@ def _check_varying(varying: Mapping[str, Sequence[float]], schools: int, base: P
                 f"{name} has {len(values)} values for {schools} schools; give one per seed",
                 key=name,
             )
-    for r in range(schools if varying else 0):  # each school's parameters are checked whole
-        base.replace(**{name: values[r] for name, values in varying.items()})
+    # each school's parameters are checked whole when the schools are built

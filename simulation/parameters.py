@@ -1379,6 +1379,10 @@ class Parameters:
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             object.__setattr__(self, f.name, _checked(f, getattr(self, f.name)))
+        self._check_rules()
+
+    def _check_rules(self) -> None:
+        """Rules between parameters (each parameter's own range is checked by ``_checked``)."""
         if self.persistence_long_run > self.persistence_one_year:
             raise ParameterError(
                 f"parameter 'persistence_long_run' = {self.persistence_long_run:g} is more "
@@ -1419,9 +1423,18 @@ class Parameters:
         return _checked(_FIELDS[name], value)
 
     def replace(self, **changes: Any) -> Parameters:
-        """Return a copy with ``changes`` applied and validated."""
+        """Return a copy with ``changes`` applied and validated.
+
+        Only the changed values and the rules between parameters are checked
+        again (the rest were checked when this copy was made), which makes a
+        school's own parameters in an ensemble cheap.
+        """
         check_names(changes)
-        return dataclasses.replace(self, **changes)
+        copy = _copy(self)
+        for name, value in changes.items():
+            object.__setattr__(copy, name, _checked(_FIELDS[name], value))
+        copy._check_rules()
+        return copy
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dictionary of all values."""
@@ -1429,6 +1442,12 @@ class Parameters:
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Parameters)}
+
+
+def _copy(p: Parameters) -> Parameters:
+    copy = object.__new__(Parameters)
+    copy.__dict__.update(p.__dict__)
+    return copy
 
 
 def check_names(values: Mapping[str, Any]) -> None:

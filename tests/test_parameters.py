@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from test_properties import parameter_sets
 
 from simulation import ParameterError, Parameters, SchoolModel
 from simulation.parameters import markdown_table
@@ -58,3 +60,28 @@ def test_model_signature_lists_every_parameter():
     names = set(inspect.signature(SchoolModel).parameters)
     assert set(Parameters.names()) <= names
     assert {"rng", "disabled", "interventions"} <= names
+
+
+@settings(max_examples=60, deadline=None)
+@given(base=parameter_sets(), changes=parameter_sets())
+def test_replace_checks_what_it_changes_and_equals_a_whole_build(base, changes):
+    # replace() re-checks only the changed values and the rules between
+    # parameters: it must give exactly what building the whole set gives
+    start = Parameters.build(base)
+    merged = {**base, **changes}
+    try:
+        whole = Parameters.build(merged)
+    except ParameterError as error:
+        with pytest.raises(ParameterError) as raised:
+            start.replace(**changes)
+        assert raised.value.key == error.key
+    else:
+        assert start.replace(**changes) == whole
+
+
+def test_replace_refuses_a_value_out_of_range_or_a_broken_rule():
+    p = Parameters()
+    with pytest.raises(ParameterError, match="mastery_rate"):
+        p.replace(mastery_rate=-1.0)
+    with pytest.raises(ParameterError, match="persistence_long_run"):
+        p.replace(persistence_long_run=min(1.0, p.persistence_one_year + 0.1))
