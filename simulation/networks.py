@@ -410,7 +410,14 @@ def density_and_clustering(n: int, u: np.ndarray, v: np.ndarray) -> tuple[float,
     adjacent = np.zeros((n, n), dtype=bool)
     adjacent[ends] = True
     degree = np.bincount(ends[0], minlength=n).astype(float)
-    common = (adjacent[ends[0]] & adjacent[ends[1]]).sum(axis=1)  # neighbours a tie's ends share
+    # neighbours the two ends of each tie share, a block of ties at a time (bounded memory)
+    block = max(1, 2**22 // n)
+    common = np.concatenate(
+        [
+            (adjacent[ends[0][i : i + block]] & adjacent[ends[1][i : i + block]]).sum(axis=1)
+            for i in range(0, ends[0].size, block)
+        ]
+    )
     triangles = np.bincount(ends[0], weights=common, minlength=n) / 2.0
     possible = degree * (degree - 1) / 2.0
     local = np.divide(triangles, possible, out=np.zeros(n), where=possible > 0)
