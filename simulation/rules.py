@@ -81,7 +81,6 @@ RULE_KEYS = ("when", "if", "then", "once", "name")
 MAX_LENGTH = 500
 MAX_DEPTH = 10
 MAX_COMPARISONS = 20
-OPERATORS = ("<", "<=", ">", ">=", "==", "!=")
 _TOKEN = re.compile(
     r"""
     (?P<space>\s+)

@@ -214,9 +214,6 @@ class Schools:
         parts = [draw(rng, size) for rng, size in zip(self.rngs, sizes, strict=True)]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
-    def _teacher_sizes(self) -> list[int]:
-        return [self.n_per_school] * self.count
-
     def _assessment_weeks(self) -> list[int]:
         cycle = self.params.cycle_weeks
         return [w for w in range(1, WEEKS_PER_YEAR + 1) if w % cycle == 0 or w == WEEKS_PER_YEAR]
