@@ -225,10 +225,14 @@ def test_validation_patterns():
     )
 
 
-def test_calibration():
+@pytest.mark.parametrize("ensemble", [True, False], ids=["ensembles", "one_by_one"])
+def test_calibration(ensemble):
+    # the same golden either way: ensembles change nothing in the results
+    from analysis.experiments.runs import ensembles
     from analysis.statistics.calibration import measure
 
-    targets = measure(reps=2, workers=2)
+    with ensembles(ensemble):
+        targets = measure(reps=2, workers=2)
     check_json(
         "calibrate",
         [

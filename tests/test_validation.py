@@ -24,6 +24,7 @@ from analysis.experiments.runs import Run
 from analysis.experiments.validation import (
     EXPERIMENTS,
     POPULATION,
+    QUICK,
     STICKINESS,
     STRUCTURE,
     Settings,
@@ -207,6 +208,23 @@ def test_results_do_not_depend_on_the_number_of_workers():
     one, two = run_all(jobs, workers=1), run_all(jobs, workers=2)
     for a, b in zip(one, two, strict=True):
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_patterns_give_the_same_tables_and_verdicts_as_ensembles_and_one_by_one():
+    # structure (an intervention plan in year 1) and support (coaching from year 2):
+    # the experiments whose ensembles carry interventions
+    from analysis.experiments.runs import ensembles
+    from analysis.statistics.validation.suite import run_patterns
+
+    together, verdicts = run_patterns(QUICK, patterns=(3, 6))
+    with ensembles(False):
+        alone, verdicts_alone = run_patterns(QUICK, workers=2, patterns=(3, 6))
+    assert set(together) == set(alone) == {"structure", "support"}
+    for name, table in together.items():
+        pd.testing.assert_frame_equal(table, alone[name], check_exact=True)
+    for a, b in zip(verdicts, verdicts_alone, strict=True):
+        assert a.verdict == b.verdict
+        assert [c.estimate for c in a.claims] == [c.estimate for c in b.claims]
 
 
 def test_nels_observes_the_cohort_that_entered_in_the_first_study_year():
