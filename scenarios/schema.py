@@ -412,7 +412,7 @@ def _raw(path: Path, seen: tuple[Path, ...] = ()) -> tuple[dict[str, Any], Origi
         return document, origins
     if not isinstance(parent, str):
         raise InputError(
-            f"extends: must name a scenario (text), not {_kind(parent)} ({parent!r})",
+            f"extends: must name a scenario (text), not {kind_of(parent)} ({parent!r})",
             source=str(path),
             key="extends",
         )
@@ -447,7 +447,8 @@ def _shown(key: str) -> str:
     return key if plain else repr(key[:60])
 
 
-def _kind(value: Any) -> str:
+def kind_of(value: Any) -> str:
+    """What a TOML value is, in words (for messages)."""
     kinds = {
         bool: "true/false",
         int: "a whole number",
@@ -531,14 +532,15 @@ def from_document(
     for key in ("name", "description"):
         value = document.get(key, "")
         if not isinstance(value, str):
-            raise fail(key, f"must be text in quotes, not {_kind(value)}", key)
+            raise fail(key, f"must be text in quotes, not {kind_of(value)}", key)
         top[key] = value.strip()
     for key, (low, high) in LIMITS.items():
         value = document.get(key, DEFAULTS[key])
         if isinstance(value, bool) or not isinstance(value, int):
             raise fail(
                 key,
-                f"must be a whole number, not {_kind(value)} ({value!r}); allowed: {low} to {high}",
+                f"must be a whole number, not {kind_of(value)} ({value!r}); "
+                f"allowed: {low} to {high}",
                 key,
             )
         if not low <= value <= high:
@@ -553,7 +555,7 @@ def from_document(
             raise fail(
                 section,
                 f"must be a table ([{section}] on its own line, then "
-                f"key = value lines), not {_kind(table)}",
+                f"key = value lines), not {kind_of(table)}",
                 section,
             )
         for key, value in table.items():
@@ -659,7 +661,7 @@ def _intervention(
     item: Any, label: str, years: int, fail: Callable[[str, str], InputError]
 ) -> Intervention:
     if not isinstance(item, Mapping):
-        raise fail(label, f"must be a table, not {_kind(item)}")
+        raise fail(label, f"must be a table, not {kind_of(item)}")
     changes: dict[str, Any] = {}
     for key, value in item.items():
         if key in ("year", "week"):
@@ -681,7 +683,7 @@ def _intervention(
     if isinstance(year, bool) or not isinstance(year, int):
         raise fail(
             f"{label} year",
-            f"must be a whole number, not {_kind(year)} ({year!r}); allowed: 1 to {years}",
+            f"must be a whole number, not {kind_of(year)} ({year!r}); allowed: 1 to {years}",
         )
     if not 1 <= year <= years:
         raise fail(

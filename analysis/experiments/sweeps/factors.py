@@ -14,6 +14,7 @@ from typing import Any
 import scenarios
 from analysis.experiments.sweeps.design import DESIGNS, DISTRIBUTIONS, Factor
 from scenarios import Scenario
+from scenarios.schema import kind_of
 from simulation import InputError, ParameterError, Parameters
 from simulation.outcomes import measured
 from simulation.parameters import suggest
@@ -28,18 +29,6 @@ FACTOR_KEYS = ("levels", "range", "distribution", "mean", "sd", "mode", "steps")
 SPECIAL_FACTORS = ("years", "scenario")
 NOT_FACTORS = ("specialisms_per_subject",)
 YEARS = (1, 50)
-
-
-def kind_of(value: Any) -> str:
-    """What a TOML value is, in words (for messages)."""
-    return {
-        bool: "true/false",
-        int: "a whole number",
-        float: "a number",
-        str: "text",
-        list: "a list",
-        dict: "a table",
-    }.get(type(value), type(value).__name__)
 
 
 def is_number(value: Any) -> bool:

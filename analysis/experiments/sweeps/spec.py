@@ -29,14 +29,13 @@ from analysis.experiments.sweeps.factors import (
     YEARS,
     Checker,
     design_options,
-    kind_of,
     outcome_list,
     plain,
     read_factor,
     resolve_path,
 )
 from scenarios import Scenario
-from scenarios.schema import read_toml
+from scenarios.schema import kind_of, read_toml
 from simulation import InputError, Intervention, ParameterError, Parameters
 from simulation.networks import read_network_file
 from simulation.parameters import suggest
