@@ -154,8 +154,7 @@ class Schools:
         self.school_values = {
             name: np.asarray(values, dtype=float) for name, values in (school_values or {}).items()
         }
-        self.params = self.base_params = params
-        self._school_params = [params] * len(self.rngs)
+        self.params = params
         self.disabled = disabled
         self.network_file = networks.custom_network(params, network)
         self._build()
@@ -166,7 +165,6 @@ class Schools:
         Raises ``ParameterError`` if a school's values break a rule of
         :class:`Parameters` (each school is checked whole).
         """
-        self.base_params = base
         if not self.school_values:
             self.params = base
             self._school_params = [base] * self.count
