@@ -155,44 +155,14 @@ def test_the_worker_count_says_how_many_processes_and_cores_really_ran(
 ):
     from analysis.experiments.workers import usable_cores
 
-    done = staffroom(
-        capsys,
-        monkeypatch,
-        "run",
-        "small_school",
-        "-r",
-        "3",
-        "--years",
-        "1",
-        "--workers",
-        "500",
-        "-q",
-        "--no-plots",
-        "--no-ensemble",
-        "-o",
-        str(tmp_path / "out"),
-    )
+    run = ("run", "small_school", "-r", "3", "--years", "1", "--workers", "500", "-q", "--no-plots")
+    out = str(tmp_path / "out")
+    done = staffroom(capsys, monkeypatch, *run, "--no-ensemble", "-o", out)
     assert done.code == 0, done.err
     cores = min(3, usable_cores())
     assert f"on 3 worker processes using {cores} core{'s' if cores > 1 else ''}" in done.err
     assert "500" not in done.err
     # as one ensemble, the three replicates are one task: no pool is started
-    together = staffroom(
-        capsys,
-        monkeypatch,
-        "run",
-        "small_school",
-        "-r",
-        "3",
-        "--years",
-        "1",
-        "--workers",
-        "500",
-        "-q",
-        "--no-plots",
-        "--overwrite",
-        "-o",
-        str(tmp_path / "out"),
-    )
+    together = staffroom(capsys, monkeypatch, *run, "--overwrite", "-o", out)
     assert together.code == 0, together.err
     assert "3 runs as 1 ensemble in" in together.err and "in this process" in together.err

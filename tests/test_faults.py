@@ -250,43 +250,14 @@ def test_a_damaged_part_file_is_set_aside_and_the_user_is_told(
 
 def test_a_folder_being_written_is_locked(tmp_path, capsys, monkeypatch):
     out = tmp_path / "shared"
+    compare = ("compare", "departments", "plc", "-r", "2", "--years", "1", "-w", "1", "-q")
     with outputs.OutputFolder(out, "compare"):  # another compare is writing there
-        done = staffroom(
-            capsys,
-            monkeypatch,
-            "compare",
-            "departments",
-            "plc",
-            "-r",
-            "2",
-            "--years",
-            "1",
-            "-w",
-            "1",
-            "-q",
-            "-o",
-            str(out),
-        )
+        done = staffroom(capsys, monkeypatch, *compare, "-o", str(out))
         assert done.code == 2
         line = one_error_line(done.err)
         assert "is writing to" in line and "locked" in line
         assert not (out / outputs.MANIFEST).exists()
-    done = staffroom(
-        capsys,
-        monkeypatch,
-        "compare",
-        "departments",
-        "plc",
-        "-r",
-        "2",
-        "--years",
-        "1",
-        "-w",
-        "1",
-        "-q",
-        "-o",
-        str(out),
-    )
+    done = staffroom(capsys, monkeypatch, *compare, "-o", str(out))
     assert done.code == 0, done.err
 
 
