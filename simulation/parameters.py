@@ -16,6 +16,7 @@ SD per school year.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import os
@@ -1430,11 +1431,11 @@ class Parameters:
         school's own parameters in an ensemble cheap.
         """
         check_names(changes)
-        copy = _copy(self)
+        changed = copy.copy(self)
         for name, value in changes.items():
-            object.__setattr__(copy, name, _checked(_FIELDS[name], value))
-        copy._check_rules()
-        return copy
+            object.__setattr__(changed, name, _checked(_FIELDS[name], value))
+        changed._check_rules()
+        return changed
 
     def as_dict(self) -> dict[str, Any]:
         """Plain dictionary of all values."""
@@ -1442,12 +1443,6 @@ class Parameters:
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Parameters)}
-
-
-def _copy(p: Parameters) -> Parameters:
-    copy = object.__new__(Parameters)
-    copy.__dict__.update(p.__dict__)
-    return copy
 
 
 def check_names(values: Mapping[str, Any]) -> None:
