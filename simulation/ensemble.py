@@ -230,7 +230,8 @@ class SchoolEnsemble:
         )
         self.steps = 0
         self.annual_results: list[list[dict[str, float]]] = [[] for _ in self.seeds]
-        self._records: list[tuple[int, list[dict[str, float]]]] = []
+        self._records: list[tuple[int, dict[str, np.ndarray]]] = []
+        self._stack: tuple[int, dict[str, np.ndarray]] | None = None
         self._summer_due = False
         self._record()
 
@@ -273,7 +274,7 @@ class SchoolEnsemble:
 
     def outcomes(self) -> list[dict[str, float]]:
         """Every replicate's outcomes now (as ``SchoolModel.outcomes``)."""
-        return self.school.outcomes(self.steps)
+        return self.school.school_outcomes(self.steps)
 
     def recorded_columns(self, replicate: int) -> dict[str, list[float]]:
         """One replicate's recorded outcomes as columns of plain lists.
@@ -281,10 +282,7 @@ class SchoolEnsemble:
         The same columns, in the same order, as ``SchoolModel``'s data
         collector (``model.datacollector.model_vars``) for that seed.
         """
-        return {
-            name: [per_school[replicate][name] for _, per_school in self._records]
-            for name in metrics.OUTCOMES
-        }
+        return {name: values[:, replicate].tolist() for name, values in self._stacked().items()}
 
     def recorded(self, replicate: int) -> pd.DataFrame:
         """One replicate's recorded outcomes (as the model's ``get_model_vars_dataframe()``)."""
@@ -292,29 +290,46 @@ class SchoolEnsemble:
 
         return pd.DataFrame(self.recorded_columns(replicate))
 
+    def _stacked(self) -> dict[str, np.ndarray]:
+        """Every outcome as a (recorded step, replicate) array, stacked once per step taken."""
+        if self._stack is None or self._stack[0] != len(self._records):
+            columns = {
+                name: np.array([columns[name] for _, columns in self._records]).reshape(
+                    len(self._records), len(self.seeds)
+                )
+                for name in metrics.OUTCOMES
+            }
+            self._stack = (len(self._records), columns)
+        return self._stack[1]
+
     def source_means(self) -> list[dict[str, float]]:
         """This week's mean change in self-efficacy from each source, one dict per replicate."""
-        out = []
-        for r in range(len(self.seeds)):
-            ts = self.school.teacher_slice(r)
-            out.append(
-                {
-                    name: float(values[ts].sum()) / values[ts].size
-                    for name, values in self.school.source_changes.items()
-                }
-            )
-        return out
+        schools = len(self.seeds)
+        means = {
+            name: metrics.school_means(values, schools).tolist()
+            for name, values in self.school.source_changes.items()
+        }
+        return [{name: values[r] for name, values in means.items()} for r in range(schools)]
 
     def dataframe(self) -> pd.DataFrame:
         """The recorded outcomes, tidy: replicate, seed, step, then the outcomes."""
         import pandas as pd
 
-        rows = [
-            {"replicate": r, "seed": self.seeds[r], "step": step, **values}
-            for step, per_school in self._records
-            for r, values in enumerate(per_school)
-        ]
-        return pd.DataFrame(rows)
+        schools = len(self.seeds)
+        steps = [step for step, _ in self._records]
+        if not steps:
+            return pd.DataFrame()
+        return pd.DataFrame(
+            {
+                "replicate": np.tile(np.arange(schools), len(steps)),
+                "seed": np.tile(self.seeds, len(steps)),
+                "step": np.repeat(steps, schools),
+                **{
+                    name: np.concatenate([columns[name] for _, columns in self._records])
+                    for name in metrics.OUTCOMES
+                },
+            }
+        )
 
     def _record(self) -> None:
         if self.record_every and self.steps % self.record_every == 0:

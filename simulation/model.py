@@ -248,7 +248,7 @@ class SchoolModel(mesa.Model):
         exactly the data collector's last row. The summer (hiring, the new
         cohort, new classes) happens at the start of the next step.
         """
-        return self.school.outcomes(self.steps)[0]
+        return self.school.school_outcomes(self.steps)[0]
 
     def teacher_effects(self) -> np.ndarray:
         """Each teacher's annual effect on the eight kinds of student now (SD/year).

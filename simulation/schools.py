@@ -862,29 +862,30 @@ class Schools:
         self._see_ties()
 
     # ------------------------------------------------------------ outcomes
-    def outcomes(self, step: int) -> list[dict[str, float]]:
-        """Every school's outcomes (``simulation.OUTCOMES``) now, one dict per school."""
-        achievement = self.current_achievement()
-        out = []
-        for r in range(self.count):
-            ts, ss = self.teacher_slice(r), self.student_slice(r)
-            structure = self.structures[r]
-            out.append(
-                metrics.outcomes(
-                    self.teachers.view(ts),
-                    self.skill[ts],
-                    self.students.view(ss, achievement[ss]),
-                    self.params_of(r),
-                    step=step,
-                    density=structure.density,
-                    clustering=structure.clustering,
-                    sources={k: v[ts] for k, v in self.source_changes.items()},
-                    turnover_rate=float(self.turnover_rate[r]),
-                    move_rate=float(self.move_rate[r]),
-                    leave_rate=float(self.leave_rate[r]),
-                )
-            )
-        return out
+    def outcomes(self, step: int) -> dict[str, np.ndarray]:
+        """Every school's outcomes (``simulation.OUTCOMES``) now: one value per school each."""
+        count = self.count
+        return metrics.outcomes(
+            self.teachers,
+            self.skill,
+            self.students.view(slice(None), self.current_achievement()),
+            np.array([self.params_of(r).proficiency_cut for r in range(count)]),
+            schools=count,
+            step=step,
+            density=np.array([s.density for s in self.structures]),
+            clustering=np.array([s.clustering for s in self.structures]),
+            sources=self.source_changes,
+            turnover_rate=self.turnover_rate,
+            move_rate=self.move_rate,
+            leave_rate=self.leave_rate,
+        )
+
+    def school_outcomes(self, step: int) -> list[dict[str, float]]:
+        """:meth:`outcomes` as one dict of floats per school."""
+        columns = self.outcomes(step)
+        return [
+            {name: float(values[r]) for name, values in columns.items()} for r in range(self.count)
+        ]
 
     def current_achievement(self) -> np.ndarray:
         """Students' achievement now, with the weeks not yet caught up (state untouched)."""
@@ -915,7 +916,11 @@ class Schools:
             "proficient_disadvantaged",
             "achievement",
         )
-        return [{"year": float(year), **{k: row[k] for k in keep}} for row in self.outcomes(step)]
+        columns = self.outcomes(step)
+        return [
+            {"year": float(year), **{k: float(columns[k][r]) for k in keep}}
+            for r in range(self.count)
+        ]
 
 
 def local_norm(values: np.ndarray, team: np.ndarray, among: np.ndarray) -> np.ndarray:

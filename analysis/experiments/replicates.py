@@ -130,9 +130,13 @@ def _result(
     trajectory = recorded_rows.reset_index(drop=True)
     step = (trajectory["year"].astype(int) - 1) * WEEKS_PER_YEAR + trajectory["week"].astype(int)
     trajectory.insert(0, "step", step)
-    annual = pd.DataFrame(annual_results)
-    annual["year"] = annual["year"].astype(int)
-    annual = annual.merge(pd.DataFrame(yearly_sources), on="year", how="left")
+    sources = {int(row["year"]): row for row in yearly_sources}
+    annual = pd.DataFrame(
+        [
+            {**row, **sources.get(int(row["year"]), {}), "year": int(row["year"])}
+            for row in annual_results
+        ]
+    )
     return RunResult(run.replicate, run.seed, trajectory, annual, decisions)
 
 
