@@ -71,19 +71,34 @@ def test_importing_simulation_imports_nothing_heavy():
     assert loaded_after("import simulation") == []
 
 
-def test_a_worker_runs_an_ensemble_without_mesa_or_pandas():
-    # what the fork server preloads, then a sweep point's runs as one ensemble
-    code = """
+SWEEP_POINT = """
+from analysis.experiments.sweeps.runner import point_measure
+runs = [Run("e", "a", r, seed=r + 1, parameters={"n_students": 120}, years=1,
+            measure=point_measure, options={"outcomes": ("annual_gain",)}) for r in range(2)]
+"""
+SCENARIO = """
+from analysis.experiments.scenario_runs import scenario_runs
+from scenarios import load
+runs = scenario_runs(load("plc").for_run(replicates=2, years=1))
+"""
+
+
+@pytest.mark.parametrize("declared", [SWEEP_POINT, SCENARIO], ids=["sweep", "scenario"])
+def test_a_worker_runs_an_ensemble_without_mesa_or_pandas(declared):
+    # what the fork server preloads, then a sweep point's or a scenario's runs as one ensemble
+    code = (
+        """
 from analysis.experiments.engines import PRELOAD
 for name in PRELOAD:
     __import__(name)
 from analysis.experiments.runs import Run, execute_many
-from analysis.experiments.sweeps.runner import point_measure
-runs = [Run("e", "a", r, seed=r + 1, parameters={"n_students": 120}, years=1,
-            measure=point_measure, options={"outcomes": ("annual_gain",)}) for r in range(2)]
+"""
+        + declared
+        + """
 results = execute_many(runs)
 assert len(results) == 2
 """
+    )
     loaded = loaded_after(code)
     heavy = {"mesa", "pandas", "pyarrow", "networkx", "matplotlib", "scipy"}
     assert not heavy & set(loaded), loaded

@@ -85,8 +85,9 @@ def _run(planned: list, count: int, quiet: bool, ensemble: bool, what: str) -> t
     runs, so Ctrl-C (or SIGTERM) here leaves nothing behind; the user is told
     so (exit status 130, or 143 for SIGTERM, as for any interrupted command).
     """
-    from analysis.experiments.replicates import run_many, scenario_runs
+    from analysis.experiments.replicates import run_many
     from analysis.experiments.runs import batches, ensembles
+    from analysis.experiments.scenario_runs import scenario_runs
 
     started = time.perf_counter()
     try:
