@@ -8,6 +8,7 @@ installed font has by ``?``; the report's text keeps the exact name.
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterator
 
 import matplotlib
 from matplotlib import font_manager
@@ -67,9 +68,26 @@ def drawable(text: str) -> str:
     return text
 
 
+def _named_texts(figure: Figure) -> Iterator[Text]:
+    """The texts of ``figure`` that can hold a scenario's name: titles, labels, legends, notes.
+
+    Tick labels are left out: they are numbers or the report's own words, and
+    asking for them makes matplotlib build every tick before drawing.
+    """
+    yield from figure.texts
+    legends = list(figure.legends)
+    for axes in figure.axes:
+        yield from (axes.title, axes.xaxis.label, axes.yaxis.label, *axes.texts)
+        if axes.get_legend() is not None:
+            legends.append(axes.get_legend())
+    for legend in legends:
+        yield from legend.get_texts()
+        yield legend.get_title()
+
+
 def make_drawable(figure: Figure) -> Figure:
-    """Make every text of ``figure`` drawable (call just before saving it)."""
-    for text in figure.findobj(Text):
+    """Make every text of ``figure`` that can hold a name drawable (call just before saving it)."""
+    for text in _named_texts(figure):
         content = text.get_text()
         if content:
             fixed = drawable(content)

@@ -39,13 +39,22 @@ COLOURS = (
     "#bcbd22",
 )
 DPI = 100
+#: zlib level of the PNG files: 1 writes them several times faster than the
+#: default 6, and plots of flat colours stay small.
+COMPRESSION = 1
 
 
 def png(figure: plt.Figure) -> bytes:
     """The figure as PNG bytes (no time stamp or software tag), and close it."""
     buffer = io.BytesIO()
     make_drawable(figure)  # any scenario name: fallback fonts, or "?" for what none has
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    figure.savefig(
+        buffer,
+        format="png",
+        dpi=DPI,
+        metadata={"Software": None},
+        pil_kwargs={"compress_level": COMPRESSION},
+    )
     plt.close(figure)
     return buffer.getvalue()
 
@@ -87,31 +96,55 @@ def _legend(figure: plt.Figure, axis: plt.Axes, count: int) -> None:
     )
 
 
-def _bands(frame: pd.DataFrame, x: str, outcome: str) -> pd.DataFrame:
-    """Mean, 95% CI of the mean and 10-90% range of ``outcome`` over replicates at each x."""
-    values = frame[[x, outcome]].assign(v=frame[outcome] * _scale(outcome))
-    grouped = values.groupby(x)["v"]
-    out = pd.DataFrame(
-        {
-            "mean": grouped.mean(),
-            "sd": grouped.std(ddof=1),
-            "n": grouped.count(),
-            "p10": grouped.quantile(0.1),
-            "p90": grouped.quantile(0.9),
-        }
-    )
-    t = stats.t.ppf(0.975, np.maximum(out["n"] - 1, 1))
-    half = np.where(out["n"] > 1, t * out["sd"] / np.sqrt(out["n"].clip(lower=1)), 0.0)
-    out["low"], out["high"] = out["mean"] - half, out["mean"] + half
-    return out.reset_index()
+def _bands(frame: pd.DataFrame, x: str, outcomes: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Per outcome: mean, 95% CI of the mean and 10-90% range over replicates at each x.
+
+    One grouping for all ``outcomes`` (a figure's panels share it).
+    """
+    values = frame[[x, *outcomes]].copy()
+    for outcome in outcomes:
+        values[outcome] = values[outcome] * _scale(outcome)
+    grouped = values.groupby(x)
+    stats_by = {
+        "mean": grouped.mean(),
+        "sd": grouped.std(ddof=1),
+        "n": grouped.count(),
+        "p10": grouped.quantile(0.1),
+        "p90": grouped.quantile(0.9),
+    }
+    bands = {}
+    for outcome in outcomes:
+        out = pd.DataFrame({name: table[outcome] for name, table in stats_by.items()})
+        t = stats.t.ppf(0.975, np.maximum(out["n"] - 1, 1))
+        half = np.where(out["n"] > 1, t * out["sd"] / np.sqrt(out["n"].clip(lower=1)), 0.0)
+        out["low"], out["high"] = out["mean"] - half, out["mean"] + half
+        bands[outcome] = out.reset_index()
+    return bands
 
 
-def _panel(axis: plt.Axes, results: Sequence[Results], outcome: str, spread: bool) -> None:
-    for k, result in enumerate(results):
+def _result_bands(result: Results, outcomes: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """The bands of ``outcomes`` for one scenario: yearly ones by year, the others by week."""
+    yearly = [o for o in outcomes if _yearly(o)]
+    weekly = [o for o in outcomes if not _yearly(o)]
+    bands = _bands(result.summary, "year", yearly) if yearly else {}
+    if weekly:
+        trajectories = result.trajectories
+        bands |= _bands(trajectories[trajectories["step"] > 0], "step", weekly)
+    return bands
+
+
+def _panel(
+    axis: plt.Axes,
+    results: Sequence[Results],
+    bands: Sequence[dict[str, pd.DataFrame]],
+    outcome: str,
+    spread: bool,
+) -> None:
+    for k, (result, banded) in enumerate(zip(results, bands, strict=True)):
         colour = COLOURS[k % len(COLOURS)]
         name = result.scenario.name
+        b = banded[outcome]
         if _yearly(outcome):
-            b = _bands(result.summary, "year", outcome)
             x = b["year"] + (k - (len(results) - 1) / 2) * 0.06
             if spread:
                 axis.vlines(x, b["p10"], b["p90"], color=colour, alpha=0.25, linewidth=6)
@@ -125,8 +158,6 @@ def _panel(axis: plt.Axes, results: Sequence[Results], outcome: str, spread: boo
                 label=name,
             )
         else:
-            frame = result.trajectories[result.trajectories["step"] > 0]
-            b = _bands(frame, "step", outcome)
             x = b["step"] / WEEKS_PER_YEAR
             if spread:
                 axis.fill_between(x, b["p10"], b["p90"], color=colour, alpha=0.12, linewidth=0)
@@ -142,7 +173,8 @@ def _panel(axis: plt.Axes, results: Sequence[Results], outcome: str, spread: boo
 def outcome_figure(results: Sequence[Results], outcome: str) -> bytes:
     """One outcome over the run for one or more scenarios, with bands."""
     figure, axis = plt.subplots(figsize=(7, 4.2), layout="constrained")
-    _panel(axis, results, outcome, spread=len(results) == 1)
+    bands = [_result_bands(result, [outcome]) for result in results]
+    _panel(axis, results, bands, outcome, spread=len(results) == 1)
     axis.set_ylabel(label(outcome))
     axis.legend(fontsize=8, loc="best")
     what = REGISTRY[outcome].description if outcome in REGISTRY else outcome
@@ -162,8 +194,9 @@ def overview_figure(results: Sequence[Results], outcomes: Sequence[str] | None =
     """A grid of panels, one per outcome (default: the reported ones), for scenarios."""
     outcomes = reported() if outcomes is None else outcomes
     figure, axes = _grid(len(outcomes), 3.0)
+    bands = [_result_bands(result, outcomes) for result in results]
     for axis, outcome in zip(axes.flat, outcomes, strict=False):
-        _panel(axis, results, outcome, spread=len(results) == 1)
+        _panel(axis, results, bands, outcome, spread=len(results) == 1)
     _legend(figure, axes.flat[0], len(results))
     spread = ", 10–90% of runs (light)" if len(results) == 1 else ""
     figure.suptitle(
@@ -178,12 +211,12 @@ def differences_figure(comparison: Comparison) -> bytes:
     """Each plan minus the baseline, by year, with 95% intervals, one panel per outcome."""
     outcomes = reported()
     figure, axes = _grid(len(outcomes), 2.8)
-    table = comparison.differences
+    rows_of = dict(list(comparison.differences.groupby(["scenario", "outcome"], sort=False)))
     plans = [p.scenario.name for p in comparison.plans]
     for axis, outcome in zip(axes.flat, outcomes, strict=False):
         scale = _scale(outcome)
         for k, plan in enumerate(plans):
-            rows_ = table[(table["scenario"] == plan) & (table["outcome"] == outcome)]
+            rows_ = rows_of[plan, outcome]
             x = rows_["year"] + (k - (len(plans) - 1) / 2) * 0.08
             d = rows_["difference"] * scale
             low = (rows_["difference"] - rows_["low"]).fillna(0) * scale
@@ -254,8 +287,9 @@ def sources_by_year_figure(results: Results) -> bytes:
     figure, axis = plt.subplots(figsize=(7, 3.8), layout="constrained")
     years = sorted(results.summary["year"].unique())
     width = 0.8 / len(SOURCES)
+    bands = _bands(results.summary, "year", [f"source_{name}_year" for name in SOURCES])
     for k, name in enumerate(SOURCES):
-        b = _bands(results.summary, "year", f"source_{name}_year")
+        b = bands[f"source_{name}_year"]
         x = np.arange(len(years)) + (k - (len(SOURCES) - 1) / 2) * width
         err = [(b["mean"] - b["low"]) * TSES_POINTS, (b["high"] - b["mean"]) * TSES_POINTS]
         axis.bar(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import pandas as pd
 
@@ -63,12 +64,26 @@ class Comparison:
 
     def interval(self, plan: str, outcome: str, year: int) -> Interval:
         """One difference as an :class:`Interval`."""
-        row = self.differences[
-            (self.differences["scenario"] == plan)
-            & (self.differences["outcome"] == outcome)
-            & (self.differences["year"] == year)
-        ].iloc[0]
-        return Interval(row["difference"], row["low"], row["high"], int(row["n"]), row["method"])
+        return self._intervals[plan, outcome, year]
+
+    @cached_property
+    def _intervals(self) -> dict[tuple[str, str, int], Interval]:
+        """Every row of ``differences`` as an interval, by (plan, outcome, year)."""
+        table = self.differences
+        return {
+            (plan, outcome, int(year)): Interval(difference, low, high, int(n), method)
+            for plan, outcome, year, difference, low, high, n, method in zip(
+                table["scenario"],
+                table["outcome"],
+                table["year"],
+                table["difference"],
+                table["low"],
+                table["high"],
+                table["n"],
+                table["method"],
+                strict=True,
+            )
+        }
 
     def result(self, plan: str) -> Results:
         """The runs of the scenario named ``plan`` (a plan or the baseline)."""
