@@ -128,3 +128,21 @@ def test_the_sweeps_package_names_resolve():
     assert sweeps.load_sweep is load_sweep
     for name in sweeps.__all__:
         assert getattr(sweeps, name) is not None
+
+
+def test_planning_a_sweep_imports_no_pandas(tmp_path):
+    # the sweep file, its design and the tasks for the workers: plain arrays
+    # (pandas comes with pyarrow when results are written, not before)
+    sweep = tmp_path / "tiny.toml"
+    sweep.write_text(
+        'scenario = "plc"\nyears = 1\nreplicates = 2\noutcomes = ["annual_gain"]\n'
+        '[design]\ntype = "factorial"\n[factors]\nmastery_rate = [0.1, 0.3]\n'
+        'support_model = ["coaching", "train_the_trainer"]\n[parameters]\nn_students = 120\n'
+    )
+    code = f"""
+from analysis.experiments.sweeps.spec import load_sweep
+sweep = load_sweep({str(sweep)!r})
+design = sweep.design()
+assert design.size == 4 and design.values(3)["support_model"] == "train_the_trainer"
+"""
+    assert loaded_after(code) == []

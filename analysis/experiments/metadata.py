@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from simulation import SOURCES, Parameters
 from simulation.outcomes import REGISTRY
+
+if TYPE_CHECKING:  # a sweep's main process writes Parquet without pandas
+    import pandas as pd
 
 #: Columns that identify a run or a row.
 IDENTIFIERS = {

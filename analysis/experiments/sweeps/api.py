@@ -14,8 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analysis.experiments.clusters import check_scheduler_address, make_engine
 from analysis.experiments.engines import Engine
@@ -27,6 +26,9 @@ from analysis.experiments.sweeps.results import new_manifest, read_runs
 from analysis.experiments.sweeps.runner import PointJob, Task, TaskResult, point_runs
 from analysis.experiments.sweeps.spec import Sweep, load_sweep
 from analysis.experiments.sweeps.store import ResultStore
+
+if TYPE_CHECKING:  # returned to notebooks; a sweep from the command line needs no pandas
+    import pandas as pd
 
 Progress = Callable[[int, int], None]
 

@@ -12,10 +12,12 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DESIGNS = ("factorial", "lhs", "sobol", "morris")
 DISTRIBUTIONS = ("uniform", "loguniform", "normal", "triangular")
@@ -141,10 +143,11 @@ class Design:
     kind : str
         One of :data:`DESIGNS`.
     factors : tuple of Factor
-    points : pandas.DataFrame
-        One row per design point (index ``point`` = 0, 1, ...), one column
-        per factor with its value; sampled designs add ``unit:<factor>``
-        columns with the unit-hypercube coordinates the values came from.
+    columns : dict of str to numpy.ndarray
+        One array per factor with its value at each design point (point 0,
+        1, ...); sampled designs add ``unit:<factor>`` arrays with the
+        unit-hypercube coordinates the values came from. Plain arrays: a
+        sweep needs no pandas (:attr:`points` is the same as a table).
     options : dict
         Design settings (``n``, ``second_order``, ``samples``,
         ``trajectories``, ``levels``, ``seed``).
@@ -152,13 +155,22 @@ class Design:
 
     kind: str
     factors: tuple[Factor, ...]
-    points: pd.DataFrame
+    columns: dict[str, np.ndarray]
     options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
         """Number of design points."""
-        return len(self.points)
+        return len(self.columns[self.factors[0].name])
+
+    @property
+    def points(self) -> pd.DataFrame:
+        """The design as a table: one row per point (index ``point``), one column per array."""
+        import pandas as pd
+
+        points = pd.DataFrame(self.columns)
+        points.index.name = "point"
+        return points
 
     @property
     def names(self) -> list[str]:
@@ -167,7 +179,7 @@ class Design:
 
     def unit(self) -> np.ndarray:
         """Unit-hypercube coordinates, one row per point (sampled designs)."""
-        return self.points[[UNIT_PREFIX + n for n in self.names]].to_numpy(dtype=float)
+        return np.column_stack([self.columns[UNIT_PREFIX + n] for n in self.names]).astype(float)
 
     def problem(self) -> dict[str, Any]:
         """SALib's problem dictionary over the unit hypercube."""
@@ -179,7 +191,15 @@ class Design:
 
     def values(self, point: int) -> dict[str, Any]:
         """Factor values of one design point, as plain Python values."""
-        return {name: _plain(self.points[name].iat[point]) for name in self.names}
+        return {name: _plain(self.columns[name][point]) for name in self.names}
+
+
+def _column(values: Sequence[Any]) -> np.ndarray:
+    """A factor's values as one array: numbers as numbers, words as Python strings."""
+    values = list(values)
+    if any(isinstance(value, str) for value in values):
+        return np.array(values, dtype=object)
+    return np.asarray(values)
 
 
 def _plain(value: Any) -> Any:
@@ -222,9 +242,8 @@ def make_design(kind: str, factors: Sequence[Factor], *, seed: int = 1, **option
         raise ValueError("factor names must differ")
     if kind == "factorial":
         grid = list(itertools.product(*(f.grid() for f in factors)))
-        points = pd.DataFrame(grid, columns=names)
-        points.index.name = "point"
-        return Design(kind, factors, points, {"seed": seed})
+        columns = {name: _column([row[j] for row in grid]) for j, name in enumerate(names)}
+        return Design(kind, factors, columns, {"seed": seed})
     problem = {"num_vars": len(factors), "names": names, "bounds": [[0.0, 1.0]] * len(factors)}
     if kind == "lhs":
         from SALib.sample import latin
@@ -246,8 +265,6 @@ def make_design(kind: str, factors: Sequence[Factor], *, seed: int = 1, **option
         opts = {"trajectories": trajectories, "levels": levels}
     else:
         raise ValueError(f"unknown design {kind!r}; designs: {', '.join(DESIGNS)}")
-    columns: dict[str, Any] = {f.name: f.from_unit(unit[:, j]) for j, f in enumerate(factors)}
+    columns = {f.name: _column(f.from_unit(unit[:, j])) for j, f in enumerate(factors)}
     columns.update({UNIT_PREFIX + f.name: unit[:, j] for j, f in enumerate(factors)})
-    points = pd.DataFrame(columns)
-    points.index.name = "point"
-    return Design(kind, factors, points, {**opts, "seed": seed})
+    return Design(kind, factors, columns, {**opts, "seed": seed})

@@ -9,14 +9,17 @@ import datetime
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+import numpy as np
 
 from analysis.experiments.files import version, write_with
 from analysis.experiments.metadata import with_metadata
 from analysis.experiments.sweeps.design import UNIT_PREFIX, Design, Factor, make_design
 from simulation import InputError
+
+if TYPE_CHECKING:  # read where asked for: a sweep itself needs no pandas
+    import pandas as pd
 
 MANIFEST = "manifest.json"
 DESIGN = "design.parquet"
@@ -135,10 +138,14 @@ def load_design(
     options = {k: v for k, v in manifest["design"].items() if k not in ("type", "factors")}
     file = path / DESIGN
     try:
-        points = pd.read_parquet(file).set_index("point")
-        if len(points) != manifest["points"] or not {f.name for f in factors} <= set(points):
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(file)
+        columns = {name: table[name].to_numpy() for name in table.column_names}
+        points = columns.pop("point", np.arange(0))
+        if len(points) != manifest["points"] or not {f.name for f in factors} <= set(columns):
             raise ValueError("it does not match the manifest")
-        return Design(manifest["design"]["type"], factors, points, options), None
+        return Design(manifest["design"]["type"], factors, columns, options), None
     except Exception as error:  # missing, truncated, not Parquet, or another design
         problem = "missing" if not file.exists() else f"damaged ({_first_line(error)})"
     design = design_from_manifest(manifest)
@@ -161,7 +168,7 @@ def write_design(path: Path, design: Design) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(design.points.reset_index(), preserve_index=False)
+    table = pa.table({"point": np.arange(design.size, dtype=np.int64), **design.columns})
     table = table.cast(with_metadata(table.schema))
     write_with(path / DESIGN, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 

@@ -79,7 +79,7 @@ class ResultStore:
         self.notes: list[str] = []
         self._schema = runs_schema(manifest)
         self._trajectory_schema = trajectories_schema(manifest)
-        self._factor_values = {f.name: design.points[f.name].to_numpy() for f in design.factors}
+        self._factor_values = {f.name: design.columns[f.name] for f in design.factors}
 
     # ------------------------------------------------------------ opening
     @classmethod
@@ -189,9 +189,7 @@ class ResultStore:
             self.design, note = load_design(self.path, old, repair=True)
             if note:
                 self.notes.append(note)
-            self._factor_values = {
-                f.name: self.design.points[f.name].to_numpy() for f in self.design.factors
-            }
+            self._factor_values = {f.name: self.design.columns[f.name] for f in self.design.factors}
         (self.path / RUNS).mkdir(exist_ok=True)
         if new["trajectories"]:
             (self.path / TRAJECTORIES).mkdir(exist_ok=True)
