@@ -8,6 +8,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats
 
 from analysis.experiments import files as outputs
@@ -18,9 +20,18 @@ from analysis.statistics.intervals import (
     differences,
     mean_interval,
     paired_difference,
+    t_quantile,
     welch_difference,
 )
 from simulation import InputError
+
+
+@given(
+    st.floats(0.5, 0.9999),
+    st.one_of(st.integers(1, 5000), st.floats(1.0, 1e4, allow_nan=False)),
+)
+def test_t_quantile_is_scipy_stats_t_ppf_to_the_bit(q, df):
+    assert t_quantile(q, df) == stats.t.ppf(q, df)
 
 
 def test_paired_interval_matches_scipy():

@@ -7,6 +7,7 @@ which writes it all or nothing, ``run.json`` last.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 
@@ -15,6 +16,7 @@ from analysis.experiments.metadata import parquet_bytes
 from analysis.experiments.replicates import Results
 from analysis.reports import plots
 from analysis.reports.comparison import figures, report_blocks, to_html, to_markdown
+from analysis.reports.drawing import draw
 from analysis.statistics.compare import Comparison
 from scenarios import Scenario
 from simulation.outcomes import reported
@@ -50,10 +52,13 @@ def run_files(results: Results, plots_wanted: bool) -> dict[str, bytes]:
     if results.scenario.rules:
         files["decisions.csv"] = _csv(results.decisions)
     if plots_wanted:
-        files["plots/overview.png"] = plots.overview_figure([results])
-        files["plots/sources.png"] = plots.sources_by_year_figure(results)
+        makers = {
+            "plots/overview.png": partial(plots.overview_figure, [results]),
+            "plots/sources.png": partial(plots.sources_by_year_figure, results),
+        }
         for outcome in reported():
-            files[f"plots/{outcome}.png"] = plots.outcome_figure([results], outcome)
+            makers[f"plots/{outcome}.png"] = partial(plots.outcome_figure, [results], outcome)
+        files.update(draw(makers))
     return files
 
 

@@ -17,12 +17,12 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.experiments.replicates import Results
 from analysis.reports.glyphs import make_drawable
 from analysis.reports.wording import SOURCE_NAMES, TSES_POINTS, label
 from analysis.statistics.compare import Comparison
+from analysis.statistics.intervals import t_quantile
 from simulation import SOURCES, WEEKS_PER_YEAR
 from simulation.outcomes import REGISTRY, reported
 
@@ -115,7 +115,7 @@ def _bands(frame: pd.DataFrame, x: str, outcomes: Sequence[str]) -> dict[str, pd
     bands = {}
     for outcome in outcomes:
         out = pd.DataFrame({name: table[outcome] for name, table in stats_by.items()})
-        t = stats.t.ppf(0.975, np.maximum(out["n"] - 1, 1))
+        t = t_quantile(0.975, np.maximum(out["n"] - 1, 1))
         half = np.where(out["n"] > 1, t * out["sd"] / np.sqrt(out["n"].clip(lower=1)), 0.0)
         out["low"], out["high"] = out["mean"] - half, out["mean"] + half
         bands[outcome] = out.reset_index()

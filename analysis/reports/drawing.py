@@ -1,0 +1,71 @@
+"""Drawing a report's figures on every core: matplotlib is single-threaded and slow.
+
+A comparison report has three figures per question, ``staffroom run`` a
+dozen; drawn one after another they take longer than the runs. Where the
+platform forks cheaply and safely (Linux, in a process with no other
+thread), :func:`draw` forks one child per core after the data is in
+memory: a child inherits the results and matplotlib already loaded, so
+nothing is sent to it but a figure's number, and it sends back PNG bytes.
+Each figure is drawn by the same function on the same data as it would
+be in this process, so the files are identical either way; elsewhere the
+figures are drawn here, one by one.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+import threading
+import warnings
+from collections.abc import Callable, Mapping
+
+from analysis.experiments.workers import usable_cores
+
+#: The figures being drawn: set before the children fork, read by them.
+_pending: list[Callable[[], bytes]] = []
+
+
+def _draw_one(index: int) -> bytes:
+    return _pending[index]()
+
+
+def _can_fork() -> bool:
+    """Whether forking now is safe: Linux, and no other Python thread to be copied mid-work."""
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def draw(
+    makers: Mapping[str, Callable[[], bytes]], processes: int | None = None
+) -> dict[str, bytes]:
+    """Every figure's PNG bytes by name: ``makers[name]()``, on up to ``processes`` cores.
+
+    Parameters
+    ----------
+    makers : mapping of str to callable
+        What draws each figure (no arguments, returns PNG bytes), by file name.
+        List the costliest first: they are handed out in order.
+    processes : int, optional
+        Processes to draw in (default: the cores this process may use).
+
+    Returns
+    -------
+    dict of str to bytes
+        In the order of ``makers``.
+    """
+    names = list(makers)
+    processes = min(processes or usable_cores(), len(names))
+    if processes < 2 or not _can_fork():
+        return {name: makers[name]() for name in names}
+    _pending[:] = [makers[name] for name in names]
+    try:
+        with warnings.catch_warnings():
+            # Python 3.12 warns about any thread; the only ones left here are
+            # native pools (OpenBLAS, Arrow, jemalloc), which re-arm after a fork
+            warnings.filterwarnings(
+                "ignore", "This process .* is multi-threaded", DeprecationWarning
+            )
+            with multiprocessing.get_context("fork").Pool(processes) as pool:
+                drawn = pool.map(_draw_one, range(len(names)), chunksize=1)
+    finally:
+        _pending.clear()
+    return dict(zip(names, drawn, strict=True))
