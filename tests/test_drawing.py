@@ -1,49 +1,74 @@
-"""Figures drawn on several cores are the figures drawn one by one."""
+"""Figures drawn on several cores are the figures drawn one by one.
+
+The forking path is checked in a fresh interpreter: under pytest-xdist
+this process has a Python thread of its own, and :func:`draw` then draws
+here, one figure after another.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import threading
 from functools import partial
+from pathlib import Path
 
 import pytest
 
 from analysis.reports.drawing import draw
 
+ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux")
 
+PROBE = """
+import hashlib, json, os
+from functools import partial
+from matplotlib.figure import Figure
+from analysis.reports.drawing import draw
+from analysis.reports.plots import png
 
-def _figure(k: int) -> bytes:
-    from matplotlib.figure import Figure
-
-    from analysis.reports.plots import png
-
+def figure(k):
     figure = Figure(figsize=(3, 2))
     axes = figure.add_subplot()
     axes.plot(range(k + 2), [v * k for v in range(k + 2)], label=f"plan {k}")
     axes.legend()
     return png(figure)
 
+def where(k):
+    return f"{k}:{os.getpid()}".encode()
+
+figures = {f"f{k}.png": partial(figure, k) for k in range(5)}
+alone, together = draw(figures, processes=1), draw(figures, processes=2)
+print(json.dumps({
+    "same": alone == together,
+    "order": list(together) == list(figures),
+    "here": os.getpid(),
+    "drawn_by": [v.decode() for v in draw({k: partial(where, k) for k in range(4)}, 2).values()],
+}))
+"""
+
+
+def test_figures_drawn_in_children_are_the_same_bytes_in_the_same_order():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    probe = json.loads(done.stdout.splitlines()[-1])
+    assert probe["same"] and probe["order"]
+    ids = [entry.split(":") for entry in probe["drawn_by"]]
+    assert [k for k, _ in ids] == ["0", "1", "2", "3"]
+    assert all(int(pid) != probe["here"] for _, pid in ids), "drawn in forked children"
+
 
 def _where(k: int) -> bytes:
     return f"{k}:{os.getpid()}".encode()
 
 
-def test_figures_drawn_in_children_are_the_same_bytes_in_the_same_order():
-    makers = {f"f{k}.png": partial(_figure, k) for k in range(5)}
-    alone = draw(makers, processes=1)
-    together = draw(makers, processes=2)
-    assert list(together) == list(makers)
-    assert together == alone
-
-
-def test_children_draw_when_they_can_and_this_process_when_a_thread_runs():
+def test_with_another_python_thread_figures_are_drawn_in_this_process():
     makers = {f"f{k}": partial(_where, k) for k in range(4)}
-    here = str(os.getpid())
-    drawn = draw(makers, processes=2)
-    assert [v.split(b":")[0] for v in drawn.values()] == [b"0", b"1", b"2", b"3"]
-    assert all(v.split(b":")[1].decode() != here for v in drawn.values())
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
@@ -52,4 +77,5 @@ def test_children_draw_when_they_can_and_this_process_when_a_thread_runs():
     finally:
         stop.set()
         thread.join()
-    assert all(v.split(b":")[1].decode() == here for v in drawn.values())
+    assert list(drawn) == list(makers)
+    assert all(v.split(b":")[1].decode() == str(os.getpid()) for v in drawn.values())
