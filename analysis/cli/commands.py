@@ -160,8 +160,8 @@ def run(
 
     Example: staffroom run plc --replicates 20 --years 3 --out results/plc
     """
-    from analysis.reports.comparison import run_table
     from analysis.reports.outputs import about, replicate_seeds, run_files
+    from analysis.reports.terminal import run_table
     from scenarios import load
 
     planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
@@ -320,8 +320,8 @@ def _report(
     intro: str = "",
 ) -> None:
     """``compare`` and ``demo``: write the report and tables, print the tables and where."""
-    from analysis.reports.comparison import terminal_table
     from analysis.reports.outputs import about, report_files
+    from analysis.reports.terminal import terminal_table
 
     files = report_files(comparisons, title, intro)
     report = folder.commit(files, about(folder.command, planned))["report.html"]

@@ -12,8 +12,6 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
-from rich.table import Table
-
 from analysis.experiments.files import version
 from analysis.experiments.replicates import Results
 from analysis.reports import plots
@@ -48,7 +46,7 @@ from analysis.statistics.intervals import Interval, differences, mean_interval
 from simulation import SOURCES
 from simulation.outcomes import get, reported
 
-__all__ = ["figures", "report_blocks", "run_table", "terminal_table", "to_html", "to_markdown"]
+__all__ = ["figures", "report_blocks", "to_html", "to_markdown"]
 
 
 # the comparison report
@@ -156,13 +154,13 @@ def _levels_table(comparison: Comparison) -> TableBlock:
     """Each scenario's mean at the end of the run, for orientation."""
     results = [comparison.baseline, *comparison.plans]
     rows = tuple(
-        (label(o), *(level(_end_mean(r, o, comparison.years), o) for r in results))
+        (label(o), *(level(end_mean(r, o, comparison.years), o) for r in results))
         for o in reported()
     )
     return TableBlock(("outcome", *(r.scenario.name for r in results)), rows)
 
 
-def _end_mean(result: Results, outcome: str, year: int) -> float:
+def end_mean(result: Results, outcome: str, year: int) -> float:
     return mean_interval(result.summary.loc[result.summary["year"] == year, outcome]).estimate
 
 
@@ -194,7 +192,7 @@ def blueprint_blocks(comparison: Comparison) -> list[Block]:
             )
             continue
         for k, outcome in enumerate(item.outcomes):
-            cells = [level(_end_mean(comparison.baseline, outcome, year), outcome)]
+            cells = [level(end_mean(comparison.baseline, outcome, year), outcome)]
             for plan in comparison.plans:
                 table = diffs[plan.scenario.name]
                 row = table[(table["outcome"] == outcome) & (table["year"] == year)].iloc[0]
@@ -368,53 +366,3 @@ def report_blocks(comparisons: Sequence[Comparison], title: str, intro: str = ""
 
 def _drawing_order(name: str) -> int:
     return ("trajectories.png", "differences.png", "sources.png").index(name.rsplit("_", 1)[-1])
-
-
-# terminal tables
-
-
-def terminal_table(comparison: Comparison) -> Table:
-    """A compact table: each plan's difference from the baseline in the last year."""
-    year = comparison.years
-    base = comparison.baseline.scenario.name
-    title = comparison.question or f"Difference from {base}"
-    table = Table(
-        title=f"{title}\nEnd of year {year}, {comparison.replicates} runs each; "
-        "difference ± 95% CI (green better, red worse, dim no clear difference)",
-        title_justify="left",
-    )
-    table.add_column("outcome")
-    table.add_column(base, justify="right", style="dim")
-    for plan in comparison.plans:
-        table.add_column(f"{plan.scenario.name} − baseline", justify="right")
-    for outcome in reported():
-        cells = [label(outcome), level(_end_mean(comparison.baseline, outcome, year), outcome)]
-        for plan in comparison.plans:
-            interval = comparison.interval(plan.scenario.name, outcome, year)
-            verdict = judgement(interval, outcome)
-            style = {"better": "green", "worse": "red", "no clear difference": "dim"}.get(
-                verdict, ""
-            )
-            text = signed(interval, outcome, compact=True)
-            cells.append(f"[{style}]{text}[/]" if style else text)
-        table.add_row(*cells)
-    return table
-
-
-def run_table(results: Results) -> Table:
-    """End-of-year means of the key outcomes with their 95% intervals."""
-    s = results.scenario
-    table = Table(
-        title=f"{s.name}: mean of {s.replicates} runs at the end of each year ± 95% CI",
-        title_justify="left",
-    )
-    table.add_column("outcome")
-    for year in range(1, s.years + 1):
-        table.add_column(f"year {year}", justify="right")
-    for outcome in reported():
-        cells = [label(outcome)]
-        for year in range(1, s.years + 1):
-            interval = mean_interval(results.summary.loc[results.summary["year"] == year, outcome])
-            cells.append(signed(interval, outcome, compact=True).removeprefix("+"))
-        table.add_row(*cells)
-    return table

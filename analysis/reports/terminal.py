@@ -1,0 +1,59 @@
+"""The tables ``run``, ``compare`` and ``demo`` print on the terminal (rich)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from analysis.experiments.replicates import Results
+from analysis.reports.comparison import end_mean
+from analysis.reports.wording import judgement, label, level, signed
+from analysis.statistics.compare import Comparison
+from analysis.statistics.intervals import mean_interval
+from simulation.outcomes import reported
+
+
+def terminal_table(comparison: Comparison) -> Table:
+    """A compact table: each plan's difference from the baseline in the last year."""
+    year = comparison.years
+    base = comparison.baseline.scenario.name
+    title = comparison.question or f"Difference from {base}"
+    table = Table(
+        title=f"{title}\nEnd of year {year}, {comparison.replicates} runs each; "
+        "difference ± 95% CI (green better, red worse, dim no clear difference)",
+        title_justify="left",
+    )
+    table.add_column("outcome")
+    table.add_column(base, justify="right", style="dim")
+    for plan in comparison.plans:
+        table.add_column(f"{plan.scenario.name} − baseline", justify="right")
+    for outcome in reported():
+        cells = [label(outcome), level(end_mean(comparison.baseline, outcome, year), outcome)]
+        for plan in comparison.plans:
+            interval = comparison.interval(plan.scenario.name, outcome, year)
+            verdict = judgement(interval, outcome)
+            style = {"better": "green", "worse": "red", "no clear difference": "dim"}.get(
+                verdict, ""
+            )
+            text = signed(interval, outcome, compact=True)
+            cells.append(f"[{style}]{text}[/]" if style else text)
+        table.add_row(*cells)
+    return table
+
+
+def run_table(results: Results) -> Table:
+    """End-of-year means of the key outcomes with their 95% intervals."""
+    s = results.scenario
+    table = Table(
+        title=f"{s.name}: mean of {s.replicates} runs at the end of each year ± 95% CI",
+        title_justify="left",
+    )
+    table.add_column("outcome")
+    for year in range(1, s.years + 1):
+        table.add_column(f"year {year}", justify="right")
+    for outcome in reported():
+        cells = [label(outcome)]
+        for year in range(1, s.years + 1):
+            interval = mean_interval(results.summary.loc[results.summary["year"] == year, outcome])
+            cells.append(signed(interval, outcome, compact=True).removeprefix("+"))
+        table.add_row(*cells)
+    return table
