@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux")
 
 PROBE = """
-import hashlib, json, os
+import hashlib, json, os, signal
 from functools import partial
 from matplotlib.figure import Figure
 from analysis.reports.drawing import draw
@@ -39,6 +39,11 @@ def figure(k):
 def where(k):
     return f"{k}:{os.getpid()}".encode()
 
+def handlers():
+    return f"{signal.getsignal(signal.SIGINT)!r} {signal.getsignal(signal.SIGTERM)!r}".encode()
+
+signal.signal(signal.SIGTERM, lambda *_: None)  # as the command line's: raises in this process
+
 figures = {f"f{k}.png": partial(figure, k) for k in range(5)}
 alone, together = draw(figures, processes=1), draw(figures, processes=2)
 print(json.dumps({
@@ -46,6 +51,7 @@ print(json.dumps({
     "order": list(together) == list(figures),
     "here": os.getpid(),
     "drawn_by": [v.decode() for v in draw({k: partial(where, k) for k in range(4)}, 2).values()],
+    "child_handlers": draw({"a": handlers, "b": handlers}, 2)["a"].decode(),
 }))
 """
 
@@ -61,6 +67,8 @@ def test_figures_drawn_in_children_are_the_same_bytes_in_the_same_order():
     ids = [entry.split(":") for entry in probe["drawn_by"]]
     assert [k for k, _ in ids] == ["0", "1", "2", "3"]
     assert all(int(pid) != probe["here"] for _, pid in ids), "drawn in forked children"
+    # Ctrl-C is left to the parent; the pool's SIGTERM ends a child without a traceback
+    assert probe["child_handlers"] == "<Handlers.SIG_IGN: 1> <Handlers.SIG_DFL: 0>"
 
 
 def _where(k: int) -> bytes:

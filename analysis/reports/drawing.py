@@ -14,6 +14,7 @@ figures are drawn here, one by one.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import sys
 import threading
 import warnings
@@ -27,6 +28,16 @@ _pending: list[Callable[[], bytes]] = []
 
 def _draw_one(index: int) -> bytes:
     return _pending[index]()
+
+
+def _quiet_child() -> None:
+    """A child leaves Ctrl-C to this process, and SIGTERM (the pool's stop) ends it silently.
+
+    It was forked with this process's handlers, which raise exceptions and
+    would print a traceback per child.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _can_fork() -> bool:
@@ -57,15 +68,18 @@ def draw(
     if processes < 2 or not _can_fork():
         return {name: makers[name]() for name in names}
     _pending[:] = [makers[name] for name in names]
+    with warnings.catch_warnings():
+        # Python 3.12 warns about any thread; the only ones left here are
+        # native pools (OpenBLAS, Arrow, jemalloc), which re-arm after a fork
+        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+        pool = multiprocessing.get_context("fork").Pool(processes, _quiet_child)
     try:
-        with warnings.catch_warnings():
-            # Python 3.12 warns about any thread; the only ones left here are
-            # native pools (OpenBLAS, Arrow, jemalloc), which re-arm after a fork
-            warnings.filterwarnings(
-                "ignore", "This process .* is multi-threaded", DeprecationWarning
-            )
-            with multiprocessing.get_context("fork").Pool(processes) as pool:
-                drawn = pool.map(_draw_one, range(len(names)), chunksize=1)
+        drawn = pool.map(_draw_one, range(len(names)), chunksize=1)
+        pool.close()  # the children finish and exit on their own
+    except BaseException:
+        pool.terminate()  # Ctrl-C or an error: stop them now
+        raise
     finally:
+        pool.join()
         _pending.clear()
     return dict(zip(names, drawn, strict=True))
