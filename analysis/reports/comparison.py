@@ -46,7 +46,7 @@ from analysis.statistics.intervals import Interval, differences, mean_interval
 from simulation import SOURCES
 from simulation.outcomes import get, reported
 
-__all__ = ["figures", "report_blocks", "to_html", "to_markdown"]
+__all__ = ["figures", "report_blocks", "report_figures", "to_html", "to_markdown"]
 
 
 # the comparison report
@@ -340,8 +340,31 @@ def one_page(comparisons: Sequence[Comparison], title: str, intro: str = "") -> 
     return Section("one-page", tuple(blocks))
 
 
-def report_blocks(comparisons: Sequence[Comparison], title: str, intro: str = "") -> list[Block]:
-    """A whole report: the one-page answer, reading guide, each comparison, method."""
+def _prefixes(comparisons: Sequence[Comparison]) -> list[str]:
+    """Figure name prefixes that keep several comparisons' figures apart (none for one)."""
+    return [f"q{k}_" if len(comparisons) > 1 else "" for k in range(1, len(comparisons) + 1)]
+
+
+def report_figures(comparisons: Sequence[Comparison]) -> dict[str, Callable[[], bytes]]:
+    """What draws each figure of a report, by file name, the costliest first."""
+    makers = [
+        item
+        for comparison, prefix in zip(comparisons, _prefixes(comparisons), strict=True)
+        for item in comparison_figures(comparison, prefix).items()
+    ]
+    return dict(sorted(makers, key=lambda item: _drawing_order(item[0])))
+
+
+def report_blocks(
+    comparisons: Sequence[Comparison],
+    title: str,
+    intro: str = "",
+    figures: Mapping[str, bytes] | None = None,
+) -> list[Block]:
+    """A whole report: the one-page answer, reading guide, each comparison, method.
+
+    ``figures`` are the drawn :func:`report_figures` (drawn here if not given).
+    """
     blocks: list[Block] = [one_page(comparisons, title, intro)]
     blocks += [
         Heading(2, "How to read this report"),
@@ -351,15 +374,8 @@ def report_blocks(comparisons: Sequence[Comparison], title: str, intro: str = ""
         ),
         _glossary(),
     ]
-    prefixes = [f"q{k}_" if len(comparisons) > 1 else "" for k in range(1, len(comparisons) + 1)]
-    makers = [
-        item
-        for c, p in zip(comparisons, prefixes, strict=True)
-        for item in comparison_figures(c, p).items()
-    ]
-    # the grids first: the costliest figures are handed out first
-    drawn = draw(dict(sorted(makers, key=lambda item: _drawing_order(item[0]))))
-    for comparison, prefix in zip(comparisons, prefixes, strict=True):
+    drawn = figures if figures is not None else draw(report_figures(comparisons))
+    for comparison, prefix in zip(comparisons, _prefixes(comparisons), strict=True):
         blocks += comparison_blocks(comparison, drawn, prefix)
     return blocks + _method(comparisons)
 

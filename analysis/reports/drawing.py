@@ -45,6 +45,54 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
+class Drawing:
+    """Figures being drawn in forked children while this process goes on with other work.
+
+    Started with every figure's maker; :meth:`result` waits for the PNG
+    bytes. Where forking is not safe the figures are drawn at once, here.
+    Use it as a context manager, so that an error or Ctrl-C stops the children.
+    """
+
+    def __init__(
+        self, makers: Mapping[str, Callable[[], bytes]], processes: int | None = None
+    ) -> None:
+        self.names = list(makers)
+        processes = min(processes or usable_cores(), len(self.names))
+        self._pool = None
+        if processes < 2 or not _can_fork():
+            self._drawn = [makers[name]() for name in self.names]
+            return
+        _pending[:] = [makers[name] for name in self.names]
+        with warnings.catch_warnings():
+            # Python 3.12 warns about any thread; the only ones left here are
+            # native pools (OpenBLAS, Arrow, jemalloc), which re-arm after a fork
+            warnings.filterwarnings(
+                "ignore", "This process .* is multi-threaded", DeprecationWarning
+            )
+            self._pool = multiprocessing.get_context("fork").Pool(processes, _quiet_child)
+        self._async = self._pool.map_async(_draw_one, range(len(self.names)), chunksize=1)
+
+    def result(self) -> dict[str, bytes]:
+        """Every figure's PNG bytes by name, in the order given (waits for the children)."""
+        if self._pool is not None:
+            self._drawn = self._async.get()
+            self._pool.close()  # the children finish and exit on their own
+            self._pool.join()
+            self._pool = None
+            _pending.clear()
+        return dict(zip(self.names, self._drawn, strict=True))
+
+    def __enter__(self) -> Drawing:
+        return self
+
+    def __exit__(self, *error) -> None:
+        if self._pool is not None:  # an error or Ctrl-C before the result: stop them now
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+            _pending.clear()
+
+
 def draw(
     makers: Mapping[str, Callable[[], bytes]], processes: int | None = None
 ) -> dict[str, bytes]:
@@ -63,23 +111,5 @@ def draw(
     dict of str to bytes
         In the order of ``makers``.
     """
-    names = list(makers)
-    processes = min(processes or usable_cores(), len(names))
-    if processes < 2 or not _can_fork():
-        return {name: makers[name]() for name in names}
-    _pending[:] = [makers[name] for name in names]
-    with warnings.catch_warnings():
-        # Python 3.12 warns about any thread; the only ones left here are
-        # native pools (OpenBLAS, Arrow, jemalloc), which re-arm after a fork
-        warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
-        pool = multiprocessing.get_context("fork").Pool(processes, _quiet_child)
-    try:
-        drawn = pool.map(_draw_one, range(len(names)), chunksize=1)
-        pool.close()  # the children finish and exit on their own
-    except BaseException:
-        pool.terminate()  # Ctrl-C or an error: stop them now
-        raise
-    finally:
-        pool.join()
-        _pending.clear()
-    return dict(zip(names, drawn, strict=True))
+    with Drawing(makers, processes) as drawing:
+        return drawing.result()

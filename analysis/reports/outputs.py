@@ -15,8 +15,14 @@ from analysis.experiments.files import version
 from analysis.experiments.metadata import parquet_bytes
 from analysis.experiments.replicates import Results
 from analysis.reports import plots
-from analysis.reports.comparison import figures, report_blocks, to_html, to_markdown
-from analysis.reports.drawing import draw
+from analysis.reports.comparison import (
+    figures,
+    report_blocks,
+    report_figures,
+    to_html,
+    to_markdown,
+)
+from analysis.reports.drawing import Drawing, draw
 from analysis.statistics.compare import Comparison
 from scenarios import Scenario
 from simulation.outcomes import reported
@@ -67,12 +73,12 @@ def replicate_seeds(results: Results) -> list[int]:
     return [int(s) for s in results.summary.drop_duplicates("replicate")["seed"]]
 
 
-def report_files(
-    comparisons: Sequence[Comparison], title: str, intro: str = ""
-) -> dict[str, bytes]:
-    """``compare`` and ``demo``: report.md, report.html, plots/ and the tidy tables."""
-    blocks = report_blocks(comparisons, title, intro)
-    files = {f"plots/{name}": data for name, data in figures(blocks).items()}
+def _runs(comparisons: Sequence[Comparison]) -> dict[str, Results]:
+    return {r.scenario.name: r for c in comparisons for r in [c.baseline, *c.plans]}
+
+
+def _report_tables(comparisons: Sequence[Comparison]) -> dict[str, pd.DataFrame]:
+    """The tidy tables of a comparison report, by file name."""
     tables = {
         "differences.csv": pd.concat(
             [c.differences.assign(baseline=c.baseline.scenario.name) for c in comparisons],
@@ -82,9 +88,10 @@ def report_files(
             [c.sources.assign(baseline=c.baseline.scenario.name) for c in comparisons],
             ignore_index=True,
         ),
+        "summary.csv": pd.concat(
+            [r.summary for r in _runs(comparisons).values()], ignore_index=True
+        ),
     }
-    runs = {r.scenario.name: r for c in comparisons for r in [c.baseline, *c.plans]}
-    tables["summary.csv"] = pd.concat([r.summary for r in runs.values()], ignore_index=True)
     decisions = [
         r.decisions for c in comparisons for r in [c.baseline, *c.plans] if r.scenario.rules
     ]
@@ -92,11 +99,25 @@ def report_files(
         tables["decisions.csv"] = pd.concat(decisions, ignore_index=True).drop_duplicates(
             ["scenario", "replicate", "rule", "step"]
         )
-    for name, frame in tables.items():
-        files[name] = _csv(frame)
-    files["trajectories.parquet"] = parquet_bytes(
-        pd.concat([r.trajectories for r in runs.values()], ignore_index=True)
-    )
+    return tables
+
+
+def report_files(
+    comparisons: Sequence[Comparison], title: str, intro: str = ""
+) -> dict[str, bytes]:
+    """``compare`` and ``demo``: report.md, report.html, plots/ and the tidy tables.
+
+    The figures are drawn in other processes while this one writes the tables.
+    """
+    with Drawing(report_figures(comparisons)) as drawing:
+        tables = {name: _csv(frame) for name, frame in _report_tables(comparisons).items()}
+        trajectories = parquet_bytes(
+            pd.concat([r.trajectories for r in _runs(comparisons).values()], ignore_index=True)
+        )
+        blocks = report_blocks(comparisons, title, intro, drawing.result())
+    files = {f"plots/{name}": data for name, data in figures(blocks).items()}
+    files.update(tables)
+    files["trajectories.parquet"] = trajectories
     files["report.md"] = to_markdown(blocks).encode("utf-8")
     files["report.html"] = to_html(blocks, title).encode("utf-8")
     return files
