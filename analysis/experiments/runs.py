@@ -210,12 +210,6 @@ def build_ensemble(runs: Sequence[Run]) -> SchoolEnsemble:
     from simulation import SchoolEnsemble
 
     first = runs[0]
-    full = [Parameters.build(run.parameters) for run in runs]
-    varying = {
-        name: [getattr(p, name) for p in full]
-        for name in sorted(_free(first))
-        if len({getattr(p, name) for p in full}) > 1
-    }
     return SchoolEnsemble(
         [run.seed for run in runs],
         **first.parameters,
@@ -223,8 +217,26 @@ def build_ensemble(runs: Sequence[Run]) -> SchoolEnsemble:
         disabled=first.disabled,
         network=first.network,
         record_every=first.record_every,
-        varying=varying,
+        varying=_varying(runs),
     )
+
+
+def _varying(runs: Sequence[Run]) -> dict[str, list]:
+    """The parameters that differ between ``runs`` (which share a key): one value per run.
+
+    Read from the parameters the runs were given when they name the same
+    ones (a design's points do): a full build of every run's parameters
+    costs more than a school-week. Otherwise each run's parameters are
+    built whole and compared.
+    """
+    free = sorted(_free(runs[0]))
+    given = [run.parameters for run in runs]
+    if all(set(p) == set(given[0]) for p in given):
+        values = {name: [p[name] for p in given] for name in free if name in given[0]}
+    else:
+        full = [Parameters.build(p) for p in given]
+        values = {name: [getattr(p, name) for p in full] for name in free}
+    return {name: v for name, v in values.items() if len({repr(x) for x in v}) > 1}
 
 
 def execute_many(runs: Sequence[Run], enabled: bool | None = None) -> list[Any]:
