@@ -87,3 +87,21 @@ def test_with_another_python_thread_figures_are_drawn_in_this_process():
         thread.join()
     assert list(drawn) == list(makers)
     assert all(v.split(b":")[1].decode() == str(os.getpid()) for v in drawn.values())
+
+
+def test_a_child_that_dies_fails_the_drawing_instead_of_hanging():
+    probe = """
+import os
+from concurrent.futures.process import BrokenProcessPool
+from analysis.reports.drawing import draw
+try:
+    draw({"a": lambda: b"a", "b": lambda: os._exit(9), "c": lambda: b"c"}, processes=2)
+except BrokenProcessPool:
+    print("broken")
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "broken"

@@ -19,6 +19,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Mapping
+from concurrent.futures import ProcessPoolExecutor
 
 from analysis.experiments.workers import usable_cores
 
@@ -50,7 +51,9 @@ class Drawing:
 
     Started with every figure's maker; :meth:`result` waits for the PNG
     bytes. Where forking is not safe the figures are drawn at once, here.
-    Use it as a context manager, so that an error or Ctrl-C stops the children.
+    Use it as a context manager, so that an error or Ctrl-C stops the
+    children. A child that dies (out of memory) fails the drawing with
+    ``BrokenProcessPool`` instead of leaving it waiting.
     """
 
     def __init__(
@@ -58,7 +61,7 @@ class Drawing:
     ) -> None:
         self.names = list(makers)
         processes = min(processes or usable_cores(), len(self.names))
-        self._pool = None
+        self._pool: ProcessPoolExecutor | None = None
         if processes < 2 or not _can_fork():
             self._drawn = [makers[name]() for name in self.names]
             return
@@ -69,28 +72,30 @@ class Drawing:
             warnings.filterwarnings(
                 "ignore", "This process .* is multi-threaded", DeprecationWarning
             )
-            self._pool = multiprocessing.get_context("fork").Pool(processes, _quiet_child)
-        self._async = self._pool.map_async(_draw_one, range(len(self.names)), chunksize=1)
+            self._pool = ProcessPoolExecutor(
+                processes, multiprocessing.get_context("fork"), initializer=_quiet_child
+            )
+            # the children are forked at the first submission, before the pool's own threads
+            self._futures = [self._pool.submit(_draw_one, k) for k in range(len(self.names))]
 
     def result(self) -> dict[str, bytes]:
         """Every figure's PNG bytes by name, in the order given (waits for the children)."""
         if self._pool is not None:
-            self._drawn = self._async.get()
-            self._pool.close()  # the children finish and exit on their own
-            self._pool.join()
+            self._drawn = [future.result() for future in self._futures]
+            self._stop()
+        return dict(zip(self.names, self._drawn, strict=True))
+
+    def _stop(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
             _pending.clear()
-        return dict(zip(self.names, self._drawn, strict=True))
 
     def __enter__(self) -> Drawing:
         return self
 
     def __exit__(self, *error) -> None:
-        if self._pool is not None:  # an error or Ctrl-C before the result: stop them now
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
-            _pending.clear()
+        self._stop()  # after an error or Ctrl-C: figures not begun are dropped
 
 
 def draw(
