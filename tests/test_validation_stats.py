@@ -82,7 +82,12 @@ def test_bootstrap_interval_covers_a_ratio_of_means():
     for k in range(250):
         a = rng.normal(2.0, 0.4, 40)
         b = rng.normal(1.0, 0.2, 40)
-        e = bootstrap_ci(lambda idx, a=a, b=b: a[idx].mean() / b[idx].mean(), 40, draws=400, seed=k)
+        e = bootstrap_ci(
+            lambda idx, a=a, b=b: a[idx].mean(axis=-1) / b[idx].mean(axis=-1),
+            40,
+            draws=400,
+            seed=k,
+        )
         hits.append(e.low <= truth <= e.high)
     assert 0.89 <= coverage(hits) <= 0.99
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,10 @@ from analysis.experiments.runs import Run
 from analysis.experiments.seeds import replicate_seeds
 from scenarios import load
 from simulation import Intervention, Parameters
+
+# built-in scenarios are read once: the robustness analysis builds every arm again
+# for each of its variants (a Scenario is frozen; changes make copies)
+_builtin = cache(load)
 
 CULTURE = (
     "initial_self_efficacy",
@@ -87,7 +92,7 @@ def scenario_arm(
     robustness analysis moves calibration parameters. A ``diagnostic`` arm
     feeds only diagnostic claims and is left out of the robustness runs.
     """
-    loaded = load(scenario)
+    loaded = _builtin(scenario)
     fixed = dict(fixed or {})
     if changes or fixed:
         loaded = loaded.with_parameters(**changes, **fixed)

@@ -215,10 +215,12 @@ def timings_section(timings: dict[str, dict[str, float]], workers: int) -> list[
         "## Timings",
         "",
         f"Wall-clock seconds as measured with {workers} worker process(es) on this "
-        "machine (shared with other work, which inflates them), the CPU seconds of the "
-        "model runs (wherever they ran) and of the main process (analysis, model "
-        "fits), and from these an estimate of the time on 2 otherwise idle cores: "
-        "main CPU + runs' CPU / 2 (process start-up and data transfer left out).",
+        "machine (shared with other work, which inflates them), from a part's first run "
+        "to the end of its analysis (the parts overlap: each part is analysed while the "
+        "next part's runs go), the CPU seconds of the model runs (wherever they ran) and "
+        "of the main process (planning, analysis, model fits), and from these an "
+        "estimate of the time on 2 otherwise idle cores: (runs' CPU + main CPU) / 2 "
+        "(process start-up, data transfer and the last part's analysis left out).",
         "",
     ]
     rows = [
@@ -227,7 +229,7 @@ def timings_section(timings: dict[str, dict[str, float]], workers: int) -> list[
             f"{t['wall']:.0f}",
             f"{t['runs_cpu']:.0f}",
             f"{t['main_cpu']:.0f}",
-            f"{t['main_cpu'] + t['runs_cpu'] / 2:.0f}",
+            f"{(t['main_cpu'] + t['runs_cpu']) / 2:.0f}",
         ]
         for part, t in timings.items()
     ]

@@ -125,28 +125,35 @@ def ablation_differences(
     return diffs, years
 
 
-def impact(idx: np.ndarray, *parts: np.ndarray) -> float:
+def impact(idx: np.ndarray, *parts: np.ndarray) -> np.ndarray:
     """Root mean square over years of the distance between mean trajectories.
 
     Each part is a (replicates, years) array of paired differences; the
     distance in a year is the Euclidean norm of their means over the
-    replicates ``idx``. With the differences in the mean and in the SD of
-    teachers' TSES it is the 2-Wasserstein distance between normal
-    approximations of the two distributions of teachers' self-efficacy.
+    replicates ``idx``, one resample per row of ``idx`` (one value per row
+    returned). With the differences in the mean and in the SD of teachers'
+    TSES it is the 2-Wasserstein distance between normal approximations of
+    the two distributions of teachers' self-efficacy.
     """
-    squared = sum(part[idx].mean(axis=0) ** 2 for part in parts)
-    return float(np.sqrt(np.mean(squared)))
+    squared = sum(part[idx].mean(axis=-2) ** 2 for part in parts)
+    return np.sqrt(np.mean(squared, axis=-1))
 
 
 def remaining_share(
     low: pd.DataFrame, typical: pd.DataFrame, year: int
-) -> Callable[[np.ndarray], float]:
-    """Statistic: share of the starting deficit (typical − low) left at ``year``."""
+) -> Callable[[np.ndarray], np.ndarray]:
+    """Statistic: share of the starting deficit (typical − low) left at ``year``.
 
-    def share(idx: np.ndarray) -> float:
-        start = typical[0].to_numpy()[idx].mean() - low[0].to_numpy()[idx].mean()
-        later = typical[year].to_numpy()[idx].mean() - low[year].to_numpy()[idx].mean()
-        return later / start if start > 0 else np.nan
+    One value per row of resampled replicates ``idx`` (NaN where no deficit).
+    """
+    low_start, low_later = low[0].to_numpy(), low[year].to_numpy()
+    typical_start, typical_later = typical[0].to_numpy(), typical[year].to_numpy()
+
+    def share(idx: np.ndarray) -> np.ndarray:
+        start = typical_start[idx].mean(axis=-1) - low_start[idx].mean(axis=-1)
+        later = typical_later[idx].mean(axis=-1) - low_later[idx].mean(axis=-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(start > 0, later / start, np.nan)
 
     return share
 

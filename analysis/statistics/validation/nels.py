@@ -11,14 +11,12 @@ design and its reasons.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.experiments.engines import CpuClock, Engine, run_all
 from analysis.experiments.runs import Run
 from analysis.experiments.seeds import replicate_seeds
 from analysis.statistics.intervals import interval_columns
@@ -349,17 +347,3 @@ def analyse(settings: NelsSettings, schools: pd.DataFrame, students: pd.DataFram
     true, measured = schools["cr_true"], schools["cr"]
     reliability = float(np.corrcoef(true, measured)[0, 1] ** 2)
     return NelsResult(settings, schools, students, main, size, comparisons, curve, reliability)
-
-
-def run(
-    settings: NelsSettings = NelsSettings(),
-    workers: int = 1,
-    on_done: Callable[[int], None] | None = None,
-    engine: Engine | None = None,
-    clock: CpuClock | None = None,
-) -> NelsResult:
-    """Draw, run and observe the schools, then fit the models."""
-    study = jobs(settings)
-    results = run_all(study, workers, engine=engine, on_done=on_done, clock=clock)
-    schools, students = assemble(study, results)
-    return analyse(settings, schools, students)

@@ -182,12 +182,16 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
     n = means["mastery"].shape[0]
     others = [s for s in SOURCE_ARMS if s != "mastery"]
 
-    def contrast(*measures: dict[str, np.ndarray]) -> Callable[[np.ndarray], float]:
-        def statistic(idx: np.ndarray) -> float:
-            def one(source: str) -> float:
+    def contrast(*measures: dict[str, np.ndarray]) -> Callable[[np.ndarray], np.ndarray]:
+        def statistic(idx: np.ndarray) -> np.ndarray:
+            def one(source: str) -> np.ndarray:
                 return impact(idx, *(m[source] for m in measures))
 
-            return one("mastery") - max(one(s) for s in others)
+            largest = one(others[0])
+            for source in others[1:]:  # as max() does: a later value replaces only if larger
+                value = one(source)
+                largest = np.where(value > largest, value, largest)
+            return one("mastery") - largest
 
         return statistic
 

@@ -11,18 +11,19 @@ counts are design, not calibration, and are left out.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from analysis.experiments.engines import CpuClock, Engine, run_all
 from analysis.experiments.runs import Run
 from analysis.experiments.validation import Settings
 from analysis.statistics.validation.claims import PatternResult
 from analysis.statistics.validation.patterns import PATTERNS
-from analysis.statistics.validation.suite import analyse, pattern_jobs, tables_from
+from analysis.statistics.validation.suite import analyse as analyse_patterns
+from analysis.statistics.validation.suite import pattern_jobs, tables_from
 from simulation import Parameters
 
 PARAMETERS: tuple[str, ...] = (
@@ -209,36 +210,26 @@ def _rows(variant: Variant, results: Sequence[PatternResult]) -> tuple[list, lis
     return verdicts, claims
 
 
-def run(
-    settings: Settings = ROBUST,
-    parameters: Iterable[str] = PARAMETERS,
-    workers: int = 1,
-    on_done: Callable[[int], None] | None = None,
-    on_planned: Callable[[int], None] | None = None,
-    engine: Engine | None = None,
-    clock: CpuClock | None = None,
-) -> RobustnessResult:
-    """Run every pattern under every variant, in one pool of workers.
+Plan = list[tuple[Variant, list[Run]]]
 
-    Parameters
-    ----------
-    on_planned : callable, optional
-        Called once with the number of runs planned (for a progress bar).
-    """
-    planned: list[tuple[Variant, list[Run]]] = []
-    for variant in variants(parameters):
-        planned.append((variant, pattern_jobs(settings, variant.overrides, diagnostics=False)))
-    everything = [job for _, jobs in planned for job in jobs]
-    if on_planned:
-        on_planned(len(everything))
-    results = run_all(everything, workers, engine=engine, on_done=on_done, clock=clock)
+
+def plan(settings: Settings = ROBUST, parameters: Iterable[str] = PARAMETERS) -> Plan:
+    """Every variant with the runs it needs (the default calibration first)."""
+    return [
+        (variant, pattern_jobs(settings, variant.overrides, diagnostics=False))
+        for variant in variants(parameters)
+    ]
+
+
+def analyse(settings: Settings, planned: Plan, results: Sequence[Any]) -> RobustnessResult:
+    """Judge every pattern under every variant from the runs' ``results`` (in plan order)."""
     verdicts, claims = [], []
     start = 0
     for variant, jobs in planned:
-        chunk = results[start : start + len(jobs)]
+        chunk = list(results[start : start + len(jobs)])
         start += len(jobs)
         tables = tables_from(jobs, chunk, settings)
-        v, c = _rows(variant, analyse(tables, settings, tuple(PATTERNS)))
+        v, c = _rows(variant, analyse_patterns(tables, settings, tuple(PATTERNS)))
         verdicts += v
         claims += c
     return RobustnessResult(settings, pd.DataFrame(verdicts), pd.DataFrame(claims))

@@ -104,16 +104,18 @@ def bootstrap_ci(
     Parameters
     ----------
     statistic : callable
-        Takes an integer array of unit indices (a resample, with
-        repetition) and returns the statistic computed on those units. All
-        arms of an experiment are resampled with the same indices, which
-        keeps replicate pairs together.
+        Takes an integer array of unit indices whose last axis is one
+        resample (with repetition), shape ``(draws, n_units)``, and returns
+        the statistic of each resample, shape ``(draws,)``: all resamples
+        at once, as whole-array numpy. All arms of an experiment are
+        resampled with the same indices, which keeps replicate pairs together.
     n_units : int
         Number of units to resample.
     """
     rng = np.random.default_rng(seed)
-    value = float(statistic(np.arange(n_units)))
-    samples = np.array([statistic(rng.integers(0, n_units, n_units)) for _ in range(draws)])
+    value = float(statistic(np.arange(n_units)[np.newaxis])[0])
+    # one call draws the same indices as ``draws`` calls of ``n_units`` each
+    samples = np.asarray(statistic(rng.integers(0, n_units, (draws, n_units))), dtype=float)
     samples = samples[np.isfinite(samples)]
     if samples.size < draws / 2:
         return Interval(value, np.nan, np.nan, n_units)
