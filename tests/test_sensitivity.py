@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from analysis.experiments.sweeps import Factor, Sweep, execute, make_design
-from analysis.experiments.sweeps.results import new_manifest
+from analysis.experiments.sweeps.results import new_manifest, read_design
 from analysis.experiments.sweeps.runner import TaskResult
 from analysis.experiments.sweeps.store import ResultStore
 from analysis.reports.sensitivity import analyse
@@ -245,3 +245,36 @@ def test_a_heat_map_cell_carries_its_interval(tiny_sweep, tmp_path):
     cells = pd.read_csv(tmp_path / "grid" / "sensitivity-collective_efficacy-grid.csv")
     assert {"mean", "low", "high", "runs"} <= set(cells.columns) and (cells["runs"] == 3).all()
     assert ((cells["low"] < cells["mean"]) & (cells["mean"] < cells["high"])).all()
+
+
+def test_the_design_file_is_written_with_the_first_runs_and_on_resuming(tmp_path):
+    # a sweep stopped before its first runs has no design.parquet; resuming writes it
+    design = make_design("lhs", ISHIGAMI, samples=8, seed=2)
+    manifest = new_manifest(
+        name="ishigami",
+        description="",
+        identity={},
+        design=design,
+        replicates=1,
+        outcomes=["y"],
+        yearly=False,
+        max_years=1,
+        trajectories=False,
+        source=None,
+    )
+    folder = tmp_path / "early"
+    store, _ = ResultStore.prepare(folder, manifest, design)
+    store.close()
+    assert (folder / "manifest.json").exists() and not (folder / "design.parquet").exists()
+    store, note = ResultStore.prepare(folder, manifest, design)
+    try:
+        assert note is None, "nothing to tell the user: there were no runs"
+        store.compact()
+    finally:
+        store.close()
+    assert (folder / "design.parquet").exists()
+    again = read_design(folder)
+    for factor in ISHIGAMI:
+        assert np.array_equal(again.columns[factor.name], design.columns[factor.name])
+    write_results(tmp_path / "written", design, ishigami(design.points))
+    assert (tmp_path / "written" / "design.parquet").exists()

@@ -80,6 +80,7 @@ class ResultStore:
         self._schema = runs_schema(manifest)
         self._trajectory_schema = trajectories_schema(manifest)
         self._factor_values = {f.name: design.columns[f.name] for f in design.factors}
+        self._design_unwritten = False
 
     # ------------------------------------------------------------ opening
     @classmethod
@@ -153,7 +154,10 @@ class ResultStore:
         return self._resume(old)
 
     def _create(self) -> None:
-        write_design(self.path, self.design)
+        # design.parquet is written with the first runs (pyarrow loads pandas:
+        # a second better spent while the workers run); a sweep stopped before
+        # then has no runs, and resuming writes it (see _resume)
+        self._design_unwritten = True
         (self.path / RUNS).mkdir(exist_ok=True)
         if self.manifest["trajectories"]:
             (self.path / TRAJECTORIES).mkdir(exist_ok=True)
@@ -258,6 +262,7 @@ class ResultStore:
         results = list(results)
         if not results:
             return 0
+        self._write_design()
         self._sequence += 1
         name = f"part-{self._session}-{self._sequence:06d}.parquet"
         if self.manifest["trajectories"]:
@@ -331,8 +336,14 @@ class ResultStore:
             written.append(write_with(self.path / "trajectories.csv", stream))
         return written
 
+    def _write_design(self) -> None:
+        if self._design_unwritten:
+            write_design(self.path, self.design)
+            self._design_unwritten = False
+
     def compact(self) -> None:
         """Merge the part files of each dataset into one file, a part at a time."""
+        self._write_design()  # a sweep with nothing left to run
         if self.manifest["trajectories"]:
             _compact(self.path / TRAJECTORIES, self._trajectory_schema, self._session)
         _compact(self.path / RUNS, self._schema, self._session)
