@@ -324,10 +324,7 @@ class SchoolEnsemble:
                 "replicate": np.tile(np.arange(schools), len(steps)),
                 "seed": np.tile(self.seeds, len(steps)),
                 "step": np.repeat(steps, schools),
-                **{
-                    name: np.concatenate([columns[name] for _, columns in self._records])
-                    for name in metrics.OUTCOMES
-                },
+                **{name: values.ravel() for name, values in self._stacked().items()},
             }
         )
 
