@@ -18,16 +18,12 @@ import pandas as pd
 from analysis.experiments.engines import run_all
 from analysis.experiments.scenario_runs import RunResult, scenario_runs
 from scenarios import Scenario
-from simulation import SOURCES, WEEKS_PER_YEAR
+from simulation import WEEKS_PER_YEAR
 from simulation.outcomes import measured
 
 ID_COLUMNS = ("scenario", "replicate", "seed")
 #: Columns of the table of the leader's decisions (rules that fired).
 DECISION_COLUMNS = (*ID_COLUMNS, "rule", "rule_name", "year", "week", "step", "changes", "seen")
-#: Summary columns added to the outcomes: each source's contribution to the
-#: change in self-efficacy summed over the school year's 36 weeks (mean over
-#: teachers, 0-1 scale; times 8 for TSES points).
-YEAR_SOURCES = tuple(f"source_{name}_year" for name in SOURCES)
 
 
 @dataclass
@@ -36,7 +32,7 @@ class Results:
 
     ``trajectories``: one row per replicate and recorded step.
     ``summary``: one row per replicate and school year, the outcomes at the
-    end of that year (week 36), plus :data:`YEAR_SOURCES`.
+    end of that year (week 36), plus :data:`analysis.experiments.scenario_runs.YEAR_SOURCES`.
     ``decisions``: one row per rule that fired in a run
     (:data:`DECISION_COLUMNS`; empty without rules).
     """
@@ -108,13 +104,7 @@ def _tables(
             },
         }
     )
-    years = pd.DataFrame(
-        [
-            {"replicate": run.replicate, "year": row["year"], **{k: row[k] for k in YEAR_SOURCES}}
-            for run in runs
-            for row in run.annual
-        ]
-    )
+    years = pd.DataFrame([{"replicate": run.replicate, **row} for run in runs for row in run.years])
     ends = trajectories[trajectories["week"] == WEEKS_PER_YEAR]
     summary = ends[[*ID_COLUMNS, "year", *measured()]]
     summary = summary.assign(year=summary["year"].astype(int)).reset_index(drop=True)

@@ -18,6 +18,11 @@ from analysis.experiments.runs import Run, check_record_every, recorded_columns
 from analysis.experiments.seeds import replicate_seeds
 from simulation import SOURCES, WEEKS_PER_YEAR
 
+#: Summary columns added to the outcomes: each source's contribution to the
+#: change in self-efficacy summed over the school year's 36 weeks (mean over
+#: teachers, 0-1 scale; times 8 for TSES points).
+YEAR_SOURCES = tuple(f"source_{name}_year" for name in SOURCES)
+
 if TYPE_CHECKING:  # a worker imports Mesa only for a model with leader rules
     from scenarios import Scenario
     from simulation import SchoolEnsemble, SchoolModel
@@ -28,15 +33,15 @@ class RunResult:
     """One run: its recorded trajectory (columns) and one row per school year.
 
     ``trajectory`` holds the step and every recorded outcome, one value per
-    recorded week; ``annual`` holds the annual test (``model.annual_results``) and each
-    source's contribution to self-efficacy summed over the year
-    (:data:`YEAR_SOURCES`); ``decisions`` the leader's rules that fired.
+    recorded week (the annual test is its year-end rows); ``years`` holds, per
+    school year, each source's contribution to self-efficacy summed over the
+    year (``source_<name>_year``); ``decisions`` the leader's rules that fired.
     """
 
     replicate: int
     seed: int
     trajectory: dict[str, list]
-    annual: list[dict]
+    years: list[dict]
     decisions: list[dict] = field(default_factory=list)
 
 
@@ -68,9 +73,7 @@ def scenario_measure(model: SchoolModel, run: Run) -> RunResult:
         }
         for d in model.leader.decisions
     ]
-    return _result(
-        run, dict(recorded_columns(model)), model.annual_results, sources.years[0], decisions
-    )
+    return _result(run, dict(recorded_columns(model)), sources.years[0], decisions)
 
 
 def _scenario_ensemble(ensemble: SchoolEnsemble, runs: Sequence[Run]) -> list[RunResult]:
@@ -80,7 +83,7 @@ def _scenario_ensemble(ensemble: SchoolEnsemble, runs: Sequence[Run]) -> list[Ru
         ensemble.step()
         sources.add(ensemble.source_means())
     return [
-        _result(run, ensemble.recorded_columns(r), ensemble.annual_results[r], sources.years[r], [])
+        _result(run, ensemble.recorded_columns(r), sources.years[r], [])
         for r, run in enumerate(runs)
     ]
 
@@ -106,18 +109,14 @@ class _SourceSums:
                 self.years[school].append(
                     {
                         "year": self.weeks // WEEKS_PER_YEAR,
-                        **{f"source_{n}_year": sums[n] for n in SOURCES},
+                        **dict(zip(YEAR_SOURCES, [sums[n] for n in SOURCES], strict=True)),
                     }
                 )
             self.sums = [dict.fromkeys(SOURCES, 0.0) for _ in self.sums]
 
 
 def _result(
-    run: Run,
-    recorded: Mapping[str, list],
-    annual_results: list[dict],
-    yearly_sources: list[dict],
-    decisions: list[dict],
+    run: Run, recorded: Mapping[str, list], yearly_sources: list[dict], decisions: list[dict]
 ) -> RunResult:
     trajectory = {
         "step": [
@@ -126,12 +125,7 @@ def _result(
         ],
         **recorded,
     }
-    sources = {int(row["year"]): row for row in yearly_sources}
-    annual = [
-        {**row, **sources.get(int(row["year"]), {}), "year": int(row["year"])}
-        for row in annual_results
-    ]
-    return RunResult(run.replicate, run.seed, trajectory, annual, decisions)
+    return RunResult(run.replicate, run.seed, trajectory, yearly_sources, decisions)
 
 
 def scenario_runs(scenario: Scenario, record_every: int = 1) -> list[Run]:

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.experiments.replicates import Results
+from analysis.experiments.scenario_runs import YEAR_SOURCES
 from analysis.reports.glyphs import make_drawable
 from analysis.reports.wording import SOURCE_NAMES, TSES_POINTS, label
 from analysis.statistics.compare import Comparison
@@ -287,9 +288,9 @@ def sources_by_year_figure(results: Results) -> bytes:
     figure, axis = plt.subplots(figsize=(7, 3.8), layout="constrained")
     years = sorted(results.summary["year"].unique())
     width = 0.8 / len(SOURCES)
-    bands = _bands(results.summary, "year", [f"source_{name}_year" for name in SOURCES])
-    for k, name in enumerate(SOURCES):
-        b = bands[f"source_{name}_year"]
+    bands = _bands(results.summary, "year", YEAR_SOURCES)
+    for k, (name, column) in enumerate(zip(SOURCES, YEAR_SOURCES, strict=True)):
+        b = bands[column]
         x = np.arange(len(years)) + (k - (len(SOURCES) - 1) / 2) * width
         err = [(b["mean"] - b["low"]) * TSES_POINTS, (b["high"] - b["mean"]) * TSES_POINTS]
         axis.bar(

@@ -15,9 +15,10 @@ from functools import cached_property
 import pandas as pd
 
 from analysis.experiments.replicates import Results
+from analysis.experiments.scenario_runs import YEAR_SOURCES
 from analysis.statistics.intervals import Interval, cumulative, differences
 from scenarios import Scenario, load
-from simulation import SOURCES, InputError
+from simulation import InputError
 from simulation.outcomes import reported
 
 
@@ -166,7 +167,7 @@ def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
 def compare(results: Sequence[Results], question: str = "") -> Comparison:
     """Differences of each scenario from the first, by outcome and year."""
     baseline, plans = results[0], list(results[1:])
-    names = [f"source_{name}_year" for name in SOURCES]
+    names = list(YEAR_SOURCES)
     base_sources = cumulative(baseline.summary, names)
     tables, source_tables = [], []
     for plan in plans:
