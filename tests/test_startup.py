@@ -130,15 +130,20 @@ def test_the_sweeps_package_names_resolve():
         assert getattr(sweeps, name) is not None
 
 
-def test_planning_a_sweep_imports_no_pandas(tmp_path):
-    # the sweep file, its design and the tasks for the workers: plain arrays
-    # (pandas comes with pyarrow when results are written, not before)
-    sweep = tmp_path / "tiny.toml"
+def tiny_sweep(folder: Path) -> Path:
+    """A sweep file of 4 points x 2 replicates, with a string factor."""
+    sweep = folder / "tiny.toml"
     sweep.write_text(
         'scenario = "plc"\nyears = 1\nreplicates = 2\noutcomes = ["annual_gain"]\n'
         '[design]\ntype = "factorial"\n[factors]\nmastery_rate = [0.1, 0.3]\n'
         'support_model = ["coaching", "train_the_trainer"]\n[parameters]\nn_students = 120\n'
     )
+    return sweep
+
+
+def test_planning_a_sweep_imports_no_pandas(tmp_path):
+    # the sweep file, its design and the tasks for the workers: plain arrays
+    sweep = tiny_sweep(tmp_path)
     code = f"""
 from analysis.experiments.sweeps.spec import load_sweep
 sweep = load_sweep({str(sweep)!r})
@@ -146,3 +151,46 @@ design = sweep.design()
 assert design.size == 4 and design.values(3)["support_model"] == "train_the_trainer"
 """
     assert loaded_after(code) == []
+
+
+def test_a_sweep_from_the_command_line_loads_no_pandas(tmp_path):
+    # its results are written and merged through pyarrow alone (sweeps/tables.py);
+    # -w 0 runs the model in this process, so the check covers the runs too
+    sweep, out = tiny_sweep(tmp_path), tmp_path / "out"
+    code = f"""
+from analysis.launch import main
+sys.argv = ["staffroom", "sweep", {str(sweep)!r}, "-w", "0", "-q", "--out", {str(out)!r}]
+try:
+    main()
+except SystemExit as stop:
+    assert stop.code in (0, None), stop.code
+"""
+    loaded = loaded_after(code)
+    assert "pyarrow" in loaded and "pandas" not in loaded, loaded
+    assert (out / "design.parquet").is_file()
+    assert len(list((out / "runs").glob("*.parquet"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], 0),
+        (["scenarios", "list"], 0),
+        (["sweep", "s.toml"], 4),
+        (["sweep", "s.toml", "-w", "2"], 2),
+        (["sweep", "s.toml", "--workers=3"], 3),
+        (["sweep", "s.toml", "-w", "0"], 0),
+        (["sweep", "s.toml", "--plan"], 0),
+        (["sweep", "s.toml", "--scheduler", "tcp://x:8786"], 0),
+        (["sweep", "s.toml", "--scheduler=tcp://x:8786"], 0),
+        (["demo", "--help"], 0),
+        (["compare", "plc", "departments", "-w", "two"], 0),
+        (["validate", "--workers", "0"], 4),
+        (["calibrate"], 4),
+        (["run", "plc", "-w", "1"], 1),
+    ],
+)
+def test_the_launcher_tells_which_commands_start_a_pool(args, expected):
+    from analysis.launch import pool_workers
+
+    assert pool_workers(args, cores=4) == expected

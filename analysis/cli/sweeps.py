@@ -105,7 +105,7 @@ def sweep(
     staffroom sweep my_sweep.toml --workers 2;
     staffroom sweep my_sweep.toml --scheduler tcp://10.0.0.5:8786
     """
-    from analysis.experiments.engines import start_early
+    from analysis.experiments.workers import start_early
 
     if not (plan or scheduler):
         start_early(usable_cores() if workers is None else workers)

@@ -24,16 +24,13 @@ from typing import Any, Protocol
 from analysis.experiments.runs import Run, batches, timed_many
 from analysis.experiments.workers import (
     POLL_SECONDS,
+    PRELOAD,
     Interruption,
     forkserver_context,
     interrupts_as_flag,
     pool_size,
     worker_text,
 )
-
-#: What the fork server imports before forking workers: the engine and the ensemble
-#: kernel (numpy, scipy.sparse), not Mesa or pandas, which most runs never need.
-PRELOAD = ("analysis.experiments.engines", "simulation.ensemble")
 
 RESUME = "the finished runs are saved: run the same command to resume"
 
@@ -279,17 +276,6 @@ class CpuClock:
 
     def __init__(self) -> None:
         self.seconds = 0.0
-
-
-def start_early(workers: int) -> None:
-    """Start the fork server now if a pool of ``workers`` may follow.
-
-    The server imports the kernel (:data:`PRELOAD`) while this process
-    loads what it needs itself (pandas, the sweep file), so the workers a
-    pool forks from it later start at once.
-    """
-    if workers > 1:
-        forkserver_context(PRELOAD)
 
 
 def local_engine(workers: int, runs: int) -> Engine:

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 #: Seconds between looks at the interrupt flag while waiting for workers.
 POLL_SECONDS = 0.2
 
+#: What the fork server imports before forking workers: the engine and the ensemble
+#: kernel (numpy), not Mesa or pandas, which most runs never need.
+PRELOAD = ("analysis.experiments.engines", "simulation.ensemble")
+
 
 class Terminated(BaseException):
     """SIGTERM, handled like Ctrl-C (exit status 143 instead of 130).
@@ -124,6 +128,18 @@ def forkserver_context(preload: Sequence[str]) -> BaseContext:
         finally:
             signal.signal(signal.SIGINT, previous)
     return context
+
+
+def start_early(workers: int) -> None:
+    """Start the fork server now if a pool of ``workers`` may follow.
+
+    The server imports the kernel (:data:`PRELOAD`) while this process
+    loads what it needs itself (the command line, the scenario or sweep
+    file), so the workers a pool forks from it later start at once. A
+    server that is never used ends with this process.
+    """
+    if workers > 1:
+        forkserver_context(PRELOAD)
 
 
 class Interruption(threading.Event):

@@ -16,6 +16,7 @@ import numpy as np
 from analysis.experiments.files import version, write_with
 from analysis.experiments.metadata import with_metadata
 from analysis.experiments.sweeps.design import UNIT_PREFIX, Design, Factor, make_design
+from analysis.experiments.sweeps.tables import arrow_table
 from simulation import InputError
 
 if TYPE_CHECKING:  # read where asked for: a sweep itself needs no pandas
@@ -165,10 +166,9 @@ def _first_line(error: BaseException) -> str:
 
 def write_design(path: Path, design: Design) -> None:
     """Write ``design.parquet`` (atomically) in a results folder."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.table({"point": np.arange(design.size, dtype=np.int64), **design.columns})
+    table = arrow_table({"point": np.arange(design.size, dtype=np.int64), **design.columns})
     table = table.cast(with_metadata(table.schema))
     write_with(path / DESIGN, lambda tmp: pq.write_table(table, tmp, compression="zstd"))
 

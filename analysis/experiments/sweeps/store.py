@@ -42,6 +42,7 @@ from analysis.experiments.sweeps.results import (
     write_design,
 )
 from analysis.experiments.sweeps.runner import TaskResult
+from analysis.experiments.sweeps.tables import arrow_array, arrow_table, read_parquet
 from simulation import InputError
 
 ROW_GROUP = 65_536
@@ -154,9 +155,9 @@ class ResultStore:
         return self._resume(old)
 
     def _create(self) -> None:
-        # design.parquet is written with the first runs (pyarrow loads pandas:
-        # a second better spent while the workers run); a sweep stopped before
-        # then has no runs, and resuming writes it (see _resume)
+        # design.parquet is written with the first runs (loading pyarrow takes a
+        # tenth of a second, better spent while the workers run); a sweep stopped
+        # before then has no runs, and resuming writes it (see _resume)
         self._design_unwritten = True
         (self.path / RUNS).mkdir(exist_ok=True)
         if self.manifest["trajectories"]:
@@ -217,8 +218,6 @@ class ResultStore:
         ``.damaged-<name>``, kept for inspection, and its runs are redone;
         :attr:`notes` tells the user.
         """
-        import pyarrow.parquet as pq
-
         runs = self.path / RUNS
         for leftover in runs.glob(".*.part"):
             leftover.unlink()
@@ -226,7 +225,7 @@ class ResultStore:
         names, damaged = set(), []
         for part in parquet_files(runs):
             try:
-                table = pq.read_table(part, columns=["point", "replicate"])
+                table = read_parquet(part, columns=["point", "replicate"])
             except Exception:  # a damaged file (e.g. power loss): redo its runs
                 kept = part.with_name(f".damaged-{part.name}")
                 part.rename(kept)
@@ -257,8 +256,6 @@ class ResultStore:
     # ------------------------------------------------------------ writing
     def write(self, results: Iterable[TaskResult]) -> int:
         """Write finished runs (one part file per dataset); returns the number of runs."""
-        import pyarrow as pa
-
         results = list(results)
         if not results:
             return 0
@@ -271,16 +268,13 @@ class ResultStore:
                 for field in self._trajectory_schema
             }
             _write_table(
-                pa.Table.from_pydict(columns, schema=self._trajectory_schema),
-                self.path / TRAJECTORIES / name,
+                arrow_table(columns, self._trajectory_schema), self.path / TRAJECTORIES / name
             )
         table = self._runs_table(results)
         _write_table(table, self.path / RUNS / name)
         return table.num_rows
 
     def _runs_table(self, results: list[TaskResult]):
-        import pyarrow as pa
-
         m = self.manifest
         point = np.concatenate([r.point for r in results])
         yearly = [y for r in results for y in r.yearly]
@@ -303,9 +297,7 @@ class ResultStore:
             for year in range(m["max_years"]):
                 for j, column in enumerate(names):
                     columns[f"{column}_y{year + 1}"] = full[:, year, j]
-        return pa.Table.from_pydict(
-            {f.name: columns[f.name] for f in self._schema}, schema=self._schema
-        )
+        return arrow_table(columns, self._schema)
 
     def export_csv(self) -> list[Path]:
         """Write ``runs.csv`` (and ``trajectories.csv``) beside the Parquet datasets.
@@ -369,7 +361,7 @@ def _merge(files: list[Path], tmp: Path, schema) -> None:
     rows = 0
     with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for file in files:
-            table = pq.read_table(file, schema=schema)
+            table = read_parquet(file).cast(schema)
             keys = list(
                 zip(
                     table.column("point").to_pylist(),
@@ -379,7 +371,7 @@ def _merge(files: list[Path], tmp: Path, schema) -> None:
             )
             fresh = [k not in seen for k in keys]
             if not all(fresh):  # a run already merged (a compaction cut short earlier)
-                table = table.filter(pa.array(fresh))
+                table = table.filter(arrow_array(np.array(fresh, dtype=bool)))
             seen.update(keys)
             buffered.append(table)
             rows += table.num_rows
