@@ -9,7 +9,11 @@ plots and reports are written atomically (:mod:`analysis.experiments.files`).
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -34,6 +38,9 @@ if TYPE_CHECKING:
 
 console = stdout_console()
 status = stderr_console()
+
+#: What reads a command's results (pandas, scipy, matplotlib): imported while the runs run.
+READERS = ("analysis.statistics.compare", "analysis.reports.outputs", "analysis.reports.terminal")
 
 Workers = Annotated[
     int | None,
@@ -77,19 +84,40 @@ def _workers(workers: int | None) -> int:
     return workers
 
 
-def _run(planned: list, count: int, quiet: bool, ensemble: bool, what: str) -> tuple[list, str]:
+def _import_all(modules: Sequence[str]) -> None:
+    for module in modules:
+        with contextlib.suppress(Exception):  # imported again where needed, and reported there
+            importlib.import_module(module)
+
+
+def _run(
+    planned: list,
+    count: int,
+    quiet: bool,
+    ensemble: bool,
+    what: str,
+    meanwhile: Sequence[str] = (),
+) -> tuple[list, str]:
     """Run the scenarios' replicates with a progress bar on stderr.
 
     Returns the results and ``"40 runs in 3.1 s on 2 worker processes (2
     cores)"``: what really ran where. Outputs are written only after the
     runs, so Ctrl-C (or SIGTERM) here leaves nothing behind; the user is told
     so (exit status 130, or 143 for SIGTERM, as for any interrupted command).
+
+    The modules ``meanwhile`` (what reads the results: pandas, matplotlib,
+    about two seconds) are imported on a thread while the workers run, when
+    this process only waits; the thread has ended when this returns (the
+    report's figures are forked only from a process with no other thread).
     """
     from analysis.experiments.replicates import run_many
     from analysis.experiments.runs import batches, ensembles
     from analysis.experiments.scenario_runs import scenario_runs
 
     started = time.perf_counter()
+    loader = threading.Thread(target=_import_all, args=(meanwhile,), daemon=True)
+    if meanwhile and count > 1:
+        loader.start()
     try:
         with (
             runs_display(status, quiet) as progress,
@@ -102,6 +130,8 @@ def _run(planned: list, count: int, quiet: bool, ensemble: bool, what: str) -> t
     except STOPS as stop:
         status.line(f"{interruption(stop)}: nothing was written")
         raise typer.Exit(exit_status(stop)) from None
+    if loader.is_alive():
+        loader.join()
     elapsed = time.perf_counter() - started
     runs = [run for s in planned for run in scenario_runs(s)]
     tasks = len(batches(runs, ensemble))
@@ -160,15 +190,16 @@ def run(
 
     Example: staffroom run plc --replicates 20 --years 3 --out results/plc
     """
-    from analysis.reports.outputs import about, replicate_seeds, run_files
-    from analysis.reports.terminal import run_table
     from scenarios import load
 
     planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
     count = _workers(workers)
     target = out if out is not None else Path("staffroom-out") / _stem(scenario)
     with OutputFolder(target, "run", overwrite=overwrite) as folder:
-        (results,), ran = _run([planned], count, quiet, ensemble, planned.name)
+        (results,), ran = _run([planned], count, quiet, ensemble, planned.name, READERS)
+        from analysis.reports.outputs import about, replicate_seeds, run_files
+        from analysis.reports.terminal import run_table
+
         folder.commit(
             run_files(results, plots_wanted),
             about("run", [planned]) | {"replicate_seeds": replicate_seeds(results)},
@@ -231,8 +262,7 @@ def compare(
 
     Example: staffroom compare departments plc plc_coaching --replicates 30
     """
-    from analysis.statistics.compare import common_run
-    from analysis.statistics.compare import compare as differences
+    from analysis.experiments.plans import common_run
 
     planned = common_run(scenarios, years=years, replicates=replicates, seed=seed)
     count = _workers(workers)
@@ -240,7 +270,9 @@ def compare(
     plans = planned[1].name if len(planned) == 2 else f"{len(planned) - 1} plans"
     title = f"{plans} compared with {planned[0].name}"
     with OutputFolder(out or default, "compare", overwrite=overwrite) as folder:
-        results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios")
+        results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
+        from analysis.statistics.compare import compare as differences
+
         _report(folder, planned, [differences(results)], ran, title)
 
 
@@ -292,7 +324,6 @@ def demo(
 
     Example: staffroom demo --replicates 30
     """
-    from analysis.statistics.compare import compare as differences
     from scenarios import load
 
     if replicates < 2:
@@ -303,7 +334,9 @@ def demo(
     planned = [load(n).for_run(replicates=replicates) for n in names]
     count = _workers(workers)
     with OutputFolder(out, "demo", overwrite=overwrite) as folder:
-        results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios")
+        results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
+        from analysis.statistics.compare import compare as differences
+
         runs = dict(zip(names, results, strict=True))
         comparisons = [
             differences([runs[n] for n in group], question) for question, group in DEMO_QUESTIONS

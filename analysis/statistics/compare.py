@@ -1,7 +1,8 @@
-"""Comparing scenarios: a common run plan, then differences from the first.
+"""Comparing scenarios: differences from the first.
 
 The first scenario is the baseline. Every scenario runs the same number of
-years and replicates with the same seed, so replicate ``r`` of each uses
+years and replicates with the same seed (:mod:`analysis.experiments.plans`),
+so replicate ``r`` of each uses
 the same model seed (common random numbers, :mod:`analysis.experiments.replicates`);
 :mod:`analysis.statistics.intervals` then pairs them by replicate.
 """
@@ -9,7 +10,7 @@ the same model seed (common random numbers, :mod:`analysis.experiments.replicate
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 
 import pandas as pd
@@ -17,8 +18,6 @@ import pandas as pd
 from analysis.experiments.replicates import Results
 from analysis.experiments.scenario_runs import YEAR_SOURCES
 from analysis.statistics.intervals import Interval, cumulative, differences
-from scenarios import Scenario, load
-from simulation import InputError
 from simulation.outcomes import reported
 
 
@@ -109,59 +108,6 @@ class Comparison:
             r["source"]: Interval(r["difference"], r["low"], r["high"], int(r["n"]), r["method"])
             for _, r in rows.iterrows()
         }
-
-
-def common_run(
-    references: Sequence[str],
-    years: int | None = None,
-    replicates: int | None = None,
-    seed: int | None = None,
-) -> list[Scenario]:
-    """Load scenarios and give them one run plan, for a fair comparison.
-
-    Parameters
-    ----------
-    references : sequence of str
-        Built-in names or paths; the first is the baseline.
-    years : int, optional
-        Default: the longest of the scenarios' own ``years``.
-    replicates : int, optional
-        Default: the largest of their own ``replicates`` (at least 2).
-    seed : int, optional
-        Default: the baseline's seed. All scenarios share it (CRN).
-
-    Raises
-    ------
-    InputError
-        For a bad file, fewer than two scenarios, or fewer than 2 replicates.
-    """
-    if len(references) < 2:
-        raise InputError(
-            "compare needs at least two scenarios: a baseline, then one or more "
-            "plans, e.g. `staffroom compare departments plc`",
-            key="SCENARIO",
-        )
-    loaded = [load(reference) for reference in references]
-    if replicates is not None and replicates < 2:
-        raise InputError(
-            f"--replicates {replicates} is too few to compare; allowed: 2 or "
-            "more (an interval needs at least two runs)",
-            key="--replicates",
-        )
-    years = years if years is not None else max(s.years for s in loaded)
-    replicates = replicates if replicates is not None else max(2, *(s.replicates for s in loaded))
-    seed = seed if seed is not None else loaded[0].seed
-    planned = [s.for_run(years=years, replicates=replicates, seed=seed) for s in loaded]
-    return _unique_names(planned)
-
-
-def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
-    seen: dict[str, int] = {}
-    out = []
-    for s in scenarios:
-        seen[s.name] = seen.get(s.name, 0) + 1
-        out.append(s if seen[s.name] == 1 else replace(s, name=f"{s.name} ({seen[s.name]})"))
-    return out
 
 
 def compare(results: Sequence[Results], question: str = "") -> Comparison:
