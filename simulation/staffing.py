@@ -160,8 +160,10 @@ def assign_courses(
             staffing.specialism[teacher] != course
         )
         prep_codes.append(teacher * (len(specialisms) * max_spec) + s * max_spec + course)
-    codes = np.unique(np.concatenate(prep_codes))
-    return np.bincount(codes // (len(specialisms) * max_spec), minlength=n_teachers)
+    taught = np.zeros(n_teachers * len(specialisms) * max_spec, dtype=bool)
+    for codes in prep_codes:
+        taught[codes] = True
+    return taught.reshape(n_teachers, -1).sum(axis=1)
 
 
 def _pool_entries(
@@ -220,12 +222,13 @@ def _fill(
     experts = np.bincount(cell, minlength=n_groups * n_courses)
     first_expert = np.cumsum(experts) - experts
     # students of each (group, course) in dealing order, and their rank there
+    # (positions differ within a school, so every sort key below is unique and
+    # the fastest sort gives the one order)
     want = group * n_courses + course
-    order = np.argsort(
-        want * (int(position.max(initial=0)) + 1) + position, kind="stable"
-    )  # lexsort, faster
+    positions = int(position.max(initial=0)) + 1
+    order = np.argsort(want * positions + position)
     sorted_want = want[order]
-    rank = np.arange(order.size) - np.searchsorted(sorted_want, sorted_want, side="left")
+    rank = np.arange(order.size) - _firsts(want, n_groups * n_courses)[sorted_want]
     count = experts[sorted_want]
     taken = rank < count * share[sorted_want // n_courses]
     entry = np.full(order.size, -1)
@@ -238,17 +241,24 @@ def _fill(
     slot_entry = np.repeat(np.arange(pool_group.size), room)
     within = np.arange(slot_entry.size) - np.repeat(np.cumsum(room) - room, room)
     slot_rank = within + np.repeat(load, room)
-    slot_order = np.lexsort((slot_entry, slot_rank, pool_group[slot_entry]))
-    slots = slot_entry[slot_order]
+    entries = pool_group.size
+    slot_key = (pool_group[slot_entry] * (int(slot_rank.max(initial=0)) + 1) + slot_rank) * entries
+    slots = slot_entry[np.argsort(slot_key + slot_entry)]
     slot_group = pool_group[slots]
     slots_in = np.bincount(slot_group, minlength=n_groups)
     first_slot = np.cumsum(slots_in) - slots_in
     left = np.flatnonzero(chosen < 0)
-    left = left[np.lexsort((position[left], group[left]))]
+    left = left[np.argsort(group[left] * positions + position[left])]
     left_group = group[left]
-    left_rank = np.arange(left.size) - np.searchsorted(left_group, left_group, side="left")
+    left_rank = np.arange(left.size) - _firsts(left_group, n_groups)[left_group]
     chosen[left] = slots[first_slot[left_group] + left_rank]
     return pool_teacher[chosen]
+
+
+def _firsts(labels: np.ndarray, n_labels: int) -> np.ndarray:
+    """Where each label's run starts once ``labels`` are sorted (labels ``0..n_labels-1``)."""
+    counts = np.bincount(labels, minlength=n_labels)
+    return np.cumsum(counts) - counts
 
 
 def known_students(
