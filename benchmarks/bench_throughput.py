@@ -127,6 +127,8 @@ def compile_checkout() -> None:
 
     for package in ("analysis", "simulation", "scenarios"):
         compileall.compile_dir(ROOT / package, quiet=1)
+
+
 STAFFROOM = [
     sys.executable,
     "-c",
