@@ -22,6 +22,7 @@ import numpy as np
 
 from .parameters import WEEKS_PER_YEAR, Parameters
 from .processes import teaching
+from .processes.common import at
 from .state import StudentState
 
 #: Which of the eight kinds of (student, course) are disadvantaged students
@@ -78,7 +79,7 @@ class Classes:
     ) -> None:
         self.n_teachers = n_teachers
         self.n_courses = students.assign.shape[1]
-        self.peers = peers and bool(p.peer_effect)
+        self.peers = peers and bool(np.any(p.peer_effect))
         self.teacher = students.assign.ravel()
         courses = self.n_courses
         self.size = self.sum_over_pairs(None)
@@ -91,7 +92,7 @@ class Classes:
         self.base_sum = self.sum_over_pairs(base)
         self.base_disadvantaged_sum = self.sum_over_disadvantaged_pairs(base)
         penalty = (
-            p.out_of_field_penalty * students.out_of_field.ravel()
+            at(p.out_of_field_penalty, self.teacher) * students.out_of_field.ravel()
             if out_of_field
             else np.zeros(self.teacher.size)
         )
@@ -136,6 +137,8 @@ class Classes:
         if self.peers:
             standing = np.repeat(teaching.standing(students, group), courses)
             self.peer = p.peer_effect * (self.sum_over_pairs(standing) / self.safe_size)
+            if isinstance(p.peer_effect, np.ndarray):  # schools without it: none, as alone
+                self.peer[p.peer_effect == 0] = 0.0
             peer_pairs = self.peer[self.teacher]
             self.peer_mean = course_sums(peer_pairs.reshape(-1, courses)) * (1.0 / courses)
         else:

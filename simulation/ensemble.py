@@ -35,11 +35,12 @@ if TYPE_CHECKING:
 
 #: Parameters that may differ between the schools of one ensemble: the starting
 #: culture and population, how networks are drawn, and the rates and weights of
-#: the weekly processes. Each was checked school by school against its own
-#: ``SchoolModel`` (tests/test_ensembles.py draws them at random). Structure,
-#: school size, the levers that switch processes or restructure (support model,
-#: coaches, data review, ...) and parameters read on other shapes than teachers
-#: (students, ties, classes) are shared.
+#: the weekly processes and of learning. Each was checked school by school
+#: against its own ``SchoolModel`` (tests/test_ensembles.py draws them at
+#: random). Those read on students, class pairs, ties or teams take each one's
+#: school's value (``processes.common.at``). Structure, school size and the
+#: levers that switch processes or restructure (support model, coaches, data
+#: review, ...) are shared.
 VARYING = frozenset(
     {
         # starting culture, staff and students
@@ -73,13 +74,17 @@ VARYING = frozenset(
         "colleague_visibility",
         "informal_visibility",
         "bridge_visibility",
-        # teaching
+        # teaching and learning
         "efficacy_effort",
         "expectation_effect",
         "responsibility_effort",
         "goal_effort",
         "practice_effect",
         "intervention_effect",
+        "out_of_field_penalty",
+        "student_noise",
+        "persistence_one_year",
+        "peer_effect",
         # skill
         "experience_deficit",
         "experience_scale",
@@ -91,6 +96,7 @@ VARYING = frozenset(
         "goal_efficacy",
         "goal_collective",
         "goal_discount",
+        "mastery_sensitivity",
         "mastery_rate",
         "success_credit",
         "confirmation",

@@ -56,7 +56,7 @@ from .processes import (
     turnover,
     vicarious,
 )
-from .processes.common import malleability, noviceness, soft_update
+from .processes.common import at, malleability, noviceness, soft_update
 from .situation import Situation
 from .state import StudentState, TeacherState
 
@@ -212,6 +212,50 @@ class Schools:
         parts = [draw(rng, size) for rng, size in zip(self.rngs, sizes, strict=True)]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
+    def _each_school(self, value_of) -> float | np.ndarray:
+        """``value_of(parameters)``: one number if all schools give the same, else one a school."""
+        if not self.school_values:
+            return value_of(self.params)
+        values = np.array([value_of(self.params_of(r)) for r in range(self.count)])
+        return float(values[0]) if (values == values[0]).all() else values
+
+    def _fading_loss(self, weeks: int) -> float | np.ndarray:
+        """Share of what is fading lost over ``weeks`` weeks: per student where schools differ."""
+        retention = self.situation.retention
+        if np.ndim(retention) == 0:
+            return teaching.fading_loss(retention, weeks)
+        loss = np.array([teaching.fading_loss(float(kept), weeks) for kept in retention])
+        return loss[self.school_of_student]
+
+    def _history_years(self) -> np.ndarray:
+        """Each student's :func:`teaching.history_years`, with their own school's retention."""
+        years = self.students.grade.astype(float)
+        retention = self.situation.retention
+        if np.ndim(retention) == 0:
+            return teaching.history_years(years, retention)
+        per = self.params.n_students
+        return np.concatenate(
+            [
+                teaching.history_years(years[r * per : (r + 1) * per], float(kept))
+                for r, kept in enumerate(retention)
+            ]
+        )
+
+    def _learning_noise(self, courses: int) -> np.ndarray:
+        """Standard normal noise for every (student, course), each school from its own stream.
+
+        A school whose ``student_noise`` is 0 draws nothing (zeros), as its
+        own model, which makes no draws, would.
+        """
+        size = self.params.n_students * courses
+        noisy = self._each_school(lambda p: p.student_noise != 0)
+        noisy = np.broadcast_to(noisy, self.count)
+        parts = [
+            rng.standard_normal(size) if on else np.zeros(size)
+            for rng, on in zip(self.rngs, noisy, strict=True)
+        ]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
     def _assessment_weeks(self) -> list[int]:
         cycle = self.params.cycle_weeks
         return [w for w in range(1, WEEKS_PER_YEAR + 1) if w % cycle == 0 or w == WEEKS_PER_YEAR]
@@ -269,7 +313,8 @@ class Schools:
         p = self.params
         self.structures = structures
         self.situation = Situation.empty(
-            self.count * n_teachers, teaching.weekly_retention(p) if self._on("fading") else 1.0
+            self.count * n_teachers,
+            self._each_school(teaching.weekly_retention) if self._on("fading") else 1.0,
         )
         for r, rng in enumerate(self.rngs):
             pr = self.params_of(r)
@@ -312,7 +357,7 @@ class Schools:
         self.skill = self.skill_now()
         if self._on("fading"):
             induced = self.situation.classes.effect_per_student(self.teacher_effects())
-            teaching.settle_history(self.students, induced, p)
+            teaching.settle_history(self.students, induced, self._history_years(), p)
             self._see_classes(week=0)
             self._update_stress_target()
         self.teachers.aspiration[:] = self._expected_gains()
@@ -469,7 +514,7 @@ class Schools:
         if weeks == 0:
             return
         classes, students = self.situation.classes, self.students
-        teaching.fade(students, self.situation.retention, weeks)
+        teaching.fade(students, self._fading_loss(weeks))
         teaching.learn(
             students,
             classes.baseline * (weeks / WEEKS_PER_YEAR),
@@ -519,10 +564,8 @@ class Schools:
         classes = self.situation.classes
         if teaching.noise_due(weeks, p):
             courses = classes.n_courses
-            noise = self._per_school(
-                lambda rng, size: rng.standard_normal(size * courses), [p.n_students] * self.count
-            )
-            noise *= p.student_noise * np.sqrt(weeks / WEEKS_PER_YEAR)
+            noise = self._learning_noise(courses)
+            noise *= at(p.student_noise, classes.teacher) * np.sqrt(weeks / WEEKS_PER_YEAR)
             mean_noise = course_sums(noise.reshape(-1, courses)) * (1.0 / courses)
             self.students.achievement += mean_noise
             self.students.fresh += mean_noise
@@ -544,7 +587,7 @@ class Schools:
             t.aspiration, t.self_efficacy, t.expectation_bias, results.disadvantaged_share, p
         )
         taught = results.size > 0
-        m = np.where(taught, mastery.signal(results.gain, goal, p), 0.0)
+        m = np.where(taught, mastery.signal(results.gain, goal, p.mastery_sensitivity), 0.0)
         team = self.team
         team_size = np.bincount(team, weights=results.size)
         safe = np.maximum(team_size, 1.0)
@@ -554,7 +597,9 @@ class Schools:
         )
         team_goal = np.bincount(team, weights=shared_goal * results.size) / safe
         self.situation.team_signal = np.where(
-            team_size > 0, mastery.signal(team_gain, team_goal, p), 0.0
+            team_size > 0,
+            mastery.signal(team_gain, team_goal, _by_team(p.mastery_sensitivity, team)),
+            0.0,
         )[team]
         own_team_goal = np.where(team_size[team] > 0, team_goal[team], goal)
 
@@ -894,7 +939,7 @@ class Schools:
             return self.students.achievement
         classes = self.situation.classes
         induced = classes.induced(self.table_sum, weeks)
-        lost = self.students.fading * (1.0 - self.situation.retention**weeks)
+        lost = self.students.fading * self._fading_loss(weeks)
         return (
             self.students.achievement + classes.baseline * (weeks / WEEKS_PER_YEAR) + induced - lost
         )
@@ -921,6 +966,15 @@ class Schools:
             {"year": float(year), **{k: float(columns[k][r]) for k in keep}}
             for r in range(self.count)
         ]
+
+
+def _by_team(value: float | np.ndarray, team: np.ndarray) -> float | np.ndarray:
+    """A parameter, shared or one a teacher (:func:`processes.common.at`), as one a team."""
+    if not isinstance(value, np.ndarray):
+        return value
+    by_team = np.ones(int(team.max(initial=0)) + 1)
+    by_team[team] = value  # a team's teachers are of one school
+    return by_team
 
 
 def local_norm(values: np.ndarray, team: np.ndarray, among: np.ndarray) -> np.ndarray:

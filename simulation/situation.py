@@ -44,10 +44,10 @@ class Situation:
     stress_target: np.ndarray  # per teacher: where their stress is heading
     team_signal: np.ndarray  # per teacher: their team's last mastery signal
     visible_gap: np.ndarray  # per teacher: the achievement gap their team can see
-    retention: float  # share of the fading part of achievement kept each week
+    retention: float | np.ndarray  # fading part of achievement kept a week (per school if varied)
 
     @classmethod
-    def empty(cls, n_teachers: int, retention: float) -> Situation:
+    def empty(cls, n_teachers: int, retention: float | np.ndarray) -> Situation:
         """Before the first classes and ties are seen."""
         zeros = np.zeros(n_teachers)
         return cls(

@@ -198,6 +198,9 @@ def varied_ensembles(draw):
                 max_size=schools,
             )
         )
+    if "persistence_one_year" in values:  # what lasts cannot exceed what a year leaves
+        long_run = shared.get("persistence_long_run", Parameters().persistence_long_run)
+        values["persistence_one_year"] = [max(v, long_run) for v in values["persistence_one_year"]]
     seeds = draw(st.lists(st.integers(0, 2**31 - 1), min_size=schools, max_size=schools))
     return shared, values, seeds
 
@@ -222,6 +225,31 @@ def test_schools_that_differ_in_parameters_each_equal_their_own_model(design, ye
                 if not _same(a, b)
             ]
             assert not differ, f"school {r}: {name} differs at rows {differ[:5]} ({values})"
+
+
+@pytest.mark.parametrize(
+    ("name", "values"),
+    [
+        ("student_noise", [0.0, 0.5, 1.4]),  # a school without noise draws none
+        ("peer_effect", [0.3, 0.0, 0.1]),  # nor reads its classmates
+        ("out_of_field_penalty", [0.0, 0.08, 0.4]),
+        ("persistence_one_year", [0.25, 0.6, 1.0]),
+        ("mastery_sensitivity", [0.05, 0.15, 1.5]),
+    ],
+)
+@pytest.mark.parametrize("structure", ["departments", "houses"])
+def test_parameters_read_on_students_pairs_ties_and_teams_may_differ(name, values, structure):
+    # read per (student, course), per student, per tie or per team, not per teacher
+    shared = {"n_students": 260, "structure": structure}
+    ensemble = SchoolEnsemble([5, 6, 7], **shared, varying={name: values})
+    ensemble.run(2)
+    for r, seed in enumerate(ensemble.seeds):
+        alone = SchoolModel(**shared, **{name: values[r]}, rng=seed, record_every=36)
+        alone.run(2)
+        together = ensemble.recorded_columns(r)
+        for outcome in OUTCOMES:
+            pairs = zip(alone.datacollector.model_vars[outcome], together[outcome], strict=True)
+            assert all(_same(a, b) for a, b in pairs), (name, r, outcome)
 
 
 def test_a_parameter_that_may_not_differ_is_refused_naming_those_that_may():

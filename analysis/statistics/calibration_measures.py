@@ -92,12 +92,12 @@ def persistence_after(years: int) -> float:
     students = new_students(p, np.random.default_rng(0), 1)
     students.achievement[:] = 0.0
     lasting = np.zeros(students.n)
-    retention = teaching.weekly_retention(p)
+    loss = teaching.fading_loss(teaching.weekly_retention(p), 1)
     for year in range(years + 1):
         induced = np.full(students.n, float(year == 0) / WEEKS_PER_YEAR)
         for _ in range(WEEKS_PER_YEAR):
             teaching.learn(students, lasting, induced)
-            teaching.fade(students, retention, 1)
+            teaching.fade(students, loss)
         teaching.close_year(students, p)
     return float(students.achievement.mean())
 

@@ -5,6 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 
+def at(value: float | np.ndarray, index: np.ndarray) -> float | np.ndarray:
+    """A parameter's value for elements that belong to teachers ``index``.
+
+    A shared parameter is a number; one that differs between the schools of
+    an ensemble is an array over teachers (:mod:`simulation.schools`), and
+    each tie, class pair or team reads its teacher's school's value.
+    """
+    return value[index] if isinstance(value, np.ndarray) else value
+
+
 def soft_update(z: np.ndarray, delta: np.ndarray) -> np.ndarray:
     """Apply ``delta`` to ``z`` in (0, 1) with a multiplicative soft bound.
 

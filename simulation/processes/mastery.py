@@ -153,9 +153,12 @@ def adapted_aspiration(
     return np.where(taught, moved, aspiration)
 
 
-def signal(gain: np.ndarray, goal: np.ndarray, p: Parameters) -> np.ndarray:
-    """Mastery signal in (-1, 1): success above goal, failure below."""
-    return np.tanh((gain - goal) / p.mastery_sensitivity)
+def signal(gain: np.ndarray, goal: np.ndarray, sensitivity: float | np.ndarray) -> np.ndarray:
+    """Mastery signal in (-1, 1): success above goal, failure below.
+
+    ``sensitivity`` is ``mastery_sensitivity`` (per element where schools differ).
+    """
+    return np.tanh((gain - goal) / sensitivity)
 
 
 def attribution_probabilities(

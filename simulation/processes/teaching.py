@@ -158,11 +158,19 @@ def weekly_retention(p: Parameters) -> float:
     return float(max(kept, 0.0) ** (1.0 / WEEKS_PER_YEAR))
 
 
-def fade(students: StudentState, retention: float, weeks: int) -> None:
-    """Earlier years' teacher-induced gains fade over ``weeks`` weeks (``retention`` a week)."""
-    if retention >= 1.0 or weeks == 0:
+def fading_loss(retention: float, weeks: int) -> float:
+    """Share of what is fading lost over ``weeks`` weeks, ``retention`` kept a week."""
+    return 0.0 if retention >= 1.0 or weeks == 0 else 1.0 - retention**weeks
+
+
+def fade(students: StudentState, loss: float | np.ndarray) -> None:
+    """Earlier years' teacher-induced gains fade: ``loss`` of them goes (:func:`fading_loss`).
+
+    ``loss`` is per student where the schools of an ensemble differ.
+    """
+    if not np.any(loss):
         return
-    lost = students.fading * (1.0 - retention**weeks)
+    lost = students.fading * loss
     students.fading -= lost
     students.achievement -= lost
 
@@ -179,7 +187,18 @@ def close_year(students: StudentState, p: Parameters) -> None:
     students.fresh[:] = 0.0
 
 
-def settle_history(students: StudentState, induced: np.ndarray, p: Parameters) -> None:
+def history_years(years: np.ndarray, retention: float) -> np.ndarray:
+    """``Σ_{j<g} ρ^j`` for students in grade ``g``: what is left of their years still fading.
+
+    ``ρ`` is a year's retention (``retention`` a week, :func:`weekly_retention`).
+    """
+    kept = retention**WEEKS_PER_YEAR
+    return years if kept >= 1.0 else (1.0 - kept**years) / (1.0 - kept)
+
+
+def settle_history(
+    students: StudentState, induced: np.ndarray, fading_years: np.ndarray, p: Parameters
+) -> None:
     """Give students already in the school the teacher-induced past they would carry.
 
     A student in grade ``g`` at the start has had ``g`` years of teaching
@@ -188,10 +207,9 @@ def settle_history(students: StudentState, induced: np.ndarray, p: Parameters) -
     ``(1 - δ∞) e Σ_{j<g} ρ^j``, are added to their achievement. Without it
     every student would start with no history of teaching to lose, and a
     school's first-year gains would jump by the fading they skip.
+    ``fading_years`` is :func:`history_years` of each student.
     """
     years = students.grade.astype(float)
-    kept = weekly_retention(p) ** WEEKS_PER_YEAR
-    fading_years = years if kept >= 1.0 else (1.0 - kept**years) / (1.0 - kept)
     lasting = p.persistence_long_run * years * induced
     fading = (1.0 - p.persistence_long_run) * fading_years * induced
     students.fading[:] = fading
@@ -201,5 +219,8 @@ def settle_history(students: StudentState, induced: np.ndarray, p: Parameters) -
 
 
 def noise_due(weeks: int, p: Parameters) -> bool:
-    """Whether an assessment after ``weeks`` weeks realises learning noise (draws are made)."""
-    return bool(p.noise and p.student_noise != 0 and weeks != 0)
+    """Whether an assessment after ``weeks`` weeks realises learning noise (draws are made).
+
+    In an ensemble, only the schools whose ``student_noise`` is not 0 draw.
+    """
+    return bool(p.noise and np.any(p.student_noise != 0) and weeks != 0)

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..networks import Ties
 from ..parameters import Parameters
-from .common import strength
+from .common import at, strength
 
 
 def similarity(
@@ -39,7 +39,7 @@ def observed_mastery(
     """``m_ij`` for every directed tie: j's class gain against i's goal (0 if j teaches none)."""
     return np.where(
         taught[ties.dst],
-        np.tanh((gain[ties.dst] - observer_goal[ties.src]) / p.mastery_sensitivity),
+        np.tanh((gain[ties.dst] - observer_goal[ties.src]) / at(p.mastery_sensitivity, ties.src)),
         0.0,
     )
 
