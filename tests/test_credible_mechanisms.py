@@ -35,10 +35,10 @@ def _year_of_teaching(students, p: Parameters, effect: float) -> None:
     """One school year in which every teacher adds ``effect`` SD/year, then its close."""
     lasting = np.zeros(students.n)
     induced = np.full(students.n, effect / WEEKS)
-    retention = teaching.weekly_retention(p)
+    loss = teaching.fading_loss(teaching.weekly_retention(p), 1)
     for _ in range(WEEKS):
         teaching.learn(students, lasting, induced)
-        teaching.fade(students, retention, 1)
+        teaching.fade(students, loss)
     teaching.close_year(students, p)
 
 
