@@ -271,9 +271,7 @@ def compare(
     title = f"{plans} compared with {planned[0].name}"
     with OutputFolder(out or default, "compare", overwrite=overwrite) as folder:
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
-        from analysis.statistics.compare import compare as differences
-
-        _report(folder, planned, [differences(results)], ran, title)
+        _report(folder, planned, [_differences(results)], ran, title)
 
 
 # staffroom demo
@@ -335,13 +333,18 @@ def demo(
     count = _workers(workers)
     with OutputFolder(out, "demo", overwrite=overwrite) as folder:
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
-        from analysis.statistics.compare import compare as differences
-
         runs = dict(zip(names, results, strict=True))
         comparisons = [
-            differences([runs[n] for n in group], question) for question, group in DEMO_QUESTIONS
+            _differences([runs[n] for n in group], question) for question, group in DEMO_QUESTIONS
         ]
         _report(folder, planned, comparisons, ran, DEMO_TITLE, DEMO_INTRO)
+
+
+def _differences(results: list, question: str = "") -> Comparison:
+    """Each plan's differences from the baseline (pandas and scipy, loaded during the runs)."""
+    from analysis.statistics.compare import compare
+
+    return compare(results, question)
 
 
 def _report(
