@@ -207,11 +207,6 @@ class Schools:
         """Rows of school ``r``'s students."""
         return slice(int(self.s_bounds[r]), int(self.s_bounds[r + 1]))
 
-    def _per_school(self, draw, sizes: Sequence[int]) -> np.ndarray:
-        """``draw(rng, size)`` for every school in turn, concatenated."""
-        parts = [draw(rng, size) for rng, size in zip(self.rngs, sizes, strict=True)]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
     def _each_school(self, value_of) -> float | np.ndarray:
         """``value_of(parameters)``: one number if all schools give the same, else one a school."""
         if not self.school_values:

@@ -16,7 +16,7 @@ import typer
 from analysis.cli.commands import Ensemble
 from analysis.cli.consoles import stderr_console, stdout_console
 from analysis.cli.progress import runs_display
-from analysis.experiments.workers import STOPS, exit_status, interruption, usable_cores
+from analysis.experiments.workers import STOPS, exit_status, interruption
 from simulation import InputError
 
 console = stdout_console()
@@ -105,10 +105,6 @@ def sweep(
     staffroom sweep my_sweep.toml --workers 2;
     staffroom sweep my_sweep.toml --scheduler tcp://10.0.0.5:8786
     """
-    from analysis.experiments.workers import start_early
-
-    if not (plan or scheduler):
-        start_early(usable_cores() if workers is None else workers)
     from analysis.experiments.sweeps.api import default_output
     from analysis.experiments.sweeps.spec import load_sweep
 
