@@ -263,6 +263,24 @@ def test_a_parameter_that_may_not_differ_is_refused_naming_those_that_may():
         SchoolEnsemble([1, 2], n_students=200, varying={"mastery_rate": [0.1, -5.0]})
 
 
+def test_a_sweep_cuts_a_points_replicates_into_even_ensembles(tmp_path):
+    from analysis.experiments.sweeps.api import tasks_for
+    from analysis.experiments.sweeps.spec import load_sweep
+
+    sweep = tmp_path / "many.toml"
+    sweep.write_text(
+        'scenario = "plc"\nyears = 1\nreplicates = 40\noutcomes = ["annual_gain"]\n'
+        '[design]\ntype = "factorial"\n[factors]\nstructure = ["plc", "houses"]\n'
+    )
+    spec = load_sweep(sweep)
+    tasks = list(tasks_for(spec, spec.design(), set(), 1, False))
+    assert [task.runs for task in tasks] == [20, 20, 20, 20]
+    done = {(0, r) for r in range(25)}  # resuming: point 0's 15 missing runs in one
+    tasks = list(tasks_for(spec, spec.design(), done, 1, False))
+    assert [task.runs for task in tasks] == [15, 20, 20]
+    assert tasks[0].jobs[0].replicates == tuple(range(25, 40))
+
+
 def test_a_lever_sweep_runs_its_points_together_and_gives_the_same_runs(tmp_path):
     sweep = tmp_path / "levers.toml"
     sweep.write_text(

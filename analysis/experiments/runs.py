@@ -199,11 +199,11 @@ def batches(runs: Sequence[Run], enabled: bool | None = None) -> list[list[int]]
             alone.append([i])
         else:
             groups.setdefault(key, []).append(i)
-    cut = [part for group in groups.values() for part in _even_parts(group, ENSEMBLE_SIZE)]
+    cut = [part for group in groups.values() for part in even_parts(group, ENSEMBLE_SIZE)]
     return cut + alone
 
 
-def _even_parts(items: list[int], most: int) -> list[list[int]]:
+def even_parts(items: list[int], most: int) -> list[list[int]]:
     """``items`` in order, cut into the fewest parts of at most ``most``, sizes within one."""
     parts = -(-len(items) // most)
     size, longer = divmod(len(items), parts)

@@ -20,7 +20,7 @@ from analysis.experiments.clusters import check_scheduler_address, make_engine
 from analysis.experiments.engines import Engine
 from analysis.experiments.engines import execute as run_tasks
 from analysis.experiments.files import no_space, size_text, when_full
-from analysis.experiments.runs import ENSEMBLE_SIZE, ensemble_key, ensembles_enabled
+from analysis.experiments.runs import ENSEMBLE_SIZE, ensemble_key, ensembles_enabled, even_parts
 from analysis.experiments.sweeps.design import Design
 from analysis.experiments.sweeps.results import new_manifest, read_runs
 from analysis.experiments.sweeps.runner import PointJob, Task, TaskResult, point_runs
@@ -97,7 +97,7 @@ def tasks_for(
     consecutive design points that may run together (the same parameters
     but for those that may differ within an ensemble,
     ``simulation.ensemble.VARYING``), at most :data:`ENSEMBLE_SIZE` runs; a
-    point's replicates are cut by replicate number (0-31, 32-63, ...). The
+    point's missing replicates are cut into even parts (40: 20 and 20). The
     tasks depend on the design and the finished runs alone, never on the
     workers. Without ensembles, points are grouped until a task has
     ``runs_per_task`` runs.
@@ -109,10 +109,7 @@ def tasks_for(
         if not missing:
             continue
         parameters, interventions, years = sweep.setup(design.values(point))
-        blocks: dict[int, list[int]] = {}
-        for replicate in missing:
-            blocks.setdefault(replicate // ENSEMBLE_SIZE, []).append(replicate)
-        for block in blocks.values():
+        for block in even_parts(missing, ENSEMBLE_SIZE):
             job = PointJob(
                 point,
                 parameters,
