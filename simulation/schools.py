@@ -228,10 +228,9 @@ class Schools:
         retention = self.situation.retention
         if np.ndim(retention) == 0:
             return teaching.history_years(years, retention)
-        per = self.params.n_students
         return np.concatenate(
             [
-                teaching.history_years(years[r * per : (r + 1) * per], float(kept))
+                teaching.history_years(years[self.student_slice(r)], float(kept))
                 for r, kept in enumerate(retention)
             ]
         )
