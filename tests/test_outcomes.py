@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 from cli_support import staffroom
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.experiments.metadata import describe
 from analysis.reports.wording import label
@@ -148,3 +151,23 @@ def test_an_outcome_added_to_the_registry_reaches_a_sweep_table(
     assert len(runs) == 2
     for _, row in runs.iterrows():
         assert math.isclose(row["dummy_index"], row["collective_efficacy"] / 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    schools=st.integers(1, 6),
+    length=st.integers(1, 300),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_stacked_school_measures_equal_each_school_alone_to_the_bit(schools, length, seed):
+    """Outcomes of many schools are worked out in stacked calls; each school's number is its own."""
+    rng = np.random.default_rng(seed)
+    a, b = rng.normal(size=(2, schools, length))
+    mask = rng.random((schools, length)) < rng.random()
+    alone_dots = [float(x @ y) for x, y in zip(a, b, strict=True)]
+    assert metrics._dots(a, b).tolist() == alone_dots
+    assert metrics._dots(a, mask).tolist() == [float(x @ m) for x, m in zip(a, mask, strict=True)]
+    assert metrics._counts(mask).tolist() == np.count_nonzero(mask, axis=1).tolist()
+    means = metrics._means_of({"a": a.ravel(), "b": b.ravel()}, schools)
+    assert means["a"].tolist() == [float(row.sum()) / length for row in a]
+    assert means["b"].tolist() == metrics.school_means(b.ravel(), schools).tolist()
