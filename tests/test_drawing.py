@@ -26,7 +26,7 @@ PROBE = """
 import hashlib, json, os, signal
 from functools import partial
 from matplotlib.figure import Figure
-from analysis.reports.drawing import draw
+from analysis.reports.drawing import Drawing, draw
 from analysis.reports.plots import png
 
 def figure(k):
@@ -46,7 +46,16 @@ signal.signal(signal.SIGTERM, lambda *_: None)  # as the command line's: raises 
 
 figures = {f"f{k}.png": partial(figure, k) for k in range(5)}
 alone, together = draw(figures, processes=1), draw(figures, processes=2)
+names = list(figures)
+with Drawing({name: figures[name] for name in names[:2]}, 2) as drawing:
+    drawing.add({name: figures[name] for name in names[2:]})  # sent to the children
+    added = drawing.result()
+with Drawing({0: partial(where, 0)}, 2) as drawing:
+    drawing.add({k: partial(where, k) for k in (1, 2, 3)})
+    added_by = [v.decode() for v in drawing.result().values()]
 print(json.dumps({
+    "added": added == alone and list(added) == names,
+    "added_by": added_by,
     "same": alone == together,
     "order": list(together) == list(figures),
     "here": os.getpid(),
@@ -57,6 +66,7 @@ print(json.dumps({
 
 
 def test_figures_drawn_in_children_are_the_same_bytes_in_the_same_order():
+    """Also figures added after the children were forked (their makers are sent pickled)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True
@@ -64,9 +74,12 @@ def test_figures_drawn_in_children_are_the_same_bytes_in_the_same_order():
     assert done.returncode == 0, done.stderr[-2000:]
     probe = json.loads(done.stdout.splitlines()[-1])
     assert probe["same"] and probe["order"]
-    ids = [entry.split(":") for entry in probe["drawn_by"]]
-    assert [k for k, _ in ids] == ["0", "1", "2", "3"]
-    assert all(int(pid) != probe["here"] for _, pid in ids), "drawn in forked children"
+    # figures added once the children run are sent to them: same bytes, in order
+    assert probe["added"]
+    for drawn_by in (probe["drawn_by"], probe["added_by"]):
+        ids = [entry.split(":") for entry in drawn_by]
+        assert [k for k, _ in ids] == ["0", "1", "2", "3"]
+        assert all(int(pid) != probe["here"] for _, pid in ids), "drawn in forked children"
     # Ctrl-C is left to the parent; the pool's SIGTERM ends a child without a traceback
     assert probe["child_handlers"] == "<Handlers.SIG_IGN: 1> <Handlers.SIG_DFL: 0>"
 

@@ -33,7 +33,7 @@ from analysis.experiments.workers import (
 from simulation import InputError
 
 if TYPE_CHECKING:
-    from analysis.statistics.compare import Comparison
+    from analysis.experiments.replicates import Results
     from scenarios import Scenario
 
 console = stdout_console()
@@ -271,7 +271,7 @@ def compare(
     title = f"{plans} compared with {planned[0].name}"
     with OutputFolder(out or default, "compare", overwrite=overwrite) as folder:
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
-        _report(folder, planned, [_differences(results)], ran, title)
+        _report(folder, planned, [("", results)], ran, title)
 
 
 # staffroom demo
@@ -334,32 +334,26 @@ def demo(
     with OutputFolder(out, "demo", overwrite=overwrite) as folder:
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
         runs = dict(zip(names, results, strict=True))
-        comparisons = [
-            _differences([runs[n] for n in group], question) for question, group in DEMO_QUESTIONS
-        ]
-        _report(folder, planned, comparisons, ran, DEMO_TITLE, DEMO_INTRO)
-
-
-def _differences(results: list, question: str = "") -> Comparison:
-    """Each plan's differences from the baseline (pandas and scipy, loaded during the runs)."""
-    from analysis.statistics.compare import compare
-
-    return compare(results, question)
+        questions = [(question, [runs[n] for n in group]) for question, group in DEMO_QUESTIONS]
+        _report(folder, planned, questions, ran, DEMO_TITLE, DEMO_INTRO)
 
 
 def _report(
     folder: OutputFolder,
     planned: list[Scenario],
-    comparisons: list[Comparison],
+    questions: list[tuple[str, list[Results]]],
     ran: str,
     title: str,
     intro: str = "",
 ) -> None:
-    """``compare`` and ``demo``: write the report and tables, print the tables and where."""
+    """``compare`` and ``demo``: each question's comparison (its heading, its runs) reported.
+
+    Writes the report and tables, prints the tables and where they are.
+    """
     from analysis.reports.outputs import about, report_files
     from analysis.reports.terminal import terminal_table
 
-    files = report_files(comparisons, title, intro)
+    files, comparisons = report_files(questions, title, intro)
     report = folder.commit(files, about(folder.command, planned))["report.html"]
     for comparison in comparisons:
         console.print(terminal_table(comparison))

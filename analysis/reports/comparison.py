@@ -46,7 +46,15 @@ from analysis.statistics.intervals import Interval, differences, mean_interval
 from simulation import SOURCES
 from simulation.outcomes import get, reported
 
-__all__ = ["figures", "report_blocks", "report_figures", "to_html", "to_markdown"]
+__all__ = [
+    "difference_figures",
+    "figures",
+    "report_blocks",
+    "report_figures",
+    "to_html",
+    "to_markdown",
+    "trajectory_figures",
+]
 
 
 # the comparison report
@@ -231,22 +239,12 @@ def _interval(row) -> Interval:
     return Interval(row["difference"], row["low"], row["high"], int(row["n"]), row["method"])
 
 
-def comparison_figures(comparison: Comparison, prefix: str = "") -> dict[str, Callable[[], bytes]]:
-    """What draws each of a comparison's figures, by file name (``prefix`` keeps reports' apart)."""
-    results = [comparison.baseline, *comparison.plans]
-    return {
-        f"{prefix}trajectories.png": partial(plots.overview_figure, results),
-        f"{prefix}differences.png": partial(plots.differences_figure, comparison),
-        f"{prefix}sources.png": partial(plots.sources_figure, comparison),
-    }
-
-
 def comparison_blocks(
     comparison: Comparison, figures: Mapping[str, bytes], prefix: str = ""
 ) -> list[Block]:
     """The blocks of one comparison: each plan read once against the baseline.
 
-    ``figures`` are the drawn :func:`comparison_figures`; ``prefix`` keeps
+    ``figures`` are the drawn :func:`report_figures`; ``prefix`` keeps
     figure file names apart when a report holds several.
     """
     base = comparison.baseline.scenario.name
@@ -340,19 +338,38 @@ def one_page(comparisons: Sequence[Comparison], title: str, intro: str = "") -> 
     return Section("one-page", tuple(blocks))
 
 
-def _prefixes(comparisons: Sequence[Comparison]) -> list[str]:
+def _prefixes(count: int) -> list[str]:
     """Figure name prefixes that keep several comparisons' figures apart (none for one)."""
-    return [f"q{k}_" if len(comparisons) > 1 else "" for k in range(1, len(comparisons) + 1)]
+    return [f"q{k}_" if count > 1 else "" for k in range(1, count + 1)]
+
+
+def trajectory_figures(questions: Sequence[Sequence[Results]]) -> dict[str, Callable[[], bytes]]:
+    """What draws each question's trajectories, by file name: they need only the runs.
+
+    ``questions`` holds each comparison's runs, the baseline first. These
+    are a report's costliest figures, so they can be drawn while the
+    comparisons are worked out.
+    """
+    return {
+        f"{prefix}trajectories.png": partial(plots.overview_figure, list(results))
+        for results, prefix in zip(questions, _prefixes(len(questions)), strict=True)
+    }
+
+
+def difference_figures(comparisons: Sequence[Comparison]) -> dict[str, Callable[[], bytes]]:
+    """What draws each comparison's differences and sources, by file name, the costliest first."""
+    prefixes = _prefixes(len(comparisons))
+    pairs = list(zip(comparisons, prefixes, strict=True))
+    return {
+        **{f"{p}differences.png": partial(plots.differences_figure, c) for c, p in pairs},
+        **{f"{p}sources.png": partial(plots.sources_figure, c) for c, p in pairs},
+    }
 
 
 def report_figures(comparisons: Sequence[Comparison]) -> dict[str, Callable[[], bytes]]:
     """What draws each figure of a report, by file name, the costliest first."""
-    makers = [
-        item
-        for comparison, prefix in zip(comparisons, _prefixes(comparisons), strict=True)
-        for item in comparison_figures(comparison, prefix).items()
-    ]
-    return dict(sorted(makers, key=lambda item: _drawing_order(item[0])))
+    runs = [[c.baseline, *c.plans] for c in comparisons]
+    return trajectory_figures(runs) | difference_figures(comparisons)
 
 
 def report_blocks(
@@ -375,10 +392,6 @@ def report_blocks(
         _glossary(),
     ]
     drawn = figures if figures is not None else draw(report_figures(comparisons))
-    for comparison, prefix in zip(comparisons, _prefixes(comparisons), strict=True):
+    for comparison, prefix in zip(comparisons, _prefixes(len(comparisons)), strict=True):
         blocks += comparison_blocks(comparison, drawn, prefix)
     return blocks + _method(comparisons)
-
-
-def _drawing_order(name: str) -> int:
-    return ("trajectories.png", "differences.png", "sources.png").index(name.rsplit("_", 1)[-1])

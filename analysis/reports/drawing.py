@@ -31,6 +31,10 @@ def _draw_one(index: int) -> bytes:
     return _pending[index]()
 
 
+def _draw_sent(maker: Callable[[], bytes]) -> bytes:
+    return maker()
+
+
 def _quiet_child() -> None:
     """A child leaves Ctrl-C to this process, and SIGTERM (the pool's stop) ends it silently.
 
@@ -49,18 +53,28 @@ def _can_fork() -> bool:
 class Drawing:
     """Figures being drawn in forked children while this process goes on with other work.
 
-    Started with every figure's maker; :meth:`result` waits for the PNG
-    bytes. Where forking is not safe the figures are drawn at once, here.
+    Started with the figures whose data is ready; :meth:`add` hands out more
+    (sent to the children pickled, as they were forked before), and
+    :meth:`result` waits for the PNG bytes. Where forking is not safe the
+    figures are drawn at once, here.
     Use it as a context manager, so that an error or Ctrl-C stops the
     children. A child that dies (out of memory) fails the drawing with
     ``BrokenProcessPool`` instead of leaving it waiting.
+
+    Parameters
+    ----------
+    makers : mapping of str to callable
+        The first figures' makers by file name, the costliest first.
+    processes : int, optional
+        Children to draw in. Default: one per core this process may use, at
+        most one per figure in ``makers`` (pass it when more will be added).
     """
 
     def __init__(
         self, makers: Mapping[str, Callable[[], bytes]], processes: int | None = None
     ) -> None:
         self.names = list(makers)
-        processes = min(processes or usable_cores(), len(self.names))
+        processes = processes or min(usable_cores(), len(self.names))
         self._pool: ProcessPoolExecutor | None = None
         if processes < 2 or not _can_fork():
             self._drawn = [makers[name]() for name in self.names]
@@ -77,6 +91,14 @@ class Drawing:
             )
             # the children are forked at the first submission, before the pool's own threads
             self._futures = [self._pool.submit(_draw_one, k) for k in range(len(self.names))]
+
+    def add(self, makers: Mapping[str, Callable[[], bytes]]) -> None:
+        """More figures to draw, after those given so far (names must be new)."""
+        self.names += list(makers)
+        if self._pool is None:
+            self._drawn += [maker() for maker in makers.values()]
+        else:
+            self._futures += [self._pool.submit(_draw_sent, maker) for maker in makers.values()]
 
     def result(self) -> dict[str, bytes]:
         """Every figure's PNG bytes by name, in the order given (waits for the children)."""

@@ -14,16 +14,18 @@ import pandas as pd
 from analysis.experiments.files import version
 from analysis.experiments.metadata import parquet_bytes
 from analysis.experiments.replicates import Results
+from analysis.experiments.workers import usable_cores
 from analysis.reports import plots
 from analysis.reports.comparison import (
+    difference_figures,
     figures,
     report_blocks,
-    report_figures,
     to_html,
     to_markdown,
+    trajectory_figures,
 )
 from analysis.reports.drawing import Drawing, draw
-from analysis.statistics.compare import Comparison
+from analysis.statistics.compare import Comparison, compare
 from scenarios import Scenario
 from simulation.outcomes import reported
 
@@ -103,13 +105,23 @@ def _report_tables(comparisons: Sequence[Comparison]) -> dict[str, pd.DataFrame]
 
 
 def report_files(
-    comparisons: Sequence[Comparison], title: str, intro: str = ""
-) -> dict[str, bytes]:
-    """``compare`` and ``demo``: report.md, report.html, plots/ and the tidy tables.
+    questions: Sequence[tuple[str, Sequence[Results]]], title: str, intro: str = ""
+) -> tuple[dict[str, bytes], list[Comparison]]:
+    """``compare`` and ``demo``: the comparisons, and report.md, report.html, plots/ and tables.
 
-    The figures are drawn in other processes while this one writes the tables.
+    Each question is its heading (may be empty) and its scenarios' runs, the
+    baseline first. The figures are drawn in other processes: the
+    trajectories, which need only the runs, while this one works out the
+    comparisons; the differences and sources while it writes the tables.
     """
-    with Drawing(report_figures(comparisons)) as drawing:
+    runs = [list(results) for _, results in questions]
+    children = min(usable_cores(), 3 * len(questions))
+    with Drawing(trajectory_figures(runs), children) as drawing:
+        comparisons = [
+            compare(results, question)
+            for (question, _), results in zip(questions, runs, strict=True)
+        ]
+        drawing.add(difference_figures(comparisons))
         tables = {name: _csv(frame) for name, frame in _report_tables(comparisons).items()}
         trajectories = parquet_bytes(
             pd.concat([r.trajectories for r in _runs(comparisons).values()], ignore_index=True)
@@ -120,4 +132,4 @@ def report_files(
     files["trajectories.parquet"] = trajectories
     files["report.md"] = to_markdown(blocks).encode("utf-8")
     files["report.html"] = to_html(blocks, title).encode("utf-8")
-    return files
+    return files, comparisons
