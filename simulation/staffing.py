@@ -139,31 +139,43 @@ def assign_courses(
     size = n_teachers if school_size is None else school_size
     n_schools = n_teachers // size
     per_school = students.n // n_schools
-    student_school = np.arange(students.n) // per_school
     teacher_school = np.arange(n_teachers) // size
     n_houses = int(max(teacher_house.max(initial=0), students.house.max(initial=0))) + 1
-    group = student_school * n_houses + students.house
+    group = np.arange(students.n) // per_school * n_houses + students.house
     max_spec = max(specialisms)
-    prep_codes = []
-    for s, m in enumerate(specialisms):
-        course = np.empty(students.n, dtype=np.int64)
-        position = np.empty(students.n, dtype=np.int64)
-        for r, rng in enumerate(rngs):
-            rows = slice(r * per_school, (r + 1) * per_school)
-            course[rows] = rng.integers(0, m, per_school) if noise else np.arange(per_school) % m
-            deal = rng.permutation(per_school) if noise else np.arange(per_school)
-            position[rows.start + deal] = np.arange(per_school)
-        entries = _pool_entries(s, staffing, teacher_house, teacher_school, n_schools, n_houses)
-        teacher = _fill(group, course, position, entries, n_schools * n_houses, m)
-        students.assign[:, s] = teacher
-        students.out_of_field[:, s] = (staffing.subject[teacher] != s) | (
-            staffing.specialism[teacher] != course
-        )
-        prep_codes.append(teacher * (len(specialisms) * max_spec) + s * max_spec + course)
+    in_field = staffing.subject * max_spec + staffing.specialism  # each teacher's own course
     taught = np.zeros(n_teachers * len(specialisms) * max_spec, dtype=bool)
-    for codes in prep_codes:
-        taught[codes] = True
+    for s, m in enumerate(specialisms):
+        course, dealt = _deal(rngs, m, per_school, noise)
+        entries = _pool_entries(s, staffing, teacher_house, teacher_school, n_schools, n_houses)
+        teacher = np.empty_like(dealt)
+        teacher[dealt] = _fill(group[dealt], course[dealt], entries, n_schools, n_houses, m)
+        code = s * max_spec + course  # the course, numbered over all subjects
+        students.assign[:, s] = teacher
+        students.out_of_field[:, s] = in_field[teacher] != code
+        taught[teacher * (len(specialisms) * max_spec) + code] = True
     return taught.reshape(n_teachers, -1).sum(axis=1)
+
+
+def _deal(
+    rngs: Sequence[np.random.Generator], n_courses: int, per_school: int, noise: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every student's course in one subject, and the order each school deals its students in.
+
+    School ``r`` draws from ``rngs[r]`` only: its students' courses, then a
+    permutation of them (the dealing order). Returns the courses (one per
+    student) and the students (ids over all schools) listed school by
+    school, each school's in dealing order.
+    """
+    n_schools = len(rngs)
+    dealt = np.arange(n_schools * per_school).reshape(n_schools, per_school)
+    if not noise:
+        return np.tile(np.arange(per_school) % n_courses, n_schools), dealt.ravel()
+    course = np.empty((n_schools, per_school), dtype=np.int64)
+    for r, rng in enumerate(rngs):
+        course[r] = rng.integers(0, n_courses, per_school)
+        rng.shuffle(dealt[r])  # the draws of rng.permutation(per_school), in place
+    return course.ravel(), dealt.ravel()
 
 
 def _pool_entries(
@@ -178,81 +190,110 @@ def _pool_entries(
 
     The house's teachers of the subject; the school's, when the house has
     none; any of the school's teachers, when the school has none. Pools are
-    listed group by group, teachers in id order within a group.
+    listed group by group, teachers in id order within a group. Teachers are
+    numbered school by school, so each candidate list is a run of
+    ``candidates`` below and a pool is its group's run.
     """
-    of_subject = staffing.subject == subject
-    teachers = np.arange(staffing.subject.size)
-    groups, members = [], []
-    for r in range(n_schools):
-        mine = teacher_school == r
-        subject_teachers = teachers[mine & of_subject]
-        school_teachers = teachers[mine]
-        fallback = subject_teachers if subject_teachers.size else school_teachers
-        houses = teacher_house[subject_teachers]
-        for h in range(n_houses):
-            pool = subject_teachers[houses == h]
-            pool = pool if pool.size else fallback
-            groups.append(np.full(pool.size, r * n_houses + h))
-            members.append(pool)
-    members = np.concatenate(members)
-    return np.concatenate(groups), members, staffing.specialism[members]
+    n_groups = n_schools * n_houses
+    teachers = np.flatnonzero(staffing.subject == subject)
+    school = teacher_school[teachers]
+    group = school * n_houses + teacher_house[teachers]
+    by_house = teachers[np.argsort(group, kind="stable")]
+    candidates = np.concatenate([by_house, teachers, np.arange(staffing.subject.size)])
+    in_house = np.bincount(group, minlength=n_groups)
+    in_school = np.bincount(school, minlength=n_schools)
+    staff = np.bincount(teacher_school, minlength=n_schools)
+    school_start = teachers.size + np.cumsum(in_school) - in_school
+    staff_start = 2 * teachers.size + np.cumsum(staff) - staff
+    of_school = np.arange(n_groups) // n_houses
+    count = np.where(in_school > 0, in_school, staff)[of_school]
+    start = np.where(in_school > 0, school_start, staff_start)[of_school]
+    count = np.where(in_house > 0, in_house, count)
+    start = np.where(in_house > 0, np.cumsum(in_house) - in_house, start)
+    pool_group = np.repeat(np.arange(n_groups), count)
+    members = candidates[_runs(start, count)]
+    return pool_group, members, staffing.specialism[members]
 
 
 def _fill(
     group: np.ndarray,
     course: np.ndarray,
-    position: np.ndarray,
     entries: tuple[np.ndarray, np.ndarray, np.ndarray],
-    n_groups: int,
+    n_schools: int,
+    n_houses: int,
     n_courses: int,
 ) -> np.ndarray:
     """Teachers for the students of every group, each teacher taking an equal share.
 
-    In each group (students in dealing order ``position``), a course's
-    specialists take its students round-robin up to their share; the rest
-    go to the pool's teachers with room left, the emptiest first.
+    Students are listed school by school (equal numbers), each school's in
+    dealing order; group ``school * n_houses + house``. In each group a
+    course's specialists take its students round-robin up to their share;
+    the rest go to the pool's teachers with room left, the emptiest first.
+    Returns the teacher of each listed student.
     """
+    n_groups = n_schools * n_houses
     pool_group, pool_teacher, specialism = entries
-    pool_size = np.bincount(pool_group, minlength=n_groups)
-    students_in = np.bincount(group, minlength=n_groups)
-    share = -(-students_in // np.maximum(pool_size, 1))
+    want = group * n_courses + course
+    wanting = np.bincount(want, minlength=n_groups * n_courses)
+    students_in = wanting.reshape(n_groups, n_courses).sum(axis=1)
+    share = -(-students_in // np.maximum(np.bincount(pool_group, minlength=n_groups), 1))
     # specialists of each (group, course), in pool order
     cell = pool_group * n_courses + specialism
     by_cell = np.argsort(cell, kind="stable")
-    experts = np.bincount(cell, minlength=n_groups * n_courses)
+    # (a stand-in from another subject may have a specialism number past this
+    # subject's: it then counts in the next group's cells, or past the last in none)
+    experts = np.bincount(cell, minlength=n_groups * n_courses)[: n_groups * n_courses]
     first_expert = np.cumsum(experts) - experts
-    # students of each (group, course) in dealing order, and their rank there
-    # (positions differ within a school, so every sort key below is unique and
-    # the fastest sort gives the one order)
-    want = group * n_courses + course
-    positions = int(position.max(initial=0)) + 1
-    order = np.argsort(want * positions + position)
-    sorted_want = want[order]
-    rank = np.arange(order.size) - _firsts(want, n_groups * n_courses)[sorted_want]
-    count = experts[sorted_want]
-    taken = rank < count * share[sorted_want // n_courses]
-    entry = np.full(order.size, -1)
-    entry[taken] = by_cell[first_expert[sorted_want[taken]] + rank[taken] % count[taken]]
+    # students of each (group, course) in dealing order: a school's cells are
+    # its own, so a stable sort of each school's row on its cell counted from
+    # the school's first (a small key, sorted by radix a short row at a time)
+    cells = n_houses * n_courses
+    local = want.reshape(n_schools, -1) - np.arange(n_schools)[:, None] * cells
+    order = (_stable_order(local, cells) + np.arange(n_schools)[:, None] * local.shape[1]).ravel()
+    # the first students of each (group, course), up to its specialists'
+    # shares, go to the specialists in turn
+    took = np.minimum(wanting, experts * np.repeat(share, n_courses))
+    rank = _runs(np.zeros_like(took), took)  # of each student taken, within the cell
+    entry = by_cell[np.repeat(first_expert, took) + rank % np.repeat(experts, took)]
     chosen = np.full(group.size, -1)
-    chosen[order] = entry
+    chosen[order[_runs(np.cumsum(wanting) - wanting, took)]] = entry
     # the rest: slots of room left, by how full the teacher already is
-    load = np.bincount(chosen[chosen >= 0], minlength=pool_group.size)
+    load = np.bincount(entry, minlength=pool_group.size)
     room = share[pool_group] - load
-    slot_entry = np.repeat(np.arange(pool_group.size), room)
-    within = np.arange(slot_entry.size) - np.repeat(np.cumsum(room) - room, room)
-    slot_rank = within + np.repeat(load, room)
-    entries = pool_group.size
-    slot_key = (pool_group[slot_entry] * (int(slot_rank.max(initial=0)) + 1) + slot_rank) * entries
-    slots = slot_entry[np.argsort(slot_key + slot_entry)]
-    slot_group = pool_group[slots]
-    slots_in = np.bincount(slot_group, minlength=n_groups)
+    slot_rank = _runs(load, room)
+    ranks = int(slot_rank.max(initial=0)) + 1
+    slot_key = np.repeat(pool_group, room) * ranks + slot_rank
+    slots = np.repeat(np.arange(pool_group.size), room)[_stable_order(slot_key, n_groups * ranks)]
+    slots_in = np.bincount(pool_group[slots], minlength=n_groups)
     first_slot = np.cumsum(slots_in) - slots_in
+    # students left, group by group in dealing order (already so with one house)
     left = np.flatnonzero(chosen < 0)
-    left = left[np.argsort(group[left] * positions + position[left])]
+    if n_houses > 1:
+        left = left[_stable_order(group[left], n_groups)]
     left_group = group[left]
     left_rank = np.arange(left.size) - _firsts(left_group, n_groups)[left_group]
     chosen[left] = slots[first_slot[left_group] + left_rank]
     return pool_teacher[chosen]
+
+
+def _runs(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The runs ``starts[i], starts[i] + 1, ...`` of ``lengths[i]`` numbers each, end to end."""
+    ends = np.cumsum(lengths)
+    return np.repeat(starts - (ends - lengths), lengths) + np.arange(ends[-1] if ends.size else 0)
+
+
+def _stable_order(keys: np.ndarray, n_keys: int) -> np.ndarray:
+    """``argsort(keys, kind="stable")`` along the last axis, for keys ``0..n_keys-1``.
+
+    Held in the narrowest unsigned type that fits, small keys are sorted by
+    radix (several times faster than a comparison sort); the order is the
+    same whatever the type, since a stable sort's order is unique.
+    """
+    if n_keys <= 1 << 8:
+        keys = keys.astype(np.uint8)
+    elif n_keys <= 1 << 16:
+        keys = keys.astype(np.uint16)
+    return np.argsort(keys, axis=-1, kind="stable")
 
 
 def _firsts(labels: np.ndarray, n_labels: int) -> np.ndarray:
@@ -277,21 +318,24 @@ def known_students(
     schools of equal staff share the arrays (teacher ids global): ties are
     looked up in one adjacency table per school.
     """
-    assign = students.assign
-    known = assign == students.previous
+    known = students.assign == students.previous
     if ties.src.size == 0:
         return known
     size = n_teachers if school_size is None else school_size
-    start = (assign[:, 0] // size) * size  # each student's school's first teacher
     tied = np.zeros((n_teachers // size) * size * size, dtype=bool)
     tied[ties.src * size + (ties.dst - (ties.src // size) * size)] = True
-    n_courses = assign.shape[1]
-    for c in range(n_courses):
-        for other in range(c + 1, n_courses):
-            pair = tied[assign[:, c] * size + (assign[:, other] - start)]
-            known[:, c] |= pair
-            known[:, other] |= pair
-    return known
+    # course by course (contiguous): a teacher's row in its school's table,
+    # and a teacher's column there
+    teacher = np.ascontiguousarray(students.assign.T)
+    column = teacher - (teacher[0] // size) * size
+    row = teacher * size
+    talked_about = np.zeros(teacher.shape, dtype=bool)
+    for c in range(teacher.shape[0]):
+        for other in range(c + 1, teacher.shape[0]):
+            pair = tied[row[c] + column[other]]
+            talked_about[c] |= pair
+            talked_about[other] |= pair
+    return known | talked_about.T
 
 
 def check_staff_ratio(n_students: int, n_teachers: int, p: Parameters) -> None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import itertools
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulation import Parameters, SchoolModel
 from simulation.networks import TEAM, Ties
@@ -21,6 +24,7 @@ from simulation.processes import (
     vicarious,
 )
 from simulation.processes.common import soft_update
+from simulation.staffing import Staffing, _stable_order, assign_courses, known_students
 
 P = Parameters()
 RNG = np.random.default_rng(0)
@@ -491,3 +495,120 @@ def test_houses_share_students_more_than_departments():
     houses = SchoolModel(n_students=1200, structure="houses", rng=2)
     departments = SchoolModel(n_students=1200, structure="departments", rng=2)
     assert houses.situation.overlap.mean() > departments.situation.overlap.mean()
+
+
+def _assign_one_by_one(students, staffing, teacher_house, specialisms, rngs, noise, size):
+    """MODEL.md §4.10's assignment, student by student: what ``assign_courses`` must give."""
+    per_school = students.n // len(rngs)
+    n_houses = max(teacher_house.max(initial=0), students.house.max(initial=0)) + 1
+    assign = np.zeros((students.n, len(specialisms)), dtype=np.int64)
+    out_of_field = np.zeros(assign.shape, dtype=bool)
+    taught = [set() for _ in staffing.subject]
+    for s, m in enumerate(specialisms):
+        for r, rng in enumerate(rngs):
+            course = rng.integers(0, m, per_school) if noise else np.arange(per_school) % m
+            deal = rng.permutation(per_school) if noise else np.arange(per_school)
+            staff = list(range(r * size, (r + 1) * size))
+            of_subject = [t for t in staff if staffing.subject[t] == s]
+            teacher = {}
+            for h in range(n_houses):
+                pool = [t for t in of_subject if teacher_house[t] == h] or of_subject or staff
+                dealt = [k for k in deal if students.house[r * per_school + k] == h]
+                share = -(-len(dealt) // len(pool))
+                load = dict.fromkeys(pool, 0)
+                for c in range(m):  # a course's specialists in turn, up to their share
+                    experts = [t for t in pool if staffing.specialism[t] == c]
+                    wanting = [k for k in dealt if course[k] == c]
+                    for i, k in enumerate(wanting[: len(experts) * share]):
+                        teacher[k] = experts[i % len(experts)]
+                        load[teacher[k]] += 1
+                # the rest to the room left, the emptiest teacher first
+                slots = sorted((n, i) for i, t in enumerate(pool) for n in range(load[t], share))
+                left = [k for k in dealt if k not in teacher]
+                for k, (_, i) in zip(left, slots, strict=False):
+                    teacher[k] = pool[i]
+            for k, t in teacher.items():
+                assign[r * per_school + k, s] = t
+                out_of_field[r * per_school + k, s] = (
+                    staffing.subject[t],
+                    staffing.specialism[t],
+                ) != (s, course[k])
+                taught[t].add((s, course[k]))
+    return assign, out_of_field, np.array([len(courses) for courses in taught])
+
+
+@st.composite
+def _schools(draw):
+    """A few schools of equal staff and enrolment, with random subjects, specialisms, houses.
+
+    Either every school has teachers of every subject, or no specialism number
+    is past any subject's (a stand-in for a subject a school lacks keeps a
+    number of that subject; past it, it would count in another group's cells).
+    """
+    specialisms = tuple(draw(st.lists(st.integers(1, 4), min_size=1, max_size=4)))
+    every_subject = draw(st.booleans())
+    n_schools = draw(st.integers(1, 3))
+    size = draw(st.integers(len(specialisms) if every_subject else 1, 12))
+    per_school, n_houses = draw(st.integers(1, 40)), draw(st.integers(1, 3))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32)))
+    subject = rng.integers(0, len(specialisms), (n_schools, size))
+    if every_subject:
+        subject[:, : len(specialisms)] = np.arange(len(specialisms))
+    subject = subject.ravel()
+    top = np.array(specialisms)[subject] if every_subject else min(specialisms)
+    specialism = rng.integers(0, top, subject.size)
+    n = n_schools * per_school
+    students = SimpleNamespace(
+        n=n,
+        house=rng.integers(0, n_houses, n),
+        assign=np.zeros((n, len(specialisms)), dtype=np.int64),
+        out_of_field=np.zeros((n, len(specialisms)), dtype=bool),
+    )
+    teacher_house = rng.integers(0, n_houses, n_schools * size)
+    return students, Staffing(subject, specialism), teacher_house, specialisms, n_schools, size
+
+
+@settings(max_examples=150, deadline=None)
+@given(_schools(), st.booleans(), st.integers(0, 2**32))
+def test_courses_are_assigned_as_student_by_student_dealing_would(schools, noise, seed):
+    students, staffing, teacher_house, specialisms, n_schools, size = schools
+    rngs = [np.random.default_rng([seed, r]) for r in range(n_schools)]
+    again = [np.random.default_rng([seed, r]) for r in range(n_schools)]
+    expected = _assign_one_by_one(
+        students, staffing, teacher_house, specialisms, again, noise, size
+    )
+    preps = assign_courses(students, staffing, teacher_house, specialisms, rngs, noise, size)
+    np.testing.assert_array_equal(students.assign, expected[0])
+    np.testing.assert_array_equal(students.out_of_field, expected[1])
+    np.testing.assert_array_equal(preps, expected[2])
+    assert [rng.random() for rng in rngs] == [rng.random() for rng in again]  # same draws
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 3), st.integers(2, 9), st.integers(1, 30), st.integers(0, 2**32))
+def test_teachers_know_a_student_they_taught_or_whose_other_teacher_they_are_tied_to(
+    n_schools, size, per_school, seed
+):
+    rng = np.random.default_rng(seed)
+    n, courses = n_schools * per_school, 4
+    school = np.arange(n) // per_school
+    assign = school[:, None] * size + rng.integers(0, size, (n, courses))
+    previous = np.where(rng.random((n, courses)) < 0.2, assign, -1)
+    src = rng.integers(0, n_schools * size, 3 * n_schools)
+    dst = src // size * size + rng.integers(0, size, src.size)
+    ties = Ties(src, dst, np.full(src.size, TEAM), *np.ones((3, src.size)))
+    students = SimpleNamespace(assign=assign, previous=previous)
+    tied = set(zip(src.tolist(), dst.tolist(), strict=True))
+    expected = assign == previous
+    for i, c, other in itertools.product(range(n), range(courses), range(courses)):
+        if c < other and (assign[i, c], assign[i, other]) in tied:
+            expected[i, c] = expected[i, other] = True
+    known = known_students(students, ties, n_schools * size, size)
+    np.testing.assert_array_equal(known, expected)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([3, 256, 257, 65536, 70000]), st.integers(0, 3), st.integers(0, 2**32))
+def test_small_keys_sort_stably_as_any_stable_sort_would(n_keys, rows, seed):
+    keys = np.random.default_rng(seed).integers(0, n_keys, (rows, 50) if rows else 300)
+    np.testing.assert_array_equal(_stable_order(keys, n_keys), np.argsort(keys, kind="stable"))
