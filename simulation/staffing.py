@@ -188,6 +188,8 @@ def _pool_entries(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Each (school, house) group's pool of teachers for ``subject``: group, teacher, specialism.
 
+    The specialism is -1 for a stand-in from another subject.
+
     The house's teachers of the subject; the school's, when the house has
     none; any of the school's teachers, when the school has none. Pools are
     listed group by group, teachers in id order within a group. Teachers are
@@ -212,7 +214,9 @@ def _pool_entries(
     start = np.where(in_house > 0, np.cumsum(in_house) - in_house, start)
     pool_group = np.repeat(np.arange(n_groups), count)
     members = candidates[_runs(start, count)]
-    return pool_group, members, staffing.specialism[members]
+    # a stand-in from another subject is no specialist of this one's courses
+    own = staffing.subject[members] == subject
+    return pool_group, members, np.where(own, staffing.specialism[members], -1)
 
 
 def _fill(
@@ -238,11 +242,10 @@ def _fill(
     students_in = wanting.reshape(n_groups, n_courses).sum(axis=1)
     share = -(-students_in // np.maximum(np.bincount(pool_group, minlength=n_groups), 1))
     # specialists of each (group, course), in pool order
-    cell = pool_group * n_courses + specialism
-    by_cell = np.argsort(cell, kind="stable")
-    # (a stand-in from another subject may have a specialism number past this
-    # subject's: it then counts in the next group's cells, or past the last in none)
-    experts = np.bincount(cell, minlength=n_groups * n_courses)[: n_groups * n_courses]
+    cells_all = n_groups * n_courses
+    cell = np.where(specialism >= 0, pool_group * n_courses + specialism, cells_all)
+    by_cell = np.argsort(cell, kind="stable")  # stand-ins (no course's cell) last
+    experts = np.bincount(cell, minlength=cells_all + 1)[:cells_all]
     first_expert = np.cumsum(experts) - experts
     # students of each (group, course) in dealing order: a school's cells are
     # its own, so a stable sort of each school's row on its cell counted from

@@ -517,7 +517,9 @@ def _assign_one_by_one(students, staffing, teacher_house, specialisms, rngs, noi
                 share = -(-len(dealt) // len(pool))
                 load = dict.fromkeys(pool, 0)
                 for c in range(m):  # a course's specialists in turn, up to their share
-                    experts = [t for t in pool if staffing.specialism[t] == c]
+                    experts = [  # a stand-in from another subject is no specialist
+                        t for t in pool if staffing.subject[t] == s and staffing.specialism[t] == c
+                    ]
                     wanting = [k for k in dealt if course[k] == c]
                     for i, k in enumerate(wanting[: len(experts) * share]):
                         teacher[k] = experts[i % len(experts)]
@@ -541,9 +543,9 @@ def _assign_one_by_one(students, staffing, teacher_house, specialisms, rngs, noi
 def _schools(draw):
     """A few schools of equal staff and enrolment, with random subjects, specialisms, houses.
 
-    Either every school has teachers of every subject, or no specialism number
-    is past any subject's (a stand-in for a subject a school lacks keeps a
-    number of that subject; past it, it would count in another group's cells).
+    Half of them have teachers of every subject in every school; in the
+    others a school may lack a subject, whose students are then taught by
+    stand-ins from other subjects (with specialism numbers of their own).
     """
     specialisms = tuple(draw(st.lists(st.integers(1, 4), min_size=1, max_size=4)))
     every_subject = draw(st.booleans())
@@ -555,8 +557,7 @@ def _schools(draw):
     if every_subject:
         subject[:, : len(specialisms)] = np.arange(len(specialisms))
     subject = subject.ravel()
-    top = np.array(specialisms)[subject] if every_subject else min(specialisms)
-    specialism = rng.integers(0, top, subject.size)
+    specialism = rng.integers(0, np.array(specialisms)[subject])
     n = n_schools * per_school
     students = SimpleNamespace(
         n=n,
