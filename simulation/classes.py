@@ -37,11 +37,14 @@ def course_sums(values: np.ndarray) -> np.ndarray:
 
     NumPy adds a row shorter than eight left to right, one row at a time,
     which is slow for many short rows; adding whole columns left to right
-    gives the same numbers to the bit (tested) at a fraction of the cost.
-    Longer rows are summed pairwise by NumPy and are left to it.
+    gives the same numbers to the bit (tested) at a fraction of the cost,
+    and less still where ``values`` is the transpose of a (course, student)
+    array, whose columns are whole rows in memory. Longer rows are summed
+    pairwise by NumPy and are left to it, laid out a row per student as
+    NumPy sums them pairwise only then.
     """
     if not 2 <= values.shape[1] < 8:
-        return values.sum(axis=1)
+        return np.ascontiguousarray(values).sum(axis=1)
     total = values[:, 0] + values[:, 1]
     for column in range(2, values.shape[1]):
         total += values[:, column]
@@ -53,7 +56,11 @@ class Classes:
 
     Built after every course assignment; :meth:`see` brings it up to date
     with who is below proficiency and with classmates (at every
-    assessment).
+    assessment). ``teacher`` lists the pairs' teachers a student after
+    another, the order every float sum over pairs adds in;
+    ``teacher_by_course`` and ``index`` (each pair's cell of the teacher
+    effect table) hold a row per course, so that what is gathered for a
+    student's courses is summed over whole rows.
 
     Parameters
     ----------
@@ -78,15 +85,20 @@ class Classes:
         peers: bool,
     ) -> None:
         self.n_teachers = n_teachers
-        self.n_courses = students.assign.shape[1]
+        self.n_courses = courses = students.assign.shape[1]
         self.peers = peers and bool(np.any(p.peer_effect))
         self.teacher = students.assign.ravel()
-        courses = self.n_courses
+        self.teacher_by_course = np.ascontiguousarray(students.assign.T)
         self.size = self.sum_over_pairs(None)
         self.safe_size = np.maximum(self.size, 1.0)
-        self.disadvantaged = np.repeat(students.disadvantaged, courses).astype(float)
-        self.disadvantaged_pairs = np.flatnonzero(self.disadvantaged)
-        self.n_disadvantaged = self.sum_over_pairs(self.disadvantaged)
+        # each disadvantaged student's pairs, in pair order
+        self.disadvantaged_pairs = (
+            np.flatnonzero(students.disadvantaged)[:, None] * courses + np.arange(courses)
+        ).ravel()
+        self.disadvantaged_teacher = self.teacher[self.disadvantaged_pairs]
+        # whole numbers: the same as summing a 0/1 weight over every pair
+        disadvantaged = np.bincount(self.disadvantaged_teacher, minlength=n_teachers)
+        self.n_disadvantaged = disadvantaged.astype(float)
         self.baseline = teaching.student_baseline(students, p)
         base = np.repeat(self.baseline, courses)
         self.base_sum = self.sum_over_pairs(base)
@@ -99,10 +111,8 @@ class Classes:
         self.penalty_sum = self.sum_over_pairs(penalty)
         self.penalty_disadvantaged_sum = self.sum_over_disadvantaged_pairs(penalty)
         self.penalty_mean = course_sums(penalty.reshape(-1, courses)) * (1.0 / courses)
-        kind_without_level = (
-            4 * students.known + 2 * students.disadvantaged.astype(np.int64)[:, None]
-        ).ravel()
-        self.index_without_level = self.teacher * teaching.KINDS + kind_without_level
+        kind_without_level = students.known.T * np.int8(4) + students.disadvantaged * np.int8(2)
+        self.index_without_level = self.teacher_by_course * teaching.KINDS + kind_without_level
 
     def sum_over_pairs(self, values: np.ndarray | None) -> np.ndarray:
         """Per teacher: the sum of ``values`` over their pairs (the count if None)."""
@@ -115,8 +125,11 @@ class Classes:
         finite values (the zeros left out add nothing, in the same order),
         at a quarter of the cost.
         """
-        pairs = self.disadvantaged_pairs
-        return np.bincount(self.teacher[pairs], weights=values[pairs], minlength=self.n_teachers)
+        return np.bincount(
+            self.disadvantaged_teacher,
+            weights=values[self.disadvantaged_pairs],
+            minlength=self.n_teachers,
+        )
 
     def see(
         self, students: StudentState, p: Parameters, year_fraction: float, group: np.ndarray
@@ -128,9 +141,8 @@ class Classes:
         """
         courses = self.n_courses
         self.struggling = teaching.below_proficiency(students, p, year_fraction)
-        level = np.repeat(self.struggling, courses)
-        self.index = self.index_without_level + level
-        counts = np.bincount(self.index, minlength=self.n_teachers * teaching.KINDS)
+        self.index = self.index_without_level + self.struggling  # the level bit
+        counts = np.bincount(self.index.ravel(), minlength=self.n_teachers * teaching.KINDS)
         self.kind_counts = counts.reshape(self.n_teachers, teaching.KINDS).astype(float)
         struggling = self.kind_counts[:, STRUGGLING_KINDS].sum(axis=1)  # whole numbers: exact
         self.struggling_share = struggling / self.safe_size
@@ -139,8 +151,8 @@ class Classes:
             self.peer = p.peer_effect * (self.sum_over_pairs(standing) / self.safe_size)
             if isinstance(p.peer_effect, np.ndarray):  # schools without it: none, as alone
                 self.peer[p.peer_effect == 0] = 0.0
-            peer_pairs = self.peer[self.teacher]
-            self.peer_mean = course_sums(peer_pairs.reshape(-1, courses)) * (1.0 / courses)
+            peer_pairs = self.peer.take(self.teacher_by_course)
+            self.peer_mean = course_sums(peer_pairs.T) * (1.0 / courses)
         else:
             self.peer = np.zeros(self.n_teachers)
             self.peer_mean = np.zeros(students.n)
@@ -153,12 +165,12 @@ class Classes:
 
     def effect_per_student(self, table: np.ndarray) -> np.ndarray:
         """Each student's mean over courses of ``table[pair]`` plus the extra gains (SD/year)."""
-        gathered = table.ravel()[self.index].reshape(-1, self.n_courses)
+        gathered = table.take(self.index).T
         return course_sums(gathered) * (1.0 / self.n_courses) + self.extra_mean
 
     def induced(self, table_sum: np.ndarray, weeks: int) -> np.ndarray:
         """Each student's teacher-induced gain over ``weeks`` weeks, from summed tables."""
-        gathered = table_sum.ravel()[self.index].reshape(-1, self.n_courses)
+        gathered = table_sum.take(self.index).T
         return (course_sums(gathered) * (1.0 / self.n_courses) + weeks * self.extra_mean) * (
             1.0 / WEEKS_PER_YEAR
         )

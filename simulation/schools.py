@@ -241,14 +241,13 @@ class Schools:
         A school whose ``student_noise`` is 0 draws nothing (zeros), as its
         own model, which makes no draws, would.
         """
-        size = self.params.n_students * courses
         noisy = self._each_school(lambda p: p.student_noise != 0)
         noisy = np.broadcast_to(noisy, self.count)
-        parts = [
-            rng.standard_normal(size) if on else np.zeros(size)
-            for rng, on in zip(self.rngs, noisy, strict=True)
-        ]
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+        noise = np.zeros((self.count, self.params.n_students * courses))
+        for rng, on, school in zip(self.rngs, noisy, noise, strict=True):
+            if on:  # drawn into place: the same numbers as drawing and joining them
+                rng.standard_normal(out=school)
+        return noise.ravel()
 
     def _assessment_weeks(self) -> list[int]:
         cycle = self.params.cycle_weeks

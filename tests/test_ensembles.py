@@ -7,6 +7,7 @@ recorded week, the annual results, and everything the engine measures.
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -25,7 +26,8 @@ from simulation import OUTCOMES, Intervention, Parameters, SchoolEnsemble, Schoo
 from simulation.classes import course_sums
 from simulation.ensemble import VARYING
 from simulation.errors import ParameterError
-from simulation.parameters import STRUCTURES
+from simulation.parameters import STRUCTURES, WEEKS_PER_YEAR
+from simulation.processes import teaching
 
 
 def _same(a: float, b: float) -> bool:
@@ -313,13 +315,68 @@ def test_course_sums_are_numpys_row_sums_to_the_bit(rows, courses, seed, spread)
     rng = np.random.default_rng(seed)
     values = rng.standard_normal((rows, courses)) * np.exp(spread * rng.standard_normal((rows, 1)))
     assert course_sums(values).tobytes() == values.sum(axis=1).tobytes()
+    by_course = np.ascontiguousarray(values.T)  # how Classes gathers: a row per course
+    assert course_sums(by_course.T).tobytes() == values.sum(axis=1).tobytes()
 
 
 @settings(max_examples=20, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), spread=st.floats(0.0, 30.0))
 def test_sums_over_disadvantaged_pairs_are_the_masked_sums_to_the_bit(seed, spread):
-    classes = SchoolEnsemble(seeds=[seed % 7, 1], n_students=200).school.situation.classes
+    school = SchoolEnsemble(seeds=[seed % 7, 1], n_students=200).school
+    classes, students = school.situation.classes, school.students
     rng = np.random.default_rng(seed)
     values = rng.standard_normal(classes.teacher.size) * np.exp(spread * rng.standard_normal())
-    masked = classes.sum_over_pairs(values * classes.disadvantaged)
+    disadvantaged = np.repeat(students.disadvantaged, classes.n_courses).astype(float)
+    masked = classes.sum_over_pairs(values * disadvantaged)
     assert classes.sum_over_disadvantaged_pairs(values).tobytes() == masked.tobytes()
+    assert np.array_equal(classes.n_disadvantaged, classes.sum_over_pairs(disadvantaged))
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    subjects=st.sampled_from([(2, 3, 4, 3, 3, 4), (1, 1, 1), (1,) * 9]),
+    fraction=st.floats(0.0, 1.0),
+    spread=st.floats(0.0, 30.0),
+)
+def test_classes_read_a_row_per_course_as_the_pairs_in_student_order_give(
+    seed, subjects, fraction, spread
+):
+    # Classes gathers a row per course; every sum must be what the pairs in
+    # student order give, to the bit
+    school = SchoolEnsemble(
+        seeds=[seed % 7, 1], n_students=200, structure="houses", specialisms_per_subject=subjects
+    ).school
+    classes, students, p = school.situation.classes, school.students, school.params
+    classes.see(students, p, fraction, school._grade_group())
+    courses, kinds = classes.n_courses, teaching.KINDS
+    kind = 4 * students.known + 2 * students.disadvantaged[:, None] + classes.struggling[:, None]
+    index = classes.teacher * kinds + kind.ravel()
+    assert np.array_equal(classes.index.T.ravel(), index)
+    counts = np.bincount(index, minlength=classes.n_teachers * kinds)
+    assert np.array_equal(classes.kind_counts.ravel(), counts)
+    peer_mean = classes.peer[classes.teacher].reshape(-1, courses).sum(axis=1) * (1.0 / courses)
+    assert classes.peer_mean.tobytes() == peer_mean.tobytes()
+    rng = np.random.default_rng(seed)
+    table = rng.standard_normal((classes.n_teachers, kinds)) * np.exp(spread * rng.normal())
+    mean = table.ravel()[index].reshape(-1, courses).sum(axis=1) * (1.0 / courses)
+    assert classes.effect_per_student(table).tobytes() == (mean + classes.extra_mean).tobytes()
+    induced = (mean + 5 * classes.extra_mean) * (1.0 / WEEKS_PER_YEAR)
+    assert classes.induced(table, 5).tobytes() == induced.tobytes()
+
+
+@pytest.mark.parametrize("noise", [[0.1, 0.0, 0.2], [0.0, 0.0, 0.0], [0.3, 0.3, 0.3]])
+def test_learning_noise_is_each_schools_draws_in_turn(noise):
+    # drawn into one array: the numbers each school's own model would draw
+    varying = {"student_noise": noise}
+    school = SchoolEnsemble(seeds=[1, 2, 3], n_students=200, varying=varying).school
+    courses = school.situation.classes.n_courses
+    streams = [copy.deepcopy(rng) for rng in school.rngs]
+    expected = np.concatenate(
+        [
+            rng.standard_normal(200 * courses) if on else np.zeros(200 * courses)
+            for rng, on in zip(streams, noise, strict=True)
+        ]
+    )
+    assert school._learning_noise(courses).tobytes() == expected.tobytes()
+    assert all(a.random() == b.random() for a, b in zip(school.rngs, streams, strict=True))

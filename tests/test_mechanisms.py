@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from simulation import Parameters, SchoolModel
 from simulation.networks import TEAM, Ties
+from simulation.parameters import REFERENCE_COLLECTIVE_EFFICACY, REFERENCE_SELF_EFFICACY
 from simulation.processes import (
     affect,
     collective,
@@ -20,6 +21,7 @@ from simulation.processes import (
     practice,
     responsibility,
     skill,
+    teaching,
     turnover,
     vicarious,
 )
@@ -138,6 +140,71 @@ def test_higher_collective_efficacy_makes_background_blame_less_likely():
         for c in (0.3, 0.9)
     )
     assert high[0, 1] < low[0, 1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(1, 300),
+    scale=st.floats(0.01, 30.0),
+    weights=st.tuples(*[st.floats(0.0, 20.0)] * 4),
+)
+def test_attribution_worked_out_a_row_per_cause_is_the_row_per_teacher_softmax(
+    seed, n, scale, weights
+):
+    # a row per cause is faster; every probability and choice must stay the same, to the bit
+    rng = np.random.default_rng(seed)
+    beliefs = [rng.random(n) * scale for _ in range(6)]
+    ability, background, strategy, support = weights
+    p = P.replace(
+        attribution_ability=ability,
+        attribution_background=background,
+        attribution_strategy=strategy,
+        attribution_support=support,
+    )
+    se, ce, resp, bias, refl, exposure = beliefs
+    scores = np.column_stack(
+        [
+            ability * (1.0 - se),
+            background * (bias + 1.0 - ce) / 2.0,
+            strategy * (refl + resp) / 2.0 + support * exposure,
+        ]
+    )
+    scores -= scores.max(axis=1, keepdims=True)
+    expected = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    probabilities = mastery.attribution_probabilities(*beliefs, p)
+    assert np.ascontiguousarray(probabilities).tobytes() == expected.tobytes()
+    draw, m = rng.random(n), rng.uniform(-1.0, 1.0, n)
+    choice = np.minimum((draw[:, None] > np.cumsum(expected, axis=1)).sum(axis=1), 2)
+    effects = mastery.effects(m, probabilities, p, draw, se)
+    assert np.array_equal(effects.attribution, np.where(m < 0, choice + 1, mastery.NONE))
+    blamed = np.eye(3)[choice]
+    assert effects.strategy_prompt.tobytes() == np.where(m < 0, blamed[:, 2], 0.0).tobytes()
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 300), scale=st.floats(0.01, 30.0))
+def test_teacher_effects_worked_out_a_row_per_kind_are_the_broadcast_table(seed, n, scale):
+    rng = np.random.default_rng(seed)
+    skill_, se, team, bias, resp, fidelity, plan = (rng.random(n) * scale for _ in range(7))
+    p = P.replace(unknown_support=float(rng.random()), individuation=float(rng.random()))
+    table = teaching.teacher_effects(skill_, se, team, bias, resp, fidelity, plan, p)
+    stretch = p.goal_collective * (team - REFERENCE_COLLECTIVE_EFFICACY)
+    persistence = (team / REFERENCE_COLLECTIVE_EFFICACY) ** p.persistence_collective
+    effect = (
+        skill_
+        + p.efficacy_effort * (se - REFERENCE_SELF_EFFICACY)
+        + p.goal_effort * stretch
+        + p.practice_effect * fidelity
+    )
+    expectation = p.expectation_effect * bias
+    support = persistence * (p.responsibility_effort * resp + p.intervention_effect * plan)
+    known = np.array([0.0] * 4 + [1.0] * 4)
+    help_share = (p.unknown_support + (1.0 - p.unknown_support) * known) * np.array([0.0, 1.0] * 4)
+    stereotype = (1.0 - p.individuation * known) * np.array([0.0, 0.0, 1.0, 1.0] * 2)
+    expected = (effect[:, None] - expectation[:, None] * stereotype) + support[:, None] * help_share
+    assert table.flags.c_contiguous
+    assert table.tobytes() == expected.tobytes()
 
 
 def test_self_evaluation_credits_more_of_a_success_to_teaching():

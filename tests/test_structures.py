@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -9,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation import NetworkFileError, ParameterError, SchoolEnsemble, SchoolModel
-from simulation.networks import density_and_clustering, read_network_file
+from simulation.networks import Ties, density_and_clustering, read_network_file
 from simulation.parameters import STRUCTURES
+from simulation.processes.responsibility import student_overlap
 
 
 @pytest.mark.parametrize("structure", [s for s in STRUCTURES if s != "custom"])
@@ -133,6 +136,32 @@ def test_density_and_clustering_agree_with_networkx(n, edges):
     density, clustering = density_and_clustering(n, pairs[:, 0], pairs[:, 1])
     assert density == pytest.approx(nx.density(graph), abs=1e-12)
     assert clustering == pytest.approx(nx.average_clustering(graph), abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    schools=st.integers(1, 3),
+    teachers=st.integers(2, 9),
+    courses=st.integers(1, 7),
+)
+def test_student_overlap_counts_a_teacher_met_twice_once(seed, schools, teachers, courses):
+    # students drawn with repeated teachers, which real timetables rarely give
+    rng = np.random.default_rng(seed)
+    school = np.repeat(np.arange(schools), 12)
+    assign = school[:, None] * teachers + rng.integers(0, teachers, (school.size, courses))
+    src = rng.integers(0, schools * teachers, 30)
+    dst = src // teachers * teachers + (src % teachers + rng.integers(1, teachers, 30)) % teachers
+    zeros = np.zeros(30)
+    ties = Ties(src, dst, np.zeros(30, dtype=np.int8), zeros, zeros, zeros)
+    students = SimpleNamespace(assign=assign)
+    overlap = student_overlap(students, ties, schools * teachers, teachers)
+    taught = [set(map(int, row)) for row in assign]
+    expected = []
+    for a, b in zip(src, dst, strict=True):
+        mine = [row for row in taught if a in row]
+        expected.append(sum(b in row for row in mine) / len(mine) if mine else 0.0)
+    assert np.array_equal(overlap, np.array(expected))
 
 
 @pytest.mark.parametrize("structure", ["departments", "houses"])

@@ -170,8 +170,13 @@ def attribution_probabilities(
     exposure,
     p: Parameters,
 ) -> np.ndarray:
-    """Softmax probabilities of blaming (ability, background, strategy), (n, 3)."""
-    scores = np.column_stack(
+    """Softmax probabilities of blaming (ability, background, strategy), (n, 3).
+
+    Worked out a row per cause (whole rows of teachers are fast) and
+    returned as its transpose; the three are added left to right, as a
+    row's sum is.
+    """
+    scores = np.array(
         [
             p.attribution_ability * (1.0 - self_efficacy),
             p.attribution_background * (expectation_bias + 1.0 - collective_efficacy) / 2.0,
@@ -179,9 +184,9 @@ def attribution_probabilities(
             + p.attribution_support * exposure,
         ]
     )
-    scores -= scores.max(axis=1, keepdims=True)
+    scores -= np.maximum(np.maximum(scores[0], scores[1]), scores[2])
     weights = np.exp(scores)
-    return weights / weights.sum(axis=1, keepdims=True)
+    return (weights / (weights[0] + weights[1] + weights[2])).T
 
 
 @dataclass
@@ -252,7 +257,12 @@ def effects(
         weights = np.zeros((n, 3))
         weights[:, 0] = 1.0
     elif p.noise:
-        choice = (draw[:, None] > np.cumsum(probabilities, axis=1)).sum(axis=1)
+        # how many of the cumulative probabilities the draw is above (at most the last cause)
+        below = probabilities[:, 0]
+        choice = (draw > below).astype(np.int64)
+        for cause in (1, 2):
+            below = below + probabilities[:, cause]
+            choice += draw > below
         choice = np.minimum(choice, 2)
         weights = np.eye(3)[choice]
         attribution = np.where(m < 0, choice + 1, NONE).astype(np.int8)

@@ -39,23 +39,30 @@ def student_overlap(
 
     Each student's distinct teachers, sorted, are paired (lower id first)
     and the pairs counted. Ties never cross schools, which are laid end to
-    end in blocks of ``teachers_per_school`` (:mod:`simulation.schools`), so
-    a pair is numbered by its lower teacher and the other's place in the
-    school. Counts are whole numbers, so the shares do not depend on the
-    order of adding.
+    end in blocks of ``teachers_per_school`` (:mod:`simulation.schools`), and
+    neither do a student's teachers, so a pair is numbered by its lower
+    teacher and how far above it the other is (less than
+    ``teachers_per_school``). Counts are whole numbers, so the shares do not
+    depend on the order of adding.
     """
     if ties.src.size == 0:
         return np.zeros(0)
     teacher = np.sort(students.assign, axis=1).T.copy()  # a row per course: fast to gather
-    distinct = np.ones(teacher.shape, dtype=bool)
-    distinct[1:] = teacher[1:] != teacher[:-1]  # a student counts once per teacher
-    own = np.bincount(teacher[distinct], minlength=n_teachers)
     first, second = np.triu_indices(teacher.shape[0], 1)
-    both = distinct[first] & distinct[second]
-    pair = (teacher * teachers_per_school)[first] + (teacher % teachers_per_school)[second]
-    shared = np.bincount(pair[both], minlength=n_teachers * teachers_per_school)
+    scaled = teacher * teachers_per_school
+    pair = np.empty((first.size, teacher.shape[1]), dtype=np.int64)
+    for row, low, high in zip(pair, first, second, strict=True):  # row by row: no big temporaries
+        np.subtract(teacher[high], teacher[low], out=row)
+        row += scaled[low]
+    repeated = teacher[1:] == teacher[:-1]
+    if repeated.any():  # a student counts once per teacher
+        distinct = np.ones(teacher.shape, dtype=bool)
+        distinct[1:] = ~repeated
+        teacher, pair = teacher[distinct], pair[distinct[first] & distinct[second]]
+    own = np.bincount(teacher.ravel(), minlength=n_teachers)
+    shared = np.bincount(pair.ravel(), minlength=n_teachers * teachers_per_school)
     low, high = np.minimum(ties.src, ties.dst), np.maximum(ties.src, ties.dst)
-    together = shared[low * teachers_per_school + high % teachers_per_school]
+    together = shared[low * teachers_per_school + (high - low)]
     return np.divide(together, own[ties.src], out=np.zeros(ties.src.size), where=own[ties.src] > 0)
 
 

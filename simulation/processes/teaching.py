@@ -97,7 +97,9 @@ def teacher_effects(
     disadvantaged = np.array([0.0, 0.0, 1.0, 1.0] * 2)
     help_share = (p.unknown_support + (1.0 - p.unknown_support) * known) * struggling
     stereotype = (1.0 - p.individuation * known) * disadvantaged
-    return (effect[:, None] - expectation[:, None] * stereotype) + support[:, None] * help_share
+    # built a row per kind (whole rows of teachers are fast), returned a row per teacher
+    table = (effect - stereotype[:, None] * expectation) + help_share[:, None] * support
+    return np.ascontiguousarray(table.T)
 
 
 def team_collective(collective_efficacy: np.ndarray, team: np.ndarray) -> np.ndarray:
