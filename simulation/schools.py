@@ -800,37 +800,42 @@ class Schools:
     def summer(self) -> list[np.ndarray]:
         """Hires replace leavers in their roles; students roll over; new classes.
 
-        Returns, per school, the rows of teachers who were replaced (the
-        Mesa model replaces their agents).
+        Each school's draws (its hires, its first-years, their houses) are
+        made school by school on the school's own rows; the rest of the
+        roll-over is worked out for all schools at once. Returns, per school,
+        the rows of teachers who were replaced (the Mesa model replaces their
+        agents).
         """
-        p, t = self.params, self.teachers
+        p, t, s = self.params, self.teachers, self.students
         leaving = (
             self.departure != turnover.STAY
             if self.departure is not None
             else np.zeros(t.n, dtype=bool)
         )
-        replaced = []
-        teaching.close_year(self.students, p)
-        for r in range(self.count):
-            rows_r = self._summer_school(r, leaving)
-            replaced.append(rows_r)
+        teaching.close_year(s, p)
+        graduating = s.grade == p.grades - 1
+        replaced = [self._summer_school(r, leaving, graduating) for r in range(self.count)]
+        state.roll_over(s, graduating, leaving)
         self.departure = None
         self._assign()
         self._after_assignment(week=0)
         self.skill = self.skill_now()
         return replaced
 
-    def _summer_school(self, r: int, leaving_all: np.ndarray) -> np.ndarray:
-        """One school's summer on its own slice (its own draws, local ids)."""
+    def _summer_school(
+        self, r: int, leaving_all: np.ndarray, graduating_all: np.ndarray
+    ) -> np.ndarray:
+        """One school's summer draws, in its own stream: hires, first-years, their houses.
+
+        Works in place on the school's rows; returns the rows (local) of the
+        teachers who were replaced.
+        """
         p, rng = self.params_of(r), self.rngs[r]
         ts, ss = self.teacher_slice(r), self.student_slice(r)
-        shift = int(self.t_bounds[r])
-        t = self.teachers.take(ts)
-        s = self.students.take(ss, shift)
         leaving = leaving_all[ts]
         rows = np.flatnonzero(leaving)
-        team = self.structures[r].team
         if rows.size:
+            t, team = self.teachers.view(ts), self.structures[r].team
             hires = state.new_teachers(rows.size, p, rng, hires=True)
             staying = ~leaving
             t.hire(rows, hires)
@@ -845,15 +850,13 @@ class Schools:
             )
             if p.support_model == "coaching":
                 t.coached[:] = practice.caseload(t.coached, p, rng)
-        entering = s.grade == p.grades - 1
-        state.roll_over(s, p, rng)
-        if rows.size:
-            s.previous[np.isin(s.previous, rows)] = -1
+        s = self.students.view(ss)
+        entering = np.flatnonzero(graduating_all[ss])
+        if entering.size:
+            state.enter_cohort(s, entering, p, rng)
         structure = self.structures[r]
         if structure.n_houses > 1:
-            staffing.place_in_houses(s, structure.n_houses, p, rng, rows=np.flatnonzero(entering))
-        self.teachers.put(ts, t)
-        self.students.put(ss, s, shift)
+            staffing.place_in_houses(s, structure.n_houses, p, rng, rows=entering)
         return rows
 
     # ------------------------------------------------------------- levers

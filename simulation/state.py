@@ -277,23 +277,34 @@ def new_students(p: Parameters, rng: np.random.Generator, n_subjects: int) -> St
     )
 
 
-def roll_over(students: StudentState, p: Parameters, rng: np.random.Generator) -> None:
-    """End of year: the top grade graduates and a new first-year cohort enters.
+def enter_cohort(
+    students: StudentState, rows: np.ndarray, p: Parameters, rng: np.random.Generator
+) -> None:
+    """The first-years who take the graduates' places ``rows``: their SES and achievement."""
+    ses, achievement = new_cohort(rows.size, 0, p, rng)
+    students.ses[rows] = ses
+    students.achievement[rows] = achievement
+
+
+def roll_over(
+    students: StudentState, graduating: np.ndarray, replaced: np.ndarray | None = None
+) -> None:
+    """End of year, once :func:`enter_cohort` has drawn who takes the ``graduating`` places.
 
     Everyone else moves up a grade; the year's starting achievement resets.
+    ``previous`` keeps each student's teachers of the year, except for
+    first-years and where the teacher was ``replaced`` (a mask over teacher
+    rows): a hire has not taught the student before. Nothing is drawn, so
+    many schools' students roll over in one call.
     """
-    leaving = students.grade == p.grades - 1
-    students.previous[:] = np.where(leaving[:, None], -1, students.assign)
-    students.grade[~leaving] += 1
-    n_new = int(leaving.sum())
-    if n_new:
-        ses, achievement = new_cohort(n_new, 0, p, rng)
-        students.ses[leaving] = ses
-        students.achievement[leaving] = achievement
-        students.prior[leaving] = achievement
-        students.grade[leaving] = 0
-        students.fresh[leaving] = 0.0
-        students.fading[leaving] = 0.0
-        students.disadvantaged[:] = students.ses < DISADVANTAGED_CUT
-        students.advantaged[:] = students.ses > ADVANTAGED_CUT
+    forgotten = graduating[:, None]
+    if replaced is not None:
+        forgotten = forgotten | replaced[students.assign]
+    students.previous[:] = np.where(forgotten, -1, students.assign)
+    students.grade[:] = np.where(graduating, 0, students.grade + 1)
+    students.prior[graduating] = students.achievement[graduating]
+    students.fresh[graduating] = 0.0
+    students.fading[graduating] = 0.0
+    students.disadvantaged[:] = students.ses < DISADVANTAGED_CUT
+    students.advantaged[:] = students.ses > ADVANTAGED_CUT
     students.year_start[:] = students.achievement

@@ -7,6 +7,7 @@ recorded week, the annual results, and everything the engine measures.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -21,7 +22,7 @@ from analysis.experiments.replicates import run_many, scenario_runs
 from analysis.experiments.runs import ENSEMBLE_SIZE, Run, batches, ensembles
 from analysis.experiments.sweeps.api import run_sweep
 from scenarios import load
-from simulation import OUTCOMES, Intervention, Parameters, SchoolEnsemble, SchoolModel
+from simulation import OUTCOMES, Intervention, Parameters, SchoolEnsemble, SchoolModel, state
 from simulation.classes import course_sums
 from simulation.ensemble import VARYING
 from simulation.errors import ParameterError
@@ -323,3 +324,74 @@ def test_sums_over_disadvantaged_pairs_are_the_masked_sums_to_the_bit(seed, spre
     values = rng.standard_normal(classes.teacher.size) * np.exp(spread * rng.standard_normal())
     masked = classes.sum_over_pairs(values * classes.disadvantaged)
     assert classes.sum_over_disadvantaged_pairs(values).tobytes() == masked.tobytes()
+
+
+def _roll_over_school_by_school(students, leaving, p, rngs, n_per_school):
+    """The summer's roll-over as each school once made it on a copy of its own rows."""
+    per_school = students.n // len(rngs)
+    for r, rng in enumerate(rngs):
+        ss, shift = slice(r * per_school, (r + 1) * per_school), r * n_per_school
+        s = students.take(ss, shift)
+        top = s.grade == p.grades - 1
+        s.previous[:] = np.where(top[:, None], -1, s.assign)
+        s.grade[~top] += 1
+        if top.any():
+            ses, achievement = state.new_cohort(int(top.sum()), 0, p, rng)
+            s.ses[top], s.achievement[top], s.prior[top] = ses, achievement, achievement
+            s.grade[top] = 0
+            s.fresh[top] = 0.0
+            s.fading[top] = 0.0
+            s.disadvantaged[:] = s.ses < state.DISADVANTAGED_CUT
+            s.advantaged[:] = s.ses > state.ADVANTAGED_CUT
+        s.year_start[:] = s.achievement
+        rows = np.flatnonzero(leaving[r * n_per_school : (r + 1) * n_per_school])
+        if rows.size:
+            s.previous[np.isin(s.previous, rows)] = -1
+        students.put(ss, s, shift)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    schools=st.integers(1, 4),
+    grades=st.integers(1, 6),
+    leave_share=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_all_schools_roll_over_at_once_as_each_did_alone(schools, grades, leave_share, seed):
+    p = Parameters(n_students=60, grades=grades)
+    n_per_school, setup = 7, np.random.default_rng(seed)
+    parts = [state.new_students(p, setup, 6) for _ in range(schools)]
+    for r, part in enumerate(parts):
+        part.grade[:] = setup.integers(0, grades, part.n)
+        part.assign[:] = setup.integers(0, n_per_school, part.assign.shape) + r * n_per_school
+        part.fresh[:], part.fading[:] = setup.normal(size=(2, part.n))
+    students = _concat(parts)
+    leaving = setup.random(schools * n_per_school) < leave_share
+    expected = students.take(slice(None))
+    _roll_over_school_by_school(expected, leaving, p, _rngs(seed, schools), n_per_school)
+
+    graduating = students.grade == p.grades - 1
+    per_school = students.n // schools
+    for r, rng in enumerate(_rngs(seed, schools)):
+        rows = np.flatnonzero(graduating[r * per_school : (r + 1) * per_school])
+        if rows.size:
+            state.enter_cohort(
+                students.view(slice(r * per_school, (r + 1) * per_school)), rows, p, rng
+            )
+    state.roll_over(students, graduating, leaving)
+    for field in dataclasses.fields(students):
+        got, want = getattr(students, field.name), getattr(expected, field.name)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes(), field.name
+
+
+def _rngs(seed, count):
+    return [np.random.default_rng([seed, r]) for r in range(count)]
+
+
+def _concat(parts):
+    return state.StudentState(
+        **{
+            f.name: np.concatenate([getattr(part, f.name) for part in parts])
+            for f in dataclasses.fields(state.StudentState)
+        }
+    )
