@@ -830,33 +830,30 @@ class Schools:
         Works in place on the school's rows; returns the rows (local) of the
         teachers who were replaced.
         """
-        p, rng = self.params_of(r), self.rngs[r]
-        ts, ss = self.teacher_slice(r), self.student_slice(r)
+        p, rng, t, s = self.params_of(r), self.rngs[r], self.teachers, self.students
+        ts, start = self.teacher_slice(r), int(self.s_bounds[r])
         leaving = leaving_all[ts]
         rows = np.flatnonzero(leaving)
         if rows.size:
-            t, team = self.teachers.view(ts), self.structures[r].team
-            hires = state.new_teachers(rows.size, p, rng, hires=True)
-            staying = ~leaving
-            t.hire(rows, hires)
-            t.aspiration[rows] = local_norm(t.aspiration, team, staying)[rows]
+            team, staying, hired = self.structures[r].team, ~leaving, rows + ts.start
+            t.hire(hired, state.new_teachers(rows.size, p, rng, hires=True))
+            t.aspiration[hired] = local_norm(t.aspiration[ts], team, staying)[rows]
             # a newcomer's view of this faculty's capability is formed by the
             # faculty they join, around their own disposition
-            own = t.collective_efficacy[rows] - p.initial_collective_efficacy
-            t.collective_efficacy[rows] = np.clip(
-                local_norm(t.collective_efficacy, team, staying)[rows] + own,
+            own = t.collective_efficacy[hired] - p.initial_collective_efficacy
+            t.collective_efficacy[hired] = np.clip(
+                local_norm(t.collective_efficacy[ts], team, staying)[rows] + own,
                 state.BELIEF_FLOOR,
                 1.0 - state.BELIEF_FLOOR,
             )
             if p.support_model == "coaching":
-                t.coached[:] = practice.caseload(t.coached, p, rng)
-        s = self.students.view(ss)
-        entering = np.flatnonzero(graduating_all[ss])
+                t.coached[ts] = practice.caseload(t.coached[ts], p, rng)
+        entering = start + np.flatnonzero(graduating_all[self.student_slice(r)])
         if entering.size:
             state.enter_cohort(s, entering, p, rng)
-        structure = self.structures[r]
-        if structure.n_houses > 1:
-            staffing.place_in_houses(s, structure.n_houses, p, rng, rows=entering)
+        n_houses = self.structures[r].n_houses
+        if n_houses > 1:
+            staffing.place_in_houses(s, n_houses, p, rng, rows=entering)
         return rows
 
     # ------------------------------------------------------------- levers

@@ -297,10 +297,11 @@ def roll_over(
     rows): a hire has not taught the student before. Nothing is drawn, so
     many schools' students roll over in one call.
     """
-    forgotten = graduating[:, None]
-    if replaced is not None:
-        forgotten = forgotten | replaced[students.assign]
-    students.previous[:] = np.where(forgotten, -1, students.assign)
+    if replaced is None:
+        students.previous[:] = students.assign
+    else:  # each teacher's row, or -1 for one replaced: one lookup per course
+        students.previous[:] = np.where(replaced, -1, np.arange(replaced.size))[students.assign]
+    students.previous[graduating] = -1
     students.grade[:] = np.where(graduating, 0, students.grade + 1)
     students.prior[graduating] = students.achievement[graduating]
     students.fresh[graduating] = 0.0
