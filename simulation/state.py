@@ -187,7 +187,7 @@ def new_teachers(
             rng, noise, p.initial_collective_efficacy, p.initial_collective_efficacy_sd, n
         ),
         responsibility=_draw(rng, noise, p.initial_responsibility, p.initial_responsibility_sd, n),
-        stress=np.full(n, float(np.clip(p.initial_stress, BELIEF_FLOOR, 1 - BELIEF_FLOOR))),
+        stress=np.full(n, min(max(float(p.initial_stress), BELIEF_FLOOR), 1 - BELIEF_FLOOR)),
         expectation_bias=_draw(rng, noise, bias_mean, p.initial_expectation_bias_sd, n),
         talent=rng.normal(0.0, p.skill_sd, n) if noise else np.zeros(n),
         experience=experience,
@@ -253,12 +253,15 @@ def new_cohort(
 def new_students(p: Parameters, rng: np.random.Generator, n_subjects: int) -> StudentState:
     """The starting student body: ``grades`` cohorts of equal size."""
     n = p.n_students
-    grade = np.sort(np.arange(n) % p.grades)
+    # cohorts in grade order, the first n % grades one student larger
+    size = n // p.grades + (np.arange(p.grades) < n % p.grades)
+    grade = np.repeat(np.arange(p.grades), size)
     ses = np.empty(n)
     achievement = np.empty(n)
-    for g in range(p.grades):
-        rows = grade == g
-        ses[rows], achievement[rows] = new_cohort(int(rows.sum()), g, p, rng)
+    stop = 0
+    for g, count in enumerate(size.tolist()):
+        start, stop = stop, stop + count
+        ses[start:stop], achievement[start:stop] = new_cohort(count, g, p, rng)
     return StudentState(
         ses=ses,
         disadvantaged=ses < DISADVANTAGED_CUT,

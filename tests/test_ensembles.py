@@ -384,6 +384,20 @@ def test_all_schools_roll_over_at_once_as_each_did_alone(schools, grades, leave_
         assert got.dtype == want.dtype and got.tobytes() == want.tobytes(), field.name
 
 
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(20, 400), grades=st.integers(1, 6), seed=st.integers(0, 2**31 - 1))
+def test_the_starting_students_are_drawn_cohort_by_cohort_in_grade_order(n, grades, seed):
+    p = Parameters(n_students=n, grades=grades)
+    students = state.new_students(p, np.random.default_rng(seed), 6)
+    grade = np.sort(np.arange(n) % grades)  # as it was first written
+    ses, achievement, rng = np.empty(n), np.empty(n), np.random.default_rng(seed)
+    for g in range(grades):
+        rows = grade == g
+        ses[rows], achievement[rows] = state.new_cohort(int(rows.sum()), g, p, rng)
+    for got, want in ((students.grade, grade), (students.ses, ses), (students.prior, achievement)):
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
 def _rngs(seed, count):
     return [np.random.default_rng([seed, r]) for r in range(count)]
 
