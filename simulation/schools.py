@@ -801,10 +801,10 @@ class Schools:
         """Hires replace leavers in their roles; students roll over; new classes.
 
         Each school's draws (its hires, its first-years, their houses) are
-        made school by school on the school's own rows; the rest of the
-        roll-over is worked out for all schools at once. Returns, per school,
-        the rows of teachers who were replaced (the Mesa model replaces their
-        agents).
+        made school by school on the school's own rows; what draws nothing
+        (how hires take on their team's norms, the rest of the roll-over) is
+        worked out for all schools at once. Returns, per school, the rows of
+        teachers who were replaced (the Mesa model replaces their agents).
         """
         p, t, s = self.params, self.teachers, self.students
         leaving = (
@@ -815,6 +815,31 @@ class Schools:
         teaching.close_year(s, p)
         graduating = s.grade == p.grades - 1
         replaced = [self._summer_school(r, leaving, graduating) for r in range(self.count)]
+        hired = np.flatnonzero(leaving)
+        if hired.size:
+            staying = ~leaving
+            # a team's mean is over its own school's teachers, so one call serves
+            # every school, but where a hire's team has nobody staying local_norm
+            # falls back on the school's mean: those schools are worked out alone
+            alone = np.bincount(self.team, weights=staying) == 0
+            by_school = np.unique(self.school_of_teacher[hired[alone[self.team[hired]]]])
+
+            def team_norm(values: np.ndarray) -> np.ndarray:
+                norm = local_norm(values, self.team, staying)
+                for r in by_school:
+                    ts = self.teacher_slice(r)
+                    norm[ts] = local_norm(values[ts], self.structures[r].team, staying[ts])
+                return norm
+
+            t.aspiration[hired] = team_norm(t.aspiration)[hired]
+            # a newcomer's view of this faculty's capability is formed by the
+            # faculty they join, around their own disposition
+            own = t.collective_efficacy[hired] - at(p.initial_collective_efficacy, hired)
+            t.collective_efficacy[hired] = np.clip(
+                team_norm(t.collective_efficacy)[hired] + own,
+                state.BELIEF_FLOOR,
+                1.0 - state.BELIEF_FLOOR,
+            )
         state.roll_over(s, graduating, leaving)
         self.departure = None
         self._assign()
@@ -832,20 +857,9 @@ class Schools:
         """
         p, rng, t, s = self.params_of(r), self.rngs[r], self.teachers, self.students
         ts, start = self.teacher_slice(r), int(self.s_bounds[r])
-        leaving = leaving_all[ts]
-        rows = np.flatnonzero(leaving)
+        rows = np.flatnonzero(leaving_all[ts])
         if rows.size:
-            team, staying, hired = self.structures[r].team, ~leaving, rows + ts.start
-            t.hire(hired, state.new_teachers(rows.size, p, rng, hires=True))
-            t.aspiration[hired] = local_norm(t.aspiration[ts], team, staying)[rows]
-            # a newcomer's view of this faculty's capability is formed by the
-            # faculty they join, around their own disposition
-            own = t.collective_efficacy[hired] - p.initial_collective_efficacy
-            t.collective_efficacy[hired] = np.clip(
-                local_norm(t.collective_efficacy[ts], team, staying)[rows] + own,
-                state.BELIEF_FLOOR,
-                1.0 - state.BELIEF_FLOOR,
-            )
+            t.hire(rows + ts.start, state.new_teachers(rows.size, p, rng, hires=True))
             if p.support_model == "coaching":
                 t.coached[ts] = practice.caseload(t.coached[ts], p, rng)
         entering = start + np.flatnonzero(graduating_all[self.student_slice(r)])

@@ -27,6 +27,7 @@ from simulation.classes import course_sums
 from simulation.ensemble import VARYING
 from simulation.errors import ParameterError
 from simulation.parameters import STRUCTURES
+from simulation.processes import turnover
 
 
 def _same(a: float, b: float) -> bool:
@@ -396,6 +397,38 @@ def test_the_starting_students_are_drawn_cohort_by_cohort_in_grade_order(n, grad
         ses[rows], achievement[rows] = state.new_cohort(int(rows.sum()), g, p, rng)
     for got, want in ((students.grade, grade), (students.ses, ses), (students.prior, achievement)):
         assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("support_model", ["none", "coaching"])
+def test_hires_settle_in_as_in_their_school_alone_even_when_a_team_or_staff_all_leave(
+    support_model,
+):
+    seeds, shared = [5, 6, 7], {"n_students": 300, "support_model": support_model}
+    starting = [0.3, 0.5, 0.7]
+    ensemble = SchoolEnsemble(seeds, **shared, varying={"initial_collective_efficacy": starting})
+    alone = [
+        SchoolModel(**shared, initial_collective_efficacy=value, rng=seed)
+        for seed, value in zip(seeds, starting, strict=True)
+    ]
+    ensemble.run(1)
+    for model in alone:
+        model.run(1)
+    # the year's departures, forced: a few teachers; a whole team; the whole staff
+    forced = np.zeros((3, ensemble.school.n_per_school), dtype=np.int8)
+    forced[0, [1, 5]] = turnover.LEAVE
+    team = alone[1].structure.team
+    forced[1, team == team[0]] = turnover.MOVE
+    forced[2] = turnover.LEAVE
+    ensemble.school.departure = forced.ravel()
+    for model, departure in zip(alone, forced, strict=True):
+        model.school.departure = departure.copy()
+    ensemble.step()  # the summer, then a week
+    for r, model in enumerate(alone):
+        model.step()
+        rows = ensemble.school.teacher_slice(r)
+        for field in dataclasses.fields(state.TeacherState):
+            together = getattr(ensemble.school.teachers, field.name)[rows]
+            assert together.tobytes() == getattr(model.teachers, field.name).tobytes(), field.name
 
 
 def _rngs(seed, count):
