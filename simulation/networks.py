@@ -161,9 +161,8 @@ def sample_pairs(
     if m <= 0:
         return np.empty((0, 2), dtype=np.int64)
     if 2 * m >= possible or possible <= 4096:
-        i, j = _upper_pairs(g)
-        pick = rng.choice(possible, m, replace=False) if m < possible else np.arange(possible)
-        return np.column_stack([members[i[pick]], members[j[pick]]])
+        pairs = _upper_pairs(g)
+        return members[pairs[rng.choice(possible, m, replace=False)] if m < possible else pairs]
     chosen = np.empty(0, dtype=np.int64)
     while chosen.size < m:
         need = 2 * (m - chosen.size) + 8
@@ -179,11 +178,11 @@ def sample_pairs(
 
 
 @functools.cache
-def _upper_pairs(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """``np.triu_indices(size, 1)``, kept: schools ask for the same few sizes again and again."""
-    i, j = np.triu_indices(size, 1)
-    i.flags.writeable = j.flags.writeable = False
-    return i, j
+def _upper_pairs(size: int) -> np.ndarray:
+    """Every pair ``i < j < size`` as a row, kept: schools ask for the same few sizes."""
+    pairs = np.column_stack(np.triu_indices(size, 1))
+    pairs.flags.writeable = False
+    return pairs
 
 
 # ---------------------------------------------------------------------------
@@ -262,8 +261,7 @@ def _complete_within(group: np.ndarray) -> np.ndarray:
     """Every pair inside each group (a team whose members all work together)."""
     pieces = []
     for members in _groups(group):
-        i, j = _upper_pairs(members.size)
-        pieces.append(np.column_stack([members[i], members[j]]))
+        pieces.append(members[_upper_pairs(members.size)])
     return np.concatenate(pieces) if pieces else np.empty((0, 2), dtype=np.int64)
 
 

@@ -212,3 +212,24 @@ def _same_and_read_only(cached, fresh) -> bool:
             and cached.tobytes() == fresh.tobytes()
         )
     return type(cached) is type(fresh) and cached == fresh
+
+
+@settings(max_examples=60, deadline=None)
+@given(size=st.integers(0, 91), per_member=st.floats(0.0, 12.0), seed=st.integers(0, 2**31 - 1))
+def test_dense_random_pairs_are_the_drawn_upper_pairs(size, per_member, seed):
+    from simulation.networks import sample_pairs
+
+    members = np.sort(np.random.default_rng(seed).choice(1000, size, replace=False))
+    got = sample_pairs(members, per_member, np.random.default_rng(seed))
+    # as first written: the upper-triangle pairs the draw picks, column by column
+    # (up to 91 members every request is dense: at most 4095 possible pairs)
+    possible = size * (size - 1) // 2
+    m = min(possible, round(per_member * size / 2))
+    want = np.empty((0, 2), dtype=np.int64)
+    if m > 0:
+        i, j = np.triu_indices(size, 1)
+        rng = np.random.default_rng(seed)
+        pick = rng.choice(possible, m, replace=False) if m < possible else np.arange(possible)
+        want = np.column_stack([members[i[pick]], members[j[pick]]])
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert got.tobytes() == want.tobytes()
