@@ -247,13 +247,9 @@ def _groups(group: np.ndarray) -> tuple[np.ndarray, ...]:
 
 
 @_per_staff
-def _members_by_id(team: np.ndarray) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
-    """For each team id 0..max: its members, and everyone outside it."""
-    ids = range(int(team.max()) + 1 if team.size else 0)
-    return (
-        tuple(np.flatnonzero(team == a) for a in ids),
-        tuple(np.flatnonzero(team != a) for a in ids),
-    )
+def _members_by_id(team: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The members of each team id 0..max (all of them, so memory stays linear in teachers)."""
+    return tuple(np.flatnonzero(team == a) for a in range(int(team.max()) + 1 if team.size else 0))
 
 
 @_per_staff
@@ -340,7 +336,7 @@ def _networked_plc(subject, specialism, p, rng):
     team, house, groups = _plc(subject, specialism, p, rng)
     n = subject.size
     n_teams = int(team.max()) + 1
-    members, outside = _members_by_id(team)
+    members = _members_by_id(team)
     bridges = []
     if n_teams > 1:
         n_bridges = round(p.bridge_ties * n_teams)
@@ -350,7 +346,7 @@ def _networked_plc(subject, specialism, p, rng):
             bridges.append((rng.choice(members[a]), rng.choice(members[b])))
     n_hubs = round(p.hub_share * n)
     for hub in rng.choice(n, n_hubs, replace=False) if n_hubs else []:
-        others = outside[team[hub]]
+        others = np.flatnonzero(team != team[hub])
         k = min(others.size, round(p.hub_ties))
         for other in rng.choice(others, k, replace=False) if k else []:
             bridges.append((hub, other))
