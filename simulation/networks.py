@@ -23,7 +23,7 @@ import csv
 import functools
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -161,9 +161,8 @@ def sample_pairs(
     if m <= 0:
         return np.empty((0, 2), dtype=np.int64)
     if 2 * m >= possible or possible <= 4096:
-        i, j = _upper_pairs(g)
-        pick = rng.choice(possible, m, replace=False) if m < possible else np.arange(possible)
-        return np.column_stack([members[i[pick]], members[j[pick]]])
+        pairs = _upper_pairs(g)
+        return members[pairs[rng.choice(possible, m, replace=False)] if m < possible else pairs]
     chosen = np.empty(0, dtype=np.int64)
     while chosen.size < m:
         need = 2 * (m - chosen.size) + 8
@@ -179,25 +178,99 @@ def sample_pairs(
 
 
 @functools.cache
-def _upper_pairs(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """``np.triu_indices(size, 1)``, kept: schools ask for the same few sizes again and again."""
-    i, j = np.triu_indices(size, 1)
-    i.flags.writeable = j.flags.writeable = False
-    return i, j
+def _upper_pairs(size: int) -> np.ndarray:
+    """Every pair ``i < j < size`` as a row, kept: schools ask for the same few sizes."""
+    pairs = np.column_stack(np.triu_indices(size, 1))
+    pairs.flags.writeable = False
+    return pairs
 
 
-def _complete(members: np.ndarray) -> np.ndarray:
-    i, j = _upper_pairs(members.size)
-    return np.column_stack([members[i], members[j]])
+# ---------------------------------------------------------------------------
+# what a staff fixes before any draw, worked out once per staff
+# ---------------------------------------------------------------------------
 
 
-def _within_groups(
-    group: np.ndarray, per_member: float, rng: np.random.Generator, complete: bool = False
-) -> np.ndarray:
+class _Values(NamedTuple):
+    """An array by value (dtype, shape, bytes): a cache key that later writes cannot change."""
+
+    dtype: str
+    shape: tuple[int, ...]
+    data: bytes
+
+    @classmethod
+    def of(cls, array: np.ndarray) -> _Values:
+        return cls(array.dtype.str, array.shape, array.tobytes())
+
+    def array(self) -> np.ndarray:
+        """The array again, read-only (it shares the key's bytes)."""
+        return np.frombuffer(self.data, dtype=self.dtype).reshape(self.shape)
+
+
+def _read_only(value):
+    """``value`` with its arrays (alone or in a tuple) made read-only."""
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif isinstance(value, tuple):
+        for item in value:
+            _read_only(item)
+    return value
+
+
+def _per_staff(function):
+    """Cache ``function`` of arrays and numbers on their values; results come back read-only.
+
+    Every school of an ensemble has the same subjects and specialisms, so
+    what a structure fixes before any random draw (course teams, houses, the
+    ties inside complete teams, the groups colleague ties are drawn in) is
+    the same for all of them: worked out for the first school, looked up for
+    the rest. Keys hold the arguments' values, not the arrays, and the cache
+    keeps the last 32 results, so it is right for any input and stays small.
+    """
+
+    @functools.lru_cache(maxsize=32, typed=True)
+    def on_values(*keys):
+        args = [key.array() if isinstance(key, _Values) else key for key in keys]
+        return _read_only(function(*args))
+
+    @functools.wraps(function)
+    def cached(*args):
+        return on_values(*(_Values.of(a) if isinstance(a, np.ndarray) else a for a in args))
+
+    cached.cache_clear = on_values.cache_clear
+    return cached
+
+
+@_per_staff
+def _groups(group: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The members of each group, groups in id order, members in row order."""
+    return tuple(np.flatnonzero(group == g) for g in np.unique(group))
+
+
+@_per_staff
+def _members_by_id(team: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The members of each team id 0..max (all of them, so memory stays linear in teachers)."""
+    return tuple(np.flatnonzero(team == a) for a in range(int(team.max()) + 1 if team.size else 0))
+
+
+@_per_staff
+def _complete_within(group: np.ndarray) -> np.ndarray:
+    """Every pair inside each group (a team whose members all work together)."""
     pieces = []
-    for g in np.unique(group):
-        members = np.flatnonzero(group == g)
-        pieces.append(_complete(members) if complete else sample_pairs(members, per_member, rng))
+    for members in _groups(group):
+        pieces.append(members[_upper_pairs(members.size)])
+    return np.concatenate(pieces) if pieces else np.empty((0, 2), dtype=np.int64)
+
+
+@_per_staff
+def _mean_teammates(team: np.ndarray) -> float:
+    """How many teammates a teacher has, on average over teachers."""
+    mean_team = np.bincount(team).astype(float)
+    return float(np.mean(mean_team[team])) - 1.0
+
+
+def _within_groups(group: np.ndarray, per_member: float, rng: np.random.Generator) -> np.ndarray:
+    """Random ties inside each group, about ``per_member`` each, drawn group by group."""
+    pieces = [sample_pairs(members, per_member, rng) for members in _groups(group)]
     return np.concatenate(pieces) if pieces else np.empty((0, 2), dtype=np.int64)
 
 
@@ -226,6 +299,7 @@ def _departments(subject, specialism, p, rng):
     return team, np.zeros(n, dtype=np.int64), [(colleague, COLLEAGUE), (informal, INFORMAL)]
 
 
+@_per_staff
 def _course_teams(subject, specialism, team_size):
     """PLC course teams: teachers of a subject, ordered by course, in teams."""
     team = np.empty(subject.size, dtype=np.int64)
@@ -241,16 +315,14 @@ def _course_teams(subject, specialism, team_size):
 
 def _outside_team_ties(group, team, p, rng):
     """Department or house colleague ties that remain beside one's team."""
-    mean_team = np.bincount(team).astype(float)
-    teammates = float(np.mean(mean_team[team])) - 1.0
-    per_member = max(1.0, p.department_ties - teammates)
+    per_member = max(1.0, p.department_ties - _mean_teammates(team))
     return _within_groups(group, per_member, rng)
 
 
 def _plc(subject, specialism, p, rng):
     n = subject.size
     team = _course_teams(subject, specialism, p.team_size)
-    team_pairs = _within_groups(team, 0, rng, complete=True)
+    team_pairs = _complete_within(team)
     colleague = _outside_team_ties(subject, team, p, rng)
     informal = sample_pairs(np.arange(n), p.informal_ties, rng)
     return (
@@ -264,15 +336,14 @@ def _networked_plc(subject, specialism, p, rng):
     team, house, groups = _plc(subject, specialism, p, rng)
     n = subject.size
     n_teams = int(team.max()) + 1
+    members = _members_by_id(team)
     bridges = []
     if n_teams > 1:
         n_bridges = round(p.bridge_ties * n_teams)
         from_team = np.arange(n_bridges) % n_teams
         to_team = (from_team + rng.integers(1, n_teams, n_bridges)) % n_teams
         for a, b in zip(from_team, to_team, strict=True):
-            bridges.append(
-                (rng.choice(np.flatnonzero(team == a)), rng.choice(np.flatnonzero(team == b)))
-            )
+            bridges.append((rng.choice(members[a]), rng.choice(members[b])))
     n_hubs = round(p.hub_share * n)
     for hub in rng.choice(n, n_hubs, replace=False) if n_hubs else []:
         others = np.flatnonzero(team != team[hub])
@@ -283,15 +354,11 @@ def _networked_plc(subject, specialism, p, rng):
     return team, house, [*groups, (bridge_pairs, BRIDGE)]
 
 
-def _houses(subject, specialism, p, rng):
-    """Houses of about ``house_size`` teachers, every subject in each house.
-
-    Teachers of each subject are dealt round-robin to houses; inside a house
-    they are dealt into interdisciplinary teams that share the house's
-    students.
-    """
+@_per_staff
+def _house_teams(subject, specialism, house_size, team_size):
+    """Houses of about ``house_size`` teachers and, inside each, teams of about ``team_size``."""
     n = subject.size
-    n_houses = max(1, round(n / p.house_size))
+    n_houses = max(1, round(n / house_size))
     house = np.empty(n, dtype=np.int64)
     offset = 0
     for s in np.unique(subject):
@@ -304,10 +371,22 @@ def _houses(subject, specialism, p, rng):
     for h in range(n_houses):
         members = np.flatnonzero(house == h)
         members = members[np.lexsort((members, subject[members]))]
-        n_teams = max(1, round(members.size / p.team_size))
+        n_teams = max(1, round(members.size / team_size))
         team[members] = next_id + np.arange(members.size) % n_teams
         next_id += n_teams
-    team_pairs = _within_groups(team, 0, rng, complete=True)
+    return house, team
+
+
+def _houses(subject, specialism, p, rng):
+    """Houses of about ``house_size`` teachers, every subject in each house.
+
+    Teachers of each subject are dealt round-robin to houses; inside a house
+    they are dealt into interdisciplinary teams that share the house's
+    students.
+    """
+    n = subject.size
+    house, team = _house_teams(subject, specialism, p.house_size, p.team_size)
+    team_pairs = _complete_within(team)
     colleague = _outside_team_ties(house, team, p, rng)
     informal = sample_pairs(np.arange(n), p.informal_ties, rng)
     return team, house, [(team_pairs, TEAM), (colleague, COLLEAGUE), (informal, INFORMAL)]

@@ -799,60 +799,74 @@ class Schools:
     def summer(self) -> list[np.ndarray]:
         """Hires replace leavers in their roles; students roll over; new classes.
 
-        Returns, per school, the rows of teachers who were replaced (the
-        Mesa model replaces their agents).
+        Each school's draws (its hires, its first-years, their houses) are
+        made school by school on the school's own rows; what draws nothing
+        (how hires take on their team's norms, the rest of the roll-over) is
+        worked out for all schools at once. Returns, per school, the rows of
+        teachers who were replaced (the Mesa model replaces their agents).
         """
-        p, t = self.params, self.teachers
+        p, t, s = self.params, self.teachers, self.students
         leaving = (
             self.departure != turnover.STAY
             if self.departure is not None
             else np.zeros(t.n, dtype=bool)
         )
-        replaced = []
-        teaching.close_year(self.students, p)
-        for r in range(self.count):
-            rows_r = self._summer_school(r, leaving)
-            replaced.append(rows_r)
+        teaching.close_year(s, p)
+        graduating = s.grade == p.grades - 1
+        replaced = [self._summer_school(r, leaving, graduating) for r in range(self.count)]
+        hired = np.flatnonzero(leaving)
+        if hired.size:
+            staying = ~leaving
+            # a team's mean is over its own school's teachers, so one call serves
+            # every school, but where a hire's team has nobody staying local_norm
+            # falls back on the school's mean: those schools are worked out alone
+            alone = np.bincount(self.team, weights=staying) == 0
+            by_school = np.unique(self.school_of_teacher[hired[alone[self.team[hired]]]])
+
+            def team_norm(values: np.ndarray) -> np.ndarray:
+                norm = local_norm(values, self.team, staying)
+                for r in by_school:
+                    ts = self.teacher_slice(r)
+                    norm[ts] = local_norm(values[ts], self.structures[r].team, staying[ts])
+                return norm
+
+            t.aspiration[hired] = team_norm(t.aspiration)[hired]
+            # a newcomer's view of this faculty's capability is formed by the
+            # faculty they join, around their own disposition
+            own = t.collective_efficacy[hired] - at(p.initial_collective_efficacy, hired)
+            t.collective_efficacy[hired] = np.clip(
+                team_norm(t.collective_efficacy)[hired] + own,
+                state.BELIEF_FLOOR,
+                1.0 - state.BELIEF_FLOOR,
+            )
+        state.roll_over(s, graduating, leaving)
         self.departure = None
         self._assign()
         self._after_assignment(week=0)
         self.skill = self.skill_now()
         return replaced
 
-    def _summer_school(self, r: int, leaving_all: np.ndarray) -> np.ndarray:
-        """One school's summer on its own slice (its own draws, local ids)."""
-        p, rng = self.params_of(r), self.rngs[r]
-        ts, ss = self.teacher_slice(r), self.student_slice(r)
-        shift = int(self.t_bounds[r])
-        t = self.teachers.take(ts)
-        s = self.students.take(ss, shift)
-        leaving = leaving_all[ts]
-        rows = np.flatnonzero(leaving)
-        team = self.structures[r].team
+    def _summer_school(
+        self, r: int, leaving_all: np.ndarray, graduating_all: np.ndarray
+    ) -> np.ndarray:
+        """One school's summer draws, in its own stream: hires, first-years, their houses.
+
+        Works in place on the school's rows; returns the rows (local) of the
+        teachers who were replaced.
+        """
+        p, rng, t, s = self.params_of(r), self.rngs[r], self.teachers, self.students
+        ts, start = self.teacher_slice(r), int(self.s_bounds[r])
+        rows = np.flatnonzero(leaving_all[ts])
         if rows.size:
-            hires = state.new_teachers(rows.size, p, rng, hires=True)
-            staying = ~leaving
-            t.hire(rows, hires)
-            t.aspiration[rows] = local_norm(t.aspiration, team, staying)[rows]
-            # a newcomer's view of this faculty's capability is formed by the
-            # faculty they join, around their own disposition
-            own = t.collective_efficacy[rows] - p.initial_collective_efficacy
-            t.collective_efficacy[rows] = np.clip(
-                local_norm(t.collective_efficacy, team, staying)[rows] + own,
-                state.BELIEF_FLOOR,
-                1.0 - state.BELIEF_FLOOR,
-            )
+            t.hire(rows + ts.start, state.new_teachers(rows.size, p, rng, hires=True))
             if p.support_model == "coaching":
-                t.coached[:] = practice.caseload(t.coached, p, rng)
-        entering = s.grade == p.grades - 1
-        state.roll_over(s, p, rng)
-        if rows.size:
-            s.previous[np.isin(s.previous, rows)] = -1
-        structure = self.structures[r]
-        if structure.n_houses > 1:
-            staffing.place_in_houses(s, structure.n_houses, p, rng, rows=np.flatnonzero(entering))
-        self.teachers.put(ts, t)
-        self.students.put(ss, s, shift)
+                t.coached[ts] = practice.caseload(t.coached[ts], p, rng)
+        entering = start + np.flatnonzero(graduating_all[self.student_slice(r)])
+        if entering.size:
+            state.enter_cohort(s, entering, p, rng)
+        n_houses = self.structures[r].n_houses
+        if n_houses > 1:
+            staffing.place_in_houses(s, n_houses, p, rng, rows=entering)
         return rows
 
     # ------------------------------------------------------------- levers

@@ -187,7 +187,7 @@ def new_teachers(
             rng, noise, p.initial_collective_efficacy, p.initial_collective_efficacy_sd, n
         ),
         responsibility=_draw(rng, noise, p.initial_responsibility, p.initial_responsibility_sd, n),
-        stress=np.full(n, float(np.clip(p.initial_stress, BELIEF_FLOOR, 1 - BELIEF_FLOOR))),
+        stress=np.full(n, min(max(float(p.initial_stress), BELIEF_FLOOR), 1 - BELIEF_FLOOR)),
         expectation_bias=_draw(rng, noise, bias_mean, p.initial_expectation_bias_sd, n),
         talent=rng.normal(0.0, p.skill_sd, n) if noise else np.zeros(n),
         experience=experience,
@@ -253,12 +253,15 @@ def new_cohort(
 def new_students(p: Parameters, rng: np.random.Generator, n_subjects: int) -> StudentState:
     """The starting student body: ``grades`` cohorts of equal size."""
     n = p.n_students
-    grade = np.sort(np.arange(n) % p.grades)
+    # cohorts in grade order, the first n % grades one student larger
+    size = n // p.grades + (np.arange(p.grades) < n % p.grades)
+    grade = np.repeat(np.arange(p.grades), size)
     ses = np.empty(n)
     achievement = np.empty(n)
-    for g in range(p.grades):
-        rows = grade == g
-        ses[rows], achievement[rows] = new_cohort(int(rows.sum()), g, p, rng)
+    stop = 0
+    for g, count in enumerate(size.tolist()):
+        start, stop = stop, stop + count
+        ses[start:stop], achievement[start:stop] = new_cohort(count, g, p, rng)
     return StudentState(
         ses=ses,
         disadvantaged=ses < DISADVANTAGED_CUT,
@@ -277,23 +280,35 @@ def new_students(p: Parameters, rng: np.random.Generator, n_subjects: int) -> St
     )
 
 
-def roll_over(students: StudentState, p: Parameters, rng: np.random.Generator) -> None:
-    """End of year: the top grade graduates and a new first-year cohort enters.
+def enter_cohort(
+    students: StudentState, rows: np.ndarray, p: Parameters, rng: np.random.Generator
+) -> None:
+    """The first-years who take the graduates' places ``rows``: their SES and achievement."""
+    ses, achievement = new_cohort(rows.size, 0, p, rng)
+    students.ses[rows] = ses
+    students.achievement[rows] = achievement
+
+
+def roll_over(
+    students: StudentState, graduating: np.ndarray, replaced: np.ndarray | None = None
+) -> None:
+    """End of year, once :func:`enter_cohort` has drawn who takes the ``graduating`` places.
 
     Everyone else moves up a grade; the year's starting achievement resets.
+    ``previous`` keeps each student's teachers of the year, except for
+    first-years and where the teacher was ``replaced`` (a mask over teacher
+    rows): a hire has not taught the student before. Nothing is drawn, so
+    many schools' students roll over in one call.
     """
-    leaving = students.grade == p.grades - 1
-    students.previous[:] = np.where(leaving[:, None], -1, students.assign)
-    students.grade[~leaving] += 1
-    n_new = int(leaving.sum())
-    if n_new:
-        ses, achievement = new_cohort(n_new, 0, p, rng)
-        students.ses[leaving] = ses
-        students.achievement[leaving] = achievement
-        students.prior[leaving] = achievement
-        students.grade[leaving] = 0
-        students.fresh[leaving] = 0.0
-        students.fading[leaving] = 0.0
-        students.disadvantaged[:] = students.ses < DISADVANTAGED_CUT
-        students.advantaged[:] = students.ses > ADVANTAGED_CUT
+    if replaced is None:
+        students.previous[:] = students.assign
+    else:  # each teacher's row, or -1 for one replaced: one lookup per course
+        students.previous[:] = np.where(replaced, -1, np.arange(replaced.size))[students.assign]
+    students.previous[graduating] = -1
+    students.grade[:] = np.where(graduating, 0, students.grade + 1)
+    students.prior[graduating] = students.achievement[graduating]
+    students.fresh[graduating] = 0.0
+    students.fading[graduating] = 0.0
+    students.disadvantaged[:] = students.ses < DISADVANTAGED_CUT
+    students.advantaged[:] = students.ses > ADVANTAGED_CUT
     students.year_start[:] = students.achievement

@@ -8,6 +8,7 @@ recorded week, the annual results, and everything the engine measures.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 
 import numpy as np
@@ -22,12 +23,12 @@ from analysis.experiments.replicates import run_many, scenario_runs
 from analysis.experiments.runs import ENSEMBLE_SIZE, Run, batches, ensembles
 from analysis.experiments.sweeps.api import run_sweep
 from scenarios import load
-from simulation import OUTCOMES, Intervention, Parameters, SchoolEnsemble, SchoolModel
+from simulation import OUTCOMES, Intervention, Parameters, SchoolEnsemble, SchoolModel, state
 from simulation.classes import course_sums
 from simulation.ensemble import VARYING
 from simulation.errors import ParameterError
 from simulation.parameters import STRUCTURES, WEEKS_PER_YEAR
-from simulation.processes import teaching
+from simulation.processes import teaching, turnover
 
 
 def _same(a: float, b: float) -> bool:
@@ -380,3 +381,120 @@ def test_learning_noise_is_each_schools_draws_in_turn(noise):
     )
     assert school._learning_noise(courses).tobytes() == expected.tobytes()
     assert all(a.random() == b.random() for a, b in zip(school.rngs, streams, strict=True))
+
+
+def _roll_over_school_by_school(students, leaving, p, rngs, n_per_school):
+    """The summer's roll-over as each school once made it on a copy of its own rows."""
+    per_school = students.n // len(rngs)
+    for r, rng in enumerate(rngs):
+        ss, shift = slice(r * per_school, (r + 1) * per_school), r * n_per_school
+        s = students.take(ss, shift)
+        top = s.grade == p.grades - 1
+        s.previous[:] = np.where(top[:, None], -1, s.assign)
+        s.grade[~top] += 1
+        if top.any():
+            ses, achievement = state.new_cohort(int(top.sum()), 0, p, rng)
+            s.ses[top], s.achievement[top], s.prior[top] = ses, achievement, achievement
+            s.grade[top] = 0
+            s.fresh[top] = 0.0
+            s.fading[top] = 0.0
+            s.disadvantaged[:] = s.ses < state.DISADVANTAGED_CUT
+            s.advantaged[:] = s.ses > state.ADVANTAGED_CUT
+        s.year_start[:] = s.achievement
+        rows = np.flatnonzero(leaving[r * n_per_school : (r + 1) * n_per_school])
+        if rows.size:
+            s.previous[np.isin(s.previous, rows)] = -1
+        students.put(ss, s, shift)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    schools=st.integers(1, 4),
+    grades=st.integers(1, 6),
+    leave_share=st.floats(0.0, 1.0),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_all_schools_roll_over_at_once_as_each_did_alone(schools, grades, leave_share, seed):
+    p = Parameters(n_students=60, grades=grades)
+    n_per_school, setup = 7, np.random.default_rng(seed)
+    parts = [state.new_students(p, setup, 6) for _ in range(schools)]
+    for r, part in enumerate(parts):
+        part.grade[:] = setup.integers(0, grades, part.n)
+        part.assign[:] = setup.integers(0, n_per_school, part.assign.shape) + r * n_per_school
+        part.fresh[:], part.fading[:] = setup.normal(size=(2, part.n))
+    students = _concat(parts)
+    leaving = setup.random(schools * n_per_school) < leave_share
+    expected = students.take(slice(None))
+    _roll_over_school_by_school(expected, leaving, p, _rngs(seed, schools), n_per_school)
+
+    graduating = students.grade == p.grades - 1
+    per_school = students.n // schools
+    for r, rng in enumerate(_rngs(seed, schools)):
+        rows = np.flatnonzero(graduating[r * per_school : (r + 1) * per_school])
+        if rows.size:
+            state.enter_cohort(
+                students.view(slice(r * per_school, (r + 1) * per_school)), rows, p, rng
+            )
+    state.roll_over(students, graduating, leaving)
+    for field in dataclasses.fields(students):
+        got, want = getattr(students, field.name), getattr(expected, field.name)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes(), field.name
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(20, 400), grades=st.integers(1, 6), seed=st.integers(0, 2**31 - 1))
+def test_the_starting_students_are_drawn_cohort_by_cohort_in_grade_order(n, grades, seed):
+    p = Parameters(n_students=n, grades=grades)
+    students = state.new_students(p, np.random.default_rng(seed), 6)
+    grade = np.sort(np.arange(n) % grades)  # as it was first written
+    ses, achievement, rng = np.empty(n), np.empty(n), np.random.default_rng(seed)
+    for g in range(grades):
+        rows = grade == g
+        ses[rows], achievement[rows] = state.new_cohort(int(rows.sum()), g, p, rng)
+    for got, want in ((students.grade, grade), (students.ses, ses), (students.prior, achievement)):
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("support_model", ["none", "coaching"])
+def test_hires_settle_in_as_in_their_school_alone_even_when_a_team_or_staff_all_leave(
+    support_model,
+):
+    seeds, shared = [5, 6, 7], {"n_students": 300, "support_model": support_model}
+    starting = [0.3, 0.5, 0.7]
+    ensemble = SchoolEnsemble(seeds, **shared, varying={"initial_collective_efficacy": starting})
+    alone = [
+        SchoolModel(**shared, initial_collective_efficacy=value, rng=seed)
+        for seed, value in zip(seeds, starting, strict=True)
+    ]
+    ensemble.run(1)
+    for model in alone:
+        model.run(1)
+    # the year's departures, forced: a few teachers; a whole team; the whole staff
+    forced = np.zeros((3, ensemble.school.n_per_school), dtype=np.int8)
+    forced[0, [1, 5]] = turnover.LEAVE
+    team = alone[1].structure.team
+    forced[1, team == team[0]] = turnover.MOVE
+    forced[2] = turnover.LEAVE
+    ensemble.school.departure = forced.ravel()
+    for model, departure in zip(alone, forced, strict=True):
+        model.school.departure = departure.copy()
+    ensemble.step()  # the summer, then a week
+    for r, model in enumerate(alone):
+        model.step()
+        rows = ensemble.school.teacher_slice(r)
+        for field in dataclasses.fields(state.TeacherState):
+            together = getattr(ensemble.school.teachers, field.name)[rows]
+            assert together.tobytes() == getattr(model.teachers, field.name).tobytes(), field.name
+
+
+def _rngs(seed, count):
+    return [np.random.default_rng([seed, r]) for r in range(count)]
+
+
+def _concat(parts):
+    return state.StudentState(
+        **{
+            f.name: np.concatenate([getattr(part, f.name) for part in parts])
+            for f in dataclasses.fields(state.StudentState)
+        }
+    )

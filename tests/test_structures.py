@@ -176,3 +176,89 @@ def test_student_overlap_counts_shared_students_of_each_tie(structure):
         expected.append(sum(b in row for row in mine) / len(mine) if mine else 0.0)
     assert np.array_equal(school.situation.overlap, np.array(expected))
     assert np.all(ties.src // school.n_per_school == ties.dst // school.n_per_school)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    subject=st.lists(st.integers(0, 5), min_size=2, max_size=70),
+    seed=st.integers(0, 2**31 - 1),
+    team_size=st.integers(2, 12),
+    house_size=st.integers(6, 60),
+)
+def test_what_a_staff_fixes_is_cached_by_value_and_read_only(subject, seed, team_size, house_size):
+    from simulation import networks
+    from simulation.parameters import Parameters
+
+    subject = np.array(subject, dtype=np.int64)
+    specialism = np.random.default_rng(seed).integers(0, 4, subject.size)
+    p = Parameters(team_size=team_size, house_size=house_size)
+    team = networks._course_teams.__wrapped__(subject, specialism, team_size)
+    cases = [
+        (networks._course_teams, (subject, specialism, team_size)),
+        (networks._house_teams, (subject, specialism, house_size, team_size)),
+        (networks._groups, (subject,)),
+        (networks._members_by_id, (team,)),
+        (networks._complete_within, (team,)),
+        (networks._mean_teammates, (team,)),
+    ]
+    for function, args in cases:
+        fresh = function.__wrapped__(*(a.copy() if isinstance(a, np.ndarray) else a for a in args))
+        for cached in (function(*args), function(*args)):  # computed, then looked up
+            assert _same_and_read_only(cached, fresh)
+    # a later write to the caller's array is a new key, not a stale answer
+    changed = subject.copy()
+    changed[0] = (changed[0] + 1) % 6
+    assert np.array_equal(
+        networks._course_teams(changed, specialism, team_size),
+        networks._course_teams.__wrapped__(changed, specialism, team_size),
+    )
+    # a structure built from the cache is the one built without it, draw for draw
+    for name in ("isolated", "departments", "plc", "networked_plc", "houses"):
+        warm = networks.build(name, subject, specialism, p, np.random.default_rng(seed))
+        for function, _ in cases:
+            function.cache_clear()
+        cold = networks.build(name, subject, specialism, p, np.random.default_rng(seed))
+        for a, b in ((warm.team, cold.team), (warm.house, cold.house)):
+            assert np.array_equal(a, b)
+        for field in ("src", "dst", "kind", "weight", "visibility", "shared_goal"):
+            assert np.array_equal(getattr(warm.ties, field), getattr(cold.ties, field))
+        assert (warm.density, warm.clustering) == (cold.density, cold.clustering)
+
+
+def _same_and_read_only(cached, fresh) -> bool:
+    """``cached`` holds what ``fresh`` does (type, dtype, shape, bytes), its arrays read-only."""
+    if isinstance(fresh, tuple):
+        return (
+            isinstance(cached, tuple)
+            and len(cached) == len(fresh)
+            and all(map(_same_and_read_only, cached, fresh))
+        )
+    if isinstance(fresh, np.ndarray):
+        return (
+            isinstance(cached, np.ndarray)
+            and not cached.flags.writeable
+            and (cached.dtype, cached.shape) == (fresh.dtype, fresh.shape)
+            and cached.tobytes() == fresh.tobytes()
+        )
+    return type(cached) is type(fresh) and cached == fresh
+
+
+@settings(max_examples=60, deadline=None)
+@given(size=st.integers(0, 91), per_member=st.floats(0.0, 12.0), seed=st.integers(0, 2**31 - 1))
+def test_dense_random_pairs_are_the_drawn_upper_pairs(size, per_member, seed):
+    from simulation.networks import sample_pairs
+
+    members = np.sort(np.random.default_rng(seed).choice(1000, size, replace=False))
+    got = sample_pairs(members, per_member, np.random.default_rng(seed))
+    # as first written: the upper-triangle pairs the draw picks, column by column
+    # (up to 91 members every request is dense: at most 4095 possible pairs)
+    possible = size * (size - 1) // 2
+    m = min(possible, round(per_member * size / 2))
+    want = np.empty((0, 2), dtype=np.int64)
+    if m > 0:
+        i, j = np.triu_indices(size, 1)
+        rng = np.random.default_rng(seed)
+        pick = rng.choice(possible, m, replace=False) if m < possible else np.arange(possible)
+        want = np.column_stack([members[i[pick]], members[j[pick]]])
+    assert got.dtype == want.dtype and got.shape == want.shape
+    assert got.tobytes() == want.tobytes()
