@@ -623,10 +623,11 @@ class Schools:
             week.responsibility += effects.responsibility
             t.strategy_prompt[:] = effects.strategy_prompt
             t.last_attribution[:] = effects.attribution
-        unbiased = mastery.goals(
-            t.aspiration, t.self_efficacy, np.zeros(n), results.disadvantaged_share, p
-        )
-        week.bias += mastery.disconfirmation(results.disadvantaged_gain, unbiased, p)
+        if p.challenge_assumptions:  # otherwise it adds zeros, which change nothing
+            unbiased = mastery.goals(
+                t.aspiration, t.self_efficacy, np.zeros(n), results.disadvantaged_share, p
+            )
+            week.bias += mastery.disconfirmation(results.disadvantaged_gain, unbiased, p)
         t.last_mastery[:] = m
         if on("aspiration"):
             t.aspiration[:] = mastery.adapted_aspiration(
@@ -640,8 +641,10 @@ class Schools:
                 * week.social
                 * vicarious.vicarious_signal(ties, view.visible, h, seen, n, p)
             )
-        if on("collective"):
-            seen = vicarious.observed_mastery(ties, results.gain, taught, own_team_goal, p)
+        if on("collective"):  # weighed over ties to other teams only
+            seen = vicarious.observed_mastery(
+                ties, results.gain, taught, own_team_goal, p, among=view.other_team
+            )
             week.collective += p.collective_rate * collective.mastery_evidence(
                 ties,
                 view.visible,
