@@ -776,12 +776,8 @@ class Schools:
         if not self._on("turnover"):
             self.departure = np.zeros(n, dtype=np.int8)
         else:
-            poverty = np.array(
-                [
-                    float(self.students.disadvantaged[self.student_slice(r)].mean())
-                    for r in range(self.count)
-                ]
-            )
+            # each school's share of disadvantaged students (schools are equal blocks of rows)
+            poverty = self.students.disadvantaged.reshape(self.count, -1).mean(axis=1)
             h = turnover.hazards(
                 t.self_efficacy,
                 t.collective_efficacy,
@@ -791,12 +787,12 @@ class Schools:
                 p,
             )
             self.departure = turnover.departures(h, p, self._uniforms("departure", 0))
-        for r in range(self.count):
-            d = self.departure[self.teacher_slice(r)]
-            size = d.size
-            self.turnover_rate[r] = float((d != turnover.STAY).mean())
-            self.move_rate[r] = float(np.count_nonzero(d == turnover.MOVE)) / size
-            self.leave_rate[r] = float(np.count_nonzero(d == turnover.LEAVE)) / size
+        # a row per school; counts are whole numbers, so the shares are exact as one by one
+        d = self.departure.reshape(self.count, -1)
+        size = d.shape[1]
+        self.turnover_rate[:] = (d != turnover.STAY).mean(axis=1)
+        self.move_rate[:] = np.count_nonzero(d == turnover.MOVE, axis=1) / size
+        self.leave_rate[:] = np.count_nonzero(d == turnover.LEAVE, axis=1) / size
 
     # -------------------------------------------------------------- the summer
     def summer(self) -> list[np.ndarray]:
