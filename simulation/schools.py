@@ -623,10 +623,11 @@ class Schools:
             week.responsibility += effects.responsibility
             t.strategy_prompt[:] = effects.strategy_prompt
             t.last_attribution[:] = effects.attribution
-        unbiased = mastery.goals(
-            t.aspiration, t.self_efficacy, np.zeros(n), results.disadvantaged_share, p
-        )
-        week.bias += mastery.disconfirmation(results.disadvantaged_gain, unbiased, p)
+        if p.challenge_assumptions:  # otherwise it adds zeros, which change nothing
+            unbiased = mastery.goals(
+                t.aspiration, t.self_efficacy, np.zeros(n), results.disadvantaged_share, p
+            )
+            week.bias += mastery.disconfirmation(results.disadvantaged_gain, unbiased, p)
         t.last_mastery[:] = m
         if on("aspiration"):
             t.aspiration[:] = mastery.adapted_aspiration(
@@ -640,8 +641,10 @@ class Schools:
                 * week.social
                 * vicarious.vicarious_signal(ties, view.visible, h, seen, n, p)
             )
-        if on("collective"):
-            seen = vicarious.observed_mastery(ties, results.gain, taught, own_team_goal, p)
+        if on("collective"):  # weighed over ties to other teams only
+            seen = vicarious.observed_mastery(
+                ties, results.gain, taught, own_team_goal, p, among=view.other_team
+            )
             week.collective += p.collective_rate * collective.mastery_evidence(
                 ties,
                 view.visible,
@@ -773,12 +776,8 @@ class Schools:
         if not self._on("turnover"):
             self.departure = np.zeros(n, dtype=np.int8)
         else:
-            poverty = np.array(
-                [
-                    float(self.students.disadvantaged[self.student_slice(r)].mean())
-                    for r in range(self.count)
-                ]
-            )
+            # each school's share of disadvantaged students (schools are equal blocks of rows)
+            poverty = self.students.disadvantaged.reshape(self.count, -1).mean(axis=1)
             h = turnover.hazards(
                 t.self_efficacy,
                 t.collective_efficacy,
@@ -788,12 +787,12 @@ class Schools:
                 p,
             )
             self.departure = turnover.departures(h, p, self._uniforms("departure", 0))
-        for r in range(self.count):
-            d = self.departure[self.teacher_slice(r)]
-            size = d.size
-            self.turnover_rate[r] = float((d != turnover.STAY).mean())
-            self.move_rate[r] = float(np.count_nonzero(d == turnover.MOVE)) / size
-            self.leave_rate[r] = float(np.count_nonzero(d == turnover.LEAVE)) / size
+        # a row per school; counts are whole numbers, so the shares are exact as one by one
+        d = self.departure.reshape(self.count, -1)
+        size = d.shape[1]
+        self.turnover_rate[:] = (d != turnover.STAY).mean(axis=1)
+        self.move_rate[:] = np.count_nonzero(d == turnover.MOVE, axis=1) / size
+        self.leave_rate[:] = np.count_nonzero(d == turnover.LEAVE, axis=1) / size
 
     # -------------------------------------------------------------- the summer
     def summer(self) -> list[np.ndarray]:

@@ -30,6 +30,7 @@ class TieView:
     visible: np.ndarray  # weight times visibility (raised by self-evaluation)
     exposure: np.ndarray  # per teacher: saturating strength of all ties
     same_team: np.ndarray  # per tie: both teachers in one team
+    other_team: np.ndarray  # indices of the ties between teams
     collaboration: np.ndarray  # per teacher: collaboration on shared students and goals
 
 
@@ -69,10 +70,12 @@ def tie_view(ties: Ties, team: np.ndarray, overlap: np.ndarray, n: int, p: Param
     boost = p.self_evaluation_visibility * float(p.self_evaluation)
     visible = weight * (ties.visibility + boost * (1.0 - ties.visibility))
     total = strength(ties.src, weight, n)
+    same_team = team[ties.src] == team[ties.dst]
     return TieView(
         weight=weight,
         visible=visible,
         exposure=total / (total + p.exposure_half),
-        same_team=team[ties.src] == team[ties.dst],
+        same_team=same_team,
+        other_team=np.flatnonzero(~same_team),
         collaboration=responsibility.shared_work(ties, weight, overlap, n, p),
     )

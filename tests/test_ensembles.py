@@ -498,3 +498,18 @@ def _concat(parts):
             for f in dataclasses.fields(state.StudentState)
         }
     )
+
+
+def test_year_end_shares_are_each_schools_own():
+    """Turnover shares and poverty, worked out for all schools at once, are each school's own."""
+    ensemble = SchoolEnsemble(seeds=[5, 6, 7], n_students=300, structure="plc")
+    ensemble.run(years=1)
+    school = ensemble.school
+    for r in range(school.count):
+        d = school.departure[school.teacher_slice(r)]
+        assert school.turnover_rate[r] == float((d != turnover.STAY).mean())
+        assert school.move_rate[r] == np.count_nonzero(d == turnover.MOVE) / d.size
+        assert school.leave_rate[r] == np.count_nonzero(d == turnover.LEAVE) / d.size
+    poverty = school.students.disadvantaged.reshape(school.count, -1).mean(axis=1)
+    for r in range(school.count):
+        assert poverty[r] == float(school.students.disadvantaged[school.student_slice(r)].mean())

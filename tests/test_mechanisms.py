@@ -315,6 +315,47 @@ def test_a_colleague_is_judged_by_the_observers_goal_not_their_own():
     assert vicarious.observed_mastery(ties, gain, taught, ambitious, P)[0] < 0
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 12), st.integers(0, 40))
+def test_tie_level_vicarious_numbers_are_the_same_worked_out_in_place(seed, n, n_ties):
+    """In place, ``observed_mastery`` and ``similarity`` give their formulas to the bit.
+
+    Judging only some ties (``among``) gives the same numbers on those and
+    zeros elsewhere, with a shared or a per-teacher sensitivity.
+    """
+    rng = np.random.default_rng(seed)
+    ties = Ties(
+        src=rng.integers(0, n, n_ties),
+        dst=rng.integers(0, n, n_ties),
+        kind=np.full(n_ties, TEAM),
+        weight=rng.random(n_ties),
+        visibility=rng.random(n_ties),
+        shared_goal=np.ones(n_ties),
+    )
+    gain, goal = rng.normal(0.3, 0.3, n), rng.normal(0.3, 0.3, n)
+    taught = rng.random(n) < 0.8
+    for p in (P, SimpleNamespace(mastery_sensitivity=rng.uniform(0.05, 0.5, n))):
+        sensitivity = (
+            p.mastery_sensitivity[ties.src]
+            if isinstance(p.mastery_sensitivity, np.ndarray)
+            else p.mastery_sensitivity
+        )
+        expected = np.where(
+            taught[ties.dst], np.tanh((gain[ties.dst] - goal[ties.src]) / sensitivity), 0.0
+        )
+        observed = vicarious.observed_mastery(ties, gain, taught, goal, p)
+        assert observed.tobytes() == expected.tobytes()
+        among = np.flatnonzero(rng.random(n_ties) < 0.5)
+        some = vicarious.observed_mastery(ties, gain, taught, goal, p, among=among)
+        assert some[among].tobytes() == expected[among].tobytes()
+        assert not np.delete(some, among).any()
+    experience, subject = rng.uniform(0, 30, n), rng.integers(0, 3, n)
+    near = np.exp(-np.abs(experience[ties.src] - experience[ties.dst]) / P.similarity_scale)
+    same = subject[ties.src] == subject[ties.dst]
+    expected = near * np.where(same, 1.0, P.cross_subject_similarity)
+    assert vicarious.similarity(ties, experience, subject, P).tobytes() == expected.tobytes()
+
+
 def test_invisible_work_teaches_less_than_visible_work():
     ties = pair_ties()
     seen = np.array([0.8, 0.0])  # what teacher 0 sees of teacher 1, and vice versa

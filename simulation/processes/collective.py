@@ -48,9 +48,10 @@ def mastery_evidence(
     """Evidence about the faculty from one's team's and other teams' results.
 
     ``observed`` holds, per directed tie, the colleague's result judged
-    against the observer's team goal (``vicarious.observed_mastery``). Each
-    teacher weighs successes and failures by their current belief
-    (``mastery.collective_weights``).
+    against the observer's team goal (``vicarious.observed_mastery``); only
+    ties between teams are read (a finite number on a tie within a team
+    adds a zero). Each teacher weighs successes and failures by their
+    current belief (``mastery.collective_weights``).
     """
     from .mastery import collective_weights
 

@@ -53,6 +53,9 @@ from ..parameters import (
 
 NONE, ABILITY, BACKGROUND, STRATEGY = 0, 1, 2, 3
 ATTRIBUTION_NAMES = ("none", "ability", "background", "strategy")
+#: A row of weights per chosen cause (ability, background, strategy), read-only.
+_ONE_HOT = np.eye(3)
+_ONE_HOT.flags.writeable = False
 
 
 @dataclass
@@ -264,7 +267,7 @@ def effects(
             below = below + probabilities[:, cause]
             choice += draw > below
         choice = np.minimum(choice, 2)
-        weights = np.eye(3)[choice]
+        weights = _ONE_HOT.take(choice, axis=0)
         attribution = np.where(m < 0, choice + 1, NONE).astype(np.int8)
     else:
         weights = probabilities

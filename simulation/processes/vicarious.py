@@ -27,21 +27,46 @@ from .common import at, strength
 def similarity(
     ties: Ties, experience: np.ndarray, subject: np.ndarray, p: Parameters
 ) -> np.ndarray:
-    """Similarity ``h_ij`` of each directed tie's two teachers."""
-    near = np.exp(-np.abs(experience[ties.src] - experience[ties.dst]) / p.similarity_scale)
-    same = subject[ties.src] == subject[ties.dst]
-    return near * np.where(same, 1.0, p.cross_subject_similarity)
+    """Similarity ``h_ij`` of each directed tie's two teachers.
+
+    Worked out in one array, in place, with the operations in the order of
+    ``exp(-|x_i - x_j| / τ_h) * factor``, which keeps every number the same.
+    """
+    near = experience.take(ties.src)
+    near -= experience.take(ties.dst)
+    np.abs(near, out=near)
+    np.negative(near, out=near)
+    near /= p.similarity_scale
+    np.exp(near, out=near)
+    same = subject.take(ties.src) == subject.take(ties.dst)
+    near *= np.where(same, 1.0, p.cross_subject_similarity)
+    return near
 
 
 def observed_mastery(
-    ties: Ties, gain: np.ndarray, taught: np.ndarray, observer_goal: np.ndarray, p: Parameters
+    ties: Ties,
+    gain: np.ndarray,
+    taught: np.ndarray,
+    observer_goal: np.ndarray,
+    p: Parameters,
+    among: np.ndarray | None = None,
 ) -> np.ndarray:
-    """``m_ij`` for every directed tie: j's class gain against i's goal (0 if j teaches none)."""
-    return np.where(
-        taught[ties.dst],
-        np.tanh((gain[ties.dst] - observer_goal[ties.src]) / at(p.mastery_sensitivity, ties.src)),
-        0.0,
-    )
+    """``m_ij`` for every directed tie: j's class gain against i's goal (0 if j teaches none).
+
+    ``among`` lists the ties to judge (indices; the others are 0), all of
+    them if None: each judged tie's number is the same either way.
+    """
+    src, dst = (ties.src, ties.dst) if among is None else (ties.src[among], ties.dst[among])
+    observed = gain.take(dst)
+    observed -= observer_goal.take(src)
+    observed /= at(p.mastery_sensitivity, src)
+    np.tanh(observed, out=observed)
+    observed[np.logical_not(taught.take(dst))] = 0.0
+    if among is None:
+        return observed
+    every = np.zeros(ties.src.size)
+    every[among] = observed
+    return every
 
 
 def vicarious_signal(
