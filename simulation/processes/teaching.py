@@ -47,6 +47,8 @@ Kain, Markman & Rivkin (2003).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..parameters import (
@@ -71,17 +73,21 @@ def teacher_effects(
     practice_fidelity: np.ndarray,
     plan_quality: np.ndarray,
     p: Parameters,
+    persistence: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per-teacher annual effect for the eight kinds of student.
 
     ``team_collective`` is the mean collective efficacy of each teacher's
     team (``team_collective``): it sets how far the team's goal stretches
     above aspirations and how persistently struggling students are helped.
+    ``persistence`` is :func:`persistence` of ``team_collective`` when the
+    caller has it (worked out once a team rather than once a teacher).
     Returns an (n_teachers, 8) table indexed by ``4 * known + 2 *
     disadvantaged + below_proficiency``, in SD/year.
     """
     team_stretch = p.goal_collective * (team_collective - REFERENCE_COLLECTIVE_EFFICACY)
-    persistence = (team_collective / REFERENCE_COLLECTIVE_EFFICACY) ** p.persistence_collective
+    if persistence is None:
+        persistence = team_persistence(team_collective, p.persistence_collective)
     effect = (
         skill
         + p.efficacy_effort * (self_efficacy - REFERENCE_SELF_EFFICACY)
@@ -92,14 +98,31 @@ def teacher_effects(
     support = persistence * (
         p.responsibility_effort * responsibility + p.intervention_effect * plan_quality
     )
-    known = np.array([0.0] * 4 + [1.0] * 4)
-    struggling = np.array([0.0, 1.0, 0.0, 1.0] * 2)
-    disadvantaged = np.array([0.0, 0.0, 1.0, 1.0] * 2)
-    help_share = (p.unknown_support + (1.0 - p.unknown_support) * known) * struggling
-    stereotype = (1.0 - p.individuation * known) * disadvantaged
+    stereotype, help_share = _kind_weights(p.unknown_support, p.individuation)
     # built a row per kind (whole rows of teachers are fast), returned a row per teacher
     table = (effect - stereotype[:, None] * expectation) + help_share[:, None] * support
     return np.ascontiguousarray(table.T)
+
+
+def team_persistence(team_collective: np.ndarray, exponent: float | np.ndarray) -> np.ndarray:
+    """``(c̄_T / c*)^k``: how persistently a team helps struggling students."""
+    return (team_collective / REFERENCE_COLLECTIVE_EFFICACY) ** exponent
+
+
+@functools.lru_cache(maxsize=16)
+def _kind_weights(unknown_support: float, individuation: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per kind of student: the share of the expectation met and of the extra help given.
+
+    Fixed while the two parameters are, so worked out once for them (read-only).
+    """
+    known = np.array([0.0] * 4 + [1.0] * 4)
+    struggling = np.array([0.0, 1.0, 0.0, 1.0] * 2)
+    disadvantaged = np.array([0.0, 0.0, 1.0, 1.0] * 2)
+    help_share = (unknown_support + (1.0 - unknown_support) * known) * struggling
+    stereotype = (1.0 - individuation * known) * disadvantaged
+    help_share.flags.writeable = False
+    stereotype.flags.writeable = False
+    return stereotype, help_share
 
 
 def team_collective(collective_efficacy: np.ndarray, team: np.ndarray) -> np.ndarray:
