@@ -760,3 +760,16 @@ def test_kept_tie_and_team_sums_follow_new_ties_teams_and_parameters():
     school.team = school.team.copy()
     assert school._team_size() is not size
     assert np.array_equal(school._team_size(), np.maximum(np.bincount(school.team), 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    z=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=40),
+    delta=st.floats(-50.0, 50.0) | st.sampled_from([0.0, -0.0]),
+)
+def test_soft_update_is_the_written_formula_bit_for_bit(z, delta):
+    z = np.array(z)
+    delta = np.full(z.size, delta)
+    shrink = np.exp(-np.abs(delta))
+    written = np.where(delta > 0, 1.0 - (1.0 - z) * shrink, z * shrink)
+    assert soft_update(z, delta).tobytes() == written.tobytes()
