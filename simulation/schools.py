@@ -468,19 +468,16 @@ class Schools:
         if not self._on("teaching"):
             return np.zeros((t.n, teaching.KINDS))
         plan = teaching.plan_reach(self.situation.ties.collaboration, t.responsibility, p)
-        team = self.team
-        by_team = np.bincount(team, weights=t.collective_efficacy) / self._team_size()
-        persistence = teaching.team_persistence(by_team, _by_team(p.persistence_collective, team))
+        team_collective = collective.team_mean(t.collective_efficacy, self.team, self._team_size())
         return teaching.teacher_effects(
             self.skill,
             t.self_efficacy,
-            by_team[team],
+            team_collective,
             t.expectation_bias,
             t.responsibility,
             t.fidelity * t.uses_practice,
             plan,
             p,
-            persistence[team],
         )
 
     def _team_size(self) -> np.ndarray:

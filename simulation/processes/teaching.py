@@ -73,21 +73,17 @@ def teacher_effects(
     practice_fidelity: np.ndarray,
     plan_quality: np.ndarray,
     p: Parameters,
-    persistence: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per-teacher annual effect for the eight kinds of student.
 
     ``team_collective`` is the mean collective efficacy of each teacher's
     team (``team_collective``): it sets how far the team's goal stretches
     above aspirations and how persistently struggling students are helped.
-    ``persistence`` is :func:`persistence` of ``team_collective`` when the
-    caller has it (worked out once a team rather than once a teacher).
     Returns an (n_teachers, 8) table indexed by ``4 * known + 2 *
     disadvantaged + below_proficiency``, in SD/year.
     """
     team_stretch = p.goal_collective * (team_collective - REFERENCE_COLLECTIVE_EFFICACY)
-    if persistence is None:
-        persistence = team_persistence(team_collective, p.persistence_collective)
+    persistence = (team_collective / REFERENCE_COLLECTIVE_EFFICACY) ** p.persistence_collective
     effect = (
         skill
         + p.efficacy_effort * (self_efficacy - REFERENCE_SELF_EFFICACY)
@@ -102,11 +98,6 @@ def teacher_effects(
     # built a row per kind (whole rows of teachers are fast), returned a row per teacher
     table = (effect - stereotype[:, None] * expectation) + help_share[:, None] * support
     return np.ascontiguousarray(table.T)
-
-
-def team_persistence(team_collective: np.ndarray, exponent: float | np.ndarray) -> np.ndarray:
-    """``(c̄_T / c*)^k``: how persistently a team helps struggling students."""
-    return (team_collective / REFERENCE_COLLECTIVE_EFFICACY) ** exponent
 
 
 @functools.lru_cache(maxsize=16)
