@@ -468,7 +468,7 @@ class Schools:
         if not self._on("teaching"):
             return np.zeros((t.n, teaching.KINDS))
         plan = teaching.plan_reach(self.situation.ties.collaboration, t.responsibility, p)
-        team_collective = teaching.team_collective(t.collective_efficacy, self.team)
+        team_collective = collective.team_mean(t.collective_efficacy, self.team, self._team_size())
         return teaching.teacher_effects(
             self.skill,
             t.self_efficacy,
@@ -479,6 +479,15 @@ class Schools:
             plan,
             p,
         )
+
+    def _team_size(self) -> np.ndarray:
+        """Teachers in each team (at least 1), kept while the teams are (read-only)."""
+        cached = getattr(self, "_team_size_cache", None)
+        if cached is None or cached[0] is not self.team:
+            size = np.maximum(np.bincount(self.team), 1)
+            size.flags.writeable = False
+            cached = self._team_size_cache = (self.team, size)
+        return cached[1]
 
     def _expected_gains(self) -> np.ndarray:
         """Each teacher's expected class gain without noise (SD/year): starting aspirations.
@@ -697,21 +706,35 @@ class Schools:
         self.reached = reached
         if not self._on("persuasion"):
             return
-        credible = persuasion.credibility(t.experience, p)
         weight = self.situation.ties.weight
-        week.sources["persuasion"] += (
-            p.persuasion_rate
-            * week.social
-            * persuasion.peer_pull(self.ties, weight, credible, t.self_efficacy, p)
+        weighted = persuasion.credible_weight(
+            self.ties, weight, persuasion.credibility(t.experience, p)
         )
-        week.collective += p.persuasion_rate * persuasion.peer_pull(
-            self.ties, weight, credible, t.collective_efficacy, p
+        on_self, on_collective = persuasion.peer_pulls(
+            self.ties,
+            weighted,
+            (t.self_efficacy, t.collective_efficacy),
+            self._pull_denominator(weight),
         )
+        week.sources["persuasion"] += p.persuasion_rate * week.social * on_self
+        week.collective += p.persuasion_rate * on_collective
         on_self, on_collective = persuasion.leader_pull(
             reached, week.social, t.self_efficacy, t.collective_efficacy, p
         )
         week.sources["persuasion"] += on_self
         week.collective += on_collective
+
+    def _pull_denominator(self, weight: np.ndarray) -> np.ndarray:
+        """:func:`persuasion.pull_denominator`, kept while the ties, weights and parameters hold."""
+        key = (self.ties, weight, self.params)
+        cached = getattr(self, "_pull_cache", None)
+        if cached is None or any(a is not b for a, b in zip(cached[0], key, strict=True)):
+            denominator = persuasion.pull_denominator(
+                self.ties, weight, self.teachers.n, self.params
+            )
+            denominator.flags.writeable = False
+            cached = self._pull_cache = (key, denominator)
+        return cached[1]
 
     def feel(self, week: WeekChanges) -> None:
         """Stress and its push on self-efficacy, team mood, and expectations."""
@@ -719,7 +742,7 @@ class Schools:
         if self._on("affect"):
             t.stress[:] = affect.next_stress(t.stress, self.situation.stress_target, p)
             week.sources["affect"] += affect.affect_on_self_efficacy(t.stress, p)
-            week.collective += collective.mood(t.stress, self.team, p)
+            week.collective += collective.mood(t.stress, self.team, p, self._team_size())
         if self._on("expectations"):
             week.bias += expectations.collective_pull(t.collective_efficacy, p)
 

@@ -721,3 +721,90 @@ def test_teachers_know_a_student_they_taught_or_whose_other_teacher_they_are_tie
 def test_small_keys_sort_stably_as_any_stable_sort_would(n_keys, rows, seed):
     keys = np.random.default_rng(seed).integers(0, n_keys, (rows, 50) if rows else 300)
     np.testing.assert_array_equal(_stable_order(keys, n_keys), np.argsort(keys, kind="stable"))
+
+
+# --- shared work of the weekly path gives the numbers worked out one by one --
+
+
+def _random_ties(rng: np.random.Generator, n: int, m: int) -> Ties:
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    return Ties(src, dst, np.full(m, TEAM), rng.random(m), rng.random(m), np.ones(m))
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60), m=st.integers(0, 400))
+def test_peer_pulls_of_two_beliefs_are_each_belief_s_peer_pull_bit_for_bit(seed, n, m):
+    rng = np.random.default_rng(seed)
+    ties = _random_ties(rng, n, m)
+    credible, first, second = rng.random(n), rng.random(n), rng.random(n)
+    p = P.replace(exposure_half=float(rng.random()) + 0.01)
+    pulls = persuasion.peer_pulls(
+        ties,
+        persuasion.credible_weight(ties, ties.weight, credible),
+        (first, second),
+        persuasion.pull_denominator(ties, ties.weight, n, p),
+    )
+    for belief, pull in zip((first, second), pulls, strict=True):
+        w = ties.weight * credible[ties.dst]
+        difference = belief[ties.dst] - belief[ties.src]
+        one_by_one = np.bincount(ties.src, weights=w * difference, minlength=n) / (
+            np.bincount(ties.src, weights=ties.weight, minlength=n) + p.exposure_half
+        )
+        assert pull.tobytes() == one_by_one.tobytes()
+        assert persuasion.peer_pull(ties, ties.weight, credible, belief, p).tobytes() == (
+            one_by_one.tobytes()
+        )
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 80), teams=st.integers(1, 20))
+def test_team_means_with_kept_team_sizes_are_those_worked_out_afresh(seed, n, teams):
+    rng = np.random.default_rng(seed)
+    team = rng.integers(0, teams, n)
+    values = rng.random(n)
+    size = np.maximum(np.bincount(team), 1)
+    assert collective.team_mean(values, team, size).tobytes() == (
+        collective.team_mean(values, team).tobytes()
+    )
+    stress = rng.random(n)
+    assert collective.mood(stress, team, P, size).tobytes() == (
+        collective.mood(stress, team, P).tobytes()
+    )
+    assert collective.team_mean(values, team, size).tobytes() == (
+        teaching.team_collective(values, team).tobytes()
+    )
+
+
+def test_kept_tie_and_team_sums_follow_new_ties_teams_and_parameters():
+    model = SchoolModel(n_students=300, structure="plc", rng=3)
+    school = model.school
+    weight = school.situation.ties.weight
+    kept = school._pull_denominator(weight)
+    assert school._pull_denominator(weight) is kept
+    assert not kept.flags.writeable
+    school.params = school.params.replace(exposure_half=school.params.exposure_half * 2)
+    moved = school._pull_denominator(weight)
+    assert (
+        moved.tobytes()
+        == (
+            persuasion.pull_denominator(school.ties, weight, school.teachers.n, school.params)
+        ).tobytes()
+    )
+    size = school._team_size()
+    assert school._team_size() is size
+    school.team = school.team.copy()
+    assert school._team_size() is not size
+    assert np.array_equal(school._team_size(), np.maximum(np.bincount(school.team), 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    z=st.lists(st.floats(0.0, 1.0), min_size=1, max_size=40),
+    delta=st.floats(-50.0, 50.0) | st.sampled_from([0.0, -0.0]),
+)
+def test_soft_update_is_the_written_formula_bit_for_bit(z, delta):
+    z = np.array(z)
+    delta = np.full(z.size, delta)
+    shrink = np.exp(-np.abs(delta))
+    written = np.where(delta > 0, 1.0 - (1.0 - z) * shrink, z * shrink)
+    assert soft_update(z, delta).tobytes() == written.tobytes()

@@ -29,11 +29,14 @@ from ..parameters import Parameters
 from .common import strength
 
 
-def team_mean(values: np.ndarray, team: np.ndarray) -> np.ndarray:
-    """Mean of ``values`` over each teacher's team, returned per teacher."""
-    total = np.bincount(team, weights=values)
-    count = np.bincount(team)
-    return (total / np.maximum(count, 1))[team]
+def team_mean(values: np.ndarray, team: np.ndarray, size: np.ndarray | None = None) -> np.ndarray:
+    """Mean of ``values`` over each teacher's team, returned per teacher.
+
+    ``size`` is ``max(1, teachers in each team)`` when the caller keeps it.
+    """
+    if size is None:
+        size = np.maximum(np.bincount(team), 1)
+    return (np.bincount(team, weights=values) / size)[team]
 
 
 def mastery_evidence(
@@ -68,6 +71,11 @@ def mastery_evidence(
     return np.where(evidence > 0, success, failure) * evidence
 
 
-def mood(stress: np.ndarray, team: np.ndarray, p: Parameters) -> np.ndarray:
-    """Weekly push on collective efficacy from the team's mean stress."""
-    return -p.mood_rate * (team_mean(stress, team) - p.stress_reference)
+def mood(
+    stress: np.ndarray, team: np.ndarray, p: Parameters, team_size: np.ndarray | None = None
+) -> np.ndarray:
+    """Weekly push on collective efficacy from the team's mean stress.
+
+    ``team_size`` as in :func:`team_mean`.
+    """
+    return -p.mood_rate * (team_mean(stress, team, team_size) - p.stress_reference)

@@ -22,8 +22,9 @@ def soft_update(z: np.ndarray, delta: np.ndarray) -> np.ndarray:
     fall: for small changes this is the soft bound of MODEL.md's appendix
     (``delta (1 - z)`` up, ``delta z`` down), and for any finite change the
     result stays in [0, 1], so beliefs are bounded by construction.
+    ``copysign(delta, -1)`` is ``-|delta|``, bit for bit, in one call.
     """
-    shrink = np.exp(-np.abs(delta))
+    shrink = np.exp(np.copysign(delta, -1.0))
     return np.where(delta > 0, 1.0 - (1.0 - z) * shrink, z * shrink)
 
 

@@ -35,11 +35,46 @@ def peer_pull(
 ) -> np.ndarray:
     """Credibility-weighted pull of colleagues' beliefs (before rates)."""
     n = belief.size
-    w = weight * credible[ties.dst]
-    difference = belief[ties.dst] - belief[ties.src]
-    return np.bincount(ties.src, weights=w * difference, minlength=n) / (
-        strength(ties.src, weight, n) + p.exposure_half
+    (pull,) = peer_pulls(
+        ties,
+        credible_weight(ties, weight, credible),
+        (belief,),
+        pull_denominator(ties, weight, n, p),
     )
+    return pull
+
+
+def credible_weight(ties: Ties, weight: np.ndarray, credible: np.ndarray) -> np.ndarray:
+    """``w_ij κ_j`` per directed tie: how strongly each colleague's belief pulls."""
+    return weight * credible.take(ties.dst)
+
+
+def pull_denominator(ties: Ties, weight: np.ndarray, n: int, p: Parameters) -> np.ndarray:
+    """``Σ_j w_ij + w½`` per teacher; fixed while the ties and parameters are."""
+    return strength(ties.src, weight, n) + p.exposure_half
+
+
+def peer_pulls(
+    ties: Ties,
+    weighted: np.ndarray,
+    beliefs: tuple[np.ndarray, ...],
+    denominator: np.ndarray,
+) -> list[np.ndarray]:
+    """:func:`peer_pull` of several beliefs, sharing the weights and denominator.
+
+    ``weighted`` is :func:`credible_weight` and ``denominator``
+    :func:`pull_denominator`: worked out once for all beliefs of a week
+    (and the denominator once for as long as the ties hold), the same
+    numbers :func:`peer_pull` would work out for each.
+    """
+    n = denominator.size
+    pulls = []
+    for belief in beliefs:
+        difference = belief.take(ties.dst)
+        np.subtract(difference, belief.take(ties.src), out=difference)
+        difference *= weighted
+        pulls.append(np.bincount(ties.src, weights=difference, minlength=n) / denominator)
+    return pulls
 
 
 def leader_pull(

@@ -47,6 +47,8 @@ Kain, Markman & Rivkin (2003).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from ..parameters import (
@@ -92,14 +94,26 @@ def teacher_effects(
     support = persistence * (
         p.responsibility_effort * responsibility + p.intervention_effect * plan_quality
     )
-    known = np.array([0.0] * 4 + [1.0] * 4)
-    struggling = np.array([0.0, 1.0, 0.0, 1.0] * 2)
-    disadvantaged = np.array([0.0, 0.0, 1.0, 1.0] * 2)
-    help_share = (p.unknown_support + (1.0 - p.unknown_support) * known) * struggling
-    stereotype = (1.0 - p.individuation * known) * disadvantaged
+    stereotype, help_share = _kind_weights(p.unknown_support, p.individuation)
     # built a row per kind (whole rows of teachers are fast), returned a row per teacher
     table = (effect - stereotype[:, None] * expectation) + help_share[:, None] * support
     return np.ascontiguousarray(table.T)
+
+
+@functools.lru_cache(maxsize=16)
+def _kind_weights(unknown_support: float, individuation: float) -> tuple[np.ndarray, np.ndarray]:
+    """Per kind of student: the share of the expectation met and of the extra help given.
+
+    Fixed while the two parameters are, so worked out once for them (read-only).
+    """
+    known = np.array([0.0] * 4 + [1.0] * 4)
+    struggling = np.array([0.0, 1.0, 0.0, 1.0] * 2)
+    disadvantaged = np.array([0.0, 0.0, 1.0, 1.0] * 2)
+    help_share = (unknown_support + (1.0 - unknown_support) * known) * struggling
+    stereotype = (1.0 - individuation * known) * disadvantaged
+    help_share.flags.writeable = False
+    stereotype.flags.writeable = False
+    return stereotype, help_share
 
 
 def team_collective(collective_efficacy: np.ndarray, team: np.ndarray) -> np.ndarray:
