@@ -87,7 +87,7 @@ class Classes:
         self.n_teachers = n_teachers
         self.n_courses = courses = students.assign.shape[1]
         self.peers = peers and bool(np.any(p.peer_effect))
-        self.teacher = students.assign.ravel()
+        self.teacher = students.assign.flatten()  # its own: the next summer reassigns in place
         self.teacher_by_course = np.ascontiguousarray(students.assign.T)
         self.size = self.sum_over_pairs(None)
         self.safe_size = np.maximum(self.size, 1.0)

@@ -33,6 +33,7 @@ effect tables (``teaching.catch_up``), not every week.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
@@ -574,14 +575,11 @@ class Schools:
             self.cycle_sum += classes.sum_over_pairs(noise)
             self.cycle_disadvantaged_sum += classes.sum_over_disadvantaged_pairs(noise)
         self._see_classes(week_of_year)
-        achievement = np.repeat(self.students.achievement, classes.n_courses)
         results = mastery.class_results(
             self.cycle_sum,
             self.cycle_disadvantaged_sum,
             classes.size,
             classes.n_disadvantaged,
-            classes.sum_over_pairs(achievement),
-            classes.sum_over_disadvantaged_pairs(achievement),
             classes.struggling_share,
             weeks,
         )
@@ -663,10 +661,12 @@ class Schools:
                 t.collective_efficacy,
                 p,
             )
-        gap = np.nan_to_num(results.gap) * results.size
-        self.situation.visible_gap = np.maximum(
-            np.bincount(team, weights=gap) / np.maximum(team_size, 1.0), 0.0
-        )[team]
+        # worked out only if data review reads it before the next assessment
+        self.situation.visible_gap = functools.cache(
+            functools.partial(
+                _team_gaps, classes, self.students.achievement.copy(), team, team_size
+            )
+        )
         if on("practice"):
             try_p = practice.try_probability(
                 t.self_efficacy, t.collective_efficacy, t.strategy_prompt, t.coached, p
@@ -765,7 +765,7 @@ class Schools:
                 t.responsibility,
                 t.collective_efficacy,
                 self.situation.ties.collaboration,
-                self.situation.visible_gap,
+                self.situation.visible_gap() if p.data_review else None,
                 p,
             )
             t.responsibility[:] = soft_update(t.responsibility, week.responsibility)
@@ -995,6 +995,25 @@ class Schools:
             {"year": float(year), **{k: float(columns[k][r]) for k in keep}}
             for r in range(self.count)
         ]
+
+
+def _team_gaps(
+    classes: Classes, achievement: np.ndarray, team: np.ndarray, team_size: np.ndarray
+) -> np.ndarray:
+    """The achievement gap each teacher's team sees in its classes (data review), per teacher.
+
+    ``achievement`` is students' achievement at the assessment; ``team_size``
+    the (student, course) pairs each team teaches.
+    """
+    pairs = np.repeat(achievement, classes.n_courses)
+    gap = mastery.class_gaps(
+        classes.size,
+        classes.n_disadvantaged,
+        classes.sum_over_pairs(pairs),
+        classes.sum_over_disadvantaged_pairs(pairs),
+    )
+    weighted = np.nan_to_num(gap) * classes.size
+    return np.maximum(np.bincount(team, weights=weighted) / np.maximum(team_size, 1.0), 0.0)[team]
 
 
 def _by_team(value: float | np.ndarray, team: np.ndarray) -> float | np.ndarray:

@@ -11,6 +11,8 @@ state in a :class:`Situation`.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +46,7 @@ class Situation:
     extra_preps: np.ndarray  # per teacher: course preparations beyond one
     stress_target: np.ndarray  # per teacher: where their stress is heading
     team_signal: np.ndarray  # per teacher: their team's last mastery signal
-    visible_gap: np.ndarray  # per teacher: the achievement gap their team can see
+    visible_gap: Callable[[], np.ndarray]  # per teacher: the achievement gap their team sees
     retention: float | np.ndarray  # fading part of achievement kept a week (per school if varied)
 
     @classmethod
@@ -58,7 +60,7 @@ class Situation:
             extra_preps=zeros,
             stress_target=zeros.copy(),
             team_signal=zeros.copy(),
-            visible_gap=zeros.copy(),
+            visible_gap=functools.partial(np.zeros, n_teachers),
             retention=retention,
         )
 

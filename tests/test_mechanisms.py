@@ -12,7 +12,11 @@ from hypothesis import strategies as st
 
 from simulation import Parameters, SchoolModel
 from simulation.networks import TEAM, Ties
-from simulation.parameters import REFERENCE_COLLECTIVE_EFFICACY, REFERENCE_SELF_EFFICACY
+from simulation.parameters import (
+    REFERENCE_COLLECTIVE_EFFICACY,
+    REFERENCE_SELF_EFFICACY,
+    WEEKS_PER_YEAR,
+)
 from simulation.processes import (
     affect,
     collective,
@@ -808,3 +812,32 @@ def test_soft_update_is_the_written_formula_bit_for_bit(z, delta):
     shrink = np.exp(-np.abs(delta))
     written = np.where(delta > 0, 1.0 - (1.0 - z) * shrink, z * shrink)
     assert soft_update(z, delta).tobytes() == written.tobytes()
+
+
+def test_the_gap_a_team_sees_is_the_one_at_the_last_assessment_whenever_it_is_read():
+    """Read lazily (data review): after more weeks and a summer it is the assessment's."""
+    at_once, later = (SchoolModel(n_students=300, structure="plc", rng=7) for _ in range(2))
+    for model in (at_once, later):
+        for _ in range(WEEKS_PER_YEAR):  # to the year's last assessment
+            model.step()
+    seen = at_once.situation.visible_gap()
+    kept = later.situation.visible_gap
+    later.step()  # the summer: new classes, students rolled over
+    later.step()
+    assert kept().tobytes() == seen.tobytes()
+    assert later.situation.visible_gap is kept  # no assessment since
+    # by hand: each team's mean class gap weighted by its pairs, none below 0
+    classes, students = at_once.situation.classes, at_once.students
+    team = at_once.school.team
+    gaps = []
+    for k in range(classes.size.size):
+        mine = students.assign == k
+        dis = mine & students.disadvantaged[:, None]
+        ach = np.broadcast_to(students.achievement[:, None], mine.shape)
+        other = ach[mine & ~dis].mean() if (mine & ~dis).any() else np.nan
+        gaps.append(other - ach[dis].mean() if dis.any() else np.nan)
+    weighted = np.nan_to_num(np.array(gaps)) * classes.size
+    by_team = np.bincount(team, weights=weighted) / np.maximum(
+        np.bincount(team, weights=classes.size), 1.0
+    )
+    np.testing.assert_allclose(seen, np.maximum(by_team, 0.0)[team], rtol=1e-9, atol=1e-12)

@@ -67,7 +67,6 @@ class ClassResults:
     disadvantaged_share: np.ndarray
     disadvantaged_gain: np.ndarray  # annualised, NaN where none taught
     struggling_share: np.ndarray
-    gap: np.ndarray  # achievement of others minus disadvantaged, NaN if undefined
 
 
 def class_results(
@@ -75,32 +74,42 @@ def class_results(
     disadvantaged_gain_sum: np.ndarray,
     size: np.ndarray,
     n_disadvantaged: np.ndarray,
-    achievement_sum: np.ndarray,
-    disadvantaged_achievement_sum: np.ndarray,
     struggling_share: np.ndarray,
     weeks: int,
 ) -> ClassResults:
     """What an assessment shows each teacher, from sums over their (student, course) pairs.
 
     ``gain_sum`` (and its disadvantaged part) is the gain made since the last
-    assessment, ``weeks`` weeks ago; it is annualised. ``achievement_sum``
-    (and its disadvantaged part) is achievement now, for the gap a teacher
-    can see between their disadvantaged students and the others.
+    assessment, ``weeks`` weeks ago; it is annualised.
     """
     scale = WEEKS_PER_YEAR / max(weeks, 1)
     safe = np.maximum(size, 1.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         dis_gain = disadvantaged_gain_sum * scale / n_disadvantaged
-        mean_dis = disadvantaged_achievement_sum / n_disadvantaged
-        mean_other = (achievement_sum - disadvantaged_achievement_sum) / (size - n_disadvantaged)
     return ClassResults(
         gain=gain_sum * scale / safe,
         size=size,
         disadvantaged_share=n_disadvantaged / safe,
         disadvantaged_gain=dis_gain,
         struggling_share=struggling_share,
-        gap=mean_other - mean_dis,
     )
+
+
+def class_gaps(
+    size: np.ndarray,
+    n_disadvantaged: np.ndarray,
+    achievement_sum: np.ndarray,
+    disadvantaged_achievement_sum: np.ndarray,
+) -> np.ndarray:
+    """Each teacher's gap between their other and their disadvantaged students' achievement.
+
+    From sums over their (student, course) pairs; NaN where a teacher has
+    none of one group.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_dis = disadvantaged_achievement_sum / n_disadvantaged
+        mean_other = (achievement_sum - disadvantaged_achievement_sum) / (size - n_disadvantaged)
+    return mean_other - mean_dis
 
 
 def goals(

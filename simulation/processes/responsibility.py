@@ -80,10 +80,14 @@ def responsibility_change(
     responsibility: np.ndarray,
     collective: np.ndarray,
     collaboration: np.ndarray,
-    visible_gap: np.ndarray,
+    visible_gap: np.ndarray | None,
     p: Parameters,
 ) -> np.ndarray:
-    """Weekly change in responsibility (before malleability)."""
+    """Weekly change in responsibility (before malleability).
+
+    ``visible_gap`` (the gap each teacher's team sees) is read only under data
+    review; None without it.
+    """
     change = p.responsibility_rate * (
         collaboration * collective * (1.0 - responsibility)
         - p.responsibility_erosion * (responsibility - p.responsibility_floor)
