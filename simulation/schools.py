@@ -158,6 +158,8 @@ class Schools:
         self.params = params
         self.disabled = disabled
         self.network_file = networks.custom_network(params, network)
+        self._team_size_cache: tuple[np.ndarray, np.ndarray] | None = None
+        self._pull_cache: tuple[tuple, np.ndarray] | None = None
         self._build()
 
     def set_params(self, base: Parameters) -> None:
@@ -483,7 +485,7 @@ class Schools:
 
     def _team_size(self) -> np.ndarray:
         """Teachers in each team (at least 1), kept while the teams are (read-only)."""
-        cached = getattr(self, "_team_size_cache", None)
+        cached = self._team_size_cache
         if cached is None or cached[0] is not self.team:
             size = np.maximum(np.bincount(self.team), 1)
             size.flags.writeable = False
@@ -727,7 +729,7 @@ class Schools:
     def _pull_denominator(self, weight: np.ndarray) -> np.ndarray:
         """:func:`persuasion.pull_denominator`, kept while the ties, weights and parameters hold."""
         key = (self.ties, weight, self.params)
-        cached = getattr(self, "_pull_cache", None)
+        cached = self._pull_cache
         if cached is None or any(a is not b for a, b in zip(cached[0], key, strict=True)):
             denominator = persuasion.pull_denominator(
                 self.ties, weight, self.teachers.n, self.params
