@@ -29,6 +29,7 @@ from analysis.experiments.runs import recorded
 from analysis.statistics.intervals import Interval, mean_interval
 from simulation import SOURCES, WEEKS_PER_YEAR
 from simulation.processes import turnover
+from simulation.processes.collective import team_mean
 from simulation.processes.mastery import (
     ABILITY,
     BACKGROUND,
@@ -36,7 +37,6 @@ from simulation.processes.mastery import (
     collective_weights,
     success_credit,
 )
-from simulation.processes.teaching import team_collective
 
 from .school import DashboardSchool, most_experienced
 
@@ -410,8 +410,8 @@ def cynical_colleague(
         add(
             "team_collective_change",
             float(
-                team_collective(with_cynic.teachers.collective_efficacy, team)[row]
-                - team_collective(without.teachers.collective_efficacy, team)[row]
+                team_mean(with_cynic.teachers.collective_efficacy, team)[row]
+                - team_mean(without.teachers.collective_efficacy, team)[row]
             ),
         )
         gains = class_gains(with_cynic) - class_gains(without)

@@ -88,7 +88,7 @@ class Classes:
         self.n_courses = courses = students.assign.shape[1]
         self.peers = peers and bool(np.any(p.peer_effect))
         self.teacher = students.assign.flatten()  # its own: the next summer reassigns in place
-        self.teacher_by_course = np.ascontiguousarray(students.assign.T)
+        self.teacher_by_course = np.array(students.assign.T, order="C")  # a copy, as above
         self.size = self.sum_over_pairs(None)
         self.safe_size = np.maximum(self.size, 1.0)
         # each disadvantaged student's pairs, in pair order

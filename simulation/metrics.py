@@ -39,6 +39,8 @@ def _counts(mask: np.ndarray) -> np.ndarray:
     Booleans are bytes of 0 or 1, added as 32-bit integers (a row of a
     school is far shorter than 2**32).
     """
+    if mask.dtype != bool:
+        raise TypeError(f"a mask of booleans is needed, not {mask.dtype}")
     return mask.view(np.uint8).sum(axis=1, dtype=np.uint32)
 
 

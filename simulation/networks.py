@@ -66,7 +66,12 @@ class Ties:
 
 @dataclass
 class Structure:
-    """A built structure: teams, houses, ties, summaries and (on demand) a networkx view."""
+    """A built structure: teams, houses, ties, summaries and (on demand) a networkx view.
+
+    ``team`` and ``house`` may be read-only arrays shared by every school of
+    the same staff (worked out once per staff): replace them, never write
+    into them.
+    """
 
     name: str
     team: np.ndarray

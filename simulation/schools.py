@@ -16,14 +16,18 @@ bit for bit, because
   R is (the draws are made school by school at each random site);
 * every reduction over a school's teachers, students or ties is made so
   that a school's result does not depend on the others (``np.bincount``
-  over global ids, which adds in input order, and per-school slices);
+  over global ids, which adds in input order; per-school slices; and, for
+  the outcomes, one pairwise sum or BLAS dot per school's row of a
+  stacked array, as for the school alone);
 * everything else is element-wise.
 
 What happens only once a year or at a restructuring and involves random
 draws (hiring, the new cohort, houses, course assignment, the coaches'
-caseload, new networks) runs school by school on the school's own slice,
-with the existing per-school functions; everything after it is worked out
-for all schools at once.
+caseload, new networks) draws school by school from each school's own
+generator, in the order a school alone would; the work around the draws
+(dealing students to teachers, rolling students over, new teachers'
+team norms) is done for all schools at once where a school's numbers
+cannot depend on the others, and school by school where they could.
 
 A week costs teacher-sized work: students are brought up to date at each
 assessment (and before classes change) from the sum of the weeks' teacher
@@ -591,19 +595,19 @@ class Schools:
         taught = results.size > 0
         m = np.where(taught, mastery.signal(results.gain, goal, p.mastery_sensitivity), 0.0)
         team = self.team
-        team_size = np.bincount(team, weights=results.size)
-        safe = np.maximum(team_size, 1.0)
+        team_pairs = np.bincount(team, weights=results.size)
+        safe = np.maximum(team_pairs, 1.0)
         team_gain = np.bincount(team, weights=results.gain * results.size) / safe
         shared_goal = mastery.team_goals(
             t.aspiration, t.expectation_bias, results.disadvantaged_share, p
         )
         team_goal = np.bincount(team, weights=shared_goal * results.size) / safe
         self.situation.team_signal = np.where(
-            team_size > 0,
+            team_pairs > 0,
             mastery.signal(team_gain, team_goal, _by_team(p.mastery_sensitivity, team)),
             0.0,
         )[team]
-        own_team_goal = np.where(team_size[team] > 0, team_goal[team], goal)
+        own_team_goal = np.where(team_pairs[team] > 0, team_goal[team], goal)
 
         if on("mastery"):
             probabilities = (
@@ -666,7 +670,7 @@ class Schools:
         # worked out only if data review reads it before the next assessment
         self.situation.visible_gap = functools.cache(
             functools.partial(
-                _team_gaps, classes, self.students.achievement.copy(), team, team_size
+                _team_gaps, classes, self.students.achievement.copy(), team, team_pairs
             )
         )
         if on("practice"):
@@ -1000,11 +1004,11 @@ class Schools:
 
 
 def _team_gaps(
-    classes: Classes, achievement: np.ndarray, team: np.ndarray, team_size: np.ndarray
+    classes: Classes, achievement: np.ndarray, team: np.ndarray, team_pairs: np.ndarray
 ) -> np.ndarray:
     """The achievement gap each teacher's team sees in its classes (data review), per teacher.
 
-    ``achievement`` is students' achievement at the assessment; ``team_size``
+    ``achievement`` is students' achievement at the assessment; ``team_pairs``
     the (student, course) pairs each team teaches.
     """
     pairs = np.repeat(achievement, classes.n_courses)
@@ -1015,7 +1019,9 @@ def _team_gaps(
         classes.sum_over_disadvantaged_pairs(pairs),
     )
     weighted = np.nan_to_num(gap) * classes.size
-    return np.maximum(np.bincount(team, weights=weighted) / np.maximum(team_size, 1.0), 0.0)[team]
+    gaps = np.maximum(np.bincount(team, weights=weighted) / np.maximum(team_pairs, 1.0), 0.0)[team]
+    gaps.flags.writeable = False  # kept until the next assessment, read by every week's review
+    return gaps
 
 
 def _by_team(value: float | np.ndarray, team: np.ndarray) -> float | np.ndarray:

@@ -46,7 +46,9 @@ class Situation:
     extra_preps: np.ndarray  # per teacher: course preparations beyond one
     stress_target: np.ndarray  # per teacher: where their stress is heading
     team_signal: np.ndarray  # per teacher: their team's last mastery signal
-    visible_gap: Callable[[], np.ndarray]  # per teacher: the achievement gap their team sees
+    # per teacher: the achievement gap their team saw at the last assessment, worked out
+    # when first asked (only data review asks; it keeps that assessment's classes alive)
+    visible_gap: Callable[[], np.ndarray]
     retention: float | np.ndarray  # fading part of achievement kept a week (per school if varied)
 
     @classmethod

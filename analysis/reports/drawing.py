@@ -3,9 +3,11 @@
 A comparison report has three figures per question, ``staffroom run`` a
 dozen; drawn one after another they take longer than the runs. Where the
 platform forks cheaply and safely (Linux, in a process with no other
-thread), :func:`draw` forks one child per core after the data is in
-memory: a child inherits the results and matplotlib already loaded, so
-nothing is sent to it but a figure's number, and it sends back PNG bytes.
+thread), :func:`draw` forks a child per core (at most one per figure)
+after the data is in memory: a child inherits the results and matplotlib
+already loaded, so nothing is sent to it but a figure's number, and it
+sends back PNG bytes. Figures whose data comes later
+(:meth:`Drawing.add`) are sent to the children pickled.
 Each figure is drawn by the same function on the same data as it would
 be in this process, so the files are identical either way; elsewhere the
 figures are drawn here, one by one.
@@ -93,7 +95,10 @@ class Drawing:
             self._futures = [self._pool.submit(_draw_one, k) for k in range(len(self.names))]
 
     def add(self, makers: Mapping[str, Callable[[], bytes]]) -> None:
-        """More figures to draw, after those given so far (names must be new)."""
+        """More figures to draw, after those given so far (before :meth:`result`)."""
+        repeated = set(makers) & set(self.names)
+        if repeated:
+            raise ValueError(f"figures already being drawn: {sorted(repeated)}")
         self.names += list(makers)
         if self._pool is None:
             self._drawn += [maker() for maker in makers.values()]
@@ -138,5 +143,5 @@ def draw(
     dict of str to bytes
         In the order of ``makers``.
     """
-    with Drawing(makers, processes) as drawing:
+    with Drawing(makers, min(processes or usable_cores(), len(makers))) as drawing:
         return drawing.result()

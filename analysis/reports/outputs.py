@@ -115,7 +115,7 @@ def report_files(
     comparisons; the differences and sources while it writes the tables.
     """
     runs = [list(results) for _, results in questions]
-    children = min(usable_cores(), 3 * len(questions))
+    children = min(usable_cores(), 3 * len(questions))  # three figures a question
     with Drawing(trajectory_figures(runs), children) as drawing:
         comparisons = [
             compare(results, question)

@@ -33,7 +33,11 @@ def credibility(experience: np.ndarray, p: Parameters) -> np.ndarray:
 def peer_pull(
     ties: Ties, weight: np.ndarray, credible: np.ndarray, belief: np.ndarray, p: Parameters
 ) -> np.ndarray:
-    """Credibility-weighted pull of colleagues' beliefs (before rates)."""
+    """Credibility-weighted pull of colleagues' beliefs (before rates).
+
+    One belief at a time; the engine pulls both beliefs at once with
+    :func:`peer_pulls`, which gives the same numbers.
+    """
     n = belief.size
     (pull,) = peer_pulls(
         ties,

@@ -77,7 +77,7 @@ def teacher_effects(
     """Per-teacher annual effect for the eight kinds of student.
 
     ``team_collective`` is the mean collective efficacy of each teacher's
-    team (``team_collective``): it sets how far the team's goal stretches
+    team (``collective.team_mean``): it sets how far the team's goal stretches
     above aspirations and how persistently struggling students are helped.
     Returns an (n_teachers, 8) table indexed by ``4 * known + 2 *
     disadvantaged + below_proficiency``, in SD/year.
@@ -114,12 +114,6 @@ def _kind_weights(unknown_support: float, individuation: float) -> tuple[np.ndar
     help_share.flags.writeable = False
     stereotype.flags.writeable = False
     return stereotype, help_share
-
-
-def team_collective(collective_efficacy: np.ndarray, team: np.ndarray) -> np.ndarray:
-    """Mean collective efficacy of each teacher's team, per teacher."""
-    total = np.bincount(team, weights=collective_efficacy)
-    return (total / np.maximum(np.bincount(team), 1))[team]
 
 
 REFERENCE_RESPONSIBILITY = 0.5
