@@ -845,25 +845,14 @@ class Schools:
         hired = np.flatnonzero(leaving)
         if hired.size:
             staying = ~leaving
-            # a team's mean is over its own school's teachers, so one call serves
-            # every school, but where a hire's team has nobody staying local_norm
-            # falls back on the school's mean: those schools are worked out alone
-            alone = np.bincount(self.team, weights=staying) == 0
-            by_school = np.unique(self.school_of_teacher[hired[alone[self.team[hired]]]])
-
-            def team_norm(values: np.ndarray) -> np.ndarray:
-                norm = local_norm(values, self.team, staying)
-                for r in by_school:
-                    ts = self.teacher_slice(r)
-                    norm[ts] = local_norm(values[ts], self.structures[r].team, staying[ts])
-                return norm
-
-            t.aspiration[hired] = team_norm(t.aspiration)[hired]
+            empty = np.bincount(self.team, weights=staying) == 0
+            alone = np.unique(self.school_of_teacher[hired[empty[self.team[hired]]]])
+            t.aspiration[hired] = self._team_norms(t.aspiration, staying, alone)[hired]
             # a newcomer's view of this faculty's capability is formed by the
             # faculty they join, around their own disposition
             own = t.collective_efficacy[hired] - at(p.initial_collective_efficacy, hired)
             t.collective_efficacy[hired] = np.clip(
-                team_norm(t.collective_efficacy)[hired] + own,
+                self._team_norms(t.collective_efficacy, staying, alone)[hired] + own,
                 state.BELIEF_FLOOR,
                 1.0 - state.BELIEF_FLOOR,
             )
@@ -873,6 +862,20 @@ class Schools:
         self._after_assignment(week=0)
         self.skill = self.skill_now()
         return replaced
+
+    def _team_norms(self, values: np.ndarray, staying: np.ndarray, alone: np.ndarray) -> np.ndarray:
+        """Each teacher's team norm of ``values`` among those staying (:func:`local_norm`).
+
+        A team's mean is over its own school's teachers, so one call serves
+        every school; but where a hire's team has nobody staying, the norm
+        falls back on the school's mean, so those schools (``alone``) are
+        worked out on their own rows.
+        """
+        norm = local_norm(values, self.team, staying)
+        for r in alone:
+            ts = self.teacher_slice(r)
+            norm[ts] = local_norm(values[ts], self.structures[r].team, staying[ts])
+        return norm
 
     def _summer_school(
         self, r: int, leaving_all: np.ndarray, graduating_all: np.ndarray
