@@ -205,13 +205,13 @@ def _pool_entries(
     in_house = np.bincount(group, minlength=n_groups)
     in_school = np.bincount(school, minlength=n_schools)
     staff = np.bincount(teacher_school, minlength=n_schools)
-    school_start = teachers.size + np.cumsum(in_school) - in_school
-    staff_start = 2 * teachers.size + np.cumsum(staff) - staff
+    school_start = teachers.size + _starts(in_school)
+    staff_start = 2 * teachers.size + _starts(staff)
     of_school = np.arange(n_groups) // n_houses
     count = np.where(in_school > 0, in_school, staff)[of_school]
     start = np.where(in_school > 0, school_start, staff_start)[of_school]
     count = np.where(in_house > 0, in_house, count)
-    start = np.where(in_house > 0, np.cumsum(in_house) - in_house, start)
+    start = np.where(in_house > 0, _starts(in_house), start)
     pool_group = np.repeat(np.arange(n_groups), count)
     members = candidates[_runs(start, count)]
     # a stand-in from another subject is no specialist of this one's courses
@@ -246,7 +246,7 @@ def _fill(
     cell = np.where(specialism >= 0, pool_group * n_courses + specialism, cells_all)
     by_cell = np.argsort(cell, kind="stable")  # stand-ins (no course's cell) last
     experts = np.bincount(cell, minlength=cells_all + 1)[:cells_all]
-    first_expert = np.cumsum(experts) - experts
+    first_expert = _starts(experts)
     # students of each (group, course) in dealing order: a school's cells are
     # its own, so a stable sort of each school's row on its cell counted from
     # the school's first (a small key, sorted by radix a short row at a time)
@@ -259,7 +259,7 @@ def _fill(
     rank = _runs(np.zeros_like(took), took)  # of each student taken, within the cell
     entry = by_cell[np.repeat(first_expert, took) + rank % np.repeat(experts, took)]
     chosen = np.full(group.size, -1)
-    chosen[order[_runs(np.cumsum(wanting) - wanting, took)]] = entry
+    chosen[order[_runs(_starts(wanting), took)]] = entry
     # the rest: slots of room left, by how full the teacher already is
     load = np.bincount(entry, minlength=pool_group.size)
     room = share[pool_group] - load
@@ -268,7 +268,7 @@ def _fill(
     slot_key = np.repeat(pool_group, room) * ranks + slot_rank
     slots = np.repeat(np.arange(pool_group.size), room)[_stable_order(slot_key, n_groups * ranks)]
     slots_in = np.bincount(pool_group[slots], minlength=n_groups)
-    first_slot = np.cumsum(slots_in) - slots_in
+    first_slot = _starts(slots_in)
     # students left, group by group in dealing order (already so with one house)
     left = np.flatnonzero(chosen < 0)
     if n_houses > 1:
@@ -279,10 +279,14 @@ def _fill(
     return pool_teacher[chosen]
 
 
+def _starts(lengths: np.ndarray) -> np.ndarray:
+    """Where each of runs of ``lengths`` starts when they are laid end to end."""
+    return np.cumsum(lengths) - lengths
+
+
 def _runs(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The runs ``starts[i], starts[i] + 1, ...`` of ``lengths[i]`` numbers each, end to end."""
-    ends = np.cumsum(lengths)
-    return np.repeat(starts - (ends - lengths), lengths) + np.arange(ends[-1] if ends.size else 0)
+    return np.repeat(starts - _starts(lengths), lengths) + np.arange(lengths.sum())
 
 
 def _stable_order(keys: np.ndarray, n_keys: int) -> np.ndarray:
@@ -301,8 +305,7 @@ def _stable_order(keys: np.ndarray, n_keys: int) -> np.ndarray:
 
 def _firsts(labels: np.ndarray, n_labels: int) -> np.ndarray:
     """Where each label's run starts once ``labels`` are sorted (labels ``0..n_labels-1``)."""
-    counts = np.bincount(labels, minlength=n_labels)
-    return np.cumsum(counts) - counts
+    return _starts(np.bincount(labels, minlength=n_labels))
 
 
 def known_students(
