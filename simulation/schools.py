@@ -162,8 +162,7 @@ class Schools:
         self.params = params
         self.disabled = disabled
         self.network_file = networks.custom_network(params, network)
-        self._team_size_cache: tuple[np.ndarray, np.ndarray] | None = None
-        self._pull_cache: tuple[tuple, np.ndarray] | None = None
+        self._kept_values: dict[str, tuple[tuple, np.ndarray]] = {}
         self._build()
 
     def set_params(self, base: Parameters) -> None:
@@ -487,14 +486,23 @@ class Schools:
             p,
         )
 
+    def _kept(self, name: str, inputs: tuple, work_out) -> np.ndarray:
+        """``work_out()``, read-only, kept while ``inputs`` are the very same objects.
+
+        Whatever changes teams, ties or parameters replaces them, never
+        writes into them, so an input that is the same object holds the same
+        values.
+        """
+        kept = self._kept_values.get(name)
+        if kept is None or any(a is not b for a, b in zip(kept[0], inputs, strict=True)):
+            value = work_out()
+            value.flags.writeable = False
+            kept = self._kept_values[name] = (inputs, value)
+        return kept[1]
+
     def _team_size(self) -> np.ndarray:
-        """Teachers in each team (at least 1), kept while the teams are (read-only)."""
-        cached = self._team_size_cache
-        if cached is None or cached[0] is not self.team:
-            size = np.maximum(np.bincount(self.team), 1)
-            size.flags.writeable = False
-            cached = self._team_size_cache = (self.team, size)
-        return cached[1]
+        """Teachers in each team (at least 1), kept while the teams are."""
+        return self._kept("team size", (self.team,), lambda: np.maximum(np.bincount(self.team), 1))
 
     def _expected_gains(self) -> np.ndarray:
         """Each teacher's expected class gain without noise (SD/year): starting aspirations.
@@ -732,15 +740,11 @@ class Schools:
 
     def _pull_denominator(self, weight: np.ndarray) -> np.ndarray:
         """:func:`persuasion.pull_denominator`, kept while the ties, weights and parameters hold."""
-        key = (self.ties, weight, self.params)
-        cached = self._pull_cache
-        if cached is None or any(a is not b for a, b in zip(cached[0], key, strict=True)):
-            denominator = persuasion.pull_denominator(
-                self.ties, weight, self.teachers.n, self.params
-            )
-            denominator.flags.writeable = False
-            cached = self._pull_cache = (key, denominator)
-        return cached[1]
+        return self._kept(
+            "pull denominator",
+            (self.ties, weight, self.params),
+            lambda: persuasion.pull_denominator(self.ties, weight, self.teachers.n, self.params),
+        )
 
     def feel(self, week: WeekChanges) -> None:
         """Stress and its push on self-efficacy, team mood, and expectations."""
