@@ -145,7 +145,6 @@ def outcomes(
     )
     s_mean = teacher_means["self_efficacy"]
     s_mean_squared = np.array([m**2 for m in s_mean.tolist()])  # C pow, as for one school
-    squares = teacher_means.pop("squares")
     student_means = _means_of({"achievement": achievement, "annual_gain": annual}, n)
     with np.errstate(invalid="ignore", divide="ignore"):
         fidelity = np.where(
@@ -175,7 +174,7 @@ def outcomes(
         "source_vicarious": means["source_vicarious"],
         "source_persuasion": means["source_persuasion"],
         "source_affect": means["source_affect"],
-        "self_efficacy_sd": 8.0 * np.sqrt(np.maximum(squares - s_mean_squared, 0.0)),
+        "self_efficacy_sd": 8.0 * np.sqrt(np.maximum(means["squares"] - s_mean_squared, 0.0)),
         "expectation_bias": means["expectation_bias"],
         "practice_fidelity": fidelity,
         "reflective_practice": means["reflective_practice"],
