@@ -7,6 +7,8 @@ The two-level model must recover the coefficients the data were made with.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -139,15 +141,23 @@ TRUTH = {
 
 
 def synthetic_schools(
-    seed: int, schools: int = 250, students: int = 40, band_effects: dict[str, float] | None = None
+    seed: int,
+    schools: int = 250,
+    students: int = 40,
+    band_effects: dict[str, float] | None = None,
+    sds: tuple[float, float, float] = (0.1, 0.02, 0.3),
 ) -> pd.DataFrame:
-    """Two-level data generated from known fixed effects and variance components."""
+    """Two-level data generated from known fixed effects and variance components.
+
+    ``sds``: the standard deviations of the schools' intercepts, of their SES
+    slopes and of the students' residuals.
+    """
     rng = np.random.default_rng(seed)
     cr = rng.normal(0, 1, schools)
-    n_students = np.exp(rng.uniform(np.log(200), np.log(3000), schools))
+    n_students = np.rint(np.exp(rng.uniform(np.log(200), np.log(3000), schools)))
     mean_ses = rng.normal(0, 0.5, schools)
-    u0 = rng.normal(0, 0.1, schools)
-    u1 = rng.normal(0, 0.02, schools)
+    u0 = rng.normal(0, sds[0], schools)
+    u1 = rng.normal(0, sds[1], schools)
     bands = nels.size_band(n_students)
     school = np.repeat(np.arange(schools), students)
     ses = mean_ses[school] + rng.normal(0, 0.9, school.size)
@@ -161,7 +171,7 @@ def synthetic_schools(
         + t["mean_ses"] * mean_ses[school]
         + u0[school]
         + u1[school] * ses
-        + rng.normal(0, 0.3, school.size)
+        + rng.normal(0, sds[2], school.size)
     )
     if band_effects:
         gain += np.array([band_effects.get(b, 0.0) for b in bands])[school]
@@ -188,6 +198,23 @@ def test_mixed_model_recovers_the_coefficients_the_data_were_made_with():
     assert fit.converged
     assert 0.005 < fit.random_effects["intercept variance"] < 0.02  # truth 0.01
     assert fit.random_effects["residual variance"] == pytest.approx(0.09, rel=0.1)
+
+
+def test_mixed_model_fit_reaches_the_reml_maximum_other_optimisers_find():
+    # variance components at the synthetic NELS's magnitudes (intercept and
+    # slope variances 4% and 0.3% of the residual variance); the others start
+    # where statsmodels starts
+    import statsmodels.formula.api as smf
+
+    data = synthetic_schools(11, schools=200, students=30, sds=(0.044, 0.013, 0.225))
+    fit = nels.fit_two_level(data, nels.SIZE_FORMULA)
+    assert fit.converged
+    model = smf.mixedlm(nels.SIZE_FORMULA, data, groups=data["school"], re_formula="~ses")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for method in ("bfgs", "lbfgs", "powell"):
+            other = model.fit(reml=True, method=[method])
+            assert other.llf <= fit.log_likelihood + 1e-3, method
 
 
 def test_mixed_model_intervals_cover_the_interaction_across_datasets():

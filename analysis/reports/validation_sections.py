@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.statistics.validation.nels import NelsResult
+from analysis.statistics.validation.nels import MixedFit, NelsResult
 from analysis.statistics.validation.robustness import STEP, RobustnessResult
 
 SYMBOLS = {"holds": "✓", "fails": "✗", "inconclusive": "?"}
@@ -76,13 +76,7 @@ def nels_section(result: NelsResult, figures: Sequence[str]) -> list[str]:
         ("term", "meaning", "coefficient", "95% interval", "Lee & Smith found", "agrees?"), rows
     )
     re = ", ".join(f"{k} {v:.3g}" for k, v in main.random_effects.items())
-    lines += [
-        f"Variance components: {re}. Optimiser converged: "
-        f"{'yes' if main.converged else 'no'}"
-        + (f" (notes: {'; '.join(main.warnings)})" if main.warnings else "")
-        + ".",
-        "",
-    ]
+    lines += [f"Variance components: {re}. {_fit_note(main)}", ""]
     lines += [
         "*School size* (Lee & Smith 1997): the same students' two-year gains on "
         "enrolment bands, 601-900 the reference, adjusted for SES and mean SES "
@@ -110,11 +104,21 @@ def nels_section(result: NelsResult, figures: Sequence[str]) -> list[str]:
         ],
     )
     lines += [
-        f"Highest adjusted gain in the model: **{result.peak_band}** (Lee & Smith 1997: 601-900).",
+        f"Highest adjusted gain in the model: **{result.peak_band}** (Lee & Smith 1997: "
+        f"601-900). Size model: {_fit_note(result.size)}",
         "",
     ]
     lines += [f"![NELS]({f})" for f in figures] + [""]
     return lines
+
+
+def _fit_note(fit: MixedFit) -> str:
+    """Whether a mixed model's optimiser converged, its REML log-likelihood and notes."""
+    notes = f" (notes: {'; '.join(fit.warnings)})" if fit.warnings else ""
+    return (
+        f"Optimiser converged: {'yes' if fit.converged else 'no'}{notes}; "
+        f"REML log-likelihood {fit.log_likelihood:.1f}."
+    )
 
 
 def moved_parameters(result: RobustnessResult) -> int:
