@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -177,15 +177,17 @@ def chart(comparison: Comparison) -> Chart:
     caption = (
         f"Difference from {base} at the end of year {year}, {comparison.replicates} "
         "runs each: the dot is the estimate, the bar its 95% interval. Green: better; "
-        "red: worse; grey: no clear difference (the interval includes 0). Each outcome "
-        "has its own scale."
+        "red: worse; grey: no clear difference (the interval includes 0), each outcome on "
+        "its own and on its own scale. The verdict under the chart judges all outcomes "
+        "together, so an outcome marked here may not count in it: with many outcomes, "
+        "one interval in twenty excludes 0 by chance."
     )
     return Chart(svg, TableBlock(header, rows), caption)
 
 
-def overall(intervals: dict[str, Interval]) -> str:
-    """``better``, ``worse``, ``mixed`` or ``no clear difference`` over all outcomes."""
-    verdicts = [judgement(i, o) for o, i in intervals.items()]
+def overall(verdicts: Iterable[str]) -> str:
+    """``better``, ``worse``, ``mixed`` or ``no clear difference`` over outcomes' verdicts."""
+    verdicts = list(verdicts)
     better, worse = "better" in verdicts, "worse" in verdicts
     if better and worse:
         return "mixed"
@@ -193,22 +195,38 @@ def overall(intervals: dict[str, Interval]) -> str:
 
 
 def answer(comparison: Comparison, plan: str) -> Answer:
-    """One plan's answer in a sentence, with what drove it and what its leader decided."""
+    """One plan's answer in a sentence, with what drove it and what its leader decided.
+
+    The verdict and its counts judge the outcomes together
+    (:meth:`Comparison.clear_together`), so that a plan no different from the
+    baseline is called better or worse in at most 5% of comparisons rather
+    than in up to about 40% (any of 11 intervals excluding 0); outcomes clear
+    only on their own interval are counted apart.
+    """
     year = comparison.years
     base = comparison.baseline.scenario.name
+    outcomes = len(reported())
     finals = {o: comparison.interval(plan, o, year) for o in reported()}
-    verdicts = {o: judgement(i, o) for o, i in finals.items()}
+    together = comparison.clear_together(plan, year)
+    verdicts = {
+        o: judgement(i, o) if together[o] else "no clear difference" for o, i in finals.items()
+    }
+    alone = sum(i.clear and not together[o] for o, i in finals.items())
     better = sum(v == "better" for v in verdicts.values())
     worse = sum(v == "worse" for v in verdicts.values())
-    verdict = overall(finals)
-    counts = f"better on {better}, worse on {worse} of {len(reported())} outcomes"
+    verdict = overall(verdicts.values())
+    counts = f"better on {better}, worse on {worse} of {outcomes} outcomes judged together"
+    if alone:
+        counts += f"; {_alone(alone, more=True)}"
     clear = [o for o in headline() if verdicts[o] in ("better", "worse")]
     first_worse = [o for o in clear if verdicts[o] == "worse"][:1]
     chosen = (first_worse + [o for o in clear if o not in first_worse])[:2]
     if verdict == "no clear difference":
         text = (
             f"By the end of year {year} the simulation cannot tell it apart from {base} on "
-            f"any of the {len(reported())} outcomes (more --replicates narrow the intervals)."
+            f"the {outcomes} outcomes judged together"
+            + (f" ({_alone(alone, more=False)})" if alone else "")
+            + "; more --replicates narrow the intervals."
         )
     elif chosen:
         clauses = " and ".join(change(o, finals[o]) for o in chosen)
@@ -217,6 +235,15 @@ def answer(comparison: Comparison, plan: str) -> Answer:
         text = f"By the end of year {year} it is {counts}, none of them on the chart above."
     notes = [driver_note(comparison, plan), *rule_notes(comparison.result(plan))]
     return Answer(plan, verdict, f"{plan}: {verdict}", text, tuple(notes))
+
+
+def _alone(count: int, more: bool) -> str:
+    """Outcomes clear only on their own interval, as words (``"2 more differ only on…"``)."""
+    one = count == 1
+    return (
+        f"{count}{' more' if more else ''} {'differs' if one else 'differ'} only on "
+        f"{'its own interval' if one else 'their own intervals'}, which could be chance"
+    )
 
 
 def driver_note(comparison: Comparison, plan: str) -> str:

@@ -4,7 +4,8 @@ Runs of two scenarios with the same replicate seeds (common random numbers)
 form independent pairs, so the mean difference gets Student's t interval on
 the paired differences; without shared seeds, Welch's t interval. A
 difference is *clear* when its interval excludes 0. Intervals are per
-outcome and year, not adjusted for multiplicity.
+outcome and year, not adjusted for multiplicity; :func:`holm` judges
+several outcomes together (each interval's t test, Holm's step-down).
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ class Interval:
     method : str
         ``"paired t"``, ``"Welch t"`` or ``"t"`` (a single sample's mean), or
         empty (Fisher z, HC3 and bootstrap intervals of the validation).
+    p : float
+        Two-sided p-value of the t test of 0 that matches a t interval (its
+        interval excludes 0 exactly when ``p < 1 - level``); NaN otherwise.
     """
 
     estimate: float
@@ -51,6 +55,7 @@ class Interval:
     high: float
     n: int = 0
     method: str = ""
+    p: float = math.nan
 
     def __str__(self) -> str:
         return f"{self.estimate:.4g} [{self.low:.4g}, {self.high:.4g}]"
@@ -90,7 +95,33 @@ def _t_interval(x: np.ndarray, level: float, method: str) -> Interval:
         return Interval(mean, math.nan, math.nan, n, method)
     sd = float(x.std(ddof=1))
     half = float(t_quantile(0.5 + level / 2, n - 1)) * sd / math.sqrt(n)
-    return Interval(mean, mean - half, mean + half, n, method)
+    return Interval(mean, mean - half, mean + half, n, method, _t_p(mean, sd / math.sqrt(n), n - 1))
+
+
+def _t_p(estimate: float, se: float, df: float) -> float:
+    """Two-sided p-value of ``estimate / se`` under Student's t with ``df`` degrees of freedom."""
+    if se == 0:
+        return 1.0 if estimate == 0 else 0.0
+    return float(2 * special.stdtr(df, -abs(estimate) / se))
+
+
+def holm(p_values: dict[str, float], level: float = LEVEL) -> dict[str, bool]:
+    """Which of several tests reject together: Holm's step-down at family-wise ``1 - level``.
+
+    The smallest p-value is compared with ``(1 - level) / m``, the next with
+    ``(1 - level) / (m - 1)`` and so on, stopping at the first that is not
+    below; the chance that any true zero is called clear stays at most
+    ``1 - level`` whatever the tests' dependence (Holm 1979). A NaN p-value
+    (no interval) is never clear and still counts in ``m``.
+    """
+    alpha = 1 - level
+    order = sorted(p_values, key=lambda key: (math.isnan(p_values[key]), p_values[key]))
+    clear = dict.fromkeys(p_values, False)
+    for rank, key in enumerate(order):
+        if not p_values[key] < alpha / (len(order) - rank):
+            break
+        clear[key] = True
+    return clear
 
 
 def paired_difference(
@@ -120,11 +151,13 @@ def welch_difference(
         return Interval(estimate, math.nan, math.nan, min(a.size, b.size), "Welch t")
     va, vb = a.var(ddof=1) / a.size, b.var(ddof=1) / b.size
     se = math.sqrt(va + vb)
+    n = min(a.size, b.size)
     if se == 0:
-        return Interval(estimate, estimate, estimate, min(a.size, b.size), "Welch t")
+        return Interval(estimate, estimate, estimate, n, "Welch t", _t_p(estimate, se, 1))
     df = (va + vb) ** 2 / (va**2 / (a.size - 1) + vb**2 / (b.size - 1))
     half = float(t_quantile(0.5 + level / 2, df)) * se
-    return Interval(estimate, estimate - half, estimate + half, min(a.size, b.size), "Welch t")
+    p = _t_p(estimate, se, df)
+    return Interval(estimate, estimate - half, estimate + half, n, "Welch t", p)
 
 
 def _paired_by_seed(plan: pd.DataFrame, baseline: pd.DataFrame) -> bool:
@@ -154,8 +187,8 @@ def differences(
     -------
     DataFrame
         Tidy: one row per outcome and year, with ``baseline_mean``,
-        ``plan_mean``, ``difference``, ``low``, ``high``, ``n``, ``method``
-        and ``clear``. Paired (CRN) when both ran on the same seeds,
+        ``plan_mean``, ``difference``, ``low``, ``high``, ``n``, ``method``,
+        ``p`` (the t test's) and ``clear``. Paired (CRN) when both ran on the same seeds,
         otherwise Welch.
     """
     paired = _paired_by_seed(plan, baseline)
@@ -178,6 +211,7 @@ def differences(
                     **interval_columns(interval, "difference"),
                     "n": interval.n,
                     "method": interval.method,
+                    "p": interval.p,
                     "clear": interval.clear,
                 }
             )
