@@ -47,7 +47,7 @@ def test_compare_of_a_scenario_with_itself_reports_no_difference(tmp_path, capsy
     assert findings.count("\n* ") == len(reported()) - 1
     assert " higher" not in findings and " lower" not in findings
     assert "**PLC teams (2): no clear difference.**" in report  # the second copy told apart
-    assert "cannot tell it apart from PLC teams on any of the 11 outcomes" in report
+    assert "cannot tell it apart from PLC teams on the 11 outcomes judged together" in report
     assert "no description" not in report
 
 
