@@ -19,7 +19,9 @@ from analysis.reports.sensitivity import analyse
 from analysis.statistics.sensitivity import (
     main_effects,
     morris_indices,
+    noise_floor,
     rbd_fast_indices,
+    replicate_uncertainty,
     sobol_indices,
 )
 from simulation import InputError
@@ -36,11 +38,12 @@ def ishigami(points: pd.DataFrame) -> np.ndarray:
     return np.sin(x1) + 7 * np.sin(x2) ** 2 + 0.1 * x3**4 * np.sin(x1)
 
 
-def write_results(folder, design, values, replicates=1):
+def write_results(folder, design, values, replicates=1, common=False):
     """A results folder holding a toy function's values, as a sweep would write it.
 
     ``values`` is one value per point (every replicate the same), or an
-    array of shape (points, replicates).
+    array of shape (points, replicates); ``common`` marks the sweep as run
+    on common random numbers (replicate r on one seed at every point).
     """
     values = np.asarray(values, dtype=float)
     if values.ndim == 1:
@@ -48,7 +51,7 @@ def write_results(folder, design, values, replicates=1):
     manifest = new_manifest(
         name="ishigami",
         description="",
-        identity={},
+        identity={"common_random_numbers": common},
         design=design,
         replicates=replicates,
         outcomes=["y"],
@@ -188,8 +191,6 @@ def test_an_unfinished_sweep_is_not_analysed(tiny_sweep, tmp_path):
 
 def test_replicate_noise_is_in_the_intervals_as_wide_as_it_really_is(tmp_path):
     """The bootstrap over replicates matches the spread of indices over fresh noise."""
-    from analysis.statistics.sensitivity import replicate_uncertainty
-
     design = make_design("sobol", ISHIGAMI, n=128, second_order=False, seed=4)
     exact = ishigami(design.points)
     rng = np.random.default_rng(0)
@@ -278,3 +279,82 @@ def test_the_design_file_is_written_with_the_first_runs_and_on_resuming(tmp_path
         assert np.array_equal(again.columns[factor.name], design.columns[factor.name])
     write_results(tmp_path / "written", design, ishigami(design.points))
     assert (tmp_path / "written" / "design.parquet").exists()
+
+
+WITH_DUMMY = [*ISHIGAMI, Factor("dummy", low=0.0, high=1.0)]
+
+
+def _seed_sets(design, exact, seeds, shared=3.0, own=0.5):
+    """Runs on common random numbers: a seed effect every point shares, plus own noise."""
+    rng = np.random.default_rng(seeds)
+    return exact[:, None] + rng.normal(0, shared, 8) + rng.normal(0, own, (design.size, 8))
+
+
+def test_under_common_random_numbers_the_seed_is_the_unit_resampled(tmp_path):
+    design = make_design("sobol", WITH_DUMMY, n=64, second_order=False, seed=1)
+    exact = ishigami(design.points)
+    # a seed effect shared by every point shifts all means alike: no index moves
+    shifted = exact[:, None] + np.random.default_rng(2).normal(0, 3.0, 8)
+    write_results(tmp_path / "crn", design, shifted, replicates=8, common=True)
+    write_results(tmp_path / "apart", design, shifted, replicates=8)
+    crn = analyse(tmp_path / "crn", "y").table
+    apart = analyse(tmp_path / "apart", "y").table  # independent seeds: this is noise
+    assert (crn["ST_conf_replicates"] < 1e-6).all(), crn
+    assert (apart["ST_conf_replicates"] > 0.01).all(), apart
+    # with noise of its own as well, the width is the spread over fresh sets of seeds
+    runs = _seed_sets(design, exact, 0)
+    claimed = replicate_uncertainty(design, runs, common=True, resamples=100)
+    again = [sobol_indices(design, _seed_sets(design, exact, k).mean(1))[0] for k in range(1, 31)]
+    for index in ("S1", "ST"):
+        real = 1.96 * np.std([t[index] for t in again], axis=0, ddof=1)
+        ratio = claimed[f"{index}_conf_replicates"] / real
+        if index == "ST":  # the inert factor's ST hardly moves between seed sets: below
+            ratio = ratio[:3]
+        assert ((ratio > 0.4) & (ratio < 2)).all(), (index, ratio.tolist())
+    assert claimed["ST_conf_replicates"].iloc[3] < 0.01, claimed
+
+
+@pytest.mark.parametrize("common", [False, True])
+def test_a_run_that_is_not_finite_is_left_out_and_said(common, tmp_path):
+    design = make_design("sobol", ISHIGAMI, n=64, second_order=False, seed=4)
+    rng = np.random.default_rng(0)
+    noisy = ishigami(design.points)[:, None] + rng.normal(0, 3.0, size=(design.size, 4))
+    write_results(tmp_path / "clean", design, noisy, replicates=4, common=common)
+    noisy[17, 2] = np.nan
+    write_results(tmp_path / "one_nan", design, noisy, replicates=4, common=common)
+    clean, holed = (analyse(tmp_path / n, "y") for n in ("clean", "one_nan"))
+    width = holed.table["ST_conf_replicates"]
+    assert (width > 0).all(), "the noise is still in the intervals"
+    if not common:
+        assert np.allclose(width, clean.table["ST_conf_replicates"], rtol=0.35)
+    note = next(n for n in holed.notes if "no finite value" in n)
+    assert note.startswith(f"1 of {noisy.size} runs (1 of {design.size} design points)")
+    assert not any("no finite value" in n for n in clean.notes)
+    if common:  # the seed is dropped at every point, not at point 17 alone
+        assert "use 3 of the 4 seeds" in note
+        kept = noisy[:, [0, 1, 3]]
+        assert np.allclose(holed.table["ST"], sobol_indices(design, kept.mean(axis=1))[0]["ST"])
+        seeds = replicate_uncertainty(design, kept, seed=4, common=True)
+        assert np.allclose(width, seeds["ST_conf_replicates"])
+    else:
+        assert "within each point" in note
+
+
+def test_the_noise_floor_is_the_bias_an_inert_factor_shows_in_its_total_index(tmp_path):
+    design = make_design("sobol", WITH_DUMMY, n=64, second_order=False, seed=1)
+    exact = ishigami(design.points)
+    floors, dummy = [], []
+    for k in range(8):
+        runs = exact[:, None] + np.random.default_rng(k).normal(0, 2.0, (design.size, 4))
+        floors.append(noise_floor(runs))
+        dummy.append(sobol_indices(design, runs.mean(axis=1))[0]["ST"].iloc[-1])
+        # a seed effect shared by all points under common random numbers changes nothing
+        shared = runs + np.random.default_rng(k + 100).normal(0, 5.0, 4)
+        assert noise_floor(shared, common=True) == pytest.approx(floors[-1], rel=0.1)
+    true = 1.0 / (np.var(exact) + 1.0)  # sigma^2 / r over the variance of the means
+    assert np.mean(floors) == pytest.approx(true, rel=0.1)
+    assert np.mean(dummy) == pytest.approx(np.mean(floors), rel=0.35), "no effect, yet ST > 0"
+    write_results(tmp_path / "noisy", design, runs, replicates=4)
+    analysis = analyse(tmp_path / "noisy", "y")
+    assert analysis.noise_floor == pytest.approx(floors[-1])
+    assert any(n.startswith("noise floor of the total indices") for n in analysis.notes)

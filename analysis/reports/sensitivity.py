@@ -16,12 +16,7 @@ from rich.table import Table
 
 from analysis.experiments.files import write_with
 from analysis.experiments.sweeps.design import Design
-from analysis.experiments.sweeps.results import (
-    load_design,
-    read_manifest,
-    read_runs,
-    run_columns,
-)
+from analysis.experiments.sweeps.results import load_design, read_manifest, read_runs, run_columns
 from analysis.reports.glyphs import make_drawable
 from analysis.statistics.intervals import mean_interval
 from analysis.statistics.sensitivity import (
@@ -29,10 +24,13 @@ from analysis.statistics.sensitivity import (
     grid,
     grid_intervals,
     main_effects,
+    missing_runs_note,
     morris_indices,
+    noise_floor,
     rbd_fast_indices,
     replicate_uncertainty,
     sobol_indices,
+    usable_runs,
     with_replicate_uncertainty,
 )
 from simulation import InputError
@@ -149,6 +147,7 @@ class Analysis:
     points: int = 0
     replicates: int = 0
     notes: list[str] = field(default_factory=list)
+    noise_floor: float = float("nan")
 
 
 def outcome_column(manifest: dict, outcome: str | None) -> tuple[str, str]:
@@ -170,12 +169,13 @@ def outcome_column(manifest: dict, outcome: str | None) -> tuple[str, str]:
 
 
 def per_point(runs: pd.DataFrame, column: str, points: int) -> np.ndarray:
-    """Mean of ``column`` over each design point's replicates, in point order."""
-    means = runs.groupby("point")[column].mean().reindex(range(points))
+    """Mean of ``column`` over each design point's finite replicates, in point order."""
+    finite = runs[column].where(np.isfinite(runs[column]))
+    means = finite.groupby(runs["point"]).mean().reindex(range(points))
     undefined = means[means.isna()]
     if len(undefined):
         raise InputError(
-            f"{column} is undefined (NaN) at {len(undefined)} of {points} design "
+            f"{column} is undefined (not finite) at {len(undefined)} of {points} design "
             f"points (e.g. point {undefined.index[0]}); choose another --outcome",
             key="outcome",
         )
@@ -274,12 +274,14 @@ def analyse(
     else:
         values = per_point(runs, column, design.size)
         by_replicate = (
-            runs.pivot_table(
-                index="point", columns="replicate", values=column, aggfunc="first", dropna=False
-            )
+            runs.pivot(index="point", columns="replicate", values=column)
             .reindex(range(design.size))
             .to_numpy(dtype=float)
         )
+        common = bool(manifest["identity"].get("common_random_numbers", False))
+        if note := missing_runs_note(by_replicate, common):
+            analysis.notes.append(note)
+            values = np.nanmean(usable_runs(by_replicate, common), axis=1)
         if np.ptp(values) == 0:
             raise InputError(
                 f"{column} is the same at every design point; nothing to attribute", key="outcome"
@@ -297,9 +299,15 @@ def analyse(
         else:
             analysis.method = "rbd_fast"
             analysis.table = rbd_fast_indices(design, values, seed=seed)
-        if np.isfinite(by_replicate).all():
-            analysis.table = with_replicate_uncertainty(
-                analysis.table, replicate_uncertainty(design, by_replicate, seed=seed)
+        extra = replicate_uncertainty(design, by_replicate, seed=seed, common=common)
+        analysis.table = with_replicate_uncertainty(analysis.table, extra)
+        if design.kind == "sobol" and np.isfinite(floor := noise_floor(by_replicate, common)):
+            analysis.noise_floor = floor
+            remedy = "more replicates" + ("" if common else " or common random numbers")
+            analysis.notes.append(
+                f"noise floor of the total indices: {floor:.2g} (noise is {floor:.1%} of the "
+                "point means' variance and adds about as much to every ST): an ST at or below "
+                f"it cannot be told apart from simulation noise; {remedy} would lower it"
             )
         analysis.files.append(bar_chart(analysis.table, design.kind, title, folder / f"{stem}.png"))
     table_path = write_with(

@@ -5,7 +5,8 @@ RBD-FAST for Latin hypercubes (all by SALib), and cell means with main
 effects for factorial grids; the README's sensitivity section explains each.
 The outcome analysed is a design point's mean over its replicates; every
 interval adds, in quadrature, the method's own bootstrap and the
-replicates' (:func:`replicate_uncertainty`). Functions take plain arrays
+replicates' (:func:`replicate_uncertainty`), and :func:`noise_floor` says
+how much of a total index noise alone would give. Functions take plain arrays
 and a :class:`~analysis.experiments.sweeps.Design`, so the tests check them
 on the Ishigami function.
 """
@@ -131,49 +132,161 @@ INDEX_COLUMNS = {"sobol": ("S1", "ST"), "morris": ("mu_star",), "lhs": ("S1",)}
 
 
 def replicate_uncertainty(
-    design: Design, values: np.ndarray, *, seed: int = 1, resamples: int = REPLICATE_RESAMPLES
+    design: Design,
+    values: np.ndarray,
+    *,
+    seed: int = 1,
+    resamples: int = REPLICATE_RESAMPLES,
+    common: bool = False,
 ) -> pd.DataFrame:
     """Half-widths (95%) of the indices that come from simulation noise alone.
 
-    Each resample draws every design point's replicates with replacement,
-    averages them and recomputes the indices (point estimates only); the
-    spread of the recomputed indices over the resamples is the uncertainty
-    the replicates add.
+    Each resample draws replicates with replacement, averages each point's
+    draws and recomputes the indices (point estimates only); their spread
+    over the resamples is the uncertainty the replicates add. The unit drawn
+    is the independent one: with independent seeds, each point's runs; with
+    common random numbers the seed, one draw of replicate columns for every
+    point (drawing points apart would count the seed effect they share as
+    noise between points, and widen the intervals several times over).
 
     Parameters
     ----------
     design : Design
         A ``sobol``, ``morris`` or ``lhs`` design.
     values : array of shape (design.size, replicates)
-        The outcome of every run, a row per design point.
+        The outcome of every run, a row per design point. Runs that are not
+        finite are left out: a point's finite runs are drawn, or under common
+        random numbers only the seeds finite at every point
+        (:func:`usable_runs`).
+    common : bool
+        Whether replicate ``r`` ran on the same seed at every point.
 
     Returns
     -------
     DataFrame
         One row per factor, a ``<index>_conf_replicates`` column per index;
-        NaN with one replicate (the noise cannot be measured).
+        NaN when the noise cannot be measured (no point with two usable runs).
     """
     from scipy import stats
 
     columns = INDEX_COLUMNS[design.kind]
+    values = usable_runs(values, common)
+    finite = np.isfinite(values)
+    common = common and bool(finite.all())  # no complete seed: point by point (wider)
+    counts = finite.sum(axis=1)
     points, replicates = values.shape
     out = pd.DataFrame({"factor": design.names})
-    if replicates < 2:
+    if replicates < 2 or counts.max() < 2:
         for column in columns:
             out[f"{column}_conf_replicates"] = np.nan
         return out
+    if (counts == 0).any():
+        raise ValueError("every design point needs at least one finite run")
+    # each row's finite runs first: drawing positions below its count draws them alone
+    values = np.take_along_axis(values, np.argsort(~finite, axis=1, kind="stable"), axis=1)
+    kept = np.arange(replicates) < counts[:, None]
     rng = np.random.default_rng(seed)
     rows = np.arange(points)[:, None]
     estimates = {column: [] for column in columns}
     for _ in range(resamples):
-        drawn = values[rows, rng.integers(0, replicates, size=(points, replicates))]
-        result = _analyze(design, drawn.mean(axis=1), seed, resamples=2)  # indices alone
+        if common:  # complete seeds only: one vector of columns for all points
+            drawn = values[:, rng.integers(0, replicates, replicates)]
+        else:
+            drawn = values[rows, rng.integers(0, counts[:, None], size=(points, replicates))]
+        means = drawn.mean(axis=1) if kept.all() else np.nanmean(np.where(kept, drawn, np.nan), 1)
+        result = _analyze(design, means, seed, resamples=2)  # indices alone
         for column in columns:
             estimates[column].append(np.asarray(result[column], dtype=float))
     z = stats.norm.ppf(0.5 + CONF_LEVEL / 2)
     for column in columns:
         out[f"{column}_conf_replicates"] = z * np.std(estimates[column], axis=0, ddof=1)
     return out
+
+
+def usable_runs(values: np.ndarray, common: bool = False) -> np.ndarray:
+    """The runs the indices use: the finite ones, and under CRN whole seeds only.
+
+    With independent seeds a point's mean is over its finite runs. With
+    common random numbers a point missing seed ``r`` would be compared with
+    points that have it, so its mean would carry a seed effect the others
+    do not; the seeds finite at every point are kept instead (all finite
+    runs, point by point, if no seed is complete). ``values`` is (points,
+    replicates), a row per design point; ``common`` says whether replicate
+    ``r`` ran on the same seed at every point. Returns the runs kept
+    (points, kept replicates), non-finite ones as NaN.
+    """
+    values = np.asarray(values, dtype=float)
+    finite = np.isfinite(values)
+    complete = finite.all(axis=0)
+    if common and complete.any():
+        return values[:, complete]
+    return np.where(finite, values, np.nan)
+
+
+def missing_runs_note(values: np.ndarray, common: bool = False) -> str | None:
+    """How many runs are not finite and how the analysis handles them (None if none)."""
+    values = np.asarray(values, dtype=float)
+    bad = ~np.isfinite(values)
+    if not bad.any():
+        return None
+    points, replicates = values.shape
+    said = (
+        f"{int(bad.sum())} of {values.size} runs ({int(bad.any(axis=1).sum())} of "
+        f"{points} design points) have no finite value: "
+    )
+    complete = int((~bad.any(axis=0)).sum())
+    if common and complete:
+        return said + (
+            "with common random numbers a seed is used only if it is finite at every "
+            f"point, so the means and the replicate part of the intervals use {complete} "
+            f"of the {replicates} seeds"
+            + (" (one seed: the replicate part cannot be measured)" if complete < 2 else "")
+        )
+    return said + (
+        ("no seed is finite at every point, so " if common else "")
+        + "each point's mean is over its finite runs, and the replicate part of the "
+        "intervals resamples those runs within each point"
+        + (" (wider than a draw of whole seeds)" if common else "")
+    )
+
+
+def noise_floor(values: np.ndarray, common: bool = False) -> float:
+    """Share of the point means' variance that simulation noise alone gives.
+
+    Noise in a point's mean adds its variance (sigma^2 / replicates) to the
+    numerator of every Sobol total index, so a factor with no effect has ST
+    near this share and no bootstrap shows it: a total index at or below the
+    floor cannot be told apart from noise. The noise variance is the pooled
+    within-point variance of the runs; with common random numbers, the
+    residual of points by seeds (the seed effect all points share shifts
+    every mean alike, which changes no index).
+
+    Parameters
+    ----------
+    values : array of shape (points, replicates)
+        The outcome of every run, a row per design point.
+    common : bool
+        Whether replicate ``r`` ran on the same seed at every point.
+
+    Returns
+    -------
+    float
+        The noise variance of a point mean over the variance of the point
+        means; NaN with fewer than two usable runs per point.
+    """
+    values = usable_runs(values, common)
+    counts = np.isfinite(values).sum(axis=1)
+    means = np.nanmean(values, axis=1)
+    spread = float(np.var(means))
+    if counts.max() < 2 or spread == 0:
+        return np.nan
+    points, replicates = values.shape
+    if common and counts.min() == replicates:
+        residual = values - means[:, None] - values.mean(axis=0) + values.mean()
+        variance = float((residual**2).sum()) / ((points - 1) * (replicates - 1))
+    else:
+        variance = float(np.nanmean(np.nanvar(values[counts >= 2], axis=1, ddof=1)))
+    return variance * float(np.mean(1 / counts)) / spread
 
 
 def with_replicate_uncertainty(table: pd.DataFrame, extra: pd.DataFrame) -> pd.DataFrame:
