@@ -211,13 +211,23 @@ def test_replicate_noise_is_in_the_intervals_as_wide_as_it_really_is(tmp_path):
     assert ((claimed / real) > 0.5).all() and ((claimed / real) < 2).all(), (claimed, real)
 
 
-@pytest.mark.parametrize("samples", [12, 30, 42])
+@pytest.mark.parametrize("samples", [21, 30, 40, 41, 42])  # 40, 41: the bootstrap's half is 2M
 def test_rbd_fast_on_too_few_samples_has_no_interval_and_says_so(samples, tmp_path):
     design = make_design("lhs", ISHIGAMI, samples=samples, seed=2)
     write_results(tmp_path / "few", design, ishigami(design.points), replicates=2)
     analysis = analyse(tmp_path / "few", "y")
     assert analysis.table["S1_conf"].isna().all(), "not ±0: there is no interval"
+    assert np.isfinite(analysis.table["S1"]).all()
     assert any("too small for RBD-FAST" in note for note in analysis.notes)
+
+
+@pytest.mark.parametrize("samples", [12, 20])
+def test_rbd_fast_refuses_a_latin_hypercube_of_at_most_twice_its_harmonics(samples, tmp_path):
+    # its bias correction divides by 1 - 2M/N: at N = 2M SALib divided by zero
+    design = make_design("lhs", ISHIGAMI, samples=samples, seed=2)
+    write_results(tmp_path / "few", design, ishigami(design.points), replicates=2)
+    with pytest.raises(InputError, match=r"samples = \d+ is too few for RBD-FAST.*more than 20"):
+        analyse(tmp_path / "few", "y")
 
 
 def test_a_big_enough_latin_hypercube_has_real_intervals_and_no_warning(tmp_path):

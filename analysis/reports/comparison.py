@@ -92,10 +92,9 @@ def _method(comparisons: Sequence[Comparison]) -> list[Block]:
                 "(d̄ ± t(0.975, n−1)·sd/√n), per outcome and year. They are not adjusted for "
                 "the many outcomes and years shown: about one interval in twenty misses the "
                 "true difference, so a single marginal result deserves caution. Each plan's "
-                "one-word verdict and its counts judge the outcomes at the end of the last year "
-                "together (Holm's adjustment of the paired t tests), so that a plan no different "
-                "from the baseline is called better or worse in at most one comparison in "
-                "twenty, not in about two in five as any of 11 separate intervals would.",
+                "verdict and its counts judge the last year's outcomes together (Holm's "
+                "adjustment of the paired t tests): a plan no different from the baseline is "
+                "called better or worse at most one time in twenty (about 2 in 5 judged apart).",
                 "Sources of efficacy: each week the model records how much mastery experience, "
                 "vicarious experience, social persuasion and affective states changed each "
                 "teacher's self-efficacy (Bandura 1997). The report sums these over the weeks "

@@ -21,13 +21,13 @@ import pandas as pd
 
 from analysis.experiments.sweeps.design import Design
 from analysis.statistics.intervals import interval_columns, mean_interval
+from simulation import InputError
 
 CONF_LEVEL = 0.95
 RESAMPLES = 1000
 #: Resamples of the replicates (each recomputes the indices once).
 REPLICATE_RESAMPLES = 200
-#: Harmonics RBD-FAST sums (SALib's default M); its estimate needs well over 2M points,
-#: and its bootstrap (half the sample) needs more than 4M + 2 for any interval at all.
+#: Harmonics RBD-FAST sums (SALib's M): its estimate needs over 2M points, its bootstrap 4M + 2.
 RBD_HARMONICS = 10
 #: Smallest designs whose intervals mean much: below these the analysis warns.
 ADVISED = {"lhs": ("samples", 100), "sobol": ("n", 64), "morris": ("trajectories", 10)}
@@ -96,8 +96,6 @@ def rbd_fast_indices(design: Design, y: np.ndarray, *, seed: int = 1) -> pd.Data
     _check_kind(design, "lhs")
     result = _analyze(design, y, seed, RESAMPLES)
     conf = np.asarray(result["S1_conf"], dtype=float)
-    if design.size <= 4 * RBD_HARMONICS + 2:  # its bootstrap cannot vary: ±0 would be a lie
-        conf = np.full(conf.shape, np.nan)
     return pd.DataFrame({"factor": design.names, "S1": np.asarray(result["S1"]), "S1_conf": conf})
 
 
@@ -385,7 +383,15 @@ def _analyze(design: Design, y: np.ndarray, seed: int, resamples: int) -> dict:
         return morris.analyze(design.problem(), design.unit(), y, num_levels=levels, **options)
     from SALib.analyze import rbd_fast
 
-    return rbd_fast.analyze(design.problem(), design.unit(), y, M=RBD_HARMONICS, **options)
+    m, x, n = RBD_HARMONICS, design.unit(), design.size
+    if n <= 2 * m:  # its bias correction divides by 1 - 2M/N
+        too_few = f"[design] samples = {n} is too few for RBD-FAST ({m} harmonics)"
+        raise InputError(f"{too_few}; allowed: more than {2 * m} (100+ advised)", key="samples")
+    if n > 4 * m + 2:
+        return rbd_fast.analyze(design.problem(), x, y, M=m, **options)
+    # too few for its bootstrap (half the sample): the index alone, no interval
+    s1 = [rbd_fast.compute_first_order(rbd_fast.permute_outputs(c, y), m) for c in x.T]
+    return {"S1": [rbd_fast.unskew_S1(v, m, n) for v in s1], "S1_conf": [np.nan] * len(s1)}
 
 
 def _check_kind(design: Design, kind: str) -> None:
