@@ -173,8 +173,11 @@ def pattern_section(result: PatternResult, figure: str | None) -> list[str]:
         lines += [
             "Effect of removing each source on the efficacy trajectories (TSES; "
             "impact = RMS over years of the distance between the distributions of "
-            "teachers' self-efficacy, ablated vs full; final = end of the last "
-            "year, ablated − full):",
+            "teachers' self-efficacy, ablated vs full, with the noise of the "
+            "replicate means removed (each year's squared mean difference minus "
+            "its variance s²/n; 0 if the average is negative), so a source that "
+            "changes nothing has impact near 0; final = end of the last year, "
+            "ablated − full):",
             "",
         ]
         lines += markdown_table(

@@ -19,13 +19,13 @@ from analysis.experiments.validation import (
     SIZE_CHANNELS,
     SOURCE_ARMS,
 )
-from analysis.statistics.intervals import Interval, interval_columns, mean_interval
+from analysis.statistics.intervals import LEVEL, Interval, interval_columns, mean_interval
 from analysis.statistics.validation.claims import (
     arm_difference,
     per_replicate,
     trajectory,
 )
-from analysis.statistics.validation.stats import regression_coefficient
+from analysis.statistics.validation.stats import bootstrap_ci, regression_coefficient
 
 
 def school_measures(table: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
@@ -125,18 +125,62 @@ def ablation_differences(
     return diffs, years
 
 
-def impact(idx: np.ndarray, *parts: np.ndarray) -> np.ndarray:
-    """Root mean square over years of the distance between mean trajectories.
+def squared_impact(idx: np.ndarray, *parts: np.ndarray) -> np.ndarray:
+    """Unbiased estimate of the mean over years of the squared distance between mean trajectories.
 
-    Each part is a (replicates, years) array of paired differences; the
-    distance in a year is the Euclidean norm of their means over the
-    replicates ``idx``, one resample per row of ``idx`` (one value per row
-    returned). With the differences in the mean and in the SD of teachers'
-    TSES it is the 2-Wasserstein distance between normal approximations of
-    the two distributions of teachers' self-efficacy.
+    Each part is a (replicates, years) array of paired differences (ablated
+    arm minus full model); ``idx`` holds replicate indices, one resample per
+    row (one value per row returned). In each year and part the squared mean
+    difference is corrected by its noise: if the differences have mean ``mu``
+    and variance ``sigma**2`` over ``n`` replicates, the squared mean
+    overestimates ``mu**2`` by ``sigma**2 / n``, so ``s**2 / n`` (``s**2``
+    the sample variance) is subtracted. Without this, noise alone makes the
+    distance positive and no interval reaches 0. The result can be negative
+    when the true distance is near 0.
     """
-    squared = sum(part[idx].mean(axis=-2) ** 2 for part in parts)
-    return np.sqrt(np.mean(squared, axis=-1))
+    total = 0.0
+    for part in parts:
+        sample = part[idx]
+        n = sample.shape[-2]
+        total = total + sample.mean(axis=-2) ** 2 - sample.var(axis=-2, ddof=1) / n
+    return np.mean(total, axis=-1)
+
+
+def impact(idx: np.ndarray, *parts: np.ndarray) -> np.ndarray:
+    """Root mean square over years of the distance between mean trajectories, noise removed.
+
+    The root of :func:`squared_impact`, truncated at 0 (a negative mean
+    square is noise around no effect). The distance in a year is the
+    Euclidean norm of the parts' mean differences; with the differences in
+    the mean and in the SD of teachers' TSES it is the 2-Wasserstein distance
+    between normal approximations of the two distributions of teachers'
+    self-efficacy. Its interval is :func:`impact_interval`.
+    """
+    return np.sqrt(np.maximum(squared_impact(idx, *parts), 0.0))
+
+
+def impact_interval(*parts: np.ndarray, draws: int, seed: int, level: float = LEVEL) -> Interval:
+    """:func:`impact` of all replicates with a percentile bootstrap interval that covers it.
+
+    The bootstrap runs on :func:`squared_impact`. A resample's corrected
+    square estimates the full sample's *uncorrected* one, so the resamples
+    centre ``s**2 / n`` (averaged over years, summed over parts) above the
+    estimate; the percentile interval is moved down by that much, then
+    truncated at 0 and rooted. Without the move its lower end stays above 0
+    when there is no effect and many independent years and parts add up.
+    Simulated at the noise of the ablation run (100 replicates), coverage
+    is 0.92-1.00 from a true impact of 0 (the interval then starts at 0;
+    the uncorrected root's never did) to one far clear of the noise; with
+    8 replicates, as in the robustness runs, 0.85-0.90 where the impact is
+    clear of the noise, as for a percentile bootstrap of any mean of 8.
+    """
+    n = parts[0].shape[0]
+    square = bootstrap_ci(
+        lambda idx: squared_impact(idx, *parts), n, draws=draws, seed=seed, level=level
+    )
+    shift = sum(np.mean(part.var(axis=0, ddof=1)) / n for part in parts)
+    low, high = (np.sqrt(max(v - shift, 0.0)) for v in (square.low, square.high))
+    return Interval(float(np.sqrt(max(square.estimate, 0.0))), float(low), float(high), n)
 
 
 def remaining_share(

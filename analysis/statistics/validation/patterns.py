@@ -43,6 +43,7 @@ from analysis.statistics.validation.measures import (
     channel_shares,
     half_life,
     impact,
+    impact_interval,
     remaining_share,
     size_curve,
 )
@@ -198,11 +199,8 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
     rows = []
     for k, source in enumerate(SOURCE_ARMS):
         both, level = (
-            bootstrap_ci(statistic, n, draws=settings.bootstrap, seed=settings.seed + k)
-            for statistic in (
-                lambda idx, s=source: impact(idx, means[s], spreads[s]),
-                lambda idx, s=source: impact(idx, means[s]),
-            )
+            impact_interval(*parts, draws=settings.bootstrap, seed=settings.seed + k)
+            for parts in ((means[source], spreads[source]), (means[source],))
         )
         rows.append(
             {"source removed": source}
@@ -220,8 +218,8 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
             "removing mastery changes the efficacy trajectories more than "
             "removing any other source",
             f"RMS over {span} of the distance between the distributions of teachers' "
-            "TSES (ablated vs full; mean and SD, 2-Wasserstein for normals): mastery's "
-            "minus the largest of the others' (bootstrap)",
+            "TSES (ablated vs full; mean and SD, 2-Wasserstein for normals; noise "
+            "removed): mastery's minus the largest of the others' (bootstrap)",
             bootstrap_ci(
                 contrast(means, spreads), n, draws=settings.bootstrap, seed=settings.seed + 99
             ),
@@ -232,8 +230,8 @@ def pattern_4(tables: Mapping[str, pd.DataFrame], settings: Settings) -> Pattern
         Claim(
             "4x",
             "(diagnostic) the same on the school mean TSES alone",
-            f"RMS over {span} of the mean TSES difference: mastery's minus the largest "
-            "of the others' (bootstrap)",
+            f"RMS over {span} of the mean TSES difference (noise removed): mastery's "
+            "minus the largest of the others' (bootstrap)",
             bootstrap_ci(contrast(means), n, draws=settings.bootstrap, seed=settings.seed + 98),
             +1,
             margin=MARGINS["self_efficacy_tses"],

@@ -7,7 +7,8 @@ side or wholly within the smallest effect of interest around it, and is
 **inconclusive** otherwise; a claim with a published band holds inside the
 band and fails wholly outside it. Intervals: Student t for means
 (:mod:`analysis.statistics.intervals`), Fisher's z for correlations, HC3
-for regression coefficients, the percentile bootstrap otherwise.
+with Student t quantiles for regression coefficients, the percentile
+bootstrap otherwise.
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ def regression_coefficient(
 ) -> Interval:
     """OLS coefficient of ``predictors[name]`` (with an intercept), HC3 interval.
 
+    The interval is estimate ± t(n - k)·se_HC3, ``k`` coefficients with the
+    intercept: with normal quantiles the HC3 interval under-covers in the
+    few schools of the robustness runs (simulated heteroskedastic data:
+    0.90 at 12 schools, 0.93 at 48, against 0.93 and 0.94 with t quantiles).
+
     Parameters
     ----------
     y : sequence of float
@@ -85,7 +91,8 @@ def regression_coefficient(
     x = np.column_stack([np.asarray(predictors[c], dtype=float) for c in columns])
     y = np.asarray(y, dtype=float)
     keep = np.isfinite(y) & np.isfinite(x).all(axis=1)
-    fit = sm.OLS(y[keep], sm.add_constant(x[keep], has_constant="add")).fit(cov_type="HC3")
+    design = sm.add_constant(x[keep], has_constant="add")
+    fit = sm.OLS(y[keep], design).fit(cov_type="HC3", use_t=True)
     k = columns.index(name) + 1
     low, high = fit.conf_int(alpha=1 - level)[k]
     return Interval(float(fit.params[k]), float(low), float(high), int(keep.sum()))
