@@ -236,6 +236,17 @@ def test_existing_files_are_kept_unless_overwrite(example, capsys, monkeypatch):
     assert load(out).name == "Our school"
 
 
+def test_example_refuses_existing_files_naming_what_the_command_takes(example, capsys, monkeypatch):
+    (example / "staff_survey.csv").write_text("mine\n")
+    done = staffroom(capsys, monkeypatch, "school", "example", str(example))
+    assert done.code == 2 and "Traceback" not in done.err
+    line = done.err.strip()
+    assert "\n" not in line and "staff_survey.csv exists" in line
+    assert "--out" not in line  # the command takes a folder argument, not --out
+    assert "choose another folder" in line and "--overwrite" in line
+    assert (example / "staff_survey.csv").read_text() == "mine\n"
+
+
 def test_the_example_files_ship_with_the_package_and_plans_extend_the_school():
     assert all((EXAMPLE / name).is_file() for name in EXAMPLE_FILES)
     plan = (EXAMPLE / "plan_coaching_if_needed.toml").read_text()
