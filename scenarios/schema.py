@@ -37,6 +37,7 @@ rules are added after the parent's; ``name`` and ``description`` are never inher
 from __future__ import annotations
 
 import contextlib
+import os
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -234,30 +235,48 @@ def builtin_names() -> list[str]:
 def resolve(reference: str | Path, relative_to: Path | None = None) -> Path:
     """The file a scenario reference means: a path, or a built-in name.
 
-    A path is tried relative to ``relative_to`` (the folder of the file that
-    ``extends`` it), then as given; a bare name (with or without ``.toml``)
-    then means the built-in scenario of that name.
+    A path is relative to ``relative_to`` (the folder of the file that names
+    it, in ``extends`` or a sweep's ``scenario``), or to the current folder
+    when the reference comes from the command line (``relative_to`` is None).
+    A file named in a file is never looked for in the current folder: a plan
+    must not extend a different school depending on where it is run from.
+    When no such file exists, a bare name (with or without ``.toml``) means
+    the built-in scenario of that name.
     """
     text = str(reference)
-    candidates = []
-    if relative_to is not None:
-        candidates.append(relative_to / text)
-    candidates.append(Path(text))
+    path = Path(text) if relative_to is None else relative_to / text
+    with contextlib.suppress(OSError, ValueError):
+        if path.is_file():
+            return path.resolve()
     stem = text.removesuffix(".toml")
     if stem and "/" not in stem and "\\" not in stem and stem in builtin_names():
-        candidates.append(LIBRARY / f"{stem}.toml")
-    for candidate in candidates:
-        try:
-            if candidate.is_file():
-                return candidate.resolve()
-        except (OSError, ValueError):
-            continue
+        return (LIBRARY / f"{stem}.toml").resolve()
     hint = suggest(Path(text).stem, builtin_names())
+    builtin = ", ".join(builtin_names())
+    if relative_to is None:
+        raise InputError(
+            f"no scenario file or built-in scenario {text!r}{hint}; built-in: {builtin}",
+            key="scenario",
+        )
     raise InputError(
-        f"no scenario file or built-in scenario {text!r}{hint}; built-in: "
-        f"{', '.join(builtin_names())}",
+        f"no file {str(path)!r}{_elsewhere(text, relative_to)}, and {text!r} is not a "
+        f"built-in scenario{hint}; allowed: a path relative to this file's folder, "
+        f"or a built-in name ({builtin})",
         key="scenario",
     )
+
+
+def _elsewhere(text: str, folder: Path) -> str:
+    """A hint when the file exists in the current folder, which is not where it is looked for."""
+    with contextlib.suppress(OSError, ValueError):
+        here = Path(text)
+        if not here.is_absolute() and here.is_file():
+            relative = Path(os.path.relpath(here.resolve(), folder.resolve())).as_posix()
+            return (
+                f" (paths are relative to this file, not to the current folder: "
+                f"to use {str(here.resolve())!r}, write {relative!r})"
+            )
+    return ""
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -41,18 +41,22 @@ class Written:
     students: int
 
 
-def refuse_existing(paths: list[Path], overwrite: bool) -> None:
-    """Refuse a folder, or an existing file unless ``overwrite`` (exit status 2)."""
+def refuse_existing(paths: list[Path], overwrite: bool, key: str = "--out") -> None:
+    """Refuse a folder, or an existing file unless ``overwrite`` (exit status 2).
+
+    ``key`` is what names where the command writes: ``--out`` (from-survey's
+    file) or ``FOLDER`` (the argument of ``school example``), so the message
+    asks for something the command takes.
+    """
+    if key == "--out":
+        instead, folder = "choose another --out", "allowed: a file name such as our_school.toml"
+    else:
+        instead = folder = "choose another folder (e.g. staffroom school example trial/)"
     for path in paths:
         if path.is_dir():
-            raise InputError(
-                f"{path} is a folder; allowed: a file name such as our_school.toml", key="--out"
-            )
+            raise InputError(f"{path} is a folder; {folder}", key=key)
         if path.exists() and not overwrite:
-            raise InputError(
-                f"{path} exists; choose another --out, or add --overwrite to replace it",
-                key="--out",
-            )
+            raise InputError(f"{path} exists; {instead}, or add --overwrite to replace it", key=key)
 
 
 def write_school(
@@ -117,7 +121,7 @@ def copy_example(folder: Path, overwrite: bool = False) -> list[Path]:
     if folder.exists() and not folder.is_dir():
         raise InputError(f"{folder} is a file; allowed: a folder", key="FOLDER")
     targets = [folder / name for name in EXAMPLE_FILES]
-    refuse_existing(targets, overwrite)
+    refuse_existing(targets, overwrite, key="FOLDER")
     folder.mkdir(parents=True, exist_ok=True)
     for name, target in zip(EXAMPLE_FILES, targets, strict=True):
         shutil.copyfile(EXAMPLE / name, target)

@@ -432,7 +432,7 @@ def _teachers(
         k = position.get(key)
         return row[k] if k is not None and k < len(row) else ""
 
-    out_of_range = "answer out of range"
+    out_of_range, not_a_number = "answer out of range", "answer is not a number"
     teachers, seen = [], Counter()
     for line, row in enumerate(rows, start=2):
         if len(row) > len(header):
@@ -451,7 +451,14 @@ def _teachers(
                 )
             seen[ident] += 1
         experience = _number(cell(row, "experience"))
-        if experience is not None and not (EXPERIENCE[0] <= experience <= EXPERIENCE[1]):
+        if experience is not None and math.isnan(experience):
+            problems.add(
+                not_a_number,
+                file,
+                f"row {line} experience = {cell(row, 'experience')!r} (allowed: a number "
+                "of years from 0 to 60, or blank if unknown)",
+            )
+        elif experience is not None and not (EXPERIENCE[0] <= experience <= EXPERIENCE[1]):
             problems.add(
                 out_of_range,
                 file,
@@ -471,7 +478,15 @@ def _teachers(
                 value = _number(cell(row, key))
                 if value is None:
                     continue
-                if not scale.low <= value <= scale.high:  # NaN fails too
+                if math.isnan(value):  # text such as 'agree', not the answer's number
+                    problems.add(
+                        not_a_number,
+                        file,
+                        f"row {line} {header[position[key]]} = {cell(row, key)!r} (allowed: "
+                        f"a number from {scale.low} to {scale.high}, or blank if not answered)",
+                    )
+                    continue
+                if not scale.low <= value <= scale.high:
                     problems.add(
                         out_of_range,
                         file,
@@ -582,7 +597,9 @@ def read_school(
             f"{collective_mean:g} (allowed: 1 to 6, the mean on Goddard's scale)",
         )
     teachers, scales, notes = read_survey(survey, problems, collective_mean)
-    ids = {t.id for t in teachers}
+    # without ids (no id column, or the survey unreadable) the pairs cannot be
+    # matched to teachers: that is the survey's problem, not one per pair
+    ids = {t.id for t in teachers if t.id}
     pairs = read_advice(advice, ids, problems) if advice is not None else []
     departments = sorted({t.department for t in teachers if t.department})
     if len(departments) > MAX_DEPARTMENTS:

@@ -77,6 +77,33 @@ def test_an_error_in_a_file_that_is_extended_names_that_file(tmp_path, capsys, m
     check_one_line_error(done, str(tmp_path / "base.toml"), "[culture] stress", "0 to 1")
 
 
+def test_extends_is_relative_to_the_file_never_to_the_current_folder(tmp_path, capsys, monkeypatch):
+    # the auditor's layout: plans/plan.toml extends "our_school.toml", which is one level up
+    (tmp_path / "our_school.toml").write_text("[school]\nstudents = 300\n")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    plan = plans / "plan.toml"
+    plan.write_text("extends = 'our_school.toml'\n[structure]\ntype = 'plc'\n")
+    monkeypatch.chdir(tmp_path)  # the current folder has an our_school.toml: not used
+    out = tmp_path / "out"
+    done = staffroom(capsys, monkeypatch, "run", "plans/plan.toml", "--out", str(out), "-r", "1")
+    check_one_line_error(
+        done,
+        str(plan),
+        "extends",
+        str(plans / "our_school.toml"),
+        "write '../our_school.toml'",
+        "a path relative to this file's folder, or a built-in name (",
+    )
+    assert not out.exists()
+    # written as the message says, it works from any folder; built-in names still do
+    plan.write_text("extends = '../our_school.toml'\n[structure]\ntype = 'plc'\n")
+    (plans / "builtin.toml").write_text("extends = 'plc'\n")
+    monkeypatch.chdir(plans)
+    done = staffroom(capsys, monkeypatch, "scenarios", "check", "plan.toml", "builtin.toml")
+    assert done.code == 0 and "ok: plan.toml" in done.out and "ok: builtin.toml" in done.out
+
+
 def test_a_restructure_to_a_network_of_another_staff_size_is_refused(tmp_path, capsys, monkeypatch):
     (tmp_path / "ties.csv").write_text(
         "source,target\n" + "".join(f"t{i},t{i + 1}\n" for i in range(9))

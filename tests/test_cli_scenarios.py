@@ -80,6 +80,21 @@ def test_the_template_copied_elsewhere_is_a_valid_scenario(capsys, monkeypatch, 
     assert "ok:" in checked.out and "77 teachers" in checked.out
 
 
+def test_check_checks_every_file_and_reports_each_bad_one(capsys, monkeypatch, tmp_path):
+    first, second = tmp_path / "first.toml", tmp_path / "second.toml"
+    first.write_text("[school]\nstudens = 900\n")
+    second.write_text("[culture]\nself_efficacy = 12\n")
+    good = tmp_path / "good.toml"
+    good.write_text("extends = 'plc'\n")
+    done = staffroom(capsys, monkeypatch, "scenarios", "check", first, good, second, "plc")
+    assert done.code == 2 and "Traceback" not in done.err
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 2 and all(line.startswith("error: ") for line in lines)
+    assert str(first) in lines[0] and "[school] studens" in lines[0]
+    assert str(second) in lines[1] and "[culture] self_efficacy" in lines[1]
+    assert done.out.count("ok: ") == 2 and f"ok: {good}" in done.out and "ok: plc" in done.out
+
+
 @pytest.mark.parametrize("name", builtin_names())
 def test_every_builtin_scenario_runs_from_the_command_line(name, capsys, monkeypatch, tmp_path):
     out = tmp_path / name

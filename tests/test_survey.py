@@ -178,6 +178,15 @@ def refused(capsys, monkeypatch, folder: Path, *args: str):
             lambda rows: [{**r, "tses3": 12} if k == 2 else r for k, r in enumerate(rows)],
             "answer out of range: row 4 tses3 = '12' (allowed: 1 to 9)",
         ),
+        (
+            lambda rows: [{**r, "tses1": "agree"} if k == 0 else r for k, r in enumerate(rows)],
+            "answer is not a number: row 2 tses1 = 'agree' (allowed: a number from 1 to 9, "
+            "or blank if not answered)",
+        ),
+        (
+            lambda rows: [{**r, "experience": "ten"} if k == 1 else r for k, r in enumerate(rows)],
+            "answer is not a number: row 3 experience = 'ten' (allowed: a number of years",
+        ),
         (lambda rows: [{**r, "id": "T01"} for r in rows], "duplicate ids: 'T01' (8 rows)"),
         (lambda rows: rows[:4], "fewer than 5 respondents: 4 teachers answered the TSES"),
         (
@@ -208,6 +217,14 @@ def test_each_kind_of_problem_is_one_line_and_nothing_is_written(
     assert lines[0].startswith(f"error: {survey}: ") and words in lines[0]
 
 
+def test_a_survey_without_ids_is_one_error_not_one_per_advice_pair(tmp_path, capsys, monkeypatch):
+    rows = [{k: v for k, v in r.items() if k != "id"} for r in survey_rows()]
+    survey = write_csv(tmp_path / "survey.csv", rows)
+    advice = write_pairs(tmp_path / "advice.csv", [("T01", "T03"), ("T02", "T04")])
+    lines = refused(capsys, monkeypatch, tmp_path, str(survey), "--network", str(advice))
+    assert lines == [f"error: {survey}: missing column: id (an anonymous id per teacher, e.g. T01)"]
+
+
 def test_several_kinds_of_problems_are_all_listed_once_each(tmp_path, capsys, monkeypatch):
     rows = survey_rows()
     rows[1]["id"] = rows[0]["id"]
@@ -234,6 +251,17 @@ def test_existing_files_are_kept_unless_overwrite(example, capsys, monkeypatch):
     assert done.code == 2 and "exists" in done.err and out.read_text() == "# mine\n"
     assert staffroom(capsys, monkeypatch, *args, "--overwrite").code == 0
     assert load(out).name == "Our school"
+
+
+def test_example_refuses_existing_files_naming_what_the_command_takes(example, capsys, monkeypatch):
+    (example / "staff_survey.csv").write_text("mine\n")
+    done = staffroom(capsys, monkeypatch, "school", "example", str(example))
+    assert done.code == 2 and "Traceback" not in done.err
+    line = done.err.strip()
+    assert "\n" not in line and "staff_survey.csv exists" in line
+    assert "--out" not in line  # the command takes a folder argument, not --out
+    assert "choose another folder" in line and "--overwrite" in line
+    assert (example / "staff_survey.csv").read_text() == "mine\n"
 
 
 def test_the_example_files_ship_with_the_package_and_plans_extend_the_school():

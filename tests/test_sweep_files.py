@@ -37,6 +37,30 @@ def test_a_sweep_file_names_its_base_scenario_relative_to_itself(tmp_path):
     assert years == 2  # the scenario's, as the sweep sets none
 
 
+def test_a_sweep_scenario_is_never_looked_for_in_the_current_folder(tmp_path, capsys, monkeypatch):
+    (tmp_path / "our_plan.toml").write_text('extends = "plc"\nname = "ours"\n')
+    sub = tmp_path / "swsub"
+    sub.mkdir()
+    path = sub / "rel.toml"
+    path.write_text(
+        'scenario = "our_plan.toml"\nyears = 1\nreplicates = 1\n[design]\ntype = "factorial"\n'
+        "[factors]\ncollaboration_minutes = [30]\n"
+    )
+    monkeypatch.chdir(tmp_path)  # ./our_plan.toml exists, but not next to the sweep file
+    done = staffroom(capsys, monkeypatch, "sweep", "swsub/rel.toml", "--plan")
+    assert done.code == 2 and "Traceback" not in done.err
+    lines = done.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    for fragment in (
+        str(path),
+        "scenario:",
+        str(sub / "our_plan.toml"),
+        "write '../our_plan.toml'",
+        "a path relative to this file's folder, or a built-in name (",
+    ):
+        assert fragment in lines[0], fragment
+
+
 def test_fixed_parameters_factors_and_years_combine_into_one_run(tiny_sweep):
     sweep = Sweep.from_dict(
         tiny_sweep(

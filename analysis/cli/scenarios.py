@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from analysis.cli.consoles import stdout_console
+from analysis.cli.consoles import stderr_console, stdout_console
 
 console = stdout_console()
+errors = stderr_console()
 
 scenarios_app = typer.Typer(
     help="List the built-in scenarios, print one, or check a scenario file.\n\n"
@@ -85,16 +86,24 @@ def check(
 ) -> None:
     """Check scenario files without running them: exit 0 if all are valid.
 
-    A problem is reported in one line naming the file, the key and what is
-    allowed (exit status 2).
+    Every file is checked: each valid one gets an "ok" line, each problem
+    one line naming the file, the key and what is allowed; exit status 2 if
+    any file has a problem.
 
-    Example: staffroom scenarios check my_school.toml
+    Example: staffroom scenarios check my_school.toml plans/*.toml
     """
     from scenarios import load
+    from simulation import InputError
 
+    bad = 0
     for reference in files:
-        scenario = load(reference)
-        model = scenario.model(rng=0)
+        try:
+            scenario = load(reference)
+            model = scenario.model(rng=0)
+        except InputError as error:
+            errors.line(f"error: {error}")
+            bad += 1
+            continue
         console.line(
             f"ok: {reference}: {scenario.name!r}, {model.n_teachers} teachers, "
             f"{model.params.n_students} students, "
@@ -103,3 +112,5 @@ def check(
             + (f"{len(scenario.rules)} leader rule(s), " if scenario.rules else "")
             + f"{scenario.replicates} replicates"
         )
+    if bad:
+        raise typer.Exit(2)
