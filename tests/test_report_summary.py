@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -13,8 +14,8 @@ from analysis.experiments.replicates import DECISION_COLUMNS, Results, run_many
 from analysis.reports.blocks import Section, to_html, to_markdown
 from analysis.reports.blueprint import ITEMS, NOT_MODELLED
 from analysis.reports.comparison import report_blocks
-from analysis.reports.summary import overall, rule_notes
-from analysis.reports.wording import judgement, source_sentence
+from analysis.reports.summary import driver_note, overall, rule_notes
+from analysis.reports.wording import SOURCE_NAMES, judgement, source_sentence
 from analysis.statistics.compare import compare
 from analysis.statistics.intervals import Interval
 from scenarios import load
@@ -182,3 +183,19 @@ def test_the_blueprint_mapping_uses_real_outcomes_and_matches_its_documentation(
         assert item.status in line
         for outcome in item.outcomes:
             assert f"`{outcome}`" in line
+
+
+def test_every_source_named_as_clear_carries_its_signed_size():
+    # a source that pushed the other way must not read as a driver
+    intervals = {
+        "mastery": Interval(0.02, 0.01, 0.03, 20, "paired t"),
+        "persuasion": Interval(-0.006, -0.01, -0.002, 20, "paired t"),
+        "vicarious": Interval(0.003, 0.001, 0.005, 20, "paired t"),
+        "affect": Interval(0.01, -0.01, 0.03, 20, "paired t"),  # not clear
+    }
+    comparison = SimpleNamespace(years=3, source_intervals=lambda plan, year: intervals)
+    note = driver_note(comparison, "plan")
+    assert note.startswith(f"Driven mostly by {SOURCE_NAMES['mastery']}: +0.16 TSES points")
+    assert f"{SOURCE_NAMES['persuasion']} −0.05" in note
+    assert f"{SOURCE_NAMES['vicarious']} +0.02" in note
+    assert SOURCE_NAMES["affect"] not in note

@@ -254,11 +254,14 @@ def driver_note(comparison: Comparison, plan: str) -> str:
     if not clear:
         return "No source of efficacy made a clear difference to teachers' self-efficacy."
     driver = max(clear, key=lambda n: abs(clear[n].estimate))
-    points = number(clear[driver].estimate * TSES_POINTS, 2, signed=True)
-    others = [SOURCE_NAMES[n] for n in clear if n != driver]
+
+    def points(name: str) -> str:
+        return number(clear[name].estimate * TSES_POINTS, 2, signed=True)
+
+    others = [f"{SOURCE_NAMES[n]} {points(n)}" for n in clear if n != driver]
     also = f"; also clear: {', '.join(others)}" if others else ""
     return (
-        f"Driven mostly by {SOURCE_NAMES[driver]}: {points} TSES points of teachers' "
+        f"Driven mostly by {SOURCE_NAMES[driver]}: {points(driver)} TSES points of teachers' "
         f"self-efficacy over {year} year{'s' if year != 1 else ''}{also}."
     )
 
