@@ -155,7 +155,7 @@ def validate(
 ) -> None:
     """Check the model against the empirical patterns it must reproduce.
 
-    Runs the seven patterns of MODEL.md §8, a synthetic NELS (Lee & Smith
+    Runs the seven patterns of docs/MODEL.md §8, a synthetic NELS (Lee & Smith
     1996, 1997) and ±25% robustness; prints the pattern table and writes a
     Markdown report with plots.
 
