@@ -146,7 +146,7 @@ DAMAGED_SWEEP = {
     "replicates": 2,
     "seed": 3,
     "outcomes": ["collective_efficacy", "annual_gain"],
-    "design": {"type": "lhs", "samples": 12},
+    "design": {"type": "lhs", "samples": 24},
     "factors": {"n_students": {"range": [40, 80]}, "mastery_rate": {"range": [0.1, 0.4]}},
 }
 
