@@ -146,7 +146,7 @@ DAMAGED_SWEEP = {
     "replicates": 2,
     "seed": 3,
     "outcomes": ["collective_efficacy", "annual_gain"],
-    "design": {"type": "lhs", "samples": 24},
+    "design": {"type": "lhs", "samples": 24},  # RBD-FAST needs more than 20
     "factors": {"n_students": {"range": [40, 80]}, "mastery_rate": {"range": [0.1, 0.4]}},
 }
 
@@ -191,7 +191,7 @@ def test_a_damaged_design_is_drawn_again_for_sweep_and_sensitivity(
     )
     assert resumed.code == 0, resumed.err
     assert "design.parquet was damaged" in resumed.err
-    assert "24 runs (0 new)" in resumed.out
+    assert "48 runs (0 new)" in resumed.out
     pd.testing.assert_frame_equal(pd.read_parquet(design), original)
     assert (out / ".damaged-design.parquet").exists()
 
@@ -222,7 +222,7 @@ def test_a_damaged_manifest_is_named_and_overwrite_starts_again(
     assert "manifest.json is damaged" in line and "--overwrite" in line
     again = staffroom(capsys, monkeypatch, *command, "--overwrite")
     assert again.code == 0, again.err
-    assert "24 runs (24 new)" in again.out
+    assert "48 runs (48 new)" in again.out
     pd.testing.assert_frame_equal(read_runs(out), whole)
 
 
@@ -239,7 +239,7 @@ def test_a_damaged_part_file_is_set_aside_and_the_user_is_told(
     assert done.code == 0, done.err
     assert "1 damaged result file(s) set aside" in done.err
     assert f".damaged-{part.name}" in done.err and "their runs are done again" in done.err
-    assert "24 runs (24 new)" in done.out
+    assert "48 runs (48 new)" in done.out
     pd.testing.assert_frame_equal(read_runs(out), whole)
 
 
@@ -269,7 +269,7 @@ def test_another_commands_results_are_refused_unless_overwrite(
     refused = staffroom(capsys, monkeypatch, *compare, "-o", str(sweep_folder))
     assert refused.code == 2
     assert "holds the results of a sweep" in one_error_line(refused.err)
-    assert len(read_runs(sweep_folder)) == 24, "the sweep's results are untouched"
+    assert len(read_runs(sweep_folder)) == 48, "the sweep's results are untouched"
 
     replaced = staffroom(capsys, monkeypatch, *compare, "-o", str(sweep_folder), "--overwrite")
     assert replaced.code == 0, replaced.err
