@@ -21,6 +21,7 @@ import typer
 
 from analysis.cli.consoles import stderr_console, stdout_console
 from analysis.cli.progress import runs_display
+from analysis.cli.workers import allowed
 from analysis.experiments.files import OutputFolder
 from analysis.experiments.workers import (
     STOPS,
@@ -47,7 +48,8 @@ Workers = Annotated[
     typer.Option(
         "--workers",
         "-w",
-        help="Worker processes (default: the cores available). Results do not depend on it.",
+        help="Worker processes, 1 or more (default: the cores available; 0 is refused). "
+        "Results do not depend on it.",
     ),
 ]
 Overwrite = Annotated[
@@ -73,12 +75,12 @@ Ensemble = Annotated[
 # helpers
 
 
-def _workers(workers: int | None) -> int:
+def _workers(workers: int | None, command: str) -> int:
     if workers is None:
         return usable_cores()
     if workers < 1:
         raise InputError(
-            f"--workers {workers} is not allowed; allowed: 1 or more worker processes",
+            f"--workers {workers} is not allowed for {command}; allowed: {allowed(command)}",
             key="--workers",
         )
     return workers
@@ -193,7 +195,7 @@ def run(
     from scenarios import load
 
     planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
-    count = _workers(workers)
+    count = _workers(workers, "run")
     target = out if out is not None else Path("staffroom-out") / _stem(scenario)
     with OutputFolder(target, "run", overwrite=overwrite) as folder:
         (results,), ran = _run([planned], count, quiet, ensemble, planned.name, READERS)
@@ -265,7 +267,7 @@ def compare(
     from analysis.experiments.plans import common_run
 
     planned = common_run(scenarios, years=years, replicates=replicates, seed=seed)
-    count = _workers(workers)
+    count = _workers(workers, "compare")
     default = Path("staffroom-out") / ("compare-" + "-".join(_stem(s) for s in scenarios))[:100]
     plans = planned[1].name if len(planned) == 2 else f"{len(planned) - 1} plans"
     title = f"{plans} compared with {planned[0].name}"
@@ -330,7 +332,7 @@ def demo(
         )
     names = list(dict.fromkeys(n for _, group in DEMO_QUESTIONS for n in group))
     planned = [load(n).for_run(replicates=replicates) for n in names]
-    count = _workers(workers)
+    count = _workers(workers, "demo")
     with OutputFolder(out, "demo", overwrite=overwrite) as folder:
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
         runs = dict(zip(names, results, strict=True))
