@@ -210,6 +210,24 @@ def test_run_writes_tidy_tables(tmp_path, capsys, monkeypatch):
     assert {"source_mastery_year", "source_affect_year"} <= set(summary.columns)
 
 
+@pytest.mark.parametrize(
+    ("scenario", "plots", "expected"),
+    [
+        ("maine_township", "--plots", "trajectories.parquet, summary.csv, decisions.csv, plots/"),
+        ("small_school", "--no-plots", "trajectories.parquet, summary.csv"),
+    ],
+)
+def test_run_says_which_files_it_wrote(scenario, plots, expected, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "run"
+    args = ("run", scenario, "-r", "2", "--years", "1", "-w", "1", plots, "-q", "--out", str(out))
+    done = staffroom(capsys, monkeypatch, *args)
+    assert done.code == 0, done.err
+    (said,) = re.findall(r"^Wrote .*/ \((.*)\)$", done.out, re.MULTILINE)
+    assert said == f"{expected}, run.json"
+    written = {p.name + ("/" if p.is_dir() else "") for p in out.iterdir() if p.name != ".lock"}
+    assert set(said.split(", ")) == written
+
+
 def test_demo_answers_the_three_questions_and_says_where_the_report_is(
     tmp_path, capsys, monkeypatch
 ):

@@ -144,6 +144,12 @@ def _run(
     return results, f"{len(runs)} runs{together} in {elapsed:.1f} s {where}."
 
 
+def listed(names: Sequence[str]) -> str:
+    """The files written, in order, a folder's files as the folder (``plots/``) once."""
+    shown = dict.fromkeys(name.split("/", 1)[0] + "/" if "/" in name else name for name in names)
+    return ", ".join(shown)
+
+
 def _stem(reference: str) -> str:
     name = Path(reference).name.removesuffix(".toml")
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "scenario"
@@ -202,14 +208,13 @@ def run(
         from analysis.reports.outputs import about, replicate_seeds, run_files
         from analysis.reports.terminal import run_table
 
-        folder.commit(
+        written = folder.commit(
             run_files(results, plots_wanted),
             about("run", [planned]) | {"replicate_seeds": replicate_seeds(results)},
         )
     console.print(run_table(results))
     status.line(ran)
-    written = "trajectories.parquet, summary.csv, " + ("plots/, " if plots_wanted else "")
-    console.line(f"Wrote {folder.path}/ ({written}run.json)")
+    console.line(f"Wrote {folder.path}/ ({listed(written)})")
 
 
 # staffroom compare
