@@ -21,12 +21,14 @@ from __future__ import annotations
 import gc
 import sys
 
+from analysis.cli.workers import ALL_CORES, ZERO_MEANS, given_workers
+
 #: Commands that run the model on a pool of local worker processes.
-POOLED = frozenset({"run", "compare", "demo", "sweep", "validate", "calibrate"})
+POOLED = frozenset(ZERO_MEANS)
 #: Options with which they start no local pool (or nothing at all).
 NO_POOL = frozenset({"--help", "--plan", "--scheduler"})
 #: Commands whose ``--workers 0`` means one per core (elsewhere: none, or an error).
-ZERO_IS_ALL = frozenset({"validate", "calibrate"})
+ZERO_IS_ALL = frozenset(command for command, zero in ZERO_MEANS.items() if zero == ALL_CORES)
 
 
 def pool_workers(args: list[str], cores: int) -> int:
@@ -48,18 +50,11 @@ def pool_workers(args: list[str], cores: int) -> int:
         return 0
     if any(arg.split("=", 1)[0] in NO_POOL for arg in args):
         return 0
-    workers = cores
-    for i, arg in enumerate(args):
-        if arg in ("-w", "--workers") and i + 1 < len(args):
-            value = args[i + 1]
-        elif arg.startswith("--workers="):
-            value = arg.split("=", 1)[1]
-        else:
-            continue
-        try:
-            workers = int(value)
-        except ValueError:
-            return 0
+    value = given_workers(args)
+    try:
+        workers = cores if value is None else int(value)
+    except ValueError:
+        return 0
     if workers == 0 and args[0] in ZERO_IS_ALL:
         return cores
     return max(workers, 0)

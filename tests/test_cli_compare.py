@@ -107,6 +107,21 @@ def test_compare_writes_a_readable_report_with_intervals_and_sources(plc_vs_depa
     assert "report.html" in stdout and "annual gain" in stdout
 
 
+def test_the_printed_table_says_better_or_worse_in_words_without_colour(plc_vs_departments):
+    from analysis.reports.wording import label
+
+    out, stdout = plc_vs_departments  # captured: not a terminal, so no colour codes
+    assert "\x1b[" not in stdout
+    assert "marked better or worse" in stdout and "unmarked: no clear difference" in stdout
+    table = pd.read_csv(out / "differences.csv")
+    last = table[table["year"] == table["year"].max()]
+    words = re.compile(r"\b(better|worse|higher|lower)\b")
+    for row in last.itertuples():
+        (line,) = [line for line in stdout.splitlines() if f" {label(row.outcome)} " in line]
+        assert bool(words.search(line)) == row.clear, line
+    assert last["clear"].any(), "the comparison has some clear difference to mark"
+
+
 def test_the_html_report_is_self_contained(plc_vs_departments):
     out, _ = plc_vs_departments
     page = (out / "report.html").read_text()
@@ -193,6 +208,24 @@ def test_run_writes_tidy_tables(tmp_path, capsys, monkeypatch):
         (1, 2),
     ]
     assert {"source_mastery_year", "source_affect_year"} <= set(summary.columns)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "plots", "expected"),
+    [
+        ("maine_township", "--plots", "trajectories.parquet, summary.csv, decisions.csv, plots/"),
+        ("small_school", "--no-plots", "trajectories.parquet, summary.csv"),
+    ],
+)
+def test_run_says_which_files_it_wrote(scenario, plots, expected, tmp_path, capsys, monkeypatch):
+    out = tmp_path / "run"
+    args = ("run", scenario, "-r", "2", "--years", "1", "-w", "1", plots, "-q", "--out", str(out))
+    done = staffroom(capsys, monkeypatch, *args)
+    assert done.code == 0, done.err
+    (said,) = re.findall(r"^Wrote .*/ \((.*)\)$", done.out, re.MULTILINE)
+    assert said == f"{expected}, run.json"
+    written = {p.name + ("/" if p.is_dir() else "") for p in out.iterdir() if p.name != ".lock"}
+    assert set(said.split(", ")) == written
 
 
 def test_demo_answers_the_three_questions_and_says_where_the_report_is(

@@ -136,6 +136,41 @@ def test_bad_options_get_one_line_and_status_2(args, fragments, tmp_path, capsys
     assert not out.exists()
 
 
+WORKER_COMMANDS = {
+    # command and its arguments before --workers, what it allows
+    ("run", "plc"): "1 or more",
+    ("compare", "departments", "plc"): "1 or more",
+    ("demo",): "1 or more",
+    ("sweep", "size_by_structure"): "0 (the runs run in this process) or more",
+    ("validate", "--quick"): "0 (one per CPU, the default) or more",
+    ("calibrate",): "0 (one per CPU, the default) or more",
+}
+
+
+@pytest.mark.parametrize("command", list(WORKER_COMMANDS))
+@pytest.mark.parametrize("option", ["-w", "--workers"])
+@pytest.mark.parametrize("value", ["-1", "two"])
+def test_a_bad_worker_count_gets_the_same_one_line_from_every_command(
+    command, option, value, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    done = staffroom(capsys, monkeypatch, *command, option, value)
+    check_one_line_error(done, "--workers", command[0], WORKER_COMMANDS[command])
+    assert not list(tmp_path.iterdir()), "nothing written"
+
+
+@pytest.mark.parametrize("command", [c[0] for c in WORKER_COMMANDS])
+def test_every_command_with_workers_takes_w_and_says_what_0_means(command, capsys, monkeypatch):
+    done = staffroom(capsys, monkeypatch, command, "--help")
+    assert done.code == 0
+    text = " ".join(done.out.replace("│", " ").split())
+    assert "--workers" in text and "-w" in text
+    zero = {"sweep": "0 runs in this process", "validate": "0: one per CPU"}
+    zero |= {"calibrate": zero["validate"], "run": "0 is refused"}
+    zero |= {"compare": zero["run"], "demo": zero["run"]}
+    assert zero[command] in text
+
+
 def test_an_output_path_that_is_a_file_is_refused_before_running(tmp_path, capsys, monkeypatch):
     target = tmp_path / "taken"
     target.write_text("keep me")

@@ -188,6 +188,9 @@ except SystemExit as stop:
         (["validate", "--workers", "0"], 4),
         (["calibrate"], 4),
         (["run", "plc", "-w", "1"], 1),
+        (["run", "plc", "-w3"], 3),
+        (["calibrate", "-w", "0"], 4),
+        (["sweep", "s.toml", "-w", "-1"], 0),
     ],
 )
 def test_the_launcher_tells_which_commands_start_a_pool(args, expected):

@@ -69,6 +69,45 @@ def test_report_names_command_version_and_every_pattern_with_a_verdict(quick_run
         assert heading and heading.group(1) in VERDICTS, number
     assert "## Synthetic NELS" in text and "## Robustness" in text
     assert "`ses:cr_z`" in text and "601-900" in text
+    assert re.search(r"\*\*Quick check, not a conclusion: \d of 7 patterns hold", text)
+
+
+def test_only_a_quick_report_calls_its_verdicts_checks():
+    from analysis.reports.validation import headline
+
+    assert headline(3, 7, quick=False) == "**3 of 7 patterns hold.**"
+    quick = headline(2, 7, quick=True)
+    assert quick.startswith("**Quick check, not a conclusion: 2 of 7 patterns hold")
+    assert "full `staffroom validate`" in quick
+
+
+def test_the_commit_cited_says_when_the_tree_has_uncommitted_changes(tmp_path):
+    from analysis.experiments.files import commit_of
+
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+
+    assert commit_of(tmp_path) is None, "not a checkout"
+    git("init", "-q")
+    (tmp_path / ".gitignore").write_text("results/\n")
+    (tmp_path / "model.py").write_text("A = 1\n")
+    git("add", ".")
+    git("commit", "-q", "-m", "first")
+    head = git("rev-parse", "--short", "HEAD")
+    (tmp_path / "results").mkdir()
+    (tmp_path / "results" / "report.md").write_text("ignored output\n")
+    assert commit_of(tmp_path) == head
+    (tmp_path / "model.py").write_text("A = 2\n")
+    assert commit_of(tmp_path) == f"{head} (with uncommitted changes)"
+    git("checkout", "model.py")
+    (tmp_path / "new_module.py").write_text("B = 1\n")
+    assert commit_of(tmp_path) == f"{head} (with uncommitted changes)", "untracked code counts"
 
 
 def test_report_figures_exist_where_the_markdown_links_them(quick_run):

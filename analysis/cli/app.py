@@ -18,6 +18,7 @@ from analysis.cli.consoles import stderr_console, stdout_console
 from analysis.cli.scenarios import scenarios_app
 from analysis.cli.school import school_app
 from analysis.cli.sweeps import sensitivity, sweep
+from analysis.cli.workers import check_workers
 from analysis.experiments.files import is_no_space
 from analysis.experiments.workers import STOPS, exit_status, interruption, terminate_like_interrupt
 from simulation import InputError
@@ -42,7 +43,11 @@ def calibrate(
         8, min=2, help="Replicates per experiment (some use a multiple)."
     ),
     workers: int = typer.Option(
-        0, min=0, help="Worker processes (0: one per CPU). Results do not depend on it."
+        0,
+        "--workers",
+        "-w",
+        min=0,
+        help="Worker processes (default 0: one per CPU). Results do not depend on it.",
     ),
     ensemble: Ensemble = True,
 ) -> None:
@@ -131,7 +136,11 @@ def validate(
         False, "--quick", help="A small, fast version (checks, not conclusions)."
     ),
     workers: int = typer.Option(
-        0, min=0, help="Worker processes (0: one per CPU). Results do not depend on it."
+        0,
+        "--workers",
+        "-w",
+        min=0,
+        help="Worker processes (default 0: one per CPU). Results do not depend on it.",
     ),
     out: Annotated[
         Path,
@@ -185,6 +194,7 @@ def main() -> None:
     traceback; Ctrl-C exits with 130 and SIGTERM (handled the same way) with 143."""
     try:
         with terminate_like_interrupt():
+            check_workers(sys.argv[1:])
             app()
     except InputError as error:
         errors.line(f"error: {error}")

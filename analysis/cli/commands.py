@@ -21,6 +21,7 @@ import typer
 
 from analysis.cli.consoles import stderr_console, stdout_console
 from analysis.cli.progress import runs_display
+from analysis.cli.workers import allowed
 from analysis.experiments.files import OutputFolder
 from analysis.experiments.workers import (
     STOPS,
@@ -47,7 +48,8 @@ Workers = Annotated[
     typer.Option(
         "--workers",
         "-w",
-        help="Worker processes (default: the cores available). Results do not depend on it.",
+        help="Worker processes, 1 or more (default: the cores available; 0 is refused). "
+        "Results do not depend on it.",
     ),
 ]
 Overwrite = Annotated[
@@ -73,12 +75,12 @@ Ensemble = Annotated[
 # helpers
 
 
-def _workers(workers: int | None) -> int:
+def _workers(workers: int | None, command: str) -> int:
     if workers is None:
         return usable_cores()
     if workers < 1:
         raise InputError(
-            f"--workers {workers} is not allowed; allowed: 1 or more worker processes",
+            f"--workers {workers} is not allowed for {command}; allowed: {allowed(command)}",
             key="--workers",
         )
     return workers
@@ -142,6 +144,12 @@ def _run(
     return results, f"{len(runs)} runs{together} in {elapsed:.1f} s {where}."
 
 
+def listed(names: Sequence[str]) -> str:
+    """The files written, in order, a folder's files as the folder (``plots/``) once."""
+    shown = dict.fromkeys(name.split("/", 1)[0] + "/" if "/" in name else name for name in names)
+    return ", ".join(shown)
+
+
 def _stem(reference: str) -> str:
     name = Path(reference).name.removesuffix(".toml")
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "scenario"
@@ -193,21 +201,20 @@ def run(
     from scenarios import load
 
     planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
-    count = _workers(workers)
+    count = _workers(workers, "run")
     target = out if out is not None else Path("staffroom-out") / _stem(scenario)
     with OutputFolder(target, "run", overwrite=overwrite) as folder:
         (results,), ran = _run([planned], count, quiet, ensemble, planned.name, READERS)
         from analysis.reports.outputs import about, replicate_seeds, run_files
         from analysis.reports.terminal import run_table
 
-        folder.commit(
+        written = folder.commit(
             run_files(results, plots_wanted),
             about("run", [planned]) | {"replicate_seeds": replicate_seeds(results)},
         )
     console.print(run_table(results))
     status.line(ran)
-    written = "trajectories.parquet, summary.csv, " + ("plots/, " if plots_wanted else "")
-    console.line(f"Wrote {folder.path}/ ({written}run.json)")
+    console.line(f"Wrote {folder.path}/ ({listed(written)})")
 
 
 # staffroom compare
@@ -265,7 +272,7 @@ def compare(
     from analysis.experiments.plans import common_run
 
     planned = common_run(scenarios, years=years, replicates=replicates, seed=seed)
-    count = _workers(workers)
+    count = _workers(workers, "compare")
     default = Path("staffroom-out") / ("compare-" + "-".join(_stem(s) for s in scenarios))[:100]
     plans = planned[1].name if len(planned) == 2 else f"{len(planned) - 1} plans"
     title = f"{plans} compared with {planned[0].name}"
@@ -330,7 +337,7 @@ def demo(
         )
     names = list(dict.fromkeys(n for _, group in DEMO_QUESTIONS for n in group))
     planned = [load(n).for_run(replicates=replicates) for n in names]
-    count = _workers(workers)
+    count = _workers(workers, "demo")
     with OutputFolder(out, "demo", overwrite=overwrite) as folder:
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
         runs = dict(zip(names, results, strict=True))

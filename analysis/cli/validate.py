@@ -74,9 +74,12 @@ def _tracker(
     )
 
 
-def print_table(console: Console, results: list[PatternResult]) -> None:
-    """The pattern table on the terminal."""
-    table = Table(title="Patterns of MODEL.md §8 under the default calibration")
+def print_table(console: Console, results: list[PatternResult], quick: bool = False) -> None:
+    """The pattern table on the terminal (a quick run's says its verdicts are checks)."""
+    title = "Patterns of MODEL.md §8 under the default calibration"
+    if quick:
+        title += "\n(--quick: verdicts at a small size are checks, not conclusions)"
+    table = Table(title=title)
     for name in ("pattern", "claim", "effect", "95% interval", "verdict"):
         table.add_column(name, justify="right" if name in ("effect", "95% interval") else "left")
     for r in results:
@@ -117,7 +120,7 @@ def validate(
     with _progress(console, quiet) as progress:
         done = run_parts(parts, quick, workers, lambda what, total: _tracker(progress, what, total))
     if done.results:
-        print_table(console, done.results)
+        print_table(console, done.results, quick)
     if done.nels is not None:
         cr, inter = done.nels.main.estimate("cr_z"), done.nels.main.estimate("ses:cr_z")
         console.print(
@@ -126,7 +129,7 @@ def validate(
         )
     date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     provenance = Provenance(
-        command_line(quick, only, out, docs), version(commit=True), workers, date
+        command_line(quick, only, out, docs), version(commit=True), workers, date, quick
     )
     written = write_report(out, docs, provenance, done)
     console.print(

@@ -353,7 +353,7 @@ def write_text(path: Path, text: str) -> Path:
 
 
 def version(commit: bool = False) -> str:
-    """The installed staffroom version; with ``commit``, the git commit (and ``-dirty``) too.
+    """The installed staffroom version; with ``commit``, the git commit too (:func:`commit_of`).
 
     ``source tree`` when run from a checkout that is not installed. Every
     manifest, report and table that records a version asks here.
@@ -365,17 +365,29 @@ def version(commit: bool = False) -> str:
         release = package_version("staffroom")
     except PackageNotFoundError:  # pragma: no cover - a bare checkout
         release = "source tree"
-    if not commit:
-        return release
-    root = Path(__file__).resolve().parents[2]
-    asked = (["rev-parse", "--short", "HEAD"], ["status", "--porcelain", "--untracked-files=no"])
+    found = commit_of(Path(__file__).resolve().parents[2]) if commit else None
+    return f"{release}, commit {found}" if found else release
+
+
+def commit_of(root: Path) -> str | None:
+    """The git commit of the checkout at ``root`` (``42b25cc``), None outside one.
+
+    ``42b25cc (with uncommitted changes)`` when ``git status --porcelain``
+    lists any change, an untracked file included (ignored files are not):
+    the commit alone then does not say what code ran. When git cannot say
+    whether the tree is clean, the commit is not cited as if it were.
+    """
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
+
     try:
-        found, dirty = (
-            subprocess.run(
-                ["git", *args], cwd=root, capture_output=True, text=True, timeout=10
-            ).stdout.strip()
-            for args in asked
-        )
+        head, status = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain")
     except (OSError, subprocess.SubprocessError):
-        return release
-    return f"{release}, commit {found}{'-dirty' if dirty else ''}" if found else release
+        return None
+    found = head.stdout.strip()
+    if head.returncode or not found:
+        return None
+    if status.returncode:
+        return f"{found} (uncommitted changes unknown)"
+    return f"{found} (with uncommitted changes)" if status.stdout.strip() else found

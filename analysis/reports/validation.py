@@ -30,12 +30,14 @@ from analysis.statistics.validation.stats import Claim
 
 @dataclass
 class Provenance:
-    """What produced a report: the command as typed, version, workers and date."""
+    """What produced a report: the command as typed, version, workers, date, and
+    whether it was a quick run (whose verdicts are checks, not conclusions)."""
 
     command: str
     version: str
     workers: int
     date: str = ""
+    quick: bool = False
 
 
 def _effect(c: Claim) -> list[str]:
@@ -250,6 +252,23 @@ def size_curve_lines(curve: pd.DataFrame, channels: pd.DataFrame) -> list[str]:
     return lines
 
 
+def headline(held: int, patterns: int, quick: bool) -> str:
+    """The report's first finding; a quick run's says plainly its verdicts are only checks.
+
+    ``--quick`` runs a few replicates and schools to check that the
+    validation runs end to end; its verdicts can differ from the full run's,
+    so its headline must not read like the full run's conclusion.
+    """
+    if not quick:
+        return f"**{held} of {patterns} patterns hold.**"
+    return (
+        f"**Quick check, not a conclusion: {held} of {patterns} patterns hold at this small "
+        "size.** A `--quick` run has too few replicates and schools for its verdicts to "
+        "say whether the model reproduces the patterns; it checks that the validation "
+        "runs. The full `staffroom validate` gives the verdicts."
+    )
+
+
 def render(provenance: Provenance, done: Validation, figures: dict[str, str]) -> str:
     """The whole report as Markdown, from the parts that ran; ``figures`` are links by key."""
     p, results, settings = provenance, done.results, done.settings
@@ -275,7 +294,7 @@ def render(provenance: Provenance, done: Validation, figures: dict[str, str]) ->
     ]
     if results:
         held = sum(r.verdict == "holds" for r in results)
-        lines += [f"**{held} of {len(results)} patterns hold.**", ""]
+        lines += [headline(held, len(results), p.quick), ""]
         lines += markdown_table(
             ("pattern", "verdict", "statement"),
             [[r.number, f"**{r.verdict}**", r.statement] for r in results],
