@@ -287,9 +287,10 @@ def test_a_sweep_on_a_dask_cluster_gives_the_local_results(tiny, tmp_path, dask_
 def test_an_unreachable_scheduler_is_one_clear_error(tiny, tmp_path, monkeypatch):
     pytest.importorskip("distributed")
     from analysis.experiments import clusters as engine
-    from analysis.experiments.sweeps import SweepError
 
     monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "1s")
 
-    with pytest.raises(SweepError, match="cannot reach the Dask scheduler"):
-        execute(tiny, tmp_path / "out", scheduler=f"tcp://127.0.0.1:{free_port()}")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    with pytest.raises(InputError, match=f"cannot reach the Dask scheduler at {address}"):
+        execute(tiny, tmp_path / "out", scheduler=address)
+    assert not (tmp_path / "out").exists(), "the folder is made only once the cluster answers"
