@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from cli_support import staffroom
+from conftest import free_port
 
 from analysis.experiments.sweeps import Sweep, execute, read_runs
 from scenarios.dump import dumps
@@ -154,3 +155,29 @@ def test_an_address_that_is_not_a_schedulers_is_refused_at_once(address, tmp_pat
     assert "tcp://HOST:PORT" in line
     assert "Exception ignored" not in done.stderr
     assert not (tmp_path / "out").exists(), "nothing is written"
+
+
+def test_an_unreachable_scheduler_exits_2_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("distributed")
+    from analysis.experiments import clusters as engine
+
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "1s")
+    sweep_file = tmp_path / "cluster.toml"
+    sweep_file.write_text(dumps(SWEEP))
+    address = f"tcp://127.0.0.1:{free_port()}"
+    done = staffroom(
+        capsys,
+        monkeypatch,
+        "sweep",
+        str(sweep_file),
+        "--out",
+        str(tmp_path / "out"),
+        "--scheduler",
+        address,
+        "-q",
+    )
+    assert done.code == 2
+    line = one_line(done.err)
+    assert line.startswith(f"error: cannot reach the Dask scheduler at {address} (")
+    assert "check that the scheduler is running" in line and "nothing was written" in line
+    assert not (tmp_path / "out").exists(), "no folder is left behind"

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from cli_support import files_in
 from conftest import free_port
 
 from analysis.experiments.sweeps import (
@@ -88,6 +89,40 @@ def test_trajectories_hold_every_week_and_leave_the_summary_unchanged(tiny_sweep
     )
 
 
+def test_the_parquet_files_are_the_same_bytes_however_the_runs_finished(
+    tiny_sweep, tmp_path, monkeypatch
+):
+    """Workers, the order batches finish in and resuming change no byte of the results."""
+    from analysis.experiments.sweeps import api, merge
+
+    monkeypatch.setattr(merge, "ROW_GROUP", 50)  # trajectories merged a point at a time
+    sweep = Sweep.from_dict(tiny_sweep())
+    options = {"trajectories": True, "runs_per_task": 1, "ensemble": False}
+    execute(sweep, tmp_path / "plain", workers=0, **options)
+    execute(sweep, tmp_path / "two", workers=2, **options)
+    execute(Sweep.from_dict(tiny_sweep(replicates=1)), tmp_path / "resumed", workers=0, **options)
+    execute(sweep, tmp_path / "resumed", workers=0, **options)  # replicate 1 of every point
+    in_order = api.tasks_for
+    monkeypatch.setattr(api, "tasks_for", lambda *a, **k: reversed(list(in_order(*a, **k))))
+    execute(sweep, tmp_path / "reversed", workers=0, **options)  # the last point finishes first
+
+    def results(name: str) -> dict[str, bytes]:
+        folder = tmp_path / name
+        return {
+            **files_in(folder / "runs"),
+            **{f"t/{k}": v for k, v in files_in(folder / "trajectories").items()},
+        }
+
+    expected = results("plain")
+    assert sorted(expected) == ["data.parquet", "t/data.parquet"]
+    for name in ("two", "resumed", "reversed"):
+        assert results(name) == expected, name
+        runs = pd.read_parquet(tmp_path / name / "runs")
+        assert list(zip(runs["point"], runs["replicate"], strict=True)) == [
+            (p, r) for p in range(4) for r in range(2)
+        ]
+
+
 def test_resuming_a_finished_sweep_runs_nothing_and_keeps_the_results(tiny, tmp_path):
     first = execute(tiny, tmp_path / "out", workers=0)
     before = read_runs(tmp_path / "out")
@@ -137,8 +172,7 @@ def test_a_damaged_part_file_is_set_aside_and_its_runs_redone(tiny, tmp_path):
     execute(tiny, tmp_path / "out", workers=0, runs_per_task=1)
     runs = tmp_path / "out" / "runs"
     (runs / "part-broken.parquet").write_bytes(b"PAR1 not really")
-    for part in runs.glob("data-*.parquet"):
-        part.unlink()  # lose every run, as if the disk lost them
+    (runs / "data.parquet").unlink()  # lose every run, as if the disk lost them
     outcome = execute(tiny, tmp_path / "out", workers=0)
     assert (outcome.before, outcome.new) == (0, 8)
     assert (runs / ".damaged-part-broken.parquet").exists()
@@ -234,6 +268,8 @@ def test_a_killed_sweep_resumes_to_exactly_the_uninterrupted_results(tmp_path):
     execute(sweep_file, tmp_path / "whole", workers=0)
     pd.testing.assert_frame_equal(read_runs(out), read_runs(tmp_path / "whole"))
     assert len(list((out / "runs").glob("*.parquet"))) == 1  # compacted at the end
+    merged = "runs/data.parquet"
+    assert (out / merged).read_bytes() == (tmp_path / "whole" / merged).read_bytes()
 
 
 # ---------------------------------------------------------------------------
@@ -251,9 +287,10 @@ def test_a_sweep_on_a_dask_cluster_gives_the_local_results(tiny, tmp_path, dask_
 def test_an_unreachable_scheduler_is_one_clear_error(tiny, tmp_path, monkeypatch):
     pytest.importorskip("distributed")
     from analysis.experiments import clusters as engine
-    from analysis.experiments.sweeps import SweepError
 
     monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "1s")
 
-    with pytest.raises(SweepError, match="cannot reach the Dask scheduler"):
-        execute(tiny, tmp_path / "out", scheduler=f"tcp://127.0.0.1:{free_port()}")
+    address = f"tcp://127.0.0.1:{free_port()}"
+    with pytest.raises(InputError, match=f"cannot reach the Dask scheduler at {address}"):
+        execute(tiny, tmp_path / "out", scheduler=address)
+    assert not (tmp_path / "out").exists(), "the folder is made only once the cluster answers"

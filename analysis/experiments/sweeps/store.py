@@ -9,7 +9,9 @@ Layout::
 
 Each batch of finished runs is written atomically to its own part file (the
 trajectory part before the runs part, so a run counts as done only when
-both are on disk); a complete sweep's parts are merged into one file. A
+both are on disk); a complete sweep's parts are merged into one file,
+``data.parquet``, sorted by point and replicate (by step too for
+trajectories), so identical sweeps give identical files. A
 re-run resumes only the same sweep (more replicates are added); a changed
 sweep file is refused with what changed, unless ``overwrite``.
 """
@@ -28,6 +30,7 @@ import numpy as np
 
 from analysis.experiments.files import lock, remove, sweep_files, write_text, write_with
 from analysis.experiments.sweeps.design import Design
+from analysis.experiments.sweeps.merge import compact
 from analysis.experiments.sweeps.results import (
     DESIGN,
     KIND,
@@ -42,10 +45,8 @@ from analysis.experiments.sweeps.results import (
     write_design,
 )
 from analysis.experiments.sweeps.runner import TaskResult
-from analysis.experiments.sweeps.tables import arrow_array, arrow_table, read_parquet
+from analysis.experiments.sweeps.tables import arrow_table, read_parquet
 from simulation import InputError
-
-ROW_GROUP = 65_536
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
@@ -334,49 +335,14 @@ class ResultStore:
             self._design_unwritten = False
 
     def compact(self) -> None:
-        """Merge the part files of each dataset into one file, a part at a time."""
+        """Merge the part files of each dataset into one file, sorted by run.
+
+        The same sweep gives the same files whatever the workers, the order
+        batches finished in, or resumption (see :mod:`.merge`).
+        """
         self._write_design()  # a sweep with nothing left to run
         if self.manifest["trajectories"]:
-            _compact(self.path / TRAJECTORIES, self._trajectory_schema, self._session)
-        _compact(self.path / RUNS, self._schema, self._session)
-
-
-def _compact(folder: Path, schema, session: str) -> None:
-
-    files = parquet_files(folder)
-    if len(files) <= 1:
-        return
-    target = write_with(folder / f"data-{session}.parquet", lambda tmp: _merge(files, tmp, schema))
-    for file in files:
-        if file != target:
-            file.unlink()
-
-
-def _merge(files: list[Path], tmp: Path, schema) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    seen: set[tuple[int, int]] = set()
-    buffered: list = []
-    rows = 0
-    with pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
-        for file in files:
-            table = read_parquet(file).cast(schema)
-            keys = list(
-                zip(
-                    table.column("point").to_pylist(),
-                    table.column("replicate").to_pylist(),
-                    strict=True,
-                )
+            compact(
+                self.path / TRAJECTORIES, self._trajectory_schema, ("point", "replicate", "step")
             )
-            fresh = [k not in seen for k in keys]
-            if not all(fresh):  # a run already merged (a compaction cut short earlier)
-                table = table.filter(arrow_array(np.array(fresh, dtype=bool)))
-            seen.update(keys)
-            buffered.append(table)
-            rows += table.num_rows
-            if rows >= ROW_GROUP:
-                writer.write_table(pa.concat_tables(buffered))
-                buffered, rows = [], 0
-        if buffered:
-            writer.write_table(pa.concat_tables(buffered))
+        compact(self.path / RUNS, self._schema, ("point", "replicate"))

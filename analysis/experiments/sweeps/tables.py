@@ -71,6 +71,18 @@ def arrow_table(columns: Mapping[str, np.ndarray], schema: pa.Schema | None = No
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
+def int_column(column: pa.ChunkedArray) -> np.ndarray:
+    """An int64 column without nulls as a numpy array, read from its buffers.
+
+    (``to_numpy`` would load pandas.)
+    """
+    parts = [
+        np.frombuffer(chunk.buffers()[1], dtype=np.int64, count=len(chunk), offset=8 * chunk.offset)
+        for chunk in column.chunks
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
 def read_parquet(path: Path, columns: list[str] | None = None) -> pa.Table:
     """One Parquet file as a table (``pq.ParquetFile``: no pandas, no datasets)."""
     import pyarrow.parquet as pq
