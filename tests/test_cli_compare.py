@@ -36,6 +36,7 @@ def test_compare_of_a_scenario_with_itself_reports_no_difference(tmp_path, capsy
         str(out),
     )
     assert done.code == 0, done.err
+    assert "Only 3 runs a scenario: the intervals are wide" in done.err  # and said why
     table = pd.read_csv(out / "differences.csv")
     assert set(table["outcome"]) == set(reported())
     assert (table["difference"].fillna(0) == 0).all()
