@@ -21,7 +21,7 @@ import typer
 
 from analysis.cli.consoles import stderr_console, stdout_console
 from analysis.cli.progress import runs_display
-from analysis.cli.workers import allowed
+from analysis.cli.workers import checked_count
 from analysis.experiments.files import OutputFolder
 from analysis.experiments.workers import (
     STOPS,
@@ -79,14 +79,7 @@ Ensemble = Annotated[
 
 
 def _workers(workers: int | None, command: str) -> int:
-    if workers is None:
-        return usable_cores()
-    if workers < 1:
-        raise InputError(
-            f"--workers {workers} is not allowed for {command}; allowed: {allowed(command)}",
-            key="--workers",
-        )
-    return workers
+    return usable_cores() if workers is None else checked_count(command, workers)
 
 
 def _import_all(modules: Sequence[str]) -> None:

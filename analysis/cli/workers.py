@@ -78,8 +78,16 @@ def check_workers(args: list[str]) -> None:
             f"--workers {value!r} is not a whole number; {command} allows {allowed(command)}",
             key="--workers",
         ) from None
+    checked_count(command, count)
+
+
+def checked_count(command: str, count: int) -> int:
+    """``count`` if ``command`` allows that many workers; else one :class:`InputError` line."""
     if count < (1 if ZERO_MEANS[command] is None else 0):
+        from simulation import InputError
+
         raise InputError(
             f"--workers {count} is not allowed for {command}; allowed: {allowed(command)}",
             key="--workers",
         )
+    return count
