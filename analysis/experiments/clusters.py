@@ -75,7 +75,15 @@ class DaskCluster:
         try:
             self._client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
-            raise SweepError(f"cannot reach the Dask scheduler at {address}: {error}") from None
+            # an address no scheduler answers at is the user's to correct (exit status 2)
+            detail = str(error).replace(f" to {address}", "")  # the address is said once
+            raise InputError(
+                f"cannot reach the Dask scheduler at {address} ({detail}); check that the "
+                "scheduler is running (`dask scheduler` prints its address), that the host "
+                "and port are right (8786 unless changed) and that this machine can reach "
+                "them; nothing was written",
+                key="--scheduler",
+            ) from None
         threads = sum(self._client.nthreads().values())
         self.workers = max(threads, 1)
         self.slots = max(4, 4 * threads)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from analysis.experiments.clusters import check_scheduler_address, make_engine
-from analysis.experiments.engines import Engine, SweepError
+from analysis.experiments.engines import Engine
 from analysis.experiments.engines import execute as run_tasks
 from analysis.experiments.files import no_space, size_text, when_full
 from analysis.experiments.runs import ENSEMBLE_SIZE, ensemble_key, ensembles_enabled, even_parts
@@ -26,7 +26,6 @@ from analysis.experiments.sweeps.results import new_manifest, read_runs
 from analysis.experiments.sweeps.runner import PointJob, Task, TaskResult, point_runs
 from analysis.experiments.sweeps.spec import Sweep, load_sweep
 from analysis.experiments.sweeps.store import ResultStore
-from simulation import InputError
 
 if TYPE_CHECKING:  # returned to notebooks; a sweep from the command line needs no pandas
     import pandas as pd
@@ -199,7 +198,8 @@ def execute(
     manifest = manifest_for(sweep, design, trajectories)
     own = bool(scheduler) and engine is None
     if own:  # before anything is written: a scheduler out of reach leaves no folder
-        engine = connect(scheduler)
+        check_scheduler_address(scheduler)
+        engine = make_engine(None, scheduler)
     advice = "free some space or choose another --out"
     try:
         with when_full(lambda: no_space("the sweep's manifest and design", output, None, advice)):
@@ -251,27 +251,6 @@ def execute(
         store.close()
         if own:  # closing a cluster already closed after its runs does nothing
             engine.close(cancel=True)
-
-
-def connect(scheduler: str) -> Engine:
-    """The Dask cluster at ``scheduler``; :class:`InputError` if it cannot be reached.
-
-    An address no scheduler answers at is the user's to correct (exit status
-    2 from the command line), so the message says what to check.
-    """
-    check_scheduler_address(scheduler)
-    try:
-        return make_engine(None, scheduler)
-    except SweepError as error:
-        detail = str(error).removeprefix(f"cannot reach the Dask scheduler at {scheduler}: ")
-        detail = detail.replace(f" to {scheduler}", "")  # the address is said once
-        raise InputError(
-            f"cannot reach the Dask scheduler at {scheduler} ({detail}); check that the "
-            "scheduler is running (`dask scheduler` prints its address), that the host "
-            "and port are right (8786 unless changed) and that this machine can reach "
-            "them; nothing was written",
-            key="--scheduler",
-        ) from None
 
 
 def _bytes(folder: Path) -> int:
