@@ -81,7 +81,7 @@ BANDS: dict[str, tuple[tuple[float, float], str]] = {
     "ce_gain_r": (
         (0.35, 0.75),
         "Eells 2011: r = .54-.63; Çoğaltay & Karadağ 2017: r = .52 "
-        "(school level, achievement, SES-confounded)",
+        "(school level, achievement; zero-order r, SES not held constant)",
     ),
     "ce_gain_slope": (
         (0.05, 0.20),
