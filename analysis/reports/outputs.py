@@ -13,6 +13,7 @@ import pandas as pd
 
 from analysis.experiments.files import version
 from analysis.experiments.metadata import parquet_bytes
+from analysis.experiments.provenance import environment
 from analysis.experiments.replicates import Results
 from analysis.experiments.workers import usable_cores
 from analysis.reports import plots
@@ -35,7 +36,7 @@ def _csv(frame: pd.DataFrame) -> bytes:
 
 
 def about(command: str, scenarios: Sequence[Scenario]) -> dict:
-    """The ``run.json`` entries saying what was run, with which version."""
+    """The ``run.json`` entries saying what was run, with which version and model code."""
     described = [
         {
             "name": s.name,
@@ -46,9 +47,10 @@ def about(command: str, scenarios: Sequence[Scenario]) -> dict:
         }
         for s in scenarios
     ]
+    made = {"command": command, "staffroom_version": version(), "environment": environment()}
     if command == "run":
-        return {"command": command, "staffroom_version": version(), "scenario": described[0]}
-    return {"command": command, "staffroom_version": version(), "scenarios": described}
+        return made | {"scenario": described[0]}
+    return made | {"scenarios": described}
 
 
 def run_files(results: Results, plots_wanted: bool) -> dict[str, bytes]:

@@ -18,6 +18,7 @@ from typing import Any
 
 import scenarios
 from analysis.experiments import seeds
+from analysis.experiments.provenance import model_code
 from analysis.experiments.sweeps.design import (
     Design,
     Factor,
@@ -154,7 +155,8 @@ class Sweep:
 
         Two sweeps with the same identity give the same run for the same
         design point and replicate, so a results folder may be resumed (or
-        grown with more replicates) only by a sweep with the same identity.
+        grown with more replicates) only by a sweep with the same identity
+        and the same model code (:func:`analysis.experiments.provenance.model_code`).
         """
         names = {f.name for f in self.factors}
         return _jsonable(
@@ -170,6 +172,7 @@ class Sweep:
                 "outcomes": list(self.outcomes),
                 "yearly": self.yearly,
                 "common_random_numbers": self.common_random_numbers,
+                "model": model_code(),
             }
         )
 

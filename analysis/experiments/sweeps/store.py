@@ -64,6 +64,13 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
 
 
+def _code(model: dict[str, str] | None) -> str:
+    """Which model code made a sweep's runs, in words."""
+    if not model:
+        return "a staffroom that did not record its model code"
+    return f"model code {model['code']} with numpy {model['numpy']}"
+
+
 class ResultStore:
     """A results folder being written by one sweep (holds the folder's lock)."""
 
@@ -169,6 +176,13 @@ class ResultStore:
         new = self.manifest
         where = self.path
         changed = differences(old.get("identity", {}), new["identity"])
+        if changed == ["model"]:
+            raise InputError(
+                f"{where} holds runs made by {_code(old['identity'].get('model'))}, and this "
+                f"is {_code(new['identity']['model'])}: resuming would mix two models' runs; "
+                "use another --out, or --overwrite to discard those results",
+                key="output",
+            )
         if changed:
             raise InputError(
                 f"{where} holds results of a different sweep (changed: {', '.join(changed)}); "

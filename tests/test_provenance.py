@@ -1,0 +1,74 @@
+"""Provenance: results name the model code behind them; no sweep is resumed by other code."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.experiments.provenance import code_digest, environment, model_code
+from analysis.experiments.sweeps import Sweep, execute, read_runs
+from simulation import InputError
+
+
+@pytest.fixture
+def model_copy(tmp_path) -> Path:
+    import simulation
+
+    copy = tmp_path / "simulation"
+    shutil.copytree(Path(simulation.__file__).parent, copy, ignore=shutil.ignore_patterns("*.pyc"))
+    return copy
+
+
+def test_the_model_code_is_named_by_content(model_copy):
+    assert code_digest(model_copy) == model_code()["code"]
+    kernel = model_copy / "schools.py"
+    kernel.write_text(kernel.read_text() + "\n# an edit\n")
+    edited = code_digest(model_copy)
+    assert edited != model_code()["code"]
+    (model_copy / "extra.txt").write_text("not code")  # only Python files count
+    assert code_digest(model_copy) == edited
+    kernel.rename(model_copy / "schools_renamed.py")
+    assert code_digest(model_copy) != edited
+
+
+def test_run_json_says_what_made_the_results():
+    made = environment()
+    assert made["model_code"] == model_code()["code"]
+    assert made["numpy"] == model_code()["numpy"] != "unknown"
+    assert made["staffroom"].startswith(made["staffroom"].split(",")[0])
+    assert set(made) == {"staffroom", "model_code", "numpy", "mesa", "python"}
+
+
+def _rewrite_model(folder: Path, model: dict | None) -> None:
+    manifest = json.loads((folder / "manifest.json").read_text())
+    if model is None:
+        del manifest["identity"]["model"]
+    else:
+        manifest["identity"]["model"] = model
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize(
+    ("recorded", "said"),
+    [
+        ({"code": "0123456789abcdef", "numpy": "2.5.5"}, "model code 0123456789abcdef"),
+        (None, "did not record its model code"),
+    ],
+)
+def test_a_sweep_made_by_other_model_code_is_not_resumed(tiny_sweep, tmp_path, recorded, said):
+    sweep = Sweep.from_dict(tiny_sweep(replicates=1))
+    execute(sweep, tmp_path / "out", workers=0)
+    before = read_runs(tmp_path / "out")
+    _rewrite_model(tmp_path / "out", recorded)
+    grown = Sweep.from_dict(tiny_sweep(replicates=2))
+    with pytest.raises(InputError) as error:
+        execute(grown, tmp_path / "out", workers=0)
+    message = str(error.value)
+    assert said in message and "would mix two models' runs" in message
+    assert model_code()["code"] in message and "--overwrite" in message
+    assert read_runs(tmp_path / "out").equals(before)
+    again = execute(grown, tmp_path / "out", workers=0, overwrite=True)
+    assert again.done == 8
