@@ -1176,7 +1176,7 @@ class Parameters:
         "minutes/week",
         0,
         600,
-        "DuFour & Mattos (2013); MetLife (2009).",
+        "DuFour & Mattos (2013); MetLife (2010).",
         lever=True,
     )
     leader_persuasion: float = _leader(
