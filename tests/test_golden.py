@@ -236,7 +236,13 @@ def test_calibration(ensemble):
     check_json(
         "calibrate",
         [
-            {"name": t.name, "role": t.role, "value": _finite(t.value), "within": t.within}
+            {
+                "name": t.name,
+                "role": t.role,
+                "value": _finite(t.value),
+                "interval": [_finite(t.estimate.low), _finite(t.estimate.high)],
+                "verdict": t.verdict,
+            }
             for t in targets
         ],
     )

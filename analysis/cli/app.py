@@ -54,7 +54,10 @@ def calibrate(
     """Check the default calibration against published magnitudes (Markdown on stdout).
 
     Lists the fitted targets (with the parameters each one set) apart from the
-    held-out checks (never used to set a parameter), with pass/fail.
+    held-out checks (never used to set a parameter). Each value has a 95%
+    interval, a percentile bootstrap over the replicate seeds (drawn jointly
+    for every experiment it reads), and a verdict from it: within the
+    published range, outside it, or inconclusive (straddling an edge).
 
     Example: staffroom calibrate --replicates 8 > docs/calibration.md
     """

@@ -99,8 +99,9 @@ def arms(reps: int) -> list[Arm]:
         Arm("career_isolated", 2, {"structure": "isolated"}, reps, with_teachers),
         Arm("career_plc", 2, {"structure": "plc"}, reps, with_teachers),
     ]
-    arms += [
-        Arm(f"network_{s}", 0, {"structure": s}, 2, network_shape) for s in ("departments", "plc")
+    arms += [  # the starting network's shape: cheap, so as many seeds as the others
+        Arm(f"network_{s}", 0, {"structure": s}, reps, network_shape)
+        for s in ("departments", "plc")
     ]
     for name in builtin_names():
         if name == "template":

@@ -2,24 +2,33 @@
 
 :mod:`analysis.statistics.calibration` lists the targets. Here the runs'
 results, one list per arm, become tidy tables (yearly outcomes, per-teacher
-snapshots) and from them the measures that need more than a mean: teachers'
-careers, novices' growth, and the model's fading of a gain.
+snapshots) and from them per-replicate values, which become
+:class:`~analysis.statistics.calibration_bootstrap.Measure` s: the model's
+value with its interval over replicate seeds. Teachers' careers are in
+:mod:`analysis.statistics.calibration_careers`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from analysis.statistics.calibration_bootstrap import Measure, interval, mean_of, total, verdict
+from analysis.statistics.intervals import Interval
 from simulation import WEEKS_PER_YEAR
 from simulation.processes import teaching
-from simulation.processes.turnover import LEAVE, MOVE
 
 FITTED, HELD_OUT = "fitted", "held out"
+# Internal consistency of the TSES (Tschannen-Moran & Woolfolk Hoy 2001): a
+# survey's year-to-year correlation is the true-score correlation times the
+# reliability (Spearman's attenuation), so that is what published
+# correlations are compared with.
+TSES_RELIABILITY = 0.9
 
 
 @dataclass
@@ -28,14 +37,15 @@ class Target:
 
     A target that names parameters in ``pins`` was used to set them (fitted);
     one that names none is held out. ``restates`` names an input the target
-    only measures back.
+    only measures back. ``bounds`` may hold ``-inf``/``inf`` (a one-sided
+    band) or a :class:`Measure` (an edge that is a model value).
     """
 
     name: str
     published: str
     source: str
-    bounds: tuple[float, float]
-    value: float
+    bounds: tuple[Any, Any]
+    measure: Measure
     unit: str = ""
     pins: tuple[str, ...] = ()
     restates: str = ""
@@ -45,10 +55,35 @@ class Target:
         """:data:`FITTED` or :data:`HELD_OUT`."""
         return FITTED if self.pins else HELD_OUT
 
+    @cached_property
+    def estimate(self) -> Interval:
+        """The model's value and its 95% interval over replicate seeds."""
+        return interval(self.measure)
+
     @property
-    def within(self) -> bool:
-        """Whether the model's value lies in the published range."""
-        return bool(self.bounds[0] <= self.value <= self.bounds[1])
+    def value(self) -> float:
+        """The model's value (every replicate seed once)."""
+        return self.estimate.estimate
+
+    @property
+    def seeds(self) -> int:
+        """Replicate seeds the value rests on (0: computed without randomness)."""
+        return self.measure.seeds
+
+    @cached_property
+    def verdict(self) -> str:
+        """``within``, ``outside`` or ``inconclusive``: the interval against the band."""
+        return verdict(self.measure, self.bounds)
+
+    @property
+    def edge(self) -> Interval | None:
+        """For an edge that is a model value: the interval of the seed-paired distance to it."""
+        low, high = self.bounds
+        if isinstance(low, Measure):
+            return interval(self.measure - low)
+        if isinstance(high, Measure):
+            return interval(high - self.measure)
+        return None
 
 
 def _stack(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -65,11 +100,61 @@ def teacher_table(results: list[Any]) -> pd.DataFrame:
     return _stack([teachers for _, teachers in results])
 
 
-def paired_by_year(a: pd.DataFrame, b: pd.DataFrame, column: str) -> pd.Series:
-    """Mean over replicates of ``a - b`` by year (same replicate seeds)."""
-    pa = a[a["year"] >= 1].pivot(index="replicate", columns="year", values=column)
-    pb = b[b["year"] >= 1].pivot(index="replicate", columns="year", values=column)
-    return (pa - pb).mean()
+def per_replicate(table: pd.DataFrame, column: str) -> np.ndarray:
+    """Mean of ``column`` in each replicate (rows of a yearly table), in replicate order."""
+    return table.groupby("replicate")[column].mean().sort_index().to_numpy()
+
+
+def replicate_mean(table: pd.DataFrame, column: str) -> Measure:
+    """Mean over replicates of ``column`` (each replicate's mean over the table's years)."""
+    return mean_of(per_replicate(table, column))
+
+
+def field_mean(results: list[dict[str, float]], key: str) -> Measure:
+    """Mean over replicates of one value a worker measured (``results``: one dict per replicate)."""
+    return mean_of(np.array([r[key] for r in results], dtype=float))
+
+
+def by_year(table: pd.DataFrame, column: str, first: int = 1) -> np.ndarray:
+    """Replicates by years (year ``first`` on) of ``column``."""
+    rows = table[table["year"] >= first]
+    return rows.pivot(index="replicate", columns="year", values=column).sort_index().to_numpy()
+
+
+def paired_by_year(a: pd.DataFrame, b: pd.DataFrame, column: str) -> Measure:
+    """Mean over replicates of ``a - b`` by year, a vector (same replicate seeds)."""
+    return mean_of(by_year(a, column) - by_year(b, column))
+
+
+def last(vector: np.ndarray) -> np.ndarray:
+    """The last entry of a vector statistic (e.g. the last year)."""
+    return vector[..., -1]
+
+
+def slope(yearly: np.ndarray) -> np.ndarray:
+    """Least-squares slope on year of each row of a years-1-on vector statistic."""
+    years = np.arange(1, yearly.shape[-1] + 1, dtype=float)
+    centred = years - years.mean()
+    return (yearly - yearly.mean(axis=-1, keepdims=True)) @ centred / (centred @ centred)
+
+
+def replicate_sums(frame: pd.DataFrame, values: pd.Series | str, replicates: int) -> np.ndarray:
+    """Sum of ``values`` over the rows of each replicate of ``frame`` (0 for one with none)."""
+    values = frame[values] if isinstance(values, str) else values
+    sums = values.astype(float).groupby(frame["replicate"]).sum()
+    return sums.reindex(range(replicates), fill_value=0.0).to_numpy()
+
+
+def pooled_mean(frame: pd.DataFrame, values: pd.Series | str, replicates: int) -> Measure:
+    """Mean of ``values`` over every row of ``frame``, all replicates pooled.
+
+    Rows are weighted by their replicate's seed draws: the pooled mean is
+    the drawn replicates' total over their row count.
+    """
+    rows = pd.Series(1.0, index=frame.index)
+    return total(replicate_sums(frame, values, replicates)) / total(
+        replicate_sums(frame, rows, replicates)
+    )
 
 
 def year_ends(teachers: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -77,10 +162,10 @@ def year_ends(teachers: pd.DataFrame, year: int) -> pd.DataFrame:
     return teachers[teachers["Step"] == year * WEEKS_PER_YEAR]
 
 
-def final_mean(results: list[Any], column: str) -> float:
+def final_mean(results: list[Any], column: str) -> Measure:
     """Mean of ``column`` over the replicates at the end of the last year."""
     table = yearly_table(results)
-    return float(table.loc[table["year"] == table["year"].max(), column].mean())
+    return replicate_mean(table[table["year"] == table["year"].max()], column)
 
 
 def persistence_after(years: int) -> float:
@@ -102,70 +187,16 @@ def persistence_after(years: int) -> float:
     return float(students.achievement.mean())
 
 
-def novice_growth_ratio(by_arm: Mapping[str, list[Any]]) -> float:
+def novice_growth_ratio(by_arm: Mapping[str, list[Any]]) -> Measure:
     """Skill growth of starting novices who stay 4 years: PLC over egg-crate school."""
     growth = {}
     for structure in ("isolated", "plc"):
-        teachers = teacher_table(by_arm[f"{structure}_novices"])
-        first, last = year_ends(teachers, 1), year_ends(teachers, 4)
+        results = by_arm[f"{structure}_novices"]
+        teachers = teacher_table(results)
+        first, last_year = year_ends(teachers, 1), year_ends(teachers, 4)
         first = first[first["experience"] < 2.0].set_index(["replicate", "AgentID"])
-        last = last.set_index(["replicate", "AgentID"])
-        stayed = first.index.intersection(last.index)
-        growth[structure] = float((last.loc[stayed, "skill"] - first.loc[stayed, "skill"]).mean())
+        last_year = last_year.set_index(["replicate", "AgentID"])
+        stayed = first.index.intersection(last_year.index)
+        gained = (last_year.loc[stayed, "skill"] - first.loc[stayed, "skill"]).reset_index()
+        growth[structure] = pooled_mean(gained, "skill", len(results))
     return growth["plc"] / growth["isolated"]
-
-
-def career_measures(by_arm: Mapping[str, list[Any]]) -> dict[str, float]:
-    """Novices' first year, stability, sources, late career and who leaves."""
-    out: dict[str, float] = {}
-    for structure in ("isolated", "plc"):
-        teachers = teacher_table(by_arm[f"career_{structure}"])
-        hired = year_ends(teachers, 1)
-        hired = hired[hired["departure"] != 0]  # rows refilled by hires this summer
-        year2 = year_ends(teachers, 2).set_index(["replicate", "row"])
-        keys = list(zip(hired["replicate"], hired["row"], strict=True))
-        novice = year2.loc[keys]
-        novice = novice[novice["experience"] < 1.05]
-        # a hire's starting TSES is the model's novice hire level
-        start = 1 + 8 * _hire_start()
-        out[f"dip_{structure}"] = float(novice["self_efficacy_tses"].mean() - start)
-    settled = teacher_table(by_arm["typical6"])
-    y4 = year_ends(settled, 4).set_index(["replicate", "AgentID"])
-    y5 = year_ends(settled, 5).set_index(["replicate", "AgentID"])
-    veterans = y4[y4["experience"] > 5].index.intersection(y5.index)
-    out["stability"] = float(
-        np.corrcoef(y4.loc[veterans, "self_efficacy"], y5.loc[veterans, "self_efficacy"])[0, 1]
-    )
-    base = teacher_table(by_arm["default"])
-    weekly = base[(base["Step"] > WEEKS_PER_YEAR) & (base["Step"] <= 2 * WEEKS_PER_YEAR)]
-    ratios = {}
-    for label, mask in (
-        ("novice", weekly["experience"] < 3),
-        ("veteran", weekly["experience"] > 10),
-    ):
-        g = weekly[mask]
-        social = g["source_vicarious"].abs().sum() + g["source_persuasion"].abs().sum()
-        ratios[label] = social / max(g["source_mastery"].abs().sum(), 1e-12)
-    out["source_ratio"] = float(ratios["novice"] / ratios["veteran"])
-    out["veteran_ratio"] = float(ratios["veteran"])
-    typical = teacher_table(by_arm["typical6"])
-    ends = typical[typical["Step"] % WEEKS_PER_YEAR == 0]
-    mid = ends[(ends["experience"] >= 10) & (ends["experience"] < 25)]
-    late = ends[ends["experience"] >= 25]
-    out["late_fall"] = float(mid["self_efficacy_tses"].mean() - late["self_efficacy_tses"].mean())
-    novices = ends["experience"] < 3
-    moved = ends["departure"] == MOVE
-    out["novice_moves"] = float(moved[novices].mean() / moved[~novices].mean())
-    out["veteran_leaves"] = float((ends.loc[ends["experience"] >= 20, "departure"] == LEAVE).mean())
-    went = ends["departure"] != 0
-    out["leaver_gap"] = float(
-        ends.loc[~went, "self_efficacy_tses"].mean() - ends.loc[went, "self_efficacy_tses"].mean()
-    )
-    return out
-
-
-def _hire_start() -> float:
-    from simulation import Parameters
-    from simulation.parameters import from_tses
-
-    return float(from_tses(Parameters().hire_self_efficacy))
