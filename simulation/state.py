@@ -202,7 +202,7 @@ def new_teachers(
         specialism=np.zeros(n, dtype=np.int64),
         last_mastery=np.zeros(n),
         last_attribution=np.zeros(n, dtype=np.int8),
-        strategy_prompt=np.zeros(n, dtype=bool),
+        strategy_prompt=np.zeros(n),
         aspiration=np.zeros(n),
         coached=np.zeros(n),
     )

@@ -840,3 +840,15 @@ def test_the_gap_a_team_sees_is_the_one_at_the_last_assessment_whenever_it_is_re
         np.bincount(team, weights=classes.size), 1.0
     )
     np.testing.assert_allclose(seen, np.maximum(by_team, 0.0)[team], rtol=1e-9, atol=1e-12)
+
+
+def test_without_noise_a_failure_prompts_trying_by_its_strategy_share_only():
+    """The prompt kept between an assessment and its practice trial is a share, not a flag."""
+    model = SchoolModel(n_students=300, structure="plc", noise=False, rng=3)
+    while not model.school.teachers.last_attribution.any():  # to the first assessment
+        model.step()
+    prompt = model.school.teachers.strategy_prompt
+    failed = model.school.teachers.last_mastery < 0
+    assert failed.any()
+    assert np.all((prompt[failed] > 0) & (prompt[failed] < 1))
+    assert np.all(prompt[~failed] == 0)
