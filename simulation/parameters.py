@@ -185,7 +185,8 @@ class Parameters:
         "national SD",
         -2.5,
         2.5,
-        "0 = national average; about -0.8 for a high-poverty school.",
+        "0 = national average; -0.9 puts 60% of students below the national "
+        "bottom quartile (the high-poverty school of the calibration).",
     )
     ses_sd: float = _school(
         0.9,
@@ -249,8 +250,9 @@ class Parameters:
     noise: bool = _school(
         True,
         "Stochastic model. False replaces every random draw by its expected "
-        "value (initial spreads, student noise, attributions, leader contacts, "
-        "adoption and turnover), for checking the deterministic skeleton.",
+        "value (initial spreads, student noise, attributions, leader contacts) "
+        "and every yes/no event by its likelier outcome (a novice at the start, "
+        "trying the practice, leaving), for checking the deterministic skeleton.",
         "",
         source="Modelling practice.",
     )
@@ -318,7 +320,7 @@ class Parameters:
     )
     initial_stress: float = _initial(
         0.4,
-        "Mean stress at start.",
+        "Every teacher's stress at the start.",
         "0-1",
         0,
         1,
@@ -900,8 +902,9 @@ class Parameters:
     )
     colleague_shared_goal: float = _collective(
         0.3,
-        "Shared goals of department colleagues who teach the same subject without "
-        "common assessments (PLC course teams share them fully).",
+        "Shared goals of colleague ties: department colleagues who teach the same "
+        "subject without common assessments, house colleagues and a network file's "
+        "colleague ties (team ties, e.g. PLC course teams, share them fully).",
         "0-1",
         0,
         1,
