@@ -72,3 +72,13 @@ def test_a_sweep_made_by_other_model_code_is_not_resumed(tiny_sweep, tmp_path, r
     assert read_runs(tmp_path / "out").equals(before)
     again = execute(grown, tmp_path / "out", workers=0, overwrite=True)
     assert again.done == 8
+
+
+def test_the_citation_names_the_version_the_package_has():
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    citation = (root / "CITATION.cff").read_text().splitlines()
+    assert f"version: {project['version']}" in citation
+    assert f"license: {project['license']['text']}" in citation
