@@ -372,3 +372,35 @@ def test_size_bands_follow_lee_and_smith():
         ">2100",
         ">2100",
     ]
+
+
+def test_robustness_tells_clear_moves_from_verdict_flips_within_noise():
+    from analysis.statistics.validation.robustness import ROBUST, RobustnessResult, shift_in_se
+
+    def row(parameter, direction, estimate, verdict, half=0.1):
+        return {
+            "parameter": parameter,
+            "direction": direction,
+            "claim": "9a",
+            "estimate": estimate,
+            "low": estimate - half,
+            "high": estimate + half,
+            "threshold": 0.55,
+            "predicted": 1,
+            "verdict": verdict,
+        }
+
+    claims = pd.DataFrame(
+        [
+            row("(default calibration)", "default", 0.5, "inconclusive"),
+            row("a", "+25%", 0.56, "holds"),  # flips, but moves 0.8 SE
+            row("b", "-25%", 0.9, "holds"),  # moves 5.5 SE
+            row("c", "+25%", 0.2, "inconclusive"),  # moves -4.2 SE, same verdict
+        ]
+    )
+    summary = RobustnessResult(ROBUST, pd.DataFrame(), claims).claim_summary().iloc[0]
+    assert summary["verdict changes under"] == ("a +25% (holds; within noise), b -25% (holds)")
+    assert summary["clearly moved by"] == "b -25% (+5.5 SE), c +25% (-4.2 SE)"
+    shifts = shift_in_se(claims.iloc[1:], claims.iloc[0])
+    se = 0.1 / 1.96
+    assert np.allclose(shifts, [0.06, 0.4, -0.3] / (np.sqrt(2) * se))

@@ -169,8 +169,11 @@ def robustness_section(result: RobustnessResult, figure: str | None) -> list[str
         "Per claim: the estimate at the default calibration (these counts) and its "
         "verdict, the range of estimates over the variants, on how many the point "
         "estimate lies on the predicted side, the variants that move it to the other "
-        "side of the threshold than the default's estimate, and those that change the "
-        "verdict:",
+        "side of the threshold than the default's estimate, those that change the "
+        "verdict (*within noise* when the estimate did not move clearly: the flip may be "
+        "the replicates' doing), and those that clearly move the estimate (by more than "
+        "1.96 standard errors of the difference, counted as if the runs were independent; "
+        "they share seeds, so this is conservative):",
         "",
     ]
     lines += markdown_table(
@@ -181,6 +184,7 @@ def robustness_section(result: RobustnessResult, figure: str | None) -> list[str
             "predicted side",
             "side changes under",
             "verdict changes under",
+            "clearly moved by",
         ),
         [
             [
@@ -190,6 +194,7 @@ def robustness_section(result: RobustnessResult, figure: str | None) -> list[str
                 f"{r['predicted side']} of {r['variants']}",
                 r["side changes under"] or "–",
                 r["verdict changes under"] or "–",
+                r["clearly moved by"] or "–",
             ]
             for r in result.claim_summary().to_dict("records")
         ],

@@ -153,7 +153,11 @@ class RobustnessResult:
         """Per claim: baseline estimate, range over variants, what changes it.
 
         A variant *changes the side* of a claim when its point estimate lies on
-        the other side of the threshold from the baseline's point estimate.
+        the other side of the threshold from the baseline's point estimate. It
+        *clearly moves* the estimate when the shift from the baseline is more
+        than 1.96 standard errors of a difference of two independent estimates
+        (:func:`shift_in_se`); a verdict change without a clear move is marked
+        *within noise*: at these counts it may be the replicates' doing.
         """
         rows = []
         for label, group in self.claims.groupby("claim", sort=False):
@@ -163,6 +167,8 @@ class RobustnessResult:
             base_side = np.sign((base["estimate"] - base["threshold"]) * base["predicted"])
             switched = moved[side != base_side]
             changed = moved[moved["verdict"] != base["verdict"]]
+            shift = shift_in_se(moved, base)
+            clear = shift.abs() > CLEAR_SHIFT
             rows.append(
                 {
                     "claim": label,
@@ -176,11 +182,37 @@ class RobustnessResult:
                         f"{r.parameter} {r.direction}" for r in switched.itertuples()
                     ),
                     "verdict changes under": ", ".join(
-                        f"{r.parameter} {r.direction} ({r.verdict})" for r in changed.itertuples()
+                        f"{r.parameter} {r.direction} ({r.verdict}"
+                        + ("" if clear[r.Index] else "; within noise")
+                        + ")"
+                        for r in changed.itertuples()
+                    ),
+                    "clearly moved by": ", ".join(
+                        f"{r.parameter} {r.direction} ({shift[r.Index]:+.1f} SE)"
+                        for r in moved[clear].itertuples()
                     ),
                 }
             )
         return pd.DataFrame(rows)
+
+
+#: A shift from the baseline larger than this many standard errors is clear.
+CLEAR_SHIFT = 1.96
+
+
+def shift_in_se(moved: pd.DataFrame, base: pd.Series) -> pd.Series:
+    """Each variant's shift from the baseline estimate, in standard errors of the difference.
+
+    Each estimate's standard error is its 95% interval's width over 2 x 1.96;
+    the difference's is that of two independent estimates. The variants run
+    on the baseline's seeds, so the true standard error of a difference is
+    smaller and the test conservative. NaN where an interval is missing.
+    """
+
+    def error(frame) -> pd.Series | float:
+        return (frame["high"] - frame["low"]) / (2 * 1.96)
+
+    return (moved["estimate"] - base["estimate"]) / np.sqrt(error(moved) ** 2 + error(base) ** 2)
 
 
 def _rows(variant: Variant, results: Sequence[PatternResult]) -> tuple[list, list]:
