@@ -273,8 +273,9 @@ def test_a_turnaround_shows_little_in_year_one_and_responsibility_lags_for_years
     )
     assert abs(result["lift_y1_annual_gain"].estimate) < 0.02
     assert level("plan", 1, "annual_gain") < level("typical", 1, "annual_gain") - 0.03
-    # results come from year 2, beliefs pass a typical school's in year 3
-    assert result["lift_y2_annual_gain"].estimate > result["lift_y1_annual_gain"].estimate + 0.05
+    # results come from year 2, beliefs pass a typical school's in year 3: the plan's lift in
+    # gains in year 2 is clearly above its lift in year 1 (the two intervals apart)
+    assert result["lift_y2_annual_gain"].low > result["lift_y1_annual_gain"].high
     assert result["lift_y2_annual_gain"].low > 0
     assert level("plan", 2, "annual_gain") > level("typical", 2, "annual_gain")
     assert level("plan", 2, "collective_efficacy") < level("typical", 2, "collective_efficacy")
@@ -307,10 +308,11 @@ def test_a_turnaround_shows_little_in_year_one_and_responsibility_lags_for_years
     assert sum(result[f"lift_y{year}_ses_gain_slope"].estimate for year in range(3, 7)) < 0
     # everything from week 1: a head start in beliefs and results, hardly in responsibility;
     # gains still below a typical school's; the head start is gone by year 6
-    head = {year: result[f"head_start_y{year}_collective_efficacy"].estimate for year in (1, 6)}
-    assert head[1] > 0.02
-    # gone: no longer ahead by half of it, nor behind by as much as it was ahead
-    assert -head[1] < head[6] < 0.5 * head[1]
+    head = {year: result[f"head_start_y{year}_collective_efficacy"] for year in (1, 6)}
+    assert head[1].low > 0
+    # gone: no longer ahead by half of it, nor clearly behind
+    assert head[6].estimate < 0.5 * head[1].estimate
+    assert head[6].high > 0
     assert result["head_start_y1_annual_gain"].estimate > 0
     assert level("all", 1, "annual_gain") < level("typical", 1, "annual_gain")
     assert result["head_start_y1_responsibility"].estimate < 0.02
