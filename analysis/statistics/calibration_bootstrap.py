@@ -134,9 +134,12 @@ def mean_of(values: np.ndarray) -> Measure:
     n = values.shape[0]
 
     def statistic(w: np.ndarray) -> np.ndarray:
+        # a resample may draw none of an arm's (fewer) seeds: NaN, which the
+        # bootstrap leaves out, rather than a warning on the user's terminal
         drawn = w[:, :n]
         count = drawn.sum(axis=1).reshape((-1,) + (1,) * (values.ndim - 1))
-        return np.tensordot(drawn, values, axes=1) / count
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.tensordot(drawn, values, axes=1) / count
 
     return Measure(statistic, n)
 
