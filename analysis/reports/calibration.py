@@ -46,6 +46,11 @@ def method(targets: list[Target]) -> str:
     )
 
 
+def _cells(t: Target) -> tuple[str, ...]:
+    """The columns every target's row shares: what, published, source, model, interval, verdict."""
+    return (t.name, t.published, t.source, _model(t), _interval(t), str(t.seeds), SHOWN[t.verdict])
+
+
 def _model(t: Target) -> str:
     return f"{t.value:.3g} {t.unit}".strip()
 
@@ -98,18 +103,7 @@ def calibration_blocks(targets: list[Target], replicates: int | None = None) -> 
         Heading(2, "Held-out checks"),
         TableBlock(
             ("check", "published", "source", "model", "95% interval", "seeds", "verdict"),
-            tuple(
-                (
-                    t.name,
-                    t.published,
-                    t.source,
-                    _model(t),
-                    _interval(t),
-                    str(t.seeds),
-                    SHOWN[t.verdict],
-                )
-                for t in held
-            ),
+            tuple(_cells(t) for t in held),
         ),
         *_edge_notes(held),
         Heading(2, "Fitted targets"),
@@ -126,18 +120,7 @@ def calibration_blocks(targets: list[Target], replicates: int | None = None) -> 
                 "restates",
             ),
             tuple(
-                (
-                    t.name,
-                    t.published,
-                    t.source,
-                    _model(t),
-                    _interval(t),
-                    str(t.seeds),
-                    SHOWN[t.verdict],
-                    ", ".join(f"`{p}`" for p in t.pins),
-                    t.restates or "",
-                )
-                for t in fitted
+                (*_cells(t), ", ".join(f"`{p}`" for p in t.pins), t.restates or "") for t in fitted
             ),
         ),
         *_edge_notes(fitted),
