@@ -12,7 +12,7 @@ import os
 
 import pandas as pd
 import pytest
-from cli_support import staffroom
+from cli_support import files_in, staffroom
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -295,3 +295,26 @@ def test_another_commands_results_are_refused_unless_overwrite(
     assert "holds the results of `staffroom compare`" in one_error_line(refused.err)
     again = staffroom(capsys, monkeypatch, *compare, "-o", str(sweep_folder))
     assert again.code == 0, "the same command may replace its own results"
+
+
+def test_the_same_command_of_other_scenarios_is_refused_unless_overwrite(
+    tmp_path, capsys, monkeypatch
+):
+    out = str(tmp_path / "results")
+    options = ["-r", "2", "--years", "1", "-w", "1", "-q", "-o", out]
+    first = staffroom(capsys, monkeypatch, "compare", "departments", "plc", *options)
+    assert first.code == 0, first.err
+    before = files_in(tmp_path / "results")
+
+    other = ["compare", "departments", "egg_crate", *options]
+    refused = staffroom(capsys, monkeypatch, *other)
+    assert refused.code == 2
+    line = one_error_line(refused.err)
+    assert "results of other scenarios" in line and "plc.toml" in line and "--overwrite" in line
+    assert files_in(tmp_path / "results") == before, "nothing was touched"
+
+    again = staffroom(capsys, monkeypatch, "compare", "departments", "plc", *options)
+    assert again.code == 0, "the same scenarios may replace their own results"
+    replaced = staffroom(capsys, monkeypatch, *other, "--overwrite")
+    assert replaced.code == 0, replaced.err
+    assert "egg_crate.toml" in (tmp_path / "results" / "run.json").read_text()

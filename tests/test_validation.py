@@ -82,7 +82,7 @@ def test_only_a_quick_report_calls_its_verdicts_checks():
 
 
 def test_the_commit_cited_says_when_the_tree_has_uncommitted_changes(tmp_path):
-    from analysis.experiments.files import commit_of
+    from analysis.experiments.provenance import commit_of
 
     def git(*args: str) -> str:
         return subprocess.run(

@@ -22,7 +22,7 @@ import typer
 from analysis.cli.consoles import stderr_console, stdout_console
 from analysis.cli.progress import runs_display
 from analysis.cli.workers import checked_count
-from analysis.experiments.files import OutputFolder
+from analysis.experiments.files import OutputFolder, scenario_keys
 from analysis.experiments.workers import (
     STOPS,
     exit_status,
@@ -59,8 +59,9 @@ Overwrite = Annotated[
     bool,
     typer.Option(
         "--overwrite",
-        help="Replace another command's results (a sweep's, or another "
-        "command's run.json) in the output folder instead of refusing.",
+        help="Replace what the output folder holds instead of refusing: another "
+        "command's results (a sweep's, another run.json), or this command's of other "
+        "scenarios. The same scenarios run again replace their own results anyway.",
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
@@ -206,7 +207,9 @@ def run(
     planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
     count = _workers(workers, "run")
     target = out if out is not None else Path("staffroom-out") / _stem(scenario)
-    with OutputFolder(target, "run", overwrite=overwrite) as folder:
+    with OutputFolder(
+        target, "run", overwrite=overwrite, scenarios=scenario_keys([planned])
+    ) as folder:
         (results,), ran = _run([planned], count, quiet, ensemble, planned.name, READERS)
         from analysis.reports.outputs import about, replicate_seeds, run_files
         from analysis.reports.terminal import run_table
@@ -261,14 +264,13 @@ def compare(
 ) -> None:
     """Compare plans with a baseline and write a report a principal can read.
 
-    Every scenario runs with the same seeds (common random numbers). The
-    report opens with a one-page answer (a chart of each plan's difference
-    from the baseline with 95% intervals, a sentence per plan, the source
-    of efficacy that drove it, when leader rules fired), then each plan in
-    sentences and tables, the Blueprint's evidence of practice and the
-    method. Writes report.html (self-contained, prints on A4), report.md
-    with plots/, differences.csv, sources.csv, summary.csv, decisions.csv
-    (if a scenario has leader rules), trajectories.parquet and run.json.
+    Every scenario runs with the same seeds (common random numbers). The report opens with a
+    one-page answer (a chart of each plan's difference from the baseline with 95% intervals, a
+    sentence per plan, the source of efficacy that drove it, when leader rules fired), then each
+    plan in sentences and tables, the Blueprint's evidence of practice and the method. Writes
+    report.html (self-contained, prints on A4), report.md with plots/, differences.csv,
+    sources.csv, summary.csv, decisions.csv (if a scenario has leader rules),
+    trajectories.parquet and run.json.
 
     Example: staffroom compare departments plc plc_coaching --replicates 30
     """
@@ -276,10 +278,12 @@ def compare(
 
     planned = common_run(scenarios, years=years, replicates=replicates, seed=seed)
     count = _workers(workers, "compare")
-    default = Path("staffroom-out") / ("compare-" + "-".join(_stem(s) for s in scenarios))[:100]
+    out = out or Path("staffroom-out") / ("compare-" + "-".join(map(_stem, scenarios)))[:100]
     plans = planned[1].name if len(planned) == 2 else f"{len(planned) - 1} plans"
     title = f"{plans} compared with {planned[0].name}"
-    with OutputFolder(out or default, "compare", overwrite=overwrite) as folder:
+    with OutputFolder(
+        out, "compare", overwrite=overwrite, scenarios=scenario_keys(planned)
+    ) as folder:
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
         _report(folder, planned, [("", results)], ran, title)
 
@@ -341,7 +345,7 @@ def demo(
     names = list(dict.fromkeys(n for _, group in DEMO_QUESTIONS for n in group))
     planned = [load(n).for_run(replicates=replicates) for n in names]
     count = _workers(workers, "demo")
-    with OutputFolder(out, "demo", overwrite=overwrite) as folder:
+    with OutputFolder(out, "demo", overwrite=overwrite, scenarios=scenario_keys(planned)) as folder:
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
         runs = dict(zip(names, results, strict=True))
         questions = [(question, [runs[n] for n in group]) for question, group in DEMO_QUESTIONS]

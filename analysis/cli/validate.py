@@ -12,7 +12,7 @@ from rich.table import Table
 
 from analysis.cli.consoles import stdout_console
 from analysis.cli.progress import LogProgress, progress_display
-from analysis.experiments.files import version
+from analysis.experiments.provenance import version
 from analysis.experiments.workers import usable_cores, worker_text
 from analysis.reports.validation import Provenance
 from analysis.reports.validation_output import write_report

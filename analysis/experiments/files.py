@@ -16,9 +16,8 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -174,22 +173,47 @@ def remove(paths: Iterable[Path]) -> None:
                 item.unlink()
 
 
-def others_results(folder: Path, command: str) -> tuple[str, list[Path]] | None:
+def others_results(
+    folder: Path, command: str, scenarios: Sequence[str] | None = None
+) -> tuple[str, list[Path]] | None:
     """Results of another staffroom command in ``folder``: a description and their files.
 
-    ``run.json`` names the command that wrote a folder; ``manifest.json`` (or
-    ``design.parquet``) marks a sweep's results.
+    ``run.json`` names the command that wrote a folder and the scenarios it
+    ran (their files, or names for built-in ones); ``manifest.json`` (or
+    ``design.parquet``) marks a sweep's results. The same command's results
+    count as another's when they are of other ``scenarios`` (when given):
+    running the same scenarios again replaces them, other scenarios would
+    lose them.
     """
     if (folder / SWEEP_MANIFEST).exists() or (folder / "design.parquet").exists():
         return "the results of a sweep (staffroom sweep)", sweep_files(folder)
     manifest = _read_json(folder / MANIFEST)
-    if manifest is not None and manifest.get("command") not in (None, command):
-        listed = [folder / name for name in manifest.get("files", {})]
-        return (
-            f"the results of `staffroom {manifest['command']}`",
-            [f for f in [*listed, folder / MANIFEST] if f.exists()],
-        )
-    return None
+    if manifest is None or manifest.get("command") is None:
+        return None
+    ran = scenarios_of(manifest)
+    if manifest["command"] != command:
+        what = f"the results of `staffroom {manifest['command']}`"
+    elif scenarios is not None and ran is not None and ran != list(scenarios):
+        what = f"`staffroom {command}` results of other scenarios ({', '.join(ran)})"
+    else:
+        return None
+    listed = [folder / name for name in manifest.get("files", {})]
+    return what, [f for f in [*listed, folder / MANIFEST] if f.exists()]
+
+
+def scenario_keys(scenarios: Sequence[Any]) -> list[str]:
+    """How ``run.json`` names the scenarios a command runs: each one's file, or its name."""
+    return [str(s.path) if s.path else s.name for s in scenarios]
+
+
+def scenarios_of(manifest: Mapping[str, Any]) -> list[str] | None:
+    """The scenarios a ``run.json`` says were run: each one's file, or its name."""
+    entries = manifest.get("scenarios") or (
+        [manifest["scenario"]] if isinstance(manifest.get("scenario"), dict) else None
+    )
+    if not entries:
+        return None
+    return [str(entry.get("file") or entry.get("name")) for entry in entries]
 
 
 class OutputFolder:
@@ -206,6 +230,9 @@ class OutputFolder:
         The option that named the folder, for messages.
     overwrite : bool
         Replace another command's results instead of refusing.
+    scenarios : sequence of str, optional
+        The scenarios this command runs (as :func:`scenarios_of` reads them
+        back): the same command's results of other scenarios are refused too.
 
     Raises
     ------
@@ -221,6 +248,7 @@ class OutputFolder:
         *,
         option: str = "--out",
         overwrite: bool = False,
+        scenarios: Sequence[str] | None = None,
     ):
         path = Path(folder).expanduser()
         self.command = command
@@ -230,7 +258,7 @@ class OutputFolder:
         self._lock = None
         try:
             self._lock = lock(self.path, "staffroom command", option)
-            other = others_results(self.path, command)
+            other = others_results(self.path, command, scenarios)
             if other is not None and not overwrite:
                 raise InputError(
                     f"{option} {str(path)!r} holds {other[0]}; choose another "
@@ -350,44 +378,3 @@ def write_bytes(path: Path, data: bytes) -> Path:
 def write_text(path: Path, text: str) -> Path:
     """Write UTF-8 text atomically."""
     return write_with(path, lambda p: p.write_text(text, encoding="utf-8"))
-
-
-def version(commit: bool = False) -> str:
-    """The installed staffroom version; with ``commit``, the git commit too (:func:`commit_of`).
-
-    ``source tree`` when run from a checkout that is not installed. Every
-    manifest, report and table that records a version asks here.
-    """
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as package_version
-
-    try:
-        release = package_version("staffroom")
-    except PackageNotFoundError:  # pragma: no cover - a bare checkout
-        release = "source tree"
-    found = commit_of(Path(__file__).resolve().parents[2]) if commit else None
-    return f"{release}, commit {found}" if found else release
-
-
-def commit_of(root: Path) -> str | None:
-    """The git commit of the checkout at ``root`` (``42b25cc``), None outside one.
-
-    ``42b25cc (with uncommitted changes)`` when ``git status --porcelain``
-    lists any change, an untracked file included (ignored files are not):
-    the commit alone then does not say what code ran. When git cannot say
-    whether the tree is clean, the commit is not cited as if it were.
-    """
-
-    def git(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
-
-    try:
-        head, status = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain")
-    except (OSError, subprocess.SubprocessError):
-        return None
-    found = head.stdout.strip()
-    if head.returncode or not found:
-        return None
-    if status.returncode:
-        return f"{found} (uncommitted changes unknown)"
-    return f"{found} (with uncommitted changes)" if status.stdout.strip() else found

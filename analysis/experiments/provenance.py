@@ -1,4 +1,4 @@
-"""What a run's numbers depend on besides its inputs: the model's code and numpy.
+"""What made a run's numbers: staffroom's version and commit, the model's code and numpy.
 
 Results are reproducible to the bit for the same scenario, seed and code.
 :func:`model_code` names that code by content, so a sweep folder can refuse
@@ -11,12 +11,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import platform
+import subprocess
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from importlib.util import find_spec
 from pathlib import Path
-
-from analysis.experiments.files import version
 
 
 @functools.cache
@@ -59,3 +58,44 @@ def _installed(distribution: str) -> str:
         return package_version(distribution)
     except PackageNotFoundError:  # pragma: no cover - a bare checkout
         return "unknown"
+
+
+def version(commit: bool = False) -> str:
+    """The installed staffroom version; with ``commit``, the git commit too (:func:`commit_of`).
+
+    ``source tree`` when run from a checkout that is not installed. Every
+    manifest, report and table that records a version asks here.
+    """
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as package_version
+
+    try:
+        release = package_version("staffroom")
+    except PackageNotFoundError:  # pragma: no cover - a bare checkout
+        release = "source tree"
+    found = commit_of(Path(__file__).resolve().parents[2]) if commit else None
+    return f"{release}, commit {found}" if found else release
+
+
+def commit_of(root: Path) -> str | None:
+    """The git commit of the checkout at ``root`` (``42b25cc``), None outside one.
+
+    ``42b25cc (with uncommitted changes)`` when ``git status --porcelain``
+    lists any change, an untracked file included (ignored files are not):
+    the commit alone then does not say what code ran. When git cannot say
+    whether the tree is clean, the commit is not cited as if it were.
+    """
+
+    def git(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
+
+    try:
+        head, status = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain")
+    except (OSError, subprocess.SubprocessError):
+        return None
+    found = head.stdout.strip()
+    if head.returncode or not found:
+        return None
+    if status.returncode:
+        return f"{found} (uncommitted changes unknown)"
+    return f"{found} (with uncommitted changes)" if status.stdout.strip() else found

@@ -7,7 +7,7 @@ outside or inconclusive: :mod:`analysis.statistics.calibration_bootstrap`).
 
 from __future__ import annotations
 
-from analysis.experiments.files import version
+from analysis.experiments.provenance import version
 from analysis.reports.blocks import Heading, Paragraph, TableBlock
 from analysis.reports.blocks import to_markdown as render
 from analysis.statistics.calibration_bootstrap import (

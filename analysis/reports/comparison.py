@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
-from analysis.experiments.files import version
+from analysis.experiments.provenance import version
 from analysis.experiments.replicates import Results
 from analysis.reports import plots
 from analysis.reports.blocks import (

@@ -11,9 +11,8 @@ from functools import partial
 
 import pandas as pd
 
-from analysis.experiments.files import version
 from analysis.experiments.metadata import parquet_bytes
-from analysis.experiments.provenance import environment
+from analysis.experiments.provenance import environment, version
 from analysis.experiments.replicates import Results
 from analysis.experiments.workers import usable_cores
 from analysis.reports import plots

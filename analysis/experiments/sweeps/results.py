@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from analysis.experiments.files import version, write_with
+from analysis.experiments.files import write_with
 from analysis.experiments.metadata import with_metadata
+from analysis.experiments.provenance import version
 from analysis.experiments.sweeps.design import UNIT_PREFIX, Design, Factor, make_design
 from analysis.experiments.sweeps.tables import arrow_table
 from simulation import InputError
