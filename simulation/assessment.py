@@ -9,8 +9,9 @@ achievement gap their team sees (data review); then practice trials (§7.8)
 and learning from colleagues (§7.9). What it does to self-efficacy,
 collective efficacy, responsibility and expectation bias is added to the
 week's pushes (:class:`simulation.beliefs.WeekChanges`); everything else is
-written into :class:`simulation.schools.Schools`'s arrays in place, for all
-schools at once.
+written into the schools' arrays
+(:class:`simulation.school_arrays.SchoolArrays`) in place, for all schools
+at once.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from .processes.common import at
 
 if TYPE_CHECKING:
     from .beliefs import WeekChanges
-    from .schools import Schools
+    from .school_arrays import SchoolArrays
 
 
-def assess(school: Schools, week: WeekChanges, week_of_year: int) -> None:
+def assess(school: SchoolArrays, week: WeekChanges, week_of_year: int) -> None:
     """A common formative assessment in every school: mastery, attribution and what follows.
 
     Adds its pushes on beliefs to ``week``; writes teachers' aspirations,
@@ -169,7 +170,7 @@ def assess(school: Schools, week: WeekChanges, week_of_year: int) -> None:
     school._update_stress_target()
 
 
-def _assessment_row(school: Schools, week_of_year: int) -> int:
+def _assessment_row(school: SchoolArrays, week_of_year: int) -> int:
     """Which of the year's assessments ``week_of_year`` is: its row of the year's draws."""
     return school._assessment_weeks().index(week_of_year)
 

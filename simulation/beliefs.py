@@ -5,8 +5,8 @@ persuasion, affect) add their pushes to one :class:`WeekChanges`, worked
 out from the beliefs at the start of the week; :func:`update_beliefs` then
 applies them all together, scaled by malleability and under the soft bound
 (stage 7), and records each source's share of the change in self-efficacy.
-The functions work on :class:`simulation.schools.Schools`'s arrays, all
-schools at once.
+The functions work on the schools' arrays
+(:class:`simulation.school_arrays.SchoolArrays`), all schools at once.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .processes.common import malleability, noviceness, soft_update
 from .state import TeacherState
 
 if TYPE_CHECKING:
-    from .schools import Schools
+    from .school_arrays import SchoolArrays
 
 #: The four sources of self-efficacy whose pushes are kept apart and recorded.
 SOURCES = ("mastery", "vicarious", "persuasion", "affect")
@@ -63,7 +63,7 @@ class WeekChanges:
         )
 
 
-def persuade(school: Schools, week: WeekChanges) -> None:
+def persuade(school: SchoolArrays, week: WeekChanges) -> None:
     """Colleagues' talk and the leader's in-depth contacts (persuasion)."""
     p, t = school.params, school.teachers
     if school._on("leader"):
@@ -96,7 +96,7 @@ def persuade(school: Schools, week: WeekChanges) -> None:
     week.collective += on_collective
 
 
-def feel(school: Schools, week: WeekChanges) -> None:
+def feel(school: SchoolArrays, week: WeekChanges) -> None:
     """Stress and its push on school-efficacy, team mood, and expectations."""
     p, t = school.params, school.teachers
     if school._on("affect"):
@@ -107,7 +107,7 @@ def feel(school: Schools, week: WeekChanges) -> None:
         week.bias += expectations.collective_pull(t.collective_efficacy, p)
 
 
-def update_beliefs(school: Schools, week: WeekChanges) -> None:
+def update_beliefs(school: SchoolArrays, week: WeekChanges) -> None:
     """Every belief moves by the week's pushes, with malleability and the soft bound."""
     p, t, on = school.params, school.teachers, school._on
     raw = {name: week.career * week.sources[name] for name in SOURCES}

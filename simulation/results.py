@@ -1,10 +1,10 @@
 """What the schools' state shows now: outcomes, the annual test, class gains.
 
 Read-only: nothing here changes the state. Students are brought up to date
-only at assessments (``Schools.catch_up``), so what is read between them
+only at assessments (``SchoolArrays.catch_up``), so what is read between them
 adds the weeks taught since (:func:`current_achievement`). The measures
 themselves are :func:`simulation.metrics.outcomes`'s, one value per school
-of a :class:`simulation.schools.Schools`.
+(:class:`simulation.school_arrays.SchoolArrays`).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from . import metrics
 from .parameters import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
-    from .schools import Schools
+    from .school_arrays import SchoolArrays
 
 
-def outcomes(school: Schools, step: int) -> dict[str, np.ndarray]:
+def outcomes(school: SchoolArrays, step: int) -> dict[str, np.ndarray]:
     """Every school's outcomes (``simulation.OUTCOMES``) now: one value per school each."""
     count = school.count
     return metrics.outcomes(
@@ -39,7 +39,7 @@ def outcomes(school: Schools, step: int) -> dict[str, np.ndarray]:
     )
 
 
-def school_outcomes(school: Schools, step: int) -> list[dict[str, float]]:
+def school_outcomes(school: SchoolArrays, step: int) -> list[dict[str, float]]:
     """:func:`outcomes` as one dict of floats per school."""
     columns = outcomes(school, step)
     return [
@@ -47,7 +47,7 @@ def school_outcomes(school: Schools, step: int) -> list[dict[str, float]]:
     ]
 
 
-def annual_results(school: Schools, year: int, step: int) -> list[dict[str, float]]:
+def annual_results(school: SchoolArrays, year: int, step: int) -> list[dict[str, float]]:
     """Every school's annual test now (a year's last week): gain and equity measures."""
     keep = (
         "annual_gain",
@@ -64,7 +64,7 @@ def annual_results(school: Schools, year: int, step: int) -> list[dict[str, floa
     ]
 
 
-def current_achievement(school: Schools) -> np.ndarray:
+def current_achievement(school: SchoolArrays) -> np.ndarray:
     """Students' achievement now, with the weeks not yet caught up (state untouched)."""
     weeks = school.weeks_since_taught
     if weeks == 0:
@@ -77,7 +77,7 @@ def current_achievement(school: Schools) -> np.ndarray:
     )
 
 
-def class_gains(school: Schools) -> np.ndarray:
+def class_gains(school: SchoolArrays) -> np.ndarray:
     """Each teacher's mean annualised gain since the last assessment (noise not yet seen)."""
     classes = school.situation.classes
     total, _ = classes.gain_sums(school.table_sum, school.weeks_since_taught)

@@ -5,8 +5,8 @@ At the close of a year's last week every school's departures are drawn
 summer replaces leavers with hires in their roles, rolls the students over
 and deals new classes (stage 1; §7.11). Each school's draws are made school
 by school from its own generator, in the order a school alone would make
-them; what draws nothing is worked out for all schools of a
-:class:`simulation.schools.Schools` at once.
+them; what draws nothing is worked out for all schools at once
+(:class:`simulation.school_arrays.SchoolArrays`).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from .processes import practice, teaching, turnover
 from .processes.common import at
 
 if TYPE_CHECKING:
-    from .schools import Schools
+    from .school_arrays import SchoolArrays
 
 
-def decide_departures(school: Schools) -> None:
+def decide_departures(school: SchoolArrays) -> None:
     """Year end: who moves and who leaves, drawn school by school."""
     t, p = school.teachers, school.params
     n = t.n
@@ -49,7 +49,7 @@ def decide_departures(school: Schools) -> None:
     school.leave_rate[:] = np.count_nonzero(d == turnover.LEAVE, axis=1) / size
 
 
-def summer(school: Schools) -> list[np.ndarray]:
+def summer(school: SchoolArrays) -> list[np.ndarray]:
     """Hires replace leavers in their roles; students roll over; new classes.
 
     Each school's draws (its hires, its first-years, their houses) are
@@ -90,7 +90,7 @@ def summer(school: Schools) -> list[np.ndarray]:
 
 
 def _team_norms(
-    school: Schools, values: np.ndarray, staying: np.ndarray, alone: np.ndarray
+    school: SchoolArrays, values: np.ndarray, staying: np.ndarray, alone: np.ndarray
 ) -> np.ndarray:
     """Each teacher's team norm of ``values`` among those staying (:func:`local_norm`).
 
@@ -107,7 +107,7 @@ def _team_norms(
 
 
 def _summer_school(
-    school: Schools, r: int, leaving_all: np.ndarray, graduating_all: np.ndarray
+    school: SchoolArrays, r: int, leaving_all: np.ndarray, graduating_all: np.ndarray
 ) -> np.ndarray:
     """One school's summer draws, in its own stream: hires, first-years, their houses.
 
