@@ -108,6 +108,9 @@ def test_the_commit_cited_says_when_the_tree_has_uncommitted_changes(tmp_path):
     git("checkout", "model.py")
     (tmp_path / "new_module.py").write_text("B = 1\n")
     assert commit_of(tmp_path) == f"{head} (with uncommitted changes)", "untracked code counts"
+    inside = tmp_path / ".venv" / "lib" / "site-packages"  # installed in a project's venv
+    inside.mkdir(parents=True)
+    assert commit_of(inside) is None, "the project's commit is not staffroom's"
 
 
 def test_report_figures_exist_where_the_markdown_links_them(quick_run):

@@ -78,23 +78,28 @@ def version(commit: bool = False) -> str:
 
 
 def commit_of(root: Path) -> str | None:
-    """The git commit of the checkout at ``root`` (``42b25cc``), None outside one.
+    """The git commit of the checkout whose top is ``root`` (``42b25cc``), None otherwise.
 
     ``42b25cc (with uncommitted changes)`` when ``git status --porcelain``
     lists any change, an untracked file included (ignored files are not):
     the commit alone then does not say what code ran. When git cannot say
-    whether the tree is clean, the commit is not cited as if it were.
+    whether the tree is clean, the commit is not cited as if it were. A
+    ``root`` inside another repository (an installed staffroom in a
+    project's ``.venv``) is not a checkout of staffroom: no commit.
     """
 
     def git(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, timeout=10)
 
     try:
+        top = git("rev-parse", "--show-toplevel")
         head, status = git("rev-parse", "--short", "HEAD"), git("status", "--porcelain")
     except (OSError, subprocess.SubprocessError):
         return None
     found = head.stdout.strip()
-    if head.returncode or not found:
+    if head.returncode or not found or top.returncode:
+        return None
+    if Path(top.stdout.strip()).resolve() != Path(root).resolve():
         return None
     if status.returncode:
         return f"{found} (uncommitted changes unknown)"
