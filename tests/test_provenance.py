@@ -82,3 +82,20 @@ def test_the_citation_names_the_version_the_package_has():
     citation = (root / "CITATION.cff").read_text().splitlines()
     assert f"version: {project['version']}" in citation
     assert f"license: {project['license']['text']}" in citation
+
+
+def test_dask_workers_with_other_model_code_are_refused():
+    from analysis.experiments.clusters import check_worker_code
+
+    here = model_code()
+    check_worker_code({"tcp://a:1": dict(here), "tcp://b:2": dict(here)}, "tcp://s:8786")
+    check_worker_code({}, "tcp://s:8786")  # no worker yet: nothing to compare
+    other = {"code": "0123456789abcdef", "numpy": here["numpy"]}
+    with pytest.raises(InputError) as error:
+        check_worker_code({"tcp://a:1": dict(here), "tcp://b:2": other}, "tcp://s:8786")
+    message = str(error.value)
+    assert "tcp://b:2" in message and "0123456789abcdef" in message and here["code"] in message
+    assert "nothing was written" in message
+    missing = ModuleNotFoundError("No module named 'simulation'")
+    with pytest.raises(InputError, match="no staffroom it can import"):
+        check_worker_code({"tcp://a:1": missing}, "tcp://s:8786")

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Mapping
 from concurrent.futures import Future
+from typing import Any
 
 from analysis.experiments.engines import (
     RESUME,
@@ -20,6 +22,7 @@ from analysis.experiments.engines import (
     Task,
     perform,
 )
+from analysis.experiments.provenance import model_code
 from analysis.experiments.workers import usable_cores
 from simulation import InputError
 
@@ -57,6 +60,32 @@ def check_scheduler_address(address: str) -> None:
         raise InputError(f"--scheduler {address!r} names no host; {allowed}", key="--scheduler")
 
 
+def check_worker_code(found: Mapping[str, Any], address: str) -> None:
+    """Refuse a cluster whose workers run other model code than this process.
+
+    ``found`` is each worker's :func:`~analysis.experiments.provenance.model_code`
+    (by worker address), or the error it raised. A sweep's identity names this
+    process's model code (:meth:`analysis.experiments.sweeps.Sweep.identity`),
+    so runs made by other code would be filed under it. Workers that join
+    later are not checked.
+    """
+    here = model_code()
+    for worker, code in sorted(found.items()):
+        if code == here:
+            continue
+        what = (
+            f"model code {code['code']} with numpy {code['numpy']}"
+            if isinstance(code, Mapping)
+            else f"no staffroom it can import ({code})"
+        )
+        raise InputError(
+            f"the Dask worker {worker} at {address} has {what}, and this machine model code "
+            f"{here['code']} with numpy {here['numpy']}: its runs would not be this model's; "
+            "install the same staffroom and numpy on every worker; nothing was written",
+            key="--scheduler",
+        )
+
+
 class DaskCluster:
     """An existing Dask cluster, reached at its scheduler's address."""
 
@@ -84,6 +113,11 @@ class DaskCluster:
                 "them; nothing was written",
                 key="--scheduler",
             ) from None
+        try:
+            check_worker_code(self._client.run(model_code, on_error="return"), address)
+        except BaseException:
+            self._client.close(timeout=5)
+            raise
         threads = sum(self._client.nthreads().values())
         self.workers = max(threads, 1)
         self.slots = max(4, 4 * threads)
