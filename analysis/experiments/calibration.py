@@ -77,7 +77,7 @@ def arms(reps: int) -> list[Arm]:
 
     arms = [
         Arm("default", 3, {}, reps, with_teachers, record_teachers=1),
-        Arm("default_long", 20, {}, max(4, reps // 2)),
+        Arm("default_long", 20, {}, reps),
         Arm("none", 5, {}, 3 * reps),
         Arm("coaching2", 5, {"support_model": "coaching", "coaches": 2}, 3 * reps),
         Arm("coaching_full", 3, {"support_model": "coaching", "coaches": 5}, reps, teacher_effects),
@@ -114,7 +114,7 @@ def arms(reps: int) -> list[Arm]:
                 f"scenario:{name}",
                 max(6, scenario.years),
                 dict(scenario.parameters),
-                max(3, reps // 2),
+                reps,
                 interventions=tuple(scenario.interventions),
             )
         )
