@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.statistics.calibration_bootstrap import Measure, interval, mean_of, total, verdict
 from analysis.statistics.intervals import Interval
+from analysis.statistics.validation.stats import slope_on
 from simulation import WEEKS_PER_YEAR
 from simulation.processes import teaching
 
@@ -133,9 +134,7 @@ def last(vector: np.ndarray) -> np.ndarray:
 
 def slope(yearly: np.ndarray) -> np.ndarray:
     """Least-squares slope on year of each row of a years-1-on vector statistic."""
-    years = np.arange(1, yearly.shape[-1] + 1, dtype=float)
-    centred = years - years.mean()
-    return (yearly - yearly.mean(axis=-1, keepdims=True)) @ centred / (centred @ centred)
+    return slope_on(yearly, np.arange(1, yearly.shape[-1] + 1, dtype=float))
 
 
 def replicate_sums(frame: pd.DataFrame, values: pd.Series | str, replicates: int) -> np.ndarray:

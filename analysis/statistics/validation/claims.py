@@ -17,7 +17,7 @@ from analysis.statistics.intervals import (
     mean_interval,
     paired_difference,
 )
-from analysis.statistics.validation.stats import Claim, combine
+from analysis.statistics.validation.stats import Claim, combine, slope_on
 from simulation.outcomes import REGISTRY
 
 # Smallest effects of interest: an interval wholly inside ± this around the
@@ -175,9 +175,7 @@ def difference_claims(
 def slope_over_years(differences: pd.DataFrame) -> np.ndarray:
     """Per-replicate OLS slope of a yearly difference on year (years >= 1)."""
     d = differences.loc[:, differences.columns >= 1]
-    years = d.columns.to_numpy(dtype=float)
-    centred = years - years.mean()
-    return (d.to_numpy() - d.to_numpy().mean(axis=1, keepdims=True)) @ centred / (centred @ centred)
+    return slope_on(d.to_numpy(), d.columns.to_numpy(dtype=float))
 
 
 def yearly_means(table: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:

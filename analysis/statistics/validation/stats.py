@@ -24,6 +24,12 @@ from analysis.statistics.intervals import LEVEL, Interval
 HOLDS, FAILS, INCONCLUSIVE = "holds", "fails", "inconclusive"
 
 
+def slope_on(values: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Least-squares slope on ``x`` of ``values`` along their last axis (every row at once)."""
+    centred = x - x.mean()
+    return (values - values.mean(axis=-1, keepdims=True)) @ centred / (centred @ centred)
+
+
 def correlation_ci(x: Sequence[float], y: Sequence[float], level: float = LEVEL) -> Interval:
     """Pearson correlation with Fisher's z interval."""
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
