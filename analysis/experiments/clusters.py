@@ -22,7 +22,7 @@ from analysis.experiments.engines import (
     Task,
     perform,
 )
-from analysis.experiments.provenance import model_code
+from analysis.experiments.provenance import described, model_code
 from analysis.experiments.workers import usable_cores
 from simulation import InputError
 
@@ -73,14 +73,11 @@ def check_worker_code(found: Mapping[str, Any], address: str) -> None:
     for worker, code in sorted(found.items()):
         if code == here:
             continue
-        what = (
-            f"model code {code['code']} with numpy {code['numpy']}"
-            if isinstance(code, Mapping)
-            else f"no staffroom it can import ({code})"
-        )
+        imported = isinstance(code, Mapping)
+        what = described(code) if imported else f"no staffroom it can import ({code})"
         raise InputError(
-            f"the Dask worker {worker} at {address} has {what}, and this machine model code "
-            f"{here['code']} with numpy {here['numpy']}: its runs would not be this model's; "
+            f"the Dask worker {worker} at {address} has {what}, and this machine "
+            f"{described(here)}: its runs would not be this model's; "
             "install the same staffroom and numpy on every worker; nothing was written",
             key="--scheduler",
         )

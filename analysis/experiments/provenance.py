@@ -33,6 +33,13 @@ def model_code() -> dict[str, str]:
     return {"code": code_digest(root), "numpy": _installed("numpy")}
 
 
+def described(model: dict[str, str] | None) -> str:
+    """A :func:`model_code` in words, for messages (None: code not recorded)."""
+    if not model:
+        return "a staffroom that did not record its model code"
+    return f"model code {model['code']} with numpy {model['numpy']}"
+
+
 def code_digest(root: Path) -> str:
     """16 hex digits of a SHA-256 over the Python files under ``root`` (paths and contents)."""
     digest = hashlib.sha256()

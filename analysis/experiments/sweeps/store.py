@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from analysis.experiments.files import lock, remove, sweep_files, write_text, write_with
+from analysis.experiments.provenance import described
 from analysis.experiments.sweeps.design import Design
 from analysis.experiments.sweeps.merge import compact
 from analysis.experiments.sweeps.results import (
@@ -62,13 +63,6 @@ def _write_table(table, path: Path) -> None:
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """Top-level keys whose values differ between two identities."""
     return [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
-
-
-def _code(model: dict[str, str] | None) -> str:
-    """Which model code made a sweep's runs, in words."""
-    if not model:
-        return "a staffroom that did not record its model code"
-    return f"model code {model['code']} with numpy {model['numpy']}"
 
 
 class ResultStore:
@@ -178,8 +172,8 @@ class ResultStore:
         changed = differences(old.get("identity", {}), new["identity"])
         if changed == ["model"]:
             raise InputError(
-                f"{where} holds runs made by {_code(old['identity'].get('model'))}, and this "
-                f"is {_code(new['identity']['model'])}: resuming would mix two models' runs; "
+                f"{where} holds runs made by {described(old['identity'].get('model'))}, and this "
+                f"is {described(new['identity']['model'])}: resuming would mix two models' runs; "
                 "use another --out, or --overwrite to discard those results",
                 key="output",
             )
