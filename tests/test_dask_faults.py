@@ -51,6 +51,14 @@ def kill_when_started(out: Path, victims) -> threading.Thread:
     return thread
 
 
+def sweep(capsys, monkeypatch, tmp_path: Path, *options: str):
+    """``staffroom sweep`` of :data:`SWEEP` into ``tmp_path/out`` with ``options``."""
+    sweep_file = tmp_path / "cluster.toml"
+    sweep_file.write_text(dumps(SWEEP))
+    out = ["--out", str(tmp_path / "out"), "-q"]
+    return staffroom(capsys, monkeypatch, "sweep", str(sweep_file), *out, *options)
+
+
 def one_line(err: str) -> str:
     lines = [line for line in err.splitlines() if line.strip()]
     assert "Traceback" not in err, err
@@ -62,22 +70,10 @@ def one_line(err: str) -> str:
 def test_a_lost_scheduler_is_one_line_and_the_sweep_resumes(
     local_dask, tmp_path, capsys, monkeypatch
 ):
-    sweep_file = tmp_path / "cluster.toml"
-    sweep_file.write_text(dumps(SWEEP))
     out = tmp_path / "out"
     killer = kill_when_started(out, [local_dask.scheduler])
-    done = staffroom(
-        capsys,
-        monkeypatch,
-        "sweep",
-        str(sweep_file),
-        "--out",
-        str(out),
-        "--scheduler",
-        local_dask.address,
-        "--runs-per-task",
-        "1",
-        "-q",
+    done = sweep(
+        capsys, monkeypatch, tmp_path, "--scheduler", local_dask.address, "--runs-per-task", "1"
     )
     killer.join()
     assert done.code == 1
@@ -87,9 +83,7 @@ def test_a_lost_scheduler_is_one_line_and_the_sweep_resumes(
     saved = len(read_runs(out))
     assert 0 < saved < 120
 
-    resumed = staffroom(
-        capsys, monkeypatch, "sweep", str(sweep_file), "--out", str(out), "-w", "2", "-q"
-    )
+    resumed = sweep(capsys, monkeypatch, tmp_path, "-w", "2")
     assert resumed.code == 0, resumed.err
     assert f"resuming: {saved} of 120 runs already in" in resumed.err
     execute(Sweep.from_dict(SWEEP), tmp_path / "whole", workers=2)
@@ -103,22 +97,10 @@ def test_a_cluster_without_workers_gives_up_after_a_time_out(
     from analysis.experiments import clusters as engine
 
     monkeypatch.setattr(engine, "WORKER_TIMEOUT", 3.0)
-    sweep_file = tmp_path / "cluster.toml"
-    sweep_file.write_text(dumps(SWEEP))
     out = tmp_path / "out"
     killer = kill_when_started(out, local_dask.workers)
-    done = staffroom(
-        capsys,
-        monkeypatch,
-        "sweep",
-        str(sweep_file),
-        "--out",
-        str(out),
-        "--scheduler",
-        local_dask.address,
-        "--runs-per-task",
-        "1",
-        "-q",
+    done = sweep(
+        capsys, monkeypatch, tmp_path, "--scheduler", local_dask.address, "--runs-per-task", "1"
     )
     killer.join()
     assert done.code == 1
@@ -162,20 +144,8 @@ def test_an_unreachable_scheduler_exits_2_and_writes_nothing(tmp_path, capsys, m
     from analysis.experiments import clusters as engine
 
     monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "1s")
-    sweep_file = tmp_path / "cluster.toml"
-    sweep_file.write_text(dumps(SWEEP))
     address = f"tcp://127.0.0.1:{free_port()}"
-    done = staffroom(
-        capsys,
-        monkeypatch,
-        "sweep",
-        str(sweep_file),
-        "--out",
-        str(tmp_path / "out"),
-        "--scheduler",
-        address,
-        "-q",
-    )
+    done = sweep(capsys, monkeypatch, tmp_path, "--scheduler", address)
     assert done.code == 2
     line = one_line(done.err)
     assert line.startswith(f"error: cannot reach the Dask scheduler at {address} (")
