@@ -7,6 +7,7 @@ group), so the tests send SIGINT to the whole group, as a terminal would.
 from __future__ import annotations
 
 import os
+import platform
 import re
 import signal
 import subprocess
@@ -171,3 +172,33 @@ def test_sigterm_during_a_run_writes_nothing_and_says_so(tmp_path):
     assert "terminated: nothing was written" in done.stderr
     assert "Traceback" not in done.stderr
     assert not any(out.rglob("*.*")), "no output files after SIGTERM"
+
+
+def _large_result(size: int) -> bytes:
+    return bytes(size)
+
+
+def _writing(pid: int) -> bool:
+    """Whether process ``pid`` is inside a write(2) call (Linux x86-64 or arm64)."""
+    write = {"x86_64": "1", "aarch64": "64"}[platform.machine()]
+    return Path(f"/proc/{pid}/syscall").read_text().split()[0] == write
+
+
+def test_cancelling_a_pool_while_a_worker_sends_its_result_lets_the_program_exit():
+    # A worker stopped half-way through sending a result leaves half a message in the
+    # result pipe; the pool's manager thread, waiting for the rest, held up the exit.
+    pool = LocalPool(1)
+    manager_started = pool._pool.submit(int)
+    manager_started.result()
+    worker = next(iter(pool._pool._processes.values()))
+    sending = pool._pool.submit(_large_result, 1 << 30)
+    while not _writing(worker.pid) and not sending.done():
+        time.sleep(0.001)
+    assert not sending.done(), "the result was sent before the pool could be cancelled"
+    manager, results = pool._pool._executor_manager_thread, pool._pool._result_queue
+    pool.close(cancel=True)
+    manager.join(timeout=60)
+    stuck = manager.is_alive()
+    if stuck:  # free it, or this failure would also hold up pytest's own exit
+        results._writer.close()
+    assert not stuck, "the pool's manager thread still waits for the rest of the result"

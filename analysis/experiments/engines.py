@@ -147,13 +147,20 @@ class LocalPool:
         if terminate is not None:
             terminate()  # cancels what is queued, then stops the workers
             return
-        # shutdown() forgets the worker processes, so take them first
+        # shutdown() forgets the worker processes and the result pipe, so take them first
         processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        results = getattr(self._pool, "_result_queue", None)
         self._pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
         for process in processes:
             process.join()
+        if results is not None:
+            # A worker stopped while sending its result leaves half a message in the pipe,
+            # and the pool's manager thread waits for the rest, which would hold up the
+            # interpreter's exit for ever. With the workers gone, this process holds the
+            # pipe's last writing end: closing it ends the wait (the pool sees it broken).
+            results._writer.close()
 
 
 def execute(
