@@ -106,7 +106,7 @@ def _check(name: str, actual: str, explain) -> None:
         return
     assert path.exists(), f"{path} is missing: run with STAFFROOM_UPDATE_GOLDEN=1 to make it"
     expected = path.read_text(encoding="utf-8")
-    if actual != expected and not (not SAME_NUMPY and _close(name, expected, actual)):
+    if actual != expected and (SAME_NUMPY or not _close(name, expected, actual)):
         pytest.fail(
             f"{name} differs from the golden output:\n{explain(expected, actual)}", pytrace=False
         )
