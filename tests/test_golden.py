@@ -12,10 +12,13 @@ that does mean to change them regenerates them on purpose::
 and the diff of ``tests/golden/`` shows what moved. A failure names the file
 and shows the first cells or lines that differ.
 
-Bit for bit holds for the numpy the files were made with (``numpy_version``):
-another numpy release may sum in another order and move the last bits. Under
-another numpy, tables and JSON are compared to 1e-9 relative, which a change
-of the model's behaviour exceeds by orders of magnitude; Markdown stays exact.
+Bit for bit holds where numpy computes as it did when the files were made
+(``arithmetic``: numpy's version and the digest of
+``analysis.experiments.provenance.arithmetic``): another numpy release, or
+the same one on a processor with other SIMD instructions or another OpenBLAS
+kernel, may sum in another order and move the last bits. Elsewhere, tables
+and JSON are compared to 1e-9 relative, which a change of the model's
+behaviour exceeds by orders of magnitude; Markdown stays exact.
 """
 
 from __future__ import annotations
@@ -33,12 +36,15 @@ import pyarrow.parquet as pq
 import pytest
 from cli_support import staffroom
 
+from analysis.experiments.provenance import model_code
+
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("STAFFROOM_UPDATE_GOLDEN") == "1"
 SHOWN = 12
 RELATIVE = 1e-9
-VERSION_FILE = GOLDEN / "numpy_version"
-SAME_NUMPY = not VERSION_FILE.exists() or VERSION_FILE.read_text().strip() == np.__version__
+ARITHMETIC_FILE = GOLDEN / "arithmetic"
+HERE = "numpy {numpy}, arithmetic {arithmetic}".format(**model_code())
+SAME_ARITHMETIC = not ARITHMETIC_FILE.exists() or ARITHMETIC_FILE.read_text().strip() == HERE
 
 
 def _differing_cells(expected: str, actual: str) -> str:
@@ -102,11 +108,11 @@ def _check(name: str, actual: str, explain) -> None:
     path = GOLDEN / name
     if UPDATE:
         path.write_text(actual, encoding="utf-8")
-        VERSION_FILE.write_text(np.__version__ + "\n", encoding="utf-8")
+        ARITHMETIC_FILE.write_text(HERE + "\n", encoding="utf-8")
         return
     assert path.exists(), f"{path} is missing: run with STAFFROOM_UPDATE_GOLDEN=1 to make it"
     expected = path.read_text(encoding="utf-8")
-    if actual != expected and (SAME_NUMPY or not _close(name, expected, actual)):
+    if actual != expected and (SAME_ARITHMETIC or not _close(name, expected, actual)):
         pytest.fail(
             f"{name} differs from the golden output:\n{explain(expected, actual)}", pytrace=False
         )

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import platform
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -39,7 +43,32 @@ def test_run_json_says_what_made_the_results():
     assert made["model_code"] == model_code()["code"]
     assert made["numpy"] == model_code()["numpy"] != "unknown"
     assert made["staffroom"].startswith(made["staffroom"].split(",")[0])
-    assert set(made) == {"staffroom", "model_code", "numpy", "mesa", "python"}
+    assert made["arithmetic"] == model_code()["arithmetic"]
+    assert set(made) == {"staffroom", "model_code", "numpy", "arithmetic", "mesa", "python"}
+
+
+def _arithmetic_in_a_new_process(**settings: str) -> str:
+    code = "from analysis.experiments.provenance import arithmetic; print(arithmetic())"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, **settings},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="x86 names of CPU features")
+def test_the_arithmetic_digest_tells_apart_two_ways_numpy_computes():
+    here = model_code()["arithmetic"]
+    assert len(here) == 8 and _arithmetic_in_a_new_process() == here  # the same machine agrees
+    # the oldest OpenBLAS kernel, or numpy without its SIMD code: some operation rounds otherwise
+    other = {
+        _arithmetic_in_a_new_process(OPENBLAS_CORETYPE="Prescott"),
+        _arithmetic_in_a_new_process(NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4"),
+    }
+    assert other - {here}
 
 
 def _rewrite_model(folder: Path, model: dict | None) -> None:
@@ -54,8 +83,9 @@ def _rewrite_model(folder: Path, model: dict | None) -> None:
 @pytest.mark.parametrize(
     ("recorded", "said"),
     [
-        ({"code": "0123456789abcdef", "numpy": "2.5.5"}, "model code 0123456789abcdef"),
+        ({"code": "0123456789abcdef", "numpy": "2.5.5"}, "would mix two models' runs"),
         (None, "did not record its model code"),
+        ({**model_code(), "arithmetic": "00000000"}, "computing as 00000000"),
     ],
 )
 def test_a_sweep_made_by_other_model_code_is_not_resumed(tiny_sweep, tmp_path, recorded, said):
@@ -67,8 +97,10 @@ def test_a_sweep_made_by_other_model_code_is_not_resumed(tiny_sweep, tmp_path, r
     with pytest.raises(InputError) as error:
         execute(grown, tmp_path / "out", workers=0)
     message = str(error.value)
-    assert said in message and "would mix two models' runs" in message
+    assert said in message and "would mix" in message
     assert model_code()["code"] in message and "--overwrite" in message
+    if recorded and recorded["code"] == model_code()["code"]:  # the same model, computed otherwise
+        assert "computed two ways" in message and "two models" not in message
     assert read_runs(tmp_path / "out").equals(before)
     again = execute(grown, tmp_path / "out", workers=0, overwrite=True)
     assert again.done == 8
@@ -96,6 +128,9 @@ def test_dask_workers_with_other_model_code_are_refused():
     message = str(error.value)
     assert "tcp://b:2" in message and "0123456789abcdef" in message and here["code"] in message
     assert "nothing was written" in message
+    elsewhere = {**here, "arithmetic": "00000000"}
+    with pytest.raises(InputError, match=r"computing as 00000000.*NPY_DISABLE_CPU_FEATURES"):
+        check_worker_code({"tcp://a:1": elsewhere}, "tcp://s:8786")
     missing = ModuleNotFoundError("No module named 'simulation'")
     with pytest.raises(InputError, match="no staffroom it can import"):
         check_worker_code({"tcp://a:1": missing}, "tcp://s:8786")

@@ -78,7 +78,9 @@ def check_worker_code(found: Mapping[str, Any], address: str) -> None:
         raise InputError(
             f"the Dask worker {worker} at {address} has {what}, and this machine "
             f"{described(here)}: its runs would not be this model's; "
-            "install the same staffroom and numpy on every worker; nothing was written",
+            "install the same staffroom and numpy on every worker, and where their processors "
+            "differ make numpy compute alike (NPY_DISABLE_CPU_FEATURES, OPENBLAS_CORETYPE; "
+            "README, Reproducibility); nothing was written",
             key="--scheduler",
         )
 

@@ -1,6 +1,7 @@
 """What made a run's numbers: staffroom's version and commit, the model's code and numpy.
 
-Results are reproducible to the bit for the same scenario, seed and code.
+Results are reproducible to the bit for the same scenario, seed and code,
+run by the same numpy computing the same way (:func:`arithmetic`).
 :func:`model_code` names that code by content, so a sweep folder can refuse
 to be resumed by other code (which would mix two models' runs in one
 table), and every ``run.json`` says what made it (:func:`environment`).
@@ -20,7 +21,7 @@ from pathlib import Path
 
 @functools.cache
 def model_code() -> dict[str, str]:
-    """The model's code by content (``code``), and the numpy version (``numpy``).
+    """The model's code by content (``code``), numpy's version (``numpy``) and :func:`arithmetic`.
 
     ``code`` is the first 16 hex digits of a SHA-256 over every Python file
     of the ``simulation`` package (paths and contents, in sorted order): any
@@ -30,14 +31,64 @@ def model_code() -> dict[str, str]:
     """
     spec = find_spec("simulation")
     root = Path(spec.origin).parent if spec and spec.origin else Path("simulation")
-    return {"code": code_digest(root), "numpy": _installed("numpy")}
+    return {"code": code_digest(root), "numpy": _installed("numpy"), "arithmetic": arithmetic()}
 
 
 def described(model: dict[str, str] | None) -> str:
     """A :func:`model_code` in words, for messages (None: code not recorded)."""
     if not model:
         return "a staffroom that did not record its model code"
-    return f"model code {model['code']} with numpy {model['numpy']}"
+    how = f" computing as {model['arithmetic']}" if model.get("arithmetic") else ""
+    return f"model code {model['code']} with numpy {model['numpy']}{how}"
+
+
+@functools.cache
+def arithmetic() -> str:
+    """8 hex digits naming how numpy computes here: the last bits of a fixed sample of its work.
+
+    The same numpy release can round differently on another processor: it
+    picks SIMD code for the instructions the CPU has (AVX2, AVX-512), and
+    OpenBLAS picks a kernel for the CPU, so a sum, a dot product or an
+    ``exp`` may differ in the last bit, and a run's last bits with them
+    (the golden outputs moved by one or two units in the last place between
+    two machines with numpy 2.5.5). This hashes the exact results of the
+    kinds of operation the model uses, on fixed data: machines that give the
+    same digest computed these the same way. It is evidence, not proof, that
+    they compute the model the same way; a different digest shows they do
+    not. ``NPY_DISABLE_CPU_FEATURES`` and ``OPENBLAS_CORETYPE`` set on every
+    machine make them compute alike.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(20261201)
+    x = rng.standard_normal(4099)
+    y = rng.uniform(0.01, 1.0, 4099)
+    grid = rng.standard_normal((67, 61))
+    groups = rng.integers(0, 50, x.size)
+    results = (
+        x.sum(),
+        grid.sum(axis=0),
+        grid.sum(axis=1),
+        grid.mean(axis=1),
+        x.std(),
+        np.cumsum(x),
+        x @ y,
+        grid @ grid.T[:, :5],
+        np.bincount(groups, weights=x),
+        np.exp(x),
+        np.expm1(x),
+        np.log(y),
+        np.log1p(y),
+        np.sqrt(y),
+        np.power(y, 1.7),
+        np.tanh(x),
+        np.sin(x),
+        np.arctan(x),
+    )
+    digest = hashlib.sha256()
+    for result in results:
+        digest.update(np.ascontiguousarray(result, dtype=np.float64).tobytes())
+    return digest.hexdigest()[:8]
 
 
 def code_digest(root: Path) -> str:
@@ -55,6 +106,7 @@ def environment() -> dict[str, str]:
         "staffroom": version(commit=True),
         "model_code": model_code()["code"],
         "numpy": model_code()["numpy"],
+        "arithmetic": model_code()["arithmetic"],
         "mesa": _installed("mesa"),
         "python": platform.python_version(),
     }

@@ -73,10 +73,14 @@ def interval_columns(e: Interval, name: str, bounds: str = "") -> dict[str, floa
     return {name: e.estimate, f"{bounds}low": e.low, f"{bounds}high": e.high}
 
 
-def _finite(values: Iterable[float]) -> np.ndarray:
-    array = np.asarray(
-        list(values) if not isinstance(values, np.ndarray | pd.Series) else values, dtype=float
+def _floats(values: Iterable[float]) -> np.ndarray:
+    return np.asarray(
+        values if isinstance(values, np.ndarray | pd.Series) else list(values), dtype=float
     )
+
+
+def _finite(values: Iterable[float]) -> np.ndarray:
+    array = _floats(values)
     return array[np.isfinite(array)]
 
 
@@ -131,8 +135,7 @@ def paired_difference(
 
     Pairs where either value is NaN are left out.
     """
-    a = np.asarray(list(plan), dtype=float)
-    b = np.asarray(list(baseline), dtype=float)
+    a, b = _floats(plan), _floats(baseline)
     if a.shape != b.shape:
         raise ValueError(f"paired values need equal lengths, got {a.size} and {b.size}")
     d = a - b
@@ -192,22 +195,25 @@ def differences(
         otherwise Welch.
     """
     paired = _paired_by_seed(plan, baseline)
+    compared = paired_difference if paired else welch_difference
     rows = []
     years = sorted(set(plan["year"]) & set(baseline["year"]))
+    outcomes = list(outcomes)
+    # each year's rows picked and put in replicate order once, not once per outcome
+    by_year = {
+        year: (_year_columns(plan, year, outcomes), _year_columns(baseline, year, outcomes))
+        for year in years
+    }
     for outcome in outcomes:
         for year in years:
-            a = plan[plan["year"] == year].sort_values("replicate")
-            b = baseline[baseline["year"] == year].sort_values("replicate")
-            if paired:
-                interval = paired_difference(a[outcome], b[outcome], level)
-            else:
-                interval = welch_difference(a[outcome], b[outcome], level)
+            a, b = (columns[outcome] for columns in by_year[year])
+            interval = compared(a, b, level)
             rows.append(
                 {
                     "outcome": outcome,
                     "year": int(year),
-                    "baseline_mean": _mean(b[outcome]),
-                    "plan_mean": _mean(a[outcome]),
+                    "baseline_mean": _mean(b),
+                    "plan_mean": _mean(a),
                     **interval_columns(interval, "difference"),
                     "n": interval.n,
                     "method": interval.method,
@@ -218,9 +224,15 @@ def differences(
     return pd.DataFrame(rows)
 
 
-def _mean(values: pd.Series) -> float:
+def _year_columns(summary: pd.DataFrame, year: int, outcomes: list[str]) -> dict[str, np.ndarray]:
+    """The ``outcomes`` at the end of ``year``, as float arrays in replicate order."""
+    rows = summary[summary["year"] == year].sort_values("replicate")
+    return {outcome: rows[outcome].to_numpy(dtype=float, na_value=np.nan) for outcome in outcomes}
+
+
+def _mean(values: np.ndarray) -> float:
     """Mean ignoring NaN; NaN (without a warning) when every value is NaN."""
-    return float(np.nanmean(values)) if values.notna().any() else math.nan
+    return float(np.nanmean(values)) if not np.isnan(values).all() else math.nan
 
 
 def cumulative(summary: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:

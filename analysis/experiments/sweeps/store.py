@@ -171,9 +171,16 @@ class ResultStore:
         where = self.path
         changed = differences(old.get("identity", {}), new["identity"])
         if changed == ["model"]:
+            made, making = old["identity"].get("model"), new["identity"]["model"]
+            same_model = made and all(made.get(k) == making[k] for k in ("code", "numpy"))
+            mixed = (
+                "runs computed two ways (their last bits differ)"
+                if same_model
+                else ("two models' runs")
+            )
             raise InputError(
-                f"{where} holds runs made by {described(old['identity'].get('model'))}, and this "
-                f"is {described(new['identity']['model'])}: resuming would mix two models' runs; "
+                f"{where} holds runs made by {described(made)}, and this is "
+                f"{described(making)}: resuming would mix {mixed}; "
                 "use another --out, or --overwrite to discard those results",
                 key="output",
             )
