@@ -28,6 +28,7 @@ import io
 import json
 import math
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +37,7 @@ import pyarrow.parquet as pq
 import pytest
 from cli_support import staffroom
 
-from analysis.experiments.provenance import model_code
+from analysis.experiments.provenance import model_code, version
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("STAFFROOM_UPDATE_GOLDEN") == "1"
@@ -124,7 +125,8 @@ def check_table(name: str, frame: pd.DataFrame) -> None:
 
 
 def check_text(name: str, text: str) -> None:
-    """``text`` equals ``golden/<name>``."""
+    """``text`` equals ``golden/<name>``, but for the git commit a report names."""
+    text = re.sub(r", commit [0-9a-f]+( \([^)]*\))?", "", text)
 
     def explain(expected: str, actual: str) -> str:
         diff = difflib.unified_diff(
@@ -212,7 +214,9 @@ def test_demo(capsys, monkeypatch, tmp_path):
         )
     )
     _folder_tables(out, "demo", ("differences", "sources", "summary"))
-    check_text("demo_report.md", (out / "report.md").read_text(encoding="utf-8"))
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert f"Simulated with staffroom {version(commit=True)}." in report  # the commit, if any
+    check_text("demo_report.md", report)
 
 
 def test_sweep_and_sensitivity(capsys, monkeypatch, tmp_path):

@@ -12,7 +12,7 @@ from functools import partial
 import pandas as pd
 
 from analysis.experiments.metadata import parquet_bytes
-from analysis.experiments.provenance import environment, version
+from analysis.experiments.provenance import environment
 from analysis.experiments.replicates import Results
 from analysis.experiments.workers import usable_cores
 from analysis.reports import plots
@@ -46,7 +46,7 @@ def about(command: str, scenarios: Sequence[Scenario]) -> dict:
         }
         for s in scenarios
     ]
-    made = {"command": command, "staffroom_version": version(), "environment": environment()}
+    made = {"command": command, "environment": environment()}
     if command == "run":
         return made | {"scenario": described[0]}
     return made | {"scenarios": described}
