@@ -106,8 +106,7 @@ def _method(comparisons: Sequence[Comparison]) -> list[Block]:
                 "come from the annual test; turnover is the share of teachers who leave at "
                 "that year's end.",
                 f"Simulated with staffroom {version(commit=True)}. The same scenarios, seed and "
-                "version give the same numbers (run.json beside this report says what else "
-                "made them).",
+                "version give the same numbers; run.json says what else made them.",
             )
         ),
     ]
