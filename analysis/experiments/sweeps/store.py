@@ -173,11 +173,12 @@ class ResultStore:
         if changed == ["model"]:
             made, making = old["identity"].get("model"), new["identity"]["model"]
             same_model = made and all(made.get(k) == making[k] for k in ("code", "numpy"))
-            mixed = (
-                "runs computed two ways (their last bits differ)"
-                if same_model
-                else ("two models' runs")
-            )
+            if not same_model:
+                mixed = "two models' runs"
+            elif "arithmetic" in made:
+                mixed = "runs computed two ways (their last bits differ)"
+            else:
+                mixed = "runs that may have been computed another way (not recorded then)"
             raise InputError(
                 f"{where} holds runs made by {described(made)}, and this is "
                 f"{described(making)}: resuming would mix {mixed}; "
