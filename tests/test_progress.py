@@ -74,3 +74,50 @@ def test_a_task_without_a_total_reports_what_is_done():
     printed = lines(out)
     assert printed[0].startswith("robustness: 12, ")
     assert printed[-1].startswith("robustness: 24/24 (100%)")
+
+
+def test_a_bar_on_a_terminal_ends_without_error_on_the_commands_console():
+    from analysis.cli.consoles import CommandConsole
+    from analysis.cli.progress import runs_display
+
+    out = io.StringIO()
+    console = CommandConsole(file=out, force_terminal=True, width=100)
+    with runs_display(console, quiet=False, rate=True) as progress:  # Rich ends it with line()
+        task = progress.add_task("sweep", total=4)
+        progress.update(task, completed=4)
+    shown = out.getvalue()
+    assert "4/4" in shown and shown.removesuffix("\x1b[?25h").endswith("\n")  # then the cursor
+    console.say("[not markup] as it is")
+    assert out.getvalue().splitlines()[-1].endswith("[not markup] as it is")
+
+
+def test_a_command_run_on_a_terminal_shows_its_bar_and_exits_0(tmp_path):
+    """What a user at a terminal sees: the bar, then the results (a pseudo-terminal)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    command = [sys.executable, "-m", "analysis.cli.app", "run", "departments"]
+    options = ["--replicates", "2", "--years", "1", "-w", "1", "--no-plots", "--out", "out"]
+    env = {**os.environ, "COLUMNS": "120", "TERM": "xterm"}
+    with subprocess.Popen(
+        command + options, stdin=follower, stdout=follower, stderr=follower, cwd=tmp_path, env=env
+    ) as process:
+        os.close(follower)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the command ended and closed the terminal
+                break
+            if not chunk:
+                break
+            shown += chunk
+        status = process.wait(timeout=300)
+    os.close(leader)
+    text = shown.decode("utf-8", "replace")
+    assert status == 0, text[-2000:]
+    assert "Traceback" not in text
+    assert "2/2" in text and (tmp_path / "out" / "summary.csv").exists()

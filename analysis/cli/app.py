@@ -188,7 +188,7 @@ def validate(
                 quiet=quiet,
             )
     except STOPS as stop:  # the report is written only at the end
-        errors.line(f"{interruption(stop)}: nothing was written")
+        errors.say(f"{interruption(stop)}: nothing was written")
         raise typer.Exit(exit_status(stop)) from None
 
 
@@ -200,16 +200,16 @@ def main() -> None:
             check_workers(sys.argv[1:])
             app()
     except InputError as error:
-        errors.line(f"error: {error}")
+        errors.say(f"error: {error}")
         sys.exit(2)
     except STOPS as stop:
-        errors.line(interruption(stop))
+        errors.say(interruption(stop))
         sys.exit(exit_status(stop))
     except OSError as error:
         if not is_no_space(error):
             raise
         where = f" ({error.filename})" if getattr(error, "filename", None) else ""
-        errors.line(
+        errors.say(
             f"error: no space left on the device{where}: free some space and run the "
             "same command again"
         )

@@ -127,7 +127,7 @@ def _run(
                 planned, workers=count, on_done=lambda done: progress.update(task, completed=done)
             )
     except STOPS as stop:
-        status.line(f"{interruption(stop)}: nothing was written")
+        status.say(f"{interruption(stop)}: nothing was written")
         raise typer.Exit(exit_status(stop)) from None
     if loader.is_alive():
         loader.join()
@@ -219,8 +219,8 @@ def run(
             about("run", [planned]) | {"replicate_seeds": replicate_seeds(results)},
         )
     console.print(run_table(results))
-    status.line(ran)
-    console.line(f"Wrote {folder.path}/ ({listed(written)})")
+    status.say(ran)
+    console.say(f"Wrote {folder.path}/ ({listed(written)})")
 
 
 # staffroom compare
@@ -371,5 +371,5 @@ def _report(
     report = folder.commit(files, about(folder.command, planned))["report.html"]
     for comparison in comparisons:
         console.print(terminal_table(comparison))
-    status.line(ran)
-    console.line(f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)")
+    status.say(ran)
+    console.say(f"Report: {report}\n(also report.md, plots/ and tables in {folder.path}/)")

@@ -32,8 +32,12 @@ class CommandConsole(Console):
     def size(self, new_size: tuple[int, int]) -> None:
         Console.size.fset(self, new_size)
 
-    def line(self, text: str) -> None:
-        """Print ``text`` as it is: no markup, no highlighting, long lines not broken."""
+    def say(self, text: str) -> None:
+        """Print ``text`` as it is: no markup, no highlighting, long lines not broken.
+
+        Not ``line``: Rich calls ``Console.line()`` itself (a progress bar
+        ends with it), so that name keeps Rich's meaning.
+        """
         self.print(text, markup=False, highlight=False, soft_wrap=True)
 
 

@@ -101,10 +101,10 @@ def check(
             scenario = load(reference)
             model = scenario.model(rng=0)
         except InputError as error:
-            errors.line(f"error: {error}")
+            errors.say(f"error: {error}")
             bad += 1
             continue
-        console.line(
+        console.say(
             f"ok: {reference}: {scenario.name!r}, {model.n_teachers} teachers, "
             f"{model.params.n_students} students, "
             f"{scenario.years} years, {len(scenario.interventions)} "

@@ -93,14 +93,14 @@ def from_survey(
         overwrite=overwrite,
     )
     school = written.school
-    console.line(
+    console.say(
         f"Read {survey}: {len(school.teachers)} teachers in "
         f"{len(school.departments)} departments ({', '.join(school.departments)})."
     )
     for note in school.notes:
-        console.line(f"  {note}")
+        console.say(f"  {note}")
     scenario = written.files[0]
-    console.line(
+    console.say(
         f"Wrote {' and '.join(str(f) for f in written.files)}: {written.teachers} "
         f"teachers, {written.students} students. Check it with `staffroom scenarios "
         f'show {scenario}`; plans `extends = "{scenario.name}"`.'
@@ -123,7 +123,7 @@ def example(
 
     copy_example(folder, overwrite)
     where = "this folder" if folder == Path(".") else f"{folder}/"
-    console.line(
+    console.say(
         f"Wrote {', '.join(EXAMPLE_FILES)} in {where}. Next:\n"
         "  staffroom school from-survey staff_survey.csv --network advice_pairs.csv "
         "--out our_school.toml"

@@ -150,7 +150,7 @@ def _execute(spec, folder: Path, quiet: bool, **options) -> None:
         saved.update(done=done, total=total)
         progress.reset(bar, total=total, completed=done)  # the rate counts new runs only
         if done:
-            errors.line(f"resuming: {done} of {total} runs already in {folder}")
+            errors.say(f"resuming: {done} of {total} runs already in {folder}")
 
     def advance(done: int, total: int) -> None:
         saved.update(done=done, total=total)
@@ -160,18 +160,18 @@ def _execute(spec, folder: Path, quiet: bool, **options) -> None:
         with progress:
             outcome = execute(spec, folder, on_start=start, on_progress=advance, **options)
     except STOPS as stop:
-        errors.line(
+        errors.say(
             f"{interruption(stop)}: {saved['done']} of {saved['total']} runs are "
             f"saved in {folder}; run the same command to resume"
         )
         raise typer.Exit(exit_status(stop)) from None
     except SweepError as error:
-        errors.line(f"error: {error}")
+        errors.say(f"error: {error}")
         raise typer.Exit(1) from None
     if outcome.note:
-        errors.line(outcome.note)
+        errors.say(outcome.note)
     rate = f", {outcome.new / outcome.seconds:.1f} runs/s" if outcome.new else ""
-    console.line(
+    console.say(
         f"{outcome.done} runs ({outcome.new} new) in {outcome.seconds:.1f} s with "
         f"{outcome.engine}{rate}"
     )
@@ -181,8 +181,8 @@ def _execute(spec, folder: Path, quiet: bool, **options) -> None:
     if options["csv"] and outcome.complete:
         also = " and trajectories.csv" if options["trajectories"] else ""
         kept.append(f"CSV: {outcome.path}/runs.csv{also}")
-    console.line("; ".join(kept))
-    console.line(f"next: staffroom sensitivity {outcome.path}")
+    console.say("; ".join(kept))
+    console.say(f"next: staffroom sensitivity {outcome.path}")
 
 
 def _print_plan(spec, folder: Path) -> None:
@@ -222,7 +222,7 @@ def _print_plan(spec, folder: Path) -> None:
     ]
     for line in lines:
         if line:
-            console.line(line)
+            console.say(line)
 
 
 def sensitivity(
@@ -267,11 +267,11 @@ def sensitivity(
 
     analysis = analyse(results, outcome, x=x, y=y, output=output)
     for note in analysis.notes:
-        errors.line(note)
+        errors.say(note)
     if csv:
         sys.stdout.write(csv_text(analysis))
         return
     for shown in terminal_tables(analysis):
         console.print(shown, markup=False, highlight=False)
     for file in analysis.files:
-        console.line(f"wrote {file}")
+        console.say(f"wrote {file}")
