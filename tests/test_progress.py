@@ -121,3 +121,22 @@ def test_a_command_run_on_a_terminal_shows_its_bar_and_exits_0(tmp_path):
     assert status == 0, text[-2000:]
     assert "Traceback" not in text
     assert "2/2" in text and (tmp_path / "out" / "summary.csv").exists()
+
+
+def test_a_sweeps_bar_with_its_rate_fits_one_line_of_an_80_column_terminal():
+    import re
+    import time
+
+    from analysis.cli.consoles import CommandConsole
+    from analysis.cli.progress import runs_display
+
+    out = io.StringIO()
+    console = CommandConsole(file=out, force_terminal=True, width=80)
+    with runs_display(console, quiet=False, rate=True) as progress:
+        task = progress.add_task("School size x structure", total=4608)
+        progress.update(task, completed=10)
+        time.sleep(0.5)
+        progress.update(task, completed=4608)  # hundreds or thousands of runs a second
+    last = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", out.getvalue().split("\x1b[2K")[-1])
+    assert re.search(r"4608/4608 runs [0-9.]+/s ", last), last
+    assert last.count("\n") == 1, last  # not broken over two lines
