@@ -79,8 +79,8 @@ def check_worker_code(found: Mapping[str, Any], address: str) -> None:
             f"the Dask worker {worker} at {address} has {what}, and this machine "
             f"{described(here)}: its runs would not be this model's; "
             "install the same staffroom and numpy on every worker, and where their processors "
-            "differ make numpy compute alike (NPY_DISABLE_CPU_FEATURES, OPENBLAS_CORETYPE; "
-            "README, Reproducibility); nothing was written",
+            "differ make numpy compute alike (NPY_DISABLE_CPU_FEATURES, OPENBLAS_CORETYPE: "
+            "README, Sweeps and sensitivity analysis); nothing was written",
             key="--scheduler",
         )
 
