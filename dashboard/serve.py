@@ -9,7 +9,10 @@ Solara's telemetry and version check off, so nothing leaves the machine.
 The server is a child process that this command supervises: Ctrl-C or
 SIGTERM (``kill PID`` of the command) is passed on to it, and if it has not
 stopped within :data:`STOP_SECONDS` it is killed, so the port is always
-freed when the command ends.
+freed when the command ends. A Ctrl-C typed at the terminal reaches the
+server as well (the terminal signals its whole foreground group), so it is
+not passed on a second time: a second SIGINT makes the server abandon its
+shutdown with a traceback.
 """
 
 from __future__ import annotations
@@ -134,6 +137,27 @@ def serve(
     return supervise(server)
 
 
+def _typed_at_terminal() -> bool:
+    """Whether a SIGINT now came from the terminal's Ctrl-C, and so reached the server too.
+
+    True when this process's group is its controlling terminal's foreground
+    group (the server, started in the same group, got the same signal). A
+    ``kill -INT`` of this process alone while it is in the foreground is
+    then not passed on either; the server is killed after
+    :data:`STOP_SECONDS`, and the port is freed all the same.
+    """
+    try:
+        terminal = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY)
+    except OSError:  # no controlling terminal: the signal was sent to this process
+        return False
+    try:
+        return os.tcgetpgrp(terminal) == os.getpgrp()
+    except OSError:
+        return False
+    finally:
+        os.close(terminal)
+
+
 def supervise(server: subprocess.Popen) -> int:
     """Wait for the server; on Ctrl-C or SIGTERM stop it (killing it if it lingers).
 
@@ -144,7 +168,7 @@ def supervise(server: subprocess.Popen) -> int:
 
     def stop(signum: int, frame) -> None:
         received.append(signum)
-        if server.poll() is None:
+        if server.poll() is None and not (signum == signal.SIGINT and _typed_at_terminal()):
             server.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
 
     previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}

@@ -6,6 +6,7 @@ test sends it: to the command, as `kill PID` or a supervisor does.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -83,6 +84,74 @@ def test_a_signal_to_the_command_alone_stops_the_server_and_frees_the_port(signu
         if session_processes(command.pid):
             os.killpg(command.pid, signal.SIGKILL)
         command.wait()
+
+
+@pytest.mark.slow  # the server starts
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the server")
+def test_ctrl_c_typed_at_a_terminal_stops_the_dashboard_without_a_traceback(tmp_path):
+    """A pseudo-terminal whose Ctrl-C signals the whole foreground group, as a real one does."""
+    import fcntl
+    import pty
+    import termios
+
+    if serve.missing_modules():
+        pytest.skip("the app extra is not installed")
+    port = free_port()
+    leader, follower = pty.openpty()
+
+    def terminal_of_its_own() -> None:  # in the child: a session whose terminal is the pty
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    command = subprocess.Popen(
+        [*LAUNCH, "app", "departments", "--port", str(port), "--no-open"],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        start_new_session=True,
+        preexec_fn=terminal_of_its_own,
+    )
+    os.close(follower)
+    shown = bytearray()
+
+    def read_for(seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the command ended: the terminal is closed
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
+
+    try:
+        os.set_blocking(leader, False)
+        deadline = time.monotonic() + 180
+        while True:
+            assert command.poll() is None, shown.decode(errors="replace")
+            assert time.monotonic() < deadline, "the server never answered"
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
+                    break
+            except OSError:
+                time.sleep(0.25)
+            with contextlib.suppress(BlockingIOError):  # the terminal must not fill up
+                shown.extend(os.read(leader, 65536))
+        os.write(leader, b"\x03")  # Ctrl-C: the terminal sends SIGINT to the group
+        os.set_blocking(leader, True)
+        status = command.wait(timeout=30)
+        read_for(2.0)
+        text = shown.decode(errors="replace")
+        assert status == 128 + signal.SIGINT, text
+        assert "Traceback" not in text and "CancelledError" not in text, text
+        assert "staffroom dashboard stopped" in text
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", port))  # the port is free again
+    finally:
+        if session_processes(command.pid):
+            os.killpg(command.pid, signal.SIGKILL)
+        command.wait()
+        os.close(leader)
 
 
 def test_a_server_that_ignores_the_signal_is_killed_after_the_grace_time(monkeypatch):
