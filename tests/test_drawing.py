@@ -118,3 +118,29 @@ except BrokenProcessPool:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "broken"
+
+
+def test_ctrl_c_while_the_children_start_leaves_none_behind():
+    """Interrupted in the constructor (no __exit__ runs), the program still exits: no hang."""
+    probe = """
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from analysis.reports.drawing import Drawing
+submit, calls = ProcessPoolExecutor.submit, []
+def interrupted(self, *args, **kwargs):
+    calls.append(1)
+    if len(calls) == 2:  # the first submission forked the children
+        raise KeyboardInterrupt
+    return submit(self, *args, **kwargs)
+ProcessPoolExecutor.submit = interrupted
+try:
+    Drawing({k: (lambda: b"x") for k in "abc"}, 2)
+except KeyboardInterrupt:
+    print("interrupted", len(multiprocessing.active_children()))
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "interrupted 0"

@@ -91,8 +91,12 @@ class Drawing:
             self._pool = ProcessPoolExecutor(
                 processes, multiprocessing.get_context("fork"), initializer=_quiet_child
             )
-            # the children are forked at the first submission, before the pool's own threads
-            self._futures = [self._pool.submit(_draw_one, k) for k in range(len(self.names))]
+            try:
+                # the children are forked at the first submission, before the pool's threads
+                self._futures = [self._pool.submit(_draw_one, k) for k in range(len(self.names))]
+            except BaseException:  # Ctrl-C here: no __exit__ will stop the children
+                self._stop(cancel=True)
+                raise
 
     def add(self, makers: Mapping[str, Callable[[], bytes]]) -> None:
         """More figures to draw, after those given so far (before :meth:`result`)."""
@@ -112,8 +116,16 @@ class Drawing:
             self._stop()
         return dict(zip(self.names, self._drawn, strict=True))
 
-    def _stop(self) -> None:
+    def _stop(self, cancel: bool = False) -> None:
+        """Shut the pool down; with ``cancel`` (an error, Ctrl-C) end the children first.
+
+        A child waiting for work after an interruption would otherwise keep
+        the program from exiting (Python joins its children at exit).
+        """
         if self._pool is not None:
+            if cancel:
+                for child in list((self._pool._processes or {}).values()):
+                    child.terminate()  # SIGTERM ends a child silently (_quiet_child)
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
             _pending.clear()
@@ -121,8 +133,8 @@ class Drawing:
     def __enter__(self) -> Drawing:
         return self
 
-    def __exit__(self, *error) -> None:
-        self._stop()  # after an error or Ctrl-C: figures not begun are dropped
+    def __exit__(self, kind, *error) -> None:
+        self._stop(cancel=kind is not None)  # after an error or Ctrl-C: figures are dropped
 
 
 def draw(
