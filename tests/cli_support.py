@@ -9,6 +9,7 @@ process, for the few tests that must see the real entry point.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -60,3 +61,17 @@ def files_in(folder: Path) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and p.name != ".lock"
     }
+
+
+def read_until_closed(terminal: int) -> bytes:
+    """All a pseudo-terminal shows until the last process writing to it has ended."""
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # Linux: the other end is closed (EIO)
+            break
+        if not chunk:
+            break
+        shown.extend(chunk)
+    return bytes(shown)

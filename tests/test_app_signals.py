@@ -14,9 +14,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cli_support import read_until_closed
 
 from dashboard import serve
 
@@ -27,6 +29,23 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def wait_until_served(command: subprocess.Popen, port: int, output: Callable[[], str]) -> None:
+    """Wait (up to 3 minutes) until the dashboard answers on ``port``; fail if the command ends.
+
+    ``output`` gives what the command printed so far, for the failure message.
+    """
+    deadline = time.monotonic() + 180
+    while True:
+        shown = output()
+        assert command.poll() is None, shown
+        assert time.monotonic() < deadline, "the server never answered"
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
+                return
+        except OSError:
+            time.sleep(0.25)
 
 
 def session_processes(session: int) -> list[int]:
@@ -60,15 +79,7 @@ def test_a_signal_to_the_command_alone_stops_the_server_and_frees_the_port(signu
             start_new_session=True,
         )
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert command.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "the server never answered"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
-                    break
-            except OSError:
-                time.sleep(0.25)
+        wait_until_served(command, port, log.read_text)
         assert len(session_processes(command.pid)) >= 2, "the command and its server"
         os.kill(command.pid, signum)
         status = command.wait(timeout=30)  # the server gets STOP_SECONDS, then is killed
@@ -113,34 +124,19 @@ def test_ctrl_c_typed_at_a_terminal_stops_the_dashboard_without_a_traceback(tmp_
     os.close(follower)
     shown = bytearray()
 
-    def read_for(seconds: float) -> None:
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the command ended: the terminal is closed
-                return
-            if not chunk:
-                return
-            shown.extend(chunk)
-
     try:
         os.set_blocking(leader, False)
-        deadline = time.monotonic() + 180
-        while True:
-            assert command.poll() is None, shown.decode(errors="replace")
-            assert time.monotonic() < deadline, "the server never answered"
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5):
-                    break
-            except OSError:
-                time.sleep(0.25)
-            with contextlib.suppress(BlockingIOError):  # the terminal must not fill up
+
+        def shown_so_far() -> str:  # read while waiting: the terminal must not fill up
+            with contextlib.suppress(BlockingIOError):
                 shown.extend(os.read(leader, 65536))
+            return shown.decode(errors="replace")
+
+        wait_until_served(command, port, shown_so_far)
         os.write(leader, b"\x03")  # Ctrl-C: the terminal sends SIGINT to the group
         os.set_blocking(leader, True)
         status = command.wait(timeout=30)
-        read_for(2.0)
+        shown.extend(read_until_closed(leader))
         text = shown.decode(errors="replace")
         assert status == 128 + signal.SIGINT, text
         assert "Traceback" not in text and "CancelledError" not in text, text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from cli_support import read_until_closed
 from rich.console import Console
 from rich.progress import Progress
 
@@ -106,15 +107,7 @@ def test_a_command_run_on_a_terminal_shows_its_bar_and_exits_0(tmp_path):
         command + options, stdin=follower, stdout=follower, stderr=follower, cwd=tmp_path, env=env
     ) as process:
         os.close(follower)
-        shown = b""
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the command ended and closed the terminal
-                break
-            if not chunk:
-                break
-            shown += chunk
+        shown = read_until_closed(leader)
         status = process.wait(timeout=300)
     os.close(leader)
     text = shown.decode("utf-8", "replace")
