@@ -6,6 +6,7 @@ group), so the tests send SIGINT to the whole group, as a terminal would.
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
@@ -16,9 +17,12 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_support import staffroom
 
+import analysis.reports.outputs
+import analysis.reports.terminal
 from analysis.experiments.engines import LocalPool
-from analysis.experiments.workers import interrupts_as_flag
+from analysis.experiments.workers import Terminated, interrupts_as_flag
 
 LAUNCH = [sys.executable, "-c", "from analysis.launch import main; main()"]
 
@@ -202,3 +206,39 @@ def test_cancelling_a_pool_while_a_worker_sends_its_result_lets_the_program_exit
     if stuck:  # free it, or this failure would also hold up pytest's own exit
         results._writer.close()
     assert not stuck, "the pool's manager thread still waits for the rest of the result"
+
+
+COMPARE = ["compare", "departments", "plc", "-r", "2", "--years", "1", "-w", "1", "-q", "-o"]
+STOPPED = [(KeyboardInterrupt, 130, "interrupted"), (Terminated, 143, "terminated")]
+
+
+@pytest.mark.parametrize(("stop", "status", "word"), STOPPED, ids=["Ctrl-C", "SIGTERM"])
+def test_stopped_while_the_report_is_drawn_writes_nothing_and_says_so(
+    tmp_path, capsys, monkeypatch, stop, status, word
+):
+    def stopped(*args, **kwargs):
+        raise stop
+
+    monkeypatch.setattr(analysis.reports.outputs, "report_files", stopped)
+    out = tmp_path / "out"
+    done = staffroom(capsys, monkeypatch, *COMPARE, out)
+    assert done.code == status
+    assert done.err.strip() == f"{word}: nothing was written"
+    assert not out.exists(), "the folder the command created is removed"
+
+
+@pytest.mark.parametrize(("stop", "status", "word"), STOPPED, ids=["Ctrl-C", "SIGTERM"])
+def test_stopped_after_the_results_are_written_says_where_they_are(
+    tmp_path, capsys, monkeypatch, stop, status, word
+):
+    def stopped(*args, **kwargs):
+        raise stop
+
+    monkeypatch.setattr(analysis.reports.terminal, "terminal_table", stopped)
+    out = tmp_path / "out"
+    done = staffroom(capsys, monkeypatch, *COMPARE, out)
+    assert done.code == status
+    assert done.err.strip() == f"{word}; the results were written to {out.resolve()}/"
+    manifest = json.loads((out / "run.json").read_text())
+    assert "report.html" in manifest["files"]
+    assert all((out / name).is_file() for name in manifest["files"])

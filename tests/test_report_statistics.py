@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
+import signal
 
 import numpy as np
 import pandas as pd
@@ -166,6 +169,28 @@ def test_a_previous_run_stays_complete_until_the_new_one_is_committed(tmp_path):
     assert (tmp_path / "summary.csv").read_bytes() == b"new\n"
     assert not (tmp_path / "plots" / "a.png").exists(), "the old run's extra file is gone"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".staging")]
+
+
+def test_ctrl_c_while_the_files_are_moved_in_waits_until_all_are_in_place(tmp_path, monkeypatch):
+    with outputs.OutputFolder(tmp_path, "run") as folder:
+        folder.commit({"summary.csv": b"old\n", "plots/a.png": b"a"}, {"seed": 1})
+    move = os.replace
+
+    def move_then_ctrl_c(source, target):
+        move(source, target)
+        signal.raise_signal(signal.SIGINT)  # a terminal's Ctrl-C, after the first file moved
+
+    new = {"summary.csv": b"new\n", "plots/b.png": b"b"}
+    with outputs.OutputFolder(tmp_path, "run") as folder, pytest.raises(KeyboardInterrupt):
+        monkeypatch.setattr(os, "replace", move_then_ctrl_c)
+        folder.commit(new, {"seed": 2})
+    monkeypatch.undo()
+    manifest = json.loads((tmp_path / outputs.MANIFEST).read_text())
+    assert manifest["seed"] == 2, "the new run is complete, run.json last"
+    assert manifest["files"] == {n: hashlib.sha256(d).hexdigest() for n, d in new.items()}
+    assert {n: (tmp_path / n).read_bytes() for n in new} == new
+    assert not (tmp_path / "plots" / "a.png").exists()
+    assert set(folder.written) == {*new, outputs.MANIFEST}
 
 
 def test_an_output_path_that_is_a_file_is_refused(tmp_path):

@@ -13,7 +13,7 @@ import contextlib
 import importlib
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -89,6 +89,26 @@ def _import_all(modules: Sequence[str]) -> None:
             importlib.import_module(module)
 
 
+@contextlib.contextmanager
+def told_when_stopped(folder: OutputFolder) -> Iterator[None]:
+    """Ctrl-C or SIGTERM in the block: say whether ``folder`` got the results, and exit.
+
+    Exit status 130, or 143 for SIGTERM, as for any interrupted command. A
+    folder's files are committed all at once (:meth:`OutputFolder.commit`
+    holds an interruption back until they are in place), so either every
+    result is written or none is; this says which, instead of the command
+    line's silent exit.
+    """
+    try:
+        yield
+    except STOPS as stop:
+        if folder.written:
+            status.say(f"{interruption(stop)}; the results were written to {folder.path}/")
+        else:
+            status.say(f"{interruption(stop)}: nothing was written")
+        raise typer.Exit(exit_status(stop)) from None
+
+
 def _run(
     planned: list,
     count: int,
@@ -100,9 +120,8 @@ def _run(
     """Run the scenarios' replicates with a progress bar on stderr.
 
     Returns the results and ``"40 runs in 3.1 s on 2 worker processes (2
-    cores)"``: what really ran where. Outputs are written only after the
-    runs, so Ctrl-C (or SIGTERM) here leaves nothing behind; the user is told
-    so (exit status 130, or 143 for SIGTERM, as for any interrupted command).
+    cores)"``: what really ran where. Ctrl-C (or SIGTERM) stops the workers
+    and raises here; :func:`told_when_stopped` says what it left.
 
     The modules ``meanwhile`` (what reads the results: pandas, matplotlib,
     about two seconds) are imported on a thread while the workers run, when
@@ -117,18 +136,14 @@ def _run(
     loader = threading.Thread(target=_import_all, args=(meanwhile,), daemon=True)
     if meanwhile and count > 1:
         loader.start()
-    try:
-        with (
-            runs_display(status, quiet) as progress,
-            ensembles(ensemble),
-        ):
-            task = progress.add_task(what, total=sum(s.replicates for s in planned))
-            results = run_many(
-                planned, workers=count, on_done=lambda done: progress.update(task, completed=done)
-            )
-    except STOPS as stop:
-        status.say(f"{interruption(stop)}: nothing was written")
-        raise typer.Exit(exit_status(stop)) from None
+    with (
+        runs_display(status, quiet) as progress,
+        ensembles(ensemble),
+    ):
+        task = progress.add_task(what, total=sum(s.replicates for s in planned))
+        results = run_many(
+            planned, workers=count, on_done=lambda done: progress.update(task, completed=done)
+        )
     if loader.is_alive():
         loader.join()
     elapsed = time.perf_counter() - started
@@ -207,9 +222,12 @@ def run(
     planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
     count = _workers(workers, "run")
     target = out if out is not None else Path("staffroom-out") / _stem(scenario)
-    with OutputFolder(
-        target, "run", overwrite=overwrite, scenarios=scenario_keys([planned])
-    ) as folder:
+    with (
+        OutputFolder(
+            target, "run", overwrite=overwrite, scenarios=scenario_keys([planned])
+        ) as folder,
+        told_when_stopped(folder),
+    ):
         (results,), ran = _run([planned], count, quiet, ensemble, planned.name, READERS)
         from analysis.reports.outputs import about, replicate_seeds, run_files
         from analysis.reports.terminal import run_table
@@ -281,9 +299,12 @@ def compare(
     out = out or Path("staffroom-out") / ("compare-" + "-".join(map(_stem, scenarios)))[:100]
     plans = planned[1].name if len(planned) == 2 else f"{len(planned) - 1} plans"
     title = f"{plans} compared with {planned[0].name}"
-    with OutputFolder(
-        out, "compare", overwrite=overwrite, scenarios=scenario_keys(planned)
-    ) as folder:
+    with (
+        OutputFolder(
+            out, "compare", overwrite=overwrite, scenarios=scenario_keys(planned)
+        ) as folder,
+        told_when_stopped(folder),
+    ):
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
         _report(folder, planned, [("", results)], ran, title)
 
@@ -345,7 +366,10 @@ def demo(
     names = list(dict.fromkeys(n for _, group in DEMO_QUESTIONS for n in group))
     planned = [load(n).for_run(replicates=replicates) for n in names]
     count = _workers(workers, "demo")
-    with OutputFolder(out, "demo", overwrite=overwrite, scenarios=scenario_keys(planned)) as folder:
+    with (
+        OutputFolder(out, "demo", overwrite=overwrite, scenarios=scenario_keys(planned)) as folder,
+        told_when_stopped(folder),
+    ):
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
         runs = dict(zip(names, results, strict=True))
         questions = [(question, [runs[n] for n in group]) for question, group in DEMO_QUESTIONS]

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from analysis.experiments.workers import interrupts_as_flag
 from simulation import InputError
 
 try:  # POSIX: one writer per folder
@@ -255,6 +256,8 @@ class OutputFolder:
         self.option = option
         self.created = _create(path, option)
         self.path = path.resolve()
+        #: Where :meth:`commit` put each file; empty until the results are all in place.
+        self.written: dict[str, Path] = {}
         self._lock = None
         try:
             self._lock = lock(self.path, "staffroom command", option)
@@ -289,7 +292,11 @@ class OutputFolder:
     def commit(self, files: Mapping[str, bytes], about: Mapping[str, Any]) -> dict[str, Path]:
         """Write ``files`` (relative name -> content) and then ``run.json``, all or nothing.
 
-        Returns the final path of every file (``run.json`` included).
+        Returns the final path of every file (``run.json`` included), also
+        kept as :attr:`written`. Ctrl-C or SIGTERM while the files are moved
+        into place is held back until they all are, then raised (the old
+        results are replaced file by file: stopping halfway would leave a mix
+        of two runs without a ``run.json``).
 
         Raises
         ------
@@ -324,7 +331,11 @@ class OutputFolder:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        return self._move_in(staging, list(files))
+        with interrupts_as_flag() as stopped:
+            self.written = self._move_in(staging, list(files))
+        if stopped.is_set():
+            raise stopped.stop()
+        return self.written
 
     def _move_in(self, staging: Path, names: list[str]) -> dict[str, Path]:
         """Replace the folder's results by the staged files; ``run.json`` last."""
