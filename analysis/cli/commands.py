@@ -222,12 +222,8 @@ def run(
     planned = load(scenario).for_run(years=years, replicates=replicates, seed=seed)
     count = _workers(workers, "run")
     target = out if out is not None else Path("staffroom-out") / _stem(scenario)
-    with (
-        OutputFolder(
-            target, "run", overwrite=overwrite, scenarios=scenario_keys([planned])
-        ) as folder,
-        told_when_stopped(folder),
-    ):
+    folder = OutputFolder(target, "run", overwrite=overwrite, scenarios=scenario_keys([planned]))
+    with folder, told_when_stopped(folder):
         (results,), ran = _run([planned], count, quiet, ensemble, planned.name, READERS)
         from analysis.reports.outputs import about, replicate_seeds, run_files
         from analysis.reports.terminal import run_table
@@ -299,12 +295,8 @@ def compare(
     out = out or Path("staffroom-out") / ("compare-" + "-".join(map(_stem, scenarios)))[:100]
     plans = planned[1].name if len(planned) == 2 else f"{len(planned) - 1} plans"
     title = f"{plans} compared with {planned[0].name}"
-    with (
-        OutputFolder(
-            out, "compare", overwrite=overwrite, scenarios=scenario_keys(planned)
-        ) as folder,
-        told_when_stopped(folder),
-    ):
+    folder = OutputFolder(out, "compare", overwrite=overwrite, scenarios=scenario_keys(planned))
+    with folder, told_when_stopped(folder):
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
         _report(folder, planned, [("", results)], ran, title)
 
@@ -366,10 +358,8 @@ def demo(
     names = list(dict.fromkeys(n for _, group in DEMO_QUESTIONS for n in group))
     planned = [load(n).for_run(replicates=replicates) for n in names]
     count = _workers(workers, "demo")
-    with (
-        OutputFolder(out, "demo", overwrite=overwrite, scenarios=scenario_keys(planned)) as folder,
-        told_when_stopped(folder),
-    ):
+    folder = OutputFolder(out, "demo", overwrite=overwrite, scenarios=scenario_keys(planned))
+    with folder, told_when_stopped(folder):
         results, ran = _run(planned, count, quiet, ensemble, f"{len(planned)} scenarios", READERS)
         runs = dict(zip(names, results, strict=True))
         questions = [(question, [runs[n] for n in group]) for question, group in DEMO_QUESTIONS]
