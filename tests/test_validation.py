@@ -9,6 +9,8 @@ table made with it.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -16,8 +18,10 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+from cli_support import staffroom
 from typer.testing import CliRunner
 
+import analysis.cli.validate
 from analysis.cli.app import app
 from analysis.experiments.engines import run_all
 from analysis.experiments.runs import Run
@@ -31,6 +35,7 @@ from analysis.experiments.validation import (
     typical_culture,
 )
 from analysis.statistics.validation import nels, robustness
+from analysis.statistics.validation.parts import Validation
 from analysis.statistics.validation.patterns import PATTERNS, pattern_2, pattern_4, pattern_7
 from analysis.statistics.validation.stats import FAILS, HOLDS, INCONCLUSIVE
 from scenarios import load
@@ -70,6 +75,58 @@ def test_report_names_command_version_and_every_pattern_with_a_verdict(quick_run
     assert "## Synthetic NELS" in text and "## Robustness" in text
     assert "`ses:cr_z`" in text and "601-900" in text
     assert re.search(r"\*\*Quick check, not a conclusion: \d of 7 patterns hold", text)
+
+
+def test_the_report_files_are_committed_together_with_run_json_last(quick_run):
+    _, out, _ = quick_run
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["command"] == "validate"
+    assert manifest["command_line"].startswith("staffroom validate --quick")
+    assert {"report.md", "figures/robustness.png", "data/robustness_claims.csv"} <= set(
+        manifest["files"]
+    )
+    for name, digest in manifest["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest, name
+
+
+def _nothing_run(*args, **kwargs) -> Validation:
+    return Validation(
+        QUICK, None, QUICK, timings={"total": {"wall": 0, "runs_cpu": 0, "main_cpu": 0}}
+    )
+
+
+def _stopped(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_the_report_is_made_writes_nothing_and_says_so(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(analysis.cli.validate, "run_parts", _nothing_run)
+    monkeypatch.setattr(analysis.cli.validate, "report_files", _stopped)
+    out = tmp_path / "validation"
+    done = staffroom(capsys, monkeypatch, "validate", "--quick", "-q", "--out", out)
+    assert (done.code, done.err.strip()) == (130, "interrupted: nothing was written")
+    assert not out.exists()
+
+
+def test_ctrl_c_after_the_report_is_committed_says_where_it_is(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(analysis.cli.validate, "run_parts", _nothing_run)
+    monkeypatch.setattr(analysis.cli.validate, "write_docs_copy", _stopped)
+    out = tmp_path / "validation"
+    args = ["validate", "--quick", "-q", "--out", out, "--docs", tmp_path / "docs.md"]
+    done = staffroom(capsys, monkeypatch, *args)
+    assert done.code == 130
+    assert done.err.strip() == f"interrupted; the results were written to {out.resolve()}/"
+    assert json.loads((out / "run.json").read_text())["files"].keys() == {"report.md"}
+
+
+def test_validate_refuses_a_folder_holding_another_commands_results(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(analysis.cli.validate, "run_parts", _nothing_run)
+    (tmp_path / "run.json").write_text(json.dumps({"command": "compare", "files": {}}))
+    done = staffroom(capsys, monkeypatch, "validate", "--quick", "-q", "--out", tmp_path)
+    assert done.code == 2
+    assert "holds the results of `staffroom compare`" in done.err
+    assert done.err.strip().endswith("choose another --out"), "validate has no --overwrite"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".lock") == ["run.json"]
 
 
 def test_only_a_quick_report_calls_its_verdicts_checks():

@@ -187,7 +187,7 @@ def validate(
                 console=console,
                 quiet=quiet,
             )
-    except STOPS as stop:  # the report is written only at the end
+    except STOPS as stop:  # before the output folder is made (then validate says what it left)
         errors.say(f"{interruption(stop)}: nothing was written")
         raise typer.Exit(exit_status(stop)) from None
 

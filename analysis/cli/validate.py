@@ -10,12 +10,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from analysis.cli.commands import told_when_stopped
 from analysis.cli.consoles import stdout_console
 from analysis.cli.progress import LogProgress, progress_display
-from analysis.experiments.provenance import version
+from analysis.experiments.files import OutputFolder
+from analysis.experiments.provenance import environment, version
 from analysis.experiments.workers import usable_cores, worker_text
 from analysis.reports.validation import Provenance
-from analysis.reports.validation_output import write_report
+from analysis.reports.validation_output import report_files, write_docs_copy
 from analysis.statistics.validation.claims import PatternResult
 from analysis.statistics.validation.parts import PARTS, Validation, run_parts
 from simulation import InputError
@@ -100,6 +102,18 @@ def print_table(console: Console, results: list[PatternResult], quick: bool = Fa
     console.print(table)
 
 
+def _print_results(console: Console, done: Validation, quick: bool) -> None:
+    """The pattern table and the synthetic NELS's headline, as far as they were run."""
+    if done.results:
+        print_table(console, done.results, quick)
+    if done.nels is not None:
+        cr, inter = done.nels.main.estimate("cr_z"), done.nels.main.estimate("ses:cr_z")
+        console.print(
+            f"Synthetic NELS: responsibility on gains {cr}, on the SES slope "
+            f"{inter}; highest gains at {done.nels.peak_band} students."
+        )
+
+
 def validate(
     *,
     quick: bool = False,
@@ -112,26 +126,31 @@ def validate(
 ) -> Validation:
     """Run the validation parts, print the pattern table and write the report.
 
-    Returns the results of each part (for tests and scripts).
+    The output folder is checked and locked before anything runs; the
+    report's figures, tables and text are committed to it at once, with
+    ``run.json`` last (:class:`~analysis.experiments.files.OutputFolder`),
+    and Ctrl-C or SIGTERM says whether they were written. Returns the
+    results of each part (for tests and scripts).
     """
     console = console or stdout_console()
     parts = parse_parts(only)
     workers = workers or usable_cores()
-    with _progress(console, quiet) as progress:
-        done = run_parts(parts, quick, workers, lambda what, total: _tracker(progress, what, total))
-    if done.results:
-        print_table(console, done.results, quick)
-    if done.nels is not None:
-        cr, inter = done.nels.main.estimate("cr_z"), done.nels.main.estimate("ses:cr_z")
-        console.print(
-            f"Synthetic NELS: responsibility on gains {cr}, on the SES slope "
-            f"{inter}; highest gains at {done.nels.peak_band} students."
+    folder = OutputFolder(out, "validate", overwrite=None)
+    with folder, told_when_stopped(folder):
+        with _progress(console, quiet) as progress:
+            done = run_parts(
+                parts, quick, workers, lambda what, total: _tracker(progress, what, total)
+            )
+        _print_results(console, done, quick)
+        date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        provenance = Provenance(
+            command_line(quick, only, out, docs), version(commit=True), workers, date, quick
         )
-    date = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    provenance = Provenance(
-        command_line(quick, only, out, docs), version(commit=True), workers, date, quick
-    )
-    written = write_report(out, docs, provenance, done)
+        files, links = report_files(provenance, done)
+        about = {"command": "validate", "command_line": provenance.command}
+        written = [folder.commit(files, about | {"environment": environment()})["report.md"]]
+        if docs is not None:
+            written.append(write_docs_copy(docs, provenance, done, files, links))
     console.print(
         f"Report: {', '.join(str(w) for w in written)}; figures and tidy tables "
         f"in {out}. Took {done.timings['total']['wall']:.0f} s "

@@ -229,8 +229,9 @@ class OutputFolder:
         checked against what the folder already holds.
     option : str
         The option that named the folder, for messages.
-    overwrite : bool
-        Replace another command's results instead of refusing.
+    overwrite : bool or None
+        Replace another command's results instead of refusing; None for a
+        command without an ``--overwrite`` option (its refusal offers none).
     scenarios : sequence of str, optional
         The scenarios this command runs (as :func:`scenarios_of` reads them
         back): the same command's results of other scenarios are refused too.
@@ -248,7 +249,7 @@ class OutputFolder:
         command: str,
         *,
         option: str = "--out",
-        overwrite: bool = False,
+        overwrite: bool | None = False,
         scenarios: Sequence[str] | None = None,
     ):
         path = Path(folder).expanduser()
@@ -263,9 +264,9 @@ class OutputFolder:
             self._lock = lock(self.path, "staffroom command", option)
             other = others_results(self.path, command, scenarios)
             if other is not None and not overwrite:
+                offer = "" if overwrite is None else ", or add --overwrite to replace them"
                 raise InputError(
-                    f"{option} {str(path)!r} holds {other[0]}; choose another "
-                    f"{option}, or add --overwrite to replace them",
+                    f"{option} {str(path)!r} holds {other[0]}; choose another {option}{offer}",
                     key=option,
                 )
             self._replaced = other[1] if other is not None else []

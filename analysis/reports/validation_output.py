@@ -1,23 +1,26 @@
-"""Writing ``staffroom validate``'s output: figures, tidy tables and the report.
+"""``staffroom validate``'s output: figures, tidy tables and the report, as files.
 
-Everything is written atomically (:func:`analysis.experiments.files.write_with`);
-with ``--docs`` a copy of the report goes there too, its figures beside it.
+:func:`report_files` makes every file as bytes, for the command to commit
+to its output folder at once (:meth:`analysis.experiments.files.OutputFolder.commit`:
+all or nothing); :func:`write_docs_copy` writes the copy that ``--docs``
+asks for, its figures beside it.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
-from analysis.experiments.files import write_bytes, write_text, write_with
+from analysis.experiments.files import write_bytes, write_text
 from analysis.reports import validation_plots as plots
 from analysis.reports.validation import Provenance, render
 from analysis.statistics.validation.claims import PatternResult
 from analysis.statistics.validation.parts import Validation
 
 
-def write_data(folder: Path, tables: dict, nels, robustness) -> None:
-    """The tidy tables of every part as CSV files in ``folder``."""
+def data_files(tables: dict, nels, robustness) -> dict[str, bytes]:
+    """The tidy tables of every part as CSV, by file name."""
     named = {f"{name}.csv": table for name, table in tables.items()}
     if nels is not None:
         named |= {
@@ -31,8 +34,7 @@ def write_data(folder: Path, tables: dict, nels, robustness) -> None:
             "robustness_verdicts.csv": robustness.verdicts,
             "robustness_claims.csv": robustness.claims,
         }
-    for name, table in named.items():
-        write_with(folder / name, lambda path, table=table: table.to_csv(path, index=False))
+    return {name: table.to_csv(index=False).encode("utf-8") for name, table in named.items()}
 
 
 def figures(folder: Path, results: list[PatternResult], nels, robustness) -> dict[str, Path]:
@@ -95,17 +97,33 @@ def relative(path: Path, start: Path) -> str:
     return Path(os.path.relpath(path, start)).as_posix()
 
 
-def write_report(
-    out: Path, docs: Path | None, provenance: Provenance, done: Validation
-) -> list[Path]:
-    """Figures, tidy tables and ``report.md`` in ``out`` (and a copy at ``docs``)."""
-    made = figures(out / "figures", done.results, done.nels, done.robustness)
-    write_data(out / "data", done.tables, done.nels, done.robustness)
-    links = {k: relative(v, out) for k, v in made.items()}
-    written = [write_text(out / "report.md", render(provenance, done, links))]
-    if docs is not None:
-        beside = docs.parent / docs.stem
-        copied = {k: write_bytes(beside / v.name, v.read_bytes()) for k, v in made.items()}
-        links = {k: relative(v, docs.parent) for k, v in copied.items()}
-        written.append(write_text(docs, render(provenance, done, links)))
-    return written
+def report_files(provenance: Provenance, done: Validation) -> tuple[dict[str, bytes], dict]:
+    """Every file of the report by its path in the output folder, and the figures' paths.
+
+    The figures are drawn into a scratch folder and read back, so nothing
+    reaches the output folder before the command commits the whole set.
+    Returns the files (``figures/*.png``, ``data/*.csv``, ``report.md``)
+    and each figure's path by its key in the report.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        made = figures(Path(scratch), done.results, done.nels, done.robustness)
+        drawn = {f"figures/{path.name}": path.read_bytes() for path in made.values()}
+    links = {key: f"figures/{path.name}" for key, path in made.items()}
+    tables = data_files(done.tables, done.nels, done.robustness)
+    files = drawn | {f"data/{name}": data for name, data in tables.items()}
+    files["report.md"] = render(provenance, done, links).encode("utf-8")
+    return files, links
+
+
+def write_docs_copy(
+    docs: Path, provenance: Provenance, done: Validation, files: dict[str, bytes], links: dict
+) -> Path:
+    """A copy of the report at ``docs`` (``--docs``), its figures in a folder beside it.
+
+    ``files`` and ``links`` are :func:`report_files`'s. Each file is written
+    atomically, the report last.
+    """
+    beside = docs.parent / docs.stem
+    copied = {key: write_bytes(beside / Path(to).name, files[to]) for key, to in links.items()}
+    moved = {key: relative(path, docs.parent) for key, path in copied.items()}
+    return write_text(docs, render(provenance, done, moved))
