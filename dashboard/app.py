@@ -34,9 +34,11 @@ from .layout import team_layout
 from .network_view import NETWORK_HEIGHT, WIDTH, network_svg
 from .school import (
     CYNIC_TSES,
+    NO_SOURCE,
     SWITCHABLE,
     DashboardSchool,
     control_defaults,
+    last_result,
     make_cynical,
     scheduled_changes,
 )
@@ -66,6 +68,10 @@ PAGE_CSS = f"""
 .v-navigation-drawer .v-card:has([aria-label="{RENDER_LABEL}"]) .v-input--checkbox {{
   display: none;
 }}
+/* the charts are drawn dark on white: in a dark theme (a laptop set to dark mode, or the
+   theme button) they keep their white ground instead of dark text on black */
+.theme--dark .staffroom-svg svg {{ background: #fff; }}
+.theme--dark .v-slider__thumb-container::after {{ color: #eee; }}
 /* Solara's "This website runs on Solara" badge sat on a chart's axis (credited below) */
 div:has(> b > a[href="https://solara.dev"]) {{ display: none; }}
 """
@@ -200,8 +206,27 @@ def run_title(model) -> str:
     spec = getattr(model, "scenario_spec", None)
     name = spec.name if spec is not None else "School"
     changed = getattr(model, "changed_levers", {})
-    if not changed:
-        return name
+    words = _lever_words(changed) + _switch_words(model)
+    return f"{name} · changed: {', '.join(words)}" if words else name
+
+
+def _switch_words(model) -> list[str]:
+    """The teaching switches in force: a source off, the schedule off, the cynic."""
+    words = []
+    off = getattr(model, "switch_off", NO_SOURCE)
+    if off != NO_SOURCE:
+        words.append(f"{off} OFF")
+    spec = getattr(model, "scenario_spec", None)
+    scheduled = model.interventions or model.rules
+    if spec is not None and (spec.interventions or spec.rules) and not scheduled:
+        words.append("schedule off")
+    if getattr(model, "cynic_id", None) is not None:
+        words.append("a cynic")
+    return words
+
+
+def _lever_words(changed: dict[str, Any]) -> list[str]:
+    """The sidebar's changed levers in words (``isolated``, ``data review on``)."""
     words = []
     for lever, value in changed.items():
         if lever == "structure":
@@ -216,7 +241,7 @@ def run_title(model) -> str:
             words.append(str(value).replace("_", "-"))
         elif isinstance(value, bool):
             words.append(f"{lever.replace('_', ' ')} {'on' if value else 'off'}")
-    return f"{name} · changed: {', '.join(words)}"
+    return words
 
 
 def _html(text: str, size: int = 15) -> None:
@@ -294,8 +319,7 @@ def TeacherCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
         else:
             state = (
                 f"TSES <b>{agent.self_efficacy_tses:.1f}</b> · skill "
-                f"{agent.skill:+.2f} SD/year · last failure blamed on: "
-                f"{agent.last_attribution}"
+                f"{agent.skill:+.2f} SD/year · {last_result(agent)}"
             )
         if agent_id == getattr(model, "cynic_id", None):
             state += " · <b>the cynic</b>"

@@ -20,6 +20,7 @@ from simulation import SchoolModel, Teacher
 from simulation.parameters import SUBJECT_NAMES, tses
 
 from .layout import Layout, team_layout
+from .school import last_result
 
 COLORMAP = "RdYlBu"
 """Colour scale of self-efficacy: red (TSES 1) through yellow (5) to blue (9)."""
@@ -231,8 +232,8 @@ def _teachers(
         tip = (
             f"Teacher #{uid} · {SUBJECT_NAMES[int(t.subject[row])].replace('_', ' ')}, "
             f"{t.experience[row]:.0f} years\nself-efficacy {scores[row]:.1f} (TSES 1-9)\n"
-            f"skill {model.skill[row]:+.2f} SD/year\nlast failure blamed on: "
-            f"{agent.last_attribution}\nclick to follow this teacher"
+            f"skill {model.skill[row]:+.2f} SD/year\n{last_result(agent)}\n"
+            "click to follow this teacher"
         )
         out.append(
             f'<circle cx="{layout.x[row]:.1f}" cy="{layout.y[row]:.1f}" '

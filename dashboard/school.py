@@ -39,6 +39,12 @@ SWITCHABLE = (NO_SOURCE, *SOURCES)
 _RUNS = itertools.count(1)
 CYNIC_TSES = 2.0
 """Self-efficacy (TSES 1-9) a cynical colleague is given."""
+PUT_DOWN_TO = {
+    "ability": "their own ability",
+    "background": "the students' background",
+    "strategy": "the teaching strategy",
+}
+"""A failure's attribution (``Teacher.last_attribution``) in a class's words."""
 CYNIC_COLLECTIVE = 0.2
 """Perceived collective efficacy (0-1) a cynical colleague is given."""
 
@@ -240,3 +246,19 @@ def control_defaults(scenario: scenarios.Scenario) -> dict[str, Any]:
     """The value each lever of :data:`LEVERS` has in ``scenario`` (else the model default)."""
     defaults = Parameters()
     return {name: scenario.parameters.get(name, getattr(defaults, name)) for name in LEVERS}
+
+
+def last_result(teacher: Teacher) -> str:
+    """The teacher's last assessed result in words, and for a failure what it was put down to.
+
+    ``Teacher.last_attribution`` is ``"none"`` after a success (only a
+    failure is attributed), so it cannot be read as the cause of the last
+    failure on its own.
+    """
+    if teacher.last_attribution in PUT_DOWN_TO:
+        return f"last result a failure, put down to {PUT_DOWN_TO[teacher.last_attribution]}"
+    if teacher.last_mastery > 0:
+        return "last result a success"
+    if teacher.last_mastery < 0:
+        return "last result a failure"
+    return "no result assessed yet"

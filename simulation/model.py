@@ -119,6 +119,7 @@ class SchoolModel(mesa.Model):
         self.school = Schools(self.params, [self.rng], self.disabled, network)
         self.annual_results: list[dict[str, float]] = []
         self._teacher_records: list[dict[str, np.ndarray]] = []
+        self._teacher_table: tuple[int, pd.DataFrame] | None = None  # (records in it, table)
         self._summer_due = False
         self._teacher_agents = list(
             Teacher.create_agents(self, self.n_teachers, row=np.arange(self.n_teachers))
@@ -259,10 +260,20 @@ class SchoolModel(mesa.Model):
         return self.school.teacher_effects()
 
     def teacher_dataframe(self) -> pd.DataFrame:
-        """Per-teacher snapshots (tidy: one row per teacher and recorded step)."""
-        if not self._teacher_records:
+        """Per-teacher snapshots (tidy: one row per teacher and recorded step).
+
+        Built once and extended by the snapshots recorded since (a dashboard
+        asks for it every week of a long run); treat it as read-only.
+        """
+        records = self._teacher_records
+        if not records:
             return pd.DataFrame(columns=["Step", "AgentID"])
-        return pd.concat([pd.DataFrame(r) for r in self._teacher_records], ignore_index=True)
+        done, table = self._teacher_table or (0, None)
+        if done < len(records):
+            new = [pd.DataFrame(r) for r in records[done:]]
+            table = pd.concat(new if table is None else [table, *new], ignore_index=True)
+            self._teacher_table = (len(records), table)
+        return table
 
     # ------------------------------------------------------- the week's schedule
     def step(self) -> None:

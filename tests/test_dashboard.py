@@ -25,7 +25,7 @@ from dashboard.school import (
     scheduled_changes,
 )
 from dashboard.svgplot import nice_ticks
-from simulation import ParameterError
+from simulation import ParameterError, Teacher
 
 
 def tses_of(model):
@@ -328,6 +328,30 @@ def test_the_title_names_the_school_the_page_really_runs():
     assert run_title(DashboardSchool("plc", 1, structure="plc", n_students=900)) == "PLC teams"
     changed = DashboardSchool("plc", 1, structure="isolated", data_review=True)
     assert run_title(changed) == "PLC teams · changed: isolated, data review on"
+    switched = DashboardSchool("plc", 1, switch_off="mastery", cynic=True)
+    assert run_title(switched) == "PLC teams · changed: mastery OFF, a cynic"
+    unscheduled = DashboardSchool("turnaround", 1, scheduled=False)
+    assert run_title(unscheduled).endswith("· changed: schedule off")
+    assert "schedule" not in run_title(DashboardSchool("turnaround", 1))
+
+
+def test_a_teachers_last_result_names_a_failures_cause_and_only_a_failures():
+    from dashboard.school import PUT_DOWN_TO, last_result
+
+    model = DashboardSchool("departments", 1)
+    teachers = list(model.agents_by_type[Teacher])
+    assert {last_result(t) for t in teachers} == {"no result assessed yet"}
+    model.run(1)
+    seen = {}
+    for teacher in model.agents_by_type[Teacher]:
+        words = last_result(teacher)
+        seen[words] = teacher
+        if teacher.last_mastery > 0:
+            assert words == "last result a success"
+        elif teacher.last_attribution != "none":
+            assert words.endswith(PUT_DOWN_TO[teacher.last_attribution])
+    assert "last result a success" in seen
+    assert any(words.startswith("last result a failure, put down to") for words in seen)
 
 
 @pytest.mark.parametrize("structure", ["plc", "houses"])

@@ -176,6 +176,21 @@ def test_teacher_snapshots_are_recorded_only_as_often_as_asked():
     assert {"self_efficacy_tses", "source_mastery", "AgentID"} <= set(df.columns)
 
 
+def test_the_teacher_table_grown_week_by_week_equals_one_built_at_the_end():
+    import pandas as pd
+
+    grown = SchoolModel(n_students=300, rng=3, record_teachers_every=1)
+    for _ in range(40):  # across a summer: leavers' rows stay, hires' rows start
+        grown.step()
+        grown.teacher_dataframe()
+    once = SchoolModel(n_students=300, rng=3, record_teachers_every=1)
+    for _ in range(40):
+        once.step()
+    whole = once.teacher_dataframe()
+    pd.testing.assert_frame_equal(grown.teacher_dataframe(), whole)
+    assert len(whole) == 41 * grown.n_teachers
+
+
 def test_annual_results_hold_each_year_end():
     model = SchoolModel(n_students=300, rng=0)
     model.run(2)

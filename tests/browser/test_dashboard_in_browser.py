@@ -170,3 +170,24 @@ def test_the_same_seed_gives_the_same_run_and_controls_rebuild_the_school(page, 
     page.locator("b", has_text="the seed must be a whole number").first.wait_for()
     step(page, 1)
     assert dashboard.external == [] and dashboard.missing == []
+
+
+def test_a_laptop_in_dark_mode_still_shows_the_charts_dark_on_white(browser, dashboard):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(dashboard.url)
+        wait_rendered(page)
+        page.wait_for_selector(".v-application.theme--dark")  # Solara follows the laptop
+        grounds = page.evaluate(
+            "() => [...document.querySelectorAll('.staffroom-svg svg')]"
+            ".map(svg => getComputedStyle(svg).backgroundColor)"
+        )
+        assert len(grounds) >= 3 and set(grounds) == {"rgb(255, 255, 255)"}, grounds
+        label = page.evaluate(
+            "() => getComputedStyle(document.querySelector("
+            "'.v-slider__thumb-container'), '::after').color"
+        )
+        assert label == "rgb(238, 238, 238)", "a slider's value is light on the dark sidebar"
+    finally:
+        context.close()
