@@ -226,10 +226,10 @@ def make_cynical(teacher: Teacher) -> None:
 
 
 def scheduled_changes(model: SchoolModel) -> list[tuple[int, str]]:
-    """The scheduled interventions as ``(step, "year 2, week 1: support_model = coaching")``."""
+    """The scheduled interventions as ``(step, "year 2, week 1: support model coaching")``."""
     out = []
     for item in model.interventions:
-        changes = ", ".join(f"{k} = {_shown(v)}" for k, v in item.changes.items())
+        changes = ", ".join(f"{k.replace('_', ' ')} {_shown(v)}" for k, v in item.changes.items())
         out.append((item.step, f"year {item.year}, week {item.week}: {changes}"))
     return out
 
@@ -239,7 +239,7 @@ def _shown(value: Any) -> str:
         return "on" if value else "off"
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    return str(value).replace("_", "-")
 
 
 def control_defaults(scenario: scenarios.Scenario) -> dict[str, Any]:

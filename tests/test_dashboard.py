@@ -67,7 +67,11 @@ def test_with_a_fallback_a_bad_seed_is_reported_instead_of_raised():
 
 
 def test_scheduled_interventions_can_be_left_out():
-    assert scheduled_changes(DashboardSchool("turnaround"))[1][1].startswith("year 2, week 1")
+    plan = scheduled_changes(DashboardSchool("turnaround"))
+    assert plan[1][1] == (
+        "year 2, week 1: support model coaching, coaches 3, evidence discussions on, "
+        "intervention plan on"
+    ), "in words, no code names"
     assert DashboardSchool("turnaround", scheduled=False).interventions == []
 
 
