@@ -8,6 +8,7 @@ and in CI, ``-m "not slow"`` leaves them out of a quick local run.
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import threading
@@ -143,7 +144,7 @@ def test_an_unreachable_scheduler_exits_2_and_writes_nothing(tmp_path, capsys, m
     pytest.importorskip("distributed")
     from analysis.experiments import clusters as engine
 
-    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", 1.0)
     address = f"tcp://127.0.0.1:{free_port()}"
     done = sweep(capsys, monkeypatch, tmp_path, "--scheduler", address)
     assert done.code == 2
@@ -151,3 +152,58 @@ def test_an_unreachable_scheduler_exits_2_and_writes_nothing(tmp_path, capsys, m
     assert line.startswith(f"error: cannot reach the Dask scheduler at {address} (")
     assert "check that the scheduler is running" in line and "nothing was written" in line
     assert not (tmp_path / "out").exists(), "no folder is left behind"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [None, b"HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\n\r\n"],
+    ids=["a program that says nothing", "a web server"],
+)
+def test_something_that_is_not_a_scheduler_is_one_line_not_a_hang(
+    tmp_path, capsys, monkeypatch, answer
+):
+    pytest.importorskip("distributed")
+    from analysis.experiments import clusters as engine
+
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", 1.0)
+    server = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def serve() -> None:
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            held.append(connection)  # kept open: the program never hangs up
+            if answer is not None:
+                connection.recv(4096)
+                connection.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    try:
+        done = sweep(capsys, monkeypatch, tmp_path, "--scheduler", address)
+    finally:
+        server.close()
+        for connection in held:
+            connection.close()
+    assert done.code == 2
+    line = one_line(done.err)
+    assert line.startswith(f"error: something answers at {address}, but it is not a Dask")
+    assert "8786" in line and "nothing was written" in line
+    assert not (tmp_path / "out").exists(), "no folder is left behind"
+
+
+def test_ctrl_c_while_reaching_a_scheduler_says_nothing_was_written(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("distributed")
+    from analysis.experiments import clusters as engine
+
+    def interrupted(address, seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine, "check_handshake", interrupted)
+    done = sweep(capsys, monkeypatch, tmp_path, "--scheduler", "tcp://127.0.0.1:8786")
+    assert done.code == 130
+    assert one_line(done.err) == "interrupted before the sweep began: nothing was written"
+    assert not (tmp_path / "out").exists()

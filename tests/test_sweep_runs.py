@@ -288,7 +288,7 @@ def test_an_unreachable_scheduler_is_one_clear_error(tiny, tmp_path, monkeypatch
     pytest.importorskip("distributed")
     from analysis.experiments import clusters as engine
 
-    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT", 1.0)
 
     address = f"tcp://127.0.0.1:{free_port()}"
     with pytest.raises(InputError, match=f"cannot reach the Dask scheduler at {address}"):

@@ -134,6 +134,19 @@ def sweep(
     )
 
 
+def _what_is_saved(stopped: str, saved: dict, folder: Path) -> str:
+    """What an interrupted sweep leaves: its saved runs, or (stopped before it began,
+    e.g. while reaching a Dask cluster) the folder as it was, or nothing."""
+    if "begun" in saved:
+        return (
+            f"{stopped}: {saved['done']} of {saved['total']} runs are saved in {folder}; "
+            "run the same command to resume"
+        )
+    if folder.exists():
+        return f"{stopped} before the sweep began: {folder} is as it was; run the same command"
+    return f"{stopped} before the sweep began: nothing was written"
+
+
 def _execute(spec, folder: Path, quiet: bool, **options) -> None:
     """Run the sweep with a progress bar and say what it did and where the results are.
 
@@ -147,7 +160,7 @@ def _execute(spec, folder: Path, quiet: bool, **options) -> None:
     saved = {"done": 0, "total": spec.runs}
 
     def start(done: int, total: int) -> None:
-        saved.update(done=done, total=total)
+        saved.update(done=done, total=total, begun=True)
         progress.reset(bar, total=total, completed=done)  # the rate counts new runs only
         if done:
             errors.say(f"resuming: {done} of {total} runs already in {folder}")
@@ -160,10 +173,7 @@ def _execute(spec, folder: Path, quiet: bool, **options) -> None:
         with progress:
             outcome = execute(spec, folder, on_start=start, on_progress=advance, **options)
     except STOPS as stop:
-        errors.say(
-            f"{interruption(stop)}: {saved['done']} of {saved['total']} runs are "
-            f"saved in {folder}; run the same command to resume"
-        )
+        errors.say(_what_is_saved(interruption(stop), saved, folder))
         raise typer.Exit(exit_status(stop)) from None
     except SweepError as error:
         errors.say(f"error: {error}")

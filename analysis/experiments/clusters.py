@@ -26,7 +26,8 @@ from analysis.experiments.provenance import described, model_code
 from analysis.experiments.workers import usable_cores
 from simulation import InputError
 
-CONNECT_TIMEOUT = "15s"
+#: Seconds to reach a Dask scheduler and hear its handshake, at the start of a sweep.
+CONNECT_TIMEOUT = 15.0
 #: Seconds a sweep waits while its Dask scheduler has no worker, before giving up.
 WORKER_TIMEOUT = 120.0
 #: Seconds between looks at the Dask cluster's workers.
@@ -85,6 +86,56 @@ def check_worker_code(found: Mapping[str, Any], address: str) -> None:
         )
 
 
+def _unreachable(address: str, error: BaseException) -> InputError:
+    detail = str(error).replace(f" to {address}", "")  # the address is said once
+    return InputError(
+        f"cannot reach the Dask scheduler at {address} ({detail}); check that the "
+        "scheduler is running (`dask scheduler` prints its address), that the host "
+        "and port are right (8786 unless changed) and that this machine can reach "
+        "them; nothing was written",
+        key="--scheduler",
+    )
+
+
+def check_handshake(address: str, seconds: float) -> None:
+    """Connect to ``address`` and hear a Dask handshake within ``seconds``, or say what is wrong.
+
+    Dask's ``Client`` bounds only the TCP connection: a program that accepts
+    it and says nothing (a web server waiting for a request) would keep the
+    sweep waiting for ever, and one that answers in another protocol makes
+    Dask read a nonsense message length (an allocation of exabytes).
+
+    Raises
+    ------
+    InputError
+        If nothing answers at ``address``, or something that is not a Dask
+        scheduler does.
+    """
+    import asyncio
+
+    from distributed.comm import connect
+
+    async def handshake() -> None:
+        comm = await connect(address, timeout=seconds)
+        await comm.close()
+
+    not_dask = (
+        f"something answers at {address}, but it is not a Dask scheduler ({{}}); is the "
+        "port right? a scheduler listens on 8786 unless changed, its dashboard (http://) "
+        "on 8787; nothing was written"
+    )
+    try:
+        asyncio.run(asyncio.wait_for(handshake(), seconds + 1))
+    except TimeoutError:
+        reason = f"no Dask handshake within {seconds:g} s"
+        raise InputError(not_dask.format(reason), key="--scheduler") from None
+    except OSError as error:
+        raise _unreachable(address, error) from None
+    except Exception as error:  # any other answer is not Dask's protocol
+        reason = f"its answer is not Dask's protocol: {type(error).__name__}"
+        raise InputError(not_dask.format(reason), key="--scheduler") from None
+
+
 class DaskCluster:
     """An existing Dask cluster, reached at its scheduler's address."""
 
@@ -100,18 +151,12 @@ class DaskCluster:
         check_scheduler_address(address)
         self.address = address
         self.worker_timeout = WORKER_TIMEOUT if worker_timeout is None else worker_timeout
+        # an address no scheduler answers at is the user's to correct (exit status 2)
+        check_handshake(address, CONNECT_TIMEOUT)
         try:
             self._client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
-            # an address no scheduler answers at is the user's to correct (exit status 2)
-            detail = str(error).replace(f" to {address}", "")  # the address is said once
-            raise InputError(
-                f"cannot reach the Dask scheduler at {address} ({detail}); check that the "
-                "scheduler is running (`dask scheduler` prints its address), that the host "
-                "and port are right (8786 unless changed) and that this machine can reach "
-                "them; nothing was written",
-                key="--scheduler",
-            ) from None
+            raise _unreachable(address, error) from None
         try:
             check_worker_code(self._client.run(model_code, on_error="return"), address)
         except BaseException:
