@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from analysis.experiments.sweeps import Factor, Sweep, make_design, run_seed
+from simulation import Parameters
 
 UNIFORM = [
     Factor("a", low=0.0, high=1.0),
@@ -142,3 +145,16 @@ def test_run_seeds_differ_by_point_and_replicate_and_are_shared_with_common_numb
     assert run_seed(5, 3, 1) == run_seed(5, 3, 1) != run_seed(6, 3, 1)
     assert run_seed(5, 3, 1, common=True) == run_seed(5, 40, 1, common=True)
     assert run_seed(5, 3, 1, common=True) != run_seed(5, 3, 2, common=True)
+
+
+def test_the_defaults_quoted_in_the_built_in_sweep_files_are_the_models():
+    defaults = Parameters()
+    quoted = 0
+    for path in (Path(__file__).parents[1] / "scenarios" / "sweeps").glob("*.toml"):
+        for line in path.read_text().splitlines():
+            found = re.match(r"(\w+) = \{.*\}\s*# default ([\d.]+)", line)
+            if found:
+                name, value = found.groups()
+                assert float(value) == getattr(defaults, name), f"{path.name}: {name}"
+                quoted += 1
+    assert quoted >= 8
