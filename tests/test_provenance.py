@@ -135,3 +135,38 @@ def test_dask_workers_with_other_model_code_are_refused():
     missing = ModuleNotFoundError("No module named 'simulation'")
     with pytest.raises(InputError, match="no staffroom it can import"):
         check_worker_code({"tcp://a:1": missing}, "tcp://s:8786")
+
+
+@pytest.mark.slow
+def test_a_package_installed_from_a_checkout_cites_the_commit_it_was_built_from(tmp_path):
+    import zipfile
+
+    from analysis.experiments.provenance import commit_of
+
+    root = Path(__file__).resolve().parents[1]
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(wheels), str(root)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    installed = tmp_path / "site"
+    zipfile.ZipFile(next(wheels.glob("staffroom-*.whl"))).extractall(installed)
+    elsewhere = tmp_path / "work"
+    elsewhere.mkdir()
+    said = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import analysis.experiments.provenance as p; print(p.__file__); "
+            "print(p.version(commit=True))",
+        ],
+        cwd=elsewhere,
+        env={**os.environ, "PYTHONPATH": str(installed)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert said[0].startswith(str(installed)), "the installed copy, not the checkout, ran"
+    assert said[1].endswith(f", commit {commit_of(root)}")

@@ -119,21 +119,35 @@ def _installed(distribution: str) -> str:
         return "unknown"
 
 
+#: File beside this module holding the commit an installed staffroom was built from
+#: (written by ``setup.py`` when ``pip install`` runs in a git checkout).
+BUILD_COMMIT = "BUILD_COMMIT"
+
+
 def version(commit: bool = False) -> str:
-    """The installed staffroom version; with ``commit``, the git commit too (:func:`commit_of`).
+    """The installed staffroom version; with ``commit``, the git commit too.
 
-    ``source tree`` when run from a checkout that is not installed. Every
-    manifest, report and table that records a version asks here.
+    The commit of the checkout this code runs from (:func:`commit_of`), or
+    else the one the installed package was built from (:data:`BUILD_COMMIT`);
+    none when neither is known (installed from an archive). ``source tree``
+    when run from a checkout that is not installed. Every manifest, report
+    and table that records a version asks here.
     """
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as package_version
-
     try:
         release = package_version("staffroom")
     except PackageNotFoundError:  # pragma: no cover - a bare checkout
         release = "source tree"
-    found = commit_of(Path(__file__).resolve().parents[2]) if commit else None
+    found = (commit_of(Path(__file__).resolve().parents[2]) or built_from()) if commit else None
     return f"{release}, commit {found}" if found else release
+
+
+def built_from() -> str | None:
+    """The commit recorded when this installed package was built, if any."""
+    try:
+        recorded = Path(__file__).with_name(BUILD_COMMIT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return recorded or None
 
 
 def commit_of(root: Path) -> str | None:

@@ -105,8 +105,8 @@ def _method(comparisons: Sequence[Comparison]) -> list[Block]:
                 "Outcomes measured at the end of a year: annual gain and the SES–gain slope "
                 "come from the annual test; turnover is the share of teachers who leave at "
                 "that year's end.",
-                f"Simulated with staffroom {version(commit=True)}. The same scenarios, seed and "
-                "version give the same numbers; run.json says what else made them.",
+                f"Simulated with staffroom {version(commit=True)}. The same scenarios and seed "
+                "run by the same code give the same numbers; run.json says what made them.",
             )
         ),
     ]

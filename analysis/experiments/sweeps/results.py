@@ -221,7 +221,7 @@ def new_manifest(
         "description": description,
         "sweep_file": source,
         "created": datetime.datetime.now().isoformat(timespec="seconds"),
-        "staffroom": version(),
+        "staffroom": version(commit=True),
         "identity": identity,
         "design": {
             "type": design.kind,
