@@ -53,6 +53,7 @@ from simulation import (
     Parameters,
     Rule,
 )
+from simulation.errors import about
 from simulation.networks import NetworkFile, read_network_file
 from simulation.parameters import suggest
 from simulation.staffing import check_staff_ratio, staff_size
@@ -251,7 +252,7 @@ def resolve(reference: str | Path, relative_to: Path | None = None) -> Path:
     stem = text.removesuffix(".toml")
     if stem and "/" not in stem and "\\" not in stem and stem in builtin_names():
         return (LIBRARY / f"{stem}.toml").resolve()
-    hint = suggest(Path(text).stem, builtin_names())
+    hint = _near_file(text, path) or suggest(Path(text).stem, builtin_names())
     builtin = ", ".join(builtin_names())
     if relative_to is None:
         raise InputError(
@@ -264,6 +265,20 @@ def resolve(reference: str | Path, relative_to: Path | None = None) -> Path:
         f"or a built-in name ({builtin})",
         key="scenario",
     )
+
+
+def _near_file(typed: str, path: Path) -> str:
+    """A ``" (did you mean 'our_school.toml'?)"`` hint: a TOML file beside ``path`` (the
+    file ``typed`` names) whose name is close, written as ``typed`` was (a typed file name is
+    more likely a typo of a file than of a built-in scenario's name)."""
+    import difflib
+
+    with contextlib.suppress(OSError, ValueError):
+        beside = [p.name for p in path.parent.glob("*.toml") if p.is_file()]
+        close = difflib.get_close_matches(path.name, beside, n=1, cutoff=0.75)
+        if close:
+            return f" (did you mean {(Path(typed).parent / close[0]).as_posix()!r}?)"
+    return ""
 
 
 def _elsewhere(text: str, folder: Path) -> str:
@@ -532,7 +547,7 @@ def from_document(
 
     def fail(key: str, message: str, *where: Any) -> InputError:
         return InputError(
-            f"{key}: {message}", source=source_of(*where) if where else default_source, key=key
+            about(key, message), source=source_of(*where) if where else default_source, key=key
         )
 
     if not isinstance(document, Mapping):

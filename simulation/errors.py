@@ -32,6 +32,15 @@ class InputError(ValueError):
         return f"{where}{self.message}"
 
 
+def about(key: str, message: str) -> str:
+    """``message`` about ``key``: ``"years: must be ..."``, or ``"years = 1 is ..."``.
+
+    A message that starts by showing the value (``"= 12 is out of range"``,
+    ``"is 'plcs' (did you mean ...)"``) reads on from the key without a colon.
+    """
+    return f"{key} {message}" if message.startswith(("= ", "is ")) else f"{key}: {message}"
+
+
 class ParameterError(InputError):
     """A model parameter that does not exist, has the wrong type or is out of range."""
 

@@ -1492,6 +1492,8 @@ def _checked(f: dataclasses.Field, value: Any) -> Any:
 
     def fail(problem: str) -> ParameterError:
         unit = f" {spec.unit}" if spec.unit and spec.unit not in ("", "0-1") else ""
+        if any(c.isdigit() for c in unit):  # a scale, not a unit: "1 to 9 (TSES 1-9)"
+            unit = f" ({spec.unit})"
         return ParameterError(
             f"parameter {name!r} {problem}; allowed: {spec.allowed()}{unit}", key=name
         )

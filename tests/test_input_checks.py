@@ -39,7 +39,7 @@ def test_a_custom_network_too_small_for_the_school_is_refused_with_what_fits(
         "[school]\nstudents = 900\n[structure]\ntype = 'custom'\nnetwork_file = 'chain5.csv'\n"
     )
     line = one_error(staffroom(capsys, monkeypatch, "scenarios", "check", str(school)))
-    assert f"{school}: [school] students:" in line
+    assert f"{school}: [school] students = 900:" in line
     assert "5 teachers" in line and "180.0 students per teacher" in line
     assert "allowed: 6 to 40 students per teacher" in line
     assert "30 to 200 students for these 5 teachers" in line
@@ -79,7 +79,7 @@ PLAN = (
     ("years", "key"),
     [
         ("[factors]\nyears = [1, 3]\n", "[factors] years: level 1"),
-        ("[factors]\nn_students = [300, 600]\n", "years: = 1"),
+        ("[factors]\nn_students = [300, 600]\n", "years = 1"),
         (
             "[design]\ntype = 'lhs'\nsamples = 4\n[factors]\nyears = { range = [1, 3] }\n",
             "[factors] years: range starts at 1",
@@ -162,7 +162,7 @@ def test_a_folder_given_as_network_file_is_called_a_folder(where, tmp_path, caps
     school = tmp_path / "school.toml"
     school.write_text(where + "network_file = '.'\n")
     line = one_error(staffroom(capsys, monkeypatch, "scenarios", "check", str(school)))
-    assert "[structure] network_file: is a folder, not a network file" in line
+    assert "[structure] network_file is a folder, not a network file" in line
     assert "not found" not in line
     sweep = Sweep  # the same check guards sweeps' [parameters]
     with pytest.raises(InputError, match="is a folder, not a network file"):
@@ -221,8 +221,30 @@ def test_disadvantaged_share_and_ses_mean_are_one_or_the_other(tmp_path, capsys,
         bad = tmp_path / "bad.toml"
         bad.write_text(f"[school]\ndisadvantaged_share = {value}\n")
         line = one_error(staffroom(capsys, monkeypatch, "scenarios", "check", str(bad)))
-        assert "[school] disadvantaged_share:" in line and "between 0 and 1" in line
+        assert "[school] disadvantaged_share = " in line and "between 0 and 1" in line
     # a plan that extends a school written with ses_mean may say it the other way
     child = tmp_path / "child.toml"
     child.write_text("extends = 'turnaround_baseline'\n[school]\ndisadvantaged_share = 0.6\n")
     assert load(child).parameters["ses_mean"] == pytest.approx(-0.9025, abs=1e-3)
+
+
+def test_a_mistyped_file_name_suggests_the_file_beside_it(tmp_path, capsys, monkeypatch):
+    (tmp_path / "our_school.toml").write_text("name = 'ours'\n")
+    (tmp_path / "plan.toml").write_text("extends = 'our_schol.toml'\n")
+    monkeypatch.chdir(tmp_path)
+    typed = staffroom(capsys, monkeypatch, "scenarios", "check", "our_shool.toml")
+    assert typed.code == 2 and "(did you mean 'our_school.toml'?)" in typed.err
+    extended = staffroom(capsys, monkeypatch, "scenarios", "check", "plan.toml")
+    assert extended.code == 2 and "extends: no file" in extended.err
+    assert "(did you mean 'our_school.toml'?)" in extended.err, "as the file should say it"
+    absolute = staffroom(capsys, monkeypatch, "scenarios", "check", tmp_path / "our_shool.toml")
+    assert f"(did you mean '{(tmp_path / 'our_school.toml').as_posix()}'?)" in absolute.err
+
+
+def test_a_value_out_of_range_reads_as_the_file_would_say_it(tmp_path, capsys, monkeypatch):
+    (tmp_path / "bad.toml").write_text("[culture]\nself_efficacy = 12\n")
+    done = staffroom(capsys, monkeypatch, "scenarios", "check", tmp_path / "bad.toml")
+    assert done.code == 2
+    assert done.err.strip().endswith(
+        "[culture] self_efficacy = 12 is out of range; allowed: 1 to 9 (TSES 1-9)"
+    )

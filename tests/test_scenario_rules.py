@@ -100,7 +100,7 @@ def test_bad_rules_are_refused_in_one_line_with_status_2(
     assert done.code == 2 and "Traceback" not in done.err
     line = done.err.strip()
     assert "\n" not in line
-    assert line.startswith(f"error: {path}: {key}:") and words in line
+    assert line.startswith((f"error: {path}: {key}:", f"error: {path}: {key} ")) and words in line
 
 
 def test_walkthroughs_need_fidelity_monitoring_somewhere(tmp_path):

@@ -16,6 +16,7 @@ from analysis.experiments.sweeps.design import DESIGNS, DISTRIBUTIONS, Factor
 from scenarios import Scenario
 from scenarios.schema import kind_of
 from simulation import InputError, ParameterError, Parameters
+from simulation.errors import about
 from simulation.outcomes import measured
 from simulation.parameters import suggest
 
@@ -45,7 +46,7 @@ class Checker:
 
     def fail(self, key: str, message: str) -> InputError:
         """The error for ``key``, naming the file."""
-        return InputError(f"{key}: {message}", source=self.source, key=key)
+        return InputError(about(key, message), source=self.source, key=key)
 
     def whole(
         self, document: Mapping[str, Any], key: str, default: int | None, low: int, high: int
