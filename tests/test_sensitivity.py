@@ -174,6 +174,8 @@ def test_a_grid_sweep_gives_a_heat_map_in_the_sweep_file_order(tiny_sweep, tmp_p
     cells = analysis.extra["grid"]
     assert list(cells.columns) == [120, 60] and list(cells.index) == ["plc", "departments"]
     assert (tmp_path / "grid" / "sensitivity-collective_efficacy-heatmap.png").exists()
+    written = {p.name for p in (tmp_path / "grid").glob("sensitivity-*")}
+    assert {p.name for p in analysis.files} == written, "every file written is said"
     with pytest.raises(InputError, match="not a factor"):
         analyse(tmp_path / "grid", "collective_efficacy", x="coaches")
     with pytest.raises(InputError, match="kept outcomes"):

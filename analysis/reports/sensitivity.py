@@ -222,6 +222,11 @@ def analyse(
     folder = Path(output) if output is not None else results
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"sensitivity-{column}"
+
+    def table_file(suffix: str, frame: pd.DataFrame, index: bool = False) -> Path:
+        path = folder / f"{stem}{suffix}.csv"
+        return write_with(path, lambda temporary: frame.to_csv(temporary, index=index))
+
     title = f"{manifest.get('name', '')}: {column}"
     analysis = Analysis(
         design.kind,
@@ -253,7 +258,7 @@ def analyse(
             )
             analysis.extra["grid"] = cells
             analysis.extra["grid_half_width"] = half
-            write_with(folder / f"{stem}-grid.csv", lambda path: tidy.to_csv(path, index=False))
+            analysis.files.append(table_file("-grid", tidy))
             analysis.files.append(
                 heat_map(
                     cells, f"{title} (mean of runs)", column, folder / f"{stem}-heatmap.png", half
@@ -267,7 +272,7 @@ def analyse(
                 for i in (mean_interval(v) for _, v in runs.groupby(only)[column])
             ]
             analysis.extra["grid"] = means
-            write_with(folder / f"{stem}-grid.csv", means.to_csv)
+            analysis.files.append(table_file("-grid", means, index=True))
             analysis.files.append(
                 _level_chart(means, only, column, title, folder / f"{stem}-levels.png")
             )
@@ -290,10 +295,7 @@ def analyse(
             analysis.table, pairs = sobol_indices(design, values, seed=seed)
             if pairs is not None:
                 analysis.extra["second_order"] = pairs
-                write_with(
-                    folder / f"{stem}-second-order.csv",
-                    lambda path: pairs.to_csv(path, index=False),
-                )
+                analysis.files.append(table_file("-second-order", pairs))
         elif design.kind == "morris":
             analysis.table = morris_indices(design, values, seed=seed)
         else:
@@ -310,10 +312,7 @@ def analyse(
                 f"it cannot be told apart from simulation noise; {remedy} would lower it"
             )
         analysis.files.append(bar_chart(analysis.table, design.kind, title, folder / f"{stem}.png"))
-    table_path = write_with(
-        folder / f"{stem}.csv", lambda path: analysis.table.to_csv(path, index=False)
-    )
-    analysis.files.insert(0, table_path)
+    analysis.files.insert(0, table_file("", analysis.table))
     return analysis
 
 

@@ -282,7 +282,8 @@ def render(provenance: Provenance, done: Validation, figures: dict[str, str]) ->
         parts.append(
             f"robustness with {done.robust_settings.replicates} replicates per arm, "
             f"{done.robust_settings.schools} schools and "
-            f"{moved_parameters(done.robustness)} parameters"
+            f"{moved_parameters(done.robustness)} "
+            f"parameter{'' if moved_parameters(done.robustness) == 1 else 's'}"
         )
     lines = [
         "# Validation: the patterns of MODEL.md §8 under the default calibration",
