@@ -193,3 +193,25 @@ def test_off_a_terminal_tables_and_lines_are_not_broken_at_80_columns(
     described = [line for line in lines if "large_houses_choice" in line]
     assert len(described) == 1, "each scenario on one line (grep finds its description)"
     assert load("large_houses_choice").description[:60] in described[0]
+
+
+def test_on_a_narrow_terminal_the_tables_cut_off_nothing():
+    import io
+
+    from rich.console import Console
+
+    from analysis.experiments.plans import common_run
+    from analysis.experiments.replicates import run_many
+    from analysis.reports.terminal import run_table, terminal_table
+    from analysis.statistics.compare import compare
+
+    names = ["large_comprehensive", "departments", "small_school"]
+    results = run_many(common_run(names, years=1, replicates=2, seed=1), workers=1)
+    console = Console(width=64, record=True, file=io.StringIO())  # narrower still
+    console.print(terminal_table(compare(results, "School size")))
+    console.print(run_table(results[0]))
+    text = console.export_text()
+    assert "…" not in text, "no label or heading is cut off"
+    rows = [line.rstrip() for line in text.splitlines() if line.startswith(("│", "┃"))]
+    assert rows and all(line.endswith(("│", "┃")) for line in rows), "no table is cropped"
+    assert max(len(line) for line in text.splitlines()) <= 64

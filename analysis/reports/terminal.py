@@ -38,10 +38,10 @@ def terminal_table(comparison: Comparison) -> Table:
         "is clear; unmarked: no clear difference",
         title_justify="left",
     )
-    table.add_column("outcome")
-    table.add_column(base, justify="right", style="dim")
+    _outcome_column(table)
+    table.add_column(base, justify="right", style="dim", overflow="fold")
     for plan in comparison.plans:  # the difference, then its verdict in a column of its own
-        table.add_column(f"{plan.scenario.name} − baseline", justify="right")
+        table.add_column(f"{plan.scenario.name} − baseline", justify="right", overflow="fold")
         table.add_column("", justify="left")
     for outcome in reported():
         cells = [label(outcome), level(end_mean(comparison.baseline, outcome, year), outcome)]
@@ -63,7 +63,7 @@ def run_table(results: Results) -> Table:
         title=f"{s.name}: mean of {s.replicates} runs at the end of each year ± 95% CI",
         title_justify="left",
     )
-    table.add_column("outcome")
+    _outcome_column(table)
     for year in range(1, s.years + 1):
         table.add_column(f"year {year}", justify="right")
     for outcome in reported():
@@ -73,3 +73,9 @@ def run_table(results: Results) -> Table:
             cells.append(signed(interval, outcome, compact=True).removeprefix("+"))
         table.add_row(*cells)
     return table
+
+
+def _outcome_column(table: Table) -> None:
+    """The outcomes' column: on a narrow terminal a label too long for it is folded onto the
+    next line, never cut off (``responsibil…``)."""
+    table.add_column("outcome", overflow="fold")
