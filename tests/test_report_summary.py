@@ -107,10 +107,11 @@ def test_the_report_says_in_how_many_runs_and_when_a_rule_fired(comparison, page
     assert set(fired.columns) == set(DECISION_COLUMNS)
     runs = fired["replicate"].nunique()
     assert runs >= 1  # train-the-trainer leaves the practice rarely seen after a year
-    note = f"Rule “Switch to job-embedded coaching” fired in {runs} of 3 runs: "
+    how_many = "all 3" if runs == 3 else f"{runs} of 3"
+    note = f"Rule “Switch to job-embedded coaching” fired in {how_many} runs: "
     assert note in markdown
     first = fired.sort_values("step").iloc[0]
-    assert f"at the end of year {first['year']} in" in markdown
+    assert f"at the end of year {first['year']}" in markdown
 
 
 def test_rule_notes_count_runs_and_times_and_flag_late_firings():
@@ -136,6 +137,11 @@ def test_rule_notes_count_runs_and_times_and_flag_late_firings():
     (note,) = rule_notes(results)
     assert "fired in 3 of 4 runs: at the end of year 1 in 2, at the end of year 2 in 1" in note
     assert "1 of these came at the end of the last year, too late to change the run" in note
+    every = [dict(row, replicate=r, year=1, step=36) for r, row in enumerate(rows + rows[:1])]
+    decisions = pd.DataFrame(every, columns=list(DECISION_COLUMNS))
+    together = Results(scenario, pd.DataFrame(), pd.DataFrame(), decisions)
+    (note,) = rule_notes(together)
+    assert "fired in all 4 runs: each time at the end of year 1." in note
     empty = Results(scenario, pd.DataFrame(), pd.DataFrame())
     assert rule_notes(empty) == ["Rule “Switch to job-embedded coaching” never fired in 4 runs."]
 

@@ -100,10 +100,12 @@ def from_survey(
     for note in school.notes:
         console.say(f"  {note}")
     scenario = written.files[0]
+    assumed = "" if students is not None else " (assumed: a survey has no enrolment)"
     console.say(
         f"Wrote {' and '.join(str(f) for f in written.files)}: {written.teachers} "
-        f"teachers, {written.students} students. Check it with `staffroom scenarios "
-        f'show {scenario}`; plans `extends = "{scenario.name}"`.'
+        f"teachers, {written.students} students{assumed}. Set `students` (and your "
+        f"students' mean SES, `ses_mean`) in {scenario.name}; check it with `staffroom "
+        f'scenarios show {scenario}`; plans `extends = "{scenario.name}"`.'
     )
 
 

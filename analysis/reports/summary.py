@@ -285,23 +285,27 @@ def rule_notes(results: Results) -> list[str]:
             if late
             else ""
         )
-        notes.append(
-            f"{name} fired in {fired['replicate'].nunique()} of {runs} runs: {times}{tail}."
-        )
+        count = fired["replicate"].nunique()
+        how_many = f"all {runs}" if count == runs else f"{count} of {runs}"
+        notes.append(f"{name} fired in {how_many} runs: {times}{tail}.")
     return notes
 
 
 def _times(fired: pd.DataFrame) -> str:
     counts = fired.groupby(["step", "year", "week"]).size().reset_index(name="runs")
+    if len(counts) == 1:  # every firing at the same time
+        row = counts.iloc[0]
+        return "each time " + _when(int(row["year"]), int(row["week"]))
     said = []
     for row in counts.itertuples(index=False):
-        when = (
-            f"at the end of year {row.year}"
-            if row.week == WEEKS_PER_YEAR
-            else f"in year {row.year}, week {row.week}"
-        )
-        said.append(f"{when} in {row.runs}")
+        said.append(f"{_when(row.year, row.week)} in {row.runs}")
     return ", ".join(said)
+
+
+def _when(year: int, week: int) -> str:
+    if week == WEEKS_PER_YEAR:
+        return f"at the end of year {year}"
+    return f"in year {year}, week {week}"
 
 
 def answers(comparison: Comparison) -> Sequence[Answer]:
