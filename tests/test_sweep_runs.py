@@ -294,3 +294,18 @@ def test_an_unreachable_scheduler_is_one_clear_error(tiny, tmp_path, monkeypatch
     with pytest.raises(InputError, match=f"cannot reach the Dask scheduler at {address}"):
         execute(tiny, tmp_path / "out", scheduler=address)
     assert not (tmp_path / "out").exists(), "the folder is made only once the cluster answers"
+
+
+def test_a_script_without_a_main_guard_is_told_why_its_workers_died(tmp_path):
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from analysis.experiments.sweeps import Sweep, run_sweep\n"
+        "sweep = Sweep.from_dict({'scenario': 'departments', 'years': 1, 'replicates': 2,\n"
+        "    'design': {'type': 'factorial'}, 'factors': {'n_students': [60, 80]}})\n"
+        f"run_sweep(sweep, workers=2, output={str(tmp_path / 'out')!r})\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=300
+    )
+    assert done.returncode != 0
+    assert 'unguarded.py starts the work outside `if __name__ == "__main__":`' in done.stderr

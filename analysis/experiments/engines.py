@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 from analysis.experiments.runs import Run, batches, timed_many
@@ -225,13 +227,23 @@ def _collect(
     if interrupted.is_set():  # the signal also reached the workers: not their failure
         raise interrupted.stop()
     if broken or isinstance(failure, BrokenProcessPool):
-        raise SweepError(f"a worker process died (out of memory, or killed); {RESUME}")
+        raise SweepError(f"a worker process died (out of memory, or killed{_script()}); {RESUME}")
     if failure is not None and type(failure).__name__ == "KilledWorker":
         raise SweepError(f"Dask workers died running a task (out of memory, or killed); {RESUME}")
     if failure is not None and _is_lost(failure):
         raise SweepError(engine.lost())
     if failure is not None:
         raise failure
+
+
+def _script() -> str:
+    """A hint when a Python script started the work: its workers import it, and a script
+    that starts work at import (no ``__main__`` guard) stops them as they start."""
+    started_by = getattr(sys.modules.get("__main__"), "__file__", None) or ""
+    ours = Path(__file__).resolve().parents[1]
+    if not started_by.endswith(".py") or Path(started_by).resolve().is_relative_to(ours):
+        return ""
+    return f'; or {Path(started_by).name} starts the work outside `if __name__ == "__main__":`'
 
 
 def _is_lost(error: BaseException) -> bool:
