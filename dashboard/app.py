@@ -50,6 +50,8 @@ DEFAULT_SCENARIO = "departments"
 CARD = {"height": "100%", "padding": "2px 8px", "row-gap": "2px", "overflow": "hidden"}
 RENDER_LABEL = "Render Interval (steps)"
 """Mesa's label of its render-interval slider (mesa 3.5.1, pinned by the app extra)."""
+PLAY_LABEL = "Play Interval (ms)"
+"""Mesa's label of its play-interval slider."""
 PAGE_CSS = f"""
 /* Mesa labels its page tabs "Page 0", ...; the dashboard has one page */
 .v-tabs {{ display: none; }}
@@ -63,6 +65,11 @@ PAGE_CSS = f"""
 .v-input__slider:has([aria-label="{RENDER_LABEL}"]) label {{ font-size: 0; }}
 .v-input__slider:has([aria-label="{RENDER_LABEL}"]) label::after {{
   content: "Weeks per Step"; font-size: 16px;
+}}
+/* Mesa's play interval, in the class's words */
+.v-input__slider:has([aria-label="{PLAY_LABEL}"]) label {{ font-size: 0; }}
+.v-input__slider:has([aria-label="{PLAY_LABEL}"]) label::after {{
+  content: "Pause between steps (ms)"; font-size: 16px;
 }}
 /* Mesa's "Use Threads" switch (for developers) is the only checkbox of its Controls card */
 .v-navigation-drawer .v-card:has([aria-label="{RENDER_LABEL}"]) .v-input--checkbox {{

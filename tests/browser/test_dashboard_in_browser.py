@@ -101,6 +101,10 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
         after_content(page, '.v-input__slider:has([aria-label="Render Interval (steps)"]) label')
         == '"Weeks per Step"'
     )
+    assert (
+        after_content(page, '.v-input__slider:has([aria-label="Play Interval (ms)"]) label')
+        == '"Pause between steps (ms)"'
+    )
     assert not page.get_by_text("This website runs on").is_visible(), "no badge on a chart"
 
     step(page, 6)  # one assessment cycle
