@@ -5,9 +5,11 @@ Reset, the play and render intervals, and the model's controls
 (:func:`model_params`), which rebuild the school on Reset. :data:`PAGE_CSS`
 fits that frame to a classroom: every slider shows its value, Mesa's render
 interval is called *Weeks per Step*, its developer switch (*Use Threads*)
-and Solara's badge (which covered a chart's axis) are hidden. Four cards show
+and Solara's badge (which covered a chart's axis) are hidden. Five cards show
 the school: the collaboration network (click a teacher to follow them), the
-followed teacher, the school outcomes, and the sources of self-efficacy.
+followed teacher, the school outcomes, the sources of self-efficacy, and
+what teachers made of their results (attribution, and how much the
+faculty's successes and failures counted); a sixth describes the run.
 
 The scenario comes from the ``STAFFROOM_SCENARIO`` environment variable (a
 built-in name or a file path; ``departments`` if unset), which the command
@@ -29,6 +31,7 @@ from analysis.experiments.runs import recorded
 from simulation import STRUCTURES, SUPPORT_MODELS, WEEKS_PER_YEAR, Teacher
 from simulation.parameters import SUBJECT_NAMES
 
+from .attribution import attribution_chart
 from .charts import outcomes_chart, school_years, sources_chart, teacher_chart
 from .layout import team_layout
 from .network_view import NETWORK_HEIGHT, WIDTH, network_svg
@@ -408,6 +411,20 @@ def SourcesCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
         SvgView.element(svg=sources_chart(table, model.params.cycle_weeks, end=end), name="sources")
 
 
+@solara.component
+def AttributionCard(model) -> None:  # noqa: N802 (Solara components are CamelCase)
+    """What teachers made of their results, and how much the faculty's evidence counted."""
+    update_counter.get()
+    table = _teacher_table(model)
+    end = model.steps / WEEKS_PER_YEAR
+    weighing = getattr(model, "weighing", [])
+    with solara.Column(style=CARD):
+        SvgView.element(
+            svg=attribution_chart(table, weighing, model.params.cycle_weeks, end=end),
+            name="attribution",
+        )
+
+
 def scenario_from_environment() -> scenarios.Scenario:
     """The scenario named by ``STAFFROOM_SCENARIO`` (default ``departments``)."""
     return scenarios.load(os.environ.get(SCENARIO_ENV) or DEFAULT_SCENARIO)
@@ -417,13 +434,13 @@ def grid_layout(count: int) -> list[dict[str, Any]]:
     """Initial card layout (12 columns, 30-px rows): taller cards than Mesa's default.
 
     Mesa 3.5's SolaraViz gives every card 6 columns and 10 rows (390 px);
-    the dashboard's four views are drawn to be read on a projector, so they
-    get 12 or 13 rows, and the run's description a short full-width row.
+    the dashboard's five views are drawn to be read on a projector, so they
+    get 12 or 13 rows, the run's description beside the last.
     """
     if count != len(CARDS):
         return _mesa_grid_layout(count)
-    heights = (13, 13, 12, 12, 5)
-    widths = (6, 6, 6, 6, 12)
+    heights = (13, 13, 12, 12, 12, 12)
+    widths = (6, 6, 6, 6, 6, 6)
     layout, x, y, row_height = [], 0, 0, 0
     for index, (w, h) in enumerate(zip(widths, heights, strict=True)):
         if x + w > 12:
@@ -434,7 +451,7 @@ def grid_layout(count: int) -> list[dict[str, Any]]:
     return layout
 
 
-CARDS = [NetworkCard, TeacherCard, OutcomesCard, SourcesCard, AboutCard]
+CARDS = [NetworkCard, TeacherCard, OutcomesCard, SourcesCard, AttributionCard, AboutCard]
 # SolaraViz (Mesa 3.5) takes the initial card layout from this module-level
 # function and offers no parameter for it; replace it with ours (the app
 # extra pins mesa==3.5.1, and tests check the cards' sizes in a browser).

@@ -1,6 +1,7 @@
 """The dashboard's charts, sized and lettered for a projector (SVG strings).
 
-Three charts, each a pure function of the model's tables:
+Three charts, each a pure function of the model's tables (the fourth,
+attribution and the weighing of evidence, is :mod:`dashboard.attribution`):
 
 * :func:`outcomes_chart`: school collective efficacy, collective
   responsibility, mean self-efficacy (TSES 1-9, with the spread across

@@ -18,9 +18,10 @@ from typing import Any
 import numpy as np
 
 import scenarios
-from simulation import SOURCES, ParameterError, Parameters, SchoolModel, Teacher
+from simulation import SOURCES, WEEKS_PER_YEAR, ParameterError, Parameters, SchoolModel, Teacher
 from simulation.networks import read_network_file
 from simulation.parameters import from_tses
+from simulation.processes.mastery import collective_weights
 from simulation.staffing import check_staff_ratio
 
 # The levers a class changes, in the order the sidebar shows them.
@@ -168,6 +169,25 @@ intervention_plan, support_model, leader_persuasion
         self.run_number = next(_RUNS)
         """Counts the schools built in this process (the page shows when Reset took effect)."""
         self.switch_off = switch_off
+        self.weighing: list[tuple[float, float, float]] = []
+        """At each assessment: (school years, mean weight of a success, of a failure)."""
+
+    def step(self) -> None:
+        """One week; at an assessment, how much the faculty's evidence counted.
+
+        The weights (:func:`simulation.processes.mastery.collective_weights`)
+        are those of the collective efficacy each teacher held going into
+        the assessment, with the parameters then in force: a school at the
+        typical belief counts a success and a failure alike (1 and 1).
+        """
+        belief = self.teachers.collective_efficacy.copy()
+        super().step()
+        week = self.week
+        if self.steps and (week % self.params.cycle_weeks == 0 or week == WEEKS_PER_YEAR):
+            success, failure = collective_weights(belief, self.params)
+            self.weighing.append(
+                (self.steps / WEEKS_PER_YEAR, float(success.mean()), float(failure.mean()))
+            )
 
     def _record(self) -> None:
         """Record as the model does; the cynic (if asked) is made before the first record.

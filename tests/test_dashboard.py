@@ -375,3 +375,34 @@ def test_team_captions_stay_legible_in_a_large_school(structure):
     captions = [c[5] for c in layout.cells if c[5]]
     tips = re.findall(r"<rect [^>]*rx=\"6\"[^>]*><title>([^<]+)</title>", svg)
     assert sorted(tips) == sorted(captions), "every team's full caption is there on hover"
+
+
+def test_the_attribution_card_counts_each_assessments_results_as_the_teachers_hold_them():
+    from dashboard.attribution import attribution_chart, result_shares
+    from simulation.processes.mastery import ATTRIBUTION_NAMES
+
+    model = DashboardSchool("departments", 1)
+    model.run(1)  # ends on the year's last assessment
+    shares = result_shares(model.teacher_dataframe(), model.params.cycle_weeks)
+    assert list(shares.index) == pytest.approx([k / 6 for k in range(1, 7)])
+    assert np.allclose(shares.sum(axis=1), 1.0)
+    signal = model.teachers.last_mastery
+    cause = model.teachers.last_attribution[signal < 0]
+    taught = signal != 0
+    assert shares.loc[1.0, "success"] == pytest.approx(np.mean(signal[taught] > 0))
+    ability = ATTRIBUTION_NAMES.index("ability")
+    assert shares.loc[1.0, "ability"] == pytest.approx(np.sum(cause == ability) / taught.sum())
+    svg = attribution_chart(model.teacher_dataframe(), model.weighing, 6, end=1.0)
+    assert 'data-chart="attribution"' in svg and 'data-role="failure-weight"' in svg
+
+
+def test_the_weighing_of_evidence_follows_the_faculty_and_is_even_handed_without_bias():
+    low = DashboardSchool("turnaround", 1)
+    low.run(0.5)
+    assert len(low.weighing) == 3, "one entry per assessment"
+    _, success, failure = low.weighing[0]
+    assert success < 1.0 < failure, "a doubting faculty explains away its successes"
+    even = DashboardSchool("turnaround", 1)
+    even.params = even.params.replace(confirmation=0.0)
+    even.run(0.5)
+    assert all(s == 1.0 and f == 1.0 for _, s, f in even.weighing)

@@ -115,6 +115,9 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
     assert after["outcomes"] != start["outcomes"]
     assert min(after["points"]) > max(start["points"])
     assert after["sources"] != start["sources"] and after["bars"] > start["bars"]
+    results = page.locator("[data-chart=attribution] rect[fill^='#']").count()
+    assert results >= 2, "one assessment's results, split by what failures were put down to"
+    page.wait_for_selector("[data-chart=attribution] [data-role=failure-weight]", state="attached")
     values = page.locator("[data-chart=outcomes] [data-role=value]").all_text_contents()
     assert len(values) == 6 and all(v.strip() for v in values), "every outcome shows a number"
 
