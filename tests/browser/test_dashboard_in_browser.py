@@ -123,7 +123,7 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
 
     if os.environ.get("STAFFROOM_DOCS_SCREENSHOT"):
         step(page, 30)  # the README's picture shows a whole school year, all cards
-        page.set_viewport_size({"width": 1600, "height": 1480})
+        page.set_viewport_size({"width": 1600, "height": 1720})
     circle = page.locator(f"{NETWORK} circle[data-id]").nth(7)
     teacher = circle.get_attribute("data-id")
     circle.click()
