@@ -99,9 +99,14 @@ def from_survey(
     )
     for note in school.notes:
         console.say(f"  {note}")
+    console.say(_wrote(written, enrolment_given=students is not None))
+
+
+def _wrote(written, enrolment_given: bool) -> str:
+    """What from-survey wrote, and what a survey cannot tell (enrolment, students' SES)."""
     scenario = written.files[0]
-    assumed = "" if students is not None else " (assumed: a survey has no enrolment)"
-    console.say(
+    assumed = "" if enrolment_given else " (assumed: a survey has no enrolment)"
+    return (
         f"Wrote {' and '.join(str(f) for f in written.files)}: {written.teachers} "
         f"teachers, {written.students} students{assumed}. Set `students` (and your "
         f"students' mean SES, `ses_mean`) in {scenario.name}; check it with `staffroom "
