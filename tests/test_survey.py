@@ -77,6 +77,9 @@ def test_the_example_becomes_a_school_teacher_by_teacher(example, capsys, monkey
     )
     assert done.code == 0, done.err
     assert "48 teachers in 6 departments" in done.out
+    said = " ".join(done.out.split())
+    assert "students (assumed: a survey has no enrolment)" in said, "what it cannot know"
+    assert "Set `students` (and your students' mean SES, `ses_mean`)" in said
     assert "answered under half the items" in done.out and "left blank" in done.out
     assert "experience: missing for 1 teacher" in done.out
     scenario = load(out)

@@ -75,6 +75,7 @@ def test_report_names_command_version_and_every_pattern_with_a_verdict(quick_run
     assert "## Synthetic NELS" in text and "## Robustness" in text
     assert "`ses:cr_z`" in text and "601-900" in text
     assert re.search(r"\*\*Quick check, not a conclusion: \d of 7 patterns hold", text)
+    assert "12 schools and 1 parameter" in text and "1 parameters" not in text
 
 
 def test_the_report_files_are_committed_together_with_run_json_last(quick_run):
