@@ -21,7 +21,7 @@ import pandas as pd
 from simulation import WEEKS_PER_YEAR
 from simulation.processes.mastery import ATTRIBUTION_NAMES
 
-from .charts import HEIGHT, WIDTH, _years
+from .charts import HEIGHT, LOWER_PANEL, UPPER_PANEL, WIDTH, year_axis
 from .svgplot import Chart
 
 #: The results' categories, bottom to top, with their colours and labels.
@@ -78,13 +78,10 @@ def attribution_chart(
     """
     shares = result_shares(teachers, cycle_weeks)
     width = cycle_weeks / WEEKS_PER_YEAR
-    xlim, xticks = _years(max(end, float(shares.index.max()) if len(shares) else 0.0))
+    xlim, xticks = year_axis(max(end, float(shares.index.max()) if len(shares) else 0.0))
     chart = Chart(WIDTH, HEIGHT, "attribution")
     top = chart.axes(
-        62,
-        26,
-        526,
-        118,
+        *UPPER_PANEL,
         xlim=xlim,
         ylim=(0.0, 1.0),
         title="Teachers' results, and what a failure was put down to",
@@ -104,10 +101,7 @@ def attribution_chart(
     high = max(1.6, float(np.nanmax(np.r_[success, failure])) * 1.1) if times.size else 1.6
     low = min(0.4, float(np.nanmin(np.r_[success, failure])) * 0.9) if times.size else 0.4
     bottom_frame = chart.axes(
-        62,
-        194,
-        526,
-        118,
+        *LOWER_PANEL,
         xlim=xlim,
         ylim=(low, high),
         title="How much the faculty's successes and failures count (1: even-handed)",

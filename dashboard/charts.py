@@ -54,6 +54,9 @@ PANELS = (
 TSES_POINTS = 8.0
 """TSES points per unit of self-efficacy on the model's 0-1 scale."""
 WIDTH, HEIGHT = 600.0, 420.0
+#: (left, top, width, height) of the upper and lower panel of a two-panel chart.
+UPPER_PANEL = (62, 26, 526, 118)
+LOWER_PANEL = (62, 194, 526, 118)
 
 
 def school_years(table: pd.DataFrame) -> np.ndarray:
@@ -63,7 +66,7 @@ def school_years(table: pd.DataFrame) -> np.ndarray:
     ) / WEEKS_PER_YEAR
 
 
-def _years(end: float) -> tuple[tuple[float, float], list[float]]:
+def year_axis(end: float) -> tuple[tuple[float, float], list[float]]:
     """Time-axis limits (whole years, at least one) and year ticks."""
     last = max(1, math.ceil(end - 1e-9))
     step = 1 if last <= 8 else 2
@@ -108,7 +111,7 @@ def outcomes_chart(table: pd.DataFrame, marks: Sequence[float] = ()) -> str:
     """
     chart = Chart(WIDTH, HEIGHT, "outcomes")
     t = school_years(table)
-    xlim, xticks = _years(t[-1] if t.size else 0.0)
+    xlim, xticks = year_axis(t[-1] if t.size else 0.0)
     for index, (name, title, unit, limits) in enumerate(PANELS):
         row, column = divmod(index, 3)
         left, top = 40 + column * 200, 44 + row * 176
@@ -234,13 +237,10 @@ def sources_chart(teachers: pd.DataFrame, cycle_weeks: int, end: float = 0.0) ->
     """
     moved, net = cycle_table(teachers, cycle_weeks)
     width = cycle_weeks / WEEKS_PER_YEAR
-    xlim, xticks = _years(max(end, float(moved.index.max()) + width if len(moved) else 0.0))
+    xlim, xticks = year_axis(max(end, float(moved.index.max()) + width if len(moved) else 0.0))
     chart = Chart(WIDTH, HEIGHT, "sources")
     top = chart.axes(
-        62,
-        26,
-        526,
-        118,
+        *UPPER_PANEL,
         xlim=xlim,
         ylim=_stack_limits(moved, 0.05),
         title="How far teachers' self-efficacy moved (mean |change|)",
@@ -250,10 +250,7 @@ def sources_chart(teachers: pd.DataFrame, cycle_weeks: int, end: float = 0.0) ->
     )
     _stacked(chart, top, moved, width)
     bottom = chart.axes(
-        62,
-        194,
-        526,
-        118,
+        *LOWER_PANEL,
         xlim=xlim,
         ylim=_stack_limits(net, 0.02),
         title="Change in the school's mean self-efficacy",
@@ -295,15 +292,12 @@ def teacher_chart(
     values = own["self_efficacy_tses"].to_numpy(dtype=float)
     school_t = school_years(school) if school is not None and len(school) else np.array([])
     end = max(t.max() if t.size else 0.0, school_t[-1] if school_t.size else 0.0)
-    xlim, xticks = _years(end)
+    xlim, xticks = year_axis(end)
     low = min(float(values.min()), 6.0) if values.size else 6.0
     high = max(float(values.max()), 8.0) if values.size else 8.0
     chart = Chart(WIDTH, HEIGHT, "teacher")
     top = chart.axes(
-        62,
-        26,
-        526,
-        118,
+        *UPPER_PANEL,
         xlim=xlim,
         ylim=(max(1.0, math.floor(low)), min(9.0, math.ceil(high))),
         title=(title or f"Teacher #{agent_id}") + " (blue); school mean (dashed)",
@@ -325,10 +319,7 @@ def teacher_chart(
     _, net = cycle_table(own, cycle_weeks)
     width = cycle_weeks / WEEKS_PER_YEAR
     bottom = chart.axes(
-        62,
-        194,
-        526,
-        118,
+        *LOWER_PANEL,
         xlim=xlim,
         ylim=_stack_limits(net, 0.1),
         title="Change from each source (per assessment cycle)",

@@ -147,8 +147,12 @@ def validate(
             command_line(quick, only, out, docs), version(commit=True), workers, date, quick
         )
         files, links = report_files(provenance, done)
-        about = {"command": "validate", "command_line": provenance.command}
-        written = [folder.commit(files, about | {"environment": environment()})["report.md"]]
+        about = {
+            "command": "validate",
+            "command_line": provenance.command,
+            "environment": environment(),
+        }
+        written = [folder.commit(files, about)["report.md"]]
         if docs is not None:
             written.append(write_docs_copy(docs, provenance, done, files, links))
     console.print(
