@@ -225,7 +225,7 @@ def test_run_says_which_files_it_wrote(scenario, plots, expected, tmp_path, caps
     assert done.code == 0, done.err
     (said,) = re.findall(r"^Wrote .*/ \((.*)\)$", done.out, re.MULTILINE)
     assert said == f"{expected}, run.json"
-    written = {p.name + ("/" if p.is_dir() else "") for p in out.iterdir() if p.name != ".lock"}
+    written = {p.name + ("/" if p.is_dir() else "") for p in out.iterdir()}
     assert set(said.split(", ")) == written
 
 

@@ -266,10 +266,12 @@ def test_another_commands_results_are_refused_unless_overwrite(
 ):
     sweep_folder, _ = copy_of(finished_sweep, tmp_path)
     compare = ["compare", "departments", "plc", "-r", "2", "--years", "1", "-w", "1", "-q"]
+    before = sorted(p.name for p in sweep_folder.iterdir())
     refused = staffroom(capsys, monkeypatch, *compare, "-o", str(sweep_folder))
     assert refused.code == 2
     assert "holds the results of a sweep" in one_error_line(refused.err)
     assert len(read_runs(sweep_folder)) == 48, "the sweep's results are untouched"
+    assert sorted(p.name for p in sweep_folder.iterdir()) == before, "nothing left behind"
 
     replaced = staffroom(capsys, monkeypatch, *compare, "-o", str(sweep_folder), "--overwrite")
     assert replaced.code == 0, replaced.err

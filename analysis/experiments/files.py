@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from analysis.experiments.workers import interrupts_as_flag
 from simulation import InputError
@@ -30,7 +30,8 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
 MANIFEST = "run.json"
-LOCK = ".lock"
+#: The lock file of versions that locked a folder through a file in it: ignored.
+OLD_LOCK = ".lock"
 SWEEP_MANIFEST = "manifest.json"
 STAGING_PREFIX = ".staging-"
 
@@ -93,27 +94,44 @@ def _file_mode() -> int:
     return 0o666 & ~umask
 
 
-def lock(folder: Path, who: str, option: str) -> IO[str]:
-    """Lock ``folder`` for one writer; returns the open lock file (close it to release).
+class FolderLock:
+    """An exclusive lock held on a folder's own descriptor; :meth:`close` releases it.
+
+    Locking the folder itself, not a file in it, leaves nothing behind in
+    the user's folder, whether the command wrote its results or was refused.
+    """
+
+    def __init__(self, descriptor: int | None) -> None:
+        self._descriptor = descriptor
+
+    def close(self) -> None:
+        """Release the lock (closing the descriptor releases it)."""
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None
+
+
+def lock(folder: Path, who: str, option: str) -> FolderLock:
+    """Lock ``folder`` for one writer; returns the lock (close it to release).
 
     Raises
     ------
     InputError
         If another staffroom command holds the lock.
     """
-    handle = (folder / LOCK).open("a")
     if fcntl is None:  # pragma: no cover - Windows
-        return handle
+        return FolderLock(None)
+    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
-        handle.close()
+        os.close(descriptor)
         raise InputError(
             f"another {who} is writing to {folder} (the folder is locked); wait "
             f"for it to finish or choose another {option}",
             key=option,
         ) from None
-    return handle
+    return FolderLock(descriptor)
 
 
 def _create(path: Path, option: str) -> bool:
@@ -286,7 +304,7 @@ class OutputFolder:
             self._lock.close()
             self._lock = None
         if failed and self.created and self.path.is_dir():
-            leftovers = [p for p in self.path.iterdir() if p.name != LOCK]
+            leftovers = [p for p in self.path.iterdir() if p.name != OLD_LOCK]
             if not leftovers:
                 shutil.rmtree(self.path, ignore_errors=True)
 

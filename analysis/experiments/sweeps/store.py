@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.experiments.files import lock, remove, sweep_files, write_text, write_with
+from analysis.experiments.files import OLD_LOCK, lock, remove, sweep_files, write_text, write_with
 from analysis.experiments.provenance import described
 from analysis.experiments.sweeps.design import Design
 from analysis.experiments.sweeps.merge import compact
@@ -140,7 +140,7 @@ class ResultStore:
             if problem is not None:
                 old = {}
         else:
-            others = [p.name for p in self.path.iterdir() if p.name != ".lock"]
+            others = [p.name for p in self.path.iterdir() if p.name != OLD_LOCK]
             if others:
                 raise InputError(
                     f"{self.path} is not empty and holds no sweep results "
