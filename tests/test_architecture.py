@@ -78,3 +78,22 @@ def test_no_module_of_analysis_is_over_400_lines():
         for path in (ROOT / "analysis").rglob("*.py")
     }
     assert {path: n for path, n in sizes.items() if n > 400} == {}
+
+
+def test_every_command_help_fits_an_80_column_terminal():
+    # the help keeps a paragraph's line breaks, so a paragraph of several
+    # lines over 76 characters is broken again on an 80-column terminal into
+    # ragged half-lines (a one-line paragraph just wraps)
+    from analysis.cli.app import app
+
+    helps = {name: inspect.getdoc(f) or "" for name, f in _commands(app)}
+    assert all(helps.values())
+    ragged = {
+        name: line
+        for name, text in helps.items()
+        for paragraph in text.split("\n\n")
+        if "\n" in paragraph
+        for line in paragraph.splitlines()
+        if len(line) > 76
+    }
+    assert ragged == {}

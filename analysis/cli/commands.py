@@ -278,13 +278,14 @@ def compare(
 ) -> None:
     """Compare plans with a baseline and write a report a principal can read.
 
-    Every scenario runs with the same seeds (common random numbers). The report opens with a
-    one-page answer (a chart of each plan's difference from the baseline with 95% intervals, a
-    sentence per plan, the source of efficacy that drove it, when leader rules fired), then each
-    plan in sentences and tables, the Blueprint's evidence of practice and the method. Writes
-    report.html (self-contained, prints on A4), report.md with plots/, differences.csv,
-    sources.csv, summary.csv, decisions.csv (if a scenario has leader rules),
-    trajectories.parquet and run.json.
+    Every scenario runs with the same seeds (common random numbers). The
+    report opens with a one-page answer (a chart of each plan's difference
+    from the baseline with 95% intervals, a sentence per plan, the source of
+    efficacy that drove it, when leader rules fired), then each plan in
+    sentences and tables, the Blueprint's evidence of practice and the
+    method. Writes report.html (self-contained, prints on A4), report.md
+    with plots/, differences.csv, sources.csv, summary.csv, decisions.csv
+    (if a scenario has leader rules), trajectories.parquet and run.json.
 
     Example: staffroom compare departments plc plc_coaching --replicates 30
     """

@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from analysis.experiments.files import OLD_LOCK, lock, remove, sweep_files, write_text, write_with
+from analysis.experiments.files import remove, sweep_files, write_text, write_with
+from analysis.experiments.locks import OLD_LOCK, lock
 from analysis.experiments.provenance import described
 from analysis.experiments.sweeps.design import Design
 from analysis.experiments.sweeps.merge import compact
