@@ -1,7 +1,7 @@
 """The collaboration network as an SVG picture, with its legend.
 
 Teachers are circles grouped by team (:mod:`dashboard.layout`), filled by
-self-efficacy on the TSES 1-9 scale and sized by skill; ties are lines as
+self-efficacy (TSES, red at 4 or below, blue at 9) and sized by skill; ties are lines as
 thick as their strength. Each circle carries ``data-row`` and ``data-id``
 (the teacher's Mesa ``unique_id``) so that a click can be traced to the
 teacher, and a ``<title>`` that the browser shows on hover. Plain strings
@@ -23,8 +23,13 @@ from .layout import Layout, team_layout
 from .school import last_result
 
 COLORMAP = "RdYlBu"
-"""Colour scale of self-efficacy: red (TSES 1) through yellow (5) to blue (9)."""
-TSES_LOW, TSES_HIGH = 1.0, 9.0
+"""Colour scale of self-efficacy: red (TSES 4 or below) through pale yellow (6.5) to blue (9)."""
+TSES_LOW, TSES_HIGH = 4.0, 9.0
+"""Ends of the colour scale. Teachers sit mostly between TSES 6 and 8
+(Tschannen-Moran & Woolfolk Hoy 2001: means near 7); over the whole 1-9
+scale they came out in three shades of pale blue, so everything at or below
+4 (a cynic, a struggling novice) is full red and the colours spread over
+where teachers are."""
 SKILL_LOW, SKILL_HIGH = -0.25, 0.25
 """Skill (SD of student gain a year) drawn with the smallest and largest circle."""
 RADIUS_LOW, RADIUS_HIGH = 4.0, 11.0
@@ -33,7 +38,7 @@ WIDTH, NETWORK_HEIGHT, HEADER, LEGEND = 600.0, 370.0, 28.0, 92.0
 
 
 def tses_colour(value: float | np.ndarray) -> str | list[str]:
-    """Hex colour of a self-efficacy on the TSES 1-9 scale."""
+    """Hex colour of a self-efficacy (TSES 1-9; at or below ``TSES_LOW`` all red)."""
     cmap = colormaps[COLORMAP]
     scaled = np.clip((np.asarray(value, dtype=float) - TSES_LOW) / (TSES_HIGH - TSES_LOW), 0, 1)
     if scaled.ndim == 0:
@@ -261,12 +266,13 @@ def _teachers(
 
 
 def _legend(width: float, top: float, scale: float = 1.0) -> str:
-    """Colour bar (TSES 1-9), circle sizes (skill) and line widths (tie strength)."""
+    """Colour bar (TSES 4-9), circle sizes (skill) and line widths (tie strength)."""
     out = [f'<g transform="translate(0,{top:g})" font-size="14" fill="#222" data-role="legend">']
     bar_x, bar_w, bar_y = 12.0, 216.0, 26.0
+    span = TSES_HIGH - TSES_LOW
     stops = "".join(
-        f'<stop offset="{(v - 1) / 8:.3f}" stop-color="{tses_colour(v)}"/>'
-        for v in np.linspace(1, 9, 17)
+        f'<stop offset="{(v - TSES_LOW) / span:.3f}" stop-color="{tses_colour(v)}"/>'
+        for v in np.linspace(TSES_LOW, TSES_HIGH, 11)
     )
     out.append(f'<defs><linearGradient id="tses-scale">{stops}</linearGradient></defs>')
     out.append(f'<text x="{bar_x:g}" y="18" font-weight="bold">Self-efficacy (TSES 1-9)</text>')
@@ -274,12 +280,13 @@ def _legend(width: float, top: float, scale: float = 1.0) -> str:
         f'<rect x="{bar_x:g}" y="{bar_y:g}" width="{bar_w:g}" height="14" '
         f'fill="url(#tses-scale)" stroke="#333" stroke-width="0.5"/>'
     )
-    for value in range(1, 10):
-        x = bar_x + bar_w * (value - 1) / 8
+    for value in range(int(TSES_LOW), int(TSES_HIGH) + 1):
+        x = bar_x + bar_w * (value - TSES_LOW) / span
+        label = f"≤{value}" if value == TSES_LOW else f"{value}"
         out.append(
             f'<line x1="{x:.1f}" y1="{bar_y + 14:g}" x2="{x:.1f}" y2="{bar_y + 18:g}" '
             f'stroke="#333"/><text x="{x:.1f}" y="{bar_y + 32:g}" '
-            f'text-anchor="middle">{value}</text>'
+            f'text-anchor="middle">{label}</text>'
         )
     sx = 262.0
     out.append(f'<text x="{sx:g}" y="18" font-weight="bold">Skill (SD/year)</text>')

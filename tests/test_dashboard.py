@@ -14,7 +14,7 @@ import scenarios
 from dashboard import serve
 from dashboard.charts import cycle_table, outcomes_chart, sources_chart, teacher_chart
 from dashboard.layout import team_layout
-from dashboard.network_view import network_svg, tie_width, tses_colour
+from dashboard.network_view import TSES_HIGH, TSES_LOW, network_svg, tie_width, tses_colour
 from dashboard.school import (
     CYNIC_TSES,
     DashboardSchool,
@@ -164,8 +164,18 @@ def test_colour_follows_self_efficacy_on_the_tses_scale():
         assert colour == tses_colour(tses_of(model)[int(row)])
     assert tses_colour(1.0) != tses_colour(9.0)
     assert "Self-efficacy (TSES 1-9)" in svg
-    assert all(f">{v}</text>" in svg for v in range(1, 10))
+    assert ">≤4</text>" in svg and all(f">{v}</text>" in svg for v in range(5, 10))
     assert 'data-role="cynic"' in svg and 'data-role="selected"' in svg
+
+
+def test_the_colour_scale_spreads_over_where_teachers_are():
+    # most teachers sit between TSES 6 and 8: the middle 90% of a school's
+    # teachers must span a third of the colour bar, not three shades of it
+    model = DashboardSchool("departments", 3)
+    model.run(years=1)
+    low, high = np.percentile(tses_of(model), [5, 95])
+    assert low >= TSES_LOW and high <= TSES_HIGH
+    assert (high - low) / (TSES_HIGH - TSES_LOW) > 1 / 3
 
 
 def test_ties_thicken_with_collaboration_time():
