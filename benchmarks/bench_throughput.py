@@ -90,7 +90,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulation import SchoolEnsemble, SchoolModel
+from simulation import WEEKS_PER_YEAR, SchoolEnsemble, SchoolModel
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = "plc"
@@ -601,6 +601,34 @@ def beyond_week(matrix, schools: int) -> float:
     return best(assessment) * 6 / 36 + best(summer) / 36
 
 
+def draws_week() -> float:
+    """Seconds per school-week of the random numbers alone that one school's run draws.
+
+    The same draws as the model, from one school's generator: each
+    assessment's standard normal per (student, course) pair, each summer's
+    course choices and dealing order per subject, and each year's block of
+    uniform numbers per teacher (contacts, attributions, trials,
+    departures). Any kernel that keeps every school's stream must draw
+    them; this is what they cost here.
+    """
+    courses, n_teachers = 6, 58
+    generator = np.random.default_rng(0)
+    noise = np.empty(N_STUDENTS * courses)
+    uniforms_rows = WEEKS_PER_YEAR + 6 + 6 + 1
+
+    def best(step: Callable[[], object]) -> float:
+        timer = timeit.Timer(step)
+        number, _ = timer.autorange()
+        return min(timer.repeat(5, number)) / number
+
+    assessment = best(lambda: generator.standard_normal(out=noise))
+    dealing = best(lambda: generator.permutation(N_STUDENTS)) + best(
+        lambda: generator.integers(0, 4, N_STUDENTS)
+    )
+    uniforms = best(lambda: generator.random((uniforms_rows, n_teachers)))
+    return (6 * assessment + courses * dealing + uniforms) / WEEKS_PER_YEAR
+
+
 def model_week(repeats: int) -> float:
     """Seconds per school-week of one ``SchoolModel`` run here, construction included."""
 
@@ -634,7 +662,7 @@ def build_week(schools: int, repeats: int) -> float:
     return min(build() for _ in range(repeats)) / schools / WEEKS
 
 
-def budget(work_floor: float, building: float, ensemble: float) -> None:
+def budget(work_floor: float, building: float, ensemble: float, draws: float) -> None:
     """Print what :data:`TARGET_RATE` leaves per school-week, and what the floor takes of it.
 
     The target's budget per core is ``WORKERS / TARGET_RATE / WEEKS``
@@ -652,7 +680,9 @@ def budget(work_floor: float, building: float, ensemble: float) -> None:
         f"building the schools {1e6 * building:.1f} us ({building / allowed:.0%}, R = 32), "
         f"leaving {1e6 * (allowed - work_floor - building):.1f} us for the rest of the "
         f"model's week, the command, the workers and the writing; the ensemble of 32 "
-        f"spends {1e6 * rest:.1f} us on the rest of its week alone."
+        f"spends {1e6 * rest:.1f} us on the rest of its week alone. The random numbers "
+        f"alone, which any kernel keeping each school's stream must draw, take "
+        f"{1e6 * draws:.1f} us ({draws / allowed:.0%}) of the floor."
     )
     judge(
         f"numpy floor and building the schools, share of the {TARGET_RATE} runs/s budget",
@@ -716,7 +746,8 @@ def floor(args: argparse.Namespace, sweeps: dict[Design, dict[str, Timing]]) -> 
         below=3,
         digits=1,
     )
-    budget(work_floor, build_week(32, repeats), rows["SchoolEnsemble of 32, this process"])
+    ensemble = rows["SchoolEnsemble of 32, this process"]
+    budget(work_floor, build_week(32, repeats), ensemble, draws_week())
 
 
 # ----------------------------------------------------------------- 4. start-up
