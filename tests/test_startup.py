@@ -154,6 +154,19 @@ assert design.size == 4 and design.values(3)["support_model"] == "train_the_trai
     assert loaded_after(code) == []
 
 
+def test_checking_a_scenario_builds_its_school_without_mesa():
+    # `scenarios check` builds the school as a run does, and counts its teachers
+    code = """
+from analysis.launch import main
+sys.argv = ["staffroom", "scenarios", "check", "large_houses"]
+try:
+    main()
+except SystemExit as stop:
+    assert stop.code in (0, None), stop.code
+"""
+    assert "mesa" not in loaded_after(code)
+
+
 def test_a_sweep_from_the_command_line_loads_no_pandas(tmp_path):
     # its results are written and merged through pyarrow alone (sweeps/tables.py);
     # -w 0 runs the model in this process, so the check covers the runs too

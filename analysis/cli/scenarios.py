@@ -93,20 +93,27 @@ def check(
     Example: staffroom scenarios check my_school.toml plans/*.toml
     """
     from scenarios import load
-    from simulation import InputError
+    from simulation import InputError, SchoolEnsemble
 
     bad = 0
     for reference in files:
         try:
             scenario = load(reference)
-            model = scenario.model(rng=0)
+            # the school built as a run builds it, without loading Mesa (a second or more)
+            school = SchoolEnsemble(
+                [0],
+                **scenario.parameters,
+                interventions=scenario.interventions,
+                network=scenario.network,
+                record_every=0,
+            )
         except InputError as error:
             errors.say(f"error: {error}")
             bad += 1
             continue
         console.say(
-            f"ok: {reference}: {scenario.name!r}, {model.n_teachers} teachers, "
-            f"{model.params.n_students} students, "
+            f"ok: {reference}: {scenario.name!r}, {school.school.n_per_school} teachers, "
+            f"{school.params.n_students} students, "
             f"{scenario.years} years, {len(scenario.interventions)} "
             f"intervention(s), "
             + (f"{len(scenario.rules)} leader rule(s), " if scenario.rules else "")
