@@ -669,7 +669,9 @@ def budget(work_floor: float, building: float, ensemble: float, draws: float) ->
     seconds a school-week, for everything: the model, building the schools,
     the command's start-up, the workers and the writing. What the numpy
     floor (with assessments and summers) and building the schools take of
-    it says whether numpy alone can reach the target on this machine.
+    it says whether numpy alone can reach the target on this machine; what
+    the random numbers alone take (``draws``) is the part of the floor no
+    kernel that keeps every school's stream can skip.
     """
     allowed = WORKERS / TARGET_RATE / WEEKS
     rest = ensemble - building - work_floor
@@ -682,7 +684,7 @@ def budget(work_floor: float, building: float, ensemble: float, draws: float) ->
         f"model's week, the command, the workers and the writing; the ensemble of 32 "
         f"spends {1e6 * rest:.1f} us on the rest of its week alone. The random numbers "
         f"alone, which any kernel keeping each school's stream must draw, take "
-        f"{1e6 * draws:.1f} us ({draws / allowed:.0%}) of the floor."
+        f"{1e6 * draws:.1f} us of the floor ({draws / allowed:.0%} of the budget)."
     )
     judge(
         f"numpy floor and building the schools, share of the {TARGET_RATE} runs/s budget",

@@ -275,7 +275,7 @@ def _legend(width: float, top: float, scale: float = 1.0) -> str:
         for v in np.linspace(TSES_LOW, TSES_HIGH, 11)
     )
     out.append(f'<defs><linearGradient id="tses-scale">{stops}</linearGradient></defs>')
-    out.append(f'<text x="{bar_x:g}" y="18" font-weight="bold">Self-efficacy (TSES 1-9)</text>')
+    out.append(f'<text x="{bar_x:g}" y="18" font-weight="bold">Self-efficacy (TSES)</text>')
     out.append(
         f'<rect x="{bar_x:g}" y="{bar_y:g}" width="{bar_w:g}" height="14" '
         f'fill="url(#tses-scale)" stroke="#333" stroke-width="0.5"/>'

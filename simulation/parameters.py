@@ -349,8 +349,9 @@ class Parameters:
         0,
         0.4,
         "Hanushek & Rivkin (2010): across value-added studies the SD of teacher "
-        "effectiveness averages about 0.13 student SD in reading and 0.17 in math; 0.11 "
-        "is at the low end.",
+        "effectiveness averages about 0.13 student SD in reading and 0.17 in math (0.11 "
+        "and 0.15 in another reading; not checked against the paper's table); Chetty, "
+        "Friedman & Rockoff (2014): 0.12-0.16. 0.11 is at the low end.",
     )
 
     # --- teaching and skill --------------------------------------------------

@@ -94,12 +94,13 @@ def check(
     """
     from scenarios import load
     from simulation import InputError, SchoolEnsemble
+    from simulation.interventions import check_changes
 
     bad = 0
     for reference in files:
         try:
             scenario = load(reference)
-            # the school built as a run builds it, without loading Mesa (a second or more)
+            # the school built and the plan checked as a run does, without loading Mesa
             school = SchoolEnsemble(
                 [0],
                 **scenario.parameters,
@@ -107,6 +108,8 @@ def check(
                 network=scenario.network,
                 record_every=0,
             )
+            for rule in scenario.rules:
+                check_changes(school.params, rule.changes)
         except InputError as error:
             errors.say(f"error: {error}")
             bad += 1

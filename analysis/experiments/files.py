@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from analysis.experiments.locks import OLD_LOCK, lock
+from analysis.experiments.locks import LOCK_FILE, lock
 from analysis.experiments.workers import interrupts_as_flag
 from simulation import InputError
 
@@ -258,7 +258,7 @@ class OutputFolder:
             self._lock.close()
             self._lock = None
         if failed and self.created and self.path.is_dir():
-            leftovers = [p for p in self.path.iterdir() if p.name != OLD_LOCK]
+            leftovers = [p for p in self.path.iterdir() if p.name != LOCK_FILE]
             if not leftovers:
                 shutil.rmtree(self.path, ignore_errors=True)
 

@@ -2,7 +2,10 @@
 
 Locking the folder's own descriptor (``flock``), not a file in it, leaves
 nothing behind in the user's folder, whether the command wrote its results
-or was refused. On Windows folders are not locked.
+or was refused. Where a folder cannot be locked (NFS emulates ``flock``
+with write locks, which a folder cannot take), a ``.lock`` file in it is
+locked instead and left there; where nothing can be locked, or on
+Windows, the folder is not locked.
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ try:  # POSIX: one writer per folder
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-#: The lock file of versions that locked a folder through a file in it: ignored.
-OLD_LOCK = ".lock"
+#: The file locked where the folder itself cannot be (listings ignore it).
+LOCK_FILE = ".lock"
 
 
 class FolderLock:
-    """An exclusive lock held on a folder's own descriptor; :meth:`close` releases it."""
+    """An exclusive lock held on an open descriptor; :meth:`close` releases it."""
 
     def __init__(self, descriptor: int | None) -> None:
         self._descriptor = descriptor
@@ -44,14 +47,33 @@ def lock(folder: Path, who: str, option: str) -> FolderLock:
     """
     if fcntl is None:  # pragma: no cover - Windows
         return FolderLock(None)
-    descriptor = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    held = _try_lock(folder, os.O_RDONLY | os.O_DIRECTORY, who, option)
+    if held is None:  # the folder cannot be locked here: a file in it can
+        held = _try_lock(folder / LOCK_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, who, option)
+    return held or FolderLock(None)
+
+
+def _try_lock(path: Path, flags: int, who: str, option: str) -> FolderLock | None:
+    """An exclusive lock on ``path`` opened with ``flags``; None if it cannot be locked.
+
+    Only a lock held by someone else is an error; a file system that cannot
+    lock (or open) ``path`` so is not.
+    """
+    try:
+        descriptor = os.open(path, flags, 0o666)
+    except OSError:
+        return None
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    except BlockingIOError:
         os.close(descriptor)
+        folder = path if path.is_dir() else path.parent
         raise InputError(
             f"another {who} is writing to {folder} (the folder is locked); wait "
             f"for it to finish or choose another {option}",
             key=option,
         ) from None
+    except OSError:
+        os.close(descriptor)
+        return None
     return FolderLock(descriptor)

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from analysis.experiments.files import remove, sweep_files, write_text, write_with
-from analysis.experiments.locks import OLD_LOCK, lock
+from analysis.experiments.locks import LOCK_FILE, lock
 from analysis.experiments.provenance import described
 from analysis.experiments.sweeps.design import Design
 from analysis.experiments.sweeps.merge import compact
@@ -141,7 +141,7 @@ class ResultStore:
             if problem is not None:
                 old = {}
         else:
-            others = [p.name for p in self.path.iterdir() if p.name != OLD_LOCK]
+            others = [p.name for p in self.path.iterdir() if p.name != LOCK_FILE]
             if others:
                 raise InputError(
                     f"{self.path} is not empty and holds no sweep results "
