@@ -78,6 +78,13 @@ PAGE_CSS = f"""
 .v-navigation-drawer .v-card:has([aria-label="{RENDER_LABEL}"]) .v-input--checkbox {{
   display: none;
 }}
+/* Mesa's "Information" card (its only text a span) shows the model's time: weeks taught */
+.v-navigation-drawer .v-card:has(> .v-card__text > span:only-child) > .v-card__title {{
+  font-size: 0;
+}}
+.v-navigation-drawer .v-card:has(> .v-card__text > span:only-child) > .v-card__title::after {{
+  content: "Weeks taught"; font-size: 20px;
+}}
 /* the charts are drawn dark on white: in a dark theme (a laptop set to dark mode, or the
    theme button) they keep their white ground instead of dark text on black */
 .theme--dark .staffroom-svg svg {{ background: #fff; }}

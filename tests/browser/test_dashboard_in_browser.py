@@ -90,7 +90,7 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
     assert "week 0" in start["title"] and "58 teachers" in start["title"]
     card = page.locator(".vue-grid-item", has=page.locator("[data-name=network]"))
     assert card.bounding_box()["height"] > 450, "cards keep their projector size"
-    page.get_by_text("Self-efficacy (TSES 1-9)").first.wait_for()
+    page.get_by_text("Self-efficacy (TSES)", exact=True).first.wait_for()  # the legend
     assert not page.get_by_text("Page 0").is_visible(), "Mesa's lone page tab is hidden"
     assert after_content(page, '[aria-label="School size (students)"]') == '"900"', (
         "a slider shows its value without being dragged"
@@ -106,6 +106,9 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
         == '"Pause between steps (ms)"'
     )
     assert not page.get_by_text("This website runs on").is_visible(), "no badge on a chart"
+    information = ".v-navigation-drawer .v-card:has(> .v-card__text > span:only-child)"
+    assert page.locator(information).inner_text().endswith("Time: 0.0"), "Mesa's card"
+    assert after_content(page, f"{information} > .v-card__title") == '"Weeks taught"'
 
     step(page, 6)  # one assessment cycle
     after = state(page)
