@@ -272,6 +272,7 @@ def test_plan_shows_the_runs_and_runs_nothing(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "30 design points x 5 replicates = 150 runs" in done.stdout
+    assert "estimated time of the runs here: about " in done.stdout
     assert not (tmp_path / "out").exists()
 
 

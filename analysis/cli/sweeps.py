@@ -61,7 +61,9 @@ SweepOverwrite = Annotated[
         "--overwrite", help="Replace the results of a different sweep in the output folder."
     ),
 ]
-Plan = Annotated[bool, typer.Option("--plan", help="Show what would run, and run nothing.")]
+Plan = Annotated[
+    bool, typer.Option("--plan", help="Show what would run and a rough time; run nothing.")
+]
 RunsPerTask = Annotated[
     int | None,
     typer.Option(
@@ -118,7 +120,7 @@ def sweep(
         # a lost scheduler or worker is reported in one line below, not in Dask's log
         logging.getLogger("distributed").setLevel(logging.CRITICAL)
     if plan:
-        _print_plan(spec, folder)
+        _print_plan(spec, folder, workers)
         return
     _execute(
         spec,
@@ -195,7 +197,7 @@ def _execute(spec, folder: Path, quiet: bool, **options) -> None:
     console.say(f"next: staffroom sensitivity {outcome.path}")
 
 
-def _print_plan(spec, folder: Path) -> None:
+def _print_plan(spec, folder: Path, workers: int | None) -> None:
     from rich.table import Table
 
     table = Table(title=f"{spec.name}: {spec.design_type} design", title_justify="left")
@@ -233,6 +235,22 @@ def _print_plan(spec, folder: Path) -> None:
     for line in lines:
         if line:
             console.say(line)
+    console.say(_estimate(spec, workers))
+
+
+def _estimate(spec, workers: int | None) -> str:
+    """A rough time for the runs on this machine (from a one-year probe of the model)."""
+    from analysis.experiments.sweeps.estimate import duration_text, estimated_seconds, probe
+    from analysis.experiments.workers import usable_cores
+
+    count = workers or usable_cores()
+    seconds = estimated_seconds(spec, count, probe())
+    plural = "es" if count != 1 else ""
+    return (
+        f"estimated time of the runs here: {duration_text(seconds)} on {count} worker "
+        f"process{plural} (rough: from a one-year probe of the model on this machine; "
+        "leader rules and --no-ensemble take several times longer)"
+    )
 
 
 def sensitivity(
