@@ -248,8 +248,9 @@ def _estimate(spec, workers: int | None) -> str:
     plural = "es" if count != 1 else ""
     return (
         f"estimated time of the runs here: {duration_text(seconds)} on {count} worker "
-        f"process{plural} (rough: from a one-year probe of the model on this machine; "
-        "leader rules and --no-ensemble take several times longer)"
+        f"process{plural} (rough, and without start-up and writing: from a one-year "
+        "probe of the model on this machine; leader rules and --no-ensemble take "
+        "several times longer)"
     )
 
 

@@ -6,8 +6,10 @@ or many (numpy's calls), plus a part per student taught; building it, a
 fixed part plus a part per student. :func:`probe` measures the four on two
 ensembles of 900-student schools, of 1 and :data:`PROBE_SCHOOLS` (a few
 tenths of a second), and :func:`estimated_seconds` adds them up over the
-sweep's ensembles. The machine's speed varies from hour to hour, so the
-estimate is rough (say so where it is shown).
+sweep's ensembles. It leaves out start-up, the workers' own start and the
+writing, and the machine's speed varies from hour to hour, so it is rough
+and low (20-50% below the measured times of three sweeps here; say so
+where it is shown).
 """
 
 from __future__ import annotations
