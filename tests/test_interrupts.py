@@ -116,6 +116,7 @@ def test_ctrl_c_during_a_run_writes_nothing_and_says_so(tmp_path):
     done = interrupt(
         ["run", "plc", "--replicates", "2000", "--years", "3", "--out", str(out), "--workers", "2"],
         ready=out,
+        settle=3.0,  # well inside the runs, as the sweep's tests (1 s lost the signal in CI)
     )
     assert done.returncode == 130, done.stderr
     assert "interrupted: nothing was written" in done.stderr
