@@ -47,17 +47,24 @@ def lock(folder: Path, who: str, option: str) -> FolderLock:
     """
     if fcntl is None:  # pragma: no cover - Windows
         return FolderLock(None)
-    held = _try_lock(folder, os.O_RDONLY | os.O_DIRECTORY, who, option)
-    if held is None:  # the folder cannot be locked here: a file in it can
-        held = _try_lock(folder / LOCK_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND, who, option)
+    try:
+        held = _try_lock(folder, os.O_RDONLY | os.O_DIRECTORY)
+        if held is None:  # the folder cannot be locked here: a file in it can
+            held = _try_lock(folder / LOCK_FILE, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+    except BlockingIOError:
+        raise InputError(
+            f"another {who} is writing to {folder} (the folder is locked); wait "
+            f"for it to finish or choose another {option}",
+            key=option,
+        ) from None
     return held or FolderLock(None)
 
 
-def _try_lock(path: Path, flags: int, who: str, option: str) -> FolderLock | None:
+def _try_lock(path: Path, flags: int) -> FolderLock | None:
     """An exclusive lock on ``path`` opened with ``flags``; None if it cannot be locked.
 
-    Only a lock held by someone else is an error; a file system that cannot
-    lock (or open) ``path`` so is not.
+    Raises ``BlockingIOError`` if someone else holds it; a file system that
+    cannot lock (or open) ``path`` so is not an error.
     """
     try:
         descriptor = os.open(path, flags, 0o666)
@@ -67,12 +74,7 @@ def _try_lock(path: Path, flags: int, who: str, option: str) -> FolderLock | Non
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         os.close(descriptor)
-        folder = path if path.is_dir() else path.parent
-        raise InputError(
-            f"another {who} is writing to {folder} (the folder is locked); wait "
-            f"for it to finish or choose another {option}",
-            key=option,
-        ) from None
+        raise
     except OSError:
         os.close(descriptor)
         return None
