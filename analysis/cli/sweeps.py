@@ -243,7 +243,7 @@ def _estimate(spec, workers: int | None) -> str:
     from analysis.experiments.sweeps.estimate import duration_text, estimated_seconds, probe
     from analysis.experiments.workers import usable_cores
 
-    count = workers or usable_cores()
+    count = usable_cores() if workers is None else max(workers, 1)  # 0: runs in this process
     seconds = estimated_seconds(spec, count, probe())
     plural = "es" if count != 1 else ""
     return (
