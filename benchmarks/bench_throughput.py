@@ -535,6 +535,13 @@ def tie_matrix():
     return matrix, model.network.number_of_edges()
 
 
+def best_call(step: Callable[[], object]) -> float:
+    """Seconds of one call of ``step``: the best of 5 ``timeit`` repeats."""
+    timer = timeit.Timer(step)
+    number, _ = timer.autorange()
+    return min(timer.repeat(5, number)) / number
+
+
 def floor_week(matrix, schools: int) -> float:
     """Seconds per school-week of the least arithmetic a week needs, ``schools`` batched.
 
@@ -561,9 +568,7 @@ def floor_week(matrix, schools: int) -> float:
         for i in range(4):
             ops[(i + 1) % 2](s_out, students[1 + i % 2], out=s_out)
 
-    timer = timeit.Timer(week)
-    number, _ = timer.autorange()
-    return min(timer.repeat(5, number)) / number / schools
+    return best_call(week) / schools
 
 
 def beyond_week(matrix, schools: int) -> float:
@@ -593,12 +598,7 @@ def beyond_week(matrix, schools: int) -> float:
                 g.integers(0, 4, N_STUDENTS)
         np.argsort(teacher, kind="stable")
 
-    def best(step: Callable[[], None]) -> float:
-        timer = timeit.Timer(step)
-        number, _ = timer.autorange()
-        return min(timer.repeat(5, number)) / number / schools
-
-    return best(assessment) * 6 / 36 + best(summer) / 36
+    return (best_call(assessment) * 6 / 36 + best_call(summer) / 36) / schools
 
 
 def draws_week() -> float:
@@ -616,16 +616,11 @@ def draws_week() -> float:
     noise = np.empty(N_STUDENTS * courses)
     uniforms_rows = WEEKS_PER_YEAR + 6 + 6 + 1
 
-    def best(step: Callable[[], object]) -> float:
-        timer = timeit.Timer(step)
-        number, _ = timer.autorange()
-        return min(timer.repeat(5, number)) / number
-
-    assessment = best(lambda: generator.standard_normal(out=noise))
-    dealing = best(lambda: generator.permutation(N_STUDENTS)) + best(
+    assessment = best_call(lambda: generator.standard_normal(out=noise))
+    dealing = best_call(lambda: generator.permutation(N_STUDENTS)) + best_call(
         lambda: generator.integers(0, 4, N_STUDENTS)
     )
-    uniforms = best(lambda: generator.random((uniforms_rows, n_teachers)))
+    uniforms = best_call(lambda: generator.random((uniforms_rows, n_teachers)))
     return (6 * assessment + courses * dealing + uniforms) / WEEKS_PER_YEAR
 
 
