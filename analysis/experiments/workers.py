@@ -48,6 +48,13 @@ def interruption(stop: BaseException) -> str:
     return "terminated" if isinstance(stop, Terminated) else "interrupted"
 
 
+def _ignored(signum: int) -> bool:
+    """Whether ``signum`` is ignored: as the shell starts a background job without job
+    control (``staffroom sweep big.toml &`` in a script), so that a Ctrl-C meant for the
+    command in the foreground leaves it alone. Such a signal stays ignored here too."""
+    return signal.getsignal(signum) is signal.SIG_IGN
+
+
 def _raise_terminated(signum, frame) -> None:
     raise Terminated
 
@@ -56,7 +63,7 @@ def _raise_terminated(signum, frame) -> None:
 def terminate_like_interrupt() -> Iterator[None]:
     """While in the block, SIGTERM raises :class:`Terminated` in the main thread (as Ctrl-C
     raises KeyboardInterrupt). The command line runs every command in it."""
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or _ignored(signal.SIGTERM):
         yield
         return
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
@@ -165,7 +172,8 @@ def interrupts_as_flag() -> Iterator[Interruption]:
     and when the flag is set, cancels what has not started and raises
     ``flag.stop()`` (KeyboardInterrupt, or :class:`Terminated`). Outside the
     main thread (where signals cannot be handled) the flag is never set and
-    the signals behave as usual.
+    the signals behave as usual; a signal this process ignores (a background
+    job's Ctrl-C) stays ignored.
 
     A signal sent to the whole process group (a batch scheduler's SIGTERM)
     also stops the fork server and the workers, so the pool may fail in its
@@ -178,7 +186,9 @@ def interrupts_as_flag() -> Iterator[Interruption]:
         yield flag
         return
     previous = {
-        number: signal.signal(number, flag.catch) for number in (signal.SIGINT, signal.SIGTERM)
+        number: signal.signal(number, flag.catch)
+        for number in (signal.SIGINT, signal.SIGTERM)
+        if not _ignored(number)
     }
     try:
         yield flag
