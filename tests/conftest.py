@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,18 @@ from simulation import SchoolModel
 # off-terminal layout expect what a user's log file gets, so drop xdist's value.
 if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("COLUMNS") == "80":
     del os.environ["COLUMNS"]
+
+
+@pytest.fixture
+def ctrl_c_at_its_default():
+    """Ctrl-C raising KeyboardInterrupt in this process, as in a command typed at a terminal.
+
+    A suite started in the background without job control (as CI may be)
+    ignores SIGINT, and staffroom rightly leaves an ignored Ctrl-C ignored.
+    """
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
 
 
 @pytest.fixture

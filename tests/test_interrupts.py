@@ -81,19 +81,14 @@ def test_a_background_job_that_ignores_ctrl_c_keeps_ignoring_it_inside_a_pool():
         signal.signal(signal.SIGINT, previous)
 
 
-def test_ctrl_c_inside_a_pool_sets_the_flag_instead_of_raising():
-    # Python's own handler, as in a command typed at a terminal (this suite may
-    # have been started in the background, with Ctrl-C ignored)
-    before = signal.signal(signal.SIGINT, signal.default_int_handler)
-    previous = signal.getsignal(signal.SIGINT)
+def test_ctrl_c_inside_a_pool_sets_the_flag_instead_of_raising(ctrl_c_at_its_default):
     with interrupts_as_flag() as interrupted:
         os.kill(os.getpid(), signal.SIGINT)
         deadline = time.monotonic() + 5
         while not interrupted.is_set() and time.monotonic() < deadline:
             time.sleep(0.01)
         assert interrupted.is_set()
-    assert signal.getsignal(signal.SIGINT) is previous
-    signal.signal(signal.SIGINT, before)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
 
 
 def test_cancelling_a_local_pool_stops_its_busy_workers_instead_of_waiting_for_them():

@@ -171,7 +171,9 @@ def test_a_previous_run_stays_complete_until_the_new_one_is_committed(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".staging")]
 
 
-def test_ctrl_c_while_the_files_are_moved_in_waits_until_all_are_in_place(tmp_path, monkeypatch):
+def test_ctrl_c_while_the_files_are_moved_in_waits_until_all_are_in_place(
+    tmp_path, monkeypatch, ctrl_c_at_its_default
+):
     with outputs.OutputFolder(tmp_path, "run") as folder:
         folder.commit({"summary.csv": b"old\n", "plots/a.png": b"a"}, {"seed": 1})
     move = os.replace
