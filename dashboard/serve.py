@@ -162,7 +162,8 @@ def supervise(server: subprocess.Popen) -> int:
     """Wait for the server; on Ctrl-C or SIGTERM stop it (killing it if it lingers).
 
     Returns the server's exit status, or 130 / 143 when this command was
-    stopped by Ctrl-C / SIGTERM.
+    stopped by Ctrl-C / SIGTERM. A signal this command was started ignoring
+    (Ctrl-C of a job a script put in the background) stays ignored.
     """
     received: list[int] = []
 
@@ -171,7 +172,11 @@ def supervise(server: subprocess.Popen) -> int:
         if server.poll() is None and not (signum == signal.SIGINT and _typed_at_terminal()):
             server.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
 
-    previous = {number: signal.signal(number, stop) for number in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        number: signal.signal(number, stop)
+        for number in (signal.SIGINT, signal.SIGTERM)
+        if signal.getsignal(number) is not signal.SIG_IGN  # a background job's: stays ignored
+    }
     try:
         while server.poll() is None:
             if received:
