@@ -10,6 +10,7 @@ process, for the few tests that must see the real entry point.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -18,6 +19,16 @@ from pathlib import Path
 import pytest
 
 from analysis.cli.app import main
+
+
+def from_a_terminal() -> None:
+    """In the child before it starts: Ctrl-C at its default, as a terminal's command has it.
+
+    A test suite started in the background by a script without job control
+    (as CI may be) ignores SIGINT, and its children would inherit that:
+    staffroom then rightly ignores Ctrl-C, and the signal is lost.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @dataclass

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cli_support import read_until_closed
+from cli_support import from_a_terminal, read_until_closed
 
 from dashboard import serve
 
@@ -77,6 +77,7 @@ def test_a_signal_to_the_command_alone_stops_the_server_and_frees_the_port(signu
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=from_a_terminal,
         )
     try:
         wait_until_served(command, port, log.read_text)
@@ -112,6 +113,7 @@ def test_ctrl_c_typed_at_a_terminal_stops_the_dashboard_without_a_traceback(tmp_
 
     def terminal_of_its_own() -> None:  # in the child: a session whose terminal is the pty
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+        from_a_terminal()
 
     command = subprocess.Popen(
         [*LAUNCH, "app", "departments", "--port", str(port), "--no-open"],

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_support import staffroom
+from cli_support import from_a_terminal, staffroom
 
 import analysis.reports.outputs
 import analysis.reports.terminal
@@ -33,16 +33,6 @@ def sigint_ignored(pid: int) -> bool:
         if line.startswith("SigIgn:"):
             return bool(int(line.split()[1], 16) & (1 << (signal.SIGINT - 1)))
     raise AssertionError("no SigIgn line")
-
-
-def from_a_terminal() -> None:
-    """In the child before it starts: Ctrl-C at its default, as a terminal's command has it.
-
-    A test suite started in the background by a script without job control
-    (as CI may be) ignores SIGINT, and its children would inherit that:
-    staffroom then rightly ignores Ctrl-C, and the signal is lost.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_the_fork_server_ignores_ctrl_c_from_its_first_instant():
