@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 import scenarios
+from analysis.experiments.workers import ignored
 from simulation import InputError
 
 SCENARIO_ENV = "STAFFROOM_SCENARIO"
@@ -175,7 +176,7 @@ def supervise(server: subprocess.Popen) -> int:
     previous = {
         number: signal.signal(number, stop)
         for number in (signal.SIGINT, signal.SIGTERM)
-        if signal.getsignal(number) is not signal.SIG_IGN  # a background job's: stays ignored
+        if not ignored(number)
     }
     try:
         while server.poll() is None:

@@ -31,6 +31,14 @@ def ctrl_c_at_its_default():
 
 
 @pytest.fixture
+def ctrl_c_ignored():
+    """Ctrl-C ignored in this process, as a script without job control starts a job with `&`."""
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+@pytest.fixture
 def small_school():
     """A factory for small, fast schools (seeded)."""
 

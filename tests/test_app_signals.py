@@ -184,10 +184,8 @@ def test_a_server_that_ignores_the_signal_is_killed_after_the_grace_time(monkeyp
         stubborn.stdout.close()
 
 
-def test_a_dashboard_started_in_the_background_keeps_ignoring_ctrl_c(monkeypatch):
-    # as a script without job control starts `staffroom app &`: Ctrl-C ignored, SIGTERM not
+def test_a_dashboard_started_in_the_background_keeps_ignoring_ctrl_c(monkeypatch, ctrl_c_ignored):
     monkeypatch.setattr(serve, "STOP_SECONDS", 0.5)
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     server = subprocess.Popen(
         [sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(600)"],
         stdout=subprocess.PIPE,
@@ -202,7 +200,6 @@ def test_a_dashboard_started_in_the_background_keeps_ignoring_ctrl_c(monkeypatch
     try:
         assert serve.supervise(server) == 143, "stopped by SIGTERM, not by the ignored Ctrl-C"
     finally:
-        signal.signal(signal.SIGINT, previous)
         sender.wait()
         if server.poll() is None:
             server.kill()

@@ -58,17 +58,13 @@ def test_the_fork_server_ignores_ctrl_c_from_its_first_instant():
             parent.stdin.close()
 
 
-def test_a_background_job_that_ignores_ctrl_c_keeps_ignoring_it_inside_a_pool():
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        with interrupts_as_flag() as interrupted:
-            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.2)
-            assert not interrupted.is_set()
+def test_a_background_job_that_ignores_ctrl_c_keeps_ignoring_it_inside_a_pool(ctrl_c_ignored):
+    with interrupts_as_flag() as interrupted:
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
-    finally:
-        signal.signal(signal.SIGINT, previous)
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)
+        assert not interrupted.is_set()
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
 
 
 def test_ctrl_c_inside_a_pool_sets_the_flag_instead_of_raising(ctrl_c_at_its_default):

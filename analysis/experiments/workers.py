@@ -48,7 +48,7 @@ def interruption(stop: BaseException) -> str:
     return "terminated" if isinstance(stop, Terminated) else "interrupted"
 
 
-def _ignored(signum: int) -> bool:
+def ignored(signum: int) -> bool:
     """Whether ``signum`` is ignored: as the shell starts a background job without job
     control (``staffroom sweep big.toml &`` in a script), so that a Ctrl-C meant for the
     command in the foreground leaves it alone. Such a signal stays ignored here too."""
@@ -63,7 +63,7 @@ def _raise_terminated(signum, frame) -> None:
 def terminate_like_interrupt() -> Iterator[None]:
     """While in the block, SIGTERM raises :class:`Terminated` in the main thread (as Ctrl-C
     raises KeyboardInterrupt). The command line runs every command in it."""
-    if threading.current_thread() is not threading.main_thread() or _ignored(signal.SIGTERM):
+    if threading.current_thread() is not threading.main_thread() or ignored(signal.SIGTERM):
         yield
         return
     previous = signal.signal(signal.SIGTERM, _raise_terminated)
@@ -188,7 +188,7 @@ def interrupts_as_flag() -> Iterator[Interruption]:
     previous = {
         number: signal.signal(number, flag.catch)
         for number in (signal.SIGINT, signal.SIGTERM)
-        if not _ignored(number)
+        if not ignored(number)
     }
     try:
         yield flag
