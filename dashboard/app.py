@@ -4,7 +4,8 @@ Mesa's SolaraViz supplies the frame: the sidebar with Step, Play (▶) and
 Reset, the play and render intervals, and the model's controls
 (:func:`model_params`), which rebuild the school on Reset. :data:`PAGE_CSS`
 fits that frame to a classroom: every slider shows its value, Mesa's render
-interval is called *Weeks per Step*, its developer switch (*Use Threads*)
+interval is called *Weeks per Step* (and takes any whole number of weeks up
+to a year, :class:`_SolaraForMesa`), its developer switch (*Use Threads*)
 and Solara's badge (which covered a chart's axis) are hidden. Five cards show
 the school: the collaboration network (click a teacher to follow them), the
 followed teacher, the school outcomes, the sources of self-efficacy, and
@@ -458,12 +459,32 @@ def grid_layout(count: int) -> list[dict[str, Any]]:
     return layout
 
 
+class _SolaraForMesa:
+    """Solara as Mesa's SolaraViz module sees it: its render interval steps by one week.
+
+    Mesa 3.5.1 draws the render-interval slider from 1 to 100 in steps of
+    2, so *Weeks per Step* could be 1, 3, 5, ... but never 6 (an assessment
+    cycle) or 36 (a school year). Every other name is Solara's own.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(solara, name)
+
+    @staticmethod
+    def SliderInt(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 (Solara's name)
+        if kwargs.get("label") == RENDER_LABEL:
+            kwargs.update(min=1, max=WEEKS_PER_YEAR, step=1)
+        return solara.SliderInt(*args, **kwargs)
+
+
 CARDS = [NetworkCard, TeacherCard, OutcomesCard, SourcesCard, AttributionCard, AboutCard]
 # SolaraViz (Mesa 3.5) takes the initial card layout from this module-level
 # function and offers no parameter for it; replace it with ours (the app
 # extra pins mesa==3.5.1, and tests check the cards' sizes in a browser).
 _mesa_grid_layout = solara_viz.make_initial_grid_layout
 solara_viz.make_initial_grid_layout = grid_layout
+# likewise its render-interval slider, drawn with the module's ``solara``
+solara_viz.solara = _SolaraForMesa()
 
 
 @solara.component

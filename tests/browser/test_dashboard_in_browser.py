@@ -201,3 +201,22 @@ def test_a_laptop_in_dark_mode_still_shows_the_charts_dark_on_white(browser, das
         assert label == "rgb(238, 238, 238)", "a slider's value is light on the dark sidebar"
     finally:
         context.close()
+
+
+def test_weeks_per_step_takes_any_whole_number_up_to_a_year(page, dashboard):
+    page.goto(dashboard.url)
+    wait_rendered(page)
+    reset(page)
+    thumb = page.locator(
+        '.v-input__slider:has([aria-label="Render Interval (steps)"]) [role=slider]'
+    )
+    assert thumb.get_attribute("aria-valuemax") == "36", "a school year at most"
+    thumb.focus()
+    for _ in range(5):  # one keypress is one slider step: Mesa's own steps of 2 give 11
+        thumb.press("ArrowRight")
+    page.wait_for_function(
+        "(s) => document.querySelector(s).getAttribute('aria-valuenow') === '6'",
+        arg='.v-input__slider:has([aria-label="Render Interval (steps)"]) [role=slider]',
+    )
+    step(page, 1)
+    assert "year 1, week 6" in state(page)["title"], "one Step is one assessment cycle"
