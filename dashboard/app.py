@@ -460,11 +460,14 @@ def grid_layout(count: int) -> list[dict[str, Any]]:
 
 
 class _SolaraForMesa:
-    """Solara as Mesa's SolaraViz module sees it: its render interval steps by one week.
+    """Solara as Mesa's SolaraViz module sees it: its two interval sliders on round values.
 
     Mesa 3.5.1 draws the render-interval slider from 1 to 100 in steps of
     2, so *Weeks per Step* could be 1, 3, 5, ... but never 6 (an assessment
-    cycle) or 36 (a school year). Every other name is Solara's own.
+    cycle) or 36 (a school year): here it is 1 to 36 by one week. Its
+    play-interval slider runs 1, 11, ..., 491 ms, which showed the
+    dashboard's 150 ms as 151: here it is 10 to 500 by 10. Every other name
+    is Solara's own.
     """
 
     def __getattr__(self, name: str) -> Any:
@@ -472,8 +475,11 @@ class _SolaraForMesa:
 
     @staticmethod
     def SliderInt(*args: Any, **kwargs: Any) -> Any:  # noqa: N802 (Solara's name)
-        if kwargs.get("label") == RENDER_LABEL:
+        label = kwargs.get("label")
+        if label == RENDER_LABEL:
             kwargs.update(min=1, max=WEEKS_PER_YEAR, step=1)
+        elif label == PLAY_LABEL:
+            kwargs.update(min=10, max=500, step=10)
         return solara.SliderInt(*args, **kwargs)
 
 
@@ -483,7 +489,7 @@ CARDS = [NetworkCard, TeacherCard, OutcomesCard, SourcesCard, AttributionCard, A
 # extra pins mesa==3.5.1, and tests check the cards' sizes in a browser).
 _mesa_grid_layout = solara_viz.make_initial_grid_layout
 solara_viz.make_initial_grid_layout = grid_layout
-# likewise its render-interval slider, drawn with the module's ``solara``
+# likewise its interval sliders, drawn with the module's ``solara``
 solara_viz.solara = _SolaraForMesa()
 
 

@@ -105,6 +105,7 @@ def test_stepping_changes_the_network_and_the_plots_and_a_click_follows_a_teache
         after_content(page, '.v-input__slider:has([aria-label="Play Interval (ms)"]) label')
         == '"Pause between steps (ms)"'
     )
+    assert after_content(page, '[aria-label="Play Interval (ms)"]') == '"150"', "not 151"
     assert not page.get_by_text("This website runs on").is_visible(), "no badge on a chart"
     information = ".v-navigation-drawer .v-card:has(> .v-card__text > span:only-child)"
     assert page.locator(information).inner_text().endswith("Time: 0.0"), "Mesa's card"
