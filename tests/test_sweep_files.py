@@ -296,3 +296,22 @@ def test_a_design_point_that_breaks_a_rule_between_parameters_is_refused_before_
     assert "design point 1" in line and "persistence_one_year = 0.3" in line
     assert "persistence_long_run = 0.4" in line and "persistence_one_year" in line
     assert not out.exists()
+
+
+def test_factors_may_mend_a_rule_their_scenario_breaks_without_them(tmp_path):
+    # the scenario's persistence_long_run (0.45) is allowed beside its
+    # persistence_one_year (0.5); the factor replaces the latter at every point
+    school = tmp_path / "lasting.toml"
+    school.write_text(
+        'extends = "departments"\nname = "lasting"\n'
+        "[calibration]\npersistence_one_year = 0.5\npersistence_long_run = 0.45\n"
+    )
+    sweep = tmp_path / "mended.toml"
+    sweep.write_text(
+        f'name = "mended"\nscenario = "{school.as_posix()}"\nyears = 1\nreplicates = 1\n'
+        '[design]\ntype = "factorial"\n[factors]\npersistence_one_year = [0.5, 0.6]\n'
+    )
+    assert load_sweep(sweep).design().size == 2
+    sweep.write_text(sweep.read_text().replace("[0.5, 0.6]", "[0.5, 0.4]"))
+    with pytest.raises(InputError, match=r"design point 1.*persistence_one_year = 0\.4"):
+        load_sweep(sweep)
