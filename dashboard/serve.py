@@ -6,13 +6,15 @@ extra is installed and says how to install it if not (exit status 1). Then
 it runs ``python -m solara run dashboard.app`` in production mode, with
 Solara's telemetry and version check off, so nothing leaves the machine.
 
-The server is a child process that this command supervises: Ctrl-C or
-SIGTERM (``kill PID`` of the command) is passed on to it, and if it has not
-stopped within :data:`STOP_SECONDS` it is killed, so the port is always
-freed when the command ends. A Ctrl-C typed at the terminal reaches the
-server as well (the terminal signals its whole foreground group), so it is
-not passed on a second time: a second SIGINT makes the server abandon its
-shutdown with a traceback.
+The server is a child process that this command supervises, in a process
+group of its own: a Ctrl-C typed at the terminal, which signals the whole
+foreground group, reaches this command alone, and it stops the server with
+SIGTERM, as it does for SIGTERM (``kill PID`` of the command) and SIGHUP
+(the terminal closed). So the server shuts down once, quietly (a SIGINT of
+its own made Solara print "Aborted."), and if it has not stopped within
+:data:`STOP_SECONDS` it is killed, so the port is always freed when the
+command ends. On Linux the server is also told to stop if this command
+dies without a word (``kill -9``).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import scenarios
@@ -34,6 +37,10 @@ SCENARIO_ENV = "STAFFROOM_SCENARIO"
 APP_MODULE = "dashboard.app"
 NEEDED = ("solara", "solara_assets", "altair", "ipyvue", "ipyvuetify")
 """Modules of the ``app`` extra that the dashboard cannot run without."""
+STOPPING = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+"""Signals that stop the command, and with it the server."""
 STOP_SECONDS = 5.0
 """Seconds the server has to stop after Ctrl-C or SIGTERM before it is killed."""
 INSTALL_HINT = (
@@ -133,51 +140,57 @@ def serve(
         file=sys.stderr,
     )
     server = subprocess.Popen(
-        command(host, port, open_browser), env=environment(scenario.path or Path(reference))
+        command(host, port, open_browser),
+        env=environment(scenario.path or Path(reference)),
+        stdin=subprocess.DEVNULL,
+        process_group=0 if os.name == "posix" else None,
+        preexec_fn=_in_its_own_group(os.getpid()) if os.name == "posix" else None,
     )
     return supervise(server)
 
 
-def _typed_at_terminal() -> bool:
-    """Whether a SIGINT now came from the terminal's Ctrl-C, and so reached the server too.
+def _in_its_own_group(parent: int) -> Callable[[], None]:
+    """What the server runs before it starts (POSIX), in a process group of its own.
 
-    True when this process's group is its controlling terminal's foreground
-    group (the server, started in the same group, got the same signal). A
-    ``kill -INT`` of this process alone while it is in the foreground is
-    then not passed on either; the server is killed after
-    :data:`STOP_SECONDS`, and the port is freed all the same.
+    It may write to the terminal from there even where the terminal stops
+    background writers (``stty tostop``); and on Linux it gets SIGTERM when
+    ``parent`` dies, so that a command killed outright does not leave it
+    serving (the terminal's signals no longer reach it).
     """
-    try:
-        terminal = os.open("/dev/tty", os.O_RDONLY | os.O_NOCTTY)
-    except OSError:  # no controlling terminal: the signal was sent to this process
-        return False
-    try:
-        return os.tcgetpgrp(terminal) == os.getpgrp()
-    except OSError:
-        return False
-    finally:
-        os.close(terminal)
+    prctl = None
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        prctl = ctypes.CDLL(None).prctl  # looked up here: the child only calls it
+    set_parent_death_signal = 1  # PR_SET_PDEATHSIG
+
+    def arrange() -> None:
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)  # kept through exec
+        if prctl is not None:
+            prctl(set_parent_death_signal, int(signal.SIGTERM))
+            if os.getppid() != parent:  # the command died before that took hold
+                os._exit(1)
+
+    return arrange
 
 
 def supervise(server: subprocess.Popen) -> int:
-    """Wait for the server; on Ctrl-C or SIGTERM stop it (killing it if it lingers).
+    """Wait for the server; on Ctrl-C, SIGTERM or SIGHUP stop it (killing it if it lingers).
 
-    Returns the server's exit status, or 130 / 143 when this command was
-    stopped by Ctrl-C / SIGTERM. A signal this command was started ignoring
-    (Ctrl-C of a job a script put in the background) stays ignored.
+    The server is stopped with SIGTERM whichever signal came. Returns the
+    server's exit status, or 128 + the signal (130 for Ctrl-C, 143 for
+    SIGTERM, 129 for SIGHUP) when this command was stopped. A signal this
+    command was started ignoring (Ctrl-C of a job a script put in the
+    background, SIGHUP under ``nohup``) stays ignored.
     """
     received: list[int] = []
 
     def stop(signum: int, frame) -> None:
         received.append(signum)
-        if server.poll() is None and not (signum == signal.SIGINT and _typed_at_terminal()):
-            server.send_signal(signal.SIGINT if signum == signal.SIGINT else signal.SIGTERM)
+        if server.poll() is None:
+            server.terminate()
 
-    previous = {
-        number: signal.signal(number, stop)
-        for number in (signal.SIGINT, signal.SIGTERM)
-        if not ignored(number)
-    }
+    previous = {number: signal.signal(number, stop) for number in STOPPING if not ignored(number)}
     try:
         while server.poll() is None:
             if received:

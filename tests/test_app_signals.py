@@ -1,7 +1,8 @@
-"""`staffroom app` stops with its server: Ctrl-C or `kill PID` of the command frees the port.
+"""`staffroom app` stops with its server: Ctrl-C, `kill PID` or a closed terminal frees the port.
 
 The command is started in its own session, so a signal goes only where the
-test sends it: to the command, as `kill PID` or a supervisor does.
+test sends it: to the command, as `kill PID` or a supervisor does (or, for
+the terminal's Ctrl-C, to its foreground group).
 """
 
 from __future__ import annotations
@@ -65,7 +66,9 @@ def session_processes(session: int) -> list[int]:
 
 @pytest.mark.slow  # the server starts for each signal
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the server")
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=["SIGTERM", "SIGINT", "SIGHUP"]
+)
 def test_a_signal_to_the_command_alone_stops_the_server_and_frees_the_port(signum, tmp_path):
     if serve.missing_modules():
         pytest.skip("the app extra is not installed")
@@ -114,6 +117,9 @@ def test_ctrl_c_typed_at_a_terminal_stops_the_dashboard_without_a_traceback(tmp_
     def terminal_of_its_own() -> None:  # in the child: a session whose terminal is the pty
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
         from_a_terminal()
+        modes = termios.tcgetattr(0)  # and one that stops background writers (stty tostop)
+        modes[3] |= termios.TOSTOP
+        termios.tcsetattr(0, termios.TCSANOW, modes)
 
     command = subprocess.Popen(
         [*LAUNCH, "app", "departments", "--port", str(port), "--no-open"],
@@ -142,7 +148,8 @@ def test_ctrl_c_typed_at_a_terminal_stops_the_dashboard_without_a_traceback(tmp_
         text = shown.decode(errors="replace")
         assert status == 128 + signal.SIGINT, text
         assert "Traceback" not in text and "CancelledError" not in text, text
-        assert "staffroom dashboard stopped" in text
+        assert "Aborted" not in text, "the server stops once, on SIGTERM, and says nothing"
+        assert text.rstrip().endswith("staffroom dashboard stopped"), text
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", port))  # the port is free again
     finally:
@@ -150,6 +157,35 @@ def test_ctrl_c_typed_at_a_terminal_stops_the_dashboard_without_a_traceback(tmp_
             os.killpg(command.pid, signal.SIGKILL)
         command.wait()
         os.close(leader)
+
+
+@pytest.mark.slow  # the server starts
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal")
+def test_a_command_killed_outright_takes_its_server_with_it(tmp_path):
+    if serve.missing_modules():
+        pytest.skip("the app extra is not installed")
+    port = free_port()
+    log = tmp_path / "app.log"
+    with log.open("w") as out:
+        command = subprocess.Popen(
+            [*LAUNCH, "app", "departments", "--port", str(port), "--no-open"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_served(command, port, log.read_text)
+        os.kill(command.pid, signal.SIGKILL)  # no handler runs: the server is on its own
+        command.wait()
+        deadline = time.monotonic() + 10
+        while session_processes(command.pid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert session_processes(command.pid) == [], "the server outlived the command"
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", port))
+    finally:
+        if session_processes(command.pid):
+            os.killpg(command.pid, signal.SIGKILL)
 
 
 def test_a_server_that_ignores_the_signal_is_killed_after_the_grace_time(monkeypatch):
