@@ -32,6 +32,7 @@ from analysis.experiments.sweeps.factors import (
     design_options,
     outcome_list,
     plain,
+    point_parameters,
     read_factor,
     resolve_path,
 )
@@ -358,20 +359,19 @@ def _check_custom_networks(c: Checker, sweep: Sweep) -> None:
 def _check_points(c: Checker, sweep: Sweep) -> None:
     """Every design point's parameters are allowed, together (before anything runs).
 
-    Each point's parameters are built as the model builds them, so a rule
-    between parameters (e.g. ``persistence_long_run`` at most
-    ``persistence_one_year``) and the students per teacher of a custom
-    network are checked at every point; the first point that breaks one is
-    refused, naming the point, its factor values and the rule.
+    Each point's parameters are checked as the model checks them, rules
+    between them included (``persistence_long_run`` at most
+    ``persistence_one_year``; :func:`point_parameters`), and a custom
+    network's students per teacher; the first point that fails is refused.
     """
     design = sweep.design()
     staff: dict[str, int] = {}
-    bases: dict[Any, Parameters | None] = {}
+    bases: dict[Any, Parameters | None] = {}  # each scenario's own, checked once
     for point in range(design.size):
         values = design.values(point)
         parameters, _, _ = sweep.setup(values)
         try:
-            p = _point_parameters(values, parameters, bases)
+            p = point_parameters(values, parameters, bases)
             if p.structure == "custom" and p.network_file:
                 file = str(p.network_file)
                 if file not in staff:
@@ -382,29 +382,6 @@ def _check_points(c: Checker, sweep: Sweep) -> None:
             raise c.fail(f"design point {point}", f"({shown}): {error.message}") from None
         except InputError as error:  # a network file that cannot be read
             raise c.fail("network_file", error.message) from None
-
-
-def _point_parameters(
-    values: Mapping[str, Any], parameters: dict[str, Any], bases: dict[Any, Parameters | None]
-) -> Parameters:
-    """``Parameters.build(parameters)`` for a design point with factor ``values``, cheaper.
-
-    What the point's scenario and ``[parameters]`` set is built and checked
-    once per scenario (kept in ``bases``); each point then checks only its
-    factors' values and the rules between parameters
-    (:meth:`Parameters.replace`), a fraction of a whole build, which counts
-    in designs of thousands of points. Where that base breaks a rule that
-    the factors mend, every point is built whole.
-    """
-    factors = {k: v for k, v in values.items() if k not in SPECIAL_FACTORS}
-    key = values.get("scenario")
-    if key not in bases:
-        try:
-            bases[key] = Parameters.build({k: v for k, v in parameters.items() if k not in factors})
-        except ParameterError:
-            bases[key] = None
-    base = bases[key]
-    return Parameters.build(parameters) if base is None else base.replace(**factors)
 
 
 def _scenario_identity(scenario: Scenario) -> dict[str, Any]:
