@@ -19,6 +19,7 @@ dies without a word (``kill -9``).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import signal
@@ -146,7 +147,12 @@ def serve(
         process_group=0 if os.name == "posix" else None,
         preexec_fn=_in_its_own_group(os.getpid()) if os.name == "posix" else None,
     )
-    return supervise(server)
+    try:
+        return supervise(server)
+    except BaseException:  # Ctrl-C or SIGTERM before supervise took over, or an error
+        if server.poll() is None:
+            server.kill()
+        raise
 
 
 def _in_its_own_group(parent: int) -> Callable[[], None]:
@@ -209,6 +215,7 @@ def supervise(server: subprocess.Popen) -> int:
         for number, handler in previous.items():
             signal.signal(number, handler)
     if received:
-        print("staffroom dashboard stopped", file=sys.stderr)
+        with contextlib.suppress(OSError):  # after a hang-up the terminal is gone
+            print("staffroom dashboard stopped", file=sys.stderr)
         return 128 + received[0]
     return status

@@ -113,8 +113,10 @@ def test_a_signal_to_the_command_alone_stops_the_server_and_frees_the_port(signu
 
 @pytest.mark.slow  # the server starts
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the server")
-def test_ctrl_c_typed_at_a_terminal_stops_the_dashboard_without_a_traceback(tmp_path):
-    """A pseudo-terminal whose Ctrl-C signals the whole foreground group, as a real one does."""
+@pytest.mark.parametrize("stop", ["ctrl_c", "hang_up"])
+def test_ctrl_c_or_closing_the_terminal_stops_the_dashboard_without_a_traceback(stop, tmp_path):
+    """A pseudo-terminal whose Ctrl-C signals the whole foreground group, as a real one does;
+    closing it (the window) hangs up the command, whose terminal is then gone."""
     import fcntl
     import pty
     import termios
@@ -151,6 +153,17 @@ def test_ctrl_c_typed_at_a_terminal_stops_the_dashboard_without_a_traceback(tmp_
             return shown.decode(errors="replace")
 
         wait_until_served(command, port, shown_so_far)
+        if stop == "hang_up":
+            os.close(leader)  # SIGHUP to the command, whose terminal is gone
+            leader = None
+            assert command.wait(timeout=30) == 128 + signal.SIGHUP, "no error writing to it"
+            deadline = time.monotonic() + 10
+            while session_processes(command.pid) and time.monotonic() < deadline:
+                time.sleep(0.1)
+            assert session_processes(command.pid) == [], "the server outlived the terminal"
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", port))  # the port is free again
+            return
         os.write(leader, b"\x03")  # Ctrl-C: the terminal sends SIGINT to the group
         os.set_blocking(leader, True)
         status = command.wait(timeout=30)
@@ -166,7 +179,27 @@ def test_ctrl_c_typed_at_a_terminal_stops_the_dashboard_without_a_traceback(tmp_
         if session_processes(command.pid):
             os.killpg(command.pid, signal.SIGKILL)
         command.wait()
-        os.close(leader)
+        if leader is not None:
+            os.close(leader)
+
+
+def test_a_stop_before_the_supervision_begins_kills_the_server(monkeypatch):
+    """Ctrl-C between starting the server and watching it: the server, in its own process
+    group, never got it, so the command must not leave it running."""
+    if serve.missing_modules():
+        pytest.skip("the app extra is not installed")
+    sleeper = [sys.executable, "-c", "import time; time.sleep(600)"]
+    monkeypatch.setattr(serve, "command", lambda host, port, open_browser: sleeper)
+    started: list[subprocess.Popen] = []
+
+    def interrupted(server: subprocess.Popen) -> int:
+        started.append(server)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(serve, "supervise", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        serve.serve("departments", port=free_port(), open_browser=False)
+    assert started[0].wait(timeout=10) == -signal.SIGKILL
 
 
 def test_a_server_that_ignores_the_signal_is_killed_after_the_grace_time(monkeypatch):
