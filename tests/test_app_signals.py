@@ -64,6 +64,16 @@ def session_processes(session: int) -> list[int]:
     return found
 
 
+def assert_server_gone(session: int, port: int) -> None:
+    """Within 10 s nothing of the command's session is left, and its port is free again."""
+    deadline = time.monotonic() + 10
+    while session_processes(session) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert session_processes(session) == [], "the server outlived the command"
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", port))
+
+
 @pytest.mark.slow  # the server starts for each signal
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the server")
 @pytest.mark.parametrize(
@@ -98,12 +108,7 @@ def test_a_signal_to_the_command_alone_stops_the_server_and_frees_the_port(signu
         os.kill(command.pid, signum)
         status = command.wait(timeout=30)  # the server gets STOP_SECONDS, then is killed
         assert status == (-signum if signum == signal.SIGKILL else 128 + signum), log.read_text()
-        deadline = time.monotonic() + 10
-        while session_processes(command.pid) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert session_processes(command.pid) == [], "the server outlived the command"
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", port))  # the port is free again
+        assert_server_gone(command.pid, port)
         assert "Traceback" not in log.read_text()
     finally:
         if session_processes(command.pid):
@@ -157,12 +162,7 @@ def test_ctrl_c_or_closing_the_terminal_stops_the_dashboard_without_a_traceback(
             os.close(leader)  # SIGHUP to the command, whose terminal is gone
             leader = None
             assert command.wait(timeout=30) == 128 + signal.SIGHUP, "no error writing to it"
-            deadline = time.monotonic() + 10
-            while session_processes(command.pid) and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert session_processes(command.pid) == [], "the server outlived the terminal"
-            with socket.socket() as probe:
-                probe.bind(("127.0.0.1", port))  # the port is free again
+            assert_server_gone(command.pid, port)
             return
         os.write(leader, b"\x03")  # Ctrl-C: the terminal sends SIGINT to the group
         os.set_blocking(leader, True)
