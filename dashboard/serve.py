@@ -31,7 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import scenarios
-from analysis.experiments.workers import ignored
+from analysis.experiments.workers import handled
 from simulation import InputError
 
 SCENARIO_ENV = "STAFFROOM_SCENARIO"
@@ -196,8 +196,7 @@ def supervise(server: subprocess.Popen) -> int:
         if server.poll() is None:
             server.terminate()
 
-    previous = {number: signal.signal(number, stop) for number in STOPPING if not ignored(number)}
-    try:
+    with handled(STOPPING, stop):
         while server.poll() is None:
             if received:
                 deadline = time.monotonic() + STOP_SECONDS
@@ -211,9 +210,6 @@ def supervise(server: subprocess.Popen) -> int:
             except subprocess.TimeoutExpired:
                 continue
         status = server.wait()
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
     if received:
         with contextlib.suppress(OSError):  # after a hang-up the terminal is gone
             print("staffroom dashboard stopped", file=sys.stderr)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -55,6 +55,18 @@ def ignored(signum: int) -> bool:
     return signal.getsignal(signum) is signal.SIG_IGN
 
 
+@contextmanager
+def handled(signals: Iterable[int], handler: Callable[[int, Any], None]) -> Iterator[None]:
+    """While in the block, ``handler`` handles each of ``signals`` that is not
+    :func:`ignored`; the previous handlers come back after it. Main thread only."""
+    previous = {number: signal.signal(number, handler) for number in signals if not ignored(number)}
+    try:
+        yield
+    finally:
+        for number, before in previous.items():
+            signal.signal(number, before)
+
+
 def _raise_terminated(signum, frame) -> None:
     raise Terminated
 
@@ -63,14 +75,11 @@ def _raise_terminated(signum, frame) -> None:
 def terminate_like_interrupt() -> Iterator[None]:
     """While in the block, SIGTERM raises :class:`Terminated` in the main thread (as Ctrl-C
     raises KeyboardInterrupt). The command line runs every command in it."""
-    if threading.current_thread() is not threading.main_thread() or ignored(signal.SIGTERM):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
-    try:
+    with handled((signal.SIGTERM,), _raise_terminated):
         yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def worker_text(processes: int) -> str:
@@ -185,17 +194,10 @@ def interrupts_as_flag() -> Iterator[Interruption]:
     if threading.current_thread() is not threading.main_thread():
         yield flag
         return
-    previous = {
-        number: signal.signal(number, flag.catch)
-        for number in (signal.SIGINT, signal.SIGTERM)
-        if not ignored(number)
-    }
-    try:
-        yield flag
-    except Exception:
-        if flag.is_set():
-            raise flag.stop() from None
-        raise
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    with handled((signal.SIGINT, signal.SIGTERM), flag.catch):
+        try:
+            yield flag
+        except Exception:
+            if flag.is_set():
+                raise flag.stop() from None
+            raise
