@@ -2,7 +2,8 @@
 
 :class:`SchoolEnsemble` runs R schools of the same size, structure and plan
 that differ in their seeds (and, if asked, in the parameters of
-:data:`VARYING`: starting culture, network drawing, process rates), with
+:data:`VARYING`: starting culture, network drawing, process rates, the
+levers that are amounts), with
 the same numpy calls for all of them
 (:class:`simulation.schools.Schools`). Replicate r gives exactly what
 ``SchoolModel(..., rng=seeds[r])`` gives, bit for bit (tested), at a
@@ -34,13 +35,15 @@ if TYPE_CHECKING:
 
 
 #: Parameters that may differ between the schools of one ensemble: the starting
-#: culture and population, how networks are drawn, and the rates and weights of
-#: the weekly processes and of learning. Each was checked school by school
-#: against its own ``SchoolModel`` (tests/test_ensembles.py draws them at
-#: random). Those read on students, class pairs, ties or teams take each one's
-#: school's value (``processes.common.at``). Structure, school size and the
-#: levers that switch processes or restructure (support model, coaches, data
-#: review, ...) are shared.
+#: culture and population, how networks are drawn, the rates and weights of
+#: the weekly processes and of learning, the leader's levers that are amounts
+#: (collaboration time, the leader's attention and confidence) and the weights
+#: of what teachers see of students and colleagues. Each was checked school
+#: by school against its own ``SchoolModel`` (tests/test_ensembles.py draws
+#: them at random). Those read on students, class pairs, ties or teams take
+#: each one's school's value (``processes.common.at``). Structure, school
+#: size and the levers that switch processes or restructure (support model,
+#: coaches, data review, ...) are shared.
 VARYING = frozenset(
     {
         # starting culture, staff and students
@@ -170,6 +173,16 @@ VARYING = frozenset(
         "hire_novice_share",
         "hire_self_efficacy",
         "hire_expectation_bias",
+        # leadership levers that set a rate, not a process or a structure
+        "collaboration_minutes",
+        "leader_attention",
+        "leader_confidence",
+        # who is helped and seen as a person, whose practice is watched and how
+        "unknown_support",
+        "individuation",
+        "similarity_scale",
+        "cross_subject_similarity",
+        "self_evaluation_visibility",
     }
 )
 

@@ -21,7 +21,7 @@ from .classes import Classes
 from .networks import Ties
 from .parameters import Parameters
 from .processes import responsibility
-from .processes.common import strength
+from .processes.common import at, strength
 
 
 @dataclass
@@ -69,9 +69,9 @@ class Situation:
 
 def tie_view(ties: Ties, team: np.ndarray, overlap: np.ndarray, n: int, p: Parameters) -> TieView:
     """Ties under the levers in force: weights, visibility, exposure, collaboration."""
-    minutes = p.collaboration_minutes / 60.0
+    minutes = at(p.collaboration_minutes, ties.src) / 60.0
     weight = ties.weight * np.where(ties.structured, minutes, 1.0)
-    boost = p.self_evaluation_visibility * float(p.self_evaluation)
+    boost = at(p.self_evaluation_visibility, ties.src) * float(p.self_evaluation)
     visible = weight * (ties.visibility + boost * (1.0 - ties.visibility))
     total = strength(ties.src, weight, n)
     same_team = team[ties.src] == team[ties.dst]

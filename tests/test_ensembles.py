@@ -255,11 +255,48 @@ def test_parameters_read_on_students_pairs_ties_and_teams_may_differ(name, value
             assert all(_same(a, b) for a, b in pairs), (name, r, outcome)
 
 
+LEVERS_AND_WEIGHTS = {
+    # collaboration time weighs the team ties; attention sets who the leader
+    # reaches (here also more than the staff), confidence what the leader
+    # voices (here also below the typical level)
+    "leader": {
+        "collaboration_minutes": [0.0, 45.5, 180.0],
+        "leader_attention": [0.5, 7.0, 80.0],
+        "leader_confidence": [-0.2, 0.0, 0.5],
+    },
+    # read per kind of student, per tie, per tie under self-evaluation
+    "seeing": {
+        "unknown_support": [0.0, 0.3, 1.0],
+        "individuation": [0.0, 0.5, 0.5],
+        "similarity_scale": [1.0, 5.0, 30.0],
+        "cross_subject_similarity": [0.0, 0.4, 1.0],
+        "self_evaluation_visibility": [0.0, 0.5, 1.0],
+    },
+}
+
+
+@pytest.mark.parametrize("noise", [True, False])
+@pytest.mark.parametrize("group", sorted(LEVERS_AND_WEIGHTS))
+def test_levers_that_are_amounts_and_weights_of_what_is_seen_may_differ(group, noise):
+    shared = {"n_students": 260, "structure": "plc", "noise": noise, "self_evaluation": True}
+    values = LEVERS_AND_WEIGHTS[group]
+    ensemble = SchoolEnsemble([5, 6, 7], **shared, varying=values)
+    ensemble.run(2)
+    for r, seed in enumerate(ensemble.seeds):
+        own = {name: v[r] for name, v in values.items()}
+        alone = SchoolModel(**shared, **own, rng=seed, record_every=36)
+        alone.run(2)
+        together = ensemble.recorded_columns(r)
+        for outcome in OUTCOMES:
+            pairs = zip(alone.datacollector.model_vars[outcome], together[outcome], strict=True)
+            assert all(_same(a, b) for a, b in pairs), (r, outcome)
+
+
 def test_a_parameter_that_may_not_differ_is_refused_naming_those_that_may():
     with pytest.raises(ParameterError, match=r"cannot differ.*mastery_rate"):
         SchoolEnsemble([1, 2], n_students=200, varying={"n_teachers_typo": [1, 2]})
     with pytest.raises(ParameterError, match="cannot differ"):
-        SchoolEnsemble([1, 2], n_students=200, varying={"collaboration_minutes": [30, 90]})
+        SchoolEnsemble([1, 2], n_students=200, varying={"coaches": [1, 2]})
     with pytest.raises(ParameterError, match="2 schools"):
         SchoolEnsemble([1, 2], n_students=200, varying={"mastery_rate": [0.1]})
     with pytest.raises(ParameterError, match="mastery_rate"):
@@ -280,8 +317,9 @@ def test_a_sweep_cuts_a_points_replicates_into_even_ensembles(tmp_path):
     assert [task.runs for task in tasks] == [20, 20, 20, 20]
     done = {(0, r) for r in range(25)}  # resuming: point 0's 15 missing runs in one
     tasks = list(tasks_for(spec, spec.design(), done, 1, False))
-    assert [task.runs for task in tasks] == [15, 20, 20]
-    assert tasks[0].jobs[0].replicates == tuple(range(25, 40))
+    # handed out as they fill: point 1's first half fills its ensemble first
+    assert [task.runs for task in tasks] == [20, 15, 20]
+    assert tasks[1].jobs[0].replicates == tuple(range(25, 40))
 
 
 def test_a_lever_sweep_runs_its_points_together_and_gives_the_same_runs(tmp_path):
@@ -299,6 +337,34 @@ def test_a_lever_sweep_runs_its_points_together_and_gives_the_same_runs(tmp_path
     spec = load_sweep(sweep)
     tasks = list(tasks_for(spec, spec.design(), set(), 1, False))
     assert [task.runs for task in tasks] == [8], "four points x two replicates, one ensemble"
+    together = run_sweep(sweep, workers=0)
+    alone = run_sweep(sweep, workers=2, ensemble=False)
+    pd.testing.assert_frame_equal(together, alone, check_exact=True)
+
+
+def test_a_sampled_design_runs_the_points_of_each_kind_together_wherever_they_fall(tmp_path):
+    # a structural lever drawn at random interleaves its levels; each level's
+    # points still share ensembles, while an amount-like lever varies within them
+    sweep = tmp_path / "mixed.toml"
+    sweep.write_text(
+        'name = "mixed"\nscenario = "departments"\nyears = 1\nreplicates = 3\n'
+        'seed = 4\noutcomes = ["annual_gain", "collective_efficacy"]\n'
+        "[parameters]\nn_students = 200\n"
+        '[design]\ntype = "lhs"\nsamples = 24\n'
+        "[factors]\ncollaboration_minutes = { range = [0, 180] }\n"
+        'leader_confidence = { range = [-0.3, 0.5] }\nstructure = ["plc", "houses"]\n'
+    )
+    from analysis.experiments.sweeps.api import tasks_for
+    from analysis.experiments.sweeps.spec import load_sweep
+
+    spec = load_sweep(sweep)
+    design = spec.design()
+    tasks = list(tasks_for(spec, design, set(), 1, False))
+    structure = design.columns["structure"].tolist()
+    for task in tasks:
+        assert len({structure[job.point] for job in task.jobs}) == 1
+    assert sum(task.runs for task in tasks) == 72
+    assert len(tasks) == 4, [task.runs for task in tasks]  # 72 runs, 2 kinds: 30+6 each
     together = run_sweep(sweep, workers=0)
     alone = run_sweep(sweep, workers=2, ensemble=False)
     pd.testing.assert_frame_equal(together, alone, check_exact=True)

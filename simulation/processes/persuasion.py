@@ -94,14 +94,33 @@ def leader_pull(
     (``parameters.voiced_beliefs``) for the teachers ``reached``; for
     self-efficacy weighted by ``social`` (novices listen more).
     """
-    voiced_self, voiced_collective = voiced_beliefs(p.leader_confidence)
+    voiced_self, voiced_collective = _voiced(p.leader_confidence)
     on_self = reached * p.leader_persuasion * social * (voiced_self - self_efficacy)
     on_collective = reached * p.leader_persuasion * (voiced_collective - collective_efficacy)
     return on_self, on_collective
 
 
-def reach_probability(n_teachers: int, p: Parameters) -> float:
-    """Chance that the leader talks in depth with a given teacher this week."""
+def _voiced(confidence: float | np.ndarray) -> tuple[float | np.ndarray, float | np.ndarray]:
+    """``voiced_beliefs``, per teacher where the schools' leaders differ (an ensemble).
+
+    Each school's value goes through the same scalar arithmetic as for a
+    school alone, so each school's numbers are its own model's to the bit.
+    """
+    if not isinstance(confidence, np.ndarray):
+        return voiced_beliefs(confidence)
+    levels, which = np.unique(confidence, return_inverse=True)
+    voiced = np.array([voiced_beliefs(float(level)) for level in levels])
+    return voiced[which, 0], voiced[which, 1]
+
+
+def reach_probability(n_teachers: int, p: Parameters) -> float | np.ndarray:
+    """Chance that the leader talks in depth with a given teacher this week.
+
+    Per teacher where the schools' leaders differ (an ensemble);
+    ``n_teachers`` is the staff of one school.
+    """
+    if isinstance(p.leader_attention, np.ndarray):
+        return np.minimum(1.0, p.leader_attention / max(n_teachers, 1))
     return min(1.0, p.leader_attention / max(n_teachers, 1))
 
 
@@ -112,5 +131,7 @@ def leader_contacts(n_teachers: int, p: Parameters, draw: np.ndarray | None) -> 
     """
     probability = reach_probability(n_teachers, p)
     if not p.noise:
+        if isinstance(probability, np.ndarray):  # already one per teacher
+            return probability
         return np.full(draw.size if draw is not None else n_teachers, probability)
     return (draw < probability).astype(float)

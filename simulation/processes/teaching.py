@@ -94,10 +94,28 @@ def teacher_effects(
     support = persistence * (
         p.responsibility_effort * responsibility + p.intervention_effect * plan_quality
     )
-    stereotype, help_share = _kind_weights(p.unknown_support, p.individuation)
+    stereotype, help_share = _teachers_kind_weights(p.unknown_support, p.individuation)
     # built a row per kind (whole rows of teachers are fast), returned a row per teacher
-    table = (effect - stereotype[:, None] * expectation) + help_share[:, None] * support
+    table = (effect - stereotype * expectation) + help_share * support
     return np.ascontiguousarray(table.T)
+
+
+def _teachers_kind_weights(
+    unknown_support: float | np.ndarray, individuation: float | np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_kind_weights` as columns: one for all, or one per teacher where schools differ.
+
+    Each school's weights are its own model's, from the same scalar arithmetic.
+    """
+    if not isinstance(unknown_support, np.ndarray) and not isinstance(individuation, np.ndarray):
+        stereotype, help_share = _kind_weights(unknown_support, individuation)
+        return stereotype[:, None], help_share[:, None]
+    pairs = np.column_stack(np.broadcast_arrays(unknown_support, individuation))
+    levels, which = np.unique(pairs, axis=0, return_inverse=True)
+    weights = [_kind_weights(float(u), float(i)) for u, i in levels]
+    stereotype = np.column_stack([s for s, _ in weights])
+    help_share = np.column_stack([h for _, h in weights])
+    return stereotype[:, which.ravel()], help_share[:, which.ravel()]
 
 
 @functools.lru_cache(maxsize=16)

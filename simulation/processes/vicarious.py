@@ -36,10 +36,10 @@ def similarity(
     near -= experience.take(ties.dst)
     np.abs(near, out=near)
     np.negative(near, out=near)
-    near /= p.similarity_scale
+    near /= at(p.similarity_scale, ties.src)
     np.exp(near, out=near)
     same = subject.take(ties.src) == subject.take(ties.dst)
-    near *= np.where(same, 1.0, p.cross_subject_similarity)
+    near *= np.where(same, 1.0, at(p.cross_subject_similarity, ties.src))
     return near
 
 

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from analysis.experiments.clusters import check_scheduler_address, make_engine
 from analysis.experiments.engines import Engine
@@ -91,19 +91,21 @@ def tasks_for(
     trajectories: bool,
     ensemble: bool = True,
 ) -> Iterator[Task]:
-    """The missing runs as tasks, generated lazily, in design order.
+    """The missing runs as tasks, generated lazily as the design is read in order.
 
     With ensembles (the default) a task is one ensemble: the missing runs of
-    consecutive design points that may run together (the same parameters
-    but for those that may differ within an ensemble,
-    ``simulation.ensemble.VARYING``), at most :data:`ENSEMBLE_SIZE` runs; a
-    point's missing replicates are cut into even parts (40: 20 and 20). The
-    tasks depend on the design and the finished runs alone, never on the
-    workers. Without ensembles, points are grouped until a task has
-    ``runs_per_task`` runs.
+    design points that may run together (the same parameters but for those
+    that may differ within an ensemble, ``simulation.ensemble.VARYING``), at
+    most :data:`ENSEMBLE_SIZE` runs. Points are taken in design order, each
+    joining the open ensemble of its kind (a sampled design that mixes, say,
+    three support models keeps three open), which is handed out when the next
+    point would overfill it, the rest at the end; a point's missing
+    replicates are cut into even parts (40: 20 and 20). The tasks depend on
+    the design and the finished runs alone, never on the workers. Without
+    ensembles, points are grouped until a task has ``runs_per_task`` runs.
     """
+    open_jobs: dict[Any, list[PointJob]] = {}  # by ensemble key, oldest first
     jobs: list[PointJob] = []
-    runs, key = 0, None
     for point in range(design.size):
         missing = [r for r in range(sweep.replicates) if (point, r) not in done]
         if not missing:
@@ -118,19 +120,24 @@ def tasks_for(
                 tuple(block),
                 tuple(sweep.seed_of(point, r) for r in block),
             )
-            if ensemble:
-                job_key = ensemble_key(point_runs(job, sweep.outcomes, trajectories)[0])
-                if jobs and (
-                    job_key is None or job_key != key or runs + len(block) > ENSEMBLE_SIZE
-                ):
+            if not ensemble:
+                jobs.append(job)
+                if sum(len(j.replicates) for j in jobs) >= runs_per_task:
                     yield Task(tuple(jobs), sweep.outcomes, trajectories, ensemble)
-                    jobs, runs = [], 0
-                key = job_key
-            jobs.append(job)
-            runs += len(block)
-            if not ensemble and runs >= runs_per_task:
-                yield Task(tuple(jobs), sweep.outcomes, trajectories, ensemble)
-                jobs, runs = [], 0
+                    jobs = []
+                continue
+            key = ensemble_key(point_runs(job, sweep.outcomes, trajectories)[0])
+            if key is None:  # runs school by school (leader rules): a task of its own
+                yield Task((job,), sweep.outcomes, trajectories, ensemble)
+                continue
+            kind = open_jobs.setdefault(key, [])
+            if sum(len(j.replicates) for j in kind) + len(block) > ENSEMBLE_SIZE:
+                yield Task(tuple(kind), sweep.outcomes, trajectories, ensemble)
+                kind.clear()
+            kind.append(job)
+    for kind in open_jobs.values():
+        if kind:
+            yield Task(tuple(kind), sweep.outcomes, trajectories, ensemble)
     if jobs:
         yield Task(tuple(jobs), sweep.outcomes, trajectories, ensemble)
 
