@@ -41,9 +41,12 @@ if TYPE_CHECKING:
 #: of what teachers see of students and colleagues. Each was checked school
 #: by school against its own ``SchoolModel`` (tests/test_ensembles.py draws
 #: them at random). Those read on students, class pairs, ties or teams take
-#: each one's school's value (``processes.common.at``). Structure, school
-#: size and the levers that switch processes or restructure (support model,
-#: coaches, data review, ...) are shared.
+#: each one's school's value (``processes.common.at``; a student's is their
+#: first teacher's). Shared are what switches a process on or off (data
+#: review, self-evaluation, noise, ...), what sets the structure (structure,
+#: support model, school size, team and house sizes, grades, the staffing
+#: ratio) and counts (coaches, the weeks of a cycle, specialisms): every other
+#: parameter may differ.
 VARYING = frozenset(
     {
         # starting culture, staff and students
@@ -87,6 +90,10 @@ VARYING = frozenset(
         "out_of_field_penalty",
         "student_noise",
         "persistence_one_year",
+        "persistence_long_run",
+        "baseline_growth",
+        "ses_growth",
+        "proficiency_cut",
         "peer_effect",
         # skill
         "experience_deficit",

@@ -201,9 +201,18 @@ def varied_ensembles(draw):
                 max_size=schools,
             )
         )
-    if "persistence_one_year" in values:  # what lasts cannot exceed what a year leaves
-        long_run = shared.get("persistence_long_run", Parameters().persistence_long_run)
-        values["persistence_one_year"] = [max(v, long_run) for v in values["persistence_one_year"]]
+    # what lasts cannot exceed what a year leaves
+    default = Parameters()
+    one_year = values.get(
+        "persistence_one_year",
+        [shared.get("persistence_one_year", default.persistence_one_year)] * schools,
+    )
+    if "persistence_long_run" in values:
+        pairs = zip(values["persistence_long_run"], one_year, strict=True)
+        values["persistence_long_run"] = [min(a, b) for a, b in pairs]
+    elif "persistence_one_year" in values:
+        long_run = shared.get("persistence_long_run", default.persistence_long_run)
+        values["persistence_one_year"] = [max(v, long_run) for v in one_year]
     seeds = draw(st.lists(st.integers(0, 2**31 - 1), min_size=schools, max_size=schools))
     return shared, values, seeds
 
@@ -263,6 +272,13 @@ LEVERS_AND_WEIGHTS = {
         "collaboration_minutes": [0.0, 45.5, 180.0],
         "leader_attention": [0.5, 7.0, 80.0],
         "leader_confidence": [-0.2, 0.0, 0.5],
+    },
+    # read per student: lasting growth, the proficiency cut, what lasts of teaching
+    "students": {
+        "baseline_growth": [0.0, 0.4, 0.7],
+        "ses_growth": [0.0, 0.05, 0.2],
+        "proficiency_cut": [-1.0, 0.0, 0.6],
+        "persistence_long_run": [0.0, 0.1, 0.3],
     },
     # read per kind of student, per tie, per tie under self-evaluation
     "seeing": {

@@ -59,6 +59,7 @@ from ..parameters import (
     Parameters,
 )
 from ..state import StudentState
+from .common import at
 
 KINDS = 8
 """Columns of the teacher-effect table: ``4 known + 2 disadvantaged + struggling``."""
@@ -152,7 +153,8 @@ def plan_reach(collaboration: np.ndarray, responsibility: np.ndarray, p: Paramet
 
 def student_baseline(students: StudentState, p: Parameters) -> np.ndarray:
     """Annual gain of each student that no teacher or classmate causes (lasting)."""
-    return p.baseline_growth + p.ses_growth * students.ses
+    school = students.assign[:, 0]  # a teacher in each student's school (for an ensemble)
+    return at(p.baseline_growth, school) + at(p.ses_growth, school) * students.ses
 
 
 def standing(students: StudentState, group: np.ndarray | None = None) -> np.ndarray:
@@ -169,7 +171,9 @@ def standing(students: StudentState, group: np.ndarray | None = None) -> np.ndar
 
 def below_proficiency(students: StudentState, p: Parameters, year_fraction: float) -> np.ndarray:
     """Students below the proficiency cut for their grade at this point of the year."""
-    cut = p.proficiency_cut + NATIONAL_GROWTH * (students.grade + year_fraction)
+    cut = at(p.proficiency_cut, students.assign[:, 0]) + NATIONAL_GROWTH * (
+        students.grade + year_fraction
+    )
     return students.achievement < cut
 
 
@@ -211,7 +215,7 @@ def learn(students: StudentState, lasting: np.ndarray, induced: np.ndarray) -> N
 
 def close_year(students: StudentState, p: Parameters) -> None:
     """Year end: the part of this year's induced gain that will not last starts fading."""
-    students.fading += (1.0 - p.persistence_long_run) * students.fresh
+    students.fading += (1.0 - at(p.persistence_long_run, students.assign[:, 0])) * students.fresh
     students.fresh[:] = 0.0
 
 
@@ -238,8 +242,9 @@ def settle_history(
     ``fading_years`` is :func:`history_years` of each student.
     """
     years = students.grade.astype(float)
-    lasting = p.persistence_long_run * years * induced
-    fading = (1.0 - p.persistence_long_run) * fading_years * induced
+    long_run = at(p.persistence_long_run, students.assign[:, 0])
+    lasting = long_run * years * induced
+    fading = (1.0 - long_run) * fading_years * induced
     students.fading[:] = fading
     students.achievement += lasting + fading
     students.year_start[:] = students.achievement
