@@ -190,6 +190,7 @@ VARYING = frozenset(
         "similarity_scale",
         "cross_subject_similarity",
         "self_evaluation_visibility",
+        "shared_students_full",
     }
 )
 
@@ -208,8 +209,9 @@ class SchoolEnsemble:
         36, the year ends, where ``SchoolModel`` records every week).
     varying : mapping of str to sequence of float, optional
         Parameters that differ between the schools: one value per seed, for
-        parameters in :data:`VARYING` (rates and weights of the weekly
-        processes). Every other parameter is shared.
+        parameters in :data:`VARYING` (all but the switches, the structure
+        and the counts). Every other parameter is shared; the first school's
+        values stand in for these where the shared ones are checked.
     **parameters
         Any field of :class:`simulation.Parameters`.
     """
@@ -227,11 +229,18 @@ class SchoolEnsemble:
         varying: Mapping[str, Sequence[float]] | None = None,
         **parameters: Any,
     ) -> None:
-        self.params = Parameters.build(
-            {"n_students": n_students, "structure": structure, **parameters}
-        )
         varying = dict(varying or {})
         _check_varying(varying, len(seeds))
+        # shared by all; the first school's values stand in for those that differ, so that
+        # the rules between parameters are checked on a school that exists
+        self.params = Parameters.build(
+            {
+                "n_students": n_students,
+                "structure": structure,
+                **parameters,
+                **{name: values[0] for name, values in varying.items() if len(values)},
+            }
+        )
         self.varying = varying
         self.disabled = frozenset(checked_processes(disabled))
         self.interventions = sorted(

@@ -93,8 +93,8 @@ class Schools(SchoolArrays):
     Parameters
     ----------
     params : Parameters
-        Shared by every school (levers included; they change for all schools
-        together).
+        Shared by every school but for ``school_values``; a lever an
+        intervention changes changes for all schools together.
     rngs : sequence of numpy.random.Generator
         One generator per school: school r draws only from ``rngs[r]``.
     disabled : frozenset of str

@@ -287,6 +287,7 @@ LEVERS_AND_WEIGHTS = {
         "similarity_scale": [1.0, 5.0, 30.0],
         "cross_subject_similarity": [0.0, 0.4, 1.0],
         "self_evaluation_visibility": [0.0, 0.5, 1.0],
+        "shared_students_full": [0.05, 0.25, 1.0],
     },
 }
 
@@ -306,6 +307,22 @@ def test_levers_that_are_amounts_and_weights_of_what_is_seen_may_differ(group, n
         for outcome in OUTCOMES:
             pairs = zip(alone.datacollector.model_vars[outcome], together[outcome], strict=True)
             assert all(_same(a, b) for a, b in pairs), (r, outcome)
+
+
+def test_rules_between_parameters_are_checked_on_the_schools_that_exist():
+    # what lasts (varying) under a low one-year persistence (shared): each school
+    # is valid, though the default long-run persistence would break the rule
+    shared = {"n_students": 200, "persistence_one_year": 0.1}
+    values = {"persistence_long_run": [0.05, 0.08]}
+    ensemble = SchoolEnsemble([1, 2], **shared, varying=values)
+    ensemble.run(1)
+    alone = SchoolModel(**shared, persistence_long_run=0.08, rng=2, record_every=36)
+    alone.run(1)
+    assert (
+        ensemble.recorded_columns(1)["achievement"] == alone.datacollector.model_vars["achievement"]
+    )
+    with pytest.raises(ParameterError, match="persistence_long_run"):
+        SchoolEnsemble([1, 2], **shared, varying={"persistence_long_run": [0.05, 0.5]})
 
 
 def test_a_parameter_that_may_not_differ_is_refused_naming_those_that_may():
@@ -356,6 +373,42 @@ def test_a_lever_sweep_runs_its_points_together_and_gives_the_same_runs(tmp_path
     together = run_sweep(sweep, workers=0)
     alone = run_sweep(sweep, workers=2, ensemble=False)
     pd.testing.assert_frame_equal(together, alone, check_exact=True)
+
+
+def test_a_design_of_many_kinds_hands_out_its_first_ensembles_at_once(tmp_path):
+    # a count drawn from many levels makes many kinds: only a few stay open,
+    # so the first task comes after a few points, not after the whole design
+    from analysis.experiments.sweeps.api import OPEN_KINDS, tasks_for
+    from analysis.experiments.sweeps.spec import load_sweep
+
+    sweep = tmp_path / "kinds.toml"
+    levels = list(range(2, 2 * OPEN_KINDS + 6))
+    sweep.write_text(
+        'scenario = "departments"\nyears = 1\nreplicates = 3\noutcomes = ["annual_gain"]\n'
+        '[design]\ntype = "lhs"\nsamples = 120\n'
+        f"[factors]\ncoaches = {levels}\nmastery_rate = {{ range = [0.1, 0.4] }}\n"
+    )
+    spec = load_sweep(sweep)
+    design = spec.design()
+    read: list[int] = []
+
+    class Counted:
+        size = design.size
+
+        def values(self, point):
+            read.append(point)
+            return design.values(point)
+
+    tasks = tasks_for(spec, Counted(), set(), 1, False)
+    first = next(tasks)
+    coaches = design.columns["coaches"]
+    assert len({coaches[p] for p in read}) == OPEN_KINDS + 1
+    every = [first, *tasks]
+    assert len(read) == design.size
+    runs = [(job.point, r) for task in every for job in task.jobs for r in job.replicates]
+    assert sorted(runs) == [(p, r) for p in range(design.size) for r in range(3)]
+    for task in every:
+        assert len({coaches[job.point] for job in task.jobs}) == 1
 
 
 def test_a_sampled_design_runs_the_points_of_each_kind_together_wherever_they_fall(tmp_path):

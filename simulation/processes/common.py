@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 
@@ -13,6 +16,29 @@ def at(value: float | np.ndarray, index: np.ndarray) -> float | np.ndarray:
     each tie, class pair or team reads its teacher's school's value.
     """
     return value[index] if isinstance(value, np.ndarray) else value
+
+
+_BY_IDENTITY: dict[tuple, tuple[tuple[np.ndarray, ...], Any]] = {}
+
+
+def per_teacher(tag: str, arrays: tuple[np.ndarray, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()``, worked out once for these per-teacher parameter arrays.
+
+    An ensemble's parameters that differ between schools are arrays made
+    once per parameter set and never changed in place, so what is derived
+    from them alone (``tag`` names what) is kept for as long as the same
+    arrays are in force; the few kept hold their arrays, so a kept entry's
+    identity cannot pass to new arrays.
+    """
+    key = (tag, *map(id, arrays))
+    kept = _BY_IDENTITY.get(key)
+    if kept is not None and all(a is b for a, b in zip(kept[0], arrays, strict=True)):
+        return kept[1]
+    result = compute()
+    if len(_BY_IDENTITY) >= 8:
+        _BY_IDENTITY.pop(next(iter(_BY_IDENTITY)))
+    _BY_IDENTITY[key] = (arrays, result)
+    return result
 
 
 def soft_update(z: np.ndarray, delta: np.ndarray) -> np.ndarray:

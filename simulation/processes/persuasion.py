@@ -20,7 +20,7 @@ import numpy as np
 
 from ..networks import Ties
 from ..parameters import Parameters, voiced_beliefs
-from .common import strength
+from .common import per_teacher, strength
 
 
 def credibility(experience: np.ndarray, p: Parameters) -> np.ndarray:
@@ -108,9 +108,13 @@ def _voiced(confidence: float | np.ndarray) -> tuple[float | np.ndarray, float |
     """
     if not isinstance(confidence, np.ndarray):
         return voiced_beliefs(confidence)
-    levels, which = np.unique(confidence, return_inverse=True)
-    voiced = np.array([voiced_beliefs(float(level)) for level in levels])
-    return voiced[which, 0], voiced[which, 1]
+
+    def columns() -> tuple[np.ndarray, np.ndarray]:
+        levels, which = np.unique(confidence, return_inverse=True)
+        voiced = np.array([voiced_beliefs(float(level)) for level in levels])
+        return voiced[which, 0], voiced[which, 1]
+
+    return per_teacher("voiced beliefs", (confidence,), columns)
 
 
 def reach_probability(n_teachers: int, p: Parameters) -> float | np.ndarray:

@@ -29,7 +29,7 @@ import numpy as np
 from ..networks import Ties
 from ..parameters import Parameters
 from ..state import StudentState
-from .common import strength
+from .common import at, strength
 
 
 def student_overlap(
@@ -70,7 +70,8 @@ def shared_work(
     ties: Ties, weight: np.ndarray, overlap: np.ndarray, n: int, p: Parameters
 ) -> np.ndarray:
     """Collaboration on shared students and goals, ``K_i`` in [0, 1)."""
-    partnership = np.maximum(ties.shared_goal, np.minimum(1.0, overlap / p.shared_students_full))
+    full = at(p.shared_students_full, ties.src)
+    partnership = np.maximum(ties.shared_goal, np.minimum(1.0, overlap / full))
     return strength(ties.src, weight * partnership, n) / (
         strength(ties.src, weight, n) + p.exposure_half
     )

@@ -59,7 +59,7 @@ from ..parameters import (
     Parameters,
 )
 from ..state import StudentState
-from .common import at
+from .common import at, per_teacher
 
 KINDS = 8
 """Columns of the teacher-effect table: ``4 known + 2 disadvantaged + struggling``."""
@@ -111,12 +111,17 @@ def _teachers_kind_weights(
     if not isinstance(unknown_support, np.ndarray) and not isinstance(individuation, np.ndarray):
         stereotype, help_share = _kind_weights(unknown_support, individuation)
         return stereotype[:, None], help_share[:, None]
-    pairs = np.column_stack(np.broadcast_arrays(unknown_support, individuation))
-    levels, which = np.unique(pairs, axis=0, return_inverse=True)
-    weights = [_kind_weights(float(u), float(i)) for u, i in levels]
-    stereotype = np.column_stack([s for s, _ in weights])
-    help_share = np.column_stack([h for _, h in weights])
-    return stereotype[:, which.ravel()], help_share[:, which.ravel()]
+
+    def columns() -> tuple[np.ndarray, np.ndarray]:
+        pairs = np.column_stack(np.broadcast_arrays(unknown_support, individuation))
+        levels, which = np.unique(pairs, axis=0, return_inverse=True)
+        weights = [_kind_weights(float(u), float(i)) for u, i in levels]
+        stereotype = np.column_stack([s for s, _ in weights])
+        help_share = np.column_stack([h for _, h in weights])
+        return stereotype[:, which.ravel()], help_share[:, which.ravel()]
+
+    arrays = tuple(a for a in (unknown_support, individuation) if isinstance(a, np.ndarray))
+    return per_teacher("kind weights", arrays, columns)
 
 
 @functools.lru_cache(maxsize=16)

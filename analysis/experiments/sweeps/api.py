@@ -83,6 +83,10 @@ def manifest_for(sweep: Sweep, design: Design, trajectories: bool) -> dict:
     )
 
 
+#: Ensembles of different kinds a sweep keeps filling at once (:func:`tasks_for`).
+OPEN_KINDS = 8
+
+
 def tasks_for(
     sweep: Sweep,
     design: Design,
@@ -99,12 +103,14 @@ def tasks_for(
     most :data:`ENSEMBLE_SIZE` runs. Points are taken in design order, each
     joining the open ensemble of its kind (a sampled design that mixes, say,
     three support models keeps three open), which is handed out when the next
-    point would overfill it, the rest at the end; a point's missing
+    point would overfill it, the rest at the end. At most :data:`OPEN_KINDS`
+    stay open: one more hands out the one joined least recently, so a design
+    of many kinds still starts at once and holds little. A point's missing
     replicates are cut into even parts (40: 20 and 20). The tasks depend on
     the design and the finished runs alone, never on the workers. Without
     ensembles, points are grouped until a task has ``runs_per_task`` runs.
     """
-    open_jobs: dict[Any, list[PointJob]] = {}  # by ensemble key, oldest first
+    open_jobs: dict[Any, list[PointJob]] = {}  # by ensemble key, least recently joined first
     jobs: list[PointJob] = []
     for point in range(design.size):
         missing = [r for r in range(sweep.replicates) if (point, r) not in done]
@@ -130,14 +136,17 @@ def tasks_for(
             if key is None:  # runs school by school (leader rules): a task of its own
                 yield Task((job,), sweep.outcomes, trajectories, ensemble)
                 continue
-            kind = open_jobs.setdefault(key, [])
+            kind = open_jobs.pop(key, [])
             if sum(len(j.replicates) for j in kind) + len(block) > ENSEMBLE_SIZE:
                 yield Task(tuple(kind), sweep.outcomes, trajectories, ensemble)
-                kind.clear()
+                kind = []
             kind.append(job)
+            open_jobs[key] = kind  # the most recently joined, last
+            if len(open_jobs) > OPEN_KINDS:  # e.g. a count drawn from a range: hand one out
+                stale = open_jobs.pop(next(iter(open_jobs)))
+                yield Task(tuple(stale), sweep.outcomes, trajectories, ensemble)
     for kind in open_jobs.values():
-        if kind:
-            yield Task(tuple(kind), sweep.outcomes, trajectories, ensemble)
+        yield Task(tuple(kind), sweep.outcomes, trajectories, ensemble)
     if jobs:
         yield Task(tuple(jobs), sweep.outcomes, trajectories, ensemble)
 
