@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from cli_support import from_a_terminal, staffroom
 import analysis.reports.outputs
 import analysis.reports.terminal
 from analysis.experiments.engines import LocalPool
-from analysis.experiments.workers import Terminated, interrupts_as_flag
+from analysis.experiments.workers import Terminated, interrupts_as_flag, terminate_like_interrupt
 
 LAUNCH = [sys.executable, "-c", "from analysis.launch import main; main()"]
 
@@ -75,6 +76,28 @@ def test_ctrl_c_inside_a_pool_sets_the_flag_instead_of_raising(ctrl_c_at_its_def
             time.sleep(0.01)
         assert interrupted.is_set()
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, Terminated])
+def test_an_interruption_python_drops_in_a_callback_stops_the_next_pool_quietly(stop, capsys):
+    # Ctrl-C landing in a weak reference's callback (as imports release their
+    # locks) is printed and dropped by Python, and the command ran on to the end
+    def interrupted(_):
+        raise stop
+
+    class Thing:
+        pass
+
+    with terminate_like_interrupt():
+        thing = Thing()
+        ref = weakref.ref(thing, interrupted)
+        del thing
+        assert ref() is None, "the callback has run"
+        with pytest.raises(stop), interrupts_as_flag():
+            pytest.fail("a pool began after the interruption")
+        with interrupts_as_flag() as flag:  # acted on once
+            assert not flag.is_set()
+    assert "Exception ignored" not in capsys.readouterr().err
 
 
 def test_cancelling_a_local_pool_stops_its_busy_workers_instead_of_waiting_for_them():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -71,15 +72,42 @@ def _raise_terminated(signum, frame) -> None:
     raise Terminated
 
 
+#: Interruptions raised where Python could only print and drop them (see
+#: :func:`terminate_like_interrupt`), waiting for :func:`interrupts_as_flag`.
+_swallowed: list[BaseException] = []
+
+
+def _keep_swallowed_stops(unraisable: Any) -> None:
+    """``sys.unraisablehook``: keep an interruption Python would drop; report the rest."""
+    if isinstance(unraisable.exc_value, STOPS):
+        _swallowed.append(unraisable.exc_value)
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 @contextmanager
 def terminate_like_interrupt() -> Iterator[None]:
     """While in the block, SIGTERM raises :class:`Terminated` in the main thread (as Ctrl-C
-    raises KeyboardInterrupt). The command line runs every command in it."""
+    raises KeyboardInterrupt). The command line runs every command in it.
+
+    A signal's exception is raised wherever the main thread is; when that is
+    a callback whose errors Python can only print (a weak reference's, as
+    imports release their locks; a ``__del__``), Python prints "Exception
+    ignored" with a traceback and drops it, and the command would run on as
+    if never interrupted. Here such an interruption is kept, silently, and
+    the next :func:`interrupts_as_flag` (every pool of workers, every commit
+    of results) raises it, before any work starts or any file is written.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    with handled((signal.SIGTERM,), _raise_terminated):
-        yield
+    hook, sys.unraisablehook = sys.unraisablehook, _keep_swallowed_stops
+    try:
+        with handled((signal.SIGTERM,), _raise_terminated):
+            yield
+    finally:
+        sys.unraisablehook = hook
+        _swallowed.clear()
 
 
 def worker_text(processes: int) -> str:
@@ -188,12 +216,16 @@ def interrupts_as_flag() -> Iterator[Interruption]:
     also stops the fork server and the workers, so the pool may fail in its
     own way (a broken pool, an EOF from the fork server) before the flag is
     looked at: any error raised in the block once the flag is set is the
-    interruption, and is raised as such.
+    interruption, and is raised as such. An interruption Python dropped
+    earlier in the command (:func:`terminate_like_interrupt`) is raised on
+    entry, before the block begins.
     """
     flag = Interruption()
     if threading.current_thread() is not threading.main_thread():
         yield flag
         return
+    if _swallowed:  # an interruption Python dropped earlier in the command: act on it now
+        raise type(_swallowed.pop())() from None
     with handled((signal.SIGINT, signal.SIGTERM), flag.catch):
         try:
             yield flag
