@@ -56,7 +56,22 @@ leader_persuasion = { range = [0.01, 0.5], distribution = "loguniform" }
 support_model = ["none", "train_the_trainer", "coaching"]
 """
 #: Parameters that could not differ within an ensemble before 2026-12-02.
-FORMERLY_SHARED = ("collaboration_minutes", "leader_attention", "leader_confidence")
+FORMERLY_SHARED = (
+    "collaboration_minutes",
+    "leader_attention",
+    "leader_confidence",
+    "unknown_support",
+    "individuation",
+    "similarity_scale",
+    "cross_subject_similarity",
+    "self_evaluation_visibility",
+    "shared_students_full",
+    "persistence_long_run",
+    "baseline_growth",
+    "ses_growth",
+    "proficiency_cut",
+    "structure",
+)
 
 
 def consecutive_tasks(sweep, design, done, runs_per_task, trajectories, ensemble=True):

@@ -1,9 +1,9 @@
 """Many schools of one design, run as one set of arrays.
 
-:class:`SchoolEnsemble` runs R schools of the same size, structure and plan
-that differ in their seeds (and, if asked, in the parameters of
-:data:`VARYING`: starting culture, network drawing, process rates, the
-levers that are amounts), with
+:class:`SchoolEnsemble` runs R schools of the same size and plan that
+differ in their seeds (and, if asked, in the parameters of :data:`VARYING`:
+structure, starting culture, network drawing, process rates, the levers
+that are amounts), with
 the same numpy calls for all of them
 (:class:`simulation.schools.Schools`). Replicate r gives exactly what
 ``SchoolModel(..., rng=seeds[r])`` gives, bit for bit (tested), at a
@@ -42,11 +42,13 @@ if TYPE_CHECKING:
 #: by school against its own ``SchoolModel`` (tests/test_ensembles.py draws
 #: them at random). Those read on students, class pairs, ties or teams take
 #: each one's school's value (``processes.common.at``; a student's is their
-#: first teacher's). Shared are what switches a process on or off (data
-#: review, self-evaluation, noise, ...), what sets the structure (structure,
-#: support model, school size, team and house sizes, grades, the staffing
-#: ratio) and counts (coaches, the weeks of a cycle, specialisms): every other
-#: parameter may differ.
+#: first teacher's). The structure differs too (each school's network, teams
+#: and houses are its own), but not a custom network. Shared are what
+#: switches a process on or off (data review, self-evaluation, noise, ...),
+#: what sets the staff and its groups' sizes (school size, staffing ratio,
+#: team and house sizes, grades, support model, house assignment) and counts
+#: (coaches, the weeks of a cycle, specialisms): every other parameter may
+#: differ.
 VARYING = frozenset(
     {
         # starting culture, staff and students
@@ -180,6 +182,8 @@ VARYING = frozenset(
         "hire_novice_share",
         "hire_self_efficacy",
         "hire_expectation_bias",
+        # how teachers are grouped: each school's network, teams and houses are its own
+        "structure",
         # leadership levers that set a rate, not a process or a structure
         "collaboration_minutes",
         "leader_attention",
@@ -209,8 +213,8 @@ class SchoolEnsemble:
         36, the year ends, where ``SchoolModel`` records every week).
     varying : mapping of str to sequence of float, optional
         Parameters that differ between the schools: one value per seed, for
-        parameters in :data:`VARYING` (all but the switches, the structure
-        and the counts). Every other parameter is shared; the first school's
+        parameters in :data:`VARYING` (all but the switches, the sizes and
+        the counts). Every other parameter is shared; the first school's
         values stand in for these where the shared ones are checked.
     **parameters
         Any field of :class:`simulation.Parameters`.
@@ -382,4 +386,10 @@ def _check_varying(varying: Mapping[str, Sequence[float]], schools: int) -> None
                 f"{name} has {len(values)} values for {schools} schools; give one per seed",
                 key=name,
             )
+    if "custom" in varying.get("structure", ()):
+        raise ParameterError(
+            "a custom network cannot be one structure among others in an ensemble "
+            "(its staff is the file's); give structure = 'custom' to all schools",
+            key="structure",
+        )
     # each school's parameters are checked whole when the schools are built

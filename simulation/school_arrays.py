@@ -83,7 +83,7 @@ class SchoolArrays:
             self._school_params = [base] * self.count
             return
         self._school_params = [
-            base.replace(**{name: float(v[r]) for name, v in self.school_values.items()})
+            base.replace(**{name: _plain(v[r]) for name, v in self.school_values.items()})
             for r in range(self.count)
         ]
         params = copy.copy(base)
@@ -350,3 +350,8 @@ class SchoolArrays:
         self.cycle_disadvantaged_sum += disadvantaged
         self.table_sum[:] = 0.0
         self.weeks_since_taught = 0
+
+
+def _plain(value: object) -> float | str:
+    """One school's value of a parameter that differs: a float, or a word (``structure``)."""
+    return value if isinstance(value, str) else float(value)

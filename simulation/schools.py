@@ -118,7 +118,8 @@ class Schools(SchoolArrays):
     ) -> None:
         self.rngs = list(rngs)
         self.school_values = {
-            name: np.asarray(values, dtype=float) for name, values in (school_values or {}).items()
+            name: np.asarray(values, dtype=object if name == "structure" else float)
+            for name, values in (school_values or {}).items()
         }
         self.params = params
         self.disabled = disabled
@@ -289,7 +290,7 @@ class Schools(SchoolArrays):
         p = self.params
         if any(getattr(old, k) != getattr(p, k) for k in RESTRUCTURING if k in changes):
             self.catch_up()
-            network = networks.custom_network(p)
+            network = networks.custom_network(self.params_of(0))  # custom: every school's
             if network is not None and network.n != self.n_per_school:
                 raise ParameterError(
                     f"the network file has {network.n} teachers but the school has "
@@ -301,7 +302,7 @@ class Schools(SchoolArrays):
             for r in range(self.count):
                 ts = self.teacher_slice(r)
                 self.structures[r] = networks.build(
-                    p.structure,
+                    self.params_of(r).structure,
                     self.teachers.subject[ts],
                     self.teachers.specialism[ts],
                     self.params_of(r),

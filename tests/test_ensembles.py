@@ -309,6 +309,43 @@ def test_levers_that_are_amounts_and_weights_of_what_is_seen_may_differ(group, n
             assert all(_same(a, b) for a, b in pairs), (r, outcome)
 
 
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n_students=st.integers(20, 320),
+    structures=st.lists(
+        st.sampled_from([s for s in STRUCTURES if s != "custom"]), min_size=2, max_size=4
+    ),
+    noise=st.booleans(),
+    first_seed=st.integers(0, 2**31 - 1),
+)
+def test_schools_of_different_structures_each_equal_their_own_model(
+    n_students, structures, noise, first_seed
+):
+    # each school draws its own network, teams and houses (a different number of
+    # houses in each), and a restructuring lever later re-deals them all
+    seeds = [first_seed + k for k in range(len(structures))]
+    shared = {"n_students": n_students, "noise": noise}
+    plan = [Intervention(year=1, week=20, changes={"house_assignment": "choice"})]
+    ensemble = SchoolEnsemble(
+        seeds, **shared, interventions=plan, varying={"structure": structures}
+    )
+    ensemble.run(2)
+    for r, seed in enumerate(seeds):
+        alone = SchoolModel(
+            **shared, structure=structures[r], interventions=plan, rng=seed, record_every=36
+        )
+        alone.run(2)
+        together = ensemble.recorded_columns(r)
+        for outcome in OUTCOMES:
+            pairs = zip(alone.datacollector.model_vars[outcome], together[outcome], strict=True)
+            assert all(_same(a, b) for a, b in pairs), (structures, r, outcome)
+
+
+def test_a_custom_network_cannot_be_one_structure_among_others():
+    with pytest.raises(ParameterError, match="custom"):
+        SchoolEnsemble([1, 2], n_students=200, varying={"structure": ["plc", "custom"]})
+
+
 def test_rules_between_parameters_are_checked_on_the_schools_that_exist():
     # what lasts (varying) under a low one-year persistence (shared): each school
     # is valid, though the default long-run persistence would break the rule
@@ -350,9 +387,8 @@ def test_a_sweep_cuts_a_points_replicates_into_even_ensembles(tmp_path):
     assert [task.runs for task in tasks] == [20, 20, 20, 20]
     done = {(0, r) for r in range(25)}  # resuming: point 0's 15 missing runs in one
     tasks = list(tasks_for(spec, spec.design(), done, 1, False))
-    # handed out as they fill: point 1's first half fills its ensemble first
-    assert [task.runs for task in tasks] == [20, 15, 20]
-    assert tasks[1].jobs[0].replicates == tuple(range(25, 40))
+    assert [task.runs for task in tasks] == [15, 20, 20]
+    assert tasks[0].jobs[0].replicates == tuple(range(25, 40))
 
 
 def test_a_lever_sweep_runs_its_points_together_and_gives_the_same_runs(tmp_path):
@@ -412,8 +448,8 @@ def test_a_design_of_many_kinds_hands_out_its_first_ensembles_at_once(tmp_path):
 
 
 def test_a_sampled_design_runs_the_points_of_each_kind_together_wherever_they_fall(tmp_path):
-    # a structural lever drawn at random interleaves its levels; each level's
-    # points still share ensembles, while an amount-like lever varies within them
+    # a switch-like lever drawn at random interleaves its levels; each level's
+    # points still share ensembles, while amounts and structures vary within them
     sweep = tmp_path / "mixed.toml"
     sweep.write_text(
         'name = "mixed"\nscenario = "departments"\nyears = 1\nreplicates = 3\n'
@@ -422,6 +458,7 @@ def test_a_sampled_design_runs_the_points_of_each_kind_together_wherever_they_fa
         '[design]\ntype = "lhs"\nsamples = 24\n'
         "[factors]\ncollaboration_minutes = { range = [0, 180] }\n"
         'leader_confidence = { range = [-0.3, 0.5] }\nstructure = ["plc", "houses"]\n'
+        'support_model = ["none", "coaching"]\n'
     )
     from analysis.experiments.sweeps.api import tasks_for
     from analysis.experiments.sweeps.spec import load_sweep
@@ -429,9 +466,9 @@ def test_a_sampled_design_runs_the_points_of_each_kind_together_wherever_they_fa
     spec = load_sweep(sweep)
     design = spec.design()
     tasks = list(tasks_for(spec, design, set(), 1, False))
-    structure = design.columns["structure"].tolist()
+    support = design.columns["support_model"].tolist()
     for task in tasks:
-        assert len({structure[job.point] for job in task.jobs}) == 1
+        assert len({support[job.point] for job in task.jobs}) == 1
     assert sum(task.runs for task in tasks) == 72
     assert len(tasks) == 4, [task.runs for task in tasks]  # 72 runs, 2 kinds: 30+6 each
     together = run_sweep(sweep, workers=0)

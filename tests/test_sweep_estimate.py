@@ -9,12 +9,13 @@ from analysis.experiments.sweeps.spec import Sweep
 
 
 def test_each_ensemble_is_counted_once_and_each_student_year_once(tiny_sweep):
-    # 2 sizes x 2 structures: no two points share an ensemble, so 4 ensembles of 1 year
+    # 2 sizes x 2 structures: a size's two structures share an ensemble, the two
+    # sizes cannot, so 2 ensembles of 1 year
     sweep = Sweep.from_dict(tiny_sweep())
     per_ensemble_year = Costs(
         year_fixed=1.0, year_per_student=0.0, build_fixed=0.0, build_per_student=0.0
     )
-    assert estimated_seconds(sweep, 2, per_ensemble_year) == pytest.approx(4 / 2)
+    assert estimated_seconds(sweep, 2, per_ensemble_year) == pytest.approx(2 / 2)
     per_student_year = Costs(0.0, 1.0, 0.0, 0.0)
     assert estimated_seconds(sweep, 1, per_student_year) == pytest.approx(2 * (60 + 120) * 2)
     longer = Sweep.from_dict(tiny_sweep(years=3))
