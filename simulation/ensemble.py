@@ -233,7 +233,7 @@ class SchoolEnsemble:
         varying: Mapping[str, Sequence[float]] | None = None,
         **parameters: Any,
     ) -> None:
-        varying = dict(varying or {})
+        varying = {name: list(values) for name, values in (varying or {}).items()}
         _check_varying(varying, len(seeds))
         # shared by all; the first school's values stand in for those that differ, so that
         # the rules between parameters are checked on a school that exists

@@ -344,6 +344,15 @@ def test_schools_of_different_structures_each_equal_their_own_model(
 def test_a_custom_network_cannot_be_one_structure_among_others():
     with pytest.raises(ParameterError, match="custom"):
         SchoolEnsemble([1, 2], n_students=200, varying={"structure": ["plc", "custom"]})
+    with pytest.raises(ParameterError, match="custom"):  # values by position, not label
+        SchoolEnsemble([1, 2], n_students=200, varying={"structure": pd.Series(["custom", "plc"])})
+
+
+def test_custom_runs_join_no_ensemble_of_other_structures():
+    custom = Run("e", "a", 0, 1, {"n_students": 240, "structure": "custom"}, 1)
+    plc = Run("e", "a", 1, 2, {"n_students": 240, "structure": "plc"}, 1)
+    houses = Run("e", "a", 2, 3, {"n_students": 240, "structure": "houses"}, 1)
+    assert sorted(batches([custom, plc, houses])) == [[0], [1, 2]]
 
 
 def test_rules_between_parameters_are_checked_on_the_schools_that_exist():

@@ -100,6 +100,46 @@ def test_an_interruption_python_drops_in_a_callback_stops_the_next_pool_quietly(
     assert "Exception ignored" not in capsys.readouterr().err
 
 
+def test_a_dropped_interruption_ends_a_command_that_reaches_no_pool_and_other_errors_pass_on():
+    seen = []
+    previous, sys.unraisablehook = sys.unraisablehook, seen.append
+    try:
+        with pytest.raises(KeyboardInterrupt), terminate_like_interrupt():
+            ref = weakref.ref(_Thing(), _interrupted)
+            assert ref() is None
+            weakref.ref(_Thing(), _failed)  # an unrelated error goes to the hook before
+    finally:
+        sys.unraisablehook = previous
+    assert [type(u.exc_value) for u in seen] == [ValueError]
+
+
+class _Thing:
+    pass
+
+
+def _interrupted(_):
+    raise KeyboardInterrupt
+
+
+def _failed(_):
+    raise ValueError("not an interruption")
+
+
+def test_a_dropped_interruption_stops_a_commit_before_anything_is_staged(tmp_path):
+    from analysis.experiments.files import OutputFolder
+
+    out = tmp_path / "out"
+    with (
+        terminate_like_interrupt(),
+        pytest.raises(KeyboardInterrupt),
+        OutputFolder(out, "run") as folder,
+    ):
+        ref = weakref.ref(_Thing(), _interrupted)
+        assert ref() is None
+        folder.commit({"summary.csv": b"a\n"}, {})
+    assert not out.exists() or not any(out.rglob("*")), "nothing staged or left"
+
+
 def test_cancelling_a_local_pool_stops_its_busy_workers_instead_of_waiting_for_them():
     pool = LocalPool(2)
     busy = [pool._pool.submit(time.sleep, 600) for _ in range(2)]

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.experiments.locks import LOCK_FILE, lock
-from analysis.experiments.workers import interrupts_as_flag
+from analysis.experiments.workers import interrupts_as_flag, raise_kept_stop
 from simulation import InputError
 
 MANIFEST = "run.json"
@@ -290,6 +290,7 @@ class OutputFolder:
             },
         }
         text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+        raise_kept_stop()  # before anything is staged
         staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=self.path))
         try:
             with when_full(lambda: no_space(what, self.path, needed, advice)):

@@ -177,6 +177,8 @@ def _free(run: Run) -> frozenset[str]:
     from simulation.ensemble import VARYING
 
     changed = {name for item in run.interventions for name in item.changes}
+    if run.parameters.get("structure") == "custom":  # a custom network is no school's but its own
+        changed.add("structure")
     return VARYING - changed
 
 

@@ -74,15 +74,26 @@ def _raise_terminated(signum, frame) -> None:
 
 #: Interruptions raised where Python could only print and drop them (see
 #: :func:`terminate_like_interrupt`), waiting for :func:`interrupts_as_flag`.
-_swallowed: list[BaseException] = []
+_swallowed: list[type[BaseException]] = []
+
+
+_hooks: list[Callable[[Any], None]] = []  # the unraisable hooks in force before ours
 
 
 def _keep_swallowed_stops(unraisable: Any) -> None:
-    """``sys.unraisablehook``: keep an interruption Python would drop; report the rest."""
+    """``sys.unraisablehook``: keep an interruption Python would drop; pass the rest on."""
     if isinstance(unraisable.exc_value, STOPS):
-        _swallowed.append(unraisable.exc_value)
+        _swallowed.append(type(unraisable.exc_value))
         return
-    sys.__unraisablehook__(unraisable)
+    (_hooks[-1] if _hooks else sys.__unraisablehook__)(unraisable)
+
+
+def raise_kept_stop() -> None:
+    """Raise an interruption Python dropped earlier in the command, if any (once)."""
+    if _swallowed:
+        stop = _swallowed[-1]
+        _swallowed.clear()
+        raise stop() from None
 
 
 @contextmanager
@@ -95,18 +106,21 @@ def terminate_like_interrupt() -> Iterator[None]:
     imports release their locks; a ``__del__``), Python prints "Exception
     ignored" with a traceback and drops it, and the command would run on as
     if never interrupted. Here such an interruption is kept, silently, and
-    the next :func:`interrupts_as_flag` (every pool of workers, every commit
-    of results) raises it, before any work starts or any file is written.
+    the next :func:`interrupts_as_flag` (every pool of workers) or commit of
+    results raises it, before any work starts or any file is written; a
+    command that reaches neither raises it when it ends.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    hook, sys.unraisablehook = sys.unraisablehook, _keep_swallowed_stops
+    _hooks.append(sys.unraisablehook)
+    sys.unraisablehook = _keep_swallowed_stops
     try:
         with handled((signal.SIGTERM,), _raise_terminated):
             yield
+            raise_kept_stop()  # a command that reached no pool or commit after it
     finally:
-        sys.unraisablehook = hook
+        sys.unraisablehook = _hooks.pop()
         _swallowed.clear()
 
 
@@ -224,8 +238,7 @@ def interrupts_as_flag() -> Iterator[Interruption]:
     if threading.current_thread() is not threading.main_thread():
         yield flag
         return
-    if _swallowed:  # an interruption Python dropped earlier in the command: act on it now
-        raise type(_swallowed.pop())() from None
+    raise_kept_stop()  # an interruption Python dropped earlier in the command: act on it now
     with handled((signal.SIGINT, signal.SIGTERM), flag.catch):
         try:
             yield flag
